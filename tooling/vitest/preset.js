@@ -9,7 +9,7 @@ export const preset = defineConfig({
     hookTimeout: 60_000,
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/e2e/**", "**/dist/**"],
-    reporters: process.env.CI ? ["default", "junit"] : ["default"],
+    reporters: ["default", "junit"],
     outputFile: { junit: "test-results/junit.xml" },
   },
 });
