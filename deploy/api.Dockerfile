@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# Standalone API server (packages/api: /trpc, /admin/trpc, /healthz, /readyz, /metrics; port 4000).
+# Build context: the repository root.
+#   docker build -f deploy/api.Dockerfile -t tenantry-api .
+# Docker does not run on the development machine: tooling/deploy-check parses this file instead.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+ENV CI=true
+# The pnpm pin from shared/TOOLCHAIN.md (newer 12.x refuse a frozen install without signatures).
+RUN npm i -g --allow-scripts=pnpm pnpm@12.4.2
+WORKDIR /app
+
+# The store depends on the lockfile alone, so this layer survives source edits.
+FROM base AS deps
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
+
+FROM deps AS build
+COPY . .
+RUN pnpm install --offline --frozen-lockfile
+# Libraries ship TypeScript source (no build step); a type error must still stop the image.
+RUN pnpm --filter "@tenantry/api..." typecheck
+
+# Production dependencies only, in the workspace layout that @tenantry/* links expect.
+FROM build AS prod
+RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules tooling/*/node_modules \
+ && pnpm install --prod --offline --frozen-lockfile --filter "@tenantry/api..." \
+ && rm -rf apps
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production API_HOST=0.0.0.0 API_PORT=4000
+# The server runs its TypeScript source through tsx, pinned to the lockfile's version.
+RUN npm i -g tsx@4.23.15
+WORKDIR /app
+COPY --from=prod --chown=node:node /app /app
+WORKDIR /app/packages/api
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["tsx", "src/server.ts"]

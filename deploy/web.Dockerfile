@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# apps/web (tenant app, port 3000). Build context: the repository root.
+#   docker build -f deploy/web.Dockerfile -t tenantry-web .
+# Docker does not run on the development machine: tooling/deploy-check parses this file instead.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+ENV NEXT_TELEMETRY_DISABLED=1 CI=true
+# The pnpm pin from shared/TOOLCHAIN.md (newer 12.x refuse a frozen install without signatures).
+RUN npm i -g --allow-scripts=pnpm pnpm@12.4.2
+WORKDIR /app
+
+# The store depends on the lockfile alone, so this layer survives source edits.
+FROM base AS deps
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
+
+FROM deps AS build
+COPY . .
+RUN pnpm install --offline --frozen-lockfile
+RUN pnpm --filter @tenantry/web build
+
+# Same workspace layout with production dependencies only: Turbopack links the server-external
+# packages (argon2, mongoose, mongodb) from .next/node_modules into /app/node_modules/.pnpm, so
+# the runtime keeps that layout rather than a `pnpm deploy` copy.
+FROM build AS prod
+RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules tooling/*/node_modules \
+ && pnpm install --prod --offline --frozen-lockfile --filter "@tenantry/web..." \
+ && rm -rf apps/web/.next/cache
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
+WORKDIR /app
+COPY --from=prod --chown=node:node /app /app
+WORKDIR /app/apps/web
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/').then(r => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))"]
+# Inside a container the app must listen on every interface; the proxy is the only way in.
+CMD ["node", "node_modules/next/dist/bin/next", "start", "--hostname", "0.0.0.0", "--port", "3000"]
