@@ -1,0 +1,10 @@
+export { AppShell } from "./app-shell";
+export { ConfirmDialog, Dialog } from "./dialog";
+export { SelectField, TextArea, TextField } from "./field";
+export { LineChart } from "./line-chart";
+export type { ChartSeries } from "./line-chart";
+export { Badge, EmptyState, ErrorState, Loading, PageHead, Stat } from "./states";
+export { ToastProvider, useToast } from "./toast";
+export type { ToastKind } from "./toast";
+export { describeApiError } from "./api-error";
+export type { ApiErrorInfo } from "./api-error";
