@@ -1,1 +1,45 @@
-export {};
+export { createTenancy } from "./tenancy";
+export type { Tenancy, PoolStats } from "./tenancy";
+export type { TenantScope } from "./tenancy-runtime";
+export type { TenancyConfig, TenancyLogger, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
+export type { TenantRecord } from "./tenant-registry";
+export type { Membership } from "./tenant-directory";
+export type { ProvisionInput, RecoveryReport } from "./provision";
+export { PROVISION_STEPS, slugSchema } from "./provision";
+export type { SuspendResult, PurgeReceipt } from "./tenant-lifecycle";
+export type { MigrateAllReport, MigrateProgress } from "./migration-runner";
+export type { TenantMigration, MigrationContext, MigrateResult } from "./migrations";
+export { BUILT_IN_MIGRATIONS } from "./migrations";
+export type { ArchiveSummary, ArchiveHeader } from "./tenant-archive";
+export { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, readArchiveHeader } from "./tenant-archive";
+export type { ClusterInfo } from "./cluster-registry";
+export type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
+export { SYSTEM_ACTOR } from "./audit-log";
+export type { AdminAccount } from "./admin-accounts";
+export { AdminAccounts } from "./admin-accounts";
+export { hashPassword, verifyPassword, createPasswordHasher, DEFAULT_PASSWORD_HASHING } from "./password-hashing";
+export type { PasswordHasher } from "./password-hashing";
+export { installShutdownHandlers } from "./shutdown-signals";
+export type { ShutdownSignalOptions } from "./shutdown-signals";
+export * from "./errors";
+export {
+  TENANT_STATUSES,
+  MEMBER_ROLES,
+  LOGIN_ATTEMPT_TTL_SECONDS,
+  controlSchemas,
+} from "./control-models";
+export type {
+  TenantStatus,
+  MemberRole,
+  TenantDoc,
+  DirectoryDoc,
+  AdminDoc,
+  AdminSessionDoc,
+  ClusterDoc,
+  AuditDoc,
+  AuditActor,
+  LoginAttemptDoc,
+  ControlModels,
+} from "./control-models";
+export { tenantSchemas, USER_STATUSES } from "./tenant-models";
+export type { TenantModels, UserDoc, UserStatus, SessionDoc, NoteDoc, SettingDoc, TenantAuditDoc, MetaDoc } from "./tenant-models";

@@ -1,0 +1,85 @@
+// Super-admin accounts (control DB). A separate identity from tenant users.
+import { z } from "zod";
+
+import type { AdminDoc, ControlModels } from "./control-models";
+import { InvalidInput } from "./errors";
+import type { PasswordHasher } from "./password-hashing";
+import { normalizeEmail } from "./tenant-directory";
+
+export interface AdminAccount {
+  id: string;
+  email: string;
+  name: string;
+  status: "active" | "disabled";
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+function toAccount(doc: AdminDoc): AdminAccount {
+  return {
+    id: doc._id.toHexString(),
+    email: doc.email,
+    name: doc.name,
+    status: doc.status,
+    lastLoginAt: doc.lastLoginAt ?? null,
+    createdAt: doc.createdAt,
+  };
+}
+
+const createSchema = z.object({
+  email: z.string(),
+  name: z.string().trim().min(1).max(100),
+  password: z.string().min(10, "at least 10 characters").max(200),
+});
+
+export class AdminAccounts {
+  /** Verifying against this when the email is unknown keeps timing from revealing accounts. */
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly models: ControlModels,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async create(input: { email: string; name: string; password: string }): Promise<AdminAccount> {
+    const parsed = createSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new InvalidInput("Invalid admin", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    }
+    const email = normalizeEmail(parsed.data.email);
+    const passwordHash = await this.hasher.hash(parsed.data.password);
+    try {
+      const doc = await this.models.Admin.create({ email, name: parsed.data.name, passwordHash });
+      return toAccount(doc.toObject());
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new InvalidInput(`Admin ${email} already exists`);
+      throw err;
+    }
+  }
+
+  /** The admin if the password matches an active account, else null. */
+  async authenticate(email: string, password: string): Promise<AdminAccount | null> {
+    let normalized: string;
+    try {
+      normalized = normalizeEmail(email);
+    } catch {
+      return null;
+    }
+    const doc = await this.models.Admin.findOne({ email: normalized }).lean<AdminDoc>();
+    if (!doc) {
+      this.dummyHash ??= this.hasher.hash("not-a-real-password");
+      await this.hasher.verify(await this.dummyHash, password);
+      return null;
+    }
+    const ok = await this.hasher.verify(doc.passwordHash, password);
+    if (!ok || doc.status !== "active") return null;
+    await this.models.Admin.updateOne({ _id: doc._id }, { $set: { lastLoginAt: new Date() } });
+    return toAccount(doc);
+  }
+
+  async get(id: string): Promise<AdminAccount | null> {
+    if (!/^[0-9a-f]{24}$/i.test(id)) return null;
+    const doc = await this.models.Admin.findById(id).lean<AdminDoc>();
+    return doc ? toAccount(doc) : null;
+  }
+}

@@ -1,0 +1,105 @@
+// Control-plane audit trail: who did what to which tenant, when. Purge receipts live here.
+import { Types } from "mongoose";
+
+import type { AuditActor, AuditDoc, ControlModels } from "./control-models";
+import { InvalidInput } from "./errors";
+
+export interface AuditEntryInput {
+  actor: AuditActor;
+  action: string;
+  tenantId?: string | null;
+  tenantSlug?: string | null;
+  target?: string | null;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  actor: AuditActor;
+  action: string;
+  tenantId: string | null;
+  tenantSlug: string | null;
+  target: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+}
+
+export interface AuditListFilter {
+  action?: string;
+  tenantId?: string;
+  /** Matches the actor's id or email. */
+  actor?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { type: "system", id: null, email: null };
+
+function toEntry(doc: AuditDoc): AuditEntry {
+  return {
+    id: doc._id.toHexString(),
+    at: doc.at,
+    actor: { type: doc.actor.type, id: doc.actor.id ?? null, email: doc.actor.email ?? null },
+    action: doc.action,
+    tenantId: doc.tenantId ? doc.tenantId.toHexString() : null,
+    tenantSlug: doc.tenantSlug ?? null,
+    target: doc.target ?? null,
+    details: doc.details ?? {},
+    ip: doc.ip ?? null,
+  };
+}
+
+function encodeCursor(entry: AuditEntry): string {
+  return Buffer.from(`${entry.at.getTime()}:${entry.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: Date; id: Types.ObjectId } {
+  const [ms, id] = Buffer.from(cursor, "base64url").toString("utf8").split(":");
+  const at = new Date(Number(ms));
+  if (!id || !Types.ObjectId.isValid(id) || Number.isNaN(at.getTime())) throw new InvalidInput("Invalid audit cursor");
+  return { at, id: new Types.ObjectId(id) };
+}
+
+export class AuditLog {
+  constructor(private readonly models: ControlModels) {}
+
+  async record(entry: AuditEntryInput): Promise<AuditEntry> {
+    if (!entry.action) throw new InvalidInput("Audit entry needs an action");
+    const tenantId = entry.tenantId && Types.ObjectId.isValid(entry.tenantId) ? new Types.ObjectId(entry.tenantId) : null;
+    const doc = await this.models.Audit.create({
+      at: new Date(),
+      actor: entry.actor,
+      action: entry.action,
+      tenantId,
+      tenantSlug: entry.tenantSlug ?? null,
+      target: entry.target ?? null,
+      details: entry.details ?? {},
+      ip: entry.ip ?? null,
+    });
+    return toEntry(doc.toObject());
+  }
+
+  /** Newest first; pass nextCursor back as cursor for the next page. */
+  async list(filter: AuditListFilter = {}): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+    const query: Record<string, unknown> = {};
+    if (filter.action) query.action = filter.action;
+    if (filter.tenantId) {
+      if (!Types.ObjectId.isValid(filter.tenantId)) return { items: [], nextCursor: null };
+      query.tenantId = new Types.ObjectId(filter.tenantId);
+    }
+    const and: Record<string, unknown>[] = [];
+    if (filter.actor) and.push({ $or: [{ "actor.id": filter.actor }, { "actor.email": filter.actor.toLowerCase() }] });
+    if (filter.cursor) {
+      const c = decodeCursor(filter.cursor);
+      and.push({ $or: [{ at: { $lt: c.at } }, { at: c.at, _id: { $lt: c.id } }] });
+    }
+    if (and.length) query.$and = and;
+    const docs = await this.models.Audit.find(query).sort({ at: -1, _id: -1 }).limit(limit + 1).lean<AuditDoc[]>();
+    const items = docs.slice(0, limit).map(toEntry);
+    const last = items.at(-1);
+    return { items, nextCursor: docs.length > limit && last ? encodeCursor(last) : null };
+  }
+}

@@ -1,0 +1,106 @@
+// Named clusters in the control DB. URIs are stored AES-256-GCM encrypted and no method here
+// returns one; the decrypted URI only ever reaches ClusterClients.
+import { MongoClient } from "mongodb";
+import { z } from "zod";
+
+import type { ClusterClients } from "./cluster-clients";
+import { DEFAULT_CLUSTER } from "./cluster-clients";
+import { encryptUri, redactUri } from "./cluster-crypto";
+import type { ClusterDoc, ControlModels } from "./control-models";
+import { ClusterNotFound, InvalidInput } from "./errors";
+
+export interface ClusterInfo {
+  name: string;
+  tenantCount: number;
+  healthy: boolean;
+}
+
+const addSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$|^[a-z0-9]$/, "lowercase letters, digits and dashes, up to 40"),
+  uri: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, "must be a mongodb:// or mongodb+srv:// URI"),
+  verify: z.boolean().optional(),
+});
+
+/** Tenants that still occupy a database on their cluster. */
+const OCCUPYING = { status: { $ne: "purged" as const } };
+
+export class ClusterRegistry {
+  constructor(
+    private readonly models: ControlModels,
+    private readonly clients: ClusterClients,
+    private readonly key: Buffer,
+    private readonly unavailableAfterMs: number,
+  ) {}
+
+  /** Registers (or re-keys) the control cluster as "default"; runs at every start. */
+  async ensureDefault(controlUri: string): Promise<void> {
+    await this.models.Cluster.updateOne(
+      { name: DEFAULT_CLUSTER },
+      { $set: { uriEncrypted: encryptUri(this.key, DEFAULT_CLUSTER, controlUri) } },
+      { upsert: true },
+    );
+  }
+
+  /** Adds a cluster; by default checks that it answers first so a typo fails here, not later. */
+  async add(input: { name: string; uri: string; verify?: boolean }): Promise<{ name: string }> {
+    const parsed = addSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new InvalidInput("Invalid cluster", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    }
+    const { name, uri, verify = true } = parsed.data;
+    if (await this.models.Cluster.exists({ name })) throw new InvalidInput(`Cluster "${name}" already exists`);
+    if (verify) {
+      const probe = new MongoClient(uri, { serverSelectionTimeoutMS: this.unavailableAfterMs, connectTimeoutMS: this.unavailableAfterMs });
+      try {
+        await probe.connect();
+        await probe.db("admin").command({ ping: 1 });
+      } catch (err) {
+        throw new InvalidInput(`Cluster "${name}" at ${redactUri(uri)} did not answer: ${(err as Error).message}`);
+      } finally {
+        await probe.close().catch(() => undefined);
+      }
+    }
+    try {
+      await this.models.Cluster.create({ name, uriEncrypted: encryptUri(this.key, name, uri) });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new InvalidInput(`Cluster "${name}" already exists`);
+      throw err;
+    }
+    return { name };
+  }
+
+  async names(): Promise<string[]> {
+    const docs = await this.models.Cluster.find({}).select({ name: 1 }).sort({ name: 1 }).lean<ClusterDoc[]>();
+    return docs.map((d) => d.name);
+  }
+
+  async list(): Promise<ClusterInfo[]> {
+    const names = await this.names();
+    return Promise.all(
+      names.map(async (name) => ({
+        name,
+        tenantCount: await this.models.Tenant.countDocuments({ cluster: name, ...OCCUPYING }),
+        healthy: await this.clients.ping(name),
+      })),
+    );
+  }
+
+  /** The named cluster, or the one holding the fewest tenants (ties: by name). */
+  async choose(named?: string): Promise<string> {
+    const names = await this.names();
+    if (named !== undefined) {
+      if (!names.includes(named)) throw new ClusterNotFound(named);
+      return named;
+    }
+    let best = DEFAULT_CLUSTER;
+    let bestCount = Number.POSITIVE_INFINITY;
+    for (const name of names) {
+      const count = await this.models.Tenant.countDocuments({ cluster: name, ...OCCUPYING });
+      if (count < bestCount) {
+        best = name;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+}

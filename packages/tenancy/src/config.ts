@@ -1,0 +1,110 @@
+// TenancyConfig: validated once in createTenancy so a bad value fails at start-up, not mid-request.
+import { z } from "zod";
+
+import { InvalidInput } from "./errors";
+import type { TenantMigration } from "./migrations";
+
+export interface TenancyLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export type ProvisionStep = "record" | "database" | "owner" | "directory" | "active";
+
+export interface TenancyHooks {
+  /** Test hook: called after each provisioning step is durable; throwing simulates a crash there. */
+  afterProvisionStep?: (step: ProvisionStep, info: { tenantId: string; slug: string }) => void | Promise<void>;
+}
+
+export interface PasswordHashingParams {
+  /** KiB of memory (argon2id m). */
+  memoryCost?: number;
+  /** Iterations (argon2id t). */
+  timeCost?: number;
+  parallelism?: number;
+}
+
+export interface TenancyConfig {
+  /** Control cluster; also registered as cluster "default". */
+  controlUri: string;
+  /** Default "tenantry_control". */
+  controlDbName?: string;
+  /** 32 bytes, base64: AES-256-GCM key for stored cluster URIs. */
+  encryptionKey: string;
+  cache?: { maxHandles?: number; idleTtlMs?: number };
+  /** In-flight withTenant calls per tenant; further calls queue. */
+  perTenantConcurrency?: number;
+  /** Cross-instance invalidation poll interval, <= 1000 ms. */
+  registryRefreshMs?: number;
+  /** Per-cluster client socket pool size. */
+  maxPoolSize?: number;
+  /** Server selection / connect timeout for tenant operations; keeps TenantUnavailable under 2 s. */
+  unavailableAfterMs?: number;
+  /** A cluster client other than the control one closes after this long without handles. */
+  clusterIdleMs?: number;
+  /** How long a soft-deleted tenant can be restored. */
+  deleteGraceMs?: number;
+  /** A provisioning worker's claim on a tenant; after it lapses a retry or the sweep takes over. */
+  provisionLeaseMs?: number;
+  /** argon2id cost; defaults are production-grade, tests may lower them. */
+  passwordHashing?: PasswordHashingParams;
+  /** Extra tenant migrations, appended after the built-in ones (versions must keep increasing). */
+  migrations?: TenantMigration[];
+  /** Run the provisioning recovery sweep during createTenancy (default true). */
+  recoverOnStart?: boolean;
+  logger?: TenancyLogger;
+  hooks?: TenancyHooks;
+}
+
+const configSchema = z.object({
+  controlUri: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// or mongodb+srv:// URI"),
+  controlDbName: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default("tenantry_control"),
+  encryptionKey: z.string().refine((k) => Buffer.from(k, "base64").length === 32, "must be 32 bytes, base64-encoded"),
+  cache: z
+    .object({
+      maxHandles: z.number().int().min(1).max(100_000).default(500),
+      idleTtlMs: z.number().int().min(1).default(10 * 60_000),
+    })
+    .default({ maxHandles: 500, idleTtlMs: 10 * 60_000 }),
+  perTenantConcurrency: z.number().int().min(1).max(1000).default(8),
+  registryRefreshMs: z.number().int().min(10).max(1000).default(250),
+  maxPoolSize: z.number().int().min(1).max(1000).default(32),
+  unavailableAfterMs: z.number().int().min(100).max(30_000).default(1500),
+  clusterIdleMs: z.number().int().min(0).default(60_000),
+  deleteGraceMs: z.number().int().min(0).default(30 * 24 * 3600_000),
+  provisionLeaseMs: z.number().int().min(0).default(60_000),
+  passwordHashing: z
+    .object({
+      memoryCost: z.number().int().min(1024).optional(),
+      timeCost: z.number().int().min(1).optional(),
+      parallelism: z.number().int().min(1).max(16).optional(),
+    })
+    .default({}),
+  recoverOnStart: z.boolean().default(true),
+});
+
+export type ResolvedConfig = z.infer<typeof configSchema> & {
+  migrations: TenantMigration[];
+  logger: TenancyLogger;
+  hooks: TenancyHooks;
+  encryptionKeyBytes: Buffer;
+};
+
+const silentLogger: TenancyLogger = { info() {}, warn() {}, error() {} };
+
+export function resolveConfig(config: TenancyConfig): ResolvedConfig {
+  const { migrations, logger, hooks, ...rest } = config;
+  const parsed = configSchema.safeParse(rest);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new InvalidInput(`Invalid tenancy config: ${issues.join("; ")}`, issues);
+  }
+  return {
+    ...parsed.data,
+    migrations: migrations ?? [],
+    logger: logger ?? silentLogger,
+    hooks: hooks ?? {},
+    encryptionKeyBytes: Buffer.from(parsed.data.encryptionKey, "base64"),
+  };
+}

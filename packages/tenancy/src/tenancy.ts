@@ -1,0 +1,223 @@
+// createTenancy: wires the control connection, cluster clients, handle LRU, registry and
+// lifecycle into the Tenancy object the api consumes.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+
+import mongoose from "mongoose";
+
+import { AdminAccounts } from "./admin-accounts";
+import type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
+import { AuditLog, SYSTEM_ACTOR } from "./audit-log";
+import { ClusterClients, connectionOptions } from "./cluster-clients";
+import type { ClusterInfo } from "./cluster-registry";
+import { ClusterRegistry } from "./cluster-registry";
+import type { TenancyConfig } from "./config";
+import { resolveConfig } from "./config";
+import type { AuditActor, ControlModels, MemberRole } from "./control-models";
+import { ensureControlIndexes, registerControlModels } from "./control-models";
+import { NoTenantContext, TenantUnavailable } from "./errors";
+import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
+import { migrate, migrateAll } from "./migration-runner";
+import type { MigrateResult } from "./migrations";
+import { latestVersion, resolveMigrations } from "./migrations";
+import type { PasswordHasher } from "./password-hashing";
+import { createPasswordHasher } from "./password-hashing";
+import type { ProvisionInput, RecoveryReport } from "./provision";
+import { provision, recoverySweep } from "./provision";
+import type { ArchiveSummary } from "./tenant-archive";
+import { exportTenant, importTenant } from "./tenant-archive";
+import { TenantConcurrency } from "./tenant-concurrency";
+import type { Membership } from "./tenant-directory";
+import { TenantDirectory } from "./tenant-directory";
+import type { HandleStats } from "./tenant-handles";
+import { TenantHandles } from "./tenant-handles";
+import type { PurgeReceipt, SuspendResult } from "./tenant-lifecycle";
+import { purge, restore, resume, softDelete, suspend } from "./tenant-lifecycle";
+import type { TenantRecord } from "./tenant-registry";
+import { TenantRegistry } from "./tenant-registry";
+import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
+import { withHandle } from "./tenancy-runtime";
+
+export interface PoolStats extends HandleStats {
+  openClients: number;
+  /** Pool sockets open across all cluster clients (driver CMAP events). */
+  sockets: number;
+  clusters: { name: string; refs: number; sockets: number }[];
+  /** withTenant calls waiting for their tenant's in-flight slot. */
+  queued: number;
+  busyTenants: number;
+  registry: ReturnType<TenantRegistry["stats"]>;
+}
+
+export interface Tenancy {
+  control: Omit<ControlModels, "RegistryVersion">;
+  registry: {
+    get(id: string): Promise<TenantRecord>;
+    getBySlug(slug: string): Promise<TenantRecord>;
+    requireActive(id: string): Promise<TenantRecord>;
+    isCached(id: string): boolean;
+  };
+  /** Resolves the tenant (fails closed on any status but active), leases its handle, runs fn in its scope. */
+  withTenant<T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>): Promise<T>;
+  /** The scope of the enclosing withTenant; throws NoTenantContext outside one. */
+  currentTenant(): TenantScope;
+  directory: {
+    findByEmail(email: string): Promise<Membership[]>;
+    listByTenant(tenantId: string): Promise<{ email: string; role: MemberRole; userId: string | null }[]>;
+    add(input: { email: string; tenantId: string; role: MemberRole; userId?: string | null }): Promise<void>;
+    remove(input: { email: string; tenantId: string }): Promise<boolean>;
+    setRole(input: { email: string; tenantId: string; role: MemberRole }): Promise<boolean>;
+  };
+  admins: AdminAccounts;
+  passwords: PasswordHasher;
+  lifecycle: {
+    provision(input: ProvisionInput, actor?: AuditActor): Promise<TenantRecord>;
+    suspend(id: string, reason: string, actor?: AuditActor): Promise<SuspendResult>;
+    resume(id: string, actor?: AuditActor): Promise<TenantRecord>;
+    softDelete(id: string, actor?: AuditActor): Promise<TenantRecord>;
+    restore(id: string, actor?: AuditActor): Promise<TenantRecord>;
+    purge(id: string, actor?: AuditActor): Promise<PurgeReceipt>;
+    migrate(id: string): Promise<MigrateResult>;
+    migrateAll(opts?: { concurrency?: number; onProgress?: (p: MigrateProgress) => void }): Promise<MigrateAllReport>;
+    exportTenant(id: string, file: string): Promise<ArchiveSummary>;
+    importTenant(file: string, input: { slug: string; name?: string; cluster?: string }, actor?: AuditActor): Promise<TenantRecord>;
+    recoverySweep(): Promise<RecoveryReport>;
+    latestSchemaVersion: number;
+  };
+  clusters: {
+    add(input: { name: string; uri: string; verify?: boolean }): Promise<{ name: string }>;
+    list(): Promise<ClusterInfo[]>;
+  };
+  audit: {
+    record(entry: AuditEntryInput): Promise<AuditEntry>;
+    list(filter?: AuditListFilter): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
+  };
+  stats(): PoolStats;
+  /** Stops taking work, waits up to timeoutMs for leases to return, then closes every client. */
+  shutdown(opts?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
+  readonly instanceId: string;
+}
+
+export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
+  const cfg = resolveConfig(config);
+  const migrations = resolveMigrations(cfg.migrations);
+  const controlConn = mongoose.createConnection(cfg.controlUri, { ...connectionOptions(cfg), dbName: cfg.controlDbName });
+  const clusterClients = new ClusterClients(controlConn, registerControlModels(controlConn), cfg.encryptionKeyBytes, cfg, cfg.logger);
+  try {
+    await controlConn.asPromise();
+  } catch (err) {
+    await controlConn.close(true).catch(() => undefined);
+    throw new TenantUnavailable("Control database is unreachable", undefined, { cause: err });
+  }
+  const control = registerControlModels(controlConn);
+  await ensureControlIndexes(control);
+
+  const registry = new TenantRegistry(control, cfg.registryRefreshMs, cfg.logger);
+  const hasher = createPasswordHasher(cfg.passwordHashing);
+  const rt: TenancyRuntime = {
+    config: cfg,
+    instanceId: `${process.pid}-${randomUUID()}`,
+    controlConn,
+    control,
+    registry,
+    clusterClients,
+    clusters: new ClusterRegistry(control, clusterClients, cfg.encryptionKeyBytes, cfg.unavailableAfterMs),
+    handles: new TenantHandles(clusterClients, cfg.cache),
+    concurrency: new TenantConcurrency(cfg.perTenantConcurrency),
+    directory: new TenantDirectory(control),
+    audit: new AuditLog(control),
+    hasher,
+    migrations,
+    scope: new AsyncLocalStorage<TenantScope>(),
+    inFlight: new Map(),
+  };
+  await rt.clusters.ensureDefault(cfg.controlUri);
+  await registry.start();
+  if (cfg.recoverOnStart) {
+    const report = await recoverySweep(rt, SYSTEM_ACTOR);
+    if (report.completed.length || report.rolledBack.length) cfg.logger.info({ ...report }, "provisioning recovery sweep");
+  }
+
+  let shuttingDown = false;
+  let shutdownPromise: Promise<{ drained: boolean }> | null = null;
+
+  const withTenant = async <T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>): Promise<T> => {
+    if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
+    const outer = rt.scope.getStore();
+    if (outer?.tenant.id === tenantId) return fn(outer); // nested use: same lease, no second slot
+    await registry.requireActive(tenantId);
+    return rt.concurrency.run(tenantId, async () => {
+      // Re-check after queueing: a suspension may have landed while we waited.
+      const tenant = await registry.requireActive(tenantId);
+      return withHandle(rt, tenant, fn);
+    });
+  };
+
+  const { Tenant, Directory, Admin, AdminSession, Cluster, Audit, LoginAttempt } = control;
+
+  return {
+    instanceId: rt.instanceId,
+    control: { Tenant, Directory, Admin, AdminSession, Cluster, Audit, LoginAttempt },
+    registry: {
+      get: (id) => registry.get(id),
+      getBySlug: (slug) => registry.getBySlug(slug),
+      requireActive: (id) => registry.requireActive(id),
+      isCached: (id) => registry.isCached(id),
+    },
+    withTenant,
+    currentTenant() {
+      const scope = rt.scope.getStore();
+      if (!scope) throw new NoTenantContext();
+      return scope;
+    },
+    directory: {
+      findByEmail: (email) => rt.directory.findByEmail(email),
+      listByTenant: (tenantId) => rt.directory.listByTenant(tenantId),
+      add: (input) => rt.directory.add(input),
+      remove: (input) => rt.directory.remove(input),
+      setRole: (input) => rt.directory.setRole(input),
+    },
+    admins: new AdminAccounts(control, hasher),
+    passwords: hasher,
+    lifecycle: {
+      provision: (input, actor = SYSTEM_ACTOR) => provision(rt, input, actor),
+      suspend: (id, reason, actor = SYSTEM_ACTOR) => suspend(rt, id, reason, actor),
+      resume: (id, actor = SYSTEM_ACTOR) => resume(rt, id, actor),
+      softDelete: (id, actor = SYSTEM_ACTOR) => softDelete(rt, id, actor),
+      restore: (id, actor = SYSTEM_ACTOR) => restore(rt, id, actor),
+      purge: (id, actor = SYSTEM_ACTOR) => purge(rt, id, actor),
+      migrate: (id) => migrate(rt, id),
+      migrateAll: (opts) => migrateAll(rt, opts),
+      exportTenant: (id, file) => exportTenant(rt, id, file),
+      importTenant: (file, input, actor = SYSTEM_ACTOR) => importTenant(rt, file, input, actor),
+      recoverySweep: () => recoverySweep(rt, SYSTEM_ACTOR),
+      latestSchemaVersion: latestVersion(migrations),
+    },
+    clusters: {
+      add: (input) => rt.clusters.add(input),
+      list: () => rt.clusters.list(),
+    },
+    audit: {
+      record: (entry) => rt.audit.record(entry),
+      list: (filter) => rt.audit.list(filter),
+    },
+    stats(): PoolStats {
+      const pools = clusterClients.stats();
+      const queue = rt.concurrency.stats();
+      return { ...rt.handles.stats(), ...pools, ...queue, registry: registry.stats() };
+    },
+    shutdown(opts = {}) {
+      shutdownPromise ??= (async () => {
+        shuttingDown = true;
+        registry.stop();
+        const drained = await rt.handles.drain(opts.timeoutMs ?? 10_000);
+        if (!drained) cfg.logger.warn({ leases: rt.handles.stats().leases }, "shutdown: leases still out after timeout; closing anyway");
+        rt.handles.clear();
+        await clusterClients.closeAll();
+        await controlConn.close(true).catch(() => undefined);
+        return { drained };
+      })();
+      return shutdownPromise;
+    },
+  };
+}

@@ -1,0 +1,188 @@
+// Per-tenant handles (useDb children of the cluster's base connection) in a bounded LRU.
+// Every use is a lease. When the LRU evicts or expires a handle that is still leased, the
+// handle moves to `draining` and is only dropped (removeDb, never close()) at its last
+// release; a tenant asked for again while draining gets the same handle back.
+import { LRUCache } from "lru-cache";
+import type { Connection } from "mongoose";
+
+import type { ClusterClients } from "./cluster-clients";
+import type { TenantModels } from "./tenant-models";
+import { registerTenantModels } from "./tenant-models";
+
+export interface HandleTarget {
+  tenantId: string;
+  dbName: string;
+  cluster: string;
+}
+
+export interface TenantHandle extends HandleTarget {
+  /** The cluster's base connection, which owns the useDb child. */
+  base: Connection;
+  conn: Connection;
+  models: TenantModels;
+  leases: number;
+  evicted: boolean;
+  dropped: boolean;
+}
+
+export interface HandleStats {
+  handles: number;
+  draining: number;
+  leases: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+  /** Handles evicted while leased and kept until release (never dropped under a lease). */
+  deferredEvictions: number;
+  /** Must stay 0: a handle dropped while a lease was still out. */
+  evictedWhileLeased: number;
+}
+
+export class TenantHandles {
+  private readonly lru: LRUCache<string, TenantHandle>;
+  private readonly draining = new Map<string, TenantHandle>();
+  private readonly opening = new Map<string, Promise<TenantHandle>>();
+  private counters = { hits: 0, misses: 0, evictions: 0, deferredEvictions: 0, evictedWhileLeased: 0 };
+  private leases = 0;
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly clusters: ClusterClients,
+    opts: { maxHandles: number; idleTtlMs: number },
+  ) {
+    this.lru = new LRUCache<string, TenantHandle>({
+      max: opts.maxHandles,
+      ttl: opts.idleTtlMs,
+      ttlAutopurge: true,
+      updateAgeOnGet: true,
+      disposeAfter: (handle, _key, reason) => {
+        if (reason === "set") return; // never replaced in place; see acquire
+        this.leave(handle, reason === "evict" || reason === "expire");
+      },
+    });
+  }
+
+  /** Leases the tenant's handle; pair every call with release(). */
+  async acquire(target: HandleTarget): Promise<TenantHandle> {
+    for (;;) {
+      const cached = this.lru.get(target.tenantId);
+      if (cached && cached.dbName === target.dbName) {
+        this.counters.hits++;
+        return this.lease(cached);
+      }
+      if (cached) this.lru.delete(target.tenantId); // tenant moved (import/restore): stale handle
+      const draining = this.draining.get(target.tenantId);
+      if (draining && draining.dbName === target.dbName && !draining.dropped) {
+        // Still leased by someone: bring it back instead of opening a twin.
+        this.draining.delete(target.tenantId);
+        draining.evicted = false;
+        this.counters.hits++;
+        const leased = this.lease(draining);
+        this.lru.set(target.tenantId, draining);
+        return leased;
+      }
+      let pending = this.opening.get(target.tenantId);
+      if (!pending) {
+        this.counters.misses++;
+        pending = this.open(target).finally(() => this.opening.delete(target.tenantId));
+        this.opening.set(target.tenantId, pending);
+      }
+      const handle = await pending;
+      // Between open and this continuation the LRU may have churned; only lease a live handle.
+      if (!handle.dropped && !handle.evicted) return this.lease(handle);
+      if (!handle.dropped && handle.evicted) continue;
+    }
+  }
+
+  release(handle: TenantHandle): void {
+    handle.leases--;
+    this.leases--;
+    if (handle.leases === 0 && handle.evicted) this.drop(handle);
+    if (this.leases === 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Drops a tenant's handle (purge, import over): leased handles go once released. */
+  forget(tenantId: string): void {
+    this.lru.delete(tenantId);
+  }
+
+  isCached(tenantId: string): boolean {
+    return this.lru.has(tenantId) || this.draining.has(tenantId);
+  }
+
+  stats(): HandleStats {
+    return { handles: this.lru.size, draining: this.draining.size, leases: this.leases, ...this.counters };
+  }
+
+  /** Resolves when no lease is out, or after timeoutMs; returns whether it drained. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.leases === 0) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.drainWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Drops every handle; called at shutdown after draining. */
+  clear(): void {
+    this.lru.clear();
+    for (const handle of [...this.draining.values()]) {
+      handle.leases = 0;
+      this.drop(handle);
+    }
+  }
+
+  private lease(handle: TenantHandle): TenantHandle {
+    handle.leases++;
+    this.leases++;
+    return handle;
+  }
+
+  private async open(target: HandleTarget): Promise<TenantHandle> {
+    const base = await this.clusters.acquire(target.cluster, target.tenantId);
+    const conn = base.useDb(target.dbName, { useCache: true });
+    const handle: TenantHandle = {
+      ...target,
+      base,
+      conn,
+      models: registerTenantModels(conn),
+      leases: 0,
+      evicted: false,
+      dropped: false,
+    };
+    this.lru.set(target.tenantId, handle);
+    return handle;
+  }
+
+  private leave(handle: TenantHandle, evicted: boolean): void {
+    if (evicted) this.counters.evictions++;
+    handle.evicted = true;
+    if (handle.leases > 0) {
+      this.counters.deferredEvictions++;
+      this.draining.set(handle.tenantId, handle);
+    } else {
+      this.drop(handle);
+    }
+  }
+
+  private drop(handle: TenantHandle): void {
+    if (handle.dropped) return;
+    if (handle.leases > 0) this.counters.evictedWhileLeased++;
+    handle.dropped = true;
+    if (this.draining.get(handle.tenantId) === handle) this.draining.delete(handle.tenantId);
+    try {
+      // removeDb, never close(): closing a useDb child closes the shared client.
+      (handle.base as Connection & { removeDb(name: string): void }).removeDb(handle.dbName);
+    } catch {
+      // already removed (e.g. the cluster client closed first)
+    }
+    this.clusters.release(handle.cluster);
+  }
+}

@@ -1,0 +1,144 @@
+// Status changes after provisioning: active <-> suspended -> deleted (restorable) -> purged.
+// Every change is written to the control record first, then announced to all instances
+// (registry), then audited; side effects (session revocation, database drop) follow.
+import { Types } from "mongoose";
+import { z } from "zod";
+
+import type { AuditActor, TenantDoc, TenantStatus } from "./control-models";
+import { InvalidInput, TenantDeleted, TenantNotFound } from "./errors";
+import { parseOrThrow } from "./provision";
+import type { TenantRecord } from "./tenant-registry";
+import { toTenantRecord } from "./tenant-registry";
+import type { TenancyRuntime } from "./tenancy-runtime";
+import { withHandle } from "./tenancy-runtime";
+
+const reasonSchema = z.string().trim().min(1, "a reason is required").max(500);
+
+function objectId(id: string): Types.ObjectId {
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw new TenantNotFound(id);
+  return new Types.ObjectId(id);
+}
+
+async function load(rt: TenancyRuntime, id: string): Promise<TenantDoc> {
+  const doc = await rt.control.Tenant.findById(objectId(id)).lean<TenantDoc>();
+  if (!doc || doc.status === "provisioning") throw new TenantNotFound(id);
+  return doc;
+}
+
+/** Applies a status transition atomically; explains the refusal when the tenant is elsewhere. */
+async function transition(
+  rt: TenancyRuntime,
+  id: string,
+  from: TenantStatus[],
+  set: Record<string, unknown>,
+  verb: string,
+): Promise<TenantDoc> {
+  const updated = await rt.control.Tenant.findOneAndUpdate({ _id: objectId(id), status: { $in: from } }, { $set: set }, { new: true }).lean<TenantDoc>();
+  if (updated) {
+    await rt.registry.announce(id);
+    return updated;
+  }
+  const current = await load(rt, id);
+  if (current.status === "purged") throw new TenantDeleted(id);
+  throw new InvalidInput(`Cannot ${verb} a tenant that is ${current.status}`);
+}
+
+export interface SuspendResult {
+  tenant: TenantRecord;
+  /** Refresh tokens revoked; null if the tenant's cluster could not be reached (status still holds). */
+  sessionsRevoked: number | null;
+}
+
+export async function suspend(rt: TenancyRuntime, id: string, rawReason: string, actor: AuditActor): Promise<SuspendResult> {
+  const reason = parseOrThrow(reasonSchema, rawReason, "suspension reason");
+  const doc = await transition(rt, id, ["active", "suspended"], { status: "suspended", statusReason: reason, suspendedAt: new Date() }, "suspend");
+  const tenant = toTenantRecord(doc);
+  let sessionsRevoked: number | null = null;
+  try {
+    sessionsRevoked = await withHandle(rt, tenant, async ({ models }) => {
+      const res = await models.Session.updateMany(
+        { revokedAt: null },
+        { $set: { revokedAt: new Date(), revokedReason: "tenant_suspended" } },
+      );
+      return res.modifiedCount;
+    });
+  } catch (err) {
+    // The status change already blocks every request; tokens are refused on the tenant check.
+    rt.config.logger.warn({ tenantId: id, err: (err as Error).message }, "could not revoke sessions of suspended tenant");
+  }
+  await rt.audit.record({ actor, action: "tenant.suspended", tenantId: id, tenantSlug: doc.slug, details: { reason, sessionsRevoked } });
+  return { tenant, sessionsRevoked };
+}
+
+export async function resume(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+  const doc = await transition(rt, id, ["suspended"], { status: "active", statusReason: null, suspendedAt: null }, "resume");
+  await rt.audit.record({ actor, action: "tenant.resumed", tenantId: id, tenantSlug: doc.slug });
+  return toTenantRecord(doc);
+}
+
+export async function softDelete(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+  const current = await load(rt, id);
+  if (current.status === "purged") throw new TenantDeleted(id);
+  if (current.status !== "active" && current.status !== "suspended") throw new InvalidInput(`Cannot delete a tenant that is ${current.status}`);
+  const now = new Date();
+  const purgeAfter = new Date(now.getTime() + rt.config.deleteGraceMs);
+  // A restore returns the tenant as it was, suspension (and its reason) included.
+  const restoreTo = current.status === "suspended" ? { status: "suspended", reason: current.statusReason } : { status: "active", reason: null };
+  const doc = await transition(rt, id, [current.status], { status: "deleted", deletedAt: now, purgeAfter, restoreTo }, "delete");
+  rt.handles.forget(id);
+  await rt.audit.record({ actor, action: "tenant.deleted", tenantId: id, tenantSlug: doc.slug, details: { purgeAfter } });
+  return toTenantRecord(doc);
+}
+
+export async function restore(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+  const current = await load(rt, id);
+  if (current.status !== "deleted") throw new InvalidInput(`Cannot restore a tenant that is ${current.status}`);
+  if (current.purgeAfter && current.purgeAfter.getTime() < Date.now()) {
+    throw new InvalidInput("The restore grace period is over; the tenant can only be purged");
+  }
+  const back = current.restoreTo ?? { status: "active", reason: null };
+  const set = { status: back.status, statusReason: back.reason, deletedAt: null, purgeAfter: null, restoreTo: null };
+  const doc = await transition(rt, id, ["deleted"], set, "restore");
+  await rt.audit.record({ actor, action: "tenant.restored", tenantId: id, tenantSlug: doc.slug, details: { status: doc.status } });
+  return toTenantRecord(doc);
+}
+
+export interface PurgeReceipt {
+  tenantId: string;
+  slug: string;
+  dbName: string;
+  cluster: string;
+  purgedAt: Date;
+  directoryEntriesRemoved: number;
+}
+
+/**
+ * Drops the tenant's database and directory entries; the record stays as status "purged" with
+ * its slug released, and the audit log keeps the receipt. Only a deleted tenant can be purged.
+ */
+export async function purge(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<PurgeReceipt> {
+  const current = await load(rt, id);
+  if (current.status === "purged") throw new TenantDeleted(id);
+  if (current.status !== "deleted") throw new InvalidInput("Delete the tenant before purging it");
+  const record = toTenantRecord(current);
+  rt.handles.forget(id);
+  await withHandle(rt, record, async ({ conn }) => {
+    await conn.dropDatabase();
+  });
+  rt.handles.forget(id);
+  const removed = await rt.directory.removeTenant(id);
+  const purgedAt = new Date();
+  await transition(
+    rt,
+    id,
+    ["deleted"],
+    // Release the slug for reuse; "~" cannot occur in a valid slug, so this never collides.
+    { status: "purged", purgedAt, slug: `${current.slug}~purged~${id}` },
+    "purge",
+  );
+  const receipt: PurgeReceipt = { tenantId: id, slug: current.slug, dbName: current.dbName, cluster: current.cluster, purgedAt, directoryEntriesRemoved: removed };
+  await rt.audit.record({ actor, action: "tenant.purged", tenantId: id, tenantSlug: current.slug, details: { ...receipt } });
+  return receipt;
+}
+
+export type { TenantRecord };

@@ -1,0 +1,200 @@
+// Tenant-database schemas. Schemas are shared; models are compiled per tenant handle because a
+// mongoose model belongs to exactly one connection. Nothing here builds indexes lazily: the
+// migrations create collections and indexes at provision / migrate time.
+import type { Connection, Model, Types } from "mongoose";
+import { Schema } from "mongoose";
+
+import type { MemberRole } from "./control-models";
+import { MEMBER_ROLES } from "./control-models";
+
+const noLazyWork = { autoIndex: false, autoCreate: false, bufferCommands: false } as const;
+
+export const USER_STATUSES = ["active", "invited", "deactivated"] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export interface UserDoc {
+  _id: Types.ObjectId;
+  email: string;
+  name: string;
+  /** argon2id; null while an invited user has not chosen a password. */
+  passwordHash: string | null;
+  role: MemberRole;
+  status: UserStatus;
+  lastLoginAt: Date | null;
+  passwordChangedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const userSchema = new Schema<UserDoc>(
+  {
+    email: { type: String, required: true, lowercase: true, trim: true },
+    name: { type: String, required: true },
+    passwordHash: { type: String, default: null },
+    role: { type: String, enum: MEMBER_ROLES, required: true },
+    status: { type: String, enum: USER_STATUSES, default: "active" },
+    lastLoginAt: { type: Date, default: null },
+    passwordChangedAt: { type: Date, default: null },
+  },
+  { collection: "users", timestamps: true, ...noLazyWork },
+);
+userSchema.index({ email: 1 }, { unique: true });
+userSchema.index({ role: 1, status: 1 });
+
+export interface SessionDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  /** sha-256 of the refresh token. */
+  tokenHash: string;
+  familyId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+  replacedBy: string | null;
+  impersonatedBy: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const sessionSchema = new Schema<SessionDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true },
+    tokenHash: { type: String, required: true },
+    familyId: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    revokedAt: { type: Date, default: null },
+    revokedReason: { type: String, default: null },
+    replacedBy: { type: String, default: null },
+    impersonatedBy: { type: String, default: null },
+    userAgent: { type: String, default: null },
+    ip: { type: String, default: null },
+  },
+  { collection: "sessions", timestamps: true, ...noLazyWork },
+);
+sessionSchema.index({ tokenHash: 1 }, { unique: true });
+sessionSchema.index({ userId: 1 });
+sessionSchema.index({ familyId: 1 });
+sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+/** The example business resource. */
+export interface NoteDoc {
+  _id: Types.ObjectId;
+  title: string;
+  body: string;
+  tags: string[];
+  authorId: Types.ObjectId;
+  authorName: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const noteSchema = new Schema<NoteDoc>(
+  {
+    title: { type: String, required: true, maxlength: 200 },
+    body: { type: String, default: "", maxlength: 100_000 },
+    tags: { type: [String], default: [] },
+    authorId: { type: Schema.Types.ObjectId, required: true },
+    authorName: { type: String, required: true },
+  },
+  { collection: "notes", timestamps: true, ...noLazyWork },
+);
+noteSchema.index({ updatedAt: -1, _id: -1 });
+noteSchema.index({ tags: 1 });
+noteSchema.index({ authorId: 1 });
+
+export interface SettingDoc {
+  /** One document per key; the tenant-wide settings live under "tenant". */
+  _id: string;
+  displayName: string | null;
+  preferences: Record<string, unknown>;
+  updatedAt: Date;
+  createdAt: Date;
+}
+
+export const settingSchema = new Schema<SettingDoc>(
+  {
+    _id: { type: String, required: true },
+    displayName: { type: String, default: null },
+    preferences: { type: Schema.Types.Mixed, default: {} },
+  },
+  { collection: "settings", timestamps: true, minimize: false, ...noLazyWork },
+);
+
+export interface TenantAuditDoc {
+  _id: Types.ObjectId;
+  at: Date;
+  actorId: string | null;
+  actorEmail: string | null;
+  /** Set when a super admin acted through impersonation. */
+  impersonatedBy: string | null;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+}
+
+export const tenantAuditSchema = new Schema<TenantAuditDoc>(
+  {
+    at: { type: Date, required: true, default: () => new Date() },
+    actorId: { type: String, default: null },
+    actorEmail: { type: String, default: null },
+    impersonatedBy: { type: String, default: null },
+    action: { type: String, required: true },
+    target: { type: String, default: null },
+    details: { type: Schema.Types.Mixed, default: {} },
+  },
+  { collection: "audit", minimize: false, ...noLazyWork },
+);
+tenantAuditSchema.index({ at: -1, _id: -1 });
+tenantAuditSchema.index({ action: 1, at: -1 });
+
+/** `_meta`: the migration ledger ("schema") and its lock. */
+export interface MetaDoc {
+  _id: string;
+  version: number;
+  applied: { version: number; name: string; at: Date }[];
+  lock: { owner: string; until: Date } | null;
+}
+
+export const metaSchema = new Schema<MetaDoc>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    applied: { type: [{ version: Number, name: String, at: Date, _id: false }], default: [] },
+    lock: {
+      type: new Schema({ owner: String, until: Date }, { _id: false }),
+      default: null,
+    },
+  },
+  { collection: "_meta", ...noLazyWork },
+);
+
+export interface TenantModels {
+  User: Model<UserDoc>;
+  Session: Model<SessionDoc>;
+  Note: Model<NoteDoc>;
+  Setting: Model<SettingDoc>;
+  Audit: Model<TenantAuditDoc>;
+  Meta: Model<MetaDoc>;
+}
+
+export const tenantSchemas = {
+  User: userSchema,
+  Session: sessionSchema,
+  Note: noteSchema,
+  Setting: settingSchema,
+  Audit: tenantAuditSchema,
+  Meta: metaSchema,
+};
+
+export function registerTenantModels(conn: Connection): TenantModels {
+  return {
+    User: conn.model<UserDoc>("User", userSchema),
+    Session: conn.model<SessionDoc>("Session", sessionSchema),
+    Note: conn.model<NoteDoc>("Note", noteSchema),
+    Setting: conn.model<SettingDoc>("Setting", settingSchema),
+    Audit: conn.model<TenantAuditDoc>("Audit", tenantAuditSchema),
+    Meta: conn.model<MetaDoc>("Meta", metaSchema),
+  };
+}
