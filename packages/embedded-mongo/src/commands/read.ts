@@ -1,0 +1,210 @@
+import { Aggregator, Query } from "mingo";
+import { calculateObjectSize } from "bson";
+import { isPlainObject, valueKey, valuesAtPath, type Doc } from "../bson-values.js";
+import { docArg, numberArg, stringArg, type CommandContext, type CommandHandler } from "../command-context.js";
+import { validateCollectionName } from "../catalog.js";
+import { CommandError, ErrorCodes } from "../errors.js";
+import { mingoOptions } from "../mingo-options.js";
+import { isEmptyFilter } from "../data-view.js";
+
+/** Sorts, skips, limits and projects an already filtered result, as find does. */
+export function shapeResult(docs: Doc[], opts: { filter: Doc; sort?: Doc; skip?: number; limit?: number; projection?: Doc }): Doc[] {
+  const sort = opts.sort ? { ...opts.sort } : undefined;
+  let natural = 0;
+  if (sort && "$natural" in sort) {
+    natural = Number(sort.$natural);
+    delete sort.$natural;
+  }
+  let out = natural < 0 ? [...docs].reverse() : docs;
+  const hasSort = sort && !isEmptyFilter(sort);
+  const hasProjection = opts.projection && !isEmptyFilter(opts.projection);
+  const skip = opts.skip ?? 0;
+  const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
+  if (!hasSort && !hasProjection) {
+    if (skip > 0 || limit !== undefined) out = out.slice(skip, limit !== undefined ? skip + limit : undefined);
+    return out;
+  }
+  // Positional projection ("a.$") needs the filter to know which element matched.
+  const positional = hasProjection && Object.keys(opts.projection as Doc).some((k) => k.endsWith(".$"));
+  const query = new Query(positional ? opts.filter : {}, mingoOptions);
+  const cursor = query.find(out, hasProjection ? opts.projection : undefined);
+  if (hasSort) cursor.sort(sort);
+  if (skip > 0) cursor.skip(skip);
+  if (limit !== undefined) cursor.limit(limit);
+  return cursor.all() as Doc[];
+}
+
+function collectionFor(ctx: CommandContext, field: string): { name: string; ns: string } {
+  const name = validateCollectionName(ctx.db, stringArg(ctx.body, field));
+  return { name, ns: `${ctx.db}.${name}` };
+}
+
+function validateSort(sort: Doc): void {
+  for (const [k, v] of Object.entries(sort)) {
+    if (isPlainObject(v) && "$meta" in v) continue;
+    if (v !== 1 && v !== -1) throw new CommandError(ErrorCodes.BadValue, `$sort key ordering must be 1 (for ascending) or -1 (for descending): ${k}`);
+  }
+}
+
+const find: CommandHandler = (ctx) => {
+  const { name, ns } = collectionFor(ctx, "find");
+  const filter = docArg(ctx.body, "filter");
+  const sort = docArg(ctx.body, "sort");
+  validateSort(sort);
+  const projection = docArg(ctx.body, "projection");
+  const skip = numberArg(ctx.body, "skip") ?? 0;
+  let limit = numberArg(ctx.body, "limit") ?? 0;
+  let singleBatch = ctx.body.singleBatch === true;
+  if (skip < 0) throw new CommandError(ErrorCodes.BadValue, "skip value must be non-negative");
+  if (limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const batchSize = numberArg(ctx.body, "batchSize");
+  if (batchSize !== undefined && batchSize < 0) throw new CommandError(ErrorCodes.BadValue, "batchSize value must be non-negative");
+  const coll = ctx.catalog.collection(ctx.db, name);
+  const hasSort = !isEmptyFilter(sort);
+  // Without a sort, matching can stop as soon as skip + limit documents are found.
+  const matched = ctx.view.find(coll, filter, !hasSort && limit > 0 ? skip + limit : undefined);
+  const docs = shapeResult(matched, { filter, sort, skip, limit, projection });
+  return ctx.cursors.open(ns, docs, { batchSize: batchSize ?? (limit > 0 ? Math.min(limit, 101) : undefined), singleBatch, lsid: ctx.session?.id });
+};
+
+const getMore: CommandHandler = (ctx) => {
+  const raw = ctx.body.getMore;
+  const id = typeof raw === "number" ? raw : typeof raw === "bigint" ? Number(raw) : NaN;
+  if (!Number.isFinite(id)) throw new CommandError(ErrorCodes.TypeMismatch, "getMore cursor id must be a long");
+  const { ns } = collectionFor(ctx, "collection");
+  return ctx.cursors.getMore(id, ns, numberArg(ctx.body, "batchSize"));
+};
+
+const killCursors: CommandHandler = (ctx) => {
+  collectionFor(ctx, "killCursors");
+  const cursors = ctx.body.cursors;
+  if (!Array.isArray(cursors)) throw new CommandError(ErrorCodes.TypeMismatch, "killCursors requires a 'cursors' array");
+  return ctx.cursors.kill(cursors.map((c) => Number(c)));
+};
+
+const count: CommandHandler = (ctx) => {
+  const { name } = collectionFor(ctx, "count");
+  const filter = docArg(ctx.body, "query");
+  const skip = numberArg(ctx.body, "skip") ?? 0;
+  const limit = Math.abs(numberArg(ctx.body, "limit") ?? 0);
+  const coll = ctx.catalog.collection(ctx.db, name);
+  let n: number;
+  if (isEmptyFilter(filter) && !ctx.view.inTransaction) n = coll?.docs.size ?? 0;
+  else n = ctx.view.find(coll, filter, limit > 0 ? skip + limit : undefined).length;
+  n = Math.max(0, n - skip);
+  if (limit > 0) n = Math.min(n, limit);
+  return { n, ok: 1 };
+};
+
+const distinct: CommandHandler = (ctx) => {
+  const { name } = collectionFor(ctx, "distinct");
+  const key = ctx.body.key;
+  if (typeof key !== "string" || key.length === 0) throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'distinct.key' is missing or not a string");
+  const filter = docArg(ctx.body, "query");
+  const coll = ctx.catalog.collection(ctx.db, name);
+  const seen = new Map<string, unknown>();
+  const path = key.split(".");
+  for (const doc of ctx.view.find(coll, filter)) {
+    for (const v of valuesAtPath(doc, path)) {
+      if (v === undefined) continue;
+      const k = valueKey(v);
+      if (!seen.has(k)) seen.set(k, v);
+    }
+  }
+  return { values: [...seen.values()], ok: 1 };
+};
+
+function collStatsDoc(ctx: CommandContext, collName: string): Doc {
+  const coll = ctx.catalog.collection(ctx.db, collName);
+  const docs = ctx.view.find(coll, {});
+  let size = 0;
+  for (const d of docs) size += calculateObjectSize(d);
+  return {
+    ns: `${ctx.db}.${collName}`,
+    count: docs.length,
+    size,
+    avgObjSize: docs.length ? Math.round(size / docs.length) : 0,
+    storageSize: size,
+    nindexes: coll ? coll.indexes.size + 1 : 0,
+    totalIndexSize: 0,
+    indexSizes: coll ? Object.fromEntries([["_id_", 0], ...[...coll.indexes.keys()].map((k) => [k, 0])]) : {},
+  };
+}
+
+const aggregate: CommandHandler = (ctx) => {
+  const target = ctx.body.aggregate;
+  const pipeline = ctx.body.pipeline;
+  if (!Array.isArray(pipeline)) throw new CommandError(ErrorCodes.TypeMismatch, "'pipeline' option must be specified as an array");
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new CommandError(ErrorCodes.Location40323, "A pipeline stage specification object must contain exactly one field.");
+  }
+  const cursorOpts = docArg(ctx.body, "cursor");
+  if (ctx.body.cursor === undefined && ctx.body.explain !== true) {
+    throw new CommandError(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+  }
+  let collName: string | undefined;
+  let input: Doc[];
+  let stages = pipeline as Doc[];
+  if (target === 1) {
+    input = [];
+  } else {
+    collName = validateCollectionName(ctx.db, typeof target === "string" ? target : stringArg(ctx.body, "aggregate"));
+    const first = stages[0];
+    if (first && "$collStats" in first) {
+      const stats = collStatsDoc(ctx, collName);
+      const spec = isPlainObject(first.$collStats) ? first.$collStats : {};
+      const out: Doc = { ns: stats.ns, host: `${ctx.server.host}:${ctx.server.port}`, localTime: new Date() };
+      if ("storageStats" in spec) out.storageStats = stats;
+      if ("count" in spec) out.count = stats.count;
+      input = [out];
+      stages = stages.slice(1);
+    } else {
+      const coll = ctx.catalog.collection(ctx.db, collName);
+      // A leading $match goes through the query planner (and its indexes).
+      if (first && "$match" in first && isPlainObject(first.$match) && !JSON.stringify(Object.keys(first.$match)).includes("$expr")) {
+        input = ctx.view.find(coll, first.$match);
+        stages = stages.slice(1);
+      } else {
+        input = ctx.view.find(coll, {});
+      }
+    }
+  }
+  let outTarget: string | undefined;
+  const last = stages[stages.length - 1];
+  if (last && "$out" in last) {
+    const spec = last.$out;
+    outTarget = typeof spec === "string" ? spec : isPlainObject(spec) && typeof spec.coll === "string" ? spec.coll : undefined;
+    if (!outTarget) throw new CommandError(ErrorCodes.BadValue, "$out requires a collection name");
+    stages = stages.slice(0, -1);
+  }
+  const aggregator = new Aggregator(stages, {
+    ...mingoOptions,
+    collectionResolver: (name: string) => ctx.view.find(ctx.catalog.collection(ctx.db, name), {}),
+  });
+  let result: Doc[];
+  try {
+    result = aggregator.run<Doc>(input);
+  } catch (err) {
+    throw new CommandError(ErrorCodes.BadValue, (err as Error).message);
+  }
+  const ns = `${ctx.db}.${collName ?? "$cmd.aggregate"}`;
+  if (outTarget) {
+    validateCollectionName(ctx.db, outTarget);
+    ctx.catalog.dropCollection(ctx.db, outTarget);
+    const coll = ctx.catalog.ensureCollection(ctx.db, outTarget);
+    for (const doc of result) ctx.view.insert(coll, doc);
+    return ctx.cursors.open(ns, [], {});
+  }
+  return ctx.cursors.open(ns, result, { batchSize: numberArg(cursorOpts, "batchSize"), lsid: ctx.session?.id });
+};
+
+const collStats: CommandHandler = (ctx) => {
+  const { name } = collectionFor(ctx, "collStats");
+  if (!ctx.catalog.collection(ctx.db, name)) throw new CommandError(ErrorCodes.NamespaceNotFound, `Collection [${ctx.db}.${name}] not found.`);
+  return { ...collStatsDoc(ctx, name), ok: 1 };
+};
+
+export const readCommands: Record<string, CommandHandler> = { find, getMore, killCursors, count, distinct, aggregate, collStats };

@@ -1,0 +1,80 @@
+import { Query } from "mingo";
+import type { Doc } from "./bson-values.js";
+import type { Catalog } from "./catalog.js";
+import type { Collection } from "./collection.js";
+import { planQuery } from "./query-planner.js";
+import { mingoOptions } from "./mingo-options.js";
+
+/**
+ * What a command reads and writes through: the committed state directly, or a transaction's
+ * snapshot plus its own uncommitted writes.
+ */
+export interface DataView {
+  readonly inTransaction: boolean;
+  /** Documents matching `filter`, in no particular order; stops after `limit` when given. */
+  find(coll: Collection | undefined, filter: Doc, limit?: number): Doc[];
+  insert(coll: Collection, doc: Doc): void;
+  replace(coll: Collection, id: string, doc: Doc): void;
+  remove(coll: Collection, id: string): void;
+}
+
+
+/** Compiles a filter with mingo. */
+export function compileFilter(filter: Doc): Query {
+  return new Query(filter, mingoOptions);
+}
+
+export function isEmptyFilter(filter: Doc): boolean {
+  for (const _ in filter) return false;
+  return true;
+}
+
+/** Matches from the committed state, narrowed by an index when the filter allows. */
+export function findCommitted(coll: Collection, filter: Doc, limit?: number): Doc[] {
+  const out: Doc[] = [];
+  const max = limit && limit > 0 ? limit : Infinity;
+  const plan = planQuery(coll, filter);
+  const empty = isEmptyFilter(filter);
+  const query = empty ? undefined : compileFilter(filter);
+  if (plan.kind === "ids") {
+    const ids = Array.from(plan.ids);
+    for (const id of ids) {
+      const doc = coll.docs.get(id);
+      if (doc && (!query || query.test(doc))) {
+        out.push(doc);
+        if (out.length >= max) break;
+      }
+    }
+    return out;
+  }
+  for (const doc of coll.docs.values()) {
+    if (!query || query.test(doc)) {
+      out.push(doc);
+      if (out.length >= max) break;
+    }
+  }
+  return out;
+}
+
+export class DirectView implements DataView {
+  readonly inTransaction = false;
+  constructor(private readonly catalog: Catalog) {}
+
+  find(coll: Collection | undefined, filter: Doc, limit?: number): Doc[] {
+    if (!coll) return [];
+    return findCommitted(coll, filter, limit);
+  }
+
+  insert(coll: Collection, doc: Doc): void {
+    this.catalog.insert(coll, doc);
+  }
+
+  replace(coll: Collection, id: string, doc: Doc): void {
+    this.catalog.replace(coll, id, doc);
+  }
+
+  remove(coll: Collection, id: string): void {
+    this.catalog.remove(coll, id);
+  }
+}
+

@@ -1,0 +1,96 @@
+import { ObjectId } from "bson";
+import { isPlainObject, numericValue, type Doc } from "./bson-values.js";
+import type { Collection } from "./collection.js";
+import { valueKey } from "./bson-values.js";
+import type { KeyBound } from "./sorted-key-list.js";
+
+// Picks the ids a filter can possibly match from an index, so that equality and range queries
+// on indexed fields never walk the whole collection. The full filter is still applied afterwards.
+
+type Plan = { kind: "ids"; ids: Iterable<string> } | { kind: "scan" };
+
+/** Values usable as index keys: scalars whose equality is the same in an index and a query. */
+function isIndexableScalar(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return true;
+  return v instanceof ObjectId || v instanceof Date || numericValue(v) !== undefined;
+}
+
+/** The top-level predicates of a filter, with those of a top-level $and flattened in. */
+function predicates(filter: Doc): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(filter)) {
+    if (k === "$and" && Array.isArray(v)) {
+      for (const sub of v) if (isPlainObject(sub)) out.push(...predicates(sub));
+    } else if (!k.startsWith("$")) out.push([k, v]);
+  }
+  return out;
+}
+
+interface Condition {
+  eq?: unknown[];
+  lower?: KeyBound;
+  upper?: KeyBound;
+}
+
+function conditionOf(v: unknown): Condition | undefined {
+  if (isIndexableScalar(v)) return { eq: [v] };
+  if (!isPlainObject(v)) return undefined;
+  const keys = Object.keys(v);
+  if (keys.length === 0 || !keys.every((k) => k.startsWith("$"))) return undefined;
+  const c: Condition = {};
+  for (const k of keys) {
+    const x = v[k];
+    if (k === "$eq" && isIndexableScalar(x)) c.eq = [x];
+    else if (k === "$in" && Array.isArray(x) && x.length > 0 && x.every(isIndexableScalar)) c.eq = x;
+    else if ((k === "$gt" || k === "$gte") && isIndexableScalar(x)) c.lower = { value: x, inclusive: k === "$gte" };
+    else if ((k === "$lt" || k === "$lte") && isIndexableScalar(x)) c.upper = { value: x, inclusive: k === "$lte" };
+  }
+  if (!c.eq && !c.lower && !c.upper) return undefined;
+  return c;
+}
+
+// Ranges stay inside the bound's BSON type, as MongoDB's comparison operators do.
+function typeFloor(v: unknown): KeyBound | undefined {
+  if (numericValue(v) !== undefined) return { value: -Infinity, inclusive: true };
+  if (typeof v === "string") return { value: "", inclusive: true };
+  if (v instanceof Date) return { value: new Date(-8.64e15), inclusive: true };
+  return undefined;
+}
+
+function typeCeiling(v: unknown): KeyBound | undefined {
+  if (numericValue(v) !== undefined) return { value: "", inclusive: false };
+  if (typeof v === "string") return { value: {}, inclusive: false };
+  if (v instanceof Date) return { value: new Date(8.64e15), inclusive: true };
+  return undefined;
+}
+
+export function planQuery(coll: Collection, filter: Doc): Plan {
+  const preds = predicates(filter);
+  let rangePlan: Plan | undefined;
+  for (const [path, v] of preds) {
+    const cond = conditionOf(v);
+    if (!cond) continue;
+    if (path === "_id" && cond.eq) {
+      return { kind: "ids", ids: cond.eq.map(valueKey).filter((k) => coll.docs.has(k)) };
+    }
+    for (const index of coll.indexes.values()) {
+      if (index.firstPath !== path || !index.complete) continue;
+      if (cond.eq) {
+        const eq = cond.eq;
+        if (eq.length === 1) return { kind: "ids", ids: index.lookupFirst(eq[0]) };
+        const ids = new Set<string>();
+        for (const x of eq) for (const id of index.lookupFirst(x)) ids.add(id);
+        return { kind: "ids", ids };
+      }
+      if (!rangePlan) {
+        const lower = cond.lower ?? typeFloor(cond.upper?.value);
+        const upper = cond.upper ?? typeCeiling(cond.lower?.value);
+        // A multikey index can list one document under several keys.
+        const ids = index.multikey ? new Set(index.sorted.range(lower, upper)) : index.sorted.range(lower, upper);
+        rangePlan = { kind: "ids", ids };
+      }
+    }
+  }
+  return rangePlan ?? { kind: "scan" };
+}

@@ -1,0 +1,179 @@
+import { Aggregator, update as applyOperators } from "mingo";
+import { ObjectId } from "bson";
+import { cloneDoc, deepEqual, isPlainObject, valueKey, type Doc } from "./bson-values.js";
+import { CommandError, ErrorCodes } from "./errors.js";
+import { mingoOptions } from "./mingo-options.js";
+
+// Applies update documents (operators, replacements, pipelines) to copies of stored documents;
+// stored documents are never changed in place, since cursors and snapshots may still hold them.
+
+const SUPPORTED = new Set([
+  "$set", "$unset", "$inc", "$mul", "$min", "$max", "$rename", "$push", "$addToSet", "$pop", "$pull",
+  "$pullAll", "$currentDate", "$bit", "$setOnInsert",
+]);
+
+export type UpdateSpec = Doc | Doc[];
+
+export function isOperatorUpdate(u: Doc): boolean {
+  const keys = Object.keys(u);
+  return keys.length > 0 && (keys[0] as string).startsWith("$");
+}
+
+export function validateUpdate(u: unknown): UpdateSpec {
+  if (Array.isArray(u)) {
+    for (const stage of u) {
+      if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new CommandError(ErrorCodes.FailedToParse, "Each element of the 'pipeline' array must be an object");
+      const name = Object.keys(stage)[0] as string;
+      if (!["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"].includes(name)) {
+        throw new CommandError(ErrorCodes.InvalidOptions, `${name} is not allowed to be used within an update`);
+      }
+    }
+    return u as Doc[];
+  }
+  if (!isPlainObject(u)) throw new CommandError(ErrorCodes.FailedToParse, "Update argument must be either an object or an array");
+  if (!isOperatorUpdate(u)) {
+    for (const k of Object.keys(u)) {
+      if (k.startsWith("$")) throw new CommandError(ErrorCodes.DollarPrefixedFieldName, `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+    }
+    return u;
+  }
+  const paths: string[] = [];
+  for (const [op, args] of Object.entries(u)) {
+    if (!op.startsWith("$")) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (!SUPPORTED.has(op)) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (!isPlainObject(args)) throw new CommandError(ErrorCodes.FailedToParse, `Modifiers operate on fields but we found type ${Array.isArray(args) ? "array" : typeof args} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(args)}}`);
+    for (const path of Object.keys(args)) {
+      if (path === "" || path.split(".").some((s) => s === "")) throw new CommandError(ErrorCodes.Location40352, `An empty update path is not valid.`);
+      paths.push(path);
+      if (op === "$rename") paths.push(String(args[path]));
+    }
+  }
+  // Two operators touching one path (or a path and its parent) conflict, as in MongoDB.
+  const sorted = paths.map((p) => p.replace(/\.\$(\[[^\]]*\])?/g, "")).sort();
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1] as string;
+    const b = sorted[i] as string;
+    if (a === b || b.startsWith(a + ".")) throw new CommandError(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${b}' would create a conflict at '${a}'`);
+  }
+  return u;
+}
+
+function checkNumericOperands(u: Doc, doc: Doc): void {
+  for (const op of ["$inc", "$mul"]) {
+    const args = u[op];
+    if (!isPlainObject(args)) continue;
+    for (const [path, v] of Object.entries(args)) {
+      if (typeof v !== "number") throw new CommandError(ErrorCodes.TypeMismatch, `Cannot ${op === "$inc" ? "increment" : "multiply"} with non-numeric argument: {${path}: ${JSON.stringify(v)}}`);
+      let cur: unknown = doc;
+      for (const seg of path.split(".")) cur = isPlainObject(cur) ? cur[seg] : undefined;
+      if (cur !== undefined && cur !== null && typeof cur !== "number") {
+        throw new CommandError(ErrorCodes.TypeMismatch, `Cannot apply ${op} to a value of non-numeric type. {_id: ${valueKey(doc._id).slice(1)}} has the field '${path}' of non-numeric type ${typeof cur}`);
+      }
+    }
+  }
+}
+
+/**
+ * Returns the updated copy of `doc`, or `doc` itself when nothing changed.
+ * `isInsert` applies $setOnInsert (upserts).
+ */
+export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[]; filter?: Doc; isInsert?: boolean }): Doc {
+  let next: Doc;
+  if (Array.isArray(u)) {
+    const out = new Aggregator(u, mingoOptions).run([cloneDoc(doc)])[0];
+    next = out ?? {};
+  } else if (isOperatorUpdate(u)) {
+    const ops: Doc = {};
+    for (const [op, args] of Object.entries(u)) {
+      if (op === "$setOnInsert") {
+        if (opts.isInsert) ops.$set = { ...(ops.$set as Doc | undefined), ...(args as Doc) };
+      } else if (op === "$set") {
+        ops.$set = { ...(ops.$set as Doc | undefined), ...(args as Doc) };
+      } else ops[op] = args;
+    }
+    checkNumericOperands(ops, doc);
+    next = cloneDoc(doc);
+    if (Object.keys(ops).length === 0) return doc;
+    const positional = JSON.stringify(Object.values(ops).map((a) => Object.keys(a as Doc))).includes(".$");
+    let changed: string[];
+    try {
+      changed = applyOperators(next, ops, opts.arrayFilters, positional ? opts.filter : undefined, { cloneMode: "deep", queryOptions: mingoOptions });
+    } catch (err) {
+      throw new CommandError(ErrorCodes.BadValue, (err as Error).message);
+    }
+    if (changed.length === 0) return doc;
+  } else {
+    next = { _id: doc._id, ...u };
+    if (u._id === undefined) next._id = doc._id;
+  }
+  if (!opts.isInsert && valueKey(next._id) !== valueKey(doc._id)) {
+    throw new CommandError(ErrorCodes.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`);
+  }
+  if (next._id === undefined && doc._id !== undefined) next = { _id: doc._id, ...next };
+  if (deepEqual(next, doc)) return doc;
+  return next;
+}
+
+/** The equality fields of a filter, as an upsert's starting document. */
+export function upsertSeed(filter: Doc): Doc {
+  const seed: Doc = {};
+  const visit = (f: Doc): void => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === "$and" && Array.isArray(v)) {
+        for (const sub of v) if (isPlainObject(sub)) visit(sub);
+        continue;
+      }
+      if (k.startsWith("$")) continue;
+      let value: unknown = v;
+      if (isPlainObject(v) && Object.keys(v).some((x) => x.startsWith("$"))) {
+        if (!("$eq" in v)) continue;
+        value = v.$eq;
+      }
+      if (value instanceof RegExp) continue;
+      setPath(seed, k, cloneDoc(value));
+    }
+  };
+  visit(filter);
+  return seed;
+}
+
+function setPath(doc: Doc, path: string, value: unknown): void {
+  const segs = path.split(".");
+  let cur = doc;
+  for (let i = 0; i < segs.length - 1; i++) {
+    const seg = segs[i] as string;
+    if (!isPlainObject(cur[seg])) cur[seg] = {};
+    cur = cur[seg] as Doc;
+  }
+  cur[segs[segs.length - 1] as string] = value;
+}
+
+/** Builds the document an upsert inserts. */
+export function buildUpsert(filter: Doc, u: UpdateSpec, arrayFilters?: Doc[]): Doc {
+  let doc: Doc;
+  if (!Array.isArray(u) && !isOperatorUpdate(u)) {
+    doc = { ...u };
+    const seedId = upsertSeed(filter)._id;
+    if (doc._id === undefined && seedId !== undefined) doc._id = seedId;
+  } else {
+    doc = applyUpdate(upsertSeed(filter), u, { arrayFilters, filter, isInsert: true });
+  }
+  return withId(doc);
+}
+
+/** Puts an _id first, generating an ObjectId when the document has none. */
+export function withId(doc: Doc): Doc {
+  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
+  if (Object.keys(doc)[0] === "_id") return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}
+
+export function validateIdValue(doc: Doc): void {
+  const id = doc._id;
+  if (Array.isArray(id)) throw new CommandError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
+  if (id instanceof RegExp) throw new CommandError(ErrorCodes.InvalidIdField, "can't use a regex for _id");
+  if (isPlainObject(id) && Object.keys(id).some((k) => k.startsWith("$"))) {
+    throw new CommandError(ErrorCodes.DollarPrefixedFieldName, "_id fields may not contain '$'-prefixed fields");
+  }
+}
