@@ -1,1 +1,32 @@
-export {};
+// Public surface of @tenantry/api (see docs/package-interfaces.md).
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
+import type { AdminRouter, AppRouter } from "./root";
+
+export { appRouter, adminRouter } from "./root";
+export type { AppRouter, AdminRouter } from "./root";
+export {
+  createTRPCContext,
+  createInnerTRPCContext,
+  createCallerFactory,
+  publicProcedure,
+  authedProcedure,
+  tenantProcedure,
+  tenantAdminProcedure,
+  superAdminProcedure,
+} from "./trpc";
+export type { Context } from "./trpc";
+export type { InnerContextOptions, TokenTransport } from "./context";
+export { createAppCaller, createAdminCaller } from "./callers";
+export { createApiServices, WeakAdminPassword } from "./services";
+export type { ApiServices, ApiServicesConfig } from "./services";
+export { createNextRouteHandler } from "./http/next-route-handler";
+export type { NextRouteHandlerOptions } from "./http/next-route-handler";
+export { COOKIE_NAMES } from "./auth/cookies";
+export { passwordWeakness, PASSWORD_MIN_LENGTH } from "./auth/password-policy";
+export type { ApiReason } from "./api-errors";
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type AdminRouterInputs = inferRouterInputs<AdminRouter>;
+export type AdminRouterOutputs = inferRouterOutputs<AdminRouter>;

@@ -1,0 +1,103 @@
+// Machine-readable failure reasons. Every refusal carries one in `data.reason` so callers branch
+// on it instead of parsing messages; tenancy's typed errors are translated here, by their code.
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+export type ApiReason =
+  | "TENANT_SUSPENDED"
+  | "TENANT_NOT_FOUND"
+  | "TENANT_DELETED"
+  | "TENANT_UNAVAILABLE"
+  | "TENANT_MISMATCH"
+  | "NO_TENANT_CONTEXT"
+  | "SLUG_TAKEN"
+  | "INVALID_INPUT"
+  | "PROVISIONING_IN_PROGRESS"
+  | "MIGRATION_LOCKED"
+  | "CLUSTER_NOT_FOUND"
+  | "SHUTTING_DOWN"
+  | "INVALID_CREDENTIALS"
+  | "RATE_LIMITED"
+  | "UNAUTHENTICATED"
+  | "TOKEN_INVALID"
+  | "TOKEN_EXPIRED"
+  | "SESSION_REVOKED"
+  | "REFRESH_INVALID"
+  | "REFRESH_REUSED"
+  | "CSRF"
+  | "FORBIDDEN_ROLE"
+  | "LAST_OWNER"
+  | "WEAK_PASSWORD"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "INVITE_INVALID"
+  | "IMPERSONATION_READ_ONLY"
+  | "NOT_A_MEMBER";
+
+/** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
+export class ApiRefusal extends Error {
+  constructor(
+    readonly code: ApiReason,
+    message: string,
+    readonly details: { retryAfterSeconds?: number; suspendedReason?: string } = {},
+  ) {
+    super(message);
+    this.name = "ApiRefusal";
+  }
+}
+
+export function refuse(
+  trpcCode: TRPC_ERROR_CODE_KEY,
+  reason: ApiReason,
+  message: string,
+  details?: ApiRefusal["details"],
+): TRPCError {
+  return new TRPCError({ code: trpcCode, message, cause: new ApiRefusal(reason, message, details) });
+}
+
+const TENANCY_CODES: Record<string, TRPC_ERROR_CODE_KEY> = {
+  TENANT_NOT_FOUND: "NOT_FOUND",
+  TENANT_SUSPENDED: "FORBIDDEN",
+  TENANT_DELETED: "FORBIDDEN",
+  TENANT_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  NO_TENANT_CONTEXT: "INTERNAL_SERVER_ERROR",
+  SLUG_TAKEN: "CONFLICT",
+  INVALID_INPUT: "BAD_REQUEST",
+  PROVISIONING_IN_PROGRESS: "CONFLICT",
+  MIGRATION_LOCKED: "CONFLICT",
+  CLUSTER_NOT_FOUND: "NOT_FOUND",
+  SHUTTING_DOWN: "SERVICE_UNAVAILABLE",
+};
+
+/** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */
+export function mapDomainError(cause: unknown): TRPCError | null {
+  if (!(cause instanceof Error) || cause instanceof ApiRefusal) return null;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === "string" && code in TENANCY_CODES) {
+    const trpcCode = TENANCY_CODES[code] ?? "INTERNAL_SERVER_ERROR";
+    const message = trpcCode === "INTERNAL_SERVER_ERROR" ? "Internal server error" : cause.message;
+    return new TRPCError({ code: trpcCode, message, cause });
+  }
+  if (code === 11000) {
+    return refuse("CONFLICT", "CONFLICT", "A record with the same unique value already exists");
+  }
+  if (cause.name === "CastError" || cause.name === "ValidationError") {
+    return refuse("BAD_REQUEST", "INVALID_INPUT", "Invalid input");
+  }
+  return null;
+}
+
+/** `data` extras for the error formatter: reason, retry time, suspension reason. */
+export function reasonOf(cause: unknown): { reason?: string; retryAfterSeconds?: number; suspendedReason?: string } {
+  if (cause instanceof ApiRefusal) return { reason: cause.code, ...cause.details };
+  if (cause instanceof Error) {
+    const c = cause as { code?: unknown; reason?: unknown };
+    if (typeof c.code === "string" && c.code in TENANCY_CODES) {
+      return {
+        reason: c.code,
+        ...(c.code === "TENANT_SUSPENDED" && typeof c.reason === "string" ? { suspendedReason: c.reason } : {}),
+      };
+    }
+  }
+  return {};
+}

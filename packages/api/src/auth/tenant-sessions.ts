@@ -1,0 +1,169 @@
+// Tenant sessions: one family per sign-in; each refresh rotates the token inside the family.
+// Presenting an already-rotated token means it was copied: the whole family is revoked.
+import type { Types } from "mongoose";
+
+import { refuse } from "../api-errors";
+import type { Context } from "../context";
+import type { TenantScope, UserDoc } from "../tenancy-port";
+import { COOKIE_NAMES, serializeCookie } from "./cookies";
+import { REFRESH_TOKEN_TTL_MS, hashToken, newFamilyId, newOpaqueToken } from "./refresh-tokens";
+
+export interface IssuedTokens {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string | null;
+  refreshTokenExpiresAt: Date | null;
+  familyId: string;
+}
+
+export async function issueTenantSession(
+  ctx: Context,
+  scope: TenantScope,
+  user: Pick<UserDoc, "_id" | "role">,
+  opts: { familyId?: string; impersonatedBy?: { adminId: string; adminEmail: string }; ttlSeconds?: number } = {},
+): Promise<IssuedTokens> {
+  const familyId = opts.familyId ?? newFamilyId();
+  const imp = opts.impersonatedBy;
+  // Impersonation sessions get no usable refresh token: they end with their access token.
+  const refreshToken = imp ? null : newOpaqueToken(scope.tenant.id);
+  const ttlMs = imp ? (opts.ttlSeconds ?? 600) * 1000 : REFRESH_TOKEN_TTL_MS;
+  const expiresAt = new Date(Date.now() + ttlMs);
+  await scope.models.Session.create({
+    userId: user._id,
+    tokenHash: hashToken(refreshToken ?? newOpaqueToken(scope.tenant.id)),
+    familyId,
+    expiresAt,
+    impersonatedBy: imp?.adminId ?? null,
+    userAgent: ctx.userAgent,
+    ip: ctx.ip,
+  });
+  const access = await ctx.services.tokens.signTenant(
+    { sub: user._id.toString(), tid: scope.tenant.id, role: user.role, sid: familyId, ...(imp ? { imp } : {}) },
+    opts.ttlSeconds,
+  );
+  return {
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken,
+    refreshTokenExpiresAt: refreshToken ? expiresAt : null,
+    familyId,
+  };
+}
+
+/** Rotates a refresh token; returns the user the new pair belongs to. */
+export async function rotateTenantRefresh(
+  ctx: Context,
+  scope: TenantScope,
+  refreshToken: string,
+): Promise<{ tokens: IssuedTokens; user: UserDoc }> {
+  const { Session, User } = scope.models;
+  const tokenHash = hashToken(refreshToken);
+  const now = new Date();
+  const replacement = newOpaqueToken(scope.tenant.id);
+  // Atomic claim: of two concurrent refreshes with one token, exactly one wins.
+  const claimed = await Session.findOneAndUpdate(
+    { tokenHash, revokedAt: null, replacedBy: null, expiresAt: { $gt: now } },
+    { $set: { replacedBy: hashToken(replacement) } },
+    { new: true },
+  ).lean();
+  if (!claimed) {
+    const seen = await Session.findOne({ tokenHash }).lean();
+    if (seen && (seen.replacedBy || seen.revokedAt)) {
+      await revokeFamily(scope, seen.familyId, "refresh-token-reuse");
+      ctx.log.warn({ tenantId: scope.tenant.id, familyId: seen.familyId }, "refresh token reuse: session family revoked");
+      throw refuse("UNAUTHORIZED", "REFRESH_REUSED", "This refresh token was already used; the session has been ended");
+    }
+    throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
+  }
+  const user = await User.findById(claimed.userId).lean<UserDoc>();
+  if (!user || user.status !== "active") {
+    await revokeFamily(scope, claimed.familyId, "user-inactive");
+    throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
+  }
+  const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
+  await Session.create({
+    userId: user._id,
+    tokenHash: hashToken(replacement),
+    familyId: claimed.familyId,
+    expiresAt,
+    userAgent: ctx.userAgent,
+    ip: ctx.ip,
+  });
+  const access = await ctx.services.tokens.signTenant({
+    sub: user._id.toString(),
+    tid: scope.tenant.id,
+    role: user.role,
+    sid: claimed.familyId,
+  });
+  return {
+    user,
+    tokens: {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: replacement,
+      refreshTokenExpiresAt: expiresAt,
+      familyId: claimed.familyId,
+    },
+  };
+}
+
+export async function revokeFamily(scope: TenantScope, familyId: string, reason: string): Promise<void> {
+  await scope.models.Session.updateMany(
+    { familyId, revokedAt: null },
+    { $set: { revokedAt: new Date(), revokedReason: reason } },
+  );
+}
+
+export async function revokeUserSessions(scope: TenantScope, userId: Types.ObjectId, reason: string): Promise<void> {
+  await scope.models.Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } });
+}
+
+/** Cookies for browsers, body fields for programs, per the handler's token transport. */
+export function deliverTokens(ctx: Context, tokens: IssuedTokens, surface = ctx.surface) {
+  if (ctx.transport !== "body") {
+    const names = COOKIE_NAMES[surface];
+    const cfg = ctx.services.config.cookies;
+    ctx.resHeaders.append(
+      "set-cookie",
+      serializeCookie(names.access, tokens.accessToken, {
+        ...cfg,
+        maxAgeSeconds: (tokens.accessTokenExpiresAt.getTime() - Date.now()) / 1000,
+      }),
+    );
+    if (tokens.refreshToken && tokens.refreshTokenExpiresAt) {
+      ctx.resHeaders.append(
+        "set-cookie",
+        serializeCookie(names.refresh, tokens.refreshToken, {
+          ...cfg,
+          maxAgeSeconds: (tokens.refreshTokenExpiresAt.getTime() - Date.now()) / 1000,
+        }),
+      );
+    }
+  }
+  const inBody = ctx.transport !== "cookie";
+  return {
+    accessToken: inBody ? tokens.accessToken : null,
+    refreshToken: inBody ? tokens.refreshToken : null,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+  };
+}
+
+export function clearTokens(ctx: Context, surface = ctx.surface): void {
+  if (ctx.transport === "body") return;
+  const names = COOKIE_NAMES[surface];
+  const cfg = ctx.services.config.cookies;
+  ctx.resHeaders.append("set-cookie", serializeCookie(names.access, "", { ...cfg, maxAgeSeconds: 0 }));
+  ctx.resHeaders.append("set-cookie", serializeCookie(names.refresh, "", { ...cfg, maxAgeSeconds: 0 }));
+}
+
+/** The refresh token from the input (programs) or the cookie (browsers). */
+export function presentedRefreshToken(ctx: Context, fromInput: string | undefined, surface = ctx.surface): string | null {
+  if (fromInput) return fromInput;
+  const cookieHeader = ctx.headers.get("cookie");
+  if (!cookieHeader) return null;
+  for (const part of cookieHeader.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === COOKIE_NAMES[surface].refresh) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}

@@ -1,0 +1,11 @@
+import { createTRPCRouter, publicProcedure, superAdminProcedure } from "../../../trpc";
+import { ZRefreshInput } from "../../auth/refresh.schema";
+import { adminLoginHandler, adminLogoutHandler, adminMeHandler, adminRefreshHandler } from "./admin-auth.handler";
+import { ZAdminLoginInput } from "./admin-auth.schema";
+
+export const adminAuthRouter = createTRPCRouter({
+  login: publicProcedure.input(ZAdminLoginInput).mutation(adminLoginHandler),
+  refresh: publicProcedure.input(ZRefreshInput).mutation(adminRefreshHandler),
+  logout: publicProcedure.input(ZRefreshInput).mutation(adminLogoutHandler),
+  me: superAdminProcedure.query(adminMeHandler),
+});

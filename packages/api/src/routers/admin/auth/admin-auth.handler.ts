@@ -1,0 +1,66 @@
+import { refuse } from "../../../api-errors";
+import { issueAdminSession, revokeAdminFamily, rotateAdminRefresh } from "../../../auth/admin-sessions";
+import { hashToken } from "../../../auth/refresh-tokens";
+import { clearTokens, deliverTokens, presentedRefreshToken } from "../../../auth/tenant-sessions";
+import type { Context } from "../../../context";
+import type { AdminDoc } from "../../../tenancy-port";
+import type { AdminContext } from "../../../trpc";
+import { INVALID_CREDENTIALS_MESSAGE, enforceLoginRateLimit } from "../../auth/login.handler";
+import type { TRefreshInput } from "../../auth/refresh.schema";
+import type { TAdminLoginInput } from "./admin-auth.schema";
+
+const publicAdmin = (a: AdminDoc) => ({ id: a._id.toString(), email: a.email, name: a.name });
+
+export async function adminLoginHandler({ ctx, input }: { ctx: Context; input: TAdminLoginInput }) {
+  const { Admin } = ctx.services.tenancy.control;
+  await enforceLoginRateLimit(ctx, "admin", input.email);
+  const admin = await Admin.findOne({ email: input.email }).lean<AdminDoc>();
+  const ok =
+    admin && admin.status === "active"
+      ? await ctx.services.passwords.verify(admin.passwordHash, input.password)
+      : await ctx.services.passwords.burn(input.password);
+  if (!ok || !admin) {
+    await ctx.services.rateLimiter.record("admin", input.email, ctx.ip, false);
+    throw refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+  }
+  await ctx.services.rateLimiter.record("admin", input.email, ctx.ip, true);
+  await Admin.updateOne({ _id: admin._id }, { $set: { lastLoginAt: new Date() } });
+  const tokens = await issueAdminSession(ctx, admin);
+  await ctx.services.tenancy.audit.record({
+    actor: { type: "admin", id: admin._id.toString(), email: admin.email },
+    action: "admin.login",
+    ip: ctx.ip,
+  });
+  return { status: "ok" as const, ...deliverTokens(ctx, tokens), admin: publicAdmin(admin) };
+}
+
+export async function adminRefreshHandler({ ctx, input }: { ctx: Context; input: TRefreshInput }) {
+  const token = presentedRefreshToken(ctx, input.refreshToken);
+  if (!token || !/^[a-f0-9]{24}\.[A-Za-z0-9_-]{43}$/.test(token)) {
+    clearTokens(ctx);
+    throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
+  }
+  try {
+    const { tokens, admin } = await rotateAdminRefresh(ctx, token);
+    return { ...deliverTokens(ctx, tokens), refreshTokenExpiresAt: tokens.refreshTokenExpiresAt, admin: publicAdmin(admin) };
+  } catch (err) {
+    clearTokens(ctx);
+    throw err;
+  }
+}
+
+export async function adminLogoutHandler({ ctx, input }: { ctx: Context; input: TRefreshInput }) {
+  clearTokens(ctx);
+  const claims = ctx.credentials.token ? await ctx.services.tokens.verifyAdmin(ctx.credentials.token).catch(() => null) : null;
+  let familyId = claims?.sid ?? null;
+  const refresh = presentedRefreshToken(ctx, input.refreshToken);
+  if (!familyId && refresh) {
+    familyId = (await ctx.services.tenancy.control.AdminSession.findOne({ tokenHash: hashToken(refresh) }).lean())?.familyId ?? null;
+  }
+  if (familyId) await revokeAdminFamily(ctx, familyId);
+  return { ok: true as const, revoked: Boolean(familyId) };
+}
+
+export async function adminMeHandler({ ctx }: { ctx: AdminContext }) {
+  return { admin: publicAdmin(ctx.admin) };
+}

@@ -1,0 +1,38 @@
+import { createTRPCRouter, superAdminProcedure } from "../../../trpc";
+import {
+  createTenantHandler,
+  deleteTenantHandler,
+  exportTenantHandler,
+  getTenantHandler,
+  listTenantsHandler,
+  migrateAllHandler,
+  migrateTenantHandler,
+  migrationStatusHandler,
+  purgeTenantHandler,
+  restoreTenantHandler,
+  resumeTenantHandler,
+  suspendTenantHandler,
+} from "./tenants.handler";
+import {
+  ZCreateTenantInput,
+  ZListTenantsInput,
+  ZMigrationJobInput,
+  ZPurgeTenantInput,
+  ZSuspendTenantInput,
+  ZTenantId,
+} from "./tenants.schema";
+
+export const adminTenantsRouter = createTRPCRouter({
+  list: superAdminProcedure.input(ZListTenantsInput).query(listTenantsHandler),
+  create: superAdminProcedure.input(ZCreateTenantInput).mutation(createTenantHandler),
+  get: superAdminProcedure.input(ZTenantId).query(getTenantHandler),
+  suspend: superAdminProcedure.input(ZSuspendTenantInput).mutation(suspendTenantHandler),
+  resume: superAdminProcedure.input(ZTenantId).mutation(resumeTenantHandler),
+  delete: superAdminProcedure.input(ZTenantId).mutation(deleteTenantHandler),
+  restore: superAdminProcedure.input(ZTenantId).mutation(restoreTenantHandler),
+  purge: superAdminProcedure.input(ZPurgeTenantInput).mutation(purgeTenantHandler),
+  migrate: superAdminProcedure.input(ZTenantId).mutation(migrateTenantHandler),
+  migrateAll: superAdminProcedure.mutation(migrateAllHandler),
+  migrationStatus: superAdminProcedure.input(ZMigrationJobInput).query(migrationStatusHandler),
+  export: superAdminProcedure.input(ZTenantId).mutation(exportTenantHandler),
+});

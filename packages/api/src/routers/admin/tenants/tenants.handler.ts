@@ -1,0 +1,205 @@
+// Tenant administration. Lifecycle changes go through tenancy (which owns the state machine and
+// its invariants); the api validates, audits and shapes the answers.
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+
+import { refuse } from "../../../api-errors";
+import { passwordWeakness } from "../../../auth/password-policy";
+import type { TenantDoc, TenantRecord } from "../../../tenancy-port";
+import type { AdminContext } from "../../../trpc";
+import { searchRegex } from "../../shared.schema";
+import { adminActor, recordAdminAudit } from "../admin-audit";
+import type {
+  TCreateTenantInput,
+  TListTenantsInput,
+  TMigrationJobInput,
+  TPurgeTenantInput,
+  TSuspendTenantInput,
+  TTenantId,
+} from "./tenants.schema";
+
+type H<I> = { ctx: AdminContext; input: I };
+
+function publicTenantRow(t: TenantDoc | TenantRecord) {
+  const id = "id" in t ? t.id : t._id.toString();
+  return {
+    id,
+    slug: t.slug,
+    name: t.name,
+    status: t.status,
+    statusReason: t.statusReason ?? null,
+    cluster: t.cluster,
+    plan: t.plan,
+    schemaVersion: t.schemaVersion,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}
+
+async function loadTenant(ctx: AdminContext, id: string): Promise<TenantDoc> {
+  const doc = await ctx.services.tenancy.control.Tenant.findById(id).lean<TenantDoc>();
+  if (!doc) throw refuse("NOT_FOUND", "TENANT_NOT_FOUND", "No such tenant");
+  return doc;
+}
+
+export async function listTenantsHandler({ ctx, input }: H<TListTenantsInput>) {
+  const filter: Record<string, unknown> = {};
+  if (input.status) filter.status = input.status;
+  if (input.search) {
+    const re = searchRegex(input.search);
+    filter.$or = [{ slug: re }, { name: re }];
+  }
+  const field = input.sort.replace(/^-/, "");
+  const dir = input.sort.startsWith("-") ? -1 : 1;
+  const { Tenant } = ctx.services.tenancy.control;
+  const [rows, total] = await Promise.all([
+    Tenant.find(filter)
+      .sort({ [field]: dir, _id: dir })
+      .skip((input.page - 1) * input.limit)
+      .limit(input.limit)
+      .lean<TenantDoc[]>(),
+    Tenant.countDocuments(filter),
+  ]);
+  return {
+    items: rows.map((t) => ({ ...publicTenantRow(t), cached: ctx.services.tenancy.registry.isCached(t._id.toString()) })),
+    total,
+    page: input.page,
+    pages: Math.max(1, Math.ceil(total / input.limit)),
+  };
+}
+
+export async function createTenantHandler({ ctx, input }: H<TCreateTenantInput>) {
+  const weakness = passwordWeakness(input.owner.password, input.owner.email);
+  if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", `Owner password: ${weakness}`);
+  const record = await ctx.services.tenancy.lifecycle.provision({
+    slug: input.slug,
+    name: input.name,
+    owner: input.owner,
+    ...(input.cluster ? { cluster: input.cluster } : {}),
+    ...(input.plan ? { plan: input.plan } : {}),
+  });
+  await recordAdminAudit(ctx, "tenants.create", {
+    tenantId: record.id,
+    tenantSlug: record.slug,
+    details: { ownerEmail: input.owner.email, cluster: record.cluster },
+  });
+  return publicTenantRow(record);
+}
+
+export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
+  const doc = await loadTenant(ctx, input.id);
+  const { tenancy } = ctx.services;
+  let stats: { users: number; notes: number; storageBytes: number | null; lastActivityAt: Date | null } | null = null;
+  if (doc.status === "active") {
+    stats = await tenancy
+      .withTenant(input.id, async (scope) => {
+        const [users, notes, lastAudit, lastNote, dbStats] = await Promise.all([
+          scope.models.User.countDocuments({}),
+          scope.models.Note.countDocuments({}),
+          scope.models.Audit.findOne({}).sort({ at: -1 }).select({ at: 1 }).lean(),
+          scope.models.Note.findOne({}).sort({ updatedAt: -1 }).select({ updatedAt: 1 }).lean(),
+          scope.conn.db?.stats().catch(() => null) ?? Promise.resolve(null),
+        ]);
+        const times = [lastAudit?.at, lastNote?.updatedAt].filter((d): d is Date => d instanceof Date);
+        const size = dbStats ? Number(dbStats.storageSize ?? dbStats.dataSize) : NaN;
+        return {
+          users,
+          notes,
+          storageBytes: Number.isFinite(size) ? size : null,
+          lastActivityAt: times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : null,
+        };
+      })
+      .catch(() => null);
+  }
+  const pool = tenancy.stats() as { leasesByTenant?: Record<string, number> };
+  return {
+    ...publicTenantRow(doc),
+    dbName: doc.dbName,
+    stats,
+    cached: tenancy.registry.isCached(input.id),
+    leasedNow: pool.leasesByTenant ? (pool.leasesByTenant[input.id] ?? 0) : null,
+  };
+}
+
+async function transition(
+  ctx: AdminContext,
+  id: string,
+  action: string,
+  run: (doc: TenantDoc) => Promise<unknown>,
+  details: Record<string, unknown> = {},
+) {
+  const doc = await loadTenant(ctx, id);
+  await run(doc);
+  await recordAdminAudit(ctx, action, { tenantId: id, tenantSlug: doc.slug, details });
+  return publicTenantRow(await loadTenant(ctx, id));
+}
+
+export const suspendTenantHandler = ({ ctx, input }: H<TSuspendTenantInput>) =>
+  transition(ctx, input.id, "tenants.suspend", () => ctx.services.tenancy.lifecycle.suspend(input.id, input.reason, adminActor(ctx)), {
+    reason: input.reason,
+  });
+
+export const resumeTenantHandler = ({ ctx, input }: H<TTenantId>) =>
+  transition(ctx, input.id, "tenants.resume", () => ctx.services.tenancy.lifecycle.resume(input.id, adminActor(ctx)));
+
+export const deleteTenantHandler = ({ ctx, input }: H<TTenantId>) =>
+  transition(ctx, input.id, "tenants.delete", () => ctx.services.tenancy.lifecycle.softDelete(input.id, adminActor(ctx)));
+
+export const restoreTenantHandler = ({ ctx, input }: H<TTenantId>) =>
+  transition(ctx, input.id, "tenants.restore", () => ctx.services.tenancy.lifecycle.restore(input.id, adminActor(ctx)));
+
+export const purgeTenantHandler = ({ ctx, input }: H<TPurgeTenantInput>) =>
+  transition(ctx, input.id, "tenants.purge", async (doc) => {
+    if (doc.slug !== input.confirmSlug) {
+      throw refuse("BAD_REQUEST", "INVALID_INPUT", "confirmSlug does not match the tenant's slug");
+    }
+    await ctx.services.tenancy.lifecycle.purge(input.id, adminActor(ctx));
+  });
+
+export async function migrateTenantHandler({ ctx, input }: H<TTenantId>) {
+  const doc = await loadTenant(ctx, input.id);
+  const result = await ctx.services.tenancy.lifecycle.migrate(input.id);
+  await recordAdminAudit(ctx, "tenants.migrate", { tenantId: input.id, tenantSlug: doc.slug });
+  return { tenant: publicTenantRow(await loadTenant(ctx, input.id)), result: (result ?? null) as unknown };
+}
+
+/** Starts migrating every tenant in the background; poll migrationStatus for progress. */
+export async function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
+  const jobs = ctx.services.migrationJobs;
+  const running = [...jobs.values()].find((j) => !j.finishedAt);
+  if (running) return { jobId: running.id, alreadyRunning: true };
+  const job = { id: randomUUID(), startedAt: new Date(), finishedAt: null as Date | null, progress: {}, error: null as string | null };
+  jobs.set(job.id, job);
+  await recordAdminAudit(ctx, "tenants.migrateAll", { details: { jobId: job.id } });
+  void ctx.services.tenancy.lifecycle
+    .migrateAll({ concurrency: 4, onProgress: (p) => (job.progress = { ...p }) })
+    .then((summary) => {
+      if (summary && typeof summary === "object") job.progress = { ...job.progress, ...(summary) };
+    })
+    .catch((err: unknown) => {
+      job.error = err instanceof Error ? err.message : String(err);
+      ctx.log.error({ err }, "migrateAll failed");
+    })
+    .finally(() => (job.finishedAt = new Date()));
+  return { jobId: job.id, alreadyRunning: false };
+}
+
+export async function migrationStatusHandler({ ctx, input }: H<TMigrationJobInput>) {
+  const job = ctx.services.migrationJobs.get(input.jobId);
+  if (!job) throw refuse("NOT_FOUND", "NOT_FOUND", "No such migration job on this instance");
+  return { ...job, done: job.finishedAt !== null };
+}
+
+export async function exportTenantHandler({ ctx, input }: H<TTenantId>) {
+  const doc = await loadTenant(ctx, input.id);
+  const dir = ctx.services.config.exportDir ?? tmpdir();
+  const file = join(dir, `${doc.slug}-${new Date().toISOString().replace(/[:.]/g, "-")}.tenantry-export`);
+  await ctx.services.tenancy.lifecycle.exportTenant(input.id, file);
+  const size = (await stat(file).catch(() => null))?.size ?? null;
+  await recordAdminAudit(ctx, "tenants.export", { tenantId: input.id, tenantSlug: doc.slug, details: { file } });
+  return { file, sizeBytes: size };
+}
+

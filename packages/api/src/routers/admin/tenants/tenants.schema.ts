@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+import { ZEmail, ZObjectId, ZPasswordInput, ZSearch, ZSlug } from "../../shared.schema";
+
+export const ZTenantStatus = z.enum(["provisioning", "active", "suspended", "deleted", "purged"]);
+
+export const ZListTenantsInput = z
+  .strictObject({
+    search: ZSearch.optional(),
+    status: ZTenantStatus.optional(),
+    sort: z.enum(["createdAt", "-createdAt", "name", "-name", "slug", "-slug", "status"]).default("-createdAt"),
+    page: z.number().int().min(1).max(100_000).default(1),
+    limit: z.number().int().min(1).max(100).default(20),
+  })
+  .optional()
+  .default({ sort: "-createdAt", page: 1, limit: 20 });
+export type TListTenantsInput = z.infer<typeof ZListTenantsInput>;
+
+export const ZCreateTenantInput = z.strictObject({
+  slug: ZSlug,
+  name: z.string().trim().min(1).max(100),
+  owner: z.strictObject({ email: ZEmail, name: z.string().trim().min(1).max(100), password: ZPasswordInput }),
+  cluster: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+  plan: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+});
+export type TCreateTenantInput = z.infer<typeof ZCreateTenantInput>;
+
+export const ZTenantId = z.strictObject({ id: ZObjectId });
+export type TTenantId = z.infer<typeof ZTenantId>;
+
+export const ZSuspendTenantInput = z.strictObject({ id: ZObjectId, reason: z.string().trim().min(3).max(500) });
+export type TSuspendTenantInput = z.infer<typeof ZSuspendTenantInput>;
+
+export const ZPurgeTenantInput = z.strictObject({ id: ZObjectId, confirmSlug: ZSlug });
+export type TPurgeTenantInput = z.infer<typeof ZPurgeTenantInput>;
+
+export const ZMigrationJobInput = z.strictObject({ jobId: z.string().uuid() });
+export type TMigrationJobInput = z.infer<typeof ZMigrationJobInput>;

@@ -1,0 +1,23 @@
+import { createTRPCRouter, publicProcedure, tenantProcedure } from "../../trpc";
+import { acceptInviteHandler } from "./accept-invite.handler";
+import { ZAcceptInviteInput } from "./accept-invite.schema";
+import { changePasswordHandler } from "./change-password.handler";
+import { ZChangePasswordInput } from "./change-password.schema";
+import { loginHandler } from "./login.handler";
+import { ZLoginInput } from "./login.schema";
+import { logoutHandler } from "./logout.handler";
+import { meHandler } from "./me.handler";
+import { refreshHandler } from "./refresh.handler";
+import { ZRefreshInput } from "./refresh.schema";
+import { switchTenantHandler } from "./switch-tenant.handler";
+import { ZSwitchTenantInput } from "./switch-tenant.schema";
+
+export const authRouter = createTRPCRouter({
+  login: publicProcedure.input(ZLoginInput).mutation(loginHandler),
+  refresh: publicProcedure.input(ZRefreshInput).mutation(refreshHandler),
+  logout: publicProcedure.input(ZRefreshInput).mutation(logoutHandler),
+  me: tenantProcedure.query(meHandler),
+  changePassword: tenantProcedure.input(ZChangePasswordInput).mutation(changePasswordHandler),
+  switchTenant: tenantProcedure.input(ZSwitchTenantInput).mutation(switchTenantHandler),
+  acceptInvite: publicProcedure.input(ZAcceptInviteInput).mutation(acceptInviteHandler),
+});

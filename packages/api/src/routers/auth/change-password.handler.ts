@@ -1,0 +1,33 @@
+import { refuse } from "../../api-errors";
+import { passwordWeakness } from "../../auth/password-policy";
+import type { TenantContext } from "../../trpc";
+import { recordTenantAudit } from "../tenant-audit";
+import type { TChangePasswordInput } from "./change-password.schema";
+import { enforceLoginRateLimit } from "./login.handler";
+
+export async function changePasswordHandler({ ctx, input }: { ctx: TenantContext; input: TChangePasswordInput }) {
+  if (ctx.impersonatedBy) {
+    throw refuse("FORBIDDEN", "IMPERSONATION_READ_ONLY", "An impersonating admin cannot change the user's password");
+  }
+  const { User, Session } = ctx.tenant.models;
+  await enforceLoginRateLimit(ctx, "tenant", ctx.user.email);
+  const current = ctx.user.passwordHash;
+  if (!current || !(await ctx.services.passwords.verify(current, input.currentPassword))) {
+    await ctx.services.rateLimiter.record("tenant", ctx.user.email, ctx.ip, false);
+    throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", "Current password is incorrect");
+  }
+  const weakness = passwordWeakness(input.newPassword, ctx.user.email);
+  if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", weakness);
+  const now = new Date();
+  await User.updateOne(
+    { _id: ctx.user._id },
+    { $set: { passwordHash: await ctx.services.passwords.hash(input.newPassword), passwordChangedAt: now } },
+  );
+  // Other sign-ins of this user end; this one continues.
+  const ended = await Session.updateMany(
+    { userId: ctx.user._id, familyId: { $ne: ctx.claims.sid }, revokedAt: null },
+    { $set: { revokedAt: now, revokedReason: "password-changed" } },
+  );
+  await recordTenantAudit(ctx, "auth.changePassword", ctx.user._id.toString());
+  return { ok: true as const, otherSessionsEnded: ended.modifiedCount };
+}

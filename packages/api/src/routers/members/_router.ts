@@ -1,0 +1,16 @@
+import { createTRPCRouter, tenantAdminProcedure } from "../../trpc";
+import { createMemberHandler } from "./create.handler";
+import { ZCreateMemberInput } from "./create.schema";
+import { listMembersHandler } from "./list.handler";
+import { ZListMembersInput } from "./list.schema";
+import { changeRoleHandler, deactivateHandler, reactivateHandler, removeHandler } from "./member-changes.handler";
+import { ZChangeRoleInput, ZMemberTargetInput } from "./member-target.schema";
+
+export const membersRouter = createTRPCRouter({
+  list: tenantAdminProcedure.input(ZListMembersInput).query(listMembersHandler),
+  create: tenantAdminProcedure.input(ZCreateMemberInput).mutation(createMemberHandler),
+  changeRole: tenantAdminProcedure.input(ZChangeRoleInput).mutation(changeRoleHandler),
+  deactivate: tenantAdminProcedure.input(ZMemberTargetInput).mutation(deactivateHandler),
+  reactivate: tenantAdminProcedure.input(ZMemberTargetInput).mutation(reactivateHandler),
+  remove: tenantAdminProcedure.input(ZMemberTargetInput).mutation(removeHandler),
+});

@@ -1,0 +1,71 @@
+// Role changes, deactivation and removal. The last active owner can be neither demoted,
+// deactivated nor removed: a tenant must always have someone who can administer it.
+import { refuse } from "../../api-errors";
+import { revokeUserSessions } from "../../auth/tenant-sessions";
+import type { UserDoc } from "../../tenancy-port";
+import type { TenantContext } from "../../trpc";
+import { recordTenantAudit } from "../tenant-audit";
+import { removeMembership, setMembershipRole } from "./directory-sync";
+import { dropInvites } from "./invites";
+import { publicMember } from "./list.handler";
+import type { TChangeRoleInput, TMemberTargetInput } from "./member-target.schema";
+
+async function loadTarget(ctx: TenantContext, userId: string): Promise<UserDoc> {
+  const user = await ctx.tenant.models.User.findById(userId).lean<UserDoc>();
+  if (!user) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this tenant");
+  // Only an owner may change an owner.
+  if (user.role === "owner" && ctx.user.role !== "owner") {
+    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only an owner can change another owner");
+  }
+  return user;
+}
+
+async function refuseIfLastOwner(ctx: TenantContext, target: UserDoc, action: string) {
+  if (target.role !== "owner" || target.status !== "active") return;
+  const owners = await ctx.tenant.models.User.countDocuments({ role: "owner", status: "active" });
+  if (owners <= 1) throw refuse("PRECONDITION_FAILED", "LAST_OWNER", `The last owner cannot be ${action}`);
+}
+
+export async function changeRoleHandler({ ctx, input }: { ctx: TenantContext; input: TChangeRoleInput }) {
+  const target = await loadTarget(ctx, input.userId);
+  if (input.role === "owner" && ctx.user.role !== "owner") {
+    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only an owner can make someone an owner");
+  }
+  if (target.role === input.role) return { member: publicMember(target) };
+  if (input.role !== "owner") await refuseIfLastOwner(ctx, target, "demoted");
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { role: input.role } }, { new: true }).lean<UserDoc>();
+  if (!updated) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this tenant");
+  await setMembershipRole(ctx.services.tenancy, ctx.tenant, target.email, input.role);
+  await recordTenantAudit(ctx, "members.changeRole", target._id.toString(), { email: target.email, from: target.role, to: input.role });
+  return { member: publicMember(updated) };
+}
+
+export async function deactivateHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
+  const target = await loadTarget(ctx, input.userId);
+  await refuseIfLastOwner(ctx, target, "deactivated");
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status: "deactivated" } }, { new: true }).lean<UserDoc>();
+  await revokeUserSessions(ctx.tenant, target._id, "deactivated");
+  await recordTenantAudit(ctx, "members.deactivate", target._id.toString(), { email: target.email });
+  return { member: publicMember(updated ?? target) };
+}
+
+export async function reactivateHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
+  const target = await loadTarget(ctx, input.userId);
+  if (target.status !== "deactivated") return { member: publicMember(target) };
+  // An invited user who never set a password goes back to "invited", not "active".
+  const status = target.passwordHash ? "active" : "invited";
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status } }, { new: true }).lean<UserDoc>();
+  await recordTenantAudit(ctx, "members.reactivate", target._id.toString(), { email: target.email });
+  return { member: publicMember(updated ?? target) };
+}
+
+export async function removeHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
+  const target = await loadTarget(ctx, input.userId);
+  await refuseIfLastOwner(ctx, target, "removed");
+  await revokeUserSessions(ctx.tenant, target._id, "removed");
+  await dropInvites(ctx.tenant, target._id);
+  await ctx.tenant.models.User.deleteOne({ _id: target._id });
+  await removeMembership(ctx.services.tenancy, ctx.tenant, target.email);
+  await recordTenantAudit(ctx, "members.remove", target._id.toString(), { email: target.email });
+  return { ok: true as const };
+}

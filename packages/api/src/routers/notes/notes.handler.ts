@@ -1,0 +1,74 @@
+// The example business resource. Every query runs on ctx.tenant's models, so an id from another
+// tenant simply does not exist here.
+import { Types } from "mongoose";
+
+import { refuse } from "../../api-errors";
+import type { NoteDoc } from "../../tenancy-port";
+import type { TenantContext } from "../../trpc";
+import { searchRegex } from "../shared.schema";
+import type { TCreateNoteInput, TListNotesInput, TNoteId, TUpdateNoteInput } from "./notes.schema";
+
+type H<I> = { ctx: TenantContext; input: I };
+
+export function publicNote(n: NoteDoc) {
+  return {
+    id: n._id.toString(),
+    title: n.title,
+    body: n.body,
+    tags: n.tags,
+    author: { id: n.authorId.toString(), name: n.authorName },
+    createdAt: n.createdAt,
+    updatedAt: n.updatedAt,
+  };
+}
+
+const notFound = () => refuse("NOT_FOUND", "NOT_FOUND", "No such note");
+
+export async function listNotesHandler({ ctx, input }: H<TListNotesInput>) {
+  const filter: Record<string, unknown> = {};
+  if (input.search) {
+    const re = searchRegex(input.search);
+    filter.$or = [{ title: re }, { body: re }];
+  }
+  if (input.tag) filter.tags = input.tag;
+  // Newest first; the cursor is the last id seen, stable under concurrent edits.
+  if (input.cursor) filter._id = { $lt: new Types.ObjectId(input.cursor) };
+  const rows = await ctx.tenant.models.Note.find(filter).sort({ _id: -1 }).limit(input.limit + 1).lean<NoteDoc[]>();
+  const page = rows.slice(0, input.limit);
+  return {
+    items: page.map(publicNote),
+    nextCursor: rows.length > input.limit ? (page[page.length - 1]?._id.toString() ?? null) : null,
+  };
+}
+
+export async function getNoteHandler({ ctx, input }: H<TNoteId>) {
+  const note = await ctx.tenant.models.Note.findById(input.id).lean<NoteDoc>();
+  if (!note) throw notFound();
+  return publicNote(note);
+}
+
+export async function createNoteHandler({ ctx, input }: H<TCreateNoteInput>) {
+  const created = await ctx.tenant.models.Note.create({
+    title: input.title,
+    body: input.body,
+    tags: input.tags,
+    authorId: ctx.user._id,
+    authorName: ctx.user.name,
+  });
+  return publicNote(created.toObject());
+}
+
+export async function updateNoteHandler({ ctx, input }: H<TUpdateNoteInput>) {
+  const { id, ...changes } = input;
+  const $set: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(changes)) if (v !== undefined) $set[k] = v;
+  const note = await ctx.tenant.models.Note.findByIdAndUpdate(id, { $set }, { new: true, runValidators: true }).lean<NoteDoc>();
+  if (!note) throw notFound();
+  return publicNote(note);
+}
+
+export async function deleteNoteHandler({ ctx, input }: H<TNoteId>) {
+  const res = await ctx.tenant.models.Note.deleteOne({ _id: input.id });
+  if (res.deletedCount !== 1) throw notFound();
+  return { ok: true as const, id: input.id };
+}

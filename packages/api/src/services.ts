@@ -1,0 +1,112 @@
+// Everything the routers need, built once per process from configuration the app passes in.
+// The api never reads process.env: apps and src/server/env.ts own configuration.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+
+import pino from "pino";
+import type { Logger } from "pino";
+
+import type { JwtConfig, AccessTokens } from "./auth/access-tokens";
+import { createAccessTokens } from "./auth/access-tokens";
+import type { CookieConfig } from "./auth/cookies";
+import type { RateLimitConfig, LoginRateLimiter } from "./auth/login-rate-limit";
+import { DEFAULT_RATE_LIMIT, createLoginRateLimiter } from "./auth/login-rate-limit";
+import type { Argon2Params, PasswordHasher } from "./auth/password-hasher";
+import { createPasswordHasher } from "./auth/password-hasher";
+import { passwordWeakness } from "./auth/password-policy";
+import type { ApiMetrics } from "./metrics";
+import { createMetrics } from "./metrics";
+import type { Tenancy } from "./tenancy-port";
+
+export interface ApiServicesConfig {
+  tenancy: Tenancy;
+  jwt: JwtConfig;
+  cookies: CookieConfig;
+  /** Public base URL of the tenant web app; invite links point at `${publicAppUrl}/invite#token=…`. */
+  publicAppUrl?: string;
+  /** "acme.app.example.com" names tenant "acme" when this is ".app.example.com". */
+  tenantHostSuffix?: string;
+  /** Trust X-Forwarded-For for the client IP (only behind a proxy you run). */
+  trustProxy?: boolean;
+  /**
+   * Origins allowed to send cookie-authenticated mutations. When a request carries an Origin
+   * header it must be listed (or equal the request's own host); the CSRF header is always required.
+   */
+  allowedOrigins?: string[];
+  rateLimit?: Partial<RateLimitConfig>;
+  /** argon2id cost for hashes the api writes; pass the same params as to createTenancy. */
+  passwordHashing?: Argon2Params;
+  /** First super admin, created on first start only when no admin exists (ADMIN_EMAIL / ADMIN_PASSWORD). */
+  firstAdmin?: { email: string; password: string; name?: string };
+  logger?: Logger;
+  /** Directory tenant exports are written to (admin `tenants.export`). */
+  exportDir?: string;
+  /** Lifetime of impersonation tokens, seconds (default 10 minutes). */
+  impersonationTtlSeconds?: number;
+  version?: string;
+}
+
+export interface MigrationJob {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  progress: Record<string, unknown>;
+  error: string | null;
+}
+
+export interface ApiServices {
+  tenancy: Tenancy;
+  tokens: AccessTokens;
+  passwords: PasswordHasher;
+  rateLimiter: LoginRateLimiter;
+  metrics: ApiMetrics;
+  logger: Logger;
+  config: ApiServicesConfig & { instanceId: string; startedAt: Date };
+  migrationJobs: Map<string, MigrationJob>;
+  /** Creates the first super admin from config if none exists; refuses a weak password. */
+  ensureFirstAdmin(): Promise<"created" | "exists" | "not-configured">;
+}
+
+export class WeakAdminPassword extends Error {
+  constructor(detail: string) {
+    super(`ADMIN_PASSWORD is too weak: ${detail}. Choose a stronger one; Tenantry has no default credentials.`);
+    this.name = "WeakAdminPassword";
+  }
+}
+
+export async function createApiServices(config: ApiServicesConfig): Promise<ApiServices> {
+  const tokens = createAccessTokens(config.jwt);
+  const passwords = await createPasswordHasher(config.passwordHashing);
+  const rateLimiter = createLoginRateLimiter(config.tenancy.control, { ...DEFAULT_RATE_LIMIT, ...config.rateLimit });
+  const logger = config.logger ?? pino({ level: "info" });
+  const services: ApiServices = {
+    tenancy: config.tenancy,
+    tokens,
+    passwords,
+    rateLimiter,
+    metrics: createMetrics(),
+    logger,
+    config: { ...config, instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, startedAt: new Date() },
+    migrationJobs: new Map(),
+    async ensureFirstAdmin() {
+      const first = config.firstAdmin;
+      const { Admin } = config.tenancy.control;
+      if (await Admin.exists({})) return "exists";
+      if (!first) return "not-configured";
+      const email = first.email.trim().toLowerCase();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error("ADMIN_EMAIL is not a valid email address");
+      const weakness = passwordWeakness(first.password, email);
+      if (weakness) throw new WeakAdminPassword(weakness);
+      try {
+        await Admin.create({ email, name: first.name ?? email, passwordHash: await passwords.hash(first.password) });
+      } catch (err) {
+        // Another instance created it at the same moment: fine.
+        if ((err as { code?: unknown }).code !== 11000) throw err;
+        return "exists";
+      }
+      logger.info({ email }, "created first super admin from configuration");
+      return "created";
+    },
+  };
+  return services;
+}

@@ -1,0 +1,156 @@
+// The whole tRPC setup: initTRPC, the error formatter, the one middleware that observes calls and
+// translates domain errors, and the base procedures. `t` itself is never exported.
+import type { TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
+import { Types } from "mongoose";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+
+import { TokenInvalid } from "./auth/access-tokens";
+import type { AdminClaims, TenantClaims } from "./auth/access-tokens";
+import { mapDomainError, reasonOf, refuse } from "./api-errors";
+import type { Context } from "./context";
+import type { AdminDoc, TenantScope, UserDoc } from "./tenancy-port";
+
+export type { Context } from "./context";
+export { createInnerTRPCContext, createTRPCContext } from "./context";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Never send stack traces to callers; they go to the logs.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const extra = reasonOf(cause);
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      message: internal ? "Internal server error" : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        reason: extra.reason ?? (cause instanceof ZodError ? "INVALID_INPUT" : null),
+        retryAfterSeconds: extra.retryAfterSeconds ?? null,
+        suspendedReason: extra.suspendedReason ?? null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
+
+/** Observes every call (log line, metrics), enforces CSRF and maps domain errors. */
+const observed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const finish = (outcome: string, error?: TRPCError) => {
+    const seconds = (performance.now() - started) / 1000;
+    ctx.services.metrics.observeCall(`${ctx.surface}:${path}`, outcome, seconds);
+    const line = { path, type, outcome, ms: Math.round(seconds * 1000), ...(ctx.state.tenantId ? { tenantId: ctx.state.tenantId } : {}) };
+    if (error?.code === "INTERNAL_SERVER_ERROR") ctx.log.error({ ...line, err: error.cause ?? error }, "procedure failed");
+    else ctx.log.info(line, "procedure");
+  };
+  if (type === "mutation" && ctx.csrfRequired && !ctx.csrfOk) {
+    const error = refuse("FORBIDDEN", "CSRF", "Cookie-authenticated mutations need the x-tenantry-csrf: 1 header from an allowed origin");
+    finish(error.code, error);
+    throw error;
+  }
+  const result = await next();
+  if (result.ok) {
+    finish("ok");
+    return result;
+  }
+  const error = mapDomainError(result.error.cause) ?? result.error;
+  finish(error.code, error);
+  throw error;
+});
+
+export const publicProcedure = t.procedure.use(observed);
+
+async function verifiedTenantClaims(ctx: Context): Promise<TenantClaims> {
+  const { token } = ctx.credentials;
+  if (!token) throw refuse("UNAUTHORIZED", "UNAUTHENTICATED", "Sign in first");
+  try {
+    return await ctx.services.tokens.verifyTenant(token);
+  } catch (err) {
+    const reason = err instanceof TokenInvalid ? err.reason : "TOKEN_INVALID";
+    throw refuse("UNAUTHORIZED", reason, reason === "TOKEN_EXPIRED" ? "Session expired; refresh it" : "Invalid access token");
+  }
+}
+
+/** A verified tenant access token; no tenant database touched yet. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const claims = await verifiedTenantClaims(ctx);
+  ctx.state.tenantId = claims.tid;
+  return next({ ctx: { claims } });
+});
+
+/**
+ * The token's tenant, leased for this call only. A tenant named by host or `x-tenant` header must
+ * be the token's; a suspended or deleted tenant fails here (tenancy's registry is shared by all
+ * instances), and so does a revoked session or a deactivated user.
+ */
+export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const { claims } = ctx;
+  if (ctx.namedTenantSlug) {
+    const named = await ctx.services.tenancy.registry.getBySlug(ctx.namedTenantSlug).catch(() => null);
+    if (!named || named.id !== claims.tid) {
+      throw refuse("FORBIDDEN", "TENANT_MISMATCH", "The tenant named by this request's host or header is not the token's tenant");
+    }
+  }
+  if (!Types.ObjectId.isValid(claims.sub)) throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
+  return ctx.services.tenancy.withTenant(claims.tid, async (scope: TenantScope) => {
+    const now = new Date();
+    const [user, session] = await Promise.all([
+      scope.models.User.findById(claims.sub).lean<UserDoc>(),
+      scope.models.Session.exists({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: now } }),
+    ]);
+    if (!user || user.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
+    if (!session) throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
+    return next({ ctx: { tenant: scope, user, impersonatedBy: claims.imp ?? null } });
+  });
+});
+
+/** Tenant owners and admins (role read from the tenant database, not the token). */
+export const tenantAdminProcedure = tenantProcedure.use(async ({ ctx, next }) => {
+  if (ctx.user.role !== "owner" && ctx.user.role !== "admin") {
+    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only tenant owners and admins can do this");
+  }
+  return next();
+});
+
+async function verifiedAdminClaims(ctx: Context): Promise<AdminClaims> {
+  const { token } = ctx.credentials;
+  if (!token) throw refuse("UNAUTHORIZED", "UNAUTHENTICATED", "Sign in as a super admin first");
+  try {
+    return await ctx.services.tokens.verifyAdmin(token);
+  } catch (err) {
+    const reason = err instanceof TokenInvalid ? err.reason : "TOKEN_INVALID";
+    throw refuse("UNAUTHORIZED", reason, reason === "TOKEN_EXPIRED" ? "Session expired; refresh it" : "Invalid access token");
+  }
+}
+
+/** Super admins: a separate identity (control database `admins`), separate token audience. */
+export const superAdminProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const claims = await verifiedAdminClaims(ctx);
+  if (!Types.ObjectId.isValid(claims.sub)) throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
+  const { Admin, AdminSession } = ctx.services.tenancy.control;
+  const [admin, session] = await Promise.all([
+    Admin.findById(claims.sub).lean<AdminDoc>(),
+    AdminSession.exists({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } }),
+  ]);
+  if (!admin || admin.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This admin account is disabled");
+  if (!session) throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
+  return next({ ctx: { admin, adminClaims: claims } });
+});
+
+/** What handlers behind each base procedure receive (handlers are typed by these). */
+export type AuthedContext = Context & { claims: TenantClaims };
+export type TenantContext = AuthedContext & {
+  tenant: TenantScope;
+  user: UserDoc;
+  impersonatedBy: TenantClaims["imp"] | null;
+};
+export type AdminContext = Context & { admin: AdminDoc; adminClaims: AdminClaims };
