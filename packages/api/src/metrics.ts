@@ -5,7 +5,7 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 export interface ApiMetrics {
   observeCall(procedure: string, outcome: string, seconds: number): void;
   observeHttp(route: string, status: number): void;
-  render(poolStats: Record<string, unknown>, extra?: Record<string, number>): string;
+  render(poolStats: object, extra?: Record<string, number>): string;
 }
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");

@@ -11,7 +11,7 @@ import { createAccessTokens } from "./auth/access-tokens";
 import type { CookieConfig } from "./auth/cookies";
 import type { RateLimitConfig, LoginRateLimiter } from "./auth/login-rate-limit";
 import { DEFAULT_RATE_LIMIT, createLoginRateLimiter } from "./auth/login-rate-limit";
-import type { Argon2Params, PasswordHasher } from "./auth/password-hasher";
+import type { PasswordHasher } from "./auth/password-hasher";
 import { createPasswordHasher } from "./auth/password-hasher";
 import { passwordWeakness } from "./auth/password-policy";
 import type { ApiMetrics } from "./metrics";
@@ -34,8 +34,6 @@ export interface ApiServicesConfig {
    */
   allowedOrigins?: string[];
   rateLimit?: Partial<RateLimitConfig>;
-  /** argon2id cost for hashes the api writes; pass the same params as to createTenancy. */
-  passwordHashing?: Argon2Params;
   /** First super admin, created on first start only when no admin exists (ADMIN_EMAIL / ADMIN_PASSWORD). */
   firstAdmin?: { email: string; password: string; name?: string };
   logger?: Logger;
@@ -76,7 +74,7 @@ export class WeakAdminPassword extends Error {
 
 export async function createApiServices(config: ApiServicesConfig): Promise<ApiServices> {
   const tokens = createAccessTokens(config.jwt);
-  const passwords = await createPasswordHasher(config.passwordHashing);
+  const passwords = await createPasswordHasher(config.tenancy.passwords);
   const rateLimiter = createLoginRateLimiter(config.tenancy.control, { ...DEFAULT_RATE_LIMIT, ...config.rateLimit });
   const logger = config.logger ?? pino({ level: "info" });
   const services: ApiServices = {

@@ -28,7 +28,7 @@ export async function rotateAdminRefresh(ctx: Context, refreshToken: string): Pr
   const claimed = await AdminSession.findOneAndUpdate(
     { tokenHash, revokedAt: null, replacedBy: null, expiresAt: { $gt: now } },
     { $set: { replacedBy: "rotated" } },
-    { new: true },
+    { returnDocument: "after" },
   ).lean();
   if (!claimed) {
     const seen = await AdminSession.findOne({ tokenHash }).lean();

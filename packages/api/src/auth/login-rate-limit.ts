@@ -2,7 +2,7 @@
 // loginAttempts collection (TTL-indexed), keyed by a hash of the email and by client IP.
 import { createHash } from "node:crypto";
 
-import type { ControlModels } from "../tenancy-port";
+import type { Tenancy } from "../tenancy-port";
 
 export interface RateLimitConfig {
   windowMs: number;
@@ -33,7 +33,7 @@ export interface LoginRateLimiter {
   record(scope: "tenant" | "admin", email: string, ip: string | null, success: boolean): Promise<void>;
 }
 
-export function createLoginRateLimiter(control: ControlModels, config: RateLimitConfig): LoginRateLimiter {
+export function createLoginRateLimiter(control: Tenancy["control"], config: RateLimitConfig): LoginRateLimiter {
   async function over(key: string, max: number): Promise<number | null> {
     const since = new Date(Date.now() - config.windowMs);
     const failures = await control.LoginAttempt.find({ key, success: false, createdAt: { $gt: since } })

@@ -64,7 +64,7 @@ export async function rotateTenantRefresh(
   const claimed = await Session.findOneAndUpdate(
     { tokenHash, revokedAt: null, replacedBy: null, expiresAt: { $gt: now } },
     { $set: { replacedBy: hashToken(replacement) } },
-    { new: true },
+    { returnDocument: "after" },
   ).lean();
   if (!claimed) {
     const seen = await Session.findOne({ tokenHash }).lean();

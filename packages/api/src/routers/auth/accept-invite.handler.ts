@@ -31,7 +31,7 @@ export async function acceptInviteHandler({ ctx, input }: { ctx: Context; input:
           ...(input.name ? { name: input.name } : {}),
         },
       },
-      { new: true },
+      { returnDocument: "after" },
     ).lean<UserDoc>();
     if (!user) throw invalid();
     await scope.models.Audit.create({

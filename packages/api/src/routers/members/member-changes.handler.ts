@@ -33,7 +33,7 @@ export async function changeRoleHandler({ ctx, input }: { ctx: TenantContext; in
   }
   if (target.role === input.role) return { member: publicMember(target) };
   if (input.role !== "owner") await refuseIfLastOwner(ctx, target, "demoted");
-  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { role: input.role } }, { new: true }).lean<UserDoc>();
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { role: input.role } }, { returnDocument: "after" }).lean<UserDoc>();
   if (!updated) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this tenant");
   await setMembershipRole(ctx.services.tenancy, ctx.tenant, target.email, input.role);
   await recordTenantAudit(ctx, "members.changeRole", target._id.toString(), { email: target.email, from: target.role, to: input.role });
@@ -43,7 +43,7 @@ export async function changeRoleHandler({ ctx, input }: { ctx: TenantContext; in
 export async function deactivateHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
   const target = await loadTarget(ctx, input.userId);
   await refuseIfLastOwner(ctx, target, "deactivated");
-  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status: "deactivated" } }, { new: true }).lean<UserDoc>();
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status: "deactivated" } }, { returnDocument: "after" }).lean<UserDoc>();
   await revokeUserSessions(ctx.tenant, target._id, "deactivated");
   await recordTenantAudit(ctx, "members.deactivate", target._id.toString(), { email: target.email });
   return { member: publicMember(updated ?? target) };
@@ -54,7 +54,7 @@ export async function reactivateHandler({ ctx, input }: { ctx: TenantContext; in
   if (target.status !== "deactivated") return { member: publicMember(target) };
   // An invited user who never set a password goes back to "invited", not "active".
   const status = target.passwordHash ? "active" : "invited";
-  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status } }, { new: true }).lean<UserDoc>();
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status } }, { returnDocument: "after" }).lean<UserDoc>();
   await recordTenantAudit(ctx, "members.reactivate", target._id.toString(), { email: target.email });
   return { member: publicMember(updated ?? target) };
 }

@@ -62,7 +62,7 @@ export async function updateNoteHandler({ ctx, input }: H<TUpdateNoteInput>) {
   const { id, ...changes } = input;
   const $set: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(changes)) if (v !== undefined) $set[k] = v;
-  const note = await ctx.tenant.models.Note.findByIdAndUpdate(id, { $set }, { new: true, runValidators: true }).lean<NoteDoc>();
+  const note = await ctx.tenant.models.Note.findByIdAndUpdate(id, { $set }, { returnDocument: "after", runValidators: true }).lean<NoteDoc>();
   if (!note) throw notFound();
   return publicNote(note);
 }

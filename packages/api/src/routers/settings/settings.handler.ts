@@ -25,7 +25,7 @@ export async function updateSettingsHandler({ ctx, input }: { ctx: TenantContext
   const doc = await ctx.tenant.models.Setting.findOneAndUpdate(
     { _id: KEY },
     { ...(Object.keys($set).length ? { $set } : {}), $setOnInsert: { _id: KEY } },
-    { upsert: true, new: true },
+    { upsert: true, returnDocument: "after" },
   ).lean<SettingDoc>();
   await recordTenantAudit(ctx, "settings.update", KEY, { changed: Object.keys($set) });
   return publicSettings(ctx, doc);

@@ -1,0 +1,44 @@
+// The standalone server's configuration, validated once from process.env (zod). Nothing else in
+// the api reads the environment.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default("127.0.0.1"),
+    /** Unset: start an embedded MongoDB-compatible server (development only). */
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//).optional(),
+    EMBEDDED_MONGO_DBPATH: z.string().default(".data/db"),
+    CONTROL_DB_NAME: z.string().default("tenantry_control"),
+    ENCRYPTION_KEY: z.string().refine((k) => Buffer.from(k, "base64").length === 32, "must be 32 bytes, base64"),
+    JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
+    JWT_ISSUER: z.string().default("tenantry"),
+    JWT_AUDIENCE: z.string().default("tenantry-api"),
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().optional(),
+    ADMIN_API_ENABLED: bool.default(true),
+    PUBLIC_APP_URL: z.url().default("http://localhost:3000"),
+    TENANT_HOST_SUFFIX: z.string().optional(),
+    TRUST_PROXY: bool.default(false),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {
+    message: "set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither",
+    path: ["ADMIN_PASSWORD"],
+  });
+
+export type ServerEnv = z.infer<typeof schema>;
+
+export function loadServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment for @tenantry/api serve:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,138 @@
+// Standalone Node HTTP server: /trpc (appRouter, bearer tokens in bodies), /admin/trpc (adminRouter,
+// can be switched off), /healthz, /readyz (control database reachable), /metrics (Prometheus).
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
+
+import type { Surface } from "../auth/cookies";
+import { createTRPCContext } from "../context";
+import { adminRouter, appRouter } from "../root";
+import type { ApiServices } from "../services";
+
+export interface StandaloneServerOptions {
+  services: ApiServices;
+  /** Serve /admin/trpc (default true). Turn off on tenant-facing hosts. */
+  admin?: boolean;
+  /** Largest accepted request body (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+export interface StandaloneServer {
+  server: Server;
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  const cookies = response.headers.getSetCookie();
+  response.headers.forEach((value, key) => {
+    if (key !== "set-cookie") res.setHeader(key, value);
+  });
+  if (cookies.length) res.setHeader("set-cookie", cookies);
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function controlReachable(services: ApiServices): Promise<boolean> {
+  const db = services.tenancy.control.Tenant.db.db;
+  if (!db) return false;
+  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1500).unref());
+  return Promise.race([db.command({ ping: 1 }).then((r) => r.ok === 1, () => false), timeout]);
+}
+
+export function createStandaloneServer(opts: StandaloneServerOptions): StandaloneServer {
+  const { services } = opts;
+  const adminEnabled = opts.admin ?? true;
+  const maxBodySize = opts.maxBodyBytes ?? 1024 * 1024;
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const started = performance.now();
+    const incoming = req.headers["x-request-id"];
+    const reqId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.headers["x-request-id"] = reqId;
+    res.setHeader("x-request-id", reqId);
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    let route = "other";
+    res.on("finish", () => {
+      services.metrics.observeHttp(route, res.statusCode);
+      services.logger.info(
+        { reqId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        "http request",
+      );
+    });
+    try {
+      if (path === "/healthz") {
+        route = "/healthz";
+        return sendJson(res, 200, { status: "ok" });
+      }
+      if (path === "/readyz") {
+        route = "/readyz";
+        const ok = await controlReachable(services);
+        return sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "control database unreachable" });
+      }
+      if (path === "/metrics") {
+        route = "/metrics";
+        const body = services.metrics.render(services.tenancy.stats());
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+        return res.end(body);
+      }
+      let surface: Surface | null = null;
+      let endpoint = "";
+      if (path === "/trpc" || path.startsWith("/trpc/")) {
+        surface = "app";
+        endpoint = "/trpc";
+      } else if (adminEnabled && (path === "/admin/trpc" || path.startsWith("/admin/trpc/"))) {
+        surface = "admin";
+        endpoint = "/admin/trpc";
+      }
+      if (!surface) return sendJson(res, 404, { error: "Not found" });
+      route = endpoint;
+      const request = incomingMessageToRequest(req, res, { maxBodySize });
+      const ip = req.socket.remoteAddress ?? null;
+      const response = await fetchRequestHandler({
+        endpoint,
+        req: request,
+        router: surface === "admin" ? adminRouter : appRouter,
+        createContext: ({ resHeaders }) =>
+          createTRPCContext({ services, surface, req: request, resHeaders, ip, tokenTransport: "body" }),
+      });
+      await sendResponse(res, response);
+    } catch (err) {
+      // Never a stack trace in a response; the log has it.
+      services.logger.error({ reqId, err }, "unhandled error in http server");
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal server error", requestId: reqId });
+      else res.end();
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  return {
+    server,
+    listen(port, host = "127.0.0.1") {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const addr = server.address() as AddressInfo;
+          resolve({ port: addr.port, url: `http://${host}:${addr.port}` });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

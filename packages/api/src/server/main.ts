@@ -1,0 +1,61 @@
+// `pnpm --filter @tenantry/api serve`: the standalone API server. Configuration comes from the
+// validated env module; without MONGODB_URI (outside production) an embedded server is started.
+import { createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
+import pino from "pino";
+
+import { createApiServices } from "../services";
+import { loadServerEnv } from "./env";
+import { createStandaloneServer } from "./http-server";
+
+async function main() {
+  const env = loadServerEnv();
+  const logger = pino({ level: env.LOG_LEVEL, base: { service: "tenantry-api" } });
+  let uri = env.MONGODB_URI;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  if (!uri) {
+    if (env.NODE_ENV === "production") throw new Error("MONGODB_URI is required in production");
+    const { startEmbeddedMongo } = await import("@tenantry/embedded-mongo");
+    const embedded = await startEmbeddedMongo({ port: 0, dbPath: env.EMBEDDED_MONGO_DBPATH });
+    uri = embedded.uri;
+    stopEmbedded = () => embedded.stop();
+    logger.info({ uri, dbPath: env.EMBEDDED_MONGO_DBPATH }, "started embedded MongoDB-compatible server");
+  }
+  const tenancy = await createTenancy({
+    controlUri: uri,
+    controlDbName: env.CONTROL_DB_NAME,
+    encryptionKey: env.ENCRYPTION_KEY,
+    logger: logger.child({ component: "tenancy" }),
+  });
+  const services = await createApiServices({
+    tenancy,
+    jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    cookies: { secure: env.NODE_ENV === "production" },
+    publicAppUrl: env.PUBLIC_APP_URL,
+    ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
+    trustProxy: env.TRUST_PROXY,
+    ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } } : {}),
+    logger,
+  });
+  const firstAdmin = await services.ensureFirstAdmin();
+  if (firstAdmin === "not-configured") {
+    logger.warn("no super admin exists and ADMIN_EMAIL / ADMIN_PASSWORD are not set: the admin API has no users");
+  }
+  const server = createStandaloneServer({ services, admin: env.ADMIN_API_ENABLED });
+  const { url } = await server.listen(env.PORT, env.HOST);
+  logger.info({ url, admin: env.ADMIN_API_ENABLED }, "tenantry api listening");
+  installShutdownHandlers(
+    {
+      shutdown: async (opts) => {
+        await tenancy.shutdown(opts);
+        await stopEmbedded?.();
+      },
+    },
+    { beforeShutdown: () => server.close(), onError: (err) => logger.error({ err }, "shutdown failed") },
+  );
+}
+
+main().catch((err: unknown) => {
+  // Configuration errors are for humans: print the message, not a stack.
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

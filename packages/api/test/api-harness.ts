@@ -1,0 +1,190 @@
+// Integration-test harness: a real embedded-mongo server over TCP (or TEST_MONGODB_URI), real
+// tenancy, the real standalone HTTP server on an ephemeral port, and typed tRPC clients.
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+
+import type * as Embedded from "@tenantry/embedded-mongo";
+import { createTenancy } from "@tenantry/tenancy";
+import type { Tenancy, TenancyConfig } from "@tenantry/tenancy";
+import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
+import pino from "pino";
+import superjson from "superjson";
+
+import type { AdminRouter, AppRouter } from "../src/root";
+import type { ApiServices, ApiServicesConfig } from "../src/services";
+import { createApiServices } from "../src/services";
+import { createStandaloneServer } from "../src/server/http-server";
+
+export const JWT = { secret: randomBytes(32).toString("hex"), issuer: "tenantry-test", audience: "tenantry-api" };
+export const ADMIN = { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" };
+export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
+const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+/** argon2id, cheap but real: same algorithm and format at test-suite speed. */
+export const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+export interface Instance {
+  url: string;
+  tenancy: Tenancy;
+  services: ApiServices;
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+async function startMongo(): Promise<{ uri: string; stop(): Promise<void> }> {
+  const external = process.env.TEST_MONGODB_URI;
+  if (external) return { uri: external, stop: async () => undefined };
+  const entry = process.env.EMBEDDED_MONGO_ENTRY;
+  const mod = (entry ? await import(entry) : await import("@tenantry/embedded-mongo")) as typeof Embedded;
+  const server = await mod.startEmbeddedMongo({ port: 0 });
+  return { uri: server.uri, stop: () => server.stop() };
+}
+
+export async function startInstance(
+  uri: string,
+  controlDbName: string,
+  overrides: Partial<ApiServicesConfig> = {},
+  tenancyOverrides: Partial<TenancyConfig> = {},
+): Promise<Instance> {
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString().split("\n")) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const logger = pino({ level: "info" }, sink);
+  const tenancy = await createTenancy({
+    controlUri: uri,
+    controlDbName,
+    encryptionKey: ENCRYPTION_KEY,
+    passwordHashing: TEST_HASHING,
+    registryRefreshMs: 100,
+    ...tenancyOverrides,
+  });
+  const services = await createApiServices({
+    tenancy,
+    jwt: JWT,
+    cookies: { secure: false },
+    publicAppUrl: "http://app.tenantry.test",
+    firstAdmin: ADMIN,
+    logger,
+    ...overrides,
+  });
+  await services.ensureFirstAdmin();
+  const server = createStandaloneServer({ services });
+  const { url } = await server.listen(0);
+  return {
+    url,
+    tenancy,
+    services,
+    logs,
+    async close() {
+      await server.close();
+      await tenancy.shutdown({ timeoutMs: 1000 });
+    },
+  };
+}
+
+export function appClient(url: string, token?: string | (() => string | undefined), headers: Record<string, string> = {}) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        transformer: superjson,
+        headers: () => {
+          const t = typeof token === "function" ? token() : token;
+          return { ...headers, ...(t ? { authorization: `Bearer ${t}` } : {}) };
+        },
+      }),
+    ],
+  });
+}
+
+export function adminClient(url: string, token?: string) {
+  return createTRPCClient<AdminRouter>({
+    links: [
+      httpLink({
+        url: `${url}/admin/trpc`,
+        transformer: superjson,
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
+  });
+}
+
+export interface Harness extends Instance {
+  uri: string;
+  controlDbName: string;
+  adminToken: string;
+  admin: ReturnType<typeof adminClient>;
+  /** Provisions a tenant through the admin API and returns its id and a signed-in owner client. */
+  tenant(slug: string, extraOwner?: { email?: string }): Promise<TenantFixture>;
+  stop(): Promise<void>;
+}
+
+export interface TenantFixture {
+  id: string;
+  slug: string;
+  ownerEmail: string;
+  token: string;
+  refreshToken: string;
+  client: ReturnType<typeof appClient>;
+}
+
+export async function startHarness(overrides: Partial<ApiServicesConfig> = {}): Promise<Harness> {
+  const mongo = await startMongo();
+  const controlDbName = `ctl_${randomBytes(4).toString("hex")}`;
+  const instance = await startInstance(mongo.uri, controlDbName, overrides);
+  const login = await adminClient(instance.url).auth.login.mutate(ADMIN);
+  const adminToken = login.accessToken ?? "";
+  const admin = adminClient(instance.url, adminToken);
+  return {
+    ...instance,
+    uri: mongo.uri,
+    controlDbName,
+    adminToken,
+    admin,
+    async tenant(slug, extra = {}) {
+      const ownerEmail = extra.email ?? `owner@${slug}.test`;
+      const created = await admin.tenants.create.mutate({
+        slug,
+        name: `Tenant ${slug}`,
+        owner: { email: ownerEmail, name: `Owner of ${slug}`, password: OWNER_PASSWORD },
+      });
+      const res = await appClient(instance.url).auth.login.mutate({ email: ownerEmail, password: OWNER_PASSWORD, tenantSlug: slug });
+      if (res.status !== "ok" || !res.accessToken || !res.refreshToken) throw new Error("owner login failed");
+      return {
+        id: created.id,
+        slug,
+        ownerEmail,
+        token: res.accessToken,
+        refreshToken: res.refreshToken,
+        client: appClient(instance.url, res.accessToken),
+      };
+    },
+    async stop() {
+      await instance.close();
+      await mongo.stop();
+    },
+  };
+}
+
+/** The tRPC error's code and machine reason, for assertions. */
+export async function failure(p: Promise<unknown>): Promise<{ code: string; reason: string | null; httpStatus: number; message: string; data: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof TRPCClientError) {
+      const data = (err.data ?? {}) as Record<string, unknown>;
+      return {
+        code: String(data.code),
+        reason: (data.reason as string | null) ?? null,
+        httpStatus: Number(data.httpStatus),
+        message: err.message,
+        data,
+      };
+    }
+    throw err;
+  }
+  throw new Error("expected the call to fail, it succeeded");
+}
