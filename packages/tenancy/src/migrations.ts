@@ -95,7 +95,7 @@ export async function migrateTenantDatabase(
         $set: { lock: { owner: opts.owner, until: new Date(now.getTime() + opts.lockMs) } },
         $setOnInsert: { version: 0, applied: [] },
       },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: "after" },
     ).lean<MetaDoc>();
   } catch (err) {
     if ((err as { code?: number }).code === 11000) throw new MigrationLocked(ctx.tenant.id);

@@ -81,7 +81,7 @@ export async function claimProvisioning(rt: TenancyRuntime, id: Types.ObjectId):
       $or: [{ "provisioning.claimedUntil": { $lt: now } }, { "provisioning.claimedUntil": null }, { "provisioning.claimedBy": rt.instanceId }],
     },
     { $set: { "provisioning.claimedBy": rt.instanceId, "provisioning.claimedUntil": new Date(now.getTime() + rt.config.provisionLeaseMs) } },
-    { new: true },
+    { returnDocument: "after" },
   ).lean<TenantDoc>();
 }
 
@@ -105,7 +105,7 @@ export async function activate(rt: TenancyRuntime, doc: TenantDoc, actor: AuditA
   const updated = await rt.control.Tenant.findOneAndUpdate(
     { _id: doc._id, status: "provisioning", "provisioning.claimedBy": rt.instanceId },
     { $set: { status: "active", statusReason: null, provisioning: null } },
-    { new: true },
+    { returnDocument: "after" },
   ).lean<TenantDoc>();
   if (!updated) throw new ProvisioningInProgress(doc.slug);
   await rt.registry.announce(doc._id.toHexString());

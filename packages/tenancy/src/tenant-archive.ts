@@ -133,7 +133,10 @@ async function* readLines(file: string): AsyncGenerator<Document> {
     n++;
     if (!line.trim()) continue;
     try {
-      yield BSON.EJSON.parse(line, { relaxed: false }) as Document;
+      // Documents keep exact BSON types (canonical); framing lines read as plain values.
+      const parsed = JSON.parse(line) as Document;
+      if (parsed.kind === "doc") yield { ...parsed, d: BSON.EJSON.deserialize(parsed.d as Document, { relaxed: false }) };
+      else yield BSON.EJSON.deserialize(parsed, { relaxed: true });
     } catch (err) {
       throw new InvalidInput(`Archive line ${n} is not valid EJSON: ${(err as Error).message}`);
     }

@@ -33,7 +33,7 @@ async function transition(
   set: Record<string, unknown>,
   verb: string,
 ): Promise<TenantDoc> {
-  const updated = await rt.control.Tenant.findOneAndUpdate({ _id: objectId(id), status: { $in: from } }, { $set: set }, { new: true }).lean<TenantDoc>();
+  const updated = await rt.control.Tenant.findOneAndUpdate({ _id: objectId(id), status: { $in: from } }, { $set: set }, { returnDocument: "after" }).lean<TenantDoc>();
   if (updated) {
     await rt.registry.announce(id);
     return updated;

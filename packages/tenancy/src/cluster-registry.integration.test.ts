@@ -1,0 +1,124 @@
+// Point 3 and 5: tenants on two embedded-mongo servers; URIs encrypted and never returned;
+// a cluster that goes down fails its tenants with TenantUnavailable within 2 s while the
+// tenants on the other cluster keep working.
+import { MongoClient } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { listDatabaseNames, owner, startServer, testConfig } from "../test/tenancy-fixture";
+import type { TestServer } from "../test/tenancy-fixture";
+import { ClusterNotFound, InvalidInput, TenantUnavailable } from "./errors";
+import type { Tenancy } from "./tenancy";
+import { createTenancy } from "./tenancy";
+
+let primary: TestServer;
+let secondary: TestServer;
+let tenancy: Tenancy;
+let controlDbName: string;
+
+beforeAll(async () => {
+  primary = await startServer();
+  secondary = await startServer();
+  const config = testConfig(primary.uri, { unavailableAfterMs: 1500 });
+  controlDbName = config.controlDbName ?? "";
+  tenancy = await createTenancy(config);
+});
+
+afterAll(async () => {
+  await tenancy?.shutdown({ timeoutMs: 1000 });
+  await primary?.stop();
+  await secondary?.stop();
+});
+
+describe("several clusters", () => {
+  it("stores cluster URIs encrypted and never returns them", async () => {
+    await tenancy.clusters.add({ name: "second", uri: secondary.uri });
+    await expect(tenancy.clusters.add({ name: "second", uri: secondary.uri })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(tenancy.clusters.add({ name: "Bad Name", uri: secondary.uri })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(tenancy.clusters.add({ name: "nowhere", uri: "mongodb://127.0.0.1:1" })).rejects.toThrow(/did not answer/);
+
+    const listed = await tenancy.clusters.list();
+    expect(listed).toEqual([
+      { name: "default", tenantCount: 0, healthy: true },
+      { name: "second", tenantCount: 0, healthy: true },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain("mongodb://");
+    const viaModel = await tenancy.control.Cluster.find().lean();
+    expect(JSON.stringify(viaModel)).not.toContain("mongodb://"); // the ciphertext is not even selected
+
+    const client = new MongoClient(primary.uri);
+    try {
+      const raw = await client.db(controlDbName).collection("clusters").find().toArray();
+      expect(raw).toHaveLength(2);
+      for (const doc of raw) {
+        expect(doc.uriEncrypted).toMatch(/^v1\./);
+        expect(JSON.stringify(doc)).not.toContain("127.0.0.1");
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("places tenants on the named cluster or the emptiest one; each database exists only on its cluster", async () => {
+    const a = await tenancy.lifecycle.provision({ slug: "on-default", name: "A", owner: owner("a"), cluster: "default" });
+    const b = await tenancy.lifecycle.provision({ slug: "on-second", name: "B", owner: owner("b"), cluster: "second" });
+    const c = await tenancy.lifecycle.provision({ slug: "auto-1", name: "C", owner: owner("c") });
+    await tenancy.lifecycle.provision({ slug: "auto-2", name: "D", owner: owner("d") });
+    const d = await tenancy.registry.getBySlug("auto-2");
+    expect([a.cluster, b.cluster]).toEqual(["default", "second"]);
+    // After one tenant each, the tie goes by name; then the other cluster is the emptier one.
+    expect(c.cluster).toBe("default");
+    expect(d.cluster).toBe("second");
+    await expect(tenancy.lifecycle.provision({ slug: "nowhere", name: "N", owner: owner("n"), cluster: "nope" })).rejects.toBeInstanceOf(ClusterNotFound);
+
+    const onPrimary = await listDatabaseNames(primary.uri);
+    const onSecondary = await listDatabaseNames(secondary.uri);
+    for (const t of [a, c]) {
+      expect(onPrimary).toContain(t.dbName);
+      expect(onSecondary).not.toContain(t.dbName);
+    }
+    for (const t of [b, d]) {
+      expect(onSecondary).toContain(t.dbName);
+      expect(onPrimary).not.toContain(t.dbName);
+    }
+    const title = await tenancy.withTenant(b.id, async ({ models }) => {
+      const user = await models.User.findOne().lean();
+      await models.Note.create({ title: "on second", body: "", tags: [], authorId: user?._id, authorName: "B" });
+      return (await models.Note.findOne().lean())?.title;
+    });
+    expect(title).toBe("on second");
+    expect(tenancy.stats().openClients).toBe(2);
+    expect((await tenancy.clusters.list()).map((x) => x.tenantCount)).toEqual([2, 2]);
+  });
+
+  it("a cluster that goes down fails its tenants within 2 s while the other cluster keeps serving", async () => {
+    const down = await tenancy.registry.getBySlug("on-second");
+    const up = await tenancy.registry.getBySlug("on-default");
+    await tenancy.withTenant(down.id, ({ models }) => models.Note.countDocuments()); // warm client
+    await secondary.stop();
+
+    const t0 = Date.now();
+    const failing = tenancy.withTenant(down.id, ({ models }) => models.Note.findOne().lean()).then(
+      () => ({ ok: true, ms: Date.now() - t0, err: null as unknown }),
+      (err: unknown) => ({ ok: false, ms: Date.now() - t0, err }),
+    );
+    // Meanwhile the healthy cluster answers promptly, many times over.
+    const healthy: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = Date.now();
+      await tenancy.withTenant(up.id, ({ models }) => models.User.countDocuments());
+      healthy.push(Date.now() - s);
+    }
+    const result = await failing;
+    console.info(`[clusters] down tenant failed after ${result.ms} ms; healthy tenant op max ${Math.max(...healthy)} ms`);
+    expect(result.ok).toBe(false);
+    expect(result.err).toBeInstanceOf(TenantUnavailable);
+    expect(result.ms).toBeLessThan(2000);
+    expect(Math.max(...healthy)).toBeLessThan(500);
+
+    const again = Date.now();
+    await expect(tenancy.withTenant(down.id, ({ models }) => models.User.countDocuments())).rejects.toBeInstanceOf(TenantUnavailable);
+    expect(Date.now() - again).toBeLessThan(2000);
+    const listed = await tenancy.clusters.list();
+    expect(listed.find((x) => x.name === "second")?.healthy).toBe(false);
+  });
+});

@@ -1,0 +1,131 @@
+// Point 9: 1,000 tenants through an LRU of 50 under concurrent random access.
+import { MongoClient, ObjectId } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { startServer, testConfig } from "../test/tenancy-fixture";
+import type { TestServer } from "../test/tenancy-fixture";
+import type { Tenancy } from "./tenancy";
+import { createTenancy } from "./tenancy";
+
+const TENANTS = 1000;
+const LRU = 50;
+const POOL = 10;
+const REQUESTS = 5000;
+const CONCURRENCY = 64;
+
+let server: TestServer;
+let tenancy: Tenancy;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  const config = testConfig(server.uri, { cache: { maxHandles: LRU, idleTtlMs: 60_000 }, maxPoolSize: POOL, perTenantConcurrency: 4 });
+  tenancy = await createTenancy(config);
+  // Seed directly (the saga has its own tests): 1,000 active tenant records, each with one note
+  // in its own database whose title names the tenant.
+  const docs = Array.from({ length: TENANTS }, (_, i) => {
+    const _id = new ObjectId();
+    ids.push(_id.toHexString());
+    return { _id, slug: `load-${i}`, name: `Load ${i}`, status: "active", dbName: `t_${_id.toHexString()}`, cluster: "default", schemaVersion: 2 };
+  });
+  await tenancy.control.Tenant.insertMany(docs);
+  const seed = new MongoClient(server.uri, { maxPoolSize: 8 });
+  try {
+    for (let i = 0; i < docs.length; i += 25) {
+      await Promise.all(
+        docs.slice(i, i + 25).map((d) => seed.db(d.dbName).collection("notes").insertOne({ title: d._id.toHexString(), body: d.slug, tags: [], authorId: new ObjectId(), authorName: "seed" })),
+      );
+    }
+  } finally {
+    await seed.close();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await tenancy?.shutdown({ timeoutMs: 1000 });
+  await server?.stop();
+});
+
+describe("leased handles over one client", () => {
+  it("serves every tenant its own data under churn, with flat sockets and no eviction under a lease", async () => {
+    const socketSamples: number[] = [];
+    const maxHandlesSeen = { lru: 0, draining: 0 };
+    let wrong = 0;
+    let next = 0;
+    const started = Date.now();
+    const worker = async (): Promise<void> => {
+      while (next < REQUESTS) {
+        const n = next++;
+        const id = ids[Math.floor(Math.random() * ids.length)] ?? "";
+        await tenancy.withTenant(id, async ({ models, tenant }) => {
+          // Hold the lease across a yield so other workers evict around us.
+          if (n % 3 === 0) await new Promise((r) => setTimeout(r, Math.random() * 4));
+          const note = await models.Note.findOne().lean();
+          if (note?.title !== tenant.id || tenancy.currentTenant().tenant.id !== id) wrong++;
+        });
+        if (n % 50 === 0) {
+          const s = tenancy.stats();
+          socketSamples.push(s.sockets);
+          maxHandlesSeen.lru = Math.max(maxHandlesSeen.lru, s.handles);
+          maxHandlesSeen.draining = Math.max(maxHandlesSeen.draining, s.draining);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const elapsed = Date.now() - started;
+    const stats = tenancy.stats();
+    console.info(
+      `[pool] ${REQUESTS} leased reads over ${TENANTS} tenants, LRU ${LRU}, concurrency ${CONCURRENCY}: ${elapsed} ms; ` +
+        `hits ${stats.hits}, misses ${stats.misses}, evictions ${stats.evictions}, deferred ${stats.deferredEvictions}, ` +
+        `sockets max ${Math.max(...socketSamples)} (samples ${socketSamples.length}), open clients ${stats.openClients}, max draining ${maxHandlesSeen.draining}`,
+    );
+
+    expect(wrong).toBe(0);
+    expect(stats.evictedWhileLeased).toBe(0);
+    expect(stats.evictions).toBeGreaterThan(1000); // the LRU really churned
+    expect(stats.deferredEvictions).toBeGreaterThan(0); // and did hit leased handles, which waited
+    expect(stats.leases).toBe(0);
+    expect(maxHandlesSeen.lru).toBeLessThanOrEqual(LRU);
+    expect(maxHandlesSeen.draining).toBeLessThanOrEqual(CONCURRENCY);
+    // One client for all 1,000 tenants; its pool never grows past maxPoolSize.
+    expect(stats.openClients).toBe(1);
+    expect(Math.max(...socketSamples)).toBeLessThanOrEqual(POOL);
+  });
+
+  it("drops an idle handle after its TTL and reopens it on the next use", async () => {
+    const short = await createTenancy({ ...testConfig(server.uri), cache: { maxHandles: 5, idleTtlMs: 50 } });
+    try {
+      const t = await short.lifecycle.provision({ slug: "ttl", name: "TTL", owner: { email: "o@example.com", name: "O", password: "password123" } });
+      await short.withTenant(t.id, async () => undefined);
+      expect(short.stats().handles).toBe(1);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(short.stats().handles).toBe(0);
+      await short.withTenant(t.id, async ({ models }) => expect(await models.User.countDocuments()).toBe(1));
+    } finally {
+      await short.shutdown();
+    }
+  });
+
+  it("bounds one tenant's in-flight work so another tenant is not starved", async () => {
+    const [busy, quiet] = [ids[0] ?? "", ids[1] ?? ""];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const flood = Array.from({ length: 40 }, () =>
+      tenancy.withTenant(busy, async ({ models }) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await models.Note.findOne().lean();
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    expect(tenancy.stats().queued).toBeGreaterThan(0);
+    const t0 = Date.now();
+    await tenancy.withTenant(quiet, ({ models }) => models.Note.findOne().lean());
+    const quietMs = Date.now() - t0;
+    await Promise.all(flood);
+    expect(maxInFlight).toBe(4);
+    expect(quietMs).toBeLessThan(100); // the flood takes ~200 ms; the quiet tenant does not wait for it
+  });
+});
