@@ -1,6 +1,6 @@
 import { calculateObjectSize } from "bson";
 import type { Doc } from "./bson-values.js";
-import { Collection } from "./collection.js";
+import { Collection, idKeyOf } from "./collection.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 import type { IndexSpec } from "./index-store.js";
 
@@ -10,6 +10,7 @@ export interface ChangeSink {
   load(db: string, into: Database): void;
   /** Names of databases that exist on disk. */
   databaseNames(): string[];
+  hasDatabase(db: string): boolean;
   /** Bytes on disk for a database, without opening it. */
   sizeOf(db: string): number | undefined;
   append(db: string, record: Doc): void;
@@ -43,6 +44,11 @@ export class Catalog {
   private readonly dbs = new Map<string, Database>();
   /** Logical clock: every committed change gets a larger value. */
   clock = 1;
+  /** Set while transactions are open: committed changes then keep the versions they replace. */
+  keepHistory = false;
+  readonly collectionsWithHistory = new Set<Collection>();
+  /** Groups journal records (a transaction's writes) into one record per database. */
+  private batch: Map<string, Doc[]> | undefined;
 
   constructor(readonly sink?: ChangeSink) {}
 
@@ -50,7 +56,7 @@ export class Catalog {
   database(name: string): Database | undefined {
     let db = this.dbs.get(name);
     if (db) return db;
-    if (!this.sink || !this.sink.databaseNames().includes(name)) return undefined;
+    if (!this.sink?.hasDatabase(name)) return undefined;
     db = new Database(name);
     this.dbs.set(name, db);
     this.sink.load(name, db);
@@ -65,6 +71,10 @@ export class Catalog {
       this.dbs.set(name, db);
     }
     return db;
+  }
+
+  loadedDatabases(): Iterable<Database> {
+    return this.dbs.values();
   }
 
   databaseNames(): string[] {
@@ -155,22 +165,47 @@ export class Catalog {
     this.sink?.append(coll.db, { op: "dropIndex", coll: coll.name, name });
   }
 
+  private changed(coll: Collection, id: string, prev: Doc | undefined, record: Doc): void {
+    const ts = ++this.clock;
+    coll.lastWriteTs = ts;
+    if (this.keepHistory) {
+      coll.recordChange(id, prev, ts);
+      this.collectionsWithHistory.add(coll);
+    }
+    if (!this.sink) return;
+    if (this.batch) {
+      let list = this.batch.get(coll.db);
+      if (!list) this.batch.set(coll.db, (list = []));
+      list.push(record);
+    } else this.sink.append(coll.db, record);
+  }
+
   insert(coll: Collection, doc: Doc): void {
     coll.insert(doc);
-    coll.lastWriteTs = ++this.clock;
-    this.sink?.append(coll.db, { op: "i", coll: coll.name, doc });
+    this.changed(coll, idKeyOf(doc), undefined, { op: "i", coll: coll.name, doc });
   }
 
   replace(coll: Collection, id: string, doc: Doc): void {
+    const prev = coll.docs.get(id);
     coll.replace(id, doc);
-    coll.lastWriteTs = ++this.clock;
-    this.sink?.append(coll.db, { op: "u", coll: coll.name, doc });
+    this.changed(coll, id, prev, { op: "u", coll: coll.name, doc });
   }
 
   remove(coll: Collection, id: string): void {
     const prev = coll.remove(id);
     if (!prev) return;
-    coll.lastWriteTs = ++this.clock;
-    this.sink?.append(coll.db, { op: "d", coll: coll.name, id: prev._id });
+    this.changed(coll, id, prev, { op: "d", coll: coll.name, id: prev._id });
+  }
+
+  /** Runs `fn` so that its writes reach each database's journal as one record. */
+  atomically(fn: () => void): void {
+    this.batch = new Map();
+    try {
+      fn();
+    } finally {
+      const batch = this.batch;
+      this.batch = undefined;
+      for (const [db, ops] of batch) this.sink?.append(db, ops.length === 1 ? (ops[0] as Doc) : { op: "batch", ops });
+    }
   }
 }

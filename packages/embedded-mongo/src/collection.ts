@@ -16,6 +16,11 @@ export class Collection {
   readonly uuid: UUID;
   /** Logical time of the last committed change, for snapshot reads. */
   lastWriteTs = 0;
+  /**
+   * Earlier versions of changed documents, kept only while a transaction is open: for each id,
+   * the changes in time order, each with the version it replaced (undefined: did not exist).
+   */
+  readonly history = new Map<string, { ts: number; prev: Doc | undefined }[]>();
 
   constructor(
     readonly db: string,
@@ -85,6 +90,34 @@ export class Collection {
     for (const index of this.indexes.values()) index.remove(prev, id);
     this.docs.delete(id);
     return prev;
+  }
+
+  recordChange(id: string, prev: Doc | undefined, ts: number): void {
+    const list = this.history.get(id);
+    if (list) list.push({ ts, prev });
+    else this.history.set(id, [{ ts, prev }]);
+  }
+
+  /** The committed version of a document as of logical time `ts`. */
+  versionAt(id: string, ts: number): Doc | undefined {
+    const list = this.history.get(id);
+    if (list) for (const change of list) if (change.ts > ts) return change.prev;
+    return this.docs.get(id);
+  }
+
+  modifiedSince(id: string, ts: number): boolean {
+    const list = this.history.get(id);
+    return list !== undefined && (list[list.length - 1] as { ts: number }).ts > ts;
+  }
+
+  /** Drops versions no open snapshot (all at or after `minTs`) can still need. */
+  trimHistory(minTs: number): void {
+    for (const [id, list] of this.history) {
+      let keep = 0;
+      while (keep < list.length && (list[keep] as { ts: number }).ts <= minTs) keep++;
+      if (keep === list.length) this.history.delete(id);
+      else if (keep > 0) list.splice(0, keep);
+    }
   }
 
   /** Builds a secondary index; fails with E11000 (and leaves nothing behind) on duplicates. */

@@ -3,6 +3,7 @@ import type { Catalog } from "./catalog.js";
 import type { CursorStore } from "./cursor-store.js";
 import type { DataView } from "./data-view.js";
 import type { SessionStore, Session } from "./sessions.js";
+import type { Transaction } from "./transactions.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 
 export interface ServerInfo {
@@ -24,6 +25,8 @@ export interface CommandContext {
   body: Doc;
   view: DataView;
   session?: Session;
+  /** Set for commands with `autocommit: false`. */
+  transaction?: Transaction;
   /** Size of the request message, so that small requests skip document size checks. */
   requestSize: number;
 }

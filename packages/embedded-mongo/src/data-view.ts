@@ -19,6 +19,9 @@ export interface DataView {
 }
 
 
+/** Work counters reported by serverStatus (metrics.queryExecutor), as MongoDB reports them. */
+export const queryMetrics = { scanned: 0, scannedObjects: 0 };
+
 /** Compiles a filter with mingo. */
 export function compileFilter(filter: Doc): Query {
   return new Query(filter, mingoOptions);
@@ -38,8 +41,10 @@ export function findCommitted(coll: Collection, filter: Doc, limit?: number): Do
   const query = empty ? undefined : compileFilter(filter);
   if (plan.kind === "ids") {
     const ids = Array.from(plan.ids);
+    queryMetrics.scanned += ids.length;
     for (const id of ids) {
       const doc = coll.docs.get(id);
+      queryMetrics.scannedObjects++;
       if (doc && (!query || query.test(doc))) {
         out.push(doc);
         if (out.length >= max) break;
@@ -48,6 +53,7 @@ export function findCommitted(coll: Collection, filter: Doc, limit?: number): Do
     return out;
   }
   for (const doc of coll.docs.values()) {
+    queryMetrics.scannedObjects++;
     if (!query || query.test(doc)) {
       out.push(doc);
       if (out.length >= max) break;

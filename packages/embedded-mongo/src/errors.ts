@@ -38,6 +38,7 @@ export const ErrorCodes = {
   Unauthorized: 13,
   Location40323: 40323,
   CommandNotSupported: 115,
+  ConflictingOperationInProgress: 117,
 } as const;
 
 const codeNames = new Map<number, string>(Object.entries(ErrorCodes).map(([name, code]) => [code, name]));

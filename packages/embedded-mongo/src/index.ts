@@ -1,11 +1,15 @@
 import { Catalog } from "./catalog.js";
-import { Engine, listen } from "./server.js";
+import { Engine } from "./engine.js";
+import { Journal } from "./journal.js";
+import { listen } from "./server.js";
 
 export interface EmbeddedMongoOptions {
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
-  /** Directory for journals; absent keeps everything in memory. */
+  /** Directory for the per-database journals; absent keeps everything in memory. */
   dbPath?: string;
+  /** How often expired TTL documents are deleted (MongoDB's default: 60 s). */
+  ttlMonitorIntervalMs?: number;
 }
 
 export interface EmbeddedMongo {
@@ -18,14 +22,33 @@ export interface EmbeddedMongo {
 const HOST = "127.0.0.1";
 
 export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
-  const catalog = new Catalog();
-  const engine = new Engine(catalog, { host: HOST, port: opts.port ?? 0, startedAt: Date.now(), connections: () => 0, dbPath: opts.dbPath });
-  const server = await listen(engine, HOST, opts.port ?? 0);
+  const journal = opts.dbPath ? await Journal.open(opts.dbPath) : undefined;
+  const catalog = new Catalog(journal);
+  const engine = new Engine(
+    catalog,
+    { host: HOST, port: opts.port ?? 0, startedAt: Date.now(), connections: () => 0, dbPath: opts.dbPath },
+    journal,
+    { ttlMonitorIntervalMs: opts.ttlMonitorIntervalMs },
+  );
+  let server;
+  try {
+    server = await listen(engine, HOST, opts.port ?? 0);
+  } catch (err) {
+    engine.stop();
+    await journal?.close();
+    throw err;
+  }
   engine.info.port = server.port;
+  const running = server;
   let stopped: Promise<void> | undefined;
   return {
-    uri: `mongodb://${HOST}:${server.port}`,
-    port: server.port,
-    stop: () => (stopped ??= server.close()),
+    uri: `mongodb://${HOST}:${running.port}`,
+    port: running.port,
+    stop: () =>
+      (stopped ??= (async () => {
+        engine.stop();
+        await running.close();
+        await journal?.close();
+      })()),
   };
 }

@@ -1,16 +1,6 @@
 import net from "node:net";
-import type { Doc } from "./bson-values.js";
-import type { Catalog } from "./catalog.js";
-import type { CommandContext, CommandHandler, ServerInfo } from "./command-context.js";
-import { adminCommands } from "./commands/admin.js";
-import { ddlCommands } from "./commands/ddl.js";
-import { readCommands } from "./commands/read.js";
-import { sessionCommands } from "./commands/sessions.js";
-import { writeCommands } from "./commands/write.js";
-import { CursorStore } from "./cursor-store.js";
-import { DirectView } from "./data-view.js";
-import { CommandError, ErrorCodes, toCommandError } from "./errors.js";
-import { SessionStore } from "./sessions.js";
+import type { Engine } from "./engine.js";
+import { CommandError, ErrorCodes } from "./errors.js";
 import {
   decodeMessage,
   encodeOpMsgReply,
@@ -20,64 +10,6 @@ import {
   ProtocolError,
   type CommandRequest,
 } from "./wire-protocol.js";
-
-const commands: Record<string, CommandHandler> = {
-  ...adminCommands,
-  ...readCommands,
-  ...writeCommands,
-  ...ddlCommands,
-  ...sessionCommands,
-};
-
-/** Fields of a command body that are generic arguments, not command options. */
-export interface EngineOptions {
-  host: string;
-  dbPath?: string;
-}
-
-export class Engine {
-  readonly catalog: Catalog;
-  readonly cursors = new CursorStore();
-  readonly sessions = new SessionStore();
-  readonly direct: DirectView;
-  info: ServerInfo;
-
-  constructor(catalog: Catalog, info: ServerInfo) {
-    this.catalog = catalog;
-    this.direct = new DirectView(catalog);
-    this.info = info;
-  }
-
-  async run(req: CommandRequest, conn: { id: number; remote: string }): Promise<Doc> {
-    const body = req.body;
-    const name = Object.keys(body)[0];
-    try {
-      if (name === undefined) throw new CommandError(ErrorCodes.FailedToParse, "Empty command object");
-      const handler = Object.hasOwn(commands, name) ? commands[name] : undefined;
-      if (!handler) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
-      const db = body.$db;
-      if (typeof db !== "string") throw new CommandError(ErrorCodes.InvalidNamespace, "the command is missing its $db field");
-      if (db.length === 0 || db.length >= 64 || /[/\\. "$*<>:|?\0]/.test(db)) {
-        throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
-      }
-      const ctx: CommandContext = {
-        catalog: this.catalog,
-        cursors: this.cursors,
-        sessions: this.sessions,
-        server: this.info,
-        connectionId: conn.id,
-        clientAddress: conn.remote,
-        db,
-        body,
-        view: this.direct,
-        requestSize: req.size,
-      };
-      return await handler(ctx);
-    } catch (err) {
-      return toCommandError(err).toReply();
-    }
-  }
-}
 
 export interface RunningServer {
   port: number;

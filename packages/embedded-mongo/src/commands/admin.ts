@@ -1,6 +1,7 @@
 import { ObjectId } from "bson";
 import os from "node:os";
 import type { CommandContext, CommandHandler } from "../command-context.js";
+import { queryMetrics } from "../data-view.js";
 
 export const REPLICA_SET_NAME = "rs0";
 const VERSION = "7.0.0";
@@ -84,7 +85,7 @@ export const adminCommands: Record<string, CommandHandler> = {
     uptimeMillis: Date.now() - ctx.server.startedAt,
     localTime: new Date(),
     connections: { current: ctx.server.connections(), available: 10_000, totalCreated: ctx.connectionId },
-    metrics: { cursor: { open: { total: ctx.cursors.size } } },
+    metrics: { cursor: { open: { total: ctx.cursors.size } }, queryExecutor: { ...queryMetrics } },
     logicalSessionRecordCache: { activeSessionsCount: ctx.sessions.sessions.size },
     repl: { setName: REPLICA_SET_NAME, isWritablePrimary: true, hosts: [`${ctx.server.host}:${ctx.server.port}`] },
     storageEngine: { name: "embedded", persistent: Boolean(ctx.server.dbPath) },

@@ -5,7 +5,7 @@ import { docArg, stringArg, type CommandContext, type CommandHandler } from "../
 import { validateCollectionName, validateDbName } from "../catalog.js";
 import type { Collection } from "../collection.js";
 import { CommandError, ErrorCodes } from "../errors.js";
-import type { IndexSpec } from "../index-store.js";
+import { INDEX_OPTIONS, parseIndexSpec } from "../index-spec.js";
 import { mingoOptions } from "../mingo-options.js";
 
 const ID_INDEX = { v: 2, key: { _id: 1 }, name: "_id_" };
@@ -16,38 +16,6 @@ function collName(ctx: CommandContext, field: string): string {
 
 function notFound(ns: string): CommandError {
   return new CommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${ns}`);
-}
-
-const INDEX_OPTIONS = ["unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "collation", "hidden"] as const;
-
-/** Parses and validates one createIndexes entry. */
-export function parseIndexSpec(raw: Doc): IndexSpec {
-  const key = raw.key;
-  if (!isPlainObject(key) || Object.keys(key).length === 0) throw new CommandError(ErrorCodes.CannotCreateIndex, "Index keys cannot be empty.");
-  const fields = Object.entries(key).map(([name, direction]) => {
-    const ok = typeof direction === "number" ? direction !== 0 && Number.isFinite(direction) : typeof direction === "string" && ["text", "2d", "2dsphere", "hashed"].includes(direction);
-    if (!ok || name === "") throw new CommandError(ErrorCodes.CannotCreateIndex, `Values in the index key pattern can only be numbers or strings (got ${JSON.stringify(direction)} for '${name}')`);
-    return { name, path: name.split("."), direction };
-  });
-  const name = raw.name;
-  if (typeof name !== "string" || name.length === 0) throw new CommandError(ErrorCodes.CannotCreateIndex, "The index name must be a non-empty string");
-  if (raw.partialFilterExpression !== undefined && !isPlainObject(raw.partialFilterExpression)) {
-    throw new CommandError(ErrorCodes.CannotCreateIndex, "partialFilterExpression must be an object");
-  }
-  if (raw.expireAfterSeconds !== undefined && (typeof raw.expireAfterSeconds !== "number" || raw.expireAfterSeconds < 0)) {
-    throw new CommandError(ErrorCodes.CannotCreateIndex, "TTL index 'expireAfterSeconds' option must be a non-negative number");
-  }
-  const echoed: Doc = { v: 2, key, name };
-  for (const [k, v] of Object.entries(raw)) if (!["key", "name", "v", "ns", "background"].includes(k)) echoed[k] = v;
-  return {
-    raw: echoed,
-    name,
-    fields,
-    unique: raw.unique === true,
-    sparse: raw.sparse === true,
-    partialFilter: raw.partialFilterExpression,
-    expireAfterSeconds: raw.expireAfterSeconds,
-  };
 }
 
 function sameOptions(a: Doc, b: Doc): boolean {

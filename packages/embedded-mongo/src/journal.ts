@@ -1,0 +1,263 @@
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import zlib from "node:zlib";
+import { deserialize, serialize } from "bson";
+import { valueKey, type Doc } from "./bson-values.js";
+import type { ChangeSink, Database } from "./catalog.js";
+import { Collection, idKeyOf } from "./collection.js";
+import type { DurabilityBarrier } from "./engine.js";
+import { parseIndexSpec } from "./index-spec.js";
+
+// One append-only journal per database (<dbPath>/<db>.journal), opened only when the database is
+// first used. Record: [u32 payload length][u32 crc32(payload)][payload]; the payload is one BSON
+// change, or (kind byte 1) several that must apply together, such as a transaction's writes.
+// Appends are gathered and written with one fsync per touched file per round (group commit).
+
+const SUFFIX = ".journal";
+const RECORD_HEADER = 8;
+const KIND_BATCH = 1;
+const MAX_OPEN_FILES = 64;
+const deserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
+const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
+
+interface PendingWrites {
+  /** The database was dropped: remove its file before writing anything new. */
+  truncate: boolean;
+  buffers: Buffer[];
+}
+
+function encodeRecord(record: Doc): Buffer {
+  let payload: Buffer;
+  if (record.op === "batch") {
+    const parts = (record.ops as Doc[]).map((op) => serialize(op, serializeOptions));
+    payload = Buffer.concat([Buffer.from([KIND_BATCH]), ...parts]);
+  } else payload = Buffer.from(serialize(record, serializeOptions));
+  const header = Buffer.allocUnsafe(RECORD_HEADER);
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(zlib.crc32(payload), 4);
+  return Buffer.concat([header, payload]);
+}
+
+function decodePayload(payload: Buffer): Doc[] {
+  if (payload[0] !== KIND_BATCH) return [deserialize(payload, deserializeOptions)];
+  const ops: Doc[] = [];
+  let p = 1;
+  while (p < payload.length) {
+    const size = payload.readInt32LE(p);
+    ops.push(deserialize(payload.subarray(p, p + size), deserializeOptions));
+    p += size;
+  }
+  return ops;
+}
+
+export class Journal implements ChangeSink, DurabilityBarrier {
+  private readonly sizes = new Map<string, number>();
+  private pending = new Map<string, PendingWrites>();
+  private readonly files = new Map<string, fsp.FileHandle>();
+  appended = 0;
+  private durable = 0;
+  private waiters: { seq: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushing: Promise<void> | undefined;
+  private failure: Error | undefined;
+
+  private constructor(readonly dir: string) {}
+
+  static async open(dir: string): Promise<Journal> {
+    await fsp.mkdir(dir, { recursive: true });
+    const journal = new Journal(dir);
+    for (const entry of await fsp.readdir(dir)) {
+      if (!entry.endsWith(SUFFIX)) continue;
+      const stat = await fsp.stat(path.join(dir, entry));
+      if (stat.size > 0) journal.sizes.set(entry.slice(0, -SUFFIX.length), stat.size);
+    }
+    return journal;
+  }
+
+  private file(db: string): string {
+    return path.join(this.dir, db + SUFFIX);
+  }
+
+  databaseNames(): string[] {
+    return [...this.sizes.keys()];
+  }
+
+  hasDatabase(db: string): boolean {
+    return this.sizes.has(db);
+  }
+
+  sizeOf(db: string): number | undefined {
+    return this.sizes.get(db);
+  }
+
+  /** Replays a database's journal; a torn or corrupt tail is cut off with a warning. */
+  load(db: string, into: Database): void {
+    const file = this.file(db);
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(file);
+    } catch {
+      return;
+    }
+    let offset = 0;
+    let records = 0;
+    while (offset < data.length) {
+      if (offset + RECORD_HEADER > data.length) break;
+      const len = data.readUInt32LE(offset);
+      const crc = data.readUInt32LE(offset + 4);
+      const end = offset + RECORD_HEADER + len;
+      if (end > data.length) break;
+      const payload = data.subarray(offset + RECORD_HEADER, end);
+      if (zlib.crc32(payload) !== crc) break;
+      let ops: Doc[];
+      try {
+        ops = decodePayload(payload);
+      } catch {
+        break;
+      }
+      for (const op of ops) applyRecord(into, op);
+      records++;
+      offset = end;
+    }
+    if (offset < data.length) {
+      console.warn(`embedded-mongo: ${file}: dropped a torn or corrupt record at byte ${offset} (${data.length - offset} bytes); ${records} records recovered`);
+      fs.truncateSync(file, offset);
+      this.sizes.set(db, offset);
+    }
+  }
+
+  append(db: string, record: Doc): void {
+    const buf = encodeRecord(record);
+    let p = this.pending.get(db);
+    if (!p) this.pending.set(db, (p = { truncate: false, buffers: [] }));
+    p.buffers.push(buf);
+    this.sizes.set(db, (this.sizes.get(db) ?? 0) + buf.length);
+    this.appended++;
+    this.schedule();
+  }
+
+  dropDatabase(db: string): void {
+    this.pending.set(db, { truncate: true, buffers: [] });
+    this.sizes.delete(db);
+    this.appended++;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushLoop());
+  }
+
+  private async handle(db: string): Promise<fsp.FileHandle> {
+    let fh = this.files.get(db);
+    if (fh) {
+      // Keep the map in least-recently-used order.
+      this.files.delete(db);
+      this.files.set(db, fh);
+      return fh;
+    }
+    fh = await fsp.open(this.file(db), "a");
+    this.files.set(db, fh);
+    return fh;
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const batch = this.pending;
+        this.pending = new Map();
+        const target = this.appended;
+        const touched: fsp.FileHandle[] = [];
+        for (const [db, writes] of batch) {
+          if (writes.truncate) {
+            await this.files.get(db)?.close();
+            this.files.delete(db);
+            await fsp.rm(this.file(db), { force: true });
+          }
+          if (writes.buffers.length === 0) continue;
+          const fh = await this.handle(db);
+          await fh.write(writes.buffers.length === 1 ? (writes.buffers[0] as Buffer) : Buffer.concat(writes.buffers));
+          touched.push(fh);
+        }
+        await Promise.all(touched.map((fh) => fh.datasync()));
+        this.durable = target;
+        this.release();
+        // Bound the number of open files: 10,000 databases must not mean 10,000 descriptors.
+        while (this.files.size > MAX_OPEN_FILES) {
+          const [oldest, fh] = this.files.entries().next().value as [string, fsp.FileHandle];
+          this.files.delete(oldest);
+          await fh.close();
+        }
+      }
+    } catch (err) {
+      this.failure = err instanceof Error ? err : new Error(String(err));
+      console.error("embedded-mongo: journal write failed", err);
+      for (const w of this.waiters) w.reject(err);
+      this.waiters = [];
+    } finally {
+      this.flushing = undefined;
+      if (this.pending.size > 0 && !this.failure) this.schedule();
+    }
+  }
+
+  private release(): void {
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.seq <= this.durable) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  waitDurable(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const seq = this.appended;
+    if (this.durable >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    for (const fh of this.files.values()) await fh.close();
+    this.files.clear();
+  }
+}
+
+function applyRecord(db: Database, r: Doc): void {
+  const name = r.coll as string;
+  const coll = db.collections.get(name);
+  switch (r.op) {
+    case "create":
+      db.collections.set(name, new Collection(db.name, name, (r.options as Doc | undefined) ?? {}, r.uuid as Collection["uuid"]));
+      return;
+    case "drop":
+      db.collections.delete(name);
+      return;
+    case "rename":
+      if (coll) {
+        db.collections.delete(name);
+        coll.name = r.to as string;
+        db.collections.set(coll.name, coll);
+      }
+      return;
+    case "index":
+      coll?.addIndex(parseIndexSpec(r.spec as Doc));
+      return;
+    case "dropIndex":
+      coll?.indexes.delete(r.name as string);
+      return;
+    case "i":
+    case "u": {
+      const doc = r.doc as Doc;
+      coll?.replace(idKeyOf(doc), doc);
+      return;
+    }
+    case "d":
+      coll?.remove(valueKey(r.id));
+      return;
+    case "batch":
+      for (const op of r.ops as Doc[]) applyRecord(db, op);
+      return;
+    default:
+      return;
+  }
+}
