@@ -179,14 +179,14 @@ export class Journal implements ChangeSink, DurabilityBarrier {
           touched.push(fh);
         }
         await Promise.all(touched.map((fh) => fh.datasync()));
-        this.durable = target;
-        this.release();
         // Bound the number of open files: 10,000 databases must not mean 10,000 descriptors.
         while (this.files.size > MAX_OPEN_FILES) {
           const [oldest, fh] = this.files.entries().next().value as [string, fsp.FileHandle];
           this.files.delete(oldest);
           await fh.close();
         }
+        this.durable = target;
+        this.release();
       }
     } catch (err) {
       this.failure = err instanceof Error ? err : new Error(String(err));
