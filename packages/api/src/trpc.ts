@@ -23,12 +23,12 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     const extra = reasonOf(cause);
     const internal = error.code === "INTERNAL_SERVER_ERROR";
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       message: internal ? "Internal server error" : shape.message,
       data: {
-        ...shape.data,
-        stack: undefined,
+        ...data,
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
         reason: extra.reason ?? (cause instanceof ZodError ? "INVALID_INPUT" : null),
         retryAfterSeconds: extra.retryAfterSeconds ?? null,
@@ -88,6 +88,22 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 /**
+ * Suspension revokes sessions at once but other instances see the new status only at their next
+ * registry poll; a session ended by suspension answers TENANT_SUSPENDED meanwhile, not a bare 401.
+ */
+async function endedSessionRefusal(ctx: Context, scope: TenantScope, familyId: string): Promise<TRPCError> {
+  const ended = await scope.models.Session.findOne({ familyId }).sort({ revokedAt: -1 }).select({ revokedReason: 1 }).lean();
+  if (ended?.revokedReason === "tenant_suspended") {
+    const tenant = await ctx.services.tenancy.control.Tenant.findById(scope.tenant.id).select({ status: 1, statusReason: 1 }).lean();
+    if (tenant?.status === "suspended") {
+      const reason = tenant.statusReason ?? "suspended";
+      return refuse("FORBIDDEN", "TENANT_SUSPENDED", `Tenant is suspended: ${reason}`, { suspendedReason: reason });
+    }
+  }
+  return refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
+}
+
+/**
  * The token's tenant, leased for this call only. A tenant named by host or `x-tenant` header must
  * be the token's; a suspended or deleted tenant fails here (tenancy's registry is shared by all
  * instances), and so does a revoked session or a deactivated user.
@@ -108,7 +124,7 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
       scope.models.Session.exists({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: now } }),
     ]);
     if (!user || user.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
-    if (!session) throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
+    if (!session) throw await endedSessionRefusal(ctx, scope, claims.sid);
     return next({ ctx: { tenant: scope, user, impersonatedBy: claims.imp ?? null } });
   });
 });
