@@ -73,6 +73,17 @@ function checkNumericOperands(u: Doc, doc: Doc): void {
   }
 }
 
+function checkIdUntouched(ops: Doc, doc: Doc): void {
+  for (const [op, args] of Object.entries(ops)) {
+    for (const path of Object.keys(args as Doc)) {
+      if (path !== "_id" && !path.startsWith("_id.")) continue;
+      // Setting _id to its current value is allowed (and a no-op).
+      if (op === "$set" && path === "_id" && valueKey((args as Doc)._id) === valueKey(doc._id)) continue;
+      throw new CommandError(ErrorCodes.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`);
+    }
+  }
+}
+
 /**
  * Returns the updated copy of `doc`, or `doc` itself when nothing changed.
  * `isInsert` applies $setOnInsert (upserts).
@@ -92,6 +103,8 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
       } else ops[op] = args;
     }
     checkNumericOperands(ops, doc);
+    // An upsert may give the new document its _id ($set / $setOnInsert).
+    if (!(opts.isInsert && doc._id === undefined)) checkIdUntouched(ops, doc);
     next = cloneDoc(doc);
     if (Object.keys(ops).length === 0) return doc;
     const positional = JSON.stringify(Object.values(ops).map((a) => Object.keys(a as Doc))).includes(".$");
