@@ -27,3 +27,33 @@ describe("notes over HTTP", () => {
     expect((await failure(acme.client.notes.get.query({ id: created.id }))).code).toBe("NOT_FOUND");
   });
 });
+
+describe("notes listing", () => {
+  it("filters by tag and text and pages with a cursor, newest first", async () => {
+    for (let i = 0; i < 7; i++) {
+      await acme.client.notes.create.mutate({ title: `Page note ${i}`, body: i % 2 ? "odd body" : "even body", tags: i % 2 ? ["odd"] : ["even"] });
+    }
+    const odd = await acme.client.notes.list.query({ tag: "odd" });
+    expect(odd.items.map((n) => n.title)).toEqual(["Page note 5", "Page note 3", "Page note 1"]);
+    expect((await acme.client.notes.list.query({ search: "EVEN BODY" })).items).toHaveLength(4);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await acme.client.notes.list.query({ limit: 3, search: "page note", ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((n) => n.title));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0].map((i) => `Page note ${i}`));
+  });
+
+  it("refuses bad input with a 400 and writes nothing", async () => {
+    const before = (await acme.client.notes.list.query({ limit: 100 })).items.length;
+    const f = await failure(acme.client.notes.create.mutate({ title: "", body: "x", tags: [] }));
+    expect(f).toMatchObject({ code: "BAD_REQUEST", httpStatus: 400 });
+    expect((f.data.zodError as { fieldErrors: Record<string, unknown> }).fieldErrors.title).toBeTruthy();
+    expect((await failure(acme.client.notes.create.mutate({ title: "x".repeat(201), body: "", tags: [] }))).code).toBe("BAD_REQUEST");
+    expect((await failure(acme.client.notes.get.query({ id: "not-an-id" }))).code).toBe("BAD_REQUEST");
+    expect((await failure(acme.client.notes.list.query({ limit: 1000 }))).code).toBe("BAD_REQUEST");
+    expect((await acme.client.notes.list.query({ limit: 100 })).items.length).toBe(before);
+  });
+});
