@@ -139,7 +139,20 @@ describe("find and cursors", () => {
 
 describe("updates", () => {
   it("applies the common update operators", async () => {
-    const c = db.collection("ops");
+    interface OpsDoc {
+      n: number;
+      m: number;
+      lo: number;
+      hi: number;
+      old?: string;
+      renamed?: string;
+      arr: number[];
+      set: string[];
+      gone?: boolean;
+      nested: { a: number; b?: number };
+      touched?: Date;
+    }
+    const c = db.collection<OpsDoc>("ops");
     const { insertedId } = await c.insertOne({ n: 5, m: 2, lo: 10, hi: 1, old: "x", arr: [1, 2, 3, 2], set: ["a"], gone: true, nested: { a: 1 } });
     await c.updateOne(
       { _id: insertedId },
