@@ -1,0 +1,182 @@
+// The super-admin dashboard on its own: tables, forms, destructive actions behind typed
+// confirmation, export, clusters, live system figures and the audit log.
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { PASSWORD, adminClient, adminLogin, createTenant, expectNoHorizontalScroll, shot, stack } from "../../web/e2e/fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  // 23 tenants: more than one page of 20.
+  const admin = await adminClient();
+  for (let i = 0; i < 23; i++) {
+    const n = String(i).padStart(2, "0");
+    await createTenant(admin, `org-${n}`, { email: `owner${n}@orgs.test`, name: `Owner ${n}` });
+  }
+  const t = await admin.query<{ items: { id: string; slug: string }[] }>("tenants.list", { search: "org-05", page: 1, limit: 20 });
+  const id = t.items[0]?.id;
+  if (id) await admin.mutate("tenants.suspend", { id, reason: "Trial expired" });
+  await admin.dispose();
+});
+
+test("login errors are shown, signed-out visitors are sent to login", async ({ page }) => {
+  await page.goto(`${stack().adminUrl}/system`);
+  await page.waitForURL(/\/login\?next=%2Fsystem/);
+  await page.getByLabel("Email").fill(stack().adminEmail);
+  await page.getByLabel("Password").fill("wrong-Password-123");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
+  await shot(page, "admin-login-error");
+  await page.getByLabel("Password").fill(stack().adminPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/system$/);
+});
+
+test("tenants table: search, status filter, sort and pagination", async ({ page }) => {
+  await adminLogin(page);
+  const rows = page.getByTestId("tenant-row");
+  await expect(rows).toHaveCount(20);
+  await expect(page.getByText("23 tenants · page 1 of 2")).toBeVisible();
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(rows).toHaveCount(3);
+  await expect(page).toHaveURL(/page=2/);
+  await page.getByRole("button", { name: "Previous" }).click();
+  await expect(rows).toHaveCount(20);
+
+  await page.getByRole("button", { name: /^Slug/ }).click(); // ascending by slug
+  await expect(rows.first()).toContainText("org-00");
+  await page.getByRole("button", { name: /^Slug/ }).click(); // descending
+  await expect(rows.first()).toContainText("org-22");
+
+  await page.getByLabel("Search").fill("org-1");
+  await expect(rows).toHaveCount(10);
+  await page.getByLabel("Search").fill("");
+  await page.getByLabel("Status").selectOption("suspended");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("org-05");
+  await page.getByLabel("Search").fill("no-such-tenant");
+  await expect(page.getByText("No tenants match")).toBeVisible();
+  await page.getByLabel("Search").fill("");
+  await page.getByLabel("Status").selectOption("");
+  await expect(rows).toHaveCount(20);
+  await shot(page, "admin-tenants-page");
+});
+
+test("create-tenant form shows server errors next to the field", async ({ page }) => {
+  await adminLogin(page);
+  await page.goto(`${stack().adminUrl}/tenants/new`);
+  await page.getByLabel("Name", { exact: true }).fill("Duplicate");
+  await page.getByLabel("Slug").fill("org-01");
+  await page.getByLabel("Owner email").fill("dup@orgs.test");
+  await page.getByLabel("Owner name").fill("Dup");
+  await page.getByLabel("Owner password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create tenant" }).click();
+  await expect(page.getByLabel("Slug")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#" + (await page.getByLabel("Slug").getAttribute("id")) + "-error")).toBeVisible();
+  await page.getByLabel("Owner password").fill("short");
+  await page.getByRole("button", { name: "Create tenant" }).click();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+  await shot(page, "admin-create-tenant-errors");
+});
+
+test("tenant detail: migrate, export, delete, restore and purge behind typed confirmation", async ({ page }) => {
+  const admin = await adminClient();
+  const { id } = await createTenant(admin, "doomed", { email: "dora@doomed.test", name: "Dora" });
+  await admin.dispose();
+  await adminLogin(page);
+  await page.goto(`${stack().adminUrl}/tenants/${id}`);
+  await expect(page.getByRole("heading", { name: "Doomed" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Run migrations" }).click();
+  await expect(page.getByText(/Migrations done/)).toBeVisible();
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export archive" }).click();
+  const file = await download;
+  const bytes = readFileSync(await file.path());
+  expect(bytes.length).toBeGreaterThan(20);
+  expect(file.suggestedFilename()).toContain("doomed");
+
+  await page.getByRole("button", { name: "Delete…" }).click();
+  const del = page.getByRole("dialog", { name: "Delete tenant?" });
+  const confirmDelete = del.getByRole("button", { name: "Delete tenant" });
+  await expect(confirmDelete).toBeDisabled();
+  await del.getByLabel(/Type .* to confirm/).fill("doome");
+  await expect(confirmDelete).toBeDisabled();
+  await del.getByLabel(/Type .* to confirm/).fill("doomed");
+  await confirmDelete.click();
+  await expect(page.getByText("deleted", { exact: true }).first()).toBeVisible();
+
+  await page.getByRole("button", { name: "Restore" }).click();
+  const restore = page.getByRole("dialog", { name: "Restore tenant?" });
+  await restore.getByLabel(/Type .* to confirm/).fill("doomed");
+  await restore.getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
+
+  await page.getByRole("button", { name: "Delete…" }).click();
+  await del.getByLabel(/Type .* to confirm/).fill("doomed");
+  await confirmDelete.click();
+  await page.getByRole("button", { name: "Purge…" }).click();
+  const purge = page.getByRole("dialog", { name: "Purge tenant permanently?" });
+  await expect(purge.getByRole("button", { name: "Purge forever" })).toBeDisabled();
+  await purge.getByLabel(/Type .* to confirm/).fill("doomed");
+  await purge.getByRole("button", { name: "Purge forever" }).click();
+  await expect(page.getByText("purged", { exact: true }).first()).toBeVisible();
+  await shot(page, "admin-tenant-purged");
+});
+
+test("clusters page lists the default cluster and validates the add form", async ({ page }) => {
+  await adminLogin(page);
+  await page.getByRole("link", { name: "Clusters" }).click();
+  await expect(page.getByTestId("clusters-table")).toContainText("default");
+  await expect(page.getByTestId("clusters-table")).toContainText("healthy");
+  await page.getByRole("button", { name: "Add cluster" }).click();
+  await expect(page.getByText("Must start with mongodb://")).toBeVisible();
+  await shot(page, "admin-clusters");
+});
+
+test("system page shows live pool figures and a chart over time", async ({ page }) => {
+  await adminLogin(page);
+  await page.getByRole("link", { name: "System" }).click();
+  await expect(page.getByTestId("pool-stats")).toBeVisible();
+  // Traffic while we watch: opening tenants leases their handles.
+  const admin = await adminClient();
+  const list = await admin.query<{ items: { id: string }[] }>("tenants.list", { page: 1, limit: 5 });
+  for (const t of list.items) await admin.query("tenants.get", { id: t.id });
+  await admin.dispose();
+  await expect(page.getByTestId("pool-chart")).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator("[data-testid=pool-chart] polyline")).toHaveCount(3);
+  const hits = Number(await page.getByTestId("stat-hits").locator(".value").textContent());
+  expect(hits).toBeGreaterThanOrEqual(0);
+  await shot(page, "admin-system");
+});
+
+test("audit log lists admin actions and filters them", async ({ page }) => {
+  await adminLogin(page);
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByTestId("audit-row").first()).toBeVisible();
+  await page.getByLabel("Action").selectOption("tenants.suspend");
+  await expect(page.getByTestId("audit-row")).toHaveCount(1);
+  await expect(page.getByTestId("audit-table")).toContainText("Trial expired");
+  // A tenant filter narrows to that tenant; half an id is explained, not sent.
+  await page.getByLabel("Action").selectOption("");
+  await page.getByLabel("Tenant ID").fill("abc");
+  await expect(page.getByText("A tenant ID has 24 hexadecimal characters.")).toBeVisible();
+  await page.getByLabel("Tenant ID").fill("");
+  await page.getByLabel("Actor").fill("nobody@nowhere.test");
+  await expect(page.getByText("No entries match")).toBeVisible();
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(page.getByTestId("audit-row").first()).toBeVisible();
+  await shot(page, "admin-audit");
+});
+
+test("admin pages work at 390 px wide", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await adminLogin(page);
+  await expectNoHorizontalScroll(page);
+  await shot(page, "admin-tenants-390");
+  await page.goto(`${stack().adminUrl}/system`);
+  await expect(page.getByTestId("pool-stats")).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await shot(page, "admin-system-390");
+});

@@ -1,0 +1,97 @@
+"use client";
+import { EmptyState, ErrorState, Loading, PageHead, SelectField, TextField, describeApiError } from "@tenantry/ui";
+import { useEffect, useMemo, useState } from "react";
+import { api } from "~/trpc/react";
+
+const ACTIONS = [
+  "admin.login",
+  "tenants.create",
+  "tenants.suspend",
+  "tenants.resume",
+  "tenants.delete",
+  "tenants.restore",
+  "tenants.purge",
+  "tenants.migrate",
+  "tenants.migrateAll",
+  "tenants.export",
+  "clusters.add",
+  "impersonate.start",
+];
+const OBJECT_ID = /^[a-f0-9]{24}$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }) {
+  const [action, setAction] = useState("");
+  const [tenantId, setTenantId] = useState(initialTenantId);
+  const [actor, setActor] = useState("");
+  const [typed, setTyped] = useState({ tenantId: initialTenantId, actor: "" });
+  // Free-text filters apply once typing pauses, and only when complete.
+  useEffect(() => {
+    const t = setTimeout(() => setTyped({ tenantId: tenantId.trim(), actor: actor.trim() }), 300);
+    return () => clearTimeout(t);
+  }, [tenantId, actor]);
+  const tenantError = typed.tenantId && !OBJECT_ID.test(typed.tenantId) ? "A tenant ID has 24 hexadecimal characters." : undefined;
+  const actorError = typed.actor && !EMAIL.test(typed.actor) ? "Enter the admin's full email address." : undefined;
+  const input = {
+    limit: 25,
+    ...(action ? { action } : {}),
+    ...(typed.tenantId && !tenantError ? { tenantId: typed.tenantId } : {}),
+    ...(typed.actor && !actorError ? { actor: typed.actor.toLowerCase() } : {}),
+  };
+  const list = api.audit.list.useInfiniteQuery(input, { getNextPageParam: (last) => last.nextCursor ?? undefined });
+  const entries = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const filtered = Boolean(action || tenantId || actor);
+
+  return (
+    <>
+      <PageHead title="Audit log" subtitle="Every admin action on the platform, newest first." />
+      <div className="toolbar" role="search">
+        <SelectField label="Action" value={action} onChange={(e) => setAction(e.target.value)}>
+          <option value="">All actions</option>
+          {ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+        </SelectField>
+        <TextField label="Tenant ID" value={tenantId} onChange={(e) => setTenantId(e.target.value)} error={tenantError} autoComplete="off" />
+        <TextField label="Actor" type="email" placeholder="admin email" value={actor} onChange={(e) => setActor(e.target.value)} error={actorError} autoComplete="off" />
+        {filtered ? (
+          <button type="button" className="btn" onClick={() => { setAction(""); setTenantId(""); setActor(""); }}>
+            Clear filters
+          </button>
+        ) : null}
+      </div>
+      {list.isPending ? (
+        <Loading label="Loading audit log…" />
+      ) : list.isError ? (
+        <ErrorState message={describeApiError(list.error).message} />
+      ) : entries.length === 0 ? (
+        <div className="card"><EmptyState title={filtered ? "No entries match" : "No entries yet"} /></div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="audit-table">
+            <thead>
+              <tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Tenant</th><th scope="col">Details</th></tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id} data-testid="audit-row">
+                  <td style={{ whiteSpace: "nowrap" }}>{new Date(e.at).toLocaleString("en-GB")}</td>
+                  <td>{e.actor.email ?? e.actor.type}</td>
+                  <td className="mono">{e.action}</td>
+                  <td>{e.tenantSlug ? <button type="button" className="tag" onClick={() => e.tenantId && setTenantId(e.tenantId)} aria-label={`Filter by tenant ${e.tenantSlug}`}>{e.tenantSlug}</button> : "—"}</td>
+                  <td className="small muted" style={{ overflowWrap: "anywhere" }}>
+                    {e.target ? <>target {e.target} </> : null}
+                    {e.details && Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.hasNextPage ? (
+        <div className="pagination">
+          <button type="button" className="btn" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>Load more</button>
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+import { Loading } from "@tenantry/ui";
+
+export default function PageLoading() {
+  return <Loading />;
+}

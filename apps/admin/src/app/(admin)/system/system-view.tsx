@@ -1,0 +1,86 @@
+"use client";
+import { ErrorState, LineChart, Loading, PageHead, Stat, describeApiError } from "@tenantry/ui";
+import { useEffect, useState } from "react";
+import { api } from "~/trpc/react";
+
+const HISTORY = 60; // samples kept for the chart: two minutes at one sample per 2 s
+const POLL_MS = 2_000;
+
+interface Sample { hits: number; misses: number; evictions: number }
+
+export function SystemView() {
+  const stats = api.system.stats.useQuery(undefined, { refetchInterval: POLL_MS, refetchIntervalInBackground: false });
+  const info = api.system.info.useQuery();
+  const [history, setHistory] = useState<Sample[]>([]);
+
+  // Counters are cumulative; the chart shows them per interval so spikes stand out.
+  useEffect(() => {
+    const p = stats.data?.pool;
+    if (!p) return;
+    setHistory((h) => [...h, { hits: p.hits, misses: p.misses, evictions: p.evictions }].slice(-(HISTORY + 1)));
+  }, [stats.data]);
+  const deltas = history.slice(1).map((s, i) => {
+    const prev = history[i] ?? s;
+    return { hits: Math.max(0, s.hits - prev.hits), misses: Math.max(0, s.misses - prev.misses), evictions: Math.max(0, s.evictions - prev.evictions) };
+  });
+
+  const p = stats.data?.pool;
+  return (
+    <>
+      <PageHead
+        title="System"
+        subtitle={<>Connection pool and instance figures, refreshed every {POLL_MS / 1000} s. <span className="small">{stats.isFetching ? "Updating…" : ""}</span></>}
+      />
+      {stats.isPending ? (
+        <Loading label="Loading pool figures…" />
+      ) : stats.isError ? (
+        <ErrorState message={describeApiError(stats.error).message} />
+      ) : p ? (
+        <>
+          <div className="grid grid-4" style={{ marginBottom: 16 }} data-testid="pool-stats">
+            <Stat label="Cached handles" value={p.handles} testId="stat-handles" />
+            <Stat label="Active leases" value={p.leases} />
+            <Stat label="Open clients" value={p.openClients} />
+            <Stat label="Sockets" value={p.sockets} />
+            <Stat label="Hits" value={p.hits} testId="stat-hits" />
+            <Stat label="Misses" value={p.misses} />
+            <Stat label="Evictions" value={p.evictions} />
+            <Stat label="Evicted while leased" value={p.evictedWhileLeased} />
+          </div>
+          <section className="card" aria-labelledby="chart-h">
+            <h2 id="chart-h">Cache activity per {POLL_MS / 1000} s</h2>
+            {deltas.length < 2 ? (
+              <Loading label="Collecting samples…" />
+            ) : (
+              <LineChart
+                title="Connection cache hits, misses and evictions over time"
+                series={[
+                  { name: "hits", color: "#2b8a3e", values: deltas.map((d) => d.hits) },
+                  { name: "misses", color: "#e8590c", values: deltas.map((d) => d.misses) },
+                  { name: "evictions", color: "#c92a2a", values: deltas.map((d) => d.evictions) },
+                ]}
+              />
+            )}
+          </section>
+        </>
+      ) : null}
+      <section className="card" aria-labelledby="instance-h">
+        <h2 id="instance-h">Instance</h2>
+        {info.isPending ? (
+          <Loading />
+        ) : info.isError ? (
+          <ErrorState message={describeApiError(info.error).message} />
+        ) : (
+          <dl className="kv">
+            {Object.entries(info.data).map(([k, v]) => (
+              <div key={k} style={{ display: "contents" }}>
+                <dt>{k}</dt>
+                <dd className="mono">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </section>
+    </>
+  );
+}

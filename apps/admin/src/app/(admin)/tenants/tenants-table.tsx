@@ -1,0 +1,133 @@
+"use client";
+import { Badge, EmptyState, ErrorState, Loading, PageHead, SelectField, TextField, describeApiError } from "@tenantry/ui";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { api } from "~/trpc/react";
+
+const PAGE_SIZE = 20;
+const STATUSES = ["provisioning", "active", "suspended", "deleted", "purged"] as const;
+type Status = (typeof STATUSES)[number];
+type SortKey = "name" | "slug" | "createdAt" | "status";
+type SortParam = "createdAt" | "-createdAt" | "name" | "-name" | "slug" | "-slug" | "status";
+
+interface Query { search: string; status: string; sort: string; page: number }
+
+export function TenantsTable({ initial }: { initial: Query }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [search, setSearch] = useState(initial.search);
+  const [q, setQ] = useState<Query>(initial);
+
+  // Debounce typing; every other change applies at once.
+  useEffect(() => {
+    const t = setTimeout(() => setQ((prev) => (prev.search === search.trim() ? prev : { ...prev, search: search.trim(), page: 1 })), 300);
+    return () => clearTimeout(t);
+  }, [search]);
+  // Keep the URL shareable.
+  useEffect(() => {
+    const p = new URLSearchParams();
+    if (q.search) p.set("search", q.search);
+    if (q.status) p.set("status", q.status);
+    if (q.sort) p.set("sort", q.sort);
+    if (q.page > 1) p.set("page", String(q.page));
+    const qs = p.toString();
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  }, [q, pathname, router]);
+
+  const sortField = (q.sort.replace(/^-/, "") || "createdAt") as SortKey;
+  const sortDir: "asc" | "desc" = q.sort ? (q.sort.startsWith("-") ? "desc" : "asc") : "desc";
+  const list = api.tenants.list.useQuery(
+    {
+      page: q.page,
+      limit: PAGE_SIZE,
+      sort: (sortDir === "desc" ? `-${sortField}` : sortField) as SortParam,
+      ...(q.search ? { search: q.search } : {}),
+      ...(q.status ? { status: q.status as Status } : {}),
+    },
+    { placeholderData: (prev) => prev },
+  );
+
+  function toggleSort(field: SortKey) {
+    const nextDir = field !== "status" && sortField === field && sortDir === "asc" ? "desc" : "asc";
+    setQ((prev) => ({ ...prev, sort: nextDir === "desc" ? `-${field}` : field, page: 1 }));
+  }
+  const ariaSort = (field: SortKey) => (sortField === field ? (sortDir === "asc" ? "ascending" : "descending") : "none");
+  const arrow = (field: SortKey) => (sortField === field ? (sortDir === "asc" ? "▲" : "▼") : "");
+  const total = list.data?.total ?? 0;
+  const pages = list.data?.pages ?? 1;
+
+  return (
+    <>
+      <PageHead
+        title="Tenants"
+        subtitle="Every organisation on the platform, each with its own database."
+        actions={<Link className="btn btn-primary" href="/tenants/new">Create tenant</Link>}
+      />
+      <div className="toolbar" role="search">
+        <TextField label="Search" type="search" placeholder="Name or slug" value={search} onChange={(e) => setSearch(e.target.value)} fieldClassName="grow" />
+        <SelectField label="Status" value={q.status} onChange={(e) => setQ((prev) => ({ ...prev, status: e.target.value, page: 1 }))}>
+          <option value="">All statuses</option>
+          {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+        </SelectField>
+      </div>
+      {list.isPending ? (
+        <Loading label="Loading tenants…" />
+      ) : list.isError ? (
+        <ErrorState message={describeApiError(list.error).message} action={<button className="btn btn-sm" onClick={() => void list.refetch()}>Try again</button>} />
+      ) : list.data.items.length === 0 ? (
+        <div className="card">
+          {q.search || q.status ? (
+            <EmptyState title="No tenants match">Change the search or the status filter.</EmptyState>
+          ) : (
+            <EmptyState title="No tenants yet" action={<Link className="btn btn-primary" href="/tenants/new">Create the first tenant</Link>}>
+              A tenant is an organisation with its own database.
+            </EmptyState>
+          )}
+        </div>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="table" data-testid="tenants-table" aria-busy={list.isFetching}>
+              <thead>
+                <tr>
+                  {(["name", "slug", "status"] as const).map((f) => (
+                    <th key={f} scope="col" aria-sort={ariaSort(f)}>
+                      <button type="button" className="sort" onClick={() => toggleSort(f)}>
+                        {f === "name" ? "Name" : f === "slug" ? "Slug" : "Status"} <span aria-hidden>{arrow(f)}</span>
+                      </button>
+                    </th>
+                  ))}
+                  <th scope="col">Plan</th>
+                  <th scope="col">Cluster</th>
+                  <th scope="col" aria-sort={ariaSort("createdAt")}>
+                    <button type="button" className="sort" onClick={() => toggleSort("createdAt")}>
+                      Created <span aria-hidden>{arrow("createdAt")}</span>
+                    </button>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((t) => (
+                  <tr key={t.id} data-testid="tenant-row">
+                    <td><Link href={`/tenants/${t.id}`}>{t.name}</Link></td>
+                    <td className="mono">{t.slug}</td>
+                    <td><Badge tone={t.status}>{t.status}</Badge></td>
+                    <td>{t.plan ?? "—"}</td>
+                    <td>{t.cluster}</td>
+                    <td>{new Date(t.createdAt).toLocaleDateString("en-GB")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pagination" aria-label="Pagination">
+            <span className="muted small">{total} tenant{total === 1 ? "" : "s"} · page {q.page} of {pages}</span>
+            <button type="button" className="btn btn-sm" disabled={q.page <= 1} onClick={() => setQ((p) => ({ ...p, page: p.page - 1 }))}>Previous</button>
+            <button type="button" className="btn btn-sm" disabled={q.page >= pages} onClick={() => setQ((p) => ({ ...p, page: p.page + 1 }))}>Next</button>
+          </nav>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+import { NextResponse } from "next/server";
+import { safeNext } from "~/safe-next";
+import { handleTrpcRequest } from "~/server/api";
+import { getServices } from "~/server/services";
+import { ACCESS_COOKIE, REFRESH_COOKIE } from "~/session-cookies";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Pages land here when the access token is missing or expired: rotate the refresh token through
+ * the api (which sets fresh cookies) and go back, or go to the login page with cookies cleared.
+ */
+export async function GET(req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  const next = safeNext(url.searchParams.get("next") ?? undefined);
+  const services = await getServices();
+  const inner = new Request(new URL("/api/trpc/auth.refresh", url), {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      cookie: req.headers.get("cookie") ?? "",
+      "x-tenantry-csrf": "1",
+      "user-agent": req.headers.get("user-agent") ?? "",
+      "x-forwarded-for": req.headers.get("x-forwarded-for") ?? "",
+    },
+    body: JSON.stringify({ json: {} }),
+  });
+  const res = await handleTrpcRequest(services, inner);
+  if (res.ok) {
+    const out = NextResponse.redirect(new URL(next, url));
+    for (const c of res.headers.getSetCookie()) out.headers.append("set-cookie", c);
+    return out;
+  }
+  const out = NextResponse.redirect(new URL(`/login?next=${encodeURIComponent(next)}`, url));
+  out.cookies.delete(ACCESS_COOKIE);
+  out.cookies.delete(REFRESH_COOKIE);
+  return out;
+}

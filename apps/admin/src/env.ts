@@ -1,0 +1,52 @@
+// The only place apps/admin reads process.env. Validated on first use (not at import) so that
+// `next build` works without secrets; a missing or bad value stops the server with a clear list.
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  MONGODB_URI: z
+    .string({ error: "is required (e.g. mongodb://127.0.0.1:27017)" })
+    .regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://"),
+  JWT_SECRET: z.string({ error: "is required (at least 32 characters)" }).min(32, "must be at least 32 characters"),
+  // Same defaults as the standalone api server, so its tokens and ours verify alike.
+  JWT_ISSUER: z.string().min(1).default("tenantry"),
+  JWT_AUDIENCE: z.string().min(1).default("tenantry-api"),
+  CONTROL_DB_NAME: z.string().min(1).default("tenantry_control"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ENCRYPTION_KEY: z
+    .string({ error: "is required (32 random bytes, base64)" })
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes encoded as base64"),
+  ADMIN_EMAIL: z.email({ error: "is required: the first super admin's email" }),
+  ADMIN_PASSWORD: z
+    .string({ error: "is required: the first super admin's password (12+ characters)" })
+    .min(12, "must be at least 12 characters"),
+  // Where the tenant app runs: impersonation hands its token to this origin.
+  WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),
+  // Where tenant export archives are written before download.
+  EXPORT_DIR: z.string().min(1).default(".data/exports"),
+  ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
+  INSECURE_COOKIES: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("false")
+    .transform((v) => v === "true"),
+});
+
+export type AdminEnv = z.infer<typeof schema>;
+
+let cached: AdminEnv | undefined;
+
+export function getEnv(): AdminEnv {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`apps/admin: invalid environment\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Cookies are Secure in production unless explicitly running over plain local http. */
+export function cookieSecure(env: AdminEnv = getEnv()): boolean {
+  return env.NODE_ENV === "production" && !env.INSECURE_COOKIES;
+}

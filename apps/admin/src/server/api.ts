@@ -1,0 +1,46 @@
+import "server-only";
+// The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
+import path from "node:path";
+import { createAdminCaller, createApiServices, createNextRouteHandler } from "@tenantry/api";
+import type { ApiServices } from "@tenantry/api";
+import { createTenancy } from "@tenantry/tenancy";
+import pino from "pino";
+import { cookieSecure, getEnv } from "~/env";
+
+export type AppServices = ApiServices;
+
+export async function createAppServices(): Promise<AppServices> {
+  const env = getEnv();
+  const logger = pino({ level: env.LOG_LEVEL, base: { service: "tenantry-admin" } });
+  const tenancy = await createTenancy({
+    controlUri: env.MONGODB_URI,
+    controlDbName: env.CONTROL_DB_NAME,
+    encryptionKey: env.ENCRYPTION_KEY,
+    logger: logger.child({ component: "tenancy" }),
+  });
+  const services = await createApiServices({
+    tenancy,
+    jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    cookies: { secure: cookieSecure(env) },
+    publicAppUrl: env.WEB_URL,
+    allowedOrigins: [new URL(env.ADMIN_URL).origin],
+    firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
+    exportDir: path.resolve(env.EXPORT_DIR),
+    logger,
+  });
+  // No default credentials: the first super admin comes from ADMIN_EMAIL / ADMIN_PASSWORD.
+  await services.ensureFirstAdmin();
+  return services;
+}
+
+let handler: ((req: Request) => Promise<Response>) | undefined;
+
+/** adminRouter only, and only on the admin app. */
+export function handleTrpcRequest(services: AppServices, req: Request): Promise<Response> {
+  handler ??= createNextRouteHandler({ services, surface: "admin", endpoint: "/api/trpc", tokenTransport: "cookie" });
+  return handler(req);
+}
+
+export function createServerCaller(services: AppServices, headers: Headers) {
+  return createAdminCaller({ services, headers, tokenTransport: "cookie" });
+}

@@ -1,0 +1,271 @@
+// The life of one tenant across both apps, in the order a real one lives it: the admin creates
+// it, its owner works in it and invites a colleague, the admin suspends and resumes it.
+import { expect, test } from "@playwright/test";
+import { PASSWORD, adminClient, adminLogin, createTenant, expectNoHorizontalScroll, shot, stack, trpcClient, webLogin } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+const OWNER = { email: "olivia@acme.test", name: "Olivia Owner" };
+const MEMBER = { email: "mark@acme.test", name: "Mark Member" };
+let tenantId = "";
+let inviteUrl = "";
+
+test("admin signs in and creates a tenant with an owner", async ({ page }) => {
+  await adminLogin(page);
+  await page.getByRole("link", { name: "Create tenant" }).first().click();
+  await expect(page.getByRole("heading", { name: "Create tenant" })).toBeVisible();
+  // Inline validation: errors sit next to their fields.
+  await page.getByRole("button", { name: "Create tenant" }).click();
+  await expect(page.getByText("3–40 characters", { exact: false })).toBeVisible();
+  await expect(page.getByLabel("Owner email")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Name", { exact: true }).fill("Acme Corp");
+  await page.getByLabel("Slug").fill("acme");
+  await page.getByLabel("Owner email").fill(OWNER.email);
+  await page.getByLabel("Owner name").fill(OWNER.name);
+  await page.getByLabel("Owner password").fill(PASSWORD);
+  await shot(page, "admin-create-tenant");
+  await page.getByRole("button", { name: "Create tenant" }).click();
+  await page.waitForURL(/\/tenants\/[^/]+$/);
+  tenantId = page.url().split("/").pop() ?? "";
+  await expect(page.getByRole("heading", { name: "Acme Corp" })).toBeVisible();
+  await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
+  await expect(page.getByTestId("stat-users")).toContainText("1");
+  await shot(page, "admin-tenant-detail");
+  await page.getByRole("link", { name: "Back to tenants" }).click();
+  await expect(page.getByTestId("tenants-table")).toContainText("acme");
+  await shot(page, "admin-tenants");
+});
+
+test("owner signs in, writes, edits, searches and deletes notes", async ({ page }) => {
+  await webLogin(page, OWNER.email);
+  await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
+  await expect(page.getByText("No notes yet")).toBeVisible();
+  await shot(page, "web-dashboard-empty");
+
+  await page.getByRole("link", { name: "Notes" }).click();
+  await expect(page.getByTestId("empty-state")).toBeVisible();
+  const create = async (title: string, body: string, tags: string) => {
+    await page.getByRole("button", { name: "New note" }).click();
+    const dialog = page.getByRole("dialog", { name: "New note" });
+    await dialog.getByLabel("Title").fill(title);
+    await dialog.getByLabel("Text").fill(body);
+    await dialog.getByLabel("Tags").fill(tags);
+    await dialog.getByRole("button", { name: "Create note" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("note").filter({ hasText: title })).toBeVisible();
+  };
+  await create("Quarterly plan", "Grow revenue in the north region.", "planning, q3");
+  await create("Lunch menu", "Soup on Fridays.", "food");
+  await create("Hiring", "Two engineers by October.", "planning");
+
+  // Edit: the new title replaces the old one.
+  await page.getByRole("button", { name: "Edit Quarterly plan" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit note" });
+  await edit.getByLabel("Title").fill("Quarterly plan v2");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("note").filter({ hasText: "Quarterly plan v2" })).toBeVisible();
+  await expect(page.getByText("Note saved.")).toBeVisible();
+
+  // Search narrows the list; the tag filter too.
+  await page.getByLabel("Search").fill("soup");
+  await expect(page.getByTestId("note")).toHaveCount(1);
+  await expect(page.getByTestId("note")).toContainText("Lunch menu");
+  await page.getByLabel("Search").fill("");
+  await page.getByLabel("Tag").fill("planning");
+  await expect(page.getByTestId("note")).toHaveCount(2);
+  await expect(page.getByTestId("note-list")).not.toContainText("Lunch menu");
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(3);
+  await shot(page, "web-notes");
+
+  // Delete asks first; cancelling keeps the note.
+  await page.getByRole("button", { name: "Delete Lunch menu" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete note?" });
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(3);
+  await page.getByRole("button", { name: "Delete Lunch menu" }).click();
+  await confirm.getByRole("button", { name: "Delete note" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(2);
+  await expect(page.getByTestId("note-list")).not.toContainText("Lunch menu");
+});
+
+test("owner invites a member, who accepts and sees only this tenant's notes", async ({ page, browser }) => {
+  // Another tenant with a note of its own: it must never show up for Acme's member.
+  const admin = await adminClient();
+  await createTenant(admin, "globex", { email: "gina@globex.test", name: "Gina Globex" });
+  await admin.dispose();
+  const globex = await trpcClient(stack().webUrl);
+  await globex.mutate("auth.login", { email: "gina@globex.test", password: PASSWORD });
+  await globex.mutate("notes.create", { title: "Globex secret formula", body: "not for Acme", tags: ["secret"] });
+  await globex.dispose();
+
+  await webLogin(page, OWNER.email);
+  await page.getByRole("link", { name: "Members" }).click();
+  await expect(page.getByTestId("member-row")).toHaveCount(1);
+  await page.getByRole("button", { name: "Add member" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add member" });
+  await dialog.getByLabel("Email").fill(MEMBER.email);
+  await dialog.getByLabel("Name").fill(MEMBER.name);
+  await dialog.getByLabel("Role").selectOption("member");
+  await dialog.getByRole("button", { name: "Create invite" }).click();
+  const link = page.getByTestId("invite-url");
+  await expect(link).toHaveValue(/\/invite#token=/);
+  inviteUrl = await link.inputValue();
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByTestId("member-row")).toHaveCount(2);
+  await shot(page, "web-members");
+
+  const ctx = await browser.newContext();
+  const member = await ctx.newPage();
+  await member.goto(inviteUrl);
+  await member.getByLabel("Your name (optional)").fill(MEMBER.name);
+  await member.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await member.getByLabel("Repeat password").fill(PASSWORD);
+  await member.getByRole("button", { name: "Set password" }).click();
+  await expect(member.getByText("Your account is ready.")).toBeVisible();
+  await webLogin(member, MEMBER.email);
+  await expect(member.getByTestId("dashboard-role")).toContainText("member");
+  await member.getByRole("link", { name: "Notes" }).click();
+  await expect(member.getByTestId("note")).toHaveCount(2);
+  await expect(member.getByTestId("note-list")).toContainText("Quarterly plan v2");
+  await expect(member.getByTestId("note-list")).not.toContainText("Globex secret formula");
+  // Members do not manage members.
+  await expect(member.getByRole("link", { name: "Members" })).toHaveCount(0);
+  await ctx.close();
+});
+
+test("a suspended tenant's owner lands on the suspended page; resuming keeps the data", async ({ page, browser }) => {
+  await webLogin(page, OWNER.email);
+  await page.getByRole("link", { name: "Notes" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(2);
+
+  const adminCtx = await browser.newContext();
+  const adminPage = await adminCtx.newPage();
+  await adminLogin(adminPage);
+  await adminPage.goto(`${stack().adminUrl}/tenants/${tenantId}`);
+  await adminPage.getByRole("button", { name: "Suspend tenant" }).click();
+  const dialog = adminPage.getByRole("dialog", { name: /Suspend acme/ });
+  await dialog.getByRole("button", { name: "Suspend tenant" }).click();
+  await expect(dialog.getByText("Give a reason")).toBeVisible();
+  await dialog.getByLabel("Reason").fill("Invoice 2024-117 is unpaid");
+  await dialog.getByRole("button", { name: "Suspend tenant" }).click();
+  await expect(adminPage.getByTestId("suspended-alert")).toContainText("Invoice 2024-117 is unpaid");
+
+  // The promise is "within one second" on every instance; the web app is another process.
+  await page.waitForTimeout(1_100);
+  // The owner's very next action.
+  await page.getByRole("button", { name: "New note" }).click();
+  const editor = page.getByRole("dialog", { name: "New note" });
+  await editor.getByLabel("Title").fill("Written while suspended");
+  await editor.getByRole("button", { name: "Create note" }).click();
+  await page.waitForURL(/\/suspended/);
+  await expect(page.getByRole("heading", { name: "This organisation is suspended" })).toBeVisible();
+  await shot(page, "web-suspended");
+  // Signing in again does not get round it.
+  await webLogin(page, OWNER.email);
+  await page.waitForURL(/\/suspended/);
+  await expect(page.getByTestId("suspended-page")).toBeVisible();
+
+  await adminPage.getByRole("button", { name: "Resume tenant" }).click();
+  await adminPage.getByRole("dialog", { name: "Resume tenant?" }).getByRole("button", { name: "Resume" }).click();
+  await expect(adminPage.getByTestId("suspended-alert")).toHaveCount(0);
+  await adminCtx.close();
+
+  await webLogin(page, OWNER.email);
+  await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
+  await page.getByRole("link", { name: "Notes" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(2);
+  await expect(page.getByTestId("note-list")).toContainText("Quarterly plan v2");
+  await expect(page.getByTestId("note-list")).toContainText("Hiring");
+  await expect(page.getByTestId("note-list")).not.toContainText("Written while suspended");
+});
+
+test("suspended page shows the reason the admin gave", async ({ page }) => {
+  const admin = await adminClient();
+  await webLogin(page, OWNER.email);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await admin.mutate("tenants.suspend", { id: tenantId, reason: "Scheduled compliance review" });
+  await page.getByRole("link", { name: "Notes" }).click();
+  await page.waitForURL(/\/suspended/);
+  await expect(page.getByTestId("suspension-reason")).toHaveText("Scheduled compliance review");
+  await admin.mutate("tenants.resume", { id: tenantId });
+  await admin.dispose();
+});
+
+test("an email in two tenants gets a tenant picker", async ({ page }) => {
+  const admin = await adminClient();
+  // Gina owns Globex already; she also owns Initech.
+  await createTenant(admin, "initech", { email: "gina@globex.test", name: "Gina Globex" });
+  await admin.dispose();
+  await webLogin(page, "gina@globex.test");
+  const picker = page.getByTestId("tenant-picker");
+  await expect(picker).toBeVisible();
+  await expect(picker.getByRole("radio")).toHaveCount(2);
+  await shot(page, "web-login-tenant-picker");
+  await picker.getByText("Initech").click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("You are working in")).toContainText("Initech");
+  await expect(page.getByTestId("note-list")).toHaveCount(0);
+  // Switch organisation from inside the app.
+  await page.getByRole("link", { name: "Switch organisation" }).click();
+  await page.getByLabel("Organisation").selectOption({ label: "Globex" });
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByText("You are working in")).toContainText("Globex");
+  await expect(page.getByText("Globex secret formula")).toBeVisible();
+});
+
+test("login errors are shown next to the form", async ({ page }) => {
+  await page.goto(`${stack().webUrl}/notes`);
+  await page.waitForURL(/\/login\?next=%2Fnotes/);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter your email address.")).toBeVisible();
+  await expect(page.getByText("Enter your password.")).toBeVisible();
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill("not-the-password-1A");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
+  await page.getByLabel("Email").fill("nobody@nowhere.test");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
+  await shot(page, "web-login-error");
+  // The right password still works and goes where the visitor was heading.
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/notes$/);
+});
+
+test("impersonation opens the web app with a banner", async ({ page, context }) => {
+  await adminLogin(page);
+  await page.goto(`${stack().adminUrl}/tenants/${tenantId}`);
+  await page.getByRole("button", { name: "Impersonate a user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Impersonate a user" });
+  await dialog.getByLabel("User email").fill(MEMBER.email);
+  await dialog.getByLabel("Reason").fill("Support ticket 4711");
+  const popup = context.waitForEvent("page");
+  await dialog.getByRole("button", { name: "Open web app as this user" }).click();
+  const web = await popup;
+  await web.waitForLoadState();
+  await expect(web.getByTestId("impersonation-banner")).toContainText(stack().adminEmail);
+  await expect(web.getByTestId("impersonation-banner")).toContainText(MEMBER.email);
+  await expect(web.getByTestId("current-user")).toContainText(MEMBER.name);
+  await shot(web, "web-impersonation");
+});
+
+test("main pages work at 390 px wide", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await webLogin(page, OWNER.email);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await shot(page, "web-dashboard-390");
+  await page.getByRole("button", { name: "Open menu" }).click();
+  await page.getByRole("link", { name: "Notes" }).click();
+  await expect(page.getByTestId("note").first()).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await shot(page, "web-notes-390");
+  await page.goto(`${stack().webUrl}/profile`);
+  await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await shot(page, "web-profile-390");
+});

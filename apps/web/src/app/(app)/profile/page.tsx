@@ -1,0 +1,30 @@
+import { PageHead } from "@tenantry/ui";
+import type { Metadata } from "next";
+import { callOrRedirect } from "~/server/caller";
+import { PasswordForm } from "./password-form";
+
+export const metadata: Metadata = { title: "Profile" };
+
+export default async function ProfilePage() {
+  const me = await callOrRedirect((c) => c.auth.me());
+  return (
+    <>
+      <PageHead title="Profile" subtitle="Your account in this organisation." />
+      <div className="grid grid-2">
+        <section className="card" aria-labelledby="account-h">
+          <h2 id="account-h">Account</h2>
+          <dl className="kv">
+            <dt>Name</dt><dd>{me.user.name ?? "—"}</dd>
+            <dt>Email</dt><dd>{me.user.email}</dd>
+            <dt>Role</dt><dd>{me.user.role}</dd>
+            <dt>Organisation</dt><dd>{me.tenant.name}</dd>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="pw-h">
+          <h2 id="pw-h">Change password</h2>
+          <PasswordForm />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+"use client";
+import { AppShell, describeApiError, useToast } from "@tenantry/ui";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+import { api } from "~/trpc/react";
+
+interface Props {
+  user: { name: string; email: string; role: string };
+  tenant: { name: string; slug: string };
+  otherTenants: number;
+  impersonatedBy: string | null;
+  children: ReactNode;
+}
+
+export function WebShell({ user, tenant, otherTenants, impersonatedBy, children }: Props) {
+  const pathname = usePathname();
+  const toast = useToast();
+  const logout = api.auth.logout.useMutation();
+  const isAdmin = user.role === "owner" || user.role === "admin";
+  const links = [
+    { href: "/", label: "Dashboard" },
+    { href: "/notes", label: "Notes" },
+    ...(isAdmin ? [{ href: "/members", label: "Members" }] : []),
+    ...(isAdmin ? [{ href: "/settings", label: "Settings" }] : []),
+    { href: "/profile", label: "Profile" },
+    ...(otherTenants > 0 ? [{ href: "/switch-tenant", label: "Switch organisation" }] : []),
+  ];
+  const current = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
+
+  async function signOut() {
+    try {
+      await logout.mutateAsync();
+    } catch (err) {
+      toast.error(describeApiError(err).message);
+    }
+    window.location.assign("/login");
+  }
+
+  return (
+    <AppShell
+      brand={tenant.name}
+      brandSub={tenant.slug}
+      banner={
+        impersonatedBy ? (
+          <div className="banner banner-warn" role="status" data-testid="impersonation-banner">
+            <strong>Impersonation:</strong>
+            <span>
+              {impersonatedBy} is signed in as {user.email}. Every action is recorded in the audit log.
+            </span>
+            <button type="button" className="btn btn-sm" onClick={signOut}>End session</button>
+          </div>
+        ) : null
+      }
+      nav={links.map((l) => (
+        <Link key={l.href} href={l.href} aria-current={current(l.href) ? "page" : undefined}>
+          {l.label}
+        </Link>
+      ))}
+      footer={
+        <div className="stack" style={{ gap: 6 }}>
+          <div>
+            <div className="who" data-testid="current-user">{user.name}</div>
+            <div className="muted">{user.email} · {user.role}</div>
+          </div>
+          <button type="button" className="btn btn-sm" onClick={signOut} disabled={logout.isPending}>
+            Sign out
+          </button>
+        </div>
+      }
+    >
+      {children}
+    </AppShell>
+  );
+}

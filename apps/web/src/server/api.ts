@@ -1,0 +1,40 @@
+import "server-only";
+// The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
+import { createApiServices, createAppCaller, createNextRouteHandler } from "@tenantry/api";
+import type { ApiServices } from "@tenantry/api";
+import { createTenancy } from "@tenantry/tenancy";
+import pino from "pino";
+import { cookieSecure, getEnv } from "~/env";
+
+export type AppServices = ApiServices;
+
+export async function createAppServices(): Promise<AppServices> {
+  const env = getEnv();
+  const logger = pino({ level: env.LOG_LEVEL, base: { service: "tenantry-web" } });
+  const tenancy = await createTenancy({
+    controlUri: env.MONGODB_URI,
+    controlDbName: env.CONTROL_DB_NAME,
+    encryptionKey: env.ENCRYPTION_KEY,
+    logger: logger.child({ component: "tenancy" }),
+  });
+  return createApiServices({
+    tenancy,
+    jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    cookies: { secure: cookieSecure(env) },
+    publicAppUrl: env.WEB_URL,
+    allowedOrigins: [new URL(env.WEB_URL).origin],
+    logger,
+  });
+}
+
+let handler: ((req: Request) => Promise<Response>) | undefined;
+
+/** appRouter only: admin procedures are not reachable through this app. */
+export function handleTrpcRequest(services: AppServices, req: Request): Promise<Response> {
+  handler ??= createNextRouteHandler({ services, surface: "app", endpoint: "/api/trpc", tokenTransport: "cookie" });
+  return handler(req);
+}
+
+export function createServerCaller(services: AppServices, headers: Headers) {
+  return createAppCaller({ services, headers, tokenTransport: "cookie" });
+}

@@ -1,0 +1,62 @@
+"use client";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { AppRouter } from "@tenantry/api";
+import { describeApiError } from "@tenantry/ui";
+import { httpBatchLink } from "@trpc/client";
+import { createTRPCReact } from "@trpc/react-query";
+import { useState } from "react";
+import type { ReactNode } from "react";
+import superjson from "superjson";
+import { PUBLIC_PATHS } from "~/session-cookies";
+
+export const api = createTRPCReact<AppRouter>();
+
+/** Any call that finds the session gone or the tenant suspended moves the whole page on. */
+function onGlobalError(err: unknown) {
+  if (typeof window === "undefined") return;
+  const path = window.location.pathname;
+  if (PUBLIC_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return;
+  const info = describeApiError(err);
+  if (info.reason === "TENANT_SUSPENDED") {
+    window.location.assign("/suspended");
+  } else if (info.code === "UNAUTHORIZED") {
+    window.location.assign(`/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`);
+  }
+}
+
+export function TRPCProvider({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        queryCache: new QueryCache({ onError: onGlobalError }),
+        mutationCache: new MutationCache({ onError: onGlobalError }),
+        defaultOptions: {
+          queries: {
+            staleTime: 5_000,
+            // Auth and validation failures will not fix themselves on retry.
+            retry: (count, err) => {
+              const code = describeApiError(err).code;
+              return count < 2 && (code === undefined || code === "INTERNAL_SERVER_ERROR");
+            },
+          },
+        },
+      }),
+  );
+  const [trpcClient] = useState(() =>
+    api.createClient({
+      links: [
+        // Non-streaming link: login/refresh/logout set cookies through response headers.
+        httpBatchLink({
+          url: "/api/trpc",
+          transformer: superjson,
+          headers: () => ({ "x-tenantry-csrf": "1" }),
+        }),
+      ],
+    }),
+  );
+  return (
+    <api.Provider client={trpcClient} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </api.Provider>
+  );
+}
