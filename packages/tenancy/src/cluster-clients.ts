@@ -11,6 +11,7 @@ import type { ClusterDoc, ControlModels } from "./control-models";
 import { ClusterNotFound, TenantUnavailable } from "./errors";
 
 export const DEFAULT_CLUSTER = "default";
+const HEARTBEAT_MS = 500;
 
 export interface ClusterClientOptions {
   maxPoolSize: number;
@@ -22,7 +23,10 @@ export function connectionOptions(opts: ClusterClientOptions): mongoose.ConnectO
   return {
     maxPoolSize: opts.maxPoolSize,
     serverSelectionTimeoutMS: opts.unavailableAfterMs,
-    connectTimeoutMS: opts.unavailableAfterMs,
+    // A hung (not refused) server: the monitor's hello times out after connectTimeoutMS and the
+    // driver then interrupts in-flight operations, so heartbeat + timeout stays under the bound.
+    heartbeatFrequencyMS: HEARTBEAT_MS,
+    connectTimeoutMS: Math.max(500, opts.unavailableAfterMs - HEARTBEAT_MS),
     // Buffering would hold operations for 10 s while a cluster is down; fail fast instead.
     bufferCommands: false,
     autoIndex: false,
@@ -38,16 +42,31 @@ interface ClusterClient {
   idleTimer: NodeJS.Timeout | null;
   /** The control connection is owned by the Tenancy instance, not by this pool. */
   owned: boolean;
+  /** False from a failed heartbeat until the next good one: the circuit breaker. */
+  healthy: boolean;
+  /** In-flight work on this cluster, told when the cluster stops answering. */
+  outageListeners: Set<(err: Error) => void>;
 }
 
-/** Counts pool sockets through CMAP events; monitoring sockets are not part of any pool. */
-function trackSockets(client: ClusterClient): void {
+/**
+ * Counts pool sockets (CMAP events; monitor sockets are in no pool) and follows the driver's
+ * heartbeats: a failed one opens the breaker and fails the cluster's in-flight work at once.
+ */
+function instrument(client: ClusterClient): void {
   const mongo = client.conn.getClient();
   mongo.on("connectionCreated", () => {
     client.sockets++;
   });
   mongo.on("connectionClosed", () => {
     client.sockets = Math.max(0, client.sockets - 1);
+  });
+  mongo.on("serverHeartbeatFailed", (event: { failure: Error }) => {
+    client.healthy = false;
+    const err = new TenantUnavailable(`Cluster "${client.name}" stopped answering`, undefined, { cause: event.failure });
+    for (const listener of [...client.outageListeners]) listener(err);
+  });
+  mongo.on("serverHeartbeatSucceeded", () => {
+    client.healthy = true;
   });
 }
 
@@ -62,8 +81,8 @@ export class ClusterClients {
     private readonly options: ClusterClientOptions & { clusterIdleMs: number },
     private readonly logger: TenancyLogger,
   ) {
-    const client: ClusterClient = { name: DEFAULT_CLUSTER, conn: control, refs: 0, sockets: 0, idleTimer: null, owned: false };
-    trackSockets(client);
+    const client: ClusterClient = { name: DEFAULT_CLUSTER, conn: control, refs: 0, sockets: 0, idleTimer: null, owned: false, healthy: true, outageListeners: new Set() };
+    instrument(client);
     this.clients.set(DEFAULT_CLUSTER, client);
   }
 
@@ -84,6 +103,20 @@ export class ClusterClients {
       client.idleTimer = null;
     }
     return client.conn;
+  }
+
+  /** Throws TenantUnavailable at once while the cluster's breaker is open. */
+  assertHealthy(name: string, tenantId?: string): void {
+    const client = this.clients.get(name);
+    if (client && !client.healthy) throw new TenantUnavailable(`Cluster "${name}" is not answering`, tenantId);
+  }
+
+  /** Calls onOutage if the cluster stops answering before the returned disposer runs. */
+  onOutage(name: string, onOutage: (err: Error) => void): () => void {
+    const client = this.clients.get(name);
+    if (!client) return () => undefined;
+    client.outageListeners.add(onOutage);
+    return () => client.outageListeners.delete(onOutage);
   }
 
   release(name: string): void {
@@ -116,8 +149,8 @@ export class ClusterClients {
     }
   }
 
-  stats(): { openClients: number; sockets: number; clusters: { name: string; refs: number; sockets: number }[] } {
-    const clusters = [...this.clients.values()].map((c) => ({ name: c.name, refs: c.refs, sockets: c.sockets }));
+  stats(): { openClients: number; sockets: number; clusters: { name: string; refs: number; sockets: number; healthy: boolean }[] } {
+    const clusters = [...this.clients.values()].map((c) => ({ name: c.name, refs: c.refs, sockets: c.sockets, healthy: c.healthy }));
     return {
       openClients: clusters.length,
       sockets: clusters.reduce((n, c) => n + c.sockets, 0),
@@ -136,8 +169,8 @@ export class ClusterClients {
     if (!doc) throw new ClusterNotFound(name);
     const uri = decryptUri(this.key, name, doc.uriEncrypted);
     const conn = mongoose.createConnection(uri, connectionOptions(this.options));
-    const client: ClusterClient = { name, conn, refs: 0, sockets: 0, idleTimer: null, owned: true };
-    trackSockets(client);
+    const client: ClusterClient = { name, conn, refs: 0, sockets: 0, idleTimer: null, owned: true, healthy: true, outageListeners: new Set() };
+    instrument(client);
     try {
       await conn.asPromise();
     } catch (err) {

@@ -4,6 +4,8 @@
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { startFreezableProxy } from "../test/freezable-proxy";
+import type { FreezableProxy } from "../test/freezable-proxy";
 import { listDatabaseNames, owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
 import { ClusterNotFound, InvalidInput, TenantUnavailable } from "./errors";
@@ -12,12 +14,16 @@ import { createTenancy } from "./tenancy";
 
 let primary: TestServer;
 let secondary: TestServer;
+let third: TestServer;
+let proxy: FreezableProxy;
 let tenancy: Tenancy;
 let controlDbName: string;
 
 beforeAll(async () => {
   primary = await startServer();
   secondary = await startServer();
+  third = await startServer();
+  proxy = await startFreezableProxy(Number(new URL(third.uri).port));
   const config = testConfig(primary.uri, { unavailableAfterMs: 1500 });
   controlDbName = config.controlDbName ?? "";
   tenancy = await createTenancy(config);
@@ -27,6 +33,8 @@ afterAll(async () => {
   await tenancy?.shutdown({ timeoutMs: 1000 });
   await primary?.stop();
   await secondary?.stop();
+  await proxy?.close();
+  await third?.stop();
 });
 
 describe("several clusters", () => {
@@ -120,5 +128,26 @@ describe("several clusters", () => {
     expect(Date.now() - again).toBeLessThan(2000);
     const listed = await tenancy.clusters.list();
     expect(listed.find((x) => x.name === "second")?.healthy).toBe(false);
+  });
+
+  it("a hung cluster (sockets open, no answers) interrupts in-flight work within 2 s", async () => {
+    await tenancy.clusters.add({ name: "hung", uri: proxy.uri });
+    const t = await tenancy.lifecycle.provision({ slug: "on-hung", name: "H", owner: owner("h"), cluster: "hung" });
+    const up = await tenancy.registry.getBySlug("on-default");
+    await tenancy.withTenant(t.id, ({ models }) => models.User.countDocuments());
+
+    proxy.freeze();
+    const t0 = Date.now();
+    // Started after the freeze: this request's socket write goes into the void.
+    const err = await tenancy.withTenant(t.id, ({ models }) => models.User.findOne().lean()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const ms = Date.now() - t0;
+    const s = Date.now();
+    await tenancy.withTenant(up.id, ({ models }) => models.User.countDocuments());
+    console.info(`[clusters] hung cluster: in-flight op failed after ${ms} ms; healthy op ${Date.now() - s} ms`);
+    expect(err).toBeInstanceOf(TenantUnavailable);
+    expect(ms).toBeLessThan(2000);
   });
 });

@@ -15,7 +15,7 @@ import type { TenantMigration } from "./migrations";
 import type { PasswordHasher } from "./password-hashing";
 import type { TenantConcurrency } from "./tenant-concurrency";
 import type { TenantDirectory } from "./tenant-directory";
-import type { TenantHandles } from "./tenant-handles";
+import type { TenantHandle, TenantHandles } from "./tenant-handles";
 import type { TenantModels } from "./tenant-models";
 import type { TenantRecord, TenantRegistry } from "./tenant-registry";
 
@@ -45,22 +45,47 @@ export interface TenancyRuntime {
   inFlight: Map<string, Promise<unknown>>;
 }
 
-/** Leases the tenant's handle for fn; maps "cannot reach the cluster" to TenantUnavailable. */
+/**
+ * Leases the tenant's handle for fn; maps "cannot reach the cluster" to TenantUnavailable.
+ * If the cluster's heartbeat fails while fn runs, the caller gets TenantUnavailable at once;
+ * the lease is still held until fn itself settles, so the handle is never dropped under it.
+ */
 export async function withHandle<T>(rt: TenancyRuntime, tenant: TenantRecord, fn: (scope: TenantScope) => Promise<T>): Promise<T> {
-  let handle;
+  const unavailable = (err: unknown): TenantUnavailable =>
+    err instanceof TenantUnavailable ? err : new TenantUnavailable(`Cluster "${tenant.cluster}" is unreachable`, tenant.id, { cause: err });
+  rt.clusterClients.assertHealthy(tenant.cluster, tenant.id);
+  let handle: TenantHandle;
   try {
     handle = await rt.handles.acquire({ tenantId: tenant.id, dbName: tenant.dbName, cluster: tenant.cluster });
   } catch (err) {
-    if (isUnreachableError(err)) throw new TenantUnavailable(`Cluster "${tenant.cluster}" is unreachable`, tenant.id, { cause: err });
+    if (isUnreachableError(err)) throw unavailable(err);
     throw err;
   }
+  const leased = handle;
+  let stopWatching = (): void => undefined;
+  const outage = new Promise<never>((_, reject) => {
+    stopWatching = rt.clusterClients.onOutage(tenant.cluster, (err) => reject(unavailable(err)));
+  });
+  outage.catch(() => undefined);
+  const scope: TenantScope = { tenant, conn: leased.conn, models: leased.models };
+  // Promise.resolve inside run: fn may hand back a mongoose Query (a thenable that must be
+  // executed exactly once) or throw synchronously; either way the lease is released once.
+  let work: Promise<T>;
   try {
-    const scope: TenantScope = { tenant, conn: handle.conn, models: handle.models };
-    return await rt.scope.run(scope, () => fn(scope));
+    work = rt.scope.run(scope, () => Promise.resolve(fn(scope)));
   } catch (err) {
-    if (isUnreachableError(err)) throw new TenantUnavailable(`Cluster "${tenant.cluster}" is unreachable`, tenant.id, { cause: err });
+    work = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+  void work.then(
+    () => rt.handles.release(leased),
+    () => rt.handles.release(leased),
+  );
+  try {
+    return await Promise.race([work, outage]);
+  } catch (err) {
+    if (isUnreachableError(err)) throw unavailable(err);
     throw err;
   } finally {
-    rt.handles.release(handle);
+    stopWatching();
   }
 }
