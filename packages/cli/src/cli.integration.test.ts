@@ -1,0 +1,498 @@
+// Runs the real `tenantry` binary as a child process against a real server (embedded-mongo
+// started here, or TEST_MONGODB_URI), and checks what an operator sees: output, exit codes and
+// the databases afterwards (read back through @tenantry/tenancy, as the API would).
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
+import type { Tenancy } from "@tenantry/tenancy";
+import { createTenancy } from "@tenantry/tenancy";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/tenantry.js");
+const KEY = randomBytes(32).toString("base64");
+const CONTROL_DB = `cli_${randomBytes(4).toString("hex")}`;
+const PASSWORD = "correct horse battery";
+
+let uri = "";
+let stopServer: () => Promise<void> = async () => undefined;
+let second: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
+let tenancy: Tenancy;
+let work: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; input?: string } = {},
+): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    MONGODB_URI: uri,
+    ENCRYPTION_KEY: KEY,
+    TENANTRY_CONTROL_DB: CONTROL_DB,
+    ...opts.env,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env,
+      cwd: work,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+async function json<T = Record<string, unknown>>(
+  args: string[],
+  opts?: Parameters<typeof cli>[1],
+): Promise<T> {
+  const run = await cli([...args, "--json"], opts);
+  if (run.code !== 0)
+    throw new Error(`tenantry ${args.join(" ")} exited ${run.code}: ${run.stdout}${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
+
+interface ListedTenant {
+  id: string;
+  slug: string;
+  status: string;
+  reason: string | null;
+  cluster: string;
+}
+
+const listed = async (extra: string[] = []) =>
+  (await json<{ tenants: ListedTenant[] }>(["tenants", "list", ...extra])).tenants;
+
+async function createTenant(slug: string, extra: string[] = []): Promise<ListedTenant> {
+  const out = await json<{ tenant: ListedTenant }>([
+    "tenants",
+    "create",
+    "--slug",
+    slug,
+    "--name",
+    `Tenant ${slug}`,
+    "--owner-email",
+    `owner@${slug}.test`,
+    "--owner-name",
+    "Owner",
+    "--owner-password",
+    PASSWORD,
+    ...extra,
+  ]);
+  return out.tenant;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "tenantry-cli-"));
+  if (process.env.TEST_MONGODB_URI) uri = process.env.TEST_MONGODB_URI;
+  else {
+    const server = await startEmbeddedMongo({ port: 0 });
+    uri = server.uri;
+    stopServer = () => server.stop();
+  }
+  tenancy = await createTenancy({
+    controlUri: uri,
+    controlDbName: CONTROL_DB,
+    encryptionKey: KEY,
+    registryRefreshMs: 100,
+  });
+});
+
+afterAll(async () => {
+  await tenancy?.shutdown({ timeoutMs: 2000 });
+  await second?.stop();
+  await stopServer();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("tenant lifecycle through the CLI", () => {
+  it("creates a tenant that list --json shows as active, with a working owner login", async () => {
+    const created = await createTenant("acme");
+    expect(created).toMatchObject({ slug: "acme", status: "active", cluster: "default" });
+    const tenants = await listed();
+    expect(tenants.map((t) => t.slug)).toContain("acme");
+    expect(tenants.find((t) => t.slug === "acme")?.status).toBe("active");
+    // The owner can authenticate against the tenant's own database, as login would.
+    const ok = await tenancy.withTenant(created.id, async ({ models }) => {
+      const user = await models.User.findOne({ email: "owner@acme.test" }).lean();
+      return user?.passwordHash ? tenancy.passwords.verify(user.passwordHash, PASSWORD) : false;
+    });
+    expect(ok).toBe(true);
+  });
+
+  it("prints a readable table without --json", async () => {
+    const run = await cli(["tenants", "list"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^SLUG\s+NAME\s+STATUS/);
+    expect(run.stdout).toMatch(/acme\s+Tenant acme\s+active/);
+    // Not a terminal: no progress bar escape codes anywhere.
+    expect(run.stderr).not.toContain("\x1b[");
+  });
+
+  it("suspends with a reason (the API refuses the tenant) and resumes", async () => {
+    const suspended = await json<{ tenant: ListedTenant; sessionsRevoked: number | null }>([
+      "tenants",
+      "suspend",
+      "acme",
+      "--reason",
+      "unpaid invoice",
+    ]);
+    expect(suspended.tenant).toMatchObject({ status: "suspended", reason: "unpaid invoice" });
+    expect((await listed()).find((t) => t.slug === "acme")).toMatchObject({
+      status: "suspended",
+      reason: "unpaid invoice",
+    });
+    const id = suspended.tenant.id;
+    // What every API instance sees within its refresh interval.
+    await expect
+      .poll(
+        () => tenancy.withTenant(id, async () => "served").catch((e: { code?: string }) => e.code),
+        { timeout: 2000 },
+      )
+      .toBe("TENANT_SUSPENDED");
+
+    const resumed = await json<{ tenant: ListedTenant }>(["tenants", "resume", "acme"]);
+    expect(resumed.tenant.status).toBe("active");
+    await expect
+      .poll(
+        () => tenancy.withTenant(id, async () => "served").catch((e: { code?: string }) => e.code),
+        { timeout: 2000 },
+      )
+      .toBe("served");
+  });
+
+  it("refuses a transition the tenant's state does not allow with exit 1", async () => {
+    const run = await cli(["tenants", "resume", "acme"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Cannot resume a tenant that is active");
+  });
+
+  it("round-trips a tenant through export and import, data and logins included", async () => {
+    const source = (await listed()).find((t) => t.slug === "acme");
+    if (!source) throw new Error("acme missing");
+    await tenancy.withTenant(source.id, async ({ models }) => {
+      const author = await models.User.findOne({ email: "owner@acme.test" }).lean();
+      if (!author) throw new Error("owner missing");
+      const by = { authorId: author._id, authorName: author.name };
+      await models.Note.create([
+        { title: "first", body: "one", tags: ["a"], ...by },
+        { title: "second", body: "two", tags: ["b"], ...by },
+      ]);
+    });
+    const archive = path.join(work, "acme.tenantry.gz");
+    const exported = await json<{
+      export: { counts: Record<string, number>; bytes: number; file: string };
+    }>(["tenants", "export", "acme", "--out", archive]);
+    expect(existsSync(archive)).toBe(true);
+    expect(exported.export.file).toBe(archive);
+    expect(exported.export.bytes).toBeGreaterThan(0);
+    expect(exported.export.counts.users).toBe(1);
+
+    const imported = await json<{ tenant: ListedTenant }>([
+      "tenants",
+      "import",
+      archive,
+      "--slug",
+      "acme-copy",
+    ]);
+    expect(imported.tenant).toMatchObject({ slug: "acme-copy", status: "active" });
+    expect(imported.tenant.id).not.toBe(source.id);
+
+    const copy = await tenancy.withTenant(imported.tenant.id, async ({ models }) => {
+      const notes = await models.Note.find({}).sort({ title: 1 }).lean();
+      const user = await models.User.findOne({ email: "owner@acme.test" }).lean();
+      return {
+        titles: notes.map((n) => n.title),
+        login: user?.passwordHash
+          ? await tenancy.passwords.verify(user.passwordHash, PASSWORD)
+          : false,
+      };
+    });
+    expect(copy).toEqual({ titles: ["first", "second"], login: true });
+    // The owner's email now leads to both tenants (the login tenant picker).
+    const memberships = await tenancy.directory.findByEmail("owner@acme.test");
+    expect(memberships.map((m) => m.tenantId).sort()).toEqual(
+      [source.id, imported.tenant.id].sort(),
+    );
+
+    // An existing archive is not overwritten without --force.
+    const again = await cli(["tenants", "export", "acme", "--out", archive]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("pass --force");
+  });
+
+  it("deletes, restores, and purges only with the slug confirmed", async () => {
+    await createTenant("doomed");
+    expect(
+      (await json<{ tenant: ListedTenant }>(["tenants", "delete", "doomed"])).tenant.status,
+    ).toBe("deleted");
+    expect(
+      (await json<{ tenant: ListedTenant }>(["tenants", "restore", "doomed"])).tenant.status,
+    ).toBe("active");
+    await json(["tenants", "delete", "doomed"]);
+
+    const unconfirmed = await cli(["tenants", "purge", "doomed", "--confirm", "other"]);
+    expect(unconfirmed.code).toBe(2);
+    expect((await listed(["--status", "deleted"])).map((t) => t.slug)).toContain("doomed");
+
+    const purged = await json<{ receipt: { slug: string; dbName: string } }>([
+      "tenants",
+      "purge",
+      "doomed",
+      "--confirm",
+      "doomed",
+    ]);
+    expect(purged.receipt.slug).toBe("doomed");
+    expect((await listed()).map((t) => t.slug)).not.toContain("doomed");
+    expect((await listed(["--status", "purged"])).length).toBe(1);
+    const gone = await cli(["tenants", "restore", "doomed"]);
+    expect(gone.code).toBe(3);
+  });
+
+  it("migrates one tenant or all of them, reporting the target version", async () => {
+    const one = await json<{ migration: { slug: string; to: number } }>([
+      "tenants",
+      "migrate",
+      "acme",
+    ]);
+    expect(one.migration).toMatchObject({
+      slug: "acme",
+      to: tenancy.lifecycle.latestSchemaVersion,
+    });
+    const all = await json<{ targetVersion: number; failed: unknown[] }>([
+      "tenants",
+      "migrate",
+      "--all",
+      "--concurrency",
+      "2",
+    ]);
+    expect(all).toMatchObject({ targetVersion: tenancy.lifecycle.latestSchemaVersion, failed: [] });
+  });
+
+  it("takes the owner password from stdin so it stays out of ps and shell history", async () => {
+    const created = await json<{ tenant: ListedTenant }>(
+      [
+        "tenants",
+        "create",
+        "--slug",
+        "quiet",
+        "--name",
+        "Quiet",
+        "--owner-email",
+        "o@quiet.test",
+        "--owner-name",
+        "O",
+        "--owner-password-stdin",
+      ],
+      { input: `${PASSWORD}\n` },
+    );
+    const ok = await tenancy.withTenant(created.tenant.id, async ({ models }) => {
+      const user = await models.User.findOne({ email: "o@quiet.test" }).lean();
+      return user?.passwordHash ? tenancy.passwords.verify(user.passwordHash, PASSWORD) : false;
+    });
+    expect(ok).toBe(true);
+  });
+});
+
+describe("clusters and admins", () => {
+  it("adds a cluster, never shows its URI, and places a tenant on it", async () => {
+    second = await startEmbeddedMongo({ port: 0 });
+    // The embedded server has no auth, so a marker in the query string stands in for credentials.
+    const secretUri = `${second.uri}/?appName=hunter2`;
+    const added = await cli(
+      ["clusters", "add", "--name", "second", "--uri-stdin", "--skip-verify", "--json"],
+      { input: `${secretUri}\n` },
+    );
+    expect(added.code).toBe(0);
+    const list = await cli(["clusters", "list", "--json"]);
+    const clusters = (
+      JSON.parse(list.stdout) as {
+        clusters: { name: string; tenantCount: number; healthy: boolean }[];
+      }
+    ).clusters;
+    expect(clusters.map((c) => c.name).sort()).toEqual(["default", "second"]);
+    expect(list.stdout).not.toContain("hunter2");
+    expect(list.stdout).not.toContain(String(second.port));
+
+    const placed = await createTenant("far-away", ["--cluster", "second"]);
+    expect(placed.cluster).toBe("second");
+    const missing = await cli([
+      "tenants",
+      "create",
+      "--slug",
+      "nowhere",
+      "--name",
+      "N",
+      "--owner-email",
+      "o@n.test",
+      "--owner-name",
+      "O",
+      "--owner-password",
+      PASSWORD,
+      "--cluster",
+      "mars",
+    ]);
+    expect(missing.code).toBe(3);
+  });
+
+  it("creates a super admin who can then authenticate", async () => {
+    const out = await json<{ admin: { email: string } }>(
+      ["admin", "create", "--email", "Root@Example.test", "--name", "Root", "--password-stdin"],
+      { input: "a long admin passphrase\n" },
+    );
+    expect(out.admin.email).toBe("root@example.test");
+    expect(
+      await tenancy.admins.authenticate("root@example.test", "a long admin passphrase"),
+    ).not.toBeNull();
+    const dup = await cli([
+      "admin",
+      "create",
+      "--email",
+      "root@example.test",
+      "--name",
+      "Root",
+      "--password",
+      "another long one",
+    ]);
+    expect(dup.code).toBe(1);
+  });
+});
+
+describe("exit codes", () => {
+  it("2 for bad usage, before any configuration is read", async () => {
+    const noConfig = { MONGODB_URI: undefined, ENCRYPTION_KEY: undefined };
+    for (const args of [
+      ["tenants", "suspend", "acme"], // missing --reason
+      ["tenants", "list", "--bogus"],
+      ["tenants", "frobnicate"],
+      ["teams", "list"],
+      ["tenants", "migrate"], // neither <tenant> nor --all
+      ["tenants", "list", "--limit", "zero"],
+      [],
+    ]) {
+      const run = await cli(args, { env: noConfig });
+      expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(/^tenantry: /);
+    }
+    const asJson = await cli(["tenants", "suspend", "acme", "--json"], { env: noConfig });
+    expect(JSON.parse(asJson.stdout)).toEqual({
+      error: { code: "USAGE", message: "Missing --reason", exitCode: 2, details: [] },
+    });
+  });
+
+  it("2 for arguments the domain rejects, naming the field", async () => {
+    const run = await cli([
+      "tenants",
+      "create",
+      "--slug",
+      "Bad Slug",
+      "--name",
+      "x",
+      "--owner-email",
+      "a@b.test",
+      "--owner-name",
+      "x",
+      "--owner-password",
+      PASSWORD,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("slug:");
+  });
+
+  it("3 for a tenant that does not exist", async () => {
+    const run = await cli(["tenants", "suspend", "no-such-tenant", "--reason", "x", "--json"]);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { code: "TENANT_NOT_FOUND", exitCode: 3 },
+    });
+  });
+
+  it("4 for missing or malformed configuration, naming the variable", async () => {
+    const missing = await cli(["tenants", "list"], { env: { MONGODB_URI: undefined } });
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain("MONGODB_URI is not set");
+    const badKey = await cli(["tenants", "list", "--json"], {
+      env: { ENCRYPTION_KEY: "c2hvcnQ=" },
+    });
+    expect(badKey.code).toBe(4);
+    expect(JSON.parse(badKey.stdout)).toMatchObject({
+      error: {
+        code: "CONFIG",
+        details: [expect.stringContaining("ENCRYPTION_KEY must be 32 bytes")],
+      },
+    });
+  });
+
+  it("1 when the control database cannot be reached, without leaking credentials", async () => {
+    const run = await cli(["tenants", "list"], {
+      env: { MONGODB_URI: "mongodb://ops:hunter2@127.0.0.1:1/?serverSelectionTimeoutMS=500" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Cannot reach the control database at mongodb://***@127.0.0.1:1");
+    expect(run.stderr).not.toContain("hunter2");
+  });
+
+  it("documents every exit code in --help", async () => {
+    const run = await cli(["--help"], { env: { MONGODB_URI: undefined } });
+    expect(run.code).toBe(0);
+    for (const line of [
+      "0  success",
+      "1  the operation failed",
+      "2  usage error",
+      "3  tenant or cluster not found",
+      "4  configuration error",
+    ])
+      expect(run.stdout).toContain(line);
+  });
+});
+
+describe("progress on a terminal", () => {
+  it("draws a progress line on stderr under a pseudo-terminal and clears it before the result", async () => {
+    // util-linux `script` gives the child a real pty, as an operator's terminal would.
+    const archive = path.join(work, "tty.tenantry.gz");
+    const envFile = path.join(work, "tty-env.sh");
+    writeFileSync(
+      envFile,
+      `export MONGODB_URI='${uri}' ENCRYPTION_KEY='${KEY}' TENANTRY_CONTROL_DB='${CONTROL_DB}'\n`,
+    );
+    const run = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(
+        "script",
+        [
+          "-qec",
+          `. '${envFile}' && '${process.execPath}' '${BIN}' tenants export acme --out '${archive}'`,
+          "/dev/null",
+        ],
+        {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: "xterm" },
+          cwd: work,
+        },
+      );
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr: "" }));
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("\r\x1b[2Kexporting acme");
+    expect(run.stdout).toContain("\r\x1b[2KExported acme: ");
+  });
+});

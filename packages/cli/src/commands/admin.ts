@@ -1,0 +1,46 @@
+import type { CommandSpec } from "../command-spec";
+import { formatRecord } from "../output";
+import { secret } from "./tenants";
+
+const create: CommandSpec = {
+  group: "admin",
+  name: "create",
+  summary: "Create a super-admin account (control database; argon2id hash)",
+  usage: "--email <email> --name <name> (--password <pw> | --password-stdin)",
+  options: {
+    email: { type: "string" },
+    name: { type: "string" },
+    password: { type: "string" },
+    "password-stdin": { type: "boolean" },
+  },
+  positionals: [],
+  required: ["email", "name"],
+  async run(ctx) {
+    const password = await secret(ctx, "password");
+    const tenancy = await ctx.tenancy();
+    const admin = await tenancy.admins.create({
+      email: typeof ctx.values.email === "string" ? ctx.values.email : "",
+      name: typeof ctx.values.name === "string" ? ctx.values.name : "",
+      password,
+    });
+    await tenancy.audit.record({
+      actor: ctx.actor,
+      action: "admin.created",
+      target: admin.email,
+      details: { via: "cli" },
+    });
+    const record = {
+      id: admin.id,
+      email: admin.email,
+      name: admin.name,
+      status: admin.status,
+      createdAt: admin.createdAt,
+    };
+    return {
+      json: { admin: record },
+      human: `Created super admin ${admin.email}\n${formatRecord(record)}`,
+    };
+  },
+};
+
+export const adminCommands: CommandSpec[] = [create];

@@ -1,0 +1,381 @@
+import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+
+import type { TenantDoc, TenantRecord } from "@tenantry/tenancy";
+import { TENANT_STATUSES } from "@tenantry/tenancy";
+
+import type { CommandContext, CommandSpec } from "../command-spec";
+import { EXIT, usageError } from "../exit-codes";
+import { formatRecord, formatTable } from "../output";
+import { findTenant, tenantSummary } from "../tenant-lookup";
+
+const LIST_COLUMNS = ["slug", "name", "status", "cluster", "plan", "schemaVersion", "createdAt"];
+
+function positiveInt(ctx: CommandContext, key: string, fallback: number, max: number): number {
+  const raw = ctx.values[key];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw usageError(`--${key} must be a whole number from 1 to ${max}`);
+  return n;
+}
+
+const str = (ctx: CommandContext, key: string): string | undefined => {
+  const v = ctx.values[key];
+  return typeof v === "string" ? v : undefined;
+};
+
+/** Positional <tenant> (slug or id), resolved or a not-found error (exit 3). */
+async function tenantArg(ctx: CommandContext): Promise<TenantRecord> {
+  const ref = ctx.positionals[0] ?? "";
+  return findTenant(await ctx.tenancy(), ref);
+}
+
+/** Keeps a slow operation visibly alive while the library gives no finer progress. */
+async function withTicker<T>(ctx: CommandContext, label: string, work: Promise<T>): Promise<T> {
+  const bar = ctx.progress(label);
+  const tick = () => bar.update(0, null);
+  tick();
+  const timer = setInterval(tick, 100);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    bar.finish();
+  }
+}
+
+const list: CommandSpec = {
+  group: "tenants",
+  name: "list",
+  summary: "List tenants (purged ones only with --status purged)",
+  usage: "[--status <status>] [--search <text>] [--cluster <name>] [--limit <n>]",
+  options: {
+    status: { type: "string" },
+    search: { type: "string" },
+    cluster: { type: "string" },
+    limit: { type: "string" },
+  },
+  positionals: [],
+  details: `Statuses: ${TENANT_STATUSES.join(", ")}. --limit defaults to 1000.`,
+  async run(ctx) {
+    const status = str(ctx, "status");
+    if (status !== undefined && !(TENANT_STATUSES as readonly string[]).includes(status)) {
+      throw usageError(`--status must be one of ${TENANT_STATUSES.join(", ")}`);
+    }
+    const limit = positiveInt(ctx, "limit", 1000, 100_000);
+    const filter: Record<string, unknown> = { status: status ?? { $ne: "purged" } };
+    const cluster = str(ctx, "cluster");
+    if (cluster) filter.cluster = cluster;
+    const search = str(ctx, "search");
+    if (search) {
+      const re = new RegExp(search.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+      filter.$or = [{ slug: re }, { name: re }];
+    }
+    const tenancy = await ctx.tenancy();
+    const docs = await tenancy.control.Tenant.find(filter)
+      .sort({ slug: 1 })
+      .limit(limit)
+      .lean<TenantDoc[]>();
+    const rows = docs.map((d) => ({
+      id: d._id.toHexString(),
+      slug: d.slug,
+      name: d.name,
+      status: d.status,
+      reason: d.statusReason ?? null,
+      cluster: d.cluster,
+      plan: d.plan,
+      schemaVersion: d.schemaVersion ?? 0,
+      createdAt: d.createdAt,
+    }));
+    return { json: { tenants: rows, count: rows.length }, human: formatTable(rows, LIST_COLUMNS) };
+  },
+};
+
+const create: CommandSpec = {
+  group: "tenants",
+  name: "create",
+  summary: "Provision a tenant: its database, indexes, migrations and owner user",
+  usage:
+    "--slug <slug> --name <name> --owner-email <email> --owner-name <name> (--owner-password <pw> | --owner-password-stdin) [--cluster <name>] [--plan <plan>]",
+  options: {
+    slug: { type: "string" },
+    name: { type: "string" },
+    "owner-email": { type: "string" },
+    "owner-name": { type: "string" },
+    "owner-password": { type: "string" },
+    "owner-password-stdin": { type: "boolean" },
+    cluster: { type: "string" },
+    plan: { type: "string" },
+  },
+  positionals: [],
+  required: ["slug", "name", "owner-email", "owner-name"],
+  details: "Without --cluster the registered cluster with the fewest tenants is used.",
+  async run(ctx) {
+    const password = await secret(ctx, "owner-password");
+    const tenancy = await ctx.tenancy();
+    const tenant = await withTicker(
+      ctx,
+      "provisioning",
+      tenancy.lifecycle.provision(
+        {
+          slug: str(ctx, "slug") ?? "",
+          name: str(ctx, "name") ?? "",
+          owner: {
+            email: str(ctx, "owner-email") ?? "",
+            name: str(ctx, "owner-name") ?? "",
+            password,
+          },
+          ...(str(ctx, "cluster") ? { cluster: str(ctx, "cluster") } : {}),
+          ...(str(ctx, "plan") ? { plan: str(ctx, "plan") } : {}),
+        },
+        ctx.actor,
+      ),
+    );
+    return {
+      json: { tenant: tenantSummary(tenant) },
+      human: `Created tenant ${tenant.slug} on cluster ${tenant.cluster}\n${formatRecord(tenantSummary(tenant))}`,
+    };
+  },
+};
+
+/** A secret from --<key>, or the first line of stdin with --<key>-stdin (kept out of `ps` and shell history). */
+export async function secret(ctx: CommandContext, key: string): Promise<string> {
+  const inline = str(ctx, key);
+  const fromStdin = ctx.values[`${key}-stdin`] === true;
+  if (inline !== undefined && fromStdin)
+    throw usageError(`Give --${key} or --${key}-stdin, not both`);
+  if (inline !== undefined) return inline;
+  if (fromStdin) return ctx.readStdinLine(key);
+  throw usageError(`Missing --${key} (or --${key}-stdin)`);
+}
+
+function lifecycleCommand(
+  name: string,
+  summary: string,
+  extra: Pick<CommandSpec, "options" | "usage" | "required" | "details"> | null,
+  act: (
+    ctx: CommandContext,
+    tenant: TenantRecord,
+  ) => Promise<{
+    record: Record<string, unknown>;
+    message: string;
+    json?: Record<string, unknown>;
+  }>,
+): CommandSpec {
+  return {
+    group: "tenants",
+    name,
+    summary,
+    usage: `<tenant>${extra?.usage ? ` ${extra.usage}` : ""}`,
+    options: extra?.options ?? {},
+    positionals: ["tenant"],
+    required: extra?.required,
+    details: extra?.details ?? "<tenant> is a slug or a tenant id.",
+    async run(ctx) {
+      const tenant = await tenantArg(ctx);
+      const { record, message, json } = await act(ctx, tenant);
+      return { json: json ?? { tenant: record }, human: `${message}\n${formatRecord(record)}` };
+    },
+  };
+}
+
+const suspend = lifecycleCommand(
+  "suspend",
+  "Suspend a tenant: every request of its users is refused within 1 s, sessions revoked",
+  { usage: "--reason <text>", options: { reason: { type: "string" } }, required: ["reason"] },
+  async (ctx, t) => {
+    const res = await (
+      await ctx.tenancy()
+    ).lifecycle.suspend(t.id, str(ctx, "reason") ?? "", ctx.actor);
+    const record = tenantSummary(res.tenant);
+    return {
+      record: { ...record, sessionsRevoked: res.sessionsRevoked },
+      json: { tenant: record, sessionsRevoked: res.sessionsRevoked },
+      message: `Suspended ${t.slug}`,
+    };
+  },
+);
+
+const resume = lifecycleCommand("resume", "Reactivate a suspended tenant", null, async (ctx, t) => {
+  const tenant = await (await ctx.tenancy()).lifecycle.resume(t.id, ctx.actor);
+  return { record: tenantSummary(tenant), message: `Resumed ${t.slug}` };
+});
+
+const del = lifecycleCommand(
+  "delete",
+  "Soft-delete a tenant (restorable until its purge date)",
+  null,
+  async (ctx, t) => {
+    const tenant = await (await ctx.tenancy()).lifecycle.softDelete(t.id, ctx.actor);
+    return {
+      record: tenantSummary(tenant),
+      message: `Deleted ${t.slug} (restorable until ${tenant.purgeAfter?.toISOString() ?? "purged"})`,
+    };
+  },
+);
+
+const restore = lifecycleCommand(
+  "restore",
+  "Restore a soft-deleted tenant to its previous state",
+  null,
+  async (ctx, t) => {
+    const tenant = await (await ctx.tenancy()).lifecycle.restore(t.id, ctx.actor);
+    return { record: tenantSummary(tenant), message: `Restored ${t.slug} (now ${tenant.status})` };
+  },
+);
+
+const purge = lifecycleCommand(
+  "purge",
+  "Drop a deleted tenant's database for good (leaves a receipt in the audit log)",
+  {
+    usage: "--confirm <slug>",
+    options: { confirm: { type: "string" } },
+    required: ["confirm"],
+    details:
+      "Irreversible. --confirm must repeat the tenant's slug; the tenant must be deleted first.",
+  },
+  async (ctx, t) => {
+    if (str(ctx, "confirm") !== t.slug)
+      throw usageError(`--confirm must repeat the slug "${t.slug}" to purge it`);
+    const receipt = await (await ctx.tenancy()).lifecycle.purge(t.id, ctx.actor);
+    return {
+      record: { ...receipt },
+      json: { receipt },
+      message: `Purged ${t.slug}: database ${receipt.dbName} dropped on cluster ${receipt.cluster}`,
+    };
+  },
+);
+
+const migrate: CommandSpec = {
+  group: "tenants",
+  name: "migrate",
+  summary: "Run pending migrations for one tenant, or for all with --all",
+  usage: "(<tenant> | --all [--concurrency <n>])",
+  options: { all: { type: "boolean" }, concurrency: { type: "string" } },
+  positionals: ["tenant?"],
+  details: "--all skips tenants whose migration fails, reports them, and exits 1 if any failed.",
+  async run(ctx) {
+    const all = ctx.values.all === true;
+    if (all === ctx.positionals.length > 0) throw usageError("Give either a <tenant> or --all");
+    const tenancy = await ctx.tenancy();
+    if (!all) {
+      const tenant = await tenantArg(ctx);
+      const result = await withTicker(
+        ctx,
+        `migrating ${tenant.slug}`,
+        tenancy.lifecycle.migrate(tenant.id),
+      );
+      const record = {
+        slug: tenant.slug,
+        from: result.from,
+        to: result.to,
+        applied: result.applied,
+      };
+      return {
+        json: { migration: record },
+        human: `${result.applied.length ? "Migrated" : "Already up to date:"} ${tenant.slug}\n${formatRecord(record)}`,
+      };
+    }
+    const concurrency = positiveInt(ctx, "concurrency", 4, 64);
+    const bar = ctx.progress("migrating");
+    let report;
+    try {
+      report = await tenancy.lifecycle.migrateAll({
+        concurrency,
+        onProgress: (p) => bar.update(p.done, p.total, p.ok ? p.slug : `${p.slug} FAILED`),
+      });
+    } finally {
+      bar.finish();
+    }
+    const summary = {
+      targetVersion: report.targetVersion,
+      total: report.total,
+      migrated: report.migrated,
+      failed: report.failed,
+    };
+    const failedLines = report.failed.map((f) => `  ${f.slug}: ${f.error}`).join("\n");
+    const human =
+      `Migrated ${report.migrated} of ${report.total} tenants to version ${report.targetVersion}` +
+      (report.failed.length ? `; ${report.failed.length} failed:\n${failedLines}\n` : "\n");
+    return { json: summary, human, exitCode: report.failed.length ? EXIT.failed : EXIT.ok };
+  },
+};
+
+const exportCmd: CommandSpec = {
+  group: "tenants",
+  name: "export",
+  summary: "Write a tenant's whole database to one portable archive file",
+  usage: "<tenant> [--out <file>] [--force]",
+  options: { out: { type: "string" }, force: { type: "boolean" } },
+  positionals: ["tenant"],
+  details:
+    "--out defaults to ./<slug>-<timestamp>.tenantry.gz; an existing file is kept unless --force.",
+  async run(ctx) {
+    const tenant = await tenantArg(ctx);
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z");
+    const file = path.resolve(str(ctx, "out") ?? `${tenant.slug}-${stamp}.tenantry.gz`);
+    if (existsSync(file) && ctx.values.force !== true)
+      throw usageError(`${file} exists; pass --force to overwrite it`);
+    if (!existsSync(path.dirname(file)))
+      throw usageError(`Directory ${path.dirname(file)} does not exist`);
+    const summary = await withTicker(
+      ctx,
+      `exporting ${tenant.slug}`,
+      (await ctx.tenancy()).lifecycle.exportTenant(tenant.id, file),
+    );
+    const docs = Object.values(summary.counts).reduce((a, b) => a + b, 0);
+    return {
+      json: { export: { tenant: tenant.slug, ...summary } },
+      human: `Exported ${tenant.slug}: ${docs} documents in ${Object.keys(summary.counts).length} collections, ${summary.bytes} bytes\n${summary.file}\n`,
+    };
+  },
+};
+
+const importCmd: CommandSpec = {
+  group: "tenants",
+  name: "import",
+  summary: "Create a new tenant from an export archive",
+  usage: "<file> --slug <slug> [--name <name>] [--cluster <name>]",
+  options: { slug: { type: "string" }, name: { type: "string" }, cluster: { type: "string" } },
+  positionals: ["file"],
+  required: ["slug"],
+  details:
+    "The new tenant gets a new id and database; its users can log in with their old passwords.",
+  async run(ctx) {
+    const file = path.resolve(ctx.positionals[0] ?? "");
+    if (!existsSync(file) || !(await stat(file)).isFile())
+      throw usageError(`No archive file at ${file}`);
+    const input = {
+      slug: str(ctx, "slug") ?? "",
+      ...(str(ctx, "name") ? { name: str(ctx, "name") } : {}),
+      ...(str(ctx, "cluster") ? { cluster: str(ctx, "cluster") } : {}),
+    };
+    const tenant = await withTicker(
+      ctx,
+      `importing ${input.slug}`,
+      (await ctx.tenancy()).lifecycle.importTenant(file, input, ctx.actor),
+    );
+    return {
+      json: { tenant: tenantSummary(tenant) },
+      human: `Imported ${path.basename(file)} as ${tenant.slug}\n${formatRecord(tenantSummary(tenant))}`,
+    };
+  },
+};
+
+export const tenantCommands: CommandSpec[] = [
+  list,
+  create,
+  suspend,
+  resume,
+  del,
+  restore,
+  purge,
+  migrate,
+  exportCmd,
+  importCmd,
+];

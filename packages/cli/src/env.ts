@@ -1,0 +1,65 @@
+// The CLI's configuration: the same variables the apps read (.env.example), validated once.
+import { z } from "zod";
+
+import { CliError, EXIT } from "./exit-codes";
+
+export interface CliConfig {
+  controlUri: string;
+  controlDbName: string;
+  encryptionKey: string;
+}
+
+const schema = z.object({
+  MONGODB_URI: z
+    .string({
+      error: "is not set (the control cluster, e.g. mongodb://127.0.0.1:27017/?replicaSet=rs0)",
+    })
+    .trim()
+    .min(1, "is empty")
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, "must start with mongodb:// or mongodb+srv://"),
+  ENCRYPTION_KEY: z
+    .string({ error: "is not set (32 bytes, base64; the key the API was started with)" })
+    .trim()
+    .refine(
+      (k) => /^[A-Za-z0-9+/]+={0,2}$/.test(k) && Buffer.from(k, "base64").length === 32,
+      "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
+    ),
+  TENANTRY_CONTROL_DB: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, digits, _ or -")
+    .default("tenantry_control"),
+});
+
+export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
+  const parsed = schema.safeParse({
+    MONGODB_URI: env.MONGODB_URI,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY,
+    TENANTRY_CONTROL_DB: env.TENANTRY_CONTROL_DB === "" ? undefined : env.TENANTRY_CONTROL_DB,
+  });
+  if (!parsed.success) {
+    // One message per variable: the first problem is the one to fix.
+    const byVar = new Map<string, string>();
+    for (const i of parsed.error.issues) {
+      const key = i.path.join(".");
+      if (!byVar.has(key)) byVar.set(key, `${key} ${i.message}`);
+    }
+    const details = [...byVar.values()];
+    throw new CliError(
+      EXIT.config,
+      "CONFIG",
+      `Configuration error: ${details.join("; ")}`,
+      details,
+    );
+  }
+  return {
+    controlUri: parsed.data.MONGODB_URI,
+    controlDbName: parsed.data.TENANTRY_CONTROL_DB,
+    encryptionKey: parsed.data.ENCRYPTION_KEY,
+  };
+}
+
+/** The OS user, recorded as the actor of CLI actions in the audit log. */
+export function osUser(env: NodeJS.ProcessEnv = process.env): string {
+  return env.USER ?? env.LOGNAME ?? "unknown";
+}

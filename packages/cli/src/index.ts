@@ -1,0 +1,3 @@
+export { run, COMMANDS, toCliError } from "./main";
+export { EXIT, CliError } from "./exit-codes";
+export type { ExitCode } from "./exit-codes";

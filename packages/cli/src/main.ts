@@ -1,0 +1,237 @@
+// `tenantry`: argument checking first (exit 2 before touching configuration), then config (exit 4),
+// then one connection through @tenantry/tenancy for the command, always shut down cleanly.
+import { parseArgs } from "node:util";
+
+import type { Tenancy, TenancyLogger } from "@tenantry/tenancy";
+import { createTenancy, TenancyError } from "@tenantry/tenancy";
+
+import type { CommandContext, CommandSpec } from "./command-spec";
+import { adminCommands } from "./commands/admin";
+import { clusterCommands } from "./commands/clusters";
+import { tenantCommands } from "./commands/tenants";
+import { osUser, readCliConfig } from "./env";
+import type { ExitCode } from "./exit-codes";
+import { CliError, EXIT, usageError } from "./exit-codes";
+import { commandHelp, groupHelp, mainHelp } from "./help";
+import { toJson } from "./output";
+import type { ProgressStream } from "./progress-bar";
+import { createProgressBar } from "./progress-bar";
+
+export const COMMANDS: CommandSpec[] = [...tenantCommands, ...clusterCommands, ...adminCommands];
+
+export interface CliIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+const processIo = (): CliIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+});
+
+export async function run(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
+  const json = argv.includes("--json");
+  const wantsHelp = argv.includes("--help") || argv.includes("-h");
+  const words = argv.filter((a) => !a.startsWith("-"));
+  let tenancy: Tenancy | undefined;
+  let command: CommandSpec | undefined;
+  try {
+    const [group, name] = words;
+    if (group === undefined || group === "help") {
+      if (!wantsHelp && group === undefined)
+        throw usageError("No command given", [mainHelp(COMMANDS)]);
+      io.stdout.write(mainHelp(COMMANDS));
+      return EXIT.ok;
+    }
+    // The group and command must be the first two arguments, so a value such as a reason that
+    // happens to match a command name is never taken for one.
+    if (argv[0] !== group)
+      throw usageError(`Expected a command before ${argv[0] ?? ""}`, [mainHelp(COMMANDS)]);
+    const groups = [...new Set(COMMANDS.map((c) => c.group))];
+    if (!groups.includes(group))
+      throw usageError(`Unknown command "${group}". Commands: ${groups.join(", ")}`);
+    if (name === undefined || argv[1] !== name) {
+      if (wantsHelp) {
+        io.stdout.write(groupHelp(group, COMMANDS));
+        return EXIT.ok;
+      }
+      throw usageError(`Missing a ${group} command`, [groupHelp(group, COMMANDS)]);
+    }
+    command = COMMANDS.find((c) => c.group === group && c.name === name);
+    if (!command) {
+      const names = COMMANDS.filter((c) => c.group === group).map((c) => c.name);
+      throw usageError(
+        `Unknown command "${group} ${name}". ${group} commands: ${names.join(", ")}`,
+      );
+    }
+    if (wantsHelp) {
+      io.stdout.write(commandHelp(command));
+      return EXIT.ok;
+    }
+    const ctx = buildContext(command, argv.slice(2), json, io, () =>
+      connect(io).then((t) => (tenancy = t)),
+    );
+    const result = await command.run(ctx);
+    io.stdout.write(json ? toJson(result.json) : result.human);
+    return result.exitCode ?? EXIT.ok;
+  } catch (err) {
+    const error = toCliError(err);
+    if (json)
+      io.stdout.write(
+        toJson({
+          error: {
+            code: error.code,
+            message: error.message,
+            exitCode: error.exitCode,
+            details: error.details,
+          },
+        }),
+      );
+    else {
+      io.stderr.write(`tenantry: ${error.message}\n`);
+      // Config and validation details are already in the message; help texts are not.
+      for (const d of error.details.filter((d) => !error.message.includes(d)))
+        io.stderr.write(d.endsWith("\n") ? d : `${d}\n`);
+      if (error.exitCode === EXIT.config)
+        io.stderr.write(
+          "Set them in the environment (names and formats: .env.example, `tenantry --help`).\n",
+        );
+      if (error.exitCode === EXIT.usage && command && error.details.length === 0) {
+        io.stderr.write(
+          `Usage: tenantry ${command.group} ${command.name} ${command.usage}\nRun \`tenantry ${command.group} ${command.name} --help\` for details.\n`,
+        );
+      }
+    }
+    return error.exitCode;
+  } finally {
+    if (tenancy) await tenancy.shutdown({ timeoutMs: 5_000 }).catch(() => undefined);
+  }
+}
+
+function buildContext(
+  command: CommandSpec,
+  args: string[],
+  json: boolean,
+  io: CliIo,
+  open: () => Promise<Tenancy>,
+): CommandContext {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        ...command.options,
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        "no-progress": { type: "boolean" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    // node:util reports unknown options and missing values as TypeErrors with an ERR_PARSE_ARGS_* code.
+    throw usageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+  const { positionals } = parsed;
+  const values = parsed.values as CommandContext["values"];
+  const declared = command.positionals;
+  const requiredCount = declared.filter((p) => !p.endsWith("?")).length;
+  if (positionals.length < requiredCount)
+    throw usageError(`Missing <${declared[positionals.length] ?? "argument"}>`);
+  if (positionals.length > declared.length)
+    throw usageError(`Unexpected argument "${positionals[declared.length] ?? ""}"`);
+  for (const key of command.required ?? []) {
+    const v = values[key];
+    if (typeof v !== "string" || v.trim() === "") throw usageError(`Missing --${key}`);
+  }
+  let connection: Promise<Tenancy> | undefined;
+  return {
+    values,
+    positionals,
+    json,
+    tenancy: () => (connection ??= open()),
+    actor: { type: "system", id: `cli:${osUser()}`, email: null },
+    progress: (label, unit) =>
+      createProgressBar(label, io.stderr, { enabled: values["no-progress"] !== true, unit }),
+    readStdinLine: (what) => readFirstLine(io.stdin, what),
+    stderr: io.stderr,
+  };
+}
+
+async function connect(io: CliIo): Promise<Tenancy> {
+  const config = readCliConfig();
+  const logger: TenancyLogger = {
+    info: () => undefined,
+    warn: (obj, msg) => io.stderr.write(`tenantry: warning: ${msg ?? ""} ${JSON.stringify(obj)}\n`),
+    error: (obj, msg) => io.stderr.write(`tenantry: error: ${msg ?? ""} ${JSON.stringify(obj)}\n`),
+  };
+  try {
+    // A short-lived process: the API's recovery sweep is not the CLI's job.
+    return await createTenancy({ ...config, recoverOnStart: false, logger });
+  } catch (err) {
+    if (err instanceof TenancyError && err.code === "INVALID_INPUT") {
+      throw new CliError(EXIT.config, "CONFIG", `Configuration error: ${err.message}`);
+    }
+    const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+    throw new CliError(
+      EXIT.failed,
+      "CONTROL_DB_UNREACHABLE",
+      `Cannot reach the control database at ${redactUri(config.controlUri)}: ${cause}`,
+    );
+  }
+}
+
+export function toCliError(err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  if (err instanceof TenancyError) {
+    switch (err.code) {
+      case "TENANT_NOT_FOUND":
+      case "CLUSTER_NOT_FOUND":
+      case "TENANT_DELETED":
+        return new CliError(EXIT.notFound, err.code, err.message);
+      case "INVALID_INPUT": {
+        // Field issues mean the arguments were wrong; none means the tenant's state refused it.
+        const issues = (err as TenancyError & { issues?: string[] }).issues ?? [];
+        return new CliError(
+          issues.length ? EXIT.usage : EXIT.failed,
+          err.code,
+          err.message,
+          issues,
+        );
+      }
+      default:
+        return new CliError(EXIT.failed, err.code, err.message);
+    }
+  }
+  return new CliError(EXIT.failed, "FAILED", (err as Error)?.message ?? String(err));
+}
+
+function readFirstLine(stdin: NodeJS.ReadableStream, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const done = () => {
+      stdin.off("data", onData);
+      stdin.off("end", done);
+      stdin.off("error", reject);
+      const line = (buf.split(/\r?\n/)[0] ?? "").trim();
+      if (line === "") reject(usageError(`--${what}-stdin given but standard input was empty`));
+      else resolve(line);
+    };
+    const onData = (chunk: Buffer | string) => {
+      buf += chunk.toString();
+      if (buf.includes("\n")) {
+        stdin.pause();
+        done();
+      }
+    };
+    stdin.on("data", onData);
+    stdin.on("end", done);
+    stdin.on("error", reject);
+  });
+}
+
+function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, "//***@");
+}
