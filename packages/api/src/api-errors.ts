@@ -1,5 +1,6 @@
 // Machine-readable failure reasons. Every refusal carries one in `data.reason` so callers branch
 // on it instead of parsing messages; tenancy's typed errors are translated here, by their code.
+import { isUnreachableError } from "@tenantry/tenancy";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
@@ -32,7 +33,8 @@ export type ApiReason =
   | "CONFLICT"
   | "INVITE_INVALID"
   | "IMPERSONATION_READ_ONLY"
-  | "NOT_A_MEMBER";
+  | "NOT_A_MEMBER"
+  | "DATABASE_UNAVAILABLE";
 
 /** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
 export class ApiRefusal extends Error {
@@ -77,6 +79,9 @@ export function mapDomainError(cause: unknown): TRPCError | null {
     const trpcCode = TENANCY_CODES[code] ?? "INTERNAL_SERVER_ERROR";
     const message = trpcCode === "INTERNAL_SERVER_ERROR" ? "Internal server error" : cause.message;
     return new TRPCError({ code: trpcCode, message, cause });
+  }
+  if (isUnreachableError(cause)) {
+    return refuse("SERVICE_UNAVAILABLE", "DATABASE_UNAVAILABLE", "The database is unreachable; try again shortly");
   }
   if (code === 11000) {
     return refuse("CONFLICT", "CONFLICT", "A record with the same unique value already exists");

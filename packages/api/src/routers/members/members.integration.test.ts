@@ -70,11 +70,11 @@ describe("members", () => {
   it("never demotes, deactivates or removes the last owner", async () => {
     const ownerId = (await acme.client.members.list.query({ search: acme.ownerEmail })).items[0]?.id ?? "";
     for (const attempt of [
-      acme.client.members.changeRole.mutate({ userId: ownerId, role: "admin" }),
-      acme.client.members.deactivate.mutate({ userId: ownerId }),
-      acme.client.members.remove.mutate({ userId: ownerId }),
+      () => acme.client.members.changeRole.mutate({ userId: ownerId, role: "admin" }),
+      () => acme.client.members.deactivate.mutate({ userId: ownerId }),
+      () => acme.client.members.remove.mutate({ userId: ownerId }),
     ]) {
-      expect(await failure(attempt)).toMatchObject({ code: "PRECONDITION_FAILED", reason: "LAST_OWNER", httpStatus: 412 });
+      expect(await failure(attempt())).toMatchObject({ code: "PRECONDITION_FAILED", reason: "LAST_OWNER", httpStatus: 412 });
     }
     // With a second owner the first may step down.
     const m4 = (await acme.client.members.list.query({ search: "m4@" })).items[0]?.id ?? "";

@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+
+import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Harness, TenantFixture } from "../../test/api-harness";
+import { appClient, startHarness, startInstance } from "../../test/api-harness";
+import { createStandaloneServer } from "./http-server";
+
+let h: Harness;
+let acme: TenantFixture;
+
+beforeAll(async () => {
+  h = await startHarness();
+  acme = await h.tenant("acme");
+});
+afterAll(async () => h?.stop());
+
+describe("standalone server", () => {
+  it("answers /healthz and /readyz", async () => {
+    const health = await fetch(`${h.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${h.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await fetch(`${h.url}/nope`)).status).toBe(404);
+  });
+
+  it("serves Prometheus metrics: calls by procedure and outcome, pool stats", async () => {
+    await acme.client.notes.list.query();
+    await appClient(h.url).notes.list.query().catch(() => undefined);
+    const res = await fetch(`${h.url}/metrics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="ok"\} \d+/);
+    expect(text).toMatch(/tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="UNAUTHORIZED"\} \d+/);
+    expect(text).toMatch(/tenantry_trpc_duration_seconds_bucket\{procedure="app:notes.list",le="\+Inf"\} \d+/);
+    expect(text).toMatch(/^tenantry_pool_handles \d+$/m);
+    expect(text).toMatch(/^tenantry_pool_leases \d+$/m);
+    expect(text).toMatch(/^tenantry_pool_open_clients \d+$/m);
+  });
+
+  it("logs JSON lines that all carry a request id, and the tenant id once known", async () => {
+    const before = h.logs.length;
+    const res = await fetch(`${h.url}/trpc/notes.list`, { headers: { authorization: `Bearer ${acme.token}`, "x-request-id": "req-abc-123" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toBe("req-abc-123");
+    await new Promise((r) => setTimeout(r, 20));
+    const lines = h.logs.slice(before);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.every((l) => typeof l.reqId === "string")).toBe(true);
+    const call = lines.find((l) => l.path === "notes.list");
+    expect(call).toMatchObject({ reqId: "req-abc-123", tenantId: acme.id, outcome: "ok" });
+    const http = lines.find((l) => l.msg === "http request");
+    expect(http).toMatchObject({ reqId: "req-abc-123", status: 200 });
+  });
+
+  it("can run without the admin API", async () => {
+    const server = createStandaloneServer({ services: h.services, admin: false });
+    const { url } = await server.listen(0);
+    try {
+      expect((await fetch(`${url}/admin/trpc/auth.me`)).status).toBe(404);
+      expect((await fetch(`${url}/trpc/auth.me`, { headers: { authorization: `Bearer ${acme.token}` } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports not-ready and answers without stack traces when the database goes away", async () => {
+    const mongo = await startEmbeddedMongo({ port: 0 });
+    const inst = await startInstance(mongo.uri, `ctl_${randomBytes(3).toString("hex")}`, {}, { unavailableAfterMs: 500 });
+    try {
+      const admin = await fetch(`${inst.url}/admin/trpc/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" } }),
+      });
+      expect(admin.status).toBe(200);
+      await mongo.stop();
+      const ready = await fetch(`${inst.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const res = await fetch(`${inst.url}/admin/trpc/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" } }),
+      });
+      expect(res.status).toBe(503);
+      const body = await res.text();
+      expect(body).toContain("DATABASE_UNAVAILABLE");
+      expect(body).not.toMatch(/stack|\bat .*\.ts:\d+/);
+    } finally {
+      await inst.close().catch(() => undefined);
+    }
+  }, 30_000);
+});
