@@ -98,6 +98,21 @@ describe("several clusters", () => {
     expect((await tenancy.clusters.list()).map((x) => x.tenantCount)).toEqual([2, 2]);
   });
 
+  it("closes a cluster's client once no handle has used it for clusterIdleMs, and reopens it on demand", async () => {
+    const idle = await createTenancy({ ...testConfig(primary.uri), controlDbName, recoverOnStart: false, cache: { maxHandles: 10, idleTtlMs: 100 }, clusterIdleMs: 100 });
+    try {
+      const b = await idle.registry.getBySlug("on-second");
+      await idle.withTenant(b.id, ({ models }) => models.Note.countDocuments());
+      expect(idle.stats().openClients).toBe(2);
+      await new Promise((r) => setTimeout(r, 400)); // handle TTL, then the client's idle timer
+      expect(idle.stats()).toMatchObject({ handles: 0, openClients: 1 });
+      expect(await idle.withTenant(b.id, ({ models }) => models.Note.countDocuments())).toBe(1);
+      expect(idle.stats().openClients).toBe(2);
+    } finally {
+      await idle.shutdown();
+    }
+  });
+
   it("a cluster that goes down fails its tenants within 2 s while the other cluster keeps serving", async () => {
     const down = await tenancy.registry.getBySlug("on-second");
     const up = await tenancy.registry.getBySlug("on-default");

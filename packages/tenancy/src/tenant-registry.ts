@@ -4,6 +4,7 @@
 // exactly the records that changed. If the control DB cannot be polled, cached records go stale
 // and are re-read (failing closed) rather than trusted.
 import { LRUCache } from "lru-cache";
+import type { ChangeStream } from "mongodb";
 import { isValidObjectId } from "mongoose";
 
 import type { TenancyLogger } from "./config";
@@ -79,6 +80,9 @@ export class TenantRegistry {
   /** Bumped on every invalidation so a read that raced a change is not cached. */
   private epoch = 0;
   private timer: NodeJS.Timeout | null = null;
+  private stream: ChangeStream | null = null;
+  /** "active" once a change event arrived; "unsupported" if the server refused the stream. */
+  private changeStreamState: "starting" | "active" | "unsupported" | "off" = "off";
   private readonly staleAfterMs: number;
   private counters = { hits: 0, misses: 0, invalidations: 0, polls: 0, pollFailures: 0 };
 
@@ -96,11 +100,41 @@ export class TenantRegistry {
     await this.poll();
     this.timer = setInterval(() => void this.poll(), this.refreshMs);
     this.timer.unref();
+    this.watchChanges();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    const stream = this.stream;
+    this.stream = null;
+    if (stream) void stream.close().catch(() => undefined);
+    if (this.changeStreamState !== "unsupported") this.changeStreamState = "off";
+  }
+
+  /**
+   * Where the server supports change streams, a change to the version document triggers an
+   * immediate poll; the poll loop stays on regardless, so correctness never depends on it.
+   */
+  private watchChanges(): void {
+    try {
+      const stream = this.models.RegistryVersion.collection.watch([], { maxAwaitTimeMS: 1000 });
+      this.stream = stream;
+      this.changeStreamState = "starting";
+      stream.on("change", () => {
+        this.changeStreamState = "active";
+        void this.poll();
+      });
+      stream.on("error", (err: Error) => {
+        this.changeStreamState = "unsupported";
+        this.logger.info({ err: err.message }, "change streams unavailable; using the version poll alone");
+        if (this.stream === stream) this.stream = null;
+        void stream.close().catch(() => undefined);
+      });
+    } catch (err) {
+      this.changeStreamState = "unsupported";
+      this.logger.info({ err: (err as Error).message }, "change streams unavailable; using the version poll alone");
+    }
   }
 
   async get(id: string): Promise<TenantRecord> {
@@ -159,8 +193,17 @@ export class TenantRegistry {
     this.counters.invalidations++;
   }
 
-  stats(): { cached: number; hits: number; misses: number; invalidations: number; polls: number; pollFailures: number; version: number | null } {
-    return { cached: this.byId.size, ...this.counters, version: this.lastVersion };
+  stats(): {
+    cached: number;
+    hits: number;
+    misses: number;
+    invalidations: number;
+    polls: number;
+    pollFailures: number;
+    version: number | null;
+    changeStream: "starting" | "active" | "unsupported" | "off";
+  } {
+    return { cached: this.byId.size, ...this.counters, version: this.lastVersion, changeStream: this.changeStreamState };
   }
 
   private fresh(): boolean {
