@@ -22,14 +22,15 @@ RUN pnpm install --offline --frozen-lockfile
 # Libraries ship TypeScript source (no build step); a type error must still stop the image.
 RUN pnpm --filter "@tenantry/api..." typecheck
 
-# Production dependencies only, in the workspace layout that @tenantry/* links expect.
+# Production dependencies only, in the workspace layout that @tenantry/* links expect. The CLI
+# comes along so operators can run `node ../cli/bin/tenantry.js ...` inside an API container.
 FROM build AS prod
 RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules tooling/*/node_modules \
- && pnpm install --prod --offline --frozen-lockfile --filter "@tenantry/api..." \
+ && pnpm install --prod --offline --frozen-lockfile --filter "@tenantry/api..." --filter "@tenantry/cli..." \
  && rm -rf apps
 
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production API_HOST=0.0.0.0 API_PORT=4000
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 # The server runs its TypeScript source through tsx, pinned to the lockfile's version.
 RUN npm i -g tsx@4.23.15
 WORKDIR /app

@@ -8,10 +8,22 @@ import type { RepoView } from "./repo-view";
 export const COMPOSE_FILE = "docker-compose.prod.yml";
 
 /** The images the stack builds, and which workspace package each runs. */
-export const IMAGES: Record<string, ImageSpec> = {
-  api: { dockerfile: "deploy/api.Dockerfile", pkg: "@tenantry/api" },
-  web: { dockerfile: "deploy/web.Dockerfile", pkg: "@tenantry/web" },
-  admin: { dockerfile: "deploy/admin.Dockerfile", pkg: "@tenantry/admin" },
+export const IMAGES: Record<string, ImageSpec & { envModule: string }> = {
+  api: {
+    dockerfile: "deploy/api.Dockerfile",
+    pkg: "@tenantry/api",
+    envModule: "packages/api/src/server/env.ts",
+  },
+  web: {
+    dockerfile: "deploy/web.Dockerfile",
+    pkg: "@tenantry/web",
+    envModule: "apps/web/src/env.ts",
+  },
+  admin: {
+    dockerfile: "deploy/admin.Dockerfile",
+    pkg: "@tenantry/admin",
+    envModule: "apps/admin/src/env.ts",
+  },
 };
 
 interface Service {
@@ -35,6 +47,31 @@ interface Compose {
 }
 
 const SECRET_NAME = /SECRET|PASSWORD|KEY|TOKEN|CREDENTIAL/i;
+
+function builtFrom(svc: Service | undefined): string | undefined {
+  const build = svc?.build;
+  if (build === undefined) return undefined;
+  const context = (typeof build === "string" ? build : (build.context ?? ".")).replace(
+    /^\.\/?/,
+    "",
+  );
+  const dockerfile = typeof build === "string" ? "Dockerfile" : (build.dockerfile ?? "Dockerfile");
+  return `${context}${context ? "/" : ""}${dockerfile}`;
+}
+
+/**
+ * Variables a zod env module declares (`NAME: z...` keys of its schema), and whether each is
+ * required: neither `.default(` nor `.optional()` anywhere in its definition.
+ */
+export function readEnvModule(text: string): Map<string, boolean> {
+  const vars = new Map<string, boolean>();
+  const keys = [...text.matchAll(/^\s+([A-Z][A-Z0-9_]*):\s/gm)];
+  keys.forEach((m, i) => {
+    const definition = text.slice(m.index, keys[i + 1]?.index ?? text.length);
+    if (m[1]) vars.set(m[1], !/\.default\(|\.optional\(\)/.test(definition));
+  });
+  return vars;
+}
 
 export function checkCompose(repo: RepoView): string[] {
   const problems: string[] = [];
@@ -132,9 +169,7 @@ export function checkCompose(repo: RepoView): string[] {
     const build = services[n]?.build;
     if (build === undefined) continue;
     const context = typeof build === "string" ? build : (build.context ?? ".");
-    const dockerfile =
-      typeof build === "string" ? "Dockerfile" : (build.dockerfile ?? "Dockerfile");
-    const rel = `${context.replace(/^\.\/?/, "")}${context.replace(/^\.\/?/, "") ? "/" : ""}${dockerfile}`;
+    const rel = builtFrom(services[n]) ?? "";
     if (!repo.isDirectory(context))
       problems.push(`${n}: build context ${context} is not a directory`);
     const spec = Object.values(IMAGES).find((i) => i.dockerfile === rel);
@@ -268,10 +303,19 @@ export function checkCompose(repo: RepoView): string[] {
   }
   for (const n of names) {
     const e = env(services[n] ?? {});
-    if (services[n]?.build !== undefined) {
-      for (const key of Object.keys(e))
-        if (!documented.has(key))
-          problems.push(`${n}: sets ${key}, which .env.example does not document`);
+    const spec = Object.values(IMAGES).find((i) => i.dockerfile === builtFrom(services[n]));
+    if (spec) {
+      // Compose must speak the process's language: what its env module reads, nothing it ignores.
+      const module = readEnvModule(repo.read(spec.envModule) ?? "");
+      if (module.size === 0) problems.push(`${n}: ${spec.envModule} declares no variables`);
+      for (const key of Object.keys(e)) {
+        if (!module.has(key))
+          problems.push(`${n}: sets ${key}, which ${spec.envModule} never reads`);
+      }
+      for (const [key, required] of module) {
+        if (required && !(key in e))
+          problems.push(`${n}: ${spec.envModule} requires ${key}, which compose does not set`);
+      }
     }
     for (const [key, value] of Object.entries(e)) {
       if (SECRET_NAME.test(key) && !/^\$\{[A-Za-z_]\w*:\?[^}]*\}$/.test(value)) {
