@@ -1,4 +1,4 @@
-import { Query } from "mingo";
+import { Query } from "mingo/query";
 import type { Doc } from "./bson-values.js";
 import type { Catalog } from "./catalog.js";
 import type { Collection } from "./collection.js";

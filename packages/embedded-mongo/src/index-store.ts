@@ -1,6 +1,7 @@
-import { Query } from "mingo";
+import { Query } from "mingo/query";
 import { valueKey, valuesAtPath, type Doc } from "./bson-values.js";
 import { SortedKeyList } from "./sorted-key-list.js";
+import { mingoOptions } from "./mingo-options.js";
 
 export interface IndexSpec {
   /** The document listIndexes echoes back (v, key, name and the options as given). */
@@ -29,7 +30,7 @@ export class IndexStore {
   constructor(readonly spec: IndexSpec) {
     this.byFirst = spec.fields.length === 1 ? this.byKey : new Map();
     this.firstPath = (spec.fields[0] as { name: string }).name;
-    if (spec.partialFilter) this.partial = new Query(spec.partialFilter);
+    if (spec.partialFilter) this.partial = new Query(spec.partialFilter, mingoOptions);
   }
 
   /** The index entries of a document: for each, the compound key string and the first value. */

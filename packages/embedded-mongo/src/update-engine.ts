@@ -1,6 +1,7 @@
-import { Aggregator, update as applyOperators } from "mingo";
-import { ObjectId } from "bson";
-import { cloneDoc, deepEqual, isPlainObject, valueKey, type Doc } from "./bson-values.js";
+import { Aggregator } from "mingo/aggregator";
+import { update as applyOperators } from "mingo/updater";
+import { Decimal128, Long, ObjectId } from "bson";
+import { cloneDoc, deepEqual, isPlainObject, numericValue, valueAtPath, valueKey, type Doc } from "./bson-values.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 import { mingoOptions } from "./mingo-options.js";
 
@@ -58,6 +59,26 @@ export function validateUpdate(u: unknown): UpdateSpec {
   return u;
 }
 
+/** $inc / $mul involving Decimal128 or Long are computed here and turned into $set. */
+function foldBsonNumbers(u: Doc, doc: Doc): void {
+  for (const op of ["$inc", "$mul"]) {
+    const args = u[op];
+    if (!isPlainObject(args)) continue;
+    for (const [path, v] of Object.entries(args)) {
+      const cur = valueAtPath(doc, path);
+      const decimal = v instanceof Decimal128 || cur instanceof Decimal128;
+      if (!decimal && !(v instanceof Long) && !(cur instanceof Long)) continue;
+      const a = cur === undefined || cur === null ? 0 : numericValue(cur);
+      const b = numericValue(v);
+      if (a === undefined || b === undefined) continue;
+      const result = op === "$inc" ? a + b : a * b;
+      u.$set = { ...(u.$set as Doc | undefined), [path]: decimal ? Decimal128.fromString(String(result)) : result };
+      delete args[path];
+    }
+    if (Object.keys(args).length === 0) delete u[op];
+  }
+}
+
 function checkNumericOperands(u: Doc, doc: Doc): void {
   for (const op of ["$inc", "$mul"]) {
     const args = u[op];
@@ -102,6 +123,8 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
         ops.$set = { ...(ops.$set as Doc | undefined), ...(args as Doc) };
       } else ops[op] = args;
     }
+    for (const op of ["$inc", "$mul"]) if (isPlainObject(ops[op])) ops[op] = { ...ops[op] };
+    foldBsonNumbers(ops, doc);
     checkNumericOperands(ops, doc);
     // An upsert may give the new document its _id ($set / $setOnInsert).
     if (!(opts.isInsert && doc._id === undefined)) checkIdUntouched(ops, doc);

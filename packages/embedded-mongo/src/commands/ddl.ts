@@ -1,4 +1,4 @@
-import { Query } from "mingo";
+import { Query } from "mingo/query";
 import { calculateObjectSize } from "bson";
 import { deepEqual, isPlainObject, type Doc } from "../bson-values.js";
 import { docArg, stringArg, type CommandContext, type CommandHandler } from "../command-context.js";

@@ -1,11 +1,40 @@
-import { Aggregator, Query } from "mingo";
+import { Aggregator } from "mingo/aggregator";
+import { Query } from "mingo/query";
 import { calculateObjectSize } from "bson";
-import { isPlainObject, valueKey, valuesAtPath, type Doc } from "../bson-values.js";
+import { compareValues, isPlainObject, valueKey, valuesAtPath, type Doc } from "../bson-values.js";
 import { docArg, numberArg, stringArg, type CommandContext, type CommandHandler } from "../command-context.js";
 import { validateCollectionName } from "../catalog.js";
 import { CommandError, ErrorCodes } from "../errors.js";
 import { mingoOptions } from "../mingo-options.js";
 import { isEmptyFilter } from "../data-view.js";
+
+/** The value a document sorts by: for arrays the smallest (ascending) or largest element. */
+function sortKey(doc: Doc, path: string[], dir: number): unknown {
+  const values = valuesAtPath(doc, path);
+  let best = values[0];
+  for (let i = 1; i < values.length; i++) {
+    const c = compareValues(values[i], best);
+    if ((dir > 0 && c < 0) || (dir < 0 && c > 0)) best = values[i];
+  }
+  return best;
+}
+
+/** A stable sort with MongoDB's cross-type order (numbers of every BSON type compare by value). */
+export function sortDocs(docs: Doc[], sort: Doc): Doc[] {
+  const fields = Object.entries(sort)
+    .filter(([, v]) => v === 1 || v === -1)
+    .map(([k, v]) => ({ path: k.split("."), dir: v as number }));
+  if (fields.length === 0) return docs;
+  const keyed = docs.map((doc, i) => ({ doc, i, keys: fields.map((f) => sortKey(doc, f.path, f.dir)) }));
+  keyed.sort((a, b) => {
+    for (let f = 0; f < fields.length; f++) {
+      const c = compareValues(a.keys[f], b.keys[f]);
+      if (c !== 0) return c * (fields[f] as { dir: number }).dir;
+    }
+    return a.i - b.i;
+  });
+  return keyed.map((k) => k.doc);
+}
 
 /** Sorts, skips, limits and projects an already filtered result, as find does. */
 export function shapeResult(docs: Doc[], opts: { filter: Doc; sort?: Doc; skip?: number; limit?: number; projection?: Doc }): Doc[] {
@@ -16,22 +45,15 @@ export function shapeResult(docs: Doc[], opts: { filter: Doc; sort?: Doc; skip?:
     delete sort.$natural;
   }
   let out = natural < 0 ? [...docs].reverse() : docs;
-  const hasSort = sort && !isEmptyFilter(sort);
-  const hasProjection = opts.projection && !isEmptyFilter(opts.projection);
+  if (sort && !isEmptyFilter(sort)) out = sortDocs(out, sort);
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
-  if (!hasSort && !hasProjection) {
-    if (skip > 0 || limit !== undefined) out = out.slice(skip, limit !== undefined ? skip + limit : undefined);
-    return out;
-  }
+  if (skip > 0 || limit !== undefined) out = out.slice(skip, limit !== undefined ? skip + limit : undefined);
+  if (!opts.projection || isEmptyFilter(opts.projection)) return out;
   // Positional projection ("a.$") needs the filter to know which element matched.
-  const positional = hasProjection && Object.keys(opts.projection as Doc).some((k) => k.endsWith(".$"));
+  const positional = Object.keys(opts.projection).some((k) => k.endsWith(".$"));
   const query = new Query(positional ? opts.filter : {}, mingoOptions);
-  const cursor = query.find(out, hasProjection ? opts.projection : undefined);
-  if (hasSort) cursor.sort(sort);
-  if (skip > 0) cursor.skip(skip);
-  if (limit !== undefined) cursor.limit(limit);
-  return cursor.all() as Doc[];
+  return query.find(out, opts.projection).all() as Doc[];
 }
 
 function collectionFor(ctx: CommandContext, field: string): { name: string; ns: string } {
