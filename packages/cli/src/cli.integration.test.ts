@@ -441,6 +441,19 @@ describe("exit codes", () => {
     });
   });
 
+  it("accepts CONTROL_DB_NAME (the API's name for it) and refuses two different control databases", async () => {
+    const viaApiName = await cli(["tenants", "list", "--json"], {
+      env: { TENANTRY_CONTROL_DB: undefined, CONTROL_DB_NAME: CONTROL_DB },
+    });
+    expect(viaApiName.code).toBe(0);
+    expect(
+      (JSON.parse(viaApiName.stdout) as { tenants: ListedTenant[] }).tenants.map((t) => t.slug),
+    ).toContain("acme");
+    const both = await cli(["tenants", "list"], { env: { CONTROL_DB_NAME: "elsewhere" } });
+    expect(both.code).toBe(4);
+    expect(both.stderr).toContain("TENANTRY_CONTROL_DB (");
+  });
+
   it("1 when the control database cannot be reached, without leaking credentials", async () => {
     const run = await cli(["tenants", "list"], {
       env: { MONGODB_URI: "mongodb://ops:hunter2@127.0.0.1:1/?serverSelectionTimeoutMS=500" },

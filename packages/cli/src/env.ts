@@ -32,10 +32,18 @@ const schema = z.object({
 });
 
 export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
+  // The API and apps read CONTROL_DB_NAME; accepting it too lets the CLI run inside their
+  // containers unchanged. Two different values would point at two control databases: refuse.
+  const named = env.TENANTRY_CONTROL_DB || undefined;
+  const fallback = env.CONTROL_DB_NAME || undefined;
+  if (named && fallback && named !== fallback) {
+    const detail = `TENANTRY_CONTROL_DB (${named}) and CONTROL_DB_NAME (${fallback}) disagree; set one`;
+    throw new CliError(EXIT.config, "CONFIG", `Configuration error: ${detail}`, [detail]);
+  }
   const parsed = schema.safeParse({
     MONGODB_URI: env.MONGODB_URI,
     ENCRYPTION_KEY: env.ENCRYPTION_KEY,
-    TENANTRY_CONTROL_DB: env.TENANTRY_CONTROL_DB === "" ? undefined : env.TENANTRY_CONTROL_DB,
+    TENANTRY_CONTROL_DB: named ?? fallback,
   });
   if (!parsed.success) {
     // One message per variable: the first problem is the one to fix.

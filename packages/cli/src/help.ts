@@ -11,7 +11,8 @@ const EXIT_HELP = `Exit codes:
 const ENV_HELP = `Configuration (environment, as in .env.example):
   MONGODB_URI          control cluster, e.g. mongodb://127.0.0.1:27017/?replicaSet=rs0   (required)
   ENCRYPTION_KEY       32 bytes, base64; the key the API runs with                       (required)
-  TENANTRY_CONTROL_DB  control database name                        (default tenantry_control)`;
+  TENANTRY_CONTROL_DB  control database name                        (default tenantry_control)
+                       (CONTROL_DB_NAME, as the API and apps call it, is accepted too)`;
 
 export function mainHelp(commands: CommandSpec[]): string {
   const width = Math.max(...commands.map((c) => `${c.group} ${c.name}`.length));
