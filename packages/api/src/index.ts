@@ -21,6 +21,8 @@ export { createAppCaller, createAdminCaller } from "./callers";
 export { createApiServices, WeakAdminPassword } from "./services";
 export type { ApiServices, ApiServicesConfig } from "./services";
 export { createNextRouteHandler } from "./http/next-route-handler";
+export { createStandaloneServer } from "./server/http-server";
+export type { StandaloneServer, StandaloneServerOptions } from "./server/http-server";
 export type { NextRouteHandlerOptions } from "./http/next-route-handler";
 export { COOKIE_NAMES } from "./auth/cookies";
 export { passwordWeakness, PASSWORD_MIN_LENGTH } from "./auth/password-policy";
