@@ -73,6 +73,8 @@ function instrument(client: ClusterClient): void {
 export class ClusterClients {
   private readonly clients = new Map<string, ClusterClient>();
   private readonly opening = new Map<string, Promise<ClusterClient>>();
+  /** A cluster that just failed to open is not redialled for a moment: its tenants fail fast. */
+  private readonly openFailedAt = new Map<string, number>();
 
   constructor(
     private readonly control: Connection,
@@ -91,6 +93,10 @@ export class ClusterClients {
     let client = this.clients.get(name);
     if (!client) {
       let pending = this.opening.get(name);
+      const failedAt = this.openFailedAt.get(name);
+      if (!pending && failedAt !== undefined && Date.now() - failedAt < this.options.unavailableAfterMs) {
+        throw new TenantUnavailable(`Cluster "${name}" is unreachable`, tenantId);
+      }
       if (!pending) {
         pending = this.open(name, tenantId).finally(() => this.opening.delete(name));
         this.opening.set(name, pending);
@@ -117,6 +123,24 @@ export class ClusterClients {
     if (!client) return () => undefined;
     client.outageListeners.add(onOutage);
     return () => client.outageListeners.delete(onOutage);
+  }
+
+  /**
+   * Settles with work, or rejects with TenantUnavailable as soon as the cluster's breaker opens
+   * (or at once if it is open already). work itself is not cancelled.
+   */
+  async guard<T>(name: string, work: () => Promise<T>, tenantId?: string): Promise<T> {
+    this.assertHealthy(name, tenantId);
+    let stop = (): void => undefined;
+    const outage = new Promise<never>((_, reject) => {
+      stop = this.onOutage(name, (err) => reject(err));
+    });
+    outage.catch(() => undefined);
+    try {
+      return await Promise.race([work(), outage]);
+    } finally {
+      stop();
+    }
   }
 
   release(name: string): void {
@@ -175,9 +199,11 @@ export class ClusterClients {
       await conn.asPromise();
     } catch (err) {
       await conn.close(true).catch(() => undefined);
+      this.openFailedAt.set(name, Date.now());
       this.logger.warn({ cluster: name, uri: redactUri(uri), err: (err as Error).message }, "cluster unreachable");
       throw new TenantUnavailable(`Cluster "${name}" is unreachable`, tenantId, { cause: err });
     }
+    this.openFailedAt.delete(name);
     this.clients.set(name, client);
     this.logger.info({ cluster: name }, "cluster client opened");
     return client;

@@ -53,6 +53,8 @@ export interface TenancyConfig {
   migrations?: TenantMigration[];
   /** Run the provisioning recovery sweep during createTenancy (default true). */
   recoverOnStart?: boolean;
+  /** Also sweep periodically, for workers that crashed while this instance runs (0 = never). */
+  recoverySweepIntervalMs?: number;
   logger?: TenancyLogger;
   hooks?: TenancyHooks;
 }
@@ -82,6 +84,7 @@ const configSchema = z.object({
     })
     .default({}),
   recoverOnStart: z.boolean().default(true),
+  recoverySweepIntervalMs: z.number().int().min(0).default(5 * 60_000),
 });
 
 export type ResolvedConfig = z.infer<typeof configSchema> & {

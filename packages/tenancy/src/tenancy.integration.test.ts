@@ -72,6 +72,33 @@ describe("provisioning and tenant scope", () => {
     await expect(tenancy.withTenant("not-an-id", async () => 1)).rejects.toBeInstanceOf(TenantNotFound);
   });
 
+  it("builds indexes at provisioning only: a fresh instance's first use creates none", async () => {
+    const acme = await tenancy.registry.getBySlug("acme");
+    const client = new MongoClient(server.uri);
+    try {
+      const notes = client.db(acme.dbName).collection("notes");
+      expect((await notes.listIndexes().toArray()).map((i) => i.name)).toContain("tags_1");
+      await notes.dropIndex("tags_1");
+      const fresh = await createTenancy({ ...testConfig(server.uri), controlDbName, recoverOnStart: false });
+      try {
+        await fresh.withTenant(acme.id, async ({ models }) => {
+          await models.Note.create({ title: "t", body: "", tags: ["a"], authorId: acme.id, authorName: "x" });
+          await models.Note.find({ tags: "a" }).lean();
+        });
+        await new Promise((r) => setTimeout(r, 50));
+        expect((await notes.listIndexes().toArray()).map((i) => i.name)).not.toContain("tags_1");
+      } finally {
+        await fresh.shutdown();
+      }
+      // migrate() is where indexes are (re)built.
+      await notes.createIndex({ tags: 1 });
+      const loginIdx = await client.db(controlDbName).collection("loginAttempts").listIndexes().toArray();
+      expect(loginIdx.find((i) => i.key.createdAt === 1)?.expireAfterSeconds).toBe(3600);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("keeps every password hash out of the control database", async () => {
     const client = new MongoClient(server.uri);
     try {
@@ -145,6 +172,9 @@ describe("lifecycle", () => {
       await short.lifecycle.softDelete(t.id);
       await new Promise((r) => setTimeout(r, 5));
       await expect(short.lifecycle.restore(t.id)).rejects.toThrow(/grace period/);
+      const swept = await short.lifecycle.purgeExpired();
+      expect(swept.purged.map((r) => r.slug)).toEqual(["shortlived"]);
+      expect(await listDatabaseNames(server.uri)).not.toContain(t.dbName);
     } finally {
       await short.shutdown();
     }

@@ -8,7 +8,7 @@ import mongoose from "mongoose";
 import { AdminAccounts } from "./admin-accounts";
 import type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
 import { AuditLog, SYSTEM_ACTOR } from "./audit-log";
-import { ClusterClients, connectionOptions } from "./cluster-clients";
+import { ClusterClients, DEFAULT_CLUSTER, connectionOptions } from "./cluster-clients";
 import type { ClusterInfo } from "./cluster-registry";
 import { ClusterRegistry } from "./cluster-registry";
 import type { TenancyConfig } from "./config";
@@ -32,7 +32,7 @@ import { TenantDirectory } from "./tenant-directory";
 import type { HandleStats } from "./tenant-handles";
 import { TenantHandles } from "./tenant-handles";
 import type { PurgeReceipt, SuspendResult } from "./tenant-lifecycle";
-import { purge, restore, resume, softDelete, suspend } from "./tenant-lifecycle";
+import { purge, purgeExpired, restore, resume, softDelete, suspend } from "./tenant-lifecycle";
 import type { TenantRecord } from "./tenant-registry";
 import { TenantRegistry } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
@@ -77,6 +77,8 @@ export interface Tenancy {
     softDelete(id: string, actor?: AuditActor): Promise<TenantRecord>;
     restore(id: string, actor?: AuditActor): Promise<TenantRecord>;
     purge(id: string, actor?: AuditActor): Promise<PurgeReceipt>;
+    /** Purges soft-deleted tenants past their grace period (run it from a scheduler). */
+    purgeExpired(actor?: AuditActor): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }>;
     migrate(id: string): Promise<MigrateResult>;
     migrateAll(opts?: { concurrency?: number; onProgress?: (p: MigrateProgress) => void }): Promise<MigrateAllReport>;
     exportTenant(id: string, file: string): Promise<ArchiveSummary>;
@@ -112,7 +114,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
   const control = registerControlModels(controlConn);
   await ensureControlIndexes(control);
 
-  const registry = new TenantRegistry(control, cfg.registryRefreshMs, cfg.logger);
+  const registry = new TenantRegistry(control, cfg.registryRefreshMs, cfg.logger, (work) => clusterClients.guard(DEFAULT_CLUSTER, work));
   const hasher = createPasswordHasher(cfg.passwordHashing);
   const rt: TenancyRuntime = {
     config: cfg,
@@ -136,6 +138,14 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
   if (cfg.recoverOnStart) {
     const report = await recoverySweep(rt, SYSTEM_ACTOR);
     if (report.completed.length || report.rolledBack.length) cfg.logger.info({ ...report }, "provisioning recovery sweep");
+  }
+
+  let sweepTimer: NodeJS.Timeout | null = null;
+  if (cfg.recoverySweepIntervalMs > 0) {
+    sweepTimer = setInterval(() => {
+      recoverySweep(rt, SYSTEM_ACTOR).catch((err: unknown) => cfg.logger.warn({ err: (err as Error).message }, "periodic recovery sweep failed"));
+    }, cfg.recoverySweepIntervalMs);
+    sweepTimer.unref();
   }
 
   let shuttingDown = false;
@@ -186,6 +196,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       softDelete: (id, actor = SYSTEM_ACTOR) => softDelete(rt, id, actor),
       restore: (id, actor = SYSTEM_ACTOR) => restore(rt, id, actor),
       purge: (id, actor = SYSTEM_ACTOR) => purge(rt, id, actor),
+      purgeExpired: (actor = SYSTEM_ACTOR) => purgeExpired(rt, actor),
       migrate: (id) => migrate(rt, id),
       migrateAll: (opts) => migrateAll(rt, opts),
       exportTenant: (id, file) => exportTenant(rt, id, file),
@@ -209,6 +220,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
     shutdown(opts = {}) {
       shutdownPromise ??= (async () => {
         shuttingDown = true;
+        if (sweepTimer) clearInterval(sweepTimer);
         registry.stop();
         const drained = await rt.handles.drain(opts.timeoutMs ?? 10_000);
         if (!drained) cfg.logger.warn({ leases: rt.handles.stats().leases }, "shutdown: leases still out after timeout; closing anyway");

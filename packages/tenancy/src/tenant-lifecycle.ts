@@ -141,4 +141,18 @@ export async function purge(rt: TenancyRuntime, id: string, actor: AuditActor): 
   return receipt;
 }
 
+/** Purges every soft-deleted tenant whose grace period is over; failures are reported, not thrown. */
+export async function purgeExpired(rt: TenancyRuntime, actor: AuditActor): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }> {
+  const due = await rt.control.Tenant.find({ status: "deleted", purgeAfter: { $lt: new Date() } }).select({ _id: 1 }).lean<Pick<TenantDoc, "_id">[]>();
+  const out: { purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] } = { purged: [], failed: [] };
+  for (const { _id } of due) {
+    try {
+      out.purged.push(await purge(rt, _id.toHexString(), actor));
+    } catch (err) {
+      out.failed.push({ tenantId: _id.toHexString(), error: (err as Error).message });
+    }
+  }
+  return out;
+}
+
 export type { TenantRecord };

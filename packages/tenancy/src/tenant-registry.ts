@@ -90,6 +90,8 @@ export class TenantRegistry {
     private readonly models: ControlModels,
     private readonly refreshMs: number,
     private readonly logger: TenancyLogger,
+    /** Races control-DB reads against the control cluster's breaker so a hung DB fails fast. */
+    private readonly guard: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
   ) {
     // A missed poll or two is tolerated; beyond that the cache is not trusted.
     this.staleAfterMs = Math.max(1000, refreshMs * 4);
@@ -219,7 +221,7 @@ export class TenantRegistry {
 
   private async read<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await this.guard(fn);
     } catch (err) {
       if (isUnreachableError(err)) throw new TenantUnavailable("Control database is unreachable", undefined, { cause: err });
       throw err;
@@ -232,10 +234,10 @@ export class TenantRegistry {
     const startedAt = Date.now();
     try {
       this.counters.polls++;
-      const head = await this.models.RegistryVersion.findById(VERSION_ID, { v: 1 }).lean();
+      const head = await this.guard(() => this.models.RegistryVersion.findById(VERSION_ID, { v: 1 }).lean());
       const v = head?.v ?? 0;
       if (this.lastVersion !== null && v !== this.lastVersion) {
-        const doc = await this.models.RegistryVersion.findById(VERSION_ID).lean();
+        const doc = await this.guard(() => this.models.RegistryVersion.findById(VERSION_ID).lean());
         const current = doc?.v ?? 0;
         const missed = current - this.lastVersion;
         const recent = doc?.recent ?? [];
