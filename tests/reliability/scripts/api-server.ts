@@ -1,0 +1,42 @@
+// The API server as packages/api/src/server/main.ts builds it (tenancy -> services -> standalone
+// server), plus the tenancy knobs main.ts does not expose yet, from RELIABILITY_TENANCY (JSON):
+// e.g. a short provisioning lease, so a restart after kill -9 can take over a half-made tenant
+// inside a test's time budget. Everything else is the production path.
+import { createApiServices, createStandaloneServer } from "@tenantry/api";
+import type { TenancyConfig } from "@tenantry/tenancy";
+import { createTenancy } from "@tenantry/tenancy";
+import pino from "pino";
+
+const env = process.env;
+const required = (name: string): string => {
+  const v = env[name];
+  if (!v) throw new Error(`${name} is required`);
+  return v;
+};
+
+const logger = pino({ level: env.LOG_LEVEL ?? "info", base: { service: "tenantry-api" } });
+const overrides = JSON.parse(env.RELIABILITY_TENANCY ?? "{}") as Partial<TenancyConfig>;
+const tenancy = await createTenancy({
+  controlUri: required("MONGODB_URI"),
+  controlDbName: required("CONTROL_DB_NAME"),
+  encryptionKey: required("ENCRYPTION_KEY"),
+  logger: logger.child({ component: "tenancy" }),
+  ...overrides,
+});
+const services = await createApiServices({
+  tenancy,
+  jwt: { secret: required("JWT_SECRET"), issuer: "tenantry", audience: "tenantry-api" },
+  cookies: { secure: false },
+  logger,
+});
+const server = createStandaloneServer({ services });
+const { url } = await server.listen(Number(env.PORT ?? 0), "127.0.0.1");
+logger.info({ url }, "tenantry api listening");
+const stop = () => {
+  void server
+    .close()
+    .then(() => tenancy.shutdown({ timeoutMs: 2000 }))
+    .finally(() => process.exit(0));
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -1,0 +1,136 @@
+// Real processes for fault tests: embedded-mongo through its CLI and the API through its real
+// entry (packages/api/src/server/main.ts), both started with `node --import tsx` so the pid we hold
+// is the server itself and SIGKILL hits it, not a wrapper.
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const packageDir = (specifier: string) => path.dirname(path.dirname(fileURLToPath(import.meta.resolve(specifier))));
+
+export const EMBEDDED_MONGO_DIR = packageDir("@tenantry/embedded-mongo");
+export const API_DIR = packageDir("@tenantry/api");
+const RELIABILITY_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * Which API entry to run: the real `main.ts`, or this package's `scripts/api-server.ts` (same
+ * wiring, plus tenancy knobs such as the provisioning lease that main.ts does not expose).
+ */
+export type ApiEntry = "main" | "with-tenancy-knobs";
+
+export interface Child {
+  child: ChildProcess;
+  pid: number;
+  /** Every stdout/stderr line so far (bounded), for diagnostics and log assertions. */
+  lines: string[];
+  exited: Promise<number | null>;
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function track(child: ChildProcess, lines: string[]): Promise<number | null> {
+  const push = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (!line) continue;
+      lines.push(line);
+      if (lines.length > 5000) lines.splice(0, 1000);
+    }
+  };
+  child.stdout?.on("data", push);
+  child.stderr?.on("data", push);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+function wrap(child: ChildProcess, lines: string[], exited: Promise<number | null>): Child {
+  let done = false;
+  void exited.then(() => (done = true));
+  const signal = async (sig: NodeJS.Signals, graceMs: number) => {
+    if (done) return;
+    child.kill(sig);
+    const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
+    if ((await Promise.race([exited, timer])) === "timeout") {
+      child.kill("SIGKILL");
+      await exited;
+    }
+  };
+  return {
+    child,
+    pid: child.pid ?? -1,
+    lines,
+    exited,
+    kill9: () => signal("SIGKILL", 10_000),
+    stop: () => signal("SIGTERM", 5_000),
+  };
+}
+
+async function waitFor<T>(lines: string[], exited: Promise<number | null>, match: (line: string) => T | null, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void exited.then((c) => (exitCode = c));
+  let seen = 0;
+  for (;;) {
+    for (; seen < lines.length; seen++) {
+      const hit = match(lines[seen] ?? "");
+      if (hit !== null) return hit;
+    }
+    if (exitCode !== undefined) throw new Error(`${what} exited (${exitCode}) before starting:\n${lines.slice(-20).join("\n")}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not start in ${timeoutMs} ms:\n${lines.slice(-20).join("\n")}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface MongoChild extends Child {
+  uri: string;
+  port: number;
+}
+
+/** `embedded-mongo start --port N --dbpath D` as a child process. */
+export async function startMongoChild(opts: { port?: number; dbPath?: string } = {}): Promise<MongoChild> {
+  const args = ["--import", "tsx", "scripts/start.ts", "--port", String(opts.port ?? 0)];
+  if (opts.dbPath) args.push("--dbpath", opts.dbPath);
+  const child = spawn(process.execPath, args, { cwd: EMBEDDED_MONGO_DIR, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  const exited = track(child, lines);
+  const uri = await waitFor(lines, exited, (l) => /mongodb:\/\/\S+/.exec(l)?.[0] ?? null, "embedded-mongo");
+  const port = Number(/:(\d+)/.exec(uri.replace("mongodb://", ""))?.[1]);
+  return { ...wrap(child, lines, exited), uri, port };
+}
+
+export interface ApiChild extends Child {
+  url: string;
+}
+
+export interface ApiEnv {
+  MONGODB_URI: string;
+  CONTROL_DB_NAME: string;
+  ENCRYPTION_KEY: string;
+  JWT_SECRET: string;
+  [key: string]: string;
+}
+
+/** The API server (by default its production entry, `pnpm --filter @tenantry/api serve`) on an ephemeral port. */
+export async function startApiChild(env: ApiEnv, entry: ApiEntry = "main"): Promise<ApiChild> {
+  const [cwd, file] = entry === "main" ? [API_DIR, "src/server/main.ts"] : [RELIABILITY_DIR, "scripts/api-server.ts"];
+  const child = spawn(process.execPath, ["--import", "tsx", file], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+  });
+  const lines: string[] = [];
+  const exited = track(child, lines);
+  const url = await waitFor(
+    lines,
+    exited,
+    (l) => {
+      if (!l.includes("tenantry api listening")) return null;
+      try {
+        return (JSON.parse(l) as { url?: string }).url ?? null;
+      } catch {
+        return null;
+      }
+    },
+    "api server",
+    60_000,
+  );
+  return { ...wrap(child, lines, exited), url };
+}
