@@ -26,6 +26,18 @@ async function refuseIfLastOwner(ctx: TenantContext, target: UserDoc, action: st
   if (owners <= 1) throw refuse("PRECONDITION_FAILED", "LAST_OWNER", `The last owner cannot be ${action}`);
 }
 
+/**
+ * Two admins demoting the last two owners at once would each pass the pre-check; re-counting after
+ * the write and undoing it when no active owner is left closes that race.
+ */
+async function confirmOwnerRemains(ctx: TenantContext, target: UserDoc, action: string, undo: () => Promise<unknown>) {
+  if (target.role !== "owner" || target.status !== "active") return;
+  const owners = await ctx.tenant.models.User.countDocuments({ role: "owner", status: "active" });
+  if (owners >= 1) return;
+  await undo();
+  throw refuse("PRECONDITION_FAILED", "LAST_OWNER", `The last owner cannot be ${action}`);
+}
+
 export async function changeRoleHandler({ ctx, input }: { ctx: TenantContext; input: TChangeRoleInput }) {
   const target = await loadTarget(ctx, input.userId);
   if (input.role === "owner" && ctx.user.role !== "owner") {
@@ -35,6 +47,7 @@ export async function changeRoleHandler({ ctx, input }: { ctx: TenantContext; in
   if (input.role !== "owner") await refuseIfLastOwner(ctx, target, "demoted");
   const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { role: input.role } }, { returnDocument: "after" }).lean<UserDoc>();
   if (!updated) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this tenant");
+  await confirmOwnerRemains(ctx, target, "demoted", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { role: target.role } }));
   await setMembershipRole(ctx.services.tenancy, ctx.tenant, target.email, input.role);
   await recordTenantAudit(ctx, "members.changeRole", target._id.toString(), { email: target.email, from: target.role, to: input.role });
   return { member: publicMember(updated) };
@@ -44,6 +57,7 @@ export async function deactivateHandler({ ctx, input }: { ctx: TenantContext; in
   const target = await loadTarget(ctx, input.userId);
   await refuseIfLastOwner(ctx, target, "deactivated");
   const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status: "deactivated" } }, { returnDocument: "after" }).lean<UserDoc>();
+  await confirmOwnerRemains(ctx, target, "deactivated", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }));
   await revokeUserSessions(ctx.tenant, target._id, "deactivated");
   await recordTenantAudit(ctx, "members.deactivate", target._id.toString(), { email: target.email });
   return { member: publicMember(updated ?? target) };
@@ -62,6 +76,9 @@ export async function reactivateHandler({ ctx, input }: { ctx: TenantContext; in
 export async function removeHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
   const target = await loadTarget(ctx, input.userId);
   await refuseIfLastOwner(ctx, target, "removed");
+  // Deactivate first so the owner re-count sees the removal before anything is deleted.
+  await ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: "deactivated" } });
+  await confirmOwnerRemains(ctx, target, "removed", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }));
   await revokeUserSessions(ctx.tenant, target._id, "removed");
   await dropInvites(ctx.tenant, target._id);
   await ctx.tenant.models.User.deleteOne({ _id: target._id });

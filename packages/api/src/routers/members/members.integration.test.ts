@@ -121,3 +121,19 @@ describe("settings and audit", () => {
     expect(next.items[0]?.id).not.toBe(page.items[0]?.id);
   });
 });
+
+describe("last owner under concurrency", () => {
+  it("keeps one owner when two owners demote each other at the same moment", async () => {
+    const t = await h.tenant("racers");
+    await t.client.members.create.mutate({ email: "second@racers.test", name: "Second", role: "owner", password: "Racing-Chief-2026-ok!" });
+    const second = await login("second@racers.test", "Racing-Chief-2026-ok!");
+    const ids = Object.fromEntries((await t.client.members.list.query()).items.map((m) => [m.email, m.id]));
+    const results = await Promise.allSettled([
+      t.client.members.deactivate.mutate({ userId: ids["second@racers.test"] ?? "" }),
+      second.members.deactivate.mutate({ userId: ids[t.ownerEmail] ?? "" }),
+    ]);
+    const owners = (await h.tenancy.withTenant(t.id, ({ models }) => models.User.countDocuments({ role: "owner", status: "active" })));
+    expect(owners).toBeGreaterThanOrEqual(1);
+    expect(results.some((r) => r.status === "rejected")).toBe(true);
+  });
+});
