@@ -127,7 +127,7 @@ test("tenant detail: migrate, export, delete, restore and purge behind typed con
 
 test("clusters page lists the default cluster and validates the add form", async ({ page }) => {
   await adminLogin(page);
-  await page.getByRole("link", { name: "Clusters" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Clusters", exact: true }).click();
   await expect(page.getByTestId("clusters-table")).toContainText("default");
   await expect(page.getByTestId("clusters-table")).toContainText("healthy");
   await page.getByRole("button", { name: "Add cluster" }).click();
@@ -137,7 +137,7 @@ test("clusters page lists the default cluster and validates the add form", async
 
 test("system page shows live pool figures and a chart over time", async ({ page }) => {
   await adminLogin(page);
-  await page.getByRole("link", { name: "System" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "System", exact: true }).click();
   await expect(page.getByTestId("pool-stats")).toBeVisible();
   // Traffic while we watch: opening tenants leases their handles.
   const admin = await adminClient();
@@ -153,7 +153,7 @@ test("system page shows live pool figures and a chart over time", async ({ page 
 
 test("audit log lists admin actions and filters them", async ({ page }) => {
   await adminLogin(page);
-  await page.getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
   await page.getByLabel("Action").selectOption("tenants.suspend");
   await expect(page.getByTestId("audit-row")).toHaveCount(1);

@@ -25,7 +25,7 @@ test("admin signs in and creates a tenant with an owner", async ({ page }) => {
   await page.getByLabel("Owner password").fill(PASSWORD);
   await shot(page, "admin-create-tenant");
   await page.getByRole("button", { name: "Create tenant" }).click();
-  await page.waitForURL(/\/tenants\/[^/]+$/);
+  await expect(page).toHaveURL(/\/tenants\/[a-f0-9]{24}$/, { timeout: 30_000 });
   tenantId = page.url().split("/").pop() ?? "";
   await expect(page.getByRole("heading", { name: "Acme Corp" })).toBeVisible();
   await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
@@ -42,7 +42,7 @@ test("owner signs in, writes, edits, searches and deletes notes", async ({ page 
   await expect(page.getByText("No notes yet")).toBeVisible();
   await shot(page, "web-dashboard-empty");
 
-  await page.getByRole("link", { name: "Notes" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("empty-state")).toBeVisible();
   const create = async (title: string, body: string, tags: string) => {
     await page.getByRole("button", { name: "New note" }).click();
@@ -67,11 +67,11 @@ test("owner signs in, writes, edits, searches and deletes notes", async ({ page 
   await expect(page.getByText("Note saved.")).toBeVisible();
 
   // Search narrows the list; the tag filter too.
-  await page.getByLabel("Search").fill("soup");
+  await page.getByLabel("Search", { exact: true }).fill("soup");
   await expect(page.getByTestId("note")).toHaveCount(1);
   await expect(page.getByTestId("note")).toContainText("Lunch menu");
-  await page.getByLabel("Search").fill("");
-  await page.getByLabel("Tag").fill("planning");
+  await page.getByLabel("Search", { exact: true }).fill("");
+  await page.getByLabel("Tag", { exact: true }).fill("planning");
   await expect(page.getByTestId("note")).toHaveCount(2);
   await expect(page.getByTestId("note-list")).not.toContainText("Lunch menu");
   await page.getByRole("button", { name: "Clear filters" }).click();
@@ -100,7 +100,7 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   await globex.dispose();
 
   await webLogin(page, OWNER.email);
-  await page.getByRole("link", { name: "Members" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Members", exact: true }).click();
   await expect(page.getByTestId("member-row")).toHaveCount(1);
   await page.getByRole("button", { name: "Add member" }).click();
   const dialog = page.getByRole("dialog", { name: "Add member" });
@@ -125,18 +125,18 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   await expect(member.getByText("Your account is ready.")).toBeVisible();
   await webLogin(member, MEMBER.email);
   await expect(member.getByTestId("dashboard-role")).toContainText("member");
-  await member.getByRole("link", { name: "Notes" }).click();
+  await member.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(member.getByTestId("note")).toHaveCount(2);
   await expect(member.getByTestId("note-list")).toContainText("Quarterly plan v2");
   await expect(member.getByTestId("note-list")).not.toContainText("Globex secret formula");
   // Members do not manage members.
-  await expect(member.getByRole("link", { name: "Members" })).toHaveCount(0);
+  await expect(member.getByRole("navigation").getByRole("link", { name: "Members", exact: true })).toHaveCount(0);
   await ctx.close();
 });
 
 test("a suspended tenant's owner lands on the suspended page; resuming keeps the data", async ({ page, browser }) => {
   await webLogin(page, OWNER.email);
-  await page.getByRole("link", { name: "Notes" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("note")).toHaveCount(2);
 
   const adminCtx = await browser.newContext();
@@ -173,7 +173,7 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
 
   await webLogin(page, OWNER.email);
   await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
-  await page.getByRole("link", { name: "Notes" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("note")).toHaveCount(2);
   await expect(page.getByTestId("note-list")).toContainText("Quarterly plan v2");
   await expect(page.getByTestId("note-list")).toContainText("Hiring");
@@ -185,7 +185,7 @@ test("suspended page shows the reason the admin gave", async ({ page }) => {
   await webLogin(page, OWNER.email);
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
   await admin.mutate("tenants.suspend", { id: tenantId, reason: "Scheduled compliance review" });
-  await page.getByRole("link", { name: "Notes" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await page.waitForURL(/\/suspended/);
   await expect(page.getByTestId("suspension-reason")).toHaveText("Scheduled compliance review");
   await admin.mutate("tenants.resume", { id: tenantId });
@@ -207,7 +207,7 @@ test("an email in two tenants gets a tenant picker", async ({ page }) => {
   await expect(page.getByText("You are working in")).toContainText("Initech");
   await expect(page.getByTestId("note-list")).toHaveCount(0);
   // Switch organisation from inside the app.
-  await page.getByRole("link", { name: "Switch organisation" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Switch organisation", exact: true }).click();
   await page.getByLabel("Organisation").selectOption({ label: "Globex" });
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Switch" }).click();
@@ -260,7 +260,7 @@ test("main pages work at 390 px wide", async ({ page }) => {
   await expectNoHorizontalScroll(page);
   await shot(page, "web-dashboard-390");
   await page.getByRole("button", { name: "Open menu" }).click();
-  await page.getByRole("link", { name: "Notes" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("note").first()).toBeVisible();
   await expectNoHorizontalScroll(page);
   await shot(page, "web-notes-390");

@@ -8,6 +8,7 @@ import { useState } from "react";
 import type { ReactNode } from "react";
 import superjson from "superjson";
 import { PUBLIC_PATHS } from "~/session-cookies";
+import { stripDirectionLink } from "./strip-direction-link";
 
 export const api = createTRPCReact<AppRouter>();
 
@@ -45,6 +46,7 @@ export function TRPCProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     api.createClient({
       links: [
+        stripDirectionLink(),
         // Non-streaming link: login/refresh/logout set cookies through response headers.
         httpBatchLink({
           url: "/api/trpc",

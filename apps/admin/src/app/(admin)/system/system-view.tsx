@@ -6,6 +6,13 @@ import { api } from "~/trpc/react";
 const HISTORY = 60; // samples kept for the chart: two minutes at one sample per 2 s
 const POLL_MS = 2_000;
 
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+function formatUptime(s: number): string {
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
 interface Sample { hits: number; misses: number; evictions: number }
 
 export function SystemView() {
@@ -72,12 +79,12 @@ export function SystemView() {
           <ErrorState message={describeApiError(info.error).message} />
         ) : (
           <dl className="kv">
-            {Object.entries(info.data).map(([k, v]) => (
-              <div key={k} style={{ display: "contents" }}>
-                <dt>{k}</dt>
-                <dd className="mono">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
-              </div>
-            ))}
+            <dt>Instance</dt><dd className="mono">{info.data.instanceId}</dd>
+            <dt>Version</dt><dd>{info.data.version}</dd>
+            <dt>Host</dt><dd>{info.data.hostname} (pid {info.data.pid})</dd>
+            <dt>Node.js</dt><dd>{info.data.node}</dd>
+            <dt>Started</dt><dd>{new Date(info.data.startedAt).toLocaleString("en-GB")} · up {formatUptime(info.data.uptimeSeconds)}</dd>
+            <dt>Memory</dt><dd>{mb(info.data.memory.rssBytes)} resident · {mb(info.data.memory.heapUsedBytes)} heap</dd>
           </dl>
         )}
       </section>

@@ -11,7 +11,8 @@ export function CreateTenantForm() {
   const router = useRouter();
   const toast = useToast();
   const clusters = api.clusters.list.useQuery();
-  const create = api.tenants.create.useMutation();
+  const utils = api.useUtils();
+  const create = api.tenants.create.useMutation({ onSuccess: () => utils.tenants.list.invalidate() });
   const [v, setV] = useState({ slug: "", name: "", ownerEmail: "", ownerName: "", ownerPassword: "", cluster: "", plan: "free" });
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
