@@ -22,9 +22,10 @@ RUN pnpm --filter @tenantry/admin build
 
 # Same workspace layout with production dependencies only: Turbopack links the server-external
 # packages (argon2, mongoose, mongodb) from .next/node_modules into /app/node_modules/.pnpm, so
-# the runtime keeps that layout rather than a `pnpm deploy` copy.
+# the runtime keeps that layout rather than a `pnpm deploy` copy. Those links live in
+# .next/node_modules, so the clean-up below must not descend into .next.
 FROM build AS prod
-RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules tooling/*/node_modules \
+RUN find . -name .next -prune -o -name node_modules -type d -prune -exec rm -rf {} + \
  && pnpm install --prod --offline --frozen-lockfile --filter "@tenantry/admin..." \
  && rm -rf apps/admin/.next/cache
 

@@ -25,7 +25,7 @@ RUN pnpm --filter "@tenantry/api..." typecheck
 # Production dependencies only, in the workspace layout that @tenantry/* links expect. The CLI
 # comes along so operators can run `node ../cli/bin/tenantry.js ...` inside an API container.
 FROM build AS prod
-RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules tooling/*/node_modules \
+RUN find . -name .next -prune -o -name node_modules -type d -prune -exec rm -rf {} + \
  && pnpm install --prod --offline --frozen-lockfile --filter "@tenantry/api..." --filter "@tenantry/cli..." \
  && rm -rf apps
 

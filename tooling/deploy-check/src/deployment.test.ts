@@ -8,7 +8,7 @@ import { checkCompose, COMPOSE_FILE, IMAGES, readEnvModule } from "./compose-rul
 import { parseDockerfile } from "./dockerfile";
 import { checkDockerfile } from "./dockerfile-rules";
 import { isIgnored } from "./dockerignore";
-import { diskRepo, overlayRepo } from "./repo-view";
+import { diskRepo, overlayRepo, workspacePackages } from "./repo-view";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const repo = diskRepo(root);
@@ -259,5 +259,21 @@ describe("the readers", () => {
     expect(sites[2]?.upstreams).toEqual(["api-1:4000", "api-2:4000"]);
     expect(sites[2]?.healthUri).toBe("/readyz");
     expect(compose).toContain("./deploy/proxy/Caddyfile:/etc/caddy/Caddyfile:ro");
+  });
+});
+
+describe("the workspace as pnpm sees it", () => {
+  it("finds every package pnpm-workspace.yaml lists", () => {
+    const packages = workspacePackages(repo);
+    for (const name of [
+      "@tenantry/api",
+      "@tenantry/web",
+      "@tenantry/admin",
+      "@tenantry/cli",
+      "@tenantry/deploy-check",
+    ]) {
+      expect(packages.has(name)).toBe(true);
+    }
+    expect(packages.get("@tenantry/cli")).toBe("packages/cli");
   });
 });

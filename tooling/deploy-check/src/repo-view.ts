@@ -34,16 +34,20 @@ export function overlayRepo(base: RepoView, files: Record<string, string | null>
   };
 }
 
-/** Workspace package names (apps/*, packages/*, tooling/*) mapped to their folders. */
+/** Workspace package names (the folders pnpm-workspace.yaml lists) mapped to their folders. */
 export function workspacePackages(repo: RepoView): Map<string, string> {
   const found = new Map<string, string>();
-  for (const group of ["apps", "packages", "tooling"]) {
-    for (const dir of repo.list(group)) {
-      const manifest = repo.read(`${group}/${dir}/package.json`);
-      if (!manifest) continue;
-      const { name } = JSON.parse(manifest) as { name?: string };
-      if (name) found.set(name, `${group}/${dir}`);
-    }
+  const manifest = repo.read("pnpm-workspace.yaml") ?? "";
+  const block = /^packages:\s*\n((?:\s+-.*\n?)+)/m.exec(manifest)?.[1] ?? "";
+  const globs = [...block.matchAll(/-\s*["']?([^"'\s]+)["']?/g)].map((m) => m[1] ?? "");
+  const dirs = globs.flatMap((g) =>
+    g.endsWith("/*") ? repo.list(g.slice(0, -2)).map((d) => `${g.slice(0, -2)}/${d}`) : [g],
+  );
+  for (const dir of dirs) {
+    const pkg = repo.read(`${dir}/package.json`);
+    if (!pkg) continue;
+    const { name } = JSON.parse(pkg) as { name?: string };
+    if (name) found.set(name, dir);
   }
   return found;
 }
