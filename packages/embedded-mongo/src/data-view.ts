@@ -1,5 +1,6 @@
 import { Query } from "mingo/query";
-import type { Doc } from "./bson-values.js";
+import { ObjectId } from "bson";
+import { valueKey, valuesAtPath, type Doc } from "./bson-values.js";
 import type { Catalog } from "./catalog.js";
 import type { Collection } from "./collection.js";
 import { planQuery } from "./query-planner.js";
@@ -22,8 +23,33 @@ export interface DataView {
 /** Work counters reported by serverStatus (metrics.queryExecutor), as MongoDB reports them. */
 export const queryMetrics = { scanned: 0, scannedObjects: 0 };
 
-/** Compiles a filter with mingo. */
-export function compileFilter(filter: Doc): Query {
+export interface Matcher {
+  test(doc: Doc): boolean;
+}
+
+function isSimpleScalar(v: unknown): boolean {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || v instanceof ObjectId || v instanceof Date;
+}
+
+/**
+ * Compiles a filter. Plain equality on scalars ({tenantId: x, email: y}), the most common
+ * shape by far, is matched directly; anything else goes to mingo.
+ */
+export function compileFilter(filter: Doc): Matcher {
+  const entries = Object.entries(filter);
+  if (entries.every(([k, v]) => !k.startsWith("$") && isSimpleScalar(v))) {
+    const fields = entries.map(([k, v]) => ({ path: k.split("."), primitive: typeof v !== "object", value: v, key: valueKey(v) }));
+    return {
+      test: (doc) =>
+        fields.every((f) => {
+          for (const x of valuesAtPath(doc, f.path)) {
+            if (f.primitive && x === f.value) return true;
+            if (x !== undefined && x !== null && (typeof x === "object" || typeof f.value !== typeof x) && valueKey(x) === f.key) return true;
+          }
+          return false;
+        }),
+    };
+  }
   return new Query(filter, mingoOptions);
 }
 

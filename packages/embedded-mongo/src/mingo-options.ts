@@ -8,6 +8,7 @@ import * as queryOperators from "mingo/operators/query";
 import { $eq, $gt, $gte, $in, $lt, $lte } from "mingo/operators/query/comparison";
 import * as windowOperators from "mingo/operators/window";
 import type { Options } from "mingo/types";
+import { Query } from "mingo/query";
 import { resolve } from "mingo/util";
 import { compareValues, numericValue, valueKey } from "./bson-values.js";
 
@@ -93,4 +94,27 @@ const context = Context.init({
 });
 
 // Server-side JavaScript ($where, $function, $accumulator) is off, as on a hardened mongod.
-export const mingoOptions: Partial<Options> = { scriptEnabled: false, context };
+const baseOptions: Partial<Options> = { scriptEnabled: false, context };
+
+/**
+ * Options passed as plain objects make mingo copy every operator table on each new Query
+ * (~20 µs, most of a findOne). Its internal ComputeOptions instances skip that copy; the class
+ * is not exported, so it is taken from the options object mingo hands to an operator.
+ */
+function precomputedOptions(): Partial<Options> {
+  let captured: { init?: (o: Partial<Options>) => Partial<Options> } | undefined;
+  const probe: QueryOp = (_selector, _value, options) => {
+    captured = options.constructor as typeof captured;
+    return () => true;
+  };
+  const probeContext = Context.init({ query: { $probe: probe } });
+  new Query({ x: { $probe: 1 } }, { ...baseOptions, context: probeContext });
+  return typeof captured?.init === "function" ? captured.init(baseOptions) : baseOptions;
+}
+
+export const mingoOptions: Partial<Options> = precomputedOptions();
+
+/** Options with extra settings (e.g. a collection resolver for $lookup). */
+export function mingoOptionsWith(extra: Partial<Options>): Partial<Options> {
+  return { ...baseOptions, ...extra };
+}

@@ -1,10 +1,8 @@
-import { Query } from "mingo/query";
 import type { Doc } from "./bson-values.js";
 import type { Catalog } from "./catalog.js";
 import { idKeyOf, type Collection } from "./collection.js";
-import { findCommitted, isEmptyFilter, queryMetrics, type DataView } from "./data-view.js";
+import { compileFilter, findCommitted, isEmptyFilter, queryMetrics, type DataView } from "./data-view.js";
 import { CommandError, ErrorCodes, writeConflict } from "./errors.js";
-import { mingoOptions } from "./mingo-options.js";
 import { planQuery } from "./query-planner.js";
 
 // Snapshot isolation: a transaction reads the committed state as of its start (older versions
@@ -51,7 +49,7 @@ export class Transaction implements DataView {
     const ids = new Set<string>(plan.kind === "ids" ? plan.ids : coll.docs.keys());
     for (const id of coll.history.keys()) ids.add(id);
     if (overlay) for (const id of overlay.keys()) ids.add(id);
-    const query = isEmptyFilter(filter) ? undefined : new Query(filter, mingoOptions);
+    const query = isEmptyFilter(filter) ? undefined : compileFilter(filter);
     const max = limit && limit > 0 ? limit : Infinity;
     const out: Doc[] = [];
     for (const id of ids) {

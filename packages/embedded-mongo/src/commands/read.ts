@@ -5,7 +5,7 @@ import { compareValues, isPlainObject, valueKey, valuesAtPath, type Doc } from "
 import { docArg, numberArg, stringArg, type CommandContext, type CommandHandler } from "../command-context.js";
 import { validateCollectionName } from "../catalog.js";
 import { CommandError, ErrorCodes } from "../errors.js";
-import { mingoOptions } from "../mingo-options.js";
+import { mingoOptions, mingoOptionsWith } from "../mingo-options.js";
 import { isEmptyFilter } from "../data-view.js";
 
 /** The value a document sorts by: for arrays the smallest (ascending) or largest element. */
@@ -202,10 +202,10 @@ const aggregate: CommandHandler = (ctx) => {
     if (!outTarget) throw new CommandError(ErrorCodes.BadValue, "$out requires a collection name");
     stages = stages.slice(0, -1);
   }
-  const aggregator = new Aggregator(stages, {
-    ...mingoOptions,
-    collectionResolver: (name: string) => ctx.view.find(ctx.catalog.collection(ctx.db, name), {}),
-  });
+  const aggregator = new Aggregator(
+    stages,
+    mingoOptionsWith({ collectionResolver: (name: string) => ctx.view.find(ctx.catalog.collection(ctx.db, name), {}) }),
+  );
   let result: Doc[];
   try {
     result = aggregator.run<Doc>(input);
