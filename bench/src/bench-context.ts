@@ -1,0 +1,121 @@
+// What every scenario shares: the sizes for this mode, the database child, the tenant fleet, and
+// how to start the processes under test.
+import { randomBytes } from "node:crypto";
+
+import type { Child } from "./processes/child-process";
+import { startChild } from "./processes/child-process";
+import type { Fleet } from "./fleet";
+import type { BarChartSpec } from "./svg-chart";
+
+export type Mode = "full" | "quick" | "smoke";
+
+export interface Sizes {
+  overhead: { connections: number[]; durationMs: number; warmupMs: number; pageNotes: number };
+  scale: {
+    steps: number[];
+    recipeSteps: number[];
+    touchConcurrency: number;
+    provisionConcurrency: number;
+    /** For all provisioning, from the start of the run. */
+    provisionBudgetMs: number;
+    /** Per step and process: a touch pass that cannot finish in time is cut and reported. */
+    touchBudgetMs: number;
+  };
+  churn: { lru: number; workingSetFactor: number; clients: number; durationMs: number; inCacheMs: number };
+  cold: { samples: number };
+  noisy: { others: number; durationMs: number; heavyNotes: number; heavyConnections: number };
+  ops: { migrateConcurrency: number; migrateCapMs: number };
+  notesPerTenant: number;
+}
+
+export const SIZES: Record<Mode, Sizes> = {
+  full: {
+    overhead: { connections: [1, 16, 64], durationMs: 8000, warmupMs: 1500, pageNotes: 40 },
+    scale: { steps: [1000, 10_000], recipeSteps: [1000, 4000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 300_000, touchBudgetMs: 90_000 },
+    churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 15_000 },
+    cold: { samples: 300 },
+    noisy: { others: 50, durationMs: 10_000, heavyNotes: 2000, heavyConnections: 16 },
+    ops: { migrateConcurrency: 16, migrateCapMs: 150_000 },
+    notesPerTenant: 3,
+  },
+  quick: {
+    overhead: { connections: [1, 16], durationMs: 1000, warmupMs: 300, pageNotes: 25 },
+    scale: { steps: [20, 60], recipeSteps: [20, 40], touchConcurrency: 8, provisionConcurrency: 8, provisionBudgetMs: 60_000, touchBudgetMs: 30_000 },
+    churn: { lru: 5, workingSetFactor: 10, clients: 16, durationMs: 2000, inCacheMs: 1000 },
+    cold: { samples: 10 },
+    noisy: { others: 10, durationMs: 1000, heavyNotes: 200, heavyConnections: 4 },
+    ops: { migrateConcurrency: 8, migrateCapMs: 60_000 },
+    notesPerTenant: 3,
+  },
+  // The test suite's size: every code path, a few seconds.
+  smoke: {
+    overhead: { connections: [2], durationMs: 300, warmupMs: 100, pageNotes: 22 },
+    scale: { steps: [6, 12], recipeSteps: [6, 9], touchConcurrency: 4, provisionConcurrency: 4, provisionBudgetMs: 30_000, touchBudgetMs: 20_000 },
+    churn: { lru: 2, workingSetFactor: 5, clients: 4, durationMs: 400, inCacheMs: 200 },
+    cold: { samples: 3 },
+    noisy: { others: 3, durationMs: 300, heavyNotes: 30, heavyConnections: 2 },
+    ops: { migrateConcurrency: 4, migrateCapMs: 30_000 },
+    notesPerTenant: 2,
+  },
+};
+
+export interface ScenarioResult {
+  id: number;
+  slug: string;
+  title: string;
+  goal: string;
+  verdict: "met" | "not met" | "partly met";
+  why: string;
+  closeGap: string | null;
+  tables: { caption?: string; headers: string[]; rows: (string | number)[][] }[];
+  notes: string[];
+  chart: BarChartSpec;
+  /** Verbatim output worth keeping (e.g. migrateAll progress). */
+  log?: string[];
+}
+
+export interface BenchContext {
+  mode: Mode;
+  sizes: Sizes;
+  mongo: { uri: string; port: number; pid: number };
+  fleet: Fleet;
+  secrets: { encryptionKey: string; jwtSecret: string; controlDbName: string };
+  /** Provisioning figures gathered while the fleet grows (scenario 6 reports them). */
+  provisioning: { fleetSize: number; added: number; elapsedMs: number }[];
+  /** Epoch ms after which no more tenants are provisioned. */
+  provisionDeadline: number;
+  log(msg: string): void;
+}
+
+export function newSecrets() {
+  return {
+    encryptionKey: randomBytes(32).toString("base64"),
+    jwtSecret: randomBytes(32).toString("hex"),
+    controlDbName: `bench_ctl_${randomBytes(3).toString("hex")}`,
+  };
+}
+
+export function startApi(ctx: BenchContext, opts: { maxHandles?: number; maxPoolSize?: number } = {}): Promise<Child<{ url: string }>> {
+  return startChild<{ url: string }>("api-process.ts", {
+    BENCH_MONGO_URI: ctx.mongo.uri,
+    BENCH_CONTROL_DB: ctx.secrets.controlDbName,
+    BENCH_ENCRYPTION_KEY: ctx.secrets.encryptionKey,
+    BENCH_JWT_SECRET: ctx.secrets.jwtSecret,
+    BENCH_MAX_HANDLES: String(opts.maxHandles ?? 500),
+    BENCH_MAX_POOL_SIZE: String(opts.maxPoolSize ?? 32),
+  });
+}
+
+/** Reads the API's /metrics gauges (tenancy pool statistics) into a flat map. */
+export async function poolMetrics(apiUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = /^(tenantry_pool_[a-z0-9_]+) (-?[0-9.e+]+)$/.exec(line);
+    if (m?.[1] && m[2]) out.set(m[1], Number(m[2]));
+  }
+  return out;
+}
+
+export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1) : "n/a");
+export const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "n/a");

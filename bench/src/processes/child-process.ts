@@ -1,0 +1,132 @@
+// Spawns one bench actor (database, API, bare handler, recipe) as its own Node process so its RSS
+// and sockets are measured apart from the load generator. The child prints `READY <json>` once.
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchRoot = path.resolve(here, "../..");
+
+export interface Child<T> {
+  pid: number;
+  info: T;
+  /** The child's stderr, kept for error reports. */
+  stderr(): string;
+  /** Every stdout line after READY. */
+  onLine(fn: (line: string) => void): void;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port for a child that takes PORT but does not report the one it bound. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+async function waitForHttp(url: string, timeoutMs: number, failed: () => string | null): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const why = failed();
+    if (why) throw new Error(why);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * `script` is relative to this directory or absolute. Ready when it prints `READY <json>`, or,
+ * with `readyUrl`, when that URL answers 200 (info is then `{ url: readyUrl's origin }`).
+ */
+export async function startChild<T>(
+  script: string,
+  env: Record<string, string>,
+  opts: { readyUrl?: string; timeoutMs?: number } = {},
+): Promise<Child<T>> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const entry = path.resolve(here, script);
+  const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: benchRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let errText = "";
+  proc.stderr?.on("data", (d: Buffer) => {
+    errText = (errText + d.toString()).slice(-8000);
+  });
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  if (opts.readyUrl) {
+    const readyUrl = opts.readyUrl;
+    let exitNote: string | null = null;
+    proc.once("exit", (code) => (exitNote = `${script} exited with ${code} before it was ready:\n${errText}`));
+    await waitForHttp(readyUrl, timeoutMs, () => exitNote);
+    return wrap(proc, { url: new URL(readyUrl).origin } as T, () => errText, exited);
+  }
+  // Lines after READY are kept so a listener added later still sees them all.
+  const listeners: ((line: string) => void)[] = [];
+  const seen: string[] = [];
+  let ready = false;
+  const info = await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start in ${timeoutMs} ms:\n${errText}`)), timeoutMs);
+    const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      if (ready) {
+        seen.push(line);
+        for (const fn of listeners) fn(line);
+        return;
+      }
+      if (line.startsWith("READY ")) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice(6)) as T);
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it was ready:\n${errText}`));
+    });
+  });
+  return wrap(proc, info, () => errText, exited, (fn) => {
+    for (const line of seen) fn(line);
+    listeners.push(fn);
+  });
+}
+
+function wrap<T>(
+  proc: ChildProcess,
+  info: T,
+  stderr: () => string,
+  exited: Promise<void>,
+  onLine: (fn: (line: string) => void) => void = () => undefined,
+): Child<T> {
+  const pid = proc.pid;
+  if (pid === undefined) throw new Error("child has no pid");
+  return {
+    pid,
+    info,
+    stderr,
+    exited,
+    onLine,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

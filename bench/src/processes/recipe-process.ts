@@ -1,0 +1,62 @@
+// Scenario 2's baseline: the common blog recipe for database-per-tenant with mongoose — one
+// `mongoose.createConnection` per tenant, cached in a Map for the life of the process, each with
+// the driver's default pool. Same query as notes.list.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import type { Connection, Model } from "mongoose";
+import mongoose, { Schema } from "mongoose";
+
+const uri = process.env.BENCH_MONGO_URI;
+if (!uri) throw new Error("BENCH_MONGO_URI is required");
+
+const noteSchema = new Schema(
+  { title: String, body: String, tags: [String], authorId: Schema.Types.ObjectId, authorName: String },
+  { collection: "notes", timestamps: true },
+);
+
+type NoteModel = Model<{ title?: string | null; body?: string | null }>;
+const connections = new Map<string, { conn: Connection; Note: NoteModel }>();
+
+function tenantConnection(dbName: string): { conn: Connection; Note: NoteModel } {
+  const cached = connections.get(dbName);
+  if (cached) return cached;
+  const conn = mongoose.createConnection(uri ?? "", { dbName });
+  const entry = { conn, Note: conn.model("Note", noteSchema) as unknown as NoteModel };
+  connections.set(dbName, entry);
+  return entry;
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? "/", "http://bench");
+  const dbName = url.searchParams.get("db");
+  if (url.pathname === "/count") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ connections: connections.size }));
+    return;
+  }
+  if (url.pathname !== "/notes" || !dbName) {
+    res.writeHead(404).end();
+    return;
+  }
+  tenantConnection(dbName)
+    .Note.find({})
+    .sort({ _id: -1 })
+    .limit(21)
+    .lean()
+    .then((rows) => {
+      const items = rows.slice(0, 20);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ items, nextCursor: rows.length > 20 ? "more" : null }));
+    })
+    .catch((err: unknown) => {
+      res.writeHead(500).end(String(err));
+    });
+});
+server.listen(0, "127.0.0.1", () => {
+  process.stdout.write(`READY ${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+});
+process.once("SIGTERM", () => {
+  server.closeAllConnections();
+  server.close();
+  process.exit(0);
+});

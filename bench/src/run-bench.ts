@@ -1,0 +1,98 @@
+// Runs the six scenarios in order on one database child and one tenant fleet, then writes the
+// report. A scenario that throws is reported as not completed; the others still run.
+import os from "node:os";
+
+import type { BenchContext, Mode, ScenarioResult } from "./bench-context";
+import { SIZES, newSecrets } from "./bench-context";
+import { Fleet } from "./fleet";
+import { startChild } from "./processes/child-process";
+import type { RunInfo } from "./report";
+import { writeReport } from "./report";
+import { churnScenario } from "./scenarios/churn";
+import { coldScenario } from "./scenarios/cold";
+import { noisyScenario } from "./scenarios/noisy";
+import { operationsScenario } from "./scenarios/operations";
+import { overheadScenario } from "./scenarios/overhead";
+import { scaleScenario } from "./scenarios/scale";
+
+export interface BenchRunOptions {
+  mode: Mode;
+  mdFile: string;
+  chartsDir: string;
+  command: string;
+  log?: (msg: string) => void;
+  /** Only these scenario ids (default all). Scenario 2 always runs: it grows the fleet. */
+  only?: number[];
+}
+
+export async function runBench(opts: BenchRunOptions): Promise<{ results: ScenarioResult[]; failures: RunInfo["failures"]; file: string }> {
+  const started = new Date();
+  const loadStart = os.loadavg()[0] ?? 0;
+  const t0 = performance.now();
+  const log = opts.log ?? ((msg: string) => process.stdout.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${msg}\n`));
+  const sizes = SIZES[opts.mode];
+  const secrets = newSecrets();
+  const mongo = await startChild<{ uri: string; port: number }>("mongo-process.ts", {});
+  const fleet = await Fleet.open({
+    mongoUri: mongo.info.uri,
+    controlDbName: secrets.controlDbName,
+    encryptionKey: secrets.encryptionKey,
+    jwtSecret: secrets.jwtSecret,
+    notesPerTenant: sizes.notesPerTenant,
+  });
+  const ctx: BenchContext = {
+    mode: opts.mode,
+    sizes,
+    mongo: { ...mongo.info, pid: mongo.pid },
+    fleet,
+    secrets,
+    provisioning: [],
+    provisionDeadline: Date.now() + sizes.scale.provisionBudgetMs,
+    log,
+  };
+  const results: ScenarioResult[] = [];
+  const failures: RunInfo["failures"] = [];
+  const want = (id: number) => !opts.only || opts.only.includes(id) || id === 2;
+  try {
+    const first = sizes.scale.steps[0] ?? 1;
+    log(`provisioning the first ${first} tenants`);
+    const grown = await fleet.grow(first, { concurrency: sizes.scale.provisionConcurrency, deadline: ctx.provisionDeadline });
+    ctx.provisioning.push({ fleetSize: fleet.tenants.length, ...grown });
+    // Order matters: 2 grows the fleet the later ones use; 6 migrates every tenant to a schema
+    // version the API processes of the other scenarios do not know, so it runs last.
+    const plan: [number, string, (c: BenchContext) => Promise<ScenarioResult>][] = [
+      [1, "1. overhead", overheadScenario],
+      [2, "2. scale", scaleScenario],
+      [3, "3. churn", churnScenario],
+      [4, "4. cold tenant", coldScenario],
+      [5, "5. noisy neighbour", noisyScenario],
+      [6, "6. operations", operationsScenario],
+    ];
+    for (const [id, name, fn] of plan) {
+      if (!want(id)) continue;
+      const s0 = performance.now();
+      log(`scenario ${name}`);
+      try {
+        results.push(await fn(ctx));
+        log(`scenario ${name}: ${results.at(-1)?.verdict} in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
+      } catch (err) {
+        const e = err as Error;
+        log(`scenario ${name} FAILED: ${e.message}`);
+        failures.push({ scenario: name, error: e.stack ?? e.message });
+      }
+    }
+  } finally {
+    await fleet.close().catch(() => undefined);
+    await mongo.stop();
+  }
+  const file = await writeReport(opts.mdFile, opts.chartsDir, results, {
+    mode: opts.mode,
+    command: opts.command,
+    startedAt: started,
+    elapsedMs: performance.now() - t0,
+    failures,
+    load: { start: loadStart, end: os.loadavg()[0] ?? 0 },
+  });
+  log(`wrote ${file}`);
+  return { results, failures, file };
+}
