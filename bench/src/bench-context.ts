@@ -30,12 +30,12 @@ export interface Sizes {
 
 export const SIZES: Record<Mode, Sizes> = {
   full: {
-    overhead: { connections: [1, 16, 64], durationMs: 8000, warmupMs: 1500, pageNotes: 40 },
-    scale: { steps: [1000, 10_000], recipeSteps: [1000, 4000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 300_000, touchBudgetMs: 90_000 },
-    churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 15_000 },
-    cold: { samples: 300 },
-    noisy: { others: 50, durationMs: 10_000, heavyNotes: 2000, heavyConnections: 16 },
-    ops: { migrateConcurrency: 16, migrateCapMs: 150_000 },
+    overhead: { connections: [1, 16, 64], durationMs: 6000, warmupMs: 1500, pageNotes: 40 },
+    scale: { steps: [1000, 10_000], recipeSteps: [1000, 4000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 220_000, touchBudgetMs: 60_000 },
+    churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
+    cold: { samples: 200 },
+    noisy: { others: 50, durationMs: 8000, heavyNotes: 2000, heavyConnections: 16 },
+    ops: { migrateConcurrency: 16, migrateCapMs: 125_000 },
     notesPerTenant: 3,
   },
   quick: {
