@@ -159,6 +159,36 @@ describe.skipIf(external)("durability with a dbPath", () => {
     }
   });
 
+  it("compacts a journal of mostly superseded records when the database is opened", async () => {
+    const dbPath = tempDir();
+    let server = await startEmbeddedMongo({ dbPath });
+    let client = await new MongoClient(server.uri).connect();
+    const counter = client.db("compact").collection("counter");
+    await counter.insertOne({ _id: "c" as never, n: 0 });
+    for (let i = 0; i < 1500; i++) await counter.updateOne({ _id: "c" as never }, { $inc: { n: 1 } });
+    await client.close();
+    await server.stop();
+    const file = path.join(dbPath, "compact.journal");
+    const before = fs.statSync(file).size;
+    server = await startEmbeddedMongo({ dbPath });
+    client = await new MongoClient(server.uri).connect();
+    try {
+      expect((await client.db("compact").collection("counter").findOne({}))?.n).toBe(1500);
+      expect(fs.statSync(file).size).toBeLessThan(before / 10);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+    server = await startEmbeddedMongo({ dbPath });
+    client = await new MongoClient(server.uri).connect();
+    try {
+      expect((await client.db("compact").collection("counter").findOne({}))?.n).toBe(1500);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it("opens databases lazily and keeps the number of open files bounded", async () => {
     const dbPath = tempDir();
     const server = await startEmbeddedMongo({ dbPath });

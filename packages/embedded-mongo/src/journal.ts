@@ -124,6 +124,41 @@ export class Journal implements ChangeSink, DurabilityBarrier {
       fs.truncateSync(file, offset);
       this.sizes.set(db, offset);
     }
+    let live = 0;
+    for (const coll of into.collections.values()) live += 1 + coll.indexes.size + coll.docs.size;
+    // Mostly superseded history (updates, deletes, drops): rewrite the journal as a snapshot.
+    if (records > 1000 && records > 3 * live) this.compact(db, into);
+  }
+
+  /** Replaces a database's journal with one record per collection, index and document. */
+  private compact(db: string, from: Database): void {
+    const file = this.file(db);
+    const tmp = file + ".compact";
+    const fd = fs.openSync(tmp, "w");
+    let size = 0;
+    const write = (record: Doc): void => {
+      const buf = encodeRecord(record);
+      fs.writeSync(fd, buf);
+      size += buf.length;
+    };
+    try {
+      for (const coll of from.collections.values()) {
+        write({ op: "create", coll: coll.name, options: coll.options, uuid: coll.uuid });
+        for (const index of coll.indexes.values()) write({ op: "index", coll: coll.name, spec: index.spec.raw });
+        for (const doc of coll.docs.values()) write({ op: "i", coll: coll.name, doc });
+      }
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    const dirFd = fs.openSync(this.dir, "r");
+    try {
+      fs.fsyncSync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+    this.sizes.set(db, size);
   }
 
   append(db: string, record: Doc): void {
