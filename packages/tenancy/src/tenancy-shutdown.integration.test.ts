@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
 import { TenantUnavailable } from "./errors";
+import type { Tenancy } from "./tenancy";
 import { createTenancy } from "./tenancy";
+
+async function leased(tenancy: Tenancy, n: number): Promise<void> {
+  while (tenancy.stats().leases < n) await new Promise((r) => setTimeout(r, 5));
+}
 
 let server: TestServer;
 beforeAll(async () => {
@@ -25,7 +30,7 @@ describe("shutdown", () => {
       finished = true;
       return n;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await leased(tenancy, 1);
     const t0 = Date.now();
     const closing = tenancy.shutdown({ timeoutMs: 5000 });
     await expect(tenancy.withTenant(t.id, async () => 1)).rejects.toBeInstanceOf(TenantUnavailable);
@@ -41,7 +46,7 @@ describe("shutdown", () => {
     const t = await tenancy.lifecycle.provision({ slug: "stuck", name: "S", owner: owner("s") });
     let release: () => void = () => undefined;
     const held = tenancy.withTenant(t.id, () => new Promise<void>((r) => (release = r)));
-    await new Promise((r) => setTimeout(r, 20));
+    await leased(tenancy, 1);
     const t0 = Date.now();
     expect(await tenancy.shutdown({ timeoutMs: 200 })).toEqual({ drained: false });
     expect(Date.now() - t0).toBeLessThan(1000);

@@ -157,8 +157,9 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
     if (outer?.tenant.id === tenantId) return fn(outer); // nested use: same lease, no second slot
     await registry.requireActive(tenantId);
     return rt.concurrency.run(tenantId, async () => {
-      // Re-check after queueing: a suspension may have landed while we waited.
+      // Re-check after queueing: a suspension or a shutdown may have landed while we waited.
       const tenant = await registry.requireActive(tenantId);
+      if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
       return withHandle(rt, tenant, fn);
     });
   };

@@ -10,7 +10,7 @@ import { createTenancy } from "./tenancy";
 const TENANTS = 1000;
 const LRU = 50;
 const POOL = 10;
-const REQUESTS = 5000;
+const REQUESTS = 3000;
 const CONCURRENCY = 64;
 
 let server: TestServer;
@@ -82,7 +82,7 @@ describe("leased handles over one client", () => {
 
     expect(wrong).toBe(0);
     expect(stats.evictedWhileLeased).toBe(0);
-    expect(stats.evictions).toBeGreaterThan(1000); // the LRU really churned
+    expect(stats.evictions).toBeGreaterThan(REQUESTS / 2); // the LRU really churned
     expect(stats.deferredEvictions).toBeGreaterThan(0); // and did hit leased handles, which waited
     expect(stats.leases).toBe(0);
     expect(maxHandlesSeen.lru).toBeLessThanOrEqual(LRU);
@@ -90,7 +90,7 @@ describe("leased handles over one client", () => {
     // One client for all 1,000 tenants; its pool never grows past maxPoolSize.
     expect(stats.openClients).toBe(1);
     expect(Math.max(...socketSamples)).toBeLessThanOrEqual(POOL);
-  });
+  }, 120_000);
 
   it("drops an idle handle after its TTL and reopens it on the next use", async () => {
     const short = await createTenancy({ ...testConfig(server.uri), cache: { maxHandles: 5, idleTtlMs: 50 } });
@@ -115,7 +115,7 @@ describe("leased handles over one client", () => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await models.Note.findOne().lean();
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 50));
         inFlight--;
       }),
     );
@@ -126,6 +126,6 @@ describe("leased handles over one client", () => {
     const quietMs = Date.now() - t0;
     await Promise.all(flood);
     expect(maxInFlight).toBe(4);
-    expect(quietMs).toBeLessThan(100); // the flood takes ~200 ms; the quiet tenant does not wait for it
+    expect(quietMs).toBeLessThan(250); // the flood takes ~500 ms; the quiet tenant does not wait for it
   });
 });

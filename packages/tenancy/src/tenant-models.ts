@@ -188,13 +188,30 @@ export const tenantSchemas = {
   Meta: metaSchema,
 };
 
+/**
+ * Models for one tenant handle, compiled on first access: a request that only touches notes
+ * does not pay for compiling the other five on every LRU miss.
+ */
 export function registerTenantModels(conn: Connection): TenantModels {
+  const compiled: Partial<TenantModels> = {};
   return {
-    User: conn.model<UserDoc>("User", userSchema),
-    Session: conn.model<SessionDoc>("Session", sessionSchema),
-    Note: conn.model<NoteDoc>("Note", noteSchema),
-    Setting: conn.model<SettingDoc>("Setting", settingSchema),
-    Audit: conn.model<TenantAuditDoc>("Audit", tenantAuditSchema),
-    Meta: conn.model<MetaDoc>("Meta", metaSchema),
+    get User() {
+      return (compiled.User ??= conn.model<UserDoc>("User", userSchema));
+    },
+    get Session() {
+      return (compiled.Session ??= conn.model<SessionDoc>("Session", sessionSchema));
+    },
+    get Note() {
+      return (compiled.Note ??= conn.model<NoteDoc>("Note", noteSchema));
+    },
+    get Setting() {
+      return (compiled.Setting ??= conn.model<SettingDoc>("Setting", settingSchema));
+    },
+    get Audit() {
+      return (compiled.Audit ??= conn.model<TenantAuditDoc>("Audit", tenantAuditSchema));
+    },
+    get Meta() {
+      return (compiled.Meta ??= conn.model<MetaDoc>("Meta", metaSchema));
+    },
   };
 }
