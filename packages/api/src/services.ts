@@ -61,6 +61,8 @@ export interface ApiServices {
   logger: Logger;
   config: ApiServicesConfig & { instanceId: string; startedAt: Date };
   migrationJobs: Map<string, MigrationJob>;
+  /** Tenant procedures running on this instance right now, by tenant id (admin "leased now"). */
+  activeTenantCalls: Map<string, number>;
   /** Creates the first super admin from config if none exists; refuses a weak password. */
   ensureFirstAdmin(): Promise<"created" | "exists" | "not-configured">;
 }
@@ -86,6 +88,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     logger,
     config: { ...config, instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, startedAt: new Date() },
     migrationJobs: new Map(),
+    activeTenantCalls: new Map(),
     async ensureFirstAdmin() {
       const first = config.firstAdmin;
       const { Admin } = config.tenancy.control;

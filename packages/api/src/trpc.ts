@@ -125,7 +125,15 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
     ]);
     if (!user || user.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
     if (!session) throw await endedSessionRefusal(ctx, scope, claims.sid);
-    return next({ ctx: { tenant: scope, user, impersonatedBy: claims.imp ?? null } });
+    const active = ctx.services.activeTenantCalls;
+    active.set(claims.tid, (active.get(claims.tid) ?? 0) + 1);
+    try {
+      return await next({ ctx: { tenant: scope, user, impersonatedBy: claims.imp ?? null } });
+    } finally {
+      const left = (active.get(claims.tid) ?? 1) - 1;
+      if (left > 0) active.set(claims.tid, left);
+      else active.delete(claims.tid);
+    }
   });
 });
 

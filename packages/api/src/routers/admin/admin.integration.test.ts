@@ -68,7 +68,7 @@ describe("tenants", () => {
   it("shows a tenant with stats", async () => {
     await acme.client.notes.create.mutate({ title: "one", body: "", tags: [] });
     const t = await h.admin.tenants.get.query({ id: acme.id });
-    expect(t).toMatchObject({ slug: "acme", status: "active", cached: true });
+    expect(t).toMatchObject({ slug: "acme", status: "active", cached: true, leasedNow: 0 });
     expect(t.stats).toMatchObject({ users: 1, notes: 1 });
     expect(t.stats?.lastActivityAt).toBeInstanceOf(Date);
     expect((await failure(h.admin.tenants.get.query({ id: "0".repeat(24) }))).reason).toBe("TENANT_NOT_FOUND");

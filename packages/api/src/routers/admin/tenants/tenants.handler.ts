@@ -120,7 +120,8 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
     dbName: doc.dbName,
     stats,
     cached: tenancy.registry.isCached(input.id),
-    leasedNow: pool.leasesByTenant ? (pool.leasesByTenant[input.id] ?? 0) : null,
+    // Tenancy's per-tenant lease count when it offers one; otherwise this instance's running calls.
+    leasedNow: pool.leasesByTenant ? (pool.leasesByTenant[input.id] ?? 0) : (ctx.services.activeTenantCalls.get(input.id) ?? 0),
   };
 }
 
