@@ -37,6 +37,7 @@ export const ErrorCodes = {
   Location16755: 16755,
   Unauthorized: 13,
   Location40323: 40323,
+  Location40324: 40324,
   CommandNotSupported: 115,
   ConflictingOperationInProgress: 117,
 } as const;

@@ -210,7 +210,10 @@ const aggregate: CommandHandler = (ctx) => {
   try {
     result = aggregator.run<Doc>(input);
   } catch (err) {
-    throw new CommandError(ErrorCodes.BadValue, (err as Error).message);
+    const message = (err as Error).message;
+    const unknown = /unregistered pipeline operator (\$\w+)/.exec(message);
+    if (unknown) throw new CommandError(ErrorCodes.Location40324, `Unrecognized pipeline stage name: '${unknown[1]}'`);
+    throw new CommandError(ErrorCodes.BadValue, message);
   }
   const ns = `${ctx.db}.${collName ?? "$cmd.aggregate"}`;
   if (outTarget) {
