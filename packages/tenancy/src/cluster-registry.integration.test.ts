@@ -46,8 +46,8 @@ describe("several clusters", () => {
 
     const listed = await tenancy.clusters.list();
     expect(listed).toEqual([
-      { name: "default", tenantCount: 0, healthy: true },
-      { name: "second", tenantCount: 0, healthy: true },
+      { name: "default", tenantCount: 0, healthy: true, dedicatedTo: null },
+      { name: "second", tenantCount: 0, healthy: true, dedicatedTo: null },
     ]);
     expect(JSON.stringify(listed)).not.toContain("mongodb://");
     const viaModel = await tenancy.control.Cluster.find().lean();
@@ -96,6 +96,26 @@ describe("several clusters", () => {
     expect(title).toBe("on second");
     expect(tenancy.stats().openClients).toBe(2);
     expect((await tenancy.clusters.list()).map((x) => x.tenantCount)).toEqual([2, 2]);
+  });
+
+  it("promotes a busy tenant to a pool of its own and back, without moving its data", async () => {
+    const a = await tenancy.registry.getBySlug("on-default");
+    const before = tenancy.stats().openClients;
+    const moved = await tenancy.lifecycle.dedicatePool(a.id);
+    expect(moved.cluster).toBe("pool-on-default");
+    expect(await tenancy.withTenant(a.id, ({ models }) => models.User.countDocuments())).toBe(1);
+    const stats = tenancy.stats();
+    expect(stats.openClients).toBe(before + 1);
+    expect(stats.clusters.find((c) => c.name === "pool-on-default")?.refs).toBe(1);
+    expect((await tenancy.clusters.list()).find((c) => c.name === "pool-on-default")).toMatchObject({ dedicatedTo: a.id, tenantCount: 1, healthy: true });
+    // A dedicated pool is never chosen for new tenants.
+    const other = await tenancy.lifecycle.provision({ slug: "auto-3", name: "E", owner: owner("e") });
+    expect(other.cluster).not.toBe("pool-on-default");
+
+    const back = await tenancy.lifecycle.releasePool(a.id);
+    expect(back.cluster).toBe("default");
+    expect(await tenancy.withTenant(a.id, ({ models }) => models.User.countDocuments())).toBe(1);
+    expect((await tenancy.clusters.list()).map((c) => c.name)).toEqual(["default", "second"]);
   });
 
   it("closes a cluster's client once no handle has used it for clusterIdleMs, and reopens it on demand", async () => {

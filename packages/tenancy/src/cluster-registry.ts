@@ -1,11 +1,12 @@
 // Named clusters in the control DB. URIs are stored AES-256-GCM encrypted and no method here
 // returns one; the decrypted URI only ever reaches ClusterClients.
 import { MongoClient } from "mongodb";
+import { Types } from "mongoose";
 import { z } from "zod";
 
 import type { ClusterClients } from "./cluster-clients";
 import { DEFAULT_CLUSTER } from "./cluster-clients";
-import { encryptUri, redactUri } from "./cluster-crypto";
+import { decryptUri, encryptUri, redactUri } from "./cluster-crypto";
 import type { ClusterDoc, ControlModels } from "./control-models";
 import { ClusterNotFound, InvalidInput } from "./errors";
 
@@ -13,6 +14,8 @@ export interface ClusterInfo {
   name: string;
   tenantCount: number;
   healthy: boolean;
+  /** For a dedicated pool: the tenant it serves. */
+  dedicatedTo: string | null;
 }
 
 const addSchema = z.object({
@@ -69,20 +72,47 @@ export class ClusterRegistry {
     return { name };
   }
 
+  /** Shared clusters, by name (dedicated pools are not placement targets). */
   async names(): Promise<string[]> {
-    const docs = await this.models.Cluster.find({}).select({ name: 1 }).sort({ name: 1 }).lean<ClusterDoc[]>();
+    const docs = await this.models.Cluster.find({ dedicatedTo: null }).select({ name: 1 }).sort({ name: 1 }).lean<ClusterDoc[]>();
     return docs.map((d) => d.name);
   }
 
   async list(): Promise<ClusterInfo[]> {
-    const names = await this.names();
+    const docs = await this.models.Cluster.find({}).select({ name: 1, dedicatedTo: 1 }).sort({ name: 1 }).lean<ClusterDoc[]>();
     return Promise.all(
-      names.map(async (name) => ({
+      docs.map(async ({ name, dedicatedTo }) => ({
         name,
         tenantCount: await this.models.Tenant.countDocuments({ cluster: name, ...OCCUPYING }),
         healthy: await this.clients.ping(name),
+        dedicatedTo: dedicatedTo ? dedicatedTo.toHexString() : null,
       })),
     );
+  }
+
+  /**
+   * Registers a dedicated pool for one tenant: the same servers (URI re-encrypted under the new
+   * name) reached through a client of its own, so a busy tenant stops sharing sockets.
+   */
+  async createDedicatedPool(tenantId: string, slug: string, sourceCluster: string): Promise<string> {
+    const name = `pool-${slug}`.slice(0, 40);
+    const source = await this.models.Cluster.findOne({ name: sourceCluster }).select("+uriEncrypted").lean<ClusterDoc>();
+    if (!source) throw new ClusterNotFound(sourceCluster);
+    const uri = decryptUri(this.key, sourceCluster, source.uriEncrypted);
+    await this.models.Cluster.updateOne(
+      { name },
+      { $set: { uriEncrypted: encryptUri(this.key, name, uri), dedicatedTo: new Types.ObjectId(tenantId), sourceCluster } },
+      { upsert: true },
+    );
+    return name;
+  }
+
+  async removeDedicatedPool(name: string): Promise<void> {
+    await this.models.Cluster.deleteOne({ name, dedicatedTo: { $ne: null } });
+  }
+
+  async dedicatedPool(name: string): Promise<ClusterDoc | null> {
+    return this.models.Cluster.findOne({ name, dedicatedTo: { $ne: null } }).lean<ClusterDoc>();
   }
 
   /** The named cluster, or the one holding the fewest tenants (ties: by name). */

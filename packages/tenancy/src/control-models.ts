@@ -166,6 +166,9 @@ export interface ClusterDoc {
   name: string;
   /** AES-256-GCM ciphertext of the URI (see cluster-crypto.ts); never returned by any API. */
   uriEncrypted: string;
+  /** Set on a dedicated pool: same servers as sourceCluster, its own client, one tenant. */
+  dedicatedTo: Types.ObjectId | null;
+  sourceCluster: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -174,6 +177,8 @@ const clusterSchema = new Schema<ClusterDoc>(
   {
     name: { type: String, required: true },
     uriEncrypted: { type: String, required: true, select: false },
+    dedicatedTo: { type: Schema.Types.ObjectId, default: null },
+    sourceCluster: { type: String, default: null },
   },
   { collection: "clusters", timestamps: true, ...noLazyWork },
 );

@@ -32,7 +32,7 @@ import { TenantDirectory } from "./tenant-directory";
 import type { HandleStats } from "./tenant-handles";
 import { TenantHandles } from "./tenant-handles";
 import type { PurgeReceipt, SuspendResult } from "./tenant-lifecycle";
-import { purge, purgeExpired, restore, resume, softDelete, suspend } from "./tenant-lifecycle";
+import { dedicatePool, purge, purgeExpired, releasePool, restore, resume, softDelete, suspend } from "./tenant-lifecycle";
 import type { TenantRecord } from "./tenant-registry";
 import { TenantRegistry } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
@@ -77,6 +77,10 @@ export interface Tenancy {
     softDelete(id: string, actor?: AuditActor): Promise<TenantRecord>;
     restore(id: string, actor?: AuditActor): Promise<TenantRecord>;
     purge(id: string, actor?: AuditActor): Promise<PurgeReceipt>;
+    /** Gives a busy tenant a client (socket pool) of its own over the same servers. */
+    dedicatePool(id: string, actor?: AuditActor): Promise<TenantRecord>;
+    /** Puts a tenant back on the shared client of the cluster its data lives on. */
+    releasePool(id: string, actor?: AuditActor): Promise<TenantRecord>;
     /** Purges soft-deleted tenants past their grace period (run it from a scheduler). */
     purgeExpired(actor?: AuditActor): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }>;
     migrate(id: string): Promise<MigrateResult>;
@@ -198,6 +202,8 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       restore: (id, actor = SYSTEM_ACTOR) => restore(rt, id, actor),
       purge: (id, actor = SYSTEM_ACTOR) => purge(rt, id, actor),
       purgeExpired: (actor = SYSTEM_ACTOR) => purgeExpired(rt, actor),
+      dedicatePool: (id, actor = SYSTEM_ACTOR) => dedicatePool(rt, id, actor),
+      releasePool: (id, actor = SYSTEM_ACTOR) => releasePool(rt, id, actor),
       migrate: (id) => migrate(rt, id),
       migrateAll: (opts) => migrateAll(rt, opts),
       exportTenant: (id, file) => exportTenant(rt, id, file),

@@ -136,9 +136,41 @@ export async function purge(rt: TenancyRuntime, id: string, actor: AuditActor): 
     { status: "purged", purgedAt, slug: `${current.slug}~purged~${id}` },
     "purge",
   );
+  if (await rt.clusters.dedicatedPool(current.cluster)) await rt.clusters.removeDedicatedPool(current.cluster);
   const receipt: PurgeReceipt = { tenantId: id, slug: current.slug, dbName: current.dbName, cluster: current.cluster, purgedAt, directoryEntriesRemoved: removed };
   await rt.audit.record({ actor, action: "tenant.purged", tenantId: id, tenantSlug: current.slug, details: { ...receipt } });
   return receipt;
+}
+
+/**
+ * Moves a busy tenant onto a pool (client) of its own over the same servers; its data does not
+ * move. Handles are re-created on the next request; leased ones finish on the old pool.
+ */
+export async function dedicatePool(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+  const current = await load(rt, id);
+  if (current.status === "purged") throw new TenantDeleted(id);
+  if (await rt.clusters.dedicatedPool(current.cluster)) return toTenantRecord(current);
+  const pool = await rt.clusters.createDedicatedPool(id, current.slug, current.cluster);
+  const doc = await rt.control.Tenant.findOneAndUpdate({ _id: current._id, cluster: current.cluster }, { $set: { cluster: pool } }, { returnDocument: "after" }).lean<TenantDoc>();
+  if (!doc) throw new InvalidInput("The tenant moved while its pool was being created; retry");
+  await rt.registry.announce(id);
+  rt.handles.forget(id);
+  await rt.audit.record({ actor, action: "tenant.pool.dedicated", tenantId: id, tenantSlug: doc.slug, details: { pool, from: current.cluster } });
+  return toTenantRecord(doc);
+}
+
+/** Returns a tenant from its dedicated pool to the shared cluster it came from. */
+export async function releasePool(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+  const current = await load(rt, id);
+  const pool = await rt.clusters.dedicatedPool(current.cluster);
+  if (!pool?.sourceCluster) return toTenantRecord(current);
+  const doc = await rt.control.Tenant.findOneAndUpdate({ _id: current._id, cluster: current.cluster }, { $set: { cluster: pool.sourceCluster } }, { returnDocument: "after" }).lean<TenantDoc>();
+  if (!doc) throw new InvalidInput("The tenant moved meanwhile; retry");
+  await rt.registry.announce(id);
+  rt.handles.forget(id);
+  await rt.clusters.removeDedicatedPool(pool.name);
+  await rt.audit.record({ actor, action: "tenant.pool.released", tenantId: id, tenantSlug: doc.slug, details: { pool: pool.name, to: pool.sourceCluster } });
+  return toTenantRecord(doc);
 }
 
 /** Purges every soft-deleted tenant whose grace period is over; failures are reported, not thrown. */
