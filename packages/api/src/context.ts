@@ -23,6 +23,11 @@ export interface InnerContextOptions {
   ip?: string | null;
   requestId?: string;
   tokenTransport?: TokenTransport;
+  /**
+   * "trusted" skips the CSRF check: for server-side callers, whose entry point (e.g. a Next server
+   * action, which checks Origin itself) is not a cross-site-reachable tRPC endpoint.
+   */
+  csrf?: "enforce" | "trusted";
 }
 
 export interface Credentials {
@@ -88,7 +93,8 @@ export function createInnerTRPCContext(opts: InnerContextOptions) {
     credentials,
     namedTenantSlug: tenantNamedBy(headers, opts.services),
     // Mutations need the CSRF proof whenever cookies could have authenticated them.
-    csrfRequired: credentials.source === "cookie" || (credentials.source === null && transport !== "body"),
+    csrfRequired:
+      opts.csrf !== "trusted" && (credentials.source === "cookie" || (credentials.source === null && transport !== "body")),
     csrfOk: csrfOk(headers, opts.services),
     /** Filled in by the tenant middleware so the log line of the call carries the tenant. */
     state: { tenantId: null as string | null },
