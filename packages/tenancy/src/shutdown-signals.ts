@@ -17,7 +17,7 @@ export interface ShutdownSignalOptions {
 export function installShutdownHandlers(target: ShutdownTarget, opts: ShutdownSignalOptions = {}): () => void {
   const signals = opts.signals ?? ["SIGTERM", "SIGINT"];
   let started = false;
-  const handler = (signal: NodeJS.Signals): void => {
+  const handler = (): void => {
     if (started) return;
     started = true;
     void (async () => {
@@ -29,7 +29,7 @@ export function installShutdownHandlers(target: ShutdownTarget, opts: ShutdownSi
         code = 1;
         opts.onError?.(err);
       }
-      if (opts.exit ?? true) process.exit(code === 0 && signal ? 0 : code);
+      if (opts.exit ?? true) process.exit(code);
     })();
   };
   for (const s of signals) process.on(s, handler);
