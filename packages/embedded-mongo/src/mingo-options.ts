@@ -101,18 +101,50 @@ const baseOptions: Partial<Options> = { scriptEnabled: false, context };
  * (~20 µs, most of a findOne). Its internal ComputeOptions instances skip that copy; the class
  * is not exported, so it is taken from the options object mingo hands to an operator.
  */
-function precomputedOptions(): Partial<Options> {
-  let captured: { init?: (o: Partial<Options>) => Partial<Options> } | undefined;
+interface ComputeOptionsLike extends Partial<Options> {
+  update(locals: Record<string, unknown>): ComputeOptionsLike;
+}
+interface ComputeOptionsClass {
+  init(o: Partial<Options>): ComputeOptionsLike;
+}
+
+function computeOptionsClass(): ComputeOptionsClass | undefined {
+  let captured: Partial<ComputeOptionsClass> | undefined;
   const probe: QueryOp = (_selector, _value, options) => {
-    captured = options.constructor as typeof captured;
+    captured = options.constructor as Partial<ComputeOptionsClass>;
     return () => true;
   };
-  const probeContext = Context.init({ query: { $probe: probe } });
-  new Query({ x: { $probe: 1 } }, { ...baseOptions, context: probeContext });
-  return typeof captured?.init === "function" ? captured.init(baseOptions) : baseOptions;
+  new Query({ x: { $probe: 1 } }, { ...baseOptions, context: Context.init({ query: { $probe: probe } }) });
+  return typeof captured?.init === "function" ? (captured as ComputeOptionsClass) : undefined;
+}
+
+const ComputeOptionsCtor = computeOptionsClass();
+
+function precomputedOptions(): Partial<Options> {
+  return ComputeOptionsCtor ? ComputeOptionsCtor.init(baseOptions) : baseOptions;
 }
 
 export const mingoOptions: Partial<Options> = precomputedOptions();
+
+/**
+ * For mingo's updater, which rebuilds its context from a plain options object on every call:
+ * only the query operators (arrayFilters, $pull conditions, positional matches) are needed, and
+ * a small table is cheap to copy.
+ */
+export const updaterOptions: Partial<Options> = {
+  scriptEnabled: false,
+  context: Context.init({ query: { ...queryOperators, ...queryOps } }),
+};
+const updaterShared = ComputeOptionsCtor?.init(updaterOptions);
+
+/**
+ * Options for calling mingo's update operators directly (with the filter, for positional `$`),
+ * or undefined when mingo's internals changed and its updater must be used instead.
+ */
+export function updateOperatorOptions(condition: Record<string, unknown> | undefined): Partial<Options> | undefined {
+  if (!ComputeOptionsCtor || !updaterShared) return undefined;
+  return ComputeOptionsCtor.init(updaterShared).update({ condition: condition ?? {}, updateConfig: { cloneMode: "copy" } });
+}
 
 /** Options with extra settings (e.g. a collection resolver for $lookup). */
 export function mingoOptionsWith(extra: Partial<Options>): Partial<Options> {

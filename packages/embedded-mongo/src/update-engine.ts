@@ -3,7 +3,10 @@ import { update as applyOperators } from "mingo/updater";
 import { Decimal128, Long, ObjectId } from "bson";
 import { cloneDoc, deepEqual, isPlainObject, numericValue, valueAtPath, valueKey, type Doc } from "./bson-values.js";
 import { CommandError, ErrorCodes } from "./errors.js";
-import { mingoOptions } from "./mingo-options.js";
+import * as updateOperators from "mingo/operators/update";
+import { mingoOptions, updateOperatorOptions, updaterOptions } from "./mingo-options.js";
+
+type UpdateOperator = (expr: unknown, arrayFilters: Doc[], options: unknown) => (doc: Doc) => string[];
 
 // Applies update documents (operators, replacements, pipelines) to copies of stored documents;
 // stored documents are never changed in place, since cursors and snapshots may still hold them.
@@ -131,13 +134,24 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
     next = cloneDoc(doc);
     if (Object.keys(ops).length === 0) return doc;
     const positional = JSON.stringify(Object.values(ops).map((a) => Object.keys(a as Doc))).includes(".$");
-    let changed: string[];
+    let changed = false;
     try {
-      changed = applyOperators(next, ops, opts.arrayFilters, positional ? opts.filter : undefined, { cloneMode: "deep", queryOptions: mingoOptions });
+      const direct = updateOperatorOptions(positional ? opts.filter : undefined);
+      if (direct) {
+        // Calling the operators directly skips the updater's per-call rebuild of its context.
+        for (const [op, expr] of Object.entries(ops)) {
+          const operator = (updateOperators as unknown as Record<string, UpdateOperator>)[op];
+          if (!operator) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}`);
+          if (operator(expr, opts.arrayFilters ?? [], direct)(next).length > 0) changed = true;
+        }
+      } else {
+        changed = applyOperators(next, ops, opts.arrayFilters, positional ? opts.filter : undefined, { cloneMode: "copy", queryOptions: updaterOptions }).length > 0;
+      }
     } catch (err) {
+      if (err instanceof CommandError) throw err;
       throw new CommandError(ErrorCodes.BadValue, (err as Error).message);
     }
-    if (changed.length === 0) return doc;
+    if (!changed) return doc;
   } else {
     next = { _id: doc._id, ...u };
     if (u._id === undefined) next._id = doc._id;
