@@ -16,7 +16,18 @@ const required = (name: string): string => {
 
 const logger = pino({ level: env.LOG_LEVEL ?? "info", base: { service: "tenantry-api" } });
 const overrides = JSON.parse(env.RELIABILITY_TENANCY ?? "{}") as Partial<TenancyConfig>;
+// Crash test: the process SIGKILLs itself right after this provisioning step is durable, exactly
+// as `kill -9` from outside would at that moment (no handlers run, nothing is flushed).
+const crashAfter = env.RELIABILITY_CRASH_AFTER_STEP;
+const hooks: TenancyConfig["hooks"] = crashAfter
+  ? {
+      afterProvisionStep: (step) => {
+        if (step === crashAfter) process.kill(process.pid, "SIGKILL");
+      },
+    }
+  : {};
 const tenancy = await createTenancy({
+  hooks,
   controlUri: required("MONGODB_URI"),
   controlDbName: required("CONTROL_DB_NAME"),
   encryptionKey: required("ENCRYPTION_KEY"),

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const packageDir = (specifier: string) => path.dirname(path.dirname(fileURLToPath(import.meta.resolve(specifier))));
 
-export const EMBEDDED_MONGO_DIR = packageDir("@tenantry/embedded-mongo");
+/** EMBEDDED_MONGO_DIR runs another copy of the server (e.g. a pinned commit) instead of the workspace's. */
+export const EMBEDDED_MONGO_DIR = process.env.EMBEDDED_MONGO_DIR ?? packageDir("@tenantry/embedded-mongo");
 export const API_DIR = packageDir("@tenantry/api");
 const RELIABILITY_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -114,7 +115,8 @@ export async function startApiChild(env: ApiEnv, entry: ApiEntry = "main"): Prom
   const child = spawn(process.execPath, ["--import", "tsx", file], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    // LOG_LEVEL stays at info: the "listening" line (with the ephemeral port) is an info line.
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", ...env, LOG_LEVEL: "info" },
   });
   const lines: string[] = [];
   const exited = track(child, lines);

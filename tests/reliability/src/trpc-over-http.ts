@@ -23,6 +23,15 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** superjson refuses to serialise keys such as "constructor"; the server must cope with them anyway. */
+function encodeInput(input: unknown): string {
+  try {
+    return JSON.stringify(superjson.serialize(input));
+  } catch {
+    return JSON.stringify({ json: input });
+  }
+}
+
 const endpoint = (surface: Surface) => (surface === "admin" ? "/admin/trpc" : "/trpc");
 
 export async function callProcedure(
@@ -33,7 +42,7 @@ export async function callProcedure(
   input: unknown,
   opts: CallOptions = {},
 ): Promise<CallResult> {
-  const encoded = opts.rawInput ?? (input === undefined ? undefined : JSON.stringify(superjson.serialize(input)));
+  const encoded = opts.rawInput ?? (input === undefined ? undefined : encodeInput(input));
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let url = `${baseUrl}${endpoint(surface)}/${path}`;
