@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 
 import { createApiServices, createStandaloneServer } from "@tenantry/api";
 import type { ApiServicesConfig } from "@tenantry/api";
-import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
+import type * as Embedded from "@tenantry/embedded-mongo";
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy } from "@tenantry/tenancy";
 import pino from "pino";
@@ -19,9 +19,12 @@ export interface TestApi {
 }
 
 export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): Promise<TestApi> {
+  // EMBEDDED_MONGO_ENTRY pins a snapshot of the embedded server while its working tree is mid-edit.
+  const entry = process.env.EMBEDDED_MONGO_ENTRY;
+  const embedded = (entry ? await import(entry) : await import("@tenantry/embedded-mongo")) as typeof Embedded;
   const mongo = process.env.TEST_MONGODB_URI
     ? { uri: process.env.TEST_MONGODB_URI, stop: async () => undefined }
-    : await startEmbeddedMongo({ port: 0 });
+    : await embedded.startEmbeddedMongo({ port: 0 });
   const tenancy = await createTenancy({
     controlUri: mongo.uri,
     controlDbName: `ctl_${randomBytes(4).toString("hex")}`,
