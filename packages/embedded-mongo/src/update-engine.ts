@@ -149,7 +149,9 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
       }
     } catch (err) {
       if (err instanceof CommandError) throw err;
-      throw new CommandError(ErrorCodes.BadValue, (err as Error).message);
+      const message = (err as Error).message;
+      if (/Dollar \(\$\) prefixed field/.test(message)) throw new CommandError(ErrorCodes.DollarPrefixedFieldName, message);
+      throw new CommandError(ErrorCodes.BadValue, message);
     }
     if (!changed) return doc;
   } else {
