@@ -64,15 +64,16 @@ export class TenantHandles {
 
   /** Leases the tenant's handle; pair every call with release(). */
   async acquire(target: HandleTarget): Promise<TenantHandle> {
+    const matches = (h: TenantHandle): boolean => h.dbName === target.dbName && h.cluster === target.cluster;
     for (;;) {
       const cached = this.lru.get(target.tenantId);
-      if (cached && cached.dbName === target.dbName) {
+      if (cached && matches(cached)) {
         this.counters.hits++;
         return this.lease(cached);
       }
-      if (cached) this.lru.delete(target.tenantId); // tenant moved (import/restore): stale handle
+      if (cached) this.lru.delete(target.tenantId); // tenant moved (other pool or database): stale handle
       const draining = this.draining.get(target.tenantId);
-      if (draining && draining.dbName === target.dbName && !draining.dropped) {
+      if (draining && matches(draining) && !draining.dropped) {
         // Still leased by someone: bring it back instead of opening a twin.
         this.draining.delete(target.tenantId);
         draining.evicted = false;
@@ -89,8 +90,7 @@ export class TenantHandles {
       }
       const handle = await pending;
       // Between open and this continuation the LRU may have churned; only lease a live handle.
-      if (!handle.dropped && !handle.evicted) return this.lease(handle);
-      if (!handle.dropped && handle.evicted) continue;
+      if (!handle.dropped && !handle.evicted && matches(handle)) return this.lease(handle);
     }
   }
 
