@@ -99,3 +99,21 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
 export function trpcQueryPath(procedure: string, input: unknown): string {
   return `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
 }
+
+/** One result from several runs of the same target (e.g. slices interleaved with another target). */
+export function mergeLoads(parts: LoadResult[]): LoadResult {
+  const latencies = parts.flatMap((p) => p.latencies);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const elapsedMs = parts.reduce((n, p) => n + p.elapsedMs, 0);
+  return {
+    requests: latencies.length,
+    errors: parts.reduce((n, p) => n + p.errors, 0),
+    errorSamples: [...new Set(parts.flatMap((p) => p.errorSamples))].slice(0, 5),
+    elapsedMs,
+    rps: (latencies.length / elapsedMs) * 1000,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    latencies,
+  };
+}

@@ -68,13 +68,19 @@ export async function writeReport(mdFile: string, chartsDir: string, results: Sc
       "Request logging is off in every process under test.",
     "",
   );
-  out.push("## Summary", "", "| # | scenario | goal | result |", "|---|---|---|---|");
-  for (const r of results) out.push(`| ${r.id} | ${cell(r.title)} | ${cell(r.goal)} | **${r.verdict}** |`);
-  for (const f of run.failures) out.push(`| — | ${cell(f.scenario)} | — | **did not complete**: ${cell(f.error.split("\n")[0] ?? "")} |`);
+  out.push("## Summary", "", "| # | scenario | goal | result | load avg |", "|---|---|---|---|---|");
+  for (const r of results) {
+    const load = r.run ? `${r.run.loadStart.toFixed(0)}–${r.run.loadEnd.toFixed(0)}` : "";
+    out.push(`| ${r.id} | ${cell(r.title)} | ${cell(r.goal)} | **${r.verdict}** | ${load} |`);
+  }
+  for (const f of run.failures) out.push(`| — | ${cell(f.scenario)} | — | **did not complete**: ${cell(f.error.split("\n")[0] ?? "")} | |`);
   out.push("");
   for (const r of results) {
     out.push(`## ${r.id}. ${r.title}`, "");
     out.push(`**Goal:** ${r.goal}. **Result: ${r.verdict}.** ${r.why}`, "");
+    if (r.run) {
+      out.push(`*Ran ${r.run.seconds.toFixed(0)} s; machine load average ${r.run.loadStart.toFixed(1)} → ${r.run.loadEnd.toFixed(1)} on 2 cores.*`, "");
+    }
     for (const t of r.tables) {
       if (t.caption) out.push(`*${t.caption}*`, "");
       out.push(`| ${t.headers.map(cell).join(" | ")} |`, `|${t.headers.map(() => "---").join("|")}|`);

@@ -3,7 +3,7 @@
 import os from "node:os";
 
 import type { BenchContext, Mode, ScenarioResult } from "./bench-context";
-import { SIZES, newSecrets } from "./bench-context";
+import { SIZES, newSecrets, provisionDeadline } from "./bench-context";
 import { Fleet } from "./fleet";
 import { startChild } from "./processes/child-process";
 import type { RunInfo } from "./report";
@@ -47,7 +47,6 @@ export async function runBench(opts: BenchRunOptions): Promise<{ results: Scenar
     fleet,
     secrets,
     provisioning: [],
-    provisionDeadline: Date.now() + sizes.scale.provisionBudgetMs,
     log,
   };
   const results: ScenarioResult[] = [];
@@ -56,7 +55,7 @@ export async function runBench(opts: BenchRunOptions): Promise<{ results: Scenar
   try {
     const first = sizes.scale.steps[0] ?? 1;
     log(`provisioning the first ${first} tenants`);
-    const grown = await fleet.grow(first, { concurrency: sizes.scale.provisionConcurrency, deadline: ctx.provisionDeadline });
+    const grown = await fleet.grow(first, { concurrency: sizes.scale.provisionConcurrency, deadline: provisionDeadline(ctx) });
     ctx.provisioning.push({ fleetSize: fleet.tenants.length, ...grown });
     // Order matters: 2 grows the fleet the later ones use; 6 migrates every tenant to a schema
     // version the API processes of the other scenarios do not know, so it runs last.
@@ -71,9 +70,12 @@ export async function runBench(opts: BenchRunOptions): Promise<{ results: Scenar
     for (const [id, name, fn] of plan) {
       if (!want(id)) continue;
       const s0 = performance.now();
+      const loadStart = os.loadavg()[0] ?? 0;
       log(`scenario ${name}`);
       try {
-        results.push(await fn(ctx));
+        const result = await fn(ctx);
+        result.run = { seconds: (performance.now() - s0) / 1000, loadStart, loadEnd: os.loadavg()[0] ?? 0 };
+        results.push(result);
         log(`scenario ${name}: ${results.at(-1)?.verdict} in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
       } catch (err) {
         const e = err as Error;

@@ -59,7 +59,9 @@ export async function startChild<T>(
 ): Promise<Child<T>> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const entry = path.resolve(here, script);
-  const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry], {
+  // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the actors.
+  const extra = (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const proc: ChildProcess = spawn(process.execPath, [...extra, "--import", "tsx", entry], {
     cwd: benchRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
