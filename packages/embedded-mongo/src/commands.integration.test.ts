@@ -339,5 +339,12 @@ describe("indexes", () => {
     before = await scanned();
     await c.findOne({ other: 4321 });
     expect((await scanned()) - before).toBeGreaterThan(1000); // not indexed: a real scan
+    // "Newest N": a sort on the indexed field with a limit walks the index, not the collection.
+    before = await scanned();
+    const newest = await c.find({}, { projection: { _id: 0, k: 1 } }).sort({ k: -1 }).limit(3).toArray();
+    expect(newest).toEqual([{ k: 4999 }, { k: 4998 }, { k: 4997 }]);
+    const oldest = await c.find({ k: { $gte: 10 } }, { projection: { _id: 0, k: 1 } }).sort({ k: 1 }).skip(1).limit(2).toArray();
+    expect(oldest).toEqual([{ k: 11 }, { k: 12 }]);
+    expect((await scanned()) - before).toBeLessThanOrEqual(50);
   });
 });

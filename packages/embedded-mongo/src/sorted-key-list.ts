@@ -101,4 +101,12 @@ export class SortedKeyList {
       }
     }
   }
+
+  /** Every id in descending key order. */
+  *descending(): Generator<string> {
+    for (let ci = this.chunks.length - 1; ci >= 0; ci--) {
+      const chunk = this.chunks[ci] as KeyEntry[];
+      for (let pos = chunk.length - 1; pos >= 0; pos--) yield (chunk[pos] as KeyEntry).id;
+    }
+  }
 }

@@ -6,7 +6,8 @@ import { docArg, numberArg, stringArg, type CommandContext, type CommandHandler 
 import { validateCollectionName } from "../catalog.js";
 import { CommandError, ErrorCodes } from "../errors.js";
 import { mingoOptions, mingoOptionsWith } from "../mingo-options.js";
-import { isEmptyFilter } from "../data-view.js";
+import { compileFilter, isEmptyFilter, queryMetrics } from "../data-view.js";
+import type { Collection } from "../collection.js";
 
 /** The value a document sorts by: for arrays the smallest (ascending) or largest element. */
 function sortKey(doc: Doc, path: string[], dir: number): unknown {
@@ -56,6 +57,33 @@ export function shapeResult(docs: Doc[], opts: { filter: Doc; sort?: Doc; skip?:
   return query.find(out, opts.projection).all() as Doc[];
 }
 
+/**
+ * "Newest N" queries: a single-field sort with a limit, on a field with a plain index, walks the
+ * index in order and stops after `want` matches instead of sorting the whole collection.
+ */
+function indexOrdered(coll: Collection, filter: Doc, sort: Doc, want: number): Doc[] | undefined {
+  const keys = Object.keys(sort);
+  if (keys.length !== 1) return undefined;
+  const field = keys[0] as string;
+  const dir = sort[field];
+  if (dir !== 1 && dir !== -1) return undefined;
+  // With a filter on other indexed fields the planner's candidate set is usually smaller.
+  if (Object.keys(filter).some((k) => k !== field)) return undefined;
+  const index = [...coll.indexes.values()].find((i) => i.firstPath === field && i.complete && !i.multikey);
+  if (!index) return undefined;
+  const query = isEmptyFilter(filter) ? undefined : compileFilter(filter);
+  const out: Doc[] = [];
+  for (const id of dir === 1 ? index.sorted.range() : index.sorted.descending()) {
+    const doc = coll.docs.get(id);
+    queryMetrics.scannedObjects++;
+    if (doc && (!query || query.test(doc))) {
+      out.push(doc);
+      if (out.length >= want) break;
+    }
+  }
+  return out;
+}
+
 function collectionFor(ctx: CommandContext, field: string): { name: string; ns: string } {
   const name = validateCollectionName(ctx.db, stringArg(ctx.body, field));
   return { name, ns: `${ctx.db}.${name}` };
@@ -86,9 +114,10 @@ const find: CommandHandler = (ctx) => {
   if (batchSize !== undefined && batchSize < 0) throw new CommandError(ErrorCodes.BadValue, "batchSize value must be non-negative");
   const coll = ctx.catalog.collection(ctx.db, name);
   const hasSort = !isEmptyFilter(sort);
+  const ordered = hasSort && limit > 0 && coll && !ctx.view.inTransaction ? indexOrdered(coll, filter, sort, skip + limit) : undefined;
   // Without a sort, matching can stop as soon as skip + limit documents are found.
-  const matched = ctx.view.find(coll, filter, !hasSort && limit > 0 ? skip + limit : undefined);
-  const docs = shapeResult(matched, { filter, sort, skip, limit, projection });
+  const matched = ordered ?? ctx.view.find(coll, filter, !hasSort && limit > 0 ? skip + limit : undefined);
+  const docs = shapeResult(matched, { filter, sort: ordered ? undefined : sort, skip, limit, projection });
   return ctx.cursors.open(ns, docs, { batchSize: batchSize ?? (limit > 0 ? Math.min(limit, 101) : undefined), singleBatch, lsid: ctx.session?.id });
 };
 
