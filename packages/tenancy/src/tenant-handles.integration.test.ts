@@ -48,6 +48,13 @@ afterAll(async () => {
 
 describe("leased handles over one client", () => {
   it("serves every tenant its own data under churn, with flat sockets and no eviction under a lease", async () => {
+    // The server's own count of open connections, read through a separate probe client.
+    const probe = new MongoClient(server.uri, { maxPoolSize: 1 });
+    const serverConnections = async (): Promise<number> => {
+      const status = await probe.db("admin").command({ serverStatus: 1 });
+      return Number(status.connections?.current ?? Number.NaN);
+    };
+    const serverSamples: number[] = [await serverConnections()];
     const socketSamples: number[] = [];
     const maxHandlesSeen = { lru: 0, draining: 0 };
     let wrong = 0;
@@ -64,6 +71,7 @@ describe("leased handles over one client", () => {
           if (note?.title !== tenant.id || tenancy.currentTenant().tenant.id !== id) wrong++;
         });
         if (n % 50 === 0) {
+          serverSamples.push(await serverConnections());
           const s = tenancy.stats();
           socketSamples.push(s.sockets);
           maxHandlesSeen.lru = Math.max(maxHandlesSeen.lru, s.handles);
@@ -77,8 +85,10 @@ describe("leased handles over one client", () => {
     console.info(
       `[pool] ${REQUESTS} leased reads over ${TENANTS} tenants, LRU ${LRU}, concurrency ${CONCURRENCY}: ${elapsed} ms; ` +
         `hits ${stats.hits}, misses ${stats.misses}, evictions ${stats.evictions}, deferred ${stats.deferredEvictions}, ` +
-        `sockets max ${Math.max(...socketSamples)} (samples ${socketSamples.length}), open clients ${stats.openClients}, max draining ${maxHandlesSeen.draining}`,
+        `sockets max ${Math.max(...socketSamples)} (samples ${socketSamples.length}), open clients ${stats.openClients}, max draining ${maxHandlesSeen.draining}; ` +
+        `server-side connections: before ${serverSamples[0]}, min ${Math.min(...serverSamples)}, max ${Math.max(...serverSamples)}`,
     );
+    await probe.close();
 
     expect(wrong).toBe(0);
     expect(stats.evictedWhileLeased).toBe(0);
@@ -90,7 +100,29 @@ describe("leased handles over one client", () => {
     // One client for all 1,000 tenants; its pool never grows past maxPoolSize.
     expect(stats.openClients).toBe(1);
     expect(Math.max(...socketSamples)).toBeLessThanOrEqual(POOL);
+    // Server side: the pool plus a few monitoring sockets, however many tenants were touched.
+    expect(Math.max(...serverSamples)).toBeLessThanOrEqual(POOL + 6);
   }, 120_000);
+
+  it("keeps a leased handle usable while the LRU evicts it, and drops it at release", async () => {
+    const held = ids[500] ?? "";
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const before = tenancy.stats();
+    const holder = tenancy.withTenant(held, async ({ models, conn }) => {
+      await gate; // meanwhile 2 x LRU other tenants pass through the cache
+      expect(conn.readyState).toBe(1);
+      return (await models.Note.findOne().lean())?.title;
+    });
+    while (tenancy.stats().leases < 1) await new Promise((r) => setTimeout(r, 5));
+    for (const id of ids.slice(0, LRU * 2)) await tenancy.withTenant(id, ({ models }) => models.Note.findOne().lean());
+    const during = tenancy.stats();
+    expect(during.draining).toBe(1); // evicted, waiting for our release
+    expect(during.deferredEvictions).toBeGreaterThan(before.deferredEvictions);
+    release();
+    expect(await holder).toBe(held);
+    expect(tenancy.stats()).toMatchObject({ draining: 0, leases: 0, evictedWhileLeased: 0 });
+  });
 
   it("drops an idle handle after its TTL and reopens it on the next use", async () => {
     const short = await createTenancy({ ...testConfig(server.uri), cache: { maxHandles: 5, idleTtlMs: 50 } });
