@@ -22,12 +22,12 @@ test.beforeAll(async () => {
 test("login errors are shown, signed-out visitors are sent to login", async ({ page }) => {
   await page.goto(`${stack().adminUrl}/system`);
   await page.waitForURL(/\/login\?next=%2Fsystem/);
-  await page.getByLabel("Email").fill(stack().adminEmail);
-  await page.getByLabel("Password").fill("wrong-Password-123");
+  await page.getByLabel("Email", { exact: true }).fill(stack().adminEmail);
+  await page.getByLabel("Password", { exact: true }).fill("wrong-Password-123");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
   await shot(page, "admin-login-error");
-  await page.getByLabel("Password").fill(stack().adminPassword);
+  await page.getByLabel("Password", { exact: true }).fill(stack().adminPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/system$/);
 });
@@ -48,16 +48,16 @@ test("tenants table: search, status filter, sort and pagination", async ({ page 
   await page.getByRole("button", { name: /^Slug/ }).click(); // descending
   await expect(rows.first()).toContainText("org-22");
 
-  await page.getByLabel("Search").fill("org-1");
+  await page.getByLabel("Search", { exact: true }).fill("org-1");
   await expect(rows).toHaveCount(10);
-  await page.getByLabel("Search").fill("");
-  await page.getByLabel("Status").selectOption("suspended");
+  await page.getByLabel("Search", { exact: true }).fill("");
+  await page.getByLabel("Status", { exact: true }).selectOption("suspended");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("org-05");
-  await page.getByLabel("Search").fill("no-such-tenant");
+  await page.getByLabel("Search", { exact: true }).fill("no-such-tenant");
   await expect(page.getByText("No tenants match")).toBeVisible();
-  await page.getByLabel("Search").fill("");
-  await page.getByLabel("Status").selectOption("");
+  await page.getByLabel("Search", { exact: true }).fill("");
+  await page.getByLabel("Status", { exact: true }).selectOption("");
   await expect(rows).toHaveCount(20);
   await shot(page, "admin-tenants-page");
 });
@@ -66,14 +66,14 @@ test("create-tenant form shows server errors next to the field", async ({ page }
   await adminLogin(page);
   await page.goto(`${stack().adminUrl}/tenants/new`);
   await page.getByLabel("Name", { exact: true }).fill("Duplicate");
-  await page.getByLabel("Slug").fill("org-01");
-  await page.getByLabel("Owner email").fill("dup@orgs.test");
-  await page.getByLabel("Owner name").fill("Dup");
-  await page.getByLabel("Owner password").fill(PASSWORD);
+  await page.getByLabel("Slug", { exact: true }).fill("org-01");
+  await page.getByLabel("Owner email", { exact: true }).fill("dup@orgs.test");
+  await page.getByLabel("Owner name", { exact: true }).fill("Dup");
+  await page.getByLabel("Owner password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create tenant" }).click();
-  await expect(page.getByLabel("Slug")).toHaveAttribute("aria-invalid", "true");
-  await expect(page.locator("#" + (await page.getByLabel("Slug").getAttribute("id")) + "-error")).toBeVisible();
-  await page.getByLabel("Owner password").fill("short");
+  await expect(page.getByLabel("Slug", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#" + (await page.getByLabel("Slug", { exact: true }).getAttribute("id")) + "-error")).toBeVisible();
+  await page.getByLabel("Owner password", { exact: true }).fill("short");
   await page.getByRole("button", { name: "Create tenant" }).click();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
   await shot(page, "admin-create-tenant-errors");
@@ -155,15 +155,15 @@ test("audit log lists admin actions and filters them", async ({ page }) => {
   await adminLogin(page);
   await page.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
-  await page.getByLabel("Action").selectOption("tenants.suspend");
+  await page.getByLabel("Action", { exact: true }).selectOption("tenants.suspend");
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
   await expect(page.getByTestId("audit-table")).toContainText("Trial expired");
   // A tenant filter narrows to that tenant; half an id is explained, not sent.
-  await page.getByLabel("Action").selectOption("");
-  await page.getByLabel("Tenant ID").fill("abc");
+  await page.getByLabel("Action", { exact: true }).selectOption("");
+  await page.getByLabel("Tenant ID", { exact: true }).fill("abc");
   await expect(page.getByText("A tenant ID has 24 hexadecimal characters.")).toBeVisible();
-  await page.getByLabel("Tenant ID").fill("");
-  await page.getByLabel("Actor").fill("nobody@nowhere.test");
+  await page.getByLabel("Tenant ID", { exact: true }).fill("");
+  await page.getByLabel("Actor", { exact: true }).fill("nobody@nowhere.test");
   await expect(page.getByText("No entries match")).toBeVisible();
   await page.getByRole("button", { name: "Clear filters" }).click();
   await expect(page.getByTestId("audit-row").first()).toBeVisible();

@@ -53,16 +53,16 @@ export async function createTenant(admin: TrpcClient, slug: string, owner: { ema
 
 export async function webLogin(page: Page, email: string, password = PASSWORD) {
   await page.goto(`${stack().webUrl}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 export async function adminLogin(page: Page) {
   const s = stack();
   await page.goto(`${s.adminUrl}/login`);
-  await page.getByLabel("Email").fill(s.adminEmail);
-  await page.getByLabel("Password").fill(s.adminPassword);
+  await page.getByLabel("Email", { exact: true }).fill(s.adminEmail);
+  await page.getByLabel("Password", { exact: true }).fill(s.adminPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/tenants/);
 }

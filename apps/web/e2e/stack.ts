@@ -81,7 +81,10 @@ function stopChild(child: ChildProcess): Promise<void> {
 /** Starts mongo and the named apps; returns the info (also exported as E2E_* env) and a stop function. */
 export async function startStack(apps: ("web" | "admin")[], logDir: string): Promise<{ info: StackInfo; stop: () => Promise<void> }> {
   mkdirSync(logDir, { recursive: true });
-  const mongo = await startEmbeddedMongo({ port: 0 });
+  // TEST_MONGODB_URI runs the suite against an existing server (e.g. a real replica set); it must
+  // be empty, since the tests assume a fresh database. Otherwise a fresh in-memory one is started.
+  const external = process.env.TEST_MONGODB_URI;
+  const mongo = external ? { uri: external, stop: async () => undefined } : await startEmbeddedMongo({ port: 0 });
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));

@@ -17,12 +17,12 @@ test("admin signs in and creates a tenant with an owner", async ({ page }) => {
   // Inline validation: errors sit next to their fields.
   await page.getByRole("button", { name: "Create tenant" }).click();
   await expect(page.getByText("3–40 characters", { exact: false })).toBeVisible();
-  await expect(page.getByLabel("Owner email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Owner email", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await page.getByLabel("Name", { exact: true }).fill("Acme Corp");
-  await page.getByLabel("Slug").fill("acme");
-  await page.getByLabel("Owner email").fill(OWNER.email);
-  await page.getByLabel("Owner name").fill(OWNER.name);
-  await page.getByLabel("Owner password").fill(PASSWORD);
+  await page.getByLabel("Slug", { exact: true }).fill("acme");
+  await page.getByLabel("Owner email", { exact: true }).fill(OWNER.email);
+  await page.getByLabel("Owner name", { exact: true }).fill(OWNER.name);
+  await page.getByLabel("Owner password", { exact: true }).fill(PASSWORD);
   await shot(page, "admin-create-tenant");
   await page.getByRole("button", { name: "Create tenant" }).click();
   await expect(page).toHaveURL(/\/tenants\/[a-f0-9]{24}$/, { timeout: 30_000 });
@@ -47,9 +47,9 @@ test("owner signs in, writes, edits, searches and deletes notes", async ({ page 
   const create = async (title: string, body: string, tags: string) => {
     await page.getByRole("button", { name: "New note" }).click();
     const dialog = page.getByRole("dialog", { name: "New note" });
-    await dialog.getByLabel("Title").fill(title);
-    await dialog.getByLabel("Text").fill(body);
-    await dialog.getByLabel("Tags").fill(tags);
+    await dialog.getByLabel("Title", { exact: true }).fill(title);
+    await dialog.getByLabel("Text", { exact: true }).fill(body);
+    await dialog.getByLabel("Tags", { exact: true }).fill(tags);
     await dialog.getByRole("button", { name: "Create note" }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId("note").filter({ hasText: title })).toBeVisible();
@@ -61,7 +61,7 @@ test("owner signs in, writes, edits, searches and deletes notes", async ({ page 
   // Edit: the new title replaces the old one.
   await page.getByRole("button", { name: "Edit Quarterly plan" }).click();
   const edit = page.getByRole("dialog", { name: "Edit note" });
-  await edit.getByLabel("Title").fill("Quarterly plan v2");
+  await edit.getByLabel("Title", { exact: true }).fill("Quarterly plan v2");
   await edit.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByTestId("note").filter({ hasText: "Quarterly plan v2" })).toBeVisible();
   await expect(page.getByText("Note saved.")).toBeVisible();
@@ -104,9 +104,9 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   await expect(page.getByTestId("member-row")).toHaveCount(1);
   await page.getByRole("button", { name: "Add member" }).click();
   const dialog = page.getByRole("dialog", { name: "Add member" });
-  await dialog.getByLabel("Email").fill(MEMBER.email);
-  await dialog.getByLabel("Name").fill(MEMBER.name);
-  await dialog.getByLabel("Role").selectOption("member");
+  await dialog.getByLabel("Email", { exact: true }).fill(MEMBER.email);
+  await dialog.getByLabel("Name", { exact: true }).fill(MEMBER.name);
+  await dialog.getByLabel("Role", { exact: true }).selectOption("member");
   await dialog.getByRole("button", { name: "Create invite" }).click();
   const link = page.getByTestId("invite-url");
   await expect(link).toHaveValue(/\/invite#token=/);
@@ -118,9 +118,9 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   const ctx = await browser.newContext();
   const member = await ctx.newPage();
   await member.goto(inviteUrl);
-  await member.getByLabel("Your name (optional)").fill(MEMBER.name);
+  await member.getByLabel("Your name (optional)", { exact: true }).fill(MEMBER.name);
   await member.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await member.getByLabel("Repeat password").fill(PASSWORD);
+  await member.getByLabel("Repeat password", { exact: true }).fill(PASSWORD);
   await member.getByRole("button", { name: "Set password" }).click();
   await expect(member.getByText("Your account is ready.")).toBeVisible();
   await webLogin(member, MEMBER.email);
@@ -132,6 +132,74 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   // Members do not manage members.
   await expect(member.getByRole("navigation").getByRole("link", { name: "Members", exact: true })).toHaveCount(0);
   await ctx.close();
+});
+
+test("owner manages members: create with password, change role, deactivate, reactivate, remove", async ({ page, browser }) => {
+  const PAT = { email: "pat@acme.test", name: "Pat Password" };
+  await webLogin(page, OWNER.email);
+  await page.getByRole("navigation").getByRole("link", { name: "Members", exact: true }).click();
+  await page.getByRole("button", { name: "Add member" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add member" });
+  await dialog.getByLabel("Email", { exact: true }).fill(PAT.email);
+  await dialog.getByLabel("Name", { exact: true }).fill(PAT.name);
+  await dialog.getByLabel("Set an initial password", { exact: true }).check();
+  await dialog.getByLabel("Initial password", { exact: true }).fill("short");
+  await dialog.getByRole("button", { name: "Create member" }).click();
+  await expect(dialog.getByText("Use at least 12 characters.")).toBeVisible();
+  await dialog.getByLabel("Initial password", { exact: true }).fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Create member" }).click();
+  await expect(page.getByText(`${PAT.email} can now sign in.`)).toBeVisible();
+  const row = page.getByTestId("member-row").filter({ hasText: PAT.email });
+  await row.getByLabel(`Role of ${PAT.email}`).selectOption("admin");
+  await expect(page.getByText("Role updated.")).toBeVisible();
+  await row.getByRole("button", { name: "Deactivate" }).click();
+  await expect(row).toContainText("deactivated");
+
+  // A deactivated member cannot sign in.
+  const ctx = await browser.newContext();
+  const pat = await ctx.newPage();
+  await webLogin(pat, PAT.email);
+  await expect(pat.getByTestId("login-error")).toBeVisible();
+
+  await row.getByRole("button", { name: "Reactivate" }).click();
+  await expect(row).toContainText("active");
+  await webLogin(pat, PAT.email);
+  await expect(pat.getByTestId("dashboard-role")).toContainText("admin");
+  await ctx.close();
+
+  await page.getByRole("button", { name: `Remove ${PAT.email}` }).click();
+  await page.getByRole("dialog", { name: "Remove member?" }).getByRole("button", { name: "Remove member" }).click();
+  await expect(page.getByTestId("member-row").filter({ hasText: PAT.email })).toHaveCount(0);
+});
+
+test("member changes their password; owner renames the organisation in settings", async ({ page }) => {
+  const NEW_PASSWORD = "N3w-Secret-Phrase!";
+  await webLogin(page, MEMBER.email);
+  await page.getByRole("navigation").getByRole("link", { name: "Profile", exact: true }).click();
+  await page.getByLabel("Current password", { exact: true }).fill("wrong-password-123A");
+  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel("Repeat new password", { exact: true }).fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Current password is incorrect.")).toBeVisible();
+  await page.getByLabel("Current password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed.")).toBeVisible();
+  await shot(page, "web-profile");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login/);
+  await webLogin(page, MEMBER.email, PASSWORD);
+  await expect(page.getByTestId("login-error")).toBeVisible();
+  await webLogin(page, MEMBER.email, NEW_PASSWORD);
+  await expect(page.getByRole("heading", { name: /Welcome, Mark/ })).toBeVisible();
+
+  await webLogin(page, OWNER.email);
+  await page.getByRole("navigation").getByRole("link", { name: "Settings", exact: true }).click();
+  await page.getByLabel("Display name", { exact: true }).fill("Acme Worldwide");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Display name", { exact: true })).toHaveValue("Acme Worldwide");
+  await shot(page, "web-settings");
 });
 
 test("a suspended tenant's owner lands on the suspended page; resuming keeps the data", async ({ page, browser }) => {
@@ -147,7 +215,7 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   const dialog = adminPage.getByRole("dialog", { name: /Suspend acme/ });
   await dialog.getByRole("button", { name: "Suspend tenant" }).click();
   await expect(dialog.getByText("Give a reason")).toBeVisible();
-  await dialog.getByLabel("Reason").fill("Invoice 2024-117 is unpaid");
+  await dialog.getByLabel("Reason", { exact: true }).fill("Invoice 2024-117 is unpaid");
   await dialog.getByRole("button", { name: "Suspend tenant" }).click();
   await expect(adminPage.getByTestId("suspended-alert")).toContainText("Invoice 2024-117 is unpaid");
 
@@ -156,7 +224,7 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   // The owner's very next action.
   await page.getByRole("button", { name: "New note" }).click();
   const editor = page.getByRole("dialog", { name: "New note" });
-  await editor.getByLabel("Title").fill("Written while suspended");
+  await editor.getByLabel("Title", { exact: true }).fill("Written while suspended");
   await editor.getByRole("button", { name: "Create note" }).click();
   await page.waitForURL(/\/suspended/);
   await expect(page.getByRole("heading", { name: "This organisation is suspended" })).toBeVisible();
@@ -202,14 +270,14 @@ test("an email in two tenants gets a tenant picker", async ({ page }) => {
   await expect(picker).toBeVisible();
   await expect(picker.getByRole("radio")).toHaveCount(2);
   await shot(page, "web-login-tenant-picker");
-  await picker.getByText("Initech").click();
+  await picker.getByRole("radio", { name: /Initech/ }).check();
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByText("You are working in")).toContainText("Initech");
   await expect(page.getByTestId("note-list")).toHaveCount(0);
   // Switch organisation from inside the app.
   await page.getByRole("navigation").getByRole("link", { name: "Switch organisation", exact: true }).click();
-  await page.getByLabel("Organisation").selectOption({ label: "Globex" });
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Organisation", { exact: true }).selectOption({ label: "Globex" });
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Switch" }).click();
   await expect(page.getByText("You are working in")).toContainText("Globex");
   await expect(page.getByText("Globex secret formula")).toBeVisible();
@@ -221,17 +289,17 @@ test("login errors are shown next to the form", async ({ page }) => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Enter your email address.")).toBeVisible();
   await expect(page.getByText("Enter your password.")).toBeVisible();
-  await page.getByLabel("Email").fill(OWNER.email);
-  await page.getByLabel("Password").fill("not-the-password-1A");
+  await page.getByLabel("Email", { exact: true }).fill(OWNER.email);
+  await page.getByLabel("Password", { exact: true }).fill("not-the-password-1A");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
-  await page.getByLabel("Email").fill("nobody@nowhere.test");
+  await page.getByLabel("Email", { exact: true }).fill("nobody@nowhere.test");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
   await shot(page, "web-login-error");
   // The right password still works and goes where the visitor was heading.
-  await page.getByLabel("Email").fill(OWNER.email);
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Email", { exact: true }).fill(OWNER.email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/notes$/);
 });
@@ -241,8 +309,8 @@ test("impersonation opens the web app with a banner", async ({ page, context }) 
   await page.goto(`${stack().adminUrl}/tenants/${tenantId}`);
   await page.getByRole("button", { name: "Impersonate a user" }).click();
   const dialog = page.getByRole("dialog", { name: "Impersonate a user" });
-  await dialog.getByLabel("User email").fill(MEMBER.email);
-  await dialog.getByLabel("Reason").fill("Support ticket 4711");
+  await dialog.getByLabel("User email", { exact: true }).fill(MEMBER.email);
+  await dialog.getByLabel("Reason", { exact: true }).fill("Support ticket 4711");
   const popup = context.waitForEvent("page");
   await dialog.getByRole("button", { name: "Open web app as this user" }).click();
   const web = await popup;

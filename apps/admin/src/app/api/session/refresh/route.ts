@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { redirectTo } from "~/relative-redirect";
 import { safeNext } from "~/safe-next";
 import { handleTrpcRequest } from "~/server/api";
 import { getServices } from "~/server/services";
@@ -27,11 +27,11 @@ export async function GET(req: Request): Promise<Response> {
   });
   const res = await handleTrpcRequest(services, inner);
   if (res.ok) {
-    const out = NextResponse.redirect(new URL(next, url));
+    const out = redirectTo(next);
     for (const c of res.headers.getSetCookie()) out.headers.append("set-cookie", c);
     return out;
   }
-  const out = NextResponse.redirect(new URL(`/login?next=${encodeURIComponent(next)}`, url));
+  const out = redirectTo(`/login?next=${encodeURIComponent(next)}`);
   out.cookies.delete(ACCESS_COOKIE);
   out.cookies.delete(REFRESH_COOKIE);
   return out;

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { redirectTo } from "~/relative-redirect";
 import { safeNext } from "~/safe-next";
 import { handleTrpcRequest } from "~/server/api";
 import { getServices } from "~/server/services";
@@ -27,13 +27,13 @@ export async function GET(req: Request): Promise<Response> {
   });
   const res = await handleTrpcRequest(services, inner);
   if (res.ok) {
-    const out = NextResponse.redirect(new URL(next, url));
+    const out = redirectTo(next);
     for (const c of res.headers.getSetCookie()) out.headers.append("set-cookie", c);
     return out;
   }
   const body = (await res.json().catch(() => null)) as { error?: { json?: { data?: { reason?: string } } } } | null;
-  if (body?.error?.json?.data?.reason === "TENANT_SUSPENDED") return NextResponse.redirect(new URL("/suspended", url));
-  const out = NextResponse.redirect(new URL(`/login?next=${encodeURIComponent(next)}`, url));
+  if (body?.error?.json?.data?.reason === "TENANT_SUSPENDED") return redirectTo("/suspended");
+  const out = redirectTo(`/login?next=${encodeURIComponent(next)}`);
   out.cookies.delete(ACCESS_COOKIE);
   out.cookies.delete(REFRESH_COOKIE);
   return out;
