@@ -45,8 +45,12 @@ export interface LoadOptions {
   requestTimeoutMs?: number;
   /** Called for every failure as it happens (fault tests classify them). */
   onFailure?: (f: LoadFailure) => void;
-  /** Which tenants a user may pick (default: all). */
+  /** Access tokens already held, by tenant index (e.g. from a warm-up pass). */
+  tokens?: Map<number, string>;
+  /** Which tenant a user works on next (default: any, at random); a negative index ends that user. */
   pick?: (rng: () => number) => number;
+  /** Only sign in (a warm-up pass), no reads or writes. */
+  loginOnly?: boolean;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
@@ -57,7 +61,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   let failureCount = 0;
   const writes: AckedWrite[] = [];
   const latencies: number[] = [];
-  const tokens = new Map<number, string>();
+  const tokens = opts.tokens ?? new Map<number, string>();
   const ownWrites = new Map<number, string[]>();
   const started = Date.now();
   const deadline = started + opts.durationMs;
@@ -106,6 +110,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     const rng = Math.random;
     while (Date.now() < deadline && !opts.signal?.aborted) {
       const i = opts.pick ? opts.pick(rng) : Math.floor(rng() * opts.tenants.length);
+      if (i < 0) break;
+      if (opts.loginOnly) {
+        await login(i);
+        continue;
+      }
       // Sign in on first use of a tenant and now and then again, as real users do.
       let token = tokens.get(i);
       if (!token || rng() < 0.1) token = (await login(i)) ?? undefined;
