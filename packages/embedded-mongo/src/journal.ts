@@ -115,7 +115,15 @@ export class Journal implements ChangeSink, DurabilityBarrier {
       } catch {
         break;
       }
-      for (const op of ops) applyRecord(into, op);
+      for (const op of ops) {
+        try {
+          applyRecord(into, op);
+        } catch (err) {
+          // A record that no longer applies (e.g. an index over data it rejects) is skipped,
+          // so one bad record cannot make a whole database unreadable.
+          console.warn(`embedded-mongo: ${file}: skipped a record at byte ${offset}: ${(err as Error).message}`);
+        }
+      }
       records++;
       offset = end;
     }
