@@ -108,6 +108,18 @@ describe("tenants", () => {
   });
 });
 
+describe("dedicated pools", () => {
+  it("promotes a busy tenant to a pool of its own and back, without interrupting it", async () => {
+    const before = await h.admin.tenants.get.query({ id: acme.id });
+    const dedicated = await h.admin.tenants.dedicatePool.mutate({ id: acme.id });
+    expect(dedicated.cluster).not.toBe(before.cluster);
+    expect((await acme.client.notes.list.query()).items.length).toBeGreaterThan(0);
+    const released = await h.admin.tenants.releasePool.mutate({ id: acme.id });
+    expect(released.cluster).toBe(before.cluster);
+    expect((await acme.client.notes.list.query()).items.length).toBeGreaterThan(0);
+  });
+});
+
 describe("clusters, system, audit, impersonation", () => {
   it("lists clusters with health and adds one, never returning a URI", async () => {
     const before = await h.admin.clusters.list.query();

@@ -1,6 +1,7 @@
 import { createTRPCRouter, superAdminProcedure } from "../../../trpc";
 import {
   createTenantHandler,
+  dedicatePoolHandler,
   deleteTenantHandler,
   exportTenantHandler,
   getTenantHandler,
@@ -9,6 +10,7 @@ import {
   migrateTenantHandler,
   migrationStatusHandler,
   purgeTenantHandler,
+  releasePoolHandler,
   restoreTenantHandler,
   resumeTenantHandler,
   suspendTenantHandler,
@@ -35,4 +37,6 @@ export const adminTenantsRouter = createTRPCRouter({
   migrateAll: superAdminProcedure.mutation(migrateAllHandler),
   migrationStatus: superAdminProcedure.input(ZMigrationJobInput).query(migrationStatusHandler),
   export: superAdminProcedure.input(ZTenantId).mutation(exportTenantHandler),
+  dedicatePool: superAdminProcedure.input(ZTenantId).mutation(dedicatePoolHandler),
+  releasePool: superAdminProcedure.input(ZTenantId).mutation(releasePoolHandler),
 });

@@ -152,6 +152,13 @@ export const deleteTenantHandler = ({ ctx, input }: H<TTenantId>) =>
 export const restoreTenantHandler = ({ ctx, input }: H<TTenantId>) =>
   transition(ctx, input.id, "tenants.restore", () => ctx.services.tenancy.lifecycle.restore(input.id, adminActor(ctx)));
 
+/** Moves a busy tenant to a connection pool of its own (same servers), so it cannot starve others. */
+export const dedicatePoolHandler = ({ ctx, input }: H<TTenantId>) =>
+  transition(ctx, input.id, "tenants.dedicatePool", () => ctx.services.tenancy.lifecycle.dedicatePool(input.id, adminActor(ctx)));
+
+export const releasePoolHandler = ({ ctx, input }: H<TTenantId>) =>
+  transition(ctx, input.id, "tenants.releasePool", () => ctx.services.tenancy.lifecycle.releasePool(input.id, adminActor(ctx)));
+
 export const purgeTenantHandler = ({ ctx, input }: H<TPurgeTenantInput>) =>
   transition(ctx, input.id, "tenants.purge", async (doc) => {
     if (doc.slug !== input.confirmSlug) {
