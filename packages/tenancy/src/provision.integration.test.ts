@@ -105,6 +105,37 @@ describe.each(PROVISION_STEPS.map((s) => [s]))("crash after %s", (step) => {
   });
 });
 
+it("a crash in the middle of the database step (half the migrations applied) also leaves no trace", async () => {
+  let armed = true;
+  const base = testConfig(server.uri, {
+    provisionLeaseMs: 100,
+    migrations: [
+      {
+        version: 3,
+        name: "crashes-once",
+        async up() {
+          if (armed) {
+            armed = false;
+            throw new InjectedCrash("crash inside migration 3");
+          }
+        },
+      },
+    ],
+  });
+  const crashed = await createTenancy(base);
+  await expect(crashed.lifecycle.provision({ slug: "mid-db", name: "x", owner: owner("mid-db") })).rejects.toBeInstanceOf(InjectedCrash);
+  expect((await listDatabaseNames(server.uri)).filter((d) => d.startsWith("t_"))).toHaveLength(1); // half-built
+  await crashed.shutdown();
+  await new Promise((r) => setTimeout(r, 150));
+  const restarted = await createTenancy(base);
+  try {
+    await expectNoTrace(server.uri, base.controlDbName ?? "", "mid-db");
+  } finally {
+    await restarted.shutdown();
+    await dropAllTenants(server.uri, base.controlDbName ?? "");
+  }
+});
+
 it("the sweep leaves a provisioning claimed by a live worker alone", async () => {
   const base = testConfig(server.uri, { provisionLeaseMs: 60_000 });
   const a = await createTenancy(crashingConfig(base, "database"));
