@@ -29,10 +29,30 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Runs `op` in `clients` concurrent loops for SECONDS; returns operations per second. */
-async function measure(clients: number, op: (worker: number, i: number) => Promise<unknown>): Promise<number> {
+/** CPU time (user + system) the server process has used, in microseconds, from /proc. */
+function serverCpuMicros(): number {
+  if (!serverPid) return 0;
+  try {
+    const fields = fs.readFileSync(`/proc/${serverPid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1_000_000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+let serverPid: number | undefined;
+
+interface Measured {
+  opsPerSec: number;
+  /** Server CPU per operation: what the rate would be bounded by on an idle core. */
+  serverCpuMicrosPerOp: number;
+}
+
+/** Runs `op` in `clients` concurrent loops for SECONDS. */
+async function measure(clients: number, op: (worker: number, i: number) => Promise<unknown>): Promise<Measured> {
   const deadline = performance.now() + SECONDS * 1000;
   let count = 0;
+  const cpuBefore = serverCpuMicros();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, w) => {
@@ -42,13 +62,15 @@ async function measure(clients: number, op: (worker: number, i: number) => Promi
       }
     }),
   );
-  return count / ((performance.now() - start) / 1000);
+  return { opsPerSec: count / ((performance.now() - start) / 1000), serverCpuMicrosPerOp: (serverCpuMicros() - cpuBefore) / Math.max(1, count) };
 }
 
 const rows: { name: string; clients: number; opsPerSec: number }[] = [];
-function report(name: string, clients: number, opsPerSec: number): void {
-  rows.push({ name, clients, opsPerSec });
-  console.log(`${name.padEnd(34)} ${String(clients).padStart(3)} client(s)  ${opsPerSec.toFixed(0).padStart(8)} ops/s`);
+function report(name: string, clients: number, m: Measured): void {
+  rows.push({ name, clients, opsPerSec: m.opsPerSec });
+  console.log(
+    `${name.padEnd(38)} ${String(clients).padStart(3)} client(s)  ${m.opsPerSec.toFixed(0).padStart(8)} ops/s   server CPU ${m.serverCpuMicrosPerOp.toFixed(0).padStart(5)} µs/op`,
+  );
 }
 
 async function seed(coll: Collection<Document>, n: number): Promise<void> {
@@ -68,7 +90,9 @@ async function lookupMicros(coll: Collection<Document>, n: number, samples: numb
 async function main(): Promise<void> {
   console.log(`embedded-mongo bench — ${os.cpus().length} cores, node ${process.version}, ${SECONDS}s per figure\n`);
 
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (figures drop with machine load; server CPU per op does not)\n`);
   const mem = await startServer();
+  serverPid = mem.child.pid;
   const client = await new MongoClient(mem.uri, { maxPoolSize: 16 }).connect();
   try {
     const db = client.db("bench");
@@ -123,6 +147,7 @@ async function main(): Promise<void> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedded-mongo-bench-"));
   const durable = await startServer(dir);
+  serverPid = durable.child.pid;
   const dclient = await new MongoClient(durable.uri, { maxPoolSize: 16 }).connect();
   try {
     const coll = dclient.db("bench").collection("durable");

@@ -7,7 +7,8 @@ import type { KeyBound } from "./sorted-key-list.js";
 // Picks the ids a filter can possibly match from an index, so that equality and range queries
 // on indexed fields never walk the whole collection. The full filter is still applied afterwards.
 
-type Plan = { kind: "ids"; ids: Iterable<string> } | { kind: "scan" };
+/** `byId`: the ids come straight from an _id predicate (they may not exist). */
+type Plan = { kind: "ids"; ids: Iterable<string>; byId?: boolean } | { kind: "scan" };
 
 /** Values usable as index keys: scalars whose equality is the same in an index and a query. */
 function isIndexableScalar(v: unknown): boolean {
@@ -72,7 +73,7 @@ export function planQuery(coll: Collection, filter: Doc): Plan {
     const cond = conditionOf(v);
     if (!cond) continue;
     if (path === "_id" && cond.eq) {
-      return { kind: "ids", ids: cond.eq.map(valueKey).filter((k) => coll.docs.has(k)) };
+      return { kind: "ids", ids: [...new Set(cond.eq.map(valueKey))], byId: true };
     }
     for (const index of coll.indexes.values()) {
       if (index.firstPath !== path || !index.complete) continue;

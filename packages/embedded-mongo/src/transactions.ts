@@ -47,8 +47,11 @@ export class Transaction implements DataView {
     // from the current one for this snapshot (history) or this transaction (overlay).
     const plan = planQuery(coll, filter);
     const ids = new Set<string>(plan.kind === "ids" ? plan.ids : coll.docs.keys());
-    for (const id of coll.history.keys()) ids.add(id);
-    if (overlay) for (const id of overlay.keys()) ids.add(id);
+    // An _id never changes, so an _id lookup needs no other candidates.
+    if (plan.kind !== "ids" || !plan.byId) {
+      for (const id of coll.history.keys()) ids.add(id);
+      if (overlay) for (const id of overlay.keys()) ids.add(id);
+    }
     const query = isEmptyFilter(filter) ? undefined : compileFilter(filter);
     const max = limit && limit > 0 ? limit : Infinity;
     const out: Doc[] = [];
