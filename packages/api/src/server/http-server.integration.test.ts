@@ -55,6 +55,28 @@ describe("standalone server", () => {
     expect(http).toMatchObject({ reqId: "req-abc-123", status: 200 });
   });
 
+  it("answers malformed, oversized and batched requests with 4xx or per-call results, never a 500", async () => {
+    const auth = { authorization: `Bearer ${acme.token}`, "content-type": "application/json" };
+    const malformed = await fetch(`${h.url}/trpc/notes.create`, { method: "POST", headers: auth, body: "{not json" });
+    expect(malformed.status).toBe(400);
+    const huge = await fetch(`${h.url}/trpc/notes.create`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ json: { title: "big", body: "x".repeat(2 * 1024 * 1024), tags: [] } }),
+    });
+    expect(huge.status).toBe(413);
+    const wrongMethod = await fetch(`${h.url}/trpc/notes.create`, { headers: auth });
+    expect(wrongMethod.status).toBe(405);
+    // A batch: one good call, one invalid, one for a missing procedure — each answered on its own.
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: {} }, 1: { json: { id: "nope" } } }));
+    const batch = await fetch(`${h.url}/trpc/notes.list,notes.get,notes.nothing?batch=1&input=${input}`, { headers: auth });
+    expect(batch.status).toBe(207);
+    const parts = (await batch.json()) as { result?: unknown; error?: { json: { data: { httpStatus: number } } } }[];
+    expect(parts[0]?.result).toBeTruthy();
+    expect(parts[1]?.error?.json.data.httpStatus).toBe(400);
+    expect(parts[2]?.error?.json.data.httpStatus).toBe(404);
+  });
+
   it("can run without the admin API", async () => {
     const server = createStandaloneServer({ services: h.services, admin: false });
     const { url } = await server.listen(0);
