@@ -189,6 +189,18 @@ describe.skipIf(external)("durability with a dbPath", () => {
     }
   });
 
+  it("refuses a second server on a dbPath that is in use", async () => {
+    const dbPath = tempDir();
+    const server = await startEmbeddedMongo({ dbPath });
+    try {
+      await expect(startEmbeddedMongo({ dbPath })).rejects.toThrow(/in use/);
+    } finally {
+      await server.stop();
+    }
+    const again = await startEmbeddedMongo({ dbPath });
+    await again.stop();
+  });
+
   it("opens databases lazily and keeps the number of open files bounded", async () => {
     const dbPath = tempDir();
     const server = await startEmbeddedMongo({ dbPath });

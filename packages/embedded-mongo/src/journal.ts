@@ -65,6 +65,7 @@ export class Journal implements ChangeSink, DurabilityBarrier {
 
   static async open(dir: string): Promise<Journal> {
     await fsp.mkdir(dir, { recursive: true });
+    await lockDirectory(dir);
     const journal = new Journal(dir);
     for (const entry of await fsp.readdir(dir)) {
       if (!entry.endsWith(SUFFIX)) continue;
@@ -262,7 +263,35 @@ export class Journal implements ChangeSink, DurabilityBarrier {
     while (this.flushing) await this.flushing;
     for (const fh of this.files.values()) await fh.close();
     this.files.clear();
+    await unlockDirectory(this.dir);
   }
+}
+
+// Two servers appending to the same journals would corrupt them: a lock file names the owner.
+const lockedHere = new Set<string>();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function lockDirectory(dir: string): Promise<void> {
+  const key = path.resolve(dir);
+  const lock = path.join(dir, "mongod.lock");
+  if (lockedHere.has(key)) throw new Error(`dbPath ${dir} is already in use by another server in this process`);
+  const owner = Number((await fsp.readFile(lock, "utf8").catch(() => "")).trim());
+  if (owner && owner !== process.pid && isAlive(owner)) throw new Error(`dbPath ${dir} is in use by process ${owner} (${lock})`);
+  await fsp.writeFile(lock, String(process.pid));
+  lockedHere.add(key);
+}
+
+async function unlockDirectory(dir: string): Promise<void> {
+  lockedHere.delete(path.resolve(dir));
+  await fsp.rm(path.join(dir, "mongod.lock"), { force: true });
 }
 
 function applyRecord(db: Database, r: Doc): void {
