@@ -22,7 +22,13 @@ const schema = z
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().optional(),
     ADMIN_API_ENABLED: bool.default(true),
-    PUBLIC_APP_URL: z.url().default("http://localhost:3000"),
+    /** Tenant web app's public URL (invite links); WEB_URL is accepted too, as the apps use it. */
+    PUBLIC_APP_URL: z.url().optional(),
+    WEB_URL: z.url().default("http://localhost:3000"),
+    /** Local http only: cookies cannot be Secure without TLS. */
+    INSECURE_COOKIES: bool.default(false),
+    TENANT_CACHE_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
+    TENANT_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(600_000),
     TENANT_HOST_SUFFIX: z.string().optional(),
     TRUST_PROXY: bool.default(false),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

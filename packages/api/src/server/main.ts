@@ -24,13 +24,14 @@ async function main() {
     controlUri: uri,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
+    cache: { maxHandles: env.TENANT_CACHE_MAX, idleTtlMs: env.TENANT_CACHE_TTL_MS },
     logger: logger.child({ component: "tenancy" }),
   });
   const services = await createApiServices({
     tenancy,
     jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
-    cookies: { secure: env.NODE_ENV === "production" },
-    publicAppUrl: env.PUBLIC_APP_URL,
+    cookies: { secure: env.NODE_ENV === "production" && !env.INSECURE_COOKIES },
+    publicAppUrl: env.PUBLIC_APP_URL ?? env.WEB_URL,
     ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
     trustProxy: env.TRUST_PROXY,
     ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } } : {}),
