@@ -213,6 +213,16 @@ async function verifyWrites(url: string, mongoUri: string, controlDbName: string
   };
 }
 
+function trend(samples: Sample[], durationMs: number): string {
+  const out: string[] = [];
+  for (let k = 0; k <= 10; k++) {
+    const at = (durationMs * k) / 10;
+    const near = samples.reduce<Sample | null>((best, s) => (!best || Math.abs(s.atMs - at) < Math.abs(best.atMs - at) ? s : best), null);
+    if (near) out.push(`${Math.round(near.atMs / 1000)}s:${mb(near.rss)}`);
+  }
+  return out.join(" ");
+}
+
 export function summarize(r: LoadScenarioResult): string {
   return [
     `profile: ${r.profile.users} users, ${r.profile.tenants} tenants, ${r.profile.durationMs / 1000} s (warm-up ${r.profile.warmupMs / 1000} s)`,
@@ -221,6 +231,7 @@ export function summarize(r: LoadScenarioResult): string {
     `latency ms: p50 ${r.report.latencyMs.p50}, p95 ${r.report.latencyMs.p95}, p99 ${r.report.latencyMs.p99}, max ${r.report.latencyMs.max}`,
     `writes: ${r.verify.writes} acknowledged, ${r.verify.readBackByOwner} read back by their tenant, ${r.verify.visibleToOtherTenant.length} visible to another tenant, ${r.verify.misplaced.length} misplaced, ${r.verify.missing} missing`,
     `db sockets: ${r.start.dbSockets} after warm-up -> ${r.end.dbSockets} at end -> ${r.idle.dbSockets} idle (tolerance ±${TOLERANCE.socketsDelta}, max ${TOLERANCE.socketsMax})`,
+    `rss MB over the run (every ~10 %): ${trend(r.samples, r.profile.durationMs)}`,
     `rss MB: ${r.start.rssMb} after warm-up -> ${r.end.rssMb} at end -> ${r.idle.rssMb} idle (tolerance +${TOLERANCE.rssGrowth * 100} %)`,
   ].join("\n");
 }
