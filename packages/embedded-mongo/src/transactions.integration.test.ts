@@ -110,6 +110,25 @@ describe("transactions", () => {
     expect((await db.collection("accounts").findOne({ _id: "c" as never }))?.v).toBe(1);
   });
 
+  // Embedded behaviour only: MongoDB makes the plain write wait for the transaction, so this
+  // sequence would block there until the transaction times out.
+  it.skipIf(Boolean(process.env.TEST_MONGODB_URI))("fails the commit with a labelled WriteConflict when a plain write changed a document first", async () => {
+    const db = await freshDb("txcommitconflict");
+    await db.collection("accounts").insertOne({ _id: "d" as never, v: 0 });
+    const session = client.startSession();
+    try {
+      session.startTransaction();
+      await db.collection("accounts").updateOne({ _id: "d" as never }, { $set: { v: 1 } }, { session });
+      await db.collection("accounts").updateOne({ _id: "d" as never }, { $set: { v: 2 } });
+      const err = await session.commitTransaction().catch((e: unknown) => e);
+      expect((err as MongoServerError).code).toBe(112);
+      expect((err as MongoServerError).hasErrorLabel("TransientTransactionError")).toBe(true);
+      expect((await db.collection("accounts").findOne({ _id: "d" as never }))?.v).toBe(2);
+    } finally {
+      await session.endSession();
+    }
+  });
+
   it("lets withTransaction retry concurrent increments until all of them land", async () => {
     const db = await freshDb("txretry");
     await db.collection("accounts").insertOne({ _id: "counter" as never, v: 0 });
