@@ -69,8 +69,10 @@ export function barChart(spec: BarChartSpec): string {
     out.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${gy}" y2="${gy}" stroke="#dc2626" stroke-dasharray="6 4"/>`);
     out.push(`<text x="${W - m.right - 4}" y="${gy - 5}" text-anchor="end" fill="#dc2626">${esc(spec.goal.label)}</text>`);
   }
+  // Legend entries laid out by their text length (about 7 px per character at 12 px).
+  let lx = m.left;
   spec.series.forEach((s, si) => {
-    const lx = m.left + si * 190;
+    if (si > 0) lx += 40 + 7 * (spec.series[si - 1]?.name.length ?? 0);
     const ly = H - 22;
     out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${PALETTE[si % PALETTE.length] ?? "#2563eb"}"/>`);
     out.push(`<text x="${lx + 18}" y="${ly}" fill="#111827">${esc(s.name)}</text>`);
