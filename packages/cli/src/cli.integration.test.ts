@@ -378,7 +378,7 @@ describe("clusters and admins", () => {
 describe("exit codes", () => {
   it("2 for bad usage, before any configuration is read", async () => {
     const noConfig = { MONGODB_URI: undefined, ENCRYPTION_KEY: undefined };
-    for (const args of [
+    const cases = [
       ["tenants", "suspend", "acme"], // missing --reason
       ["tenants", "list", "--bogus"],
       ["tenants", "frobnicate"],
@@ -386,12 +386,15 @@ describe("exit codes", () => {
       ["tenants", "migrate"], // neither <tenant> nor --all
       ["tenants", "list", "--limit", "zero"],
       [],
-    ]) {
-      const run = await cli(args, { env: noConfig });
+    ];
+    // Independent processes: run them side by side to keep the suite quick.
+    const runs = await Promise.all(cases.map((args) => cli(args, { env: noConfig })));
+    runs.forEach((run, i) => {
+      const args = cases[i];
       expect({ args, code: run.code }).toEqual({ args, code: 2 });
       expect(run.stdout).toBe("");
       expect(run.stderr).toMatch(/^tenantry: /);
-    }
+    });
     const asJson = await cli(["tenants", "suspend", "acme", "--json"], { env: noConfig });
     expect(JSON.parse(asJson.stdout)).toEqual({
       error: { code: "USAGE", message: "Missing --reason", exitCode: 2, details: [] },
@@ -478,22 +481,18 @@ describe("exit codes", () => {
 });
 
 describe("progress on a terminal", () => {
-  it("draws a progress line on stderr under a pseudo-terminal and clears it before the result", async () => {
-    // util-linux `script` gives the child a real pty, as an operator's terminal would.
-    const archive = path.join(work, "tty.tenantry.gz");
+  /** Runs the CLI under util-linux `script`, which gives it a real pty as an operator's terminal would. */
+  function underPty(args: string[]): Promise<Run> {
     const envFile = path.join(work, "tty-env.sh");
     writeFileSync(
       envFile,
       `export MONGODB_URI='${uri}' ENCRYPTION_KEY='${KEY}' TENANTRY_CONTROL_DB='${CONTROL_DB}'\n`,
     );
-    const run = await new Promise<Run>((resolve, reject) => {
+    const quoted = args.map((a) => `'${a}'`).join(" ");
+    return new Promise<Run>((resolve, reject) => {
       const child = spawn(
         "script",
-        [
-          "-qec",
-          `. '${envFile}' && '${process.execPath}' '${BIN}' tenants export acme --out '${archive}'`,
-          "/dev/null",
-        ],
+        ["-qec", `. '${envFile}' && '${process.execPath}' '${BIN}' ${quoted}`, "/dev/null"],
         {
           env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: "xterm" },
           cwd: work,
@@ -504,8 +503,31 @@ describe("progress on a terminal", () => {
       child.on("error", reject);
       child.on("close", (code) => resolve({ code, stdout, stderr: "" }));
     });
+  }
+
+  it("draws a progress line on stderr under a pseudo-terminal and clears it before the result", async () => {
+    const archive = path.join(work, "tty.tenantry.gz");
+    const run = await underPty(["tenants", "export", "acme", "--out", archive]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("\r\x1b[2Kexporting acme");
     expect(run.stdout).toContain("\r\x1b[2KExported acme: ");
+  });
+
+  it("fills a bar with counts while migrating every tenant that is behind", async () => {
+    // Mark three tenants as behind in the control database; their databases are current, so
+    // the migration is quick, but each one is reported as it completes.
+    const behind = ["acme", "acme-copy", "quiet"];
+    await tenancy.control.Tenant.updateMany(
+      { slug: { $in: behind } },
+      { $set: { schemaVersion: 0 } },
+    );
+    const run = await underPty(["tenants", "migrate", "--all", "--concurrency", "1"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/migrating █+ 100% 3\/3/);
+    expect(run.stdout).toContain("Migrated 3 of 3 tenants");
+    const after = await tenancy.control.Tenant.find({ slug: { $in: behind } }).lean();
+    expect(after.map((t) => t.schemaVersion)).toEqual(
+      [1, 1, 1].map(() => tenancy.lifecycle.latestSchemaVersion),
+    );
   });
 });
