@@ -105,6 +105,10 @@ describe("tenants", () => {
     const exported = await h.admin.tenants.export.mutate({ id: acme.id });
     expect(exported.file).toMatch(/acme-.*\.tenantry-export$/);
     expect(exported.sizeBytes).toBeGreaterThan(0);
+    expect(exported.archiveBase64).toBeNull();
+    const inline = await h.admin.tenants.export.mutate({ id: acme.id, inline: true });
+    expect(Buffer.from(inline.archiveBase64 ?? "", "base64").length).toBe(inline.sizeBytes);
+    expect(inline.fileName).toMatch(/^acme-.*\.tenantry-export$/);
   });
 });
 

@@ -17,6 +17,7 @@ import {
 } from "./tenants.handler";
 import {
   ZCreateTenantInput,
+  ZExportTenantInput,
   ZListTenantsInput,
   ZMigrationJobInput,
   ZPurgeTenantInput,
@@ -36,7 +37,7 @@ export const adminTenantsRouter = createTRPCRouter({
   migrate: superAdminProcedure.input(ZTenantId).mutation(migrateTenantHandler),
   migrateAll: superAdminProcedure.mutation(migrateAllHandler),
   migrationStatus: superAdminProcedure.input(ZMigrationJobInput).query(migrationStatusHandler),
-  export: superAdminProcedure.input(ZTenantId).mutation(exportTenantHandler),
+  export: superAdminProcedure.input(ZExportTenantInput).mutation(exportTenantHandler),
   dedicatePool: superAdminProcedure.input(ZTenantId).mutation(dedicatePoolHandler),
   releasePool: superAdminProcedure.input(ZTenantId).mutation(releasePoolHandler),
 });

@@ -1,7 +1,7 @@
 // Tenant administration. Lifecycle changes go through tenancy (which owns the state machine and
 // its invariants); the api validates, audits and shapes the answers.
 import { randomUUID } from "node:crypto";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,6 +14,7 @@ import { searchRegex } from "../../shared.schema";
 import { adminActor, recordAdminAudit } from "../admin-audit";
 import type {
   TCreateTenantInput,
+  TExportTenantInput,
   TListTenantsInput,
   TMigrationJobInput,
   TPurgeTenantInput,
@@ -201,13 +202,24 @@ export async function migrationStatusHandler({ ctx, input }: H<TMigrationJobInpu
   return { ...job, done: job.finishedAt !== null };
 }
 
-export async function exportTenantHandler({ ctx, input }: H<TTenantId>) {
+/** Largest archive returned inline; bigger ones stay on the server (or use the CLI). */
+export const INLINE_EXPORT_MAX_BYTES = 32 * 1024 * 1024;
+
+export async function exportTenantHandler({ ctx, input }: H<TExportTenantInput>) {
   const doc = await loadTenant(ctx, input.id);
   const dir = ctx.services.config.exportDir ?? tmpdir();
-  const file = join(dir, `${doc.slug}-${new Date().toISOString().replace(/[:.]/g, "-")}.tenantry-export`);
+  const fileName = `${doc.slug}-${new Date().toISOString().replace(/[:.]/g, "-")}.tenantry-export`;
+  const file = join(dir, fileName);
   await ctx.services.tenancy.lifecycle.exportTenant(input.id, file);
   const size = (await stat(file).catch(() => null))?.size ?? null;
-  await recordAdminAudit(ctx, "tenants.export", { tenantId: input.id, tenantSlug: doc.slug, details: { file } });
-  return { file, sizeBytes: size };
+  await recordAdminAudit(ctx, "tenants.export", { tenantId: input.id, tenantSlug: doc.slug, details: { file, inline: input.inline } });
+  let archiveBase64: string | null = null;
+  if (input.inline) {
+    if (size === null || size > INLINE_EXPORT_MAX_BYTES) {
+      throw refuse("PAYLOAD_TOO_LARGE", "INVALID_INPUT", `The archive is too large to download inline; it was written to ${file}`);
+    }
+    archiveBase64 = (await readFile(file)).toString("base64");
+  }
+  return { file, fileName, sizeBytes: size, archiveBase64 };
 }
 

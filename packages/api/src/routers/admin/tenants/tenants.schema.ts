@@ -28,6 +28,10 @@ export type TCreateTenantInput = z.infer<typeof ZCreateTenantInput>;
 export const ZTenantId = z.strictObject({ id: ZObjectId });
 export type TTenantId = z.infer<typeof ZTenantId>;
 
+/** `inline: true` also returns the archive (base64) so a browser can download it; capped in size. */
+export const ZExportTenantInput = z.strictObject({ id: ZObjectId, inline: z.boolean().default(false) });
+export type TExportTenantInput = z.infer<typeof ZExportTenantInput>;
+
 export const ZSuspendTenantInput = z.strictObject({ id: ZObjectId, reason: z.string().trim().min(3).max(500) });
 export type TSuspendTenantInput = z.infer<typeof ZSuspendTenantInput>;
 
