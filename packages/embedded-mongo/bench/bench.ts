@@ -152,7 +152,14 @@ async function main(): Promise<void> {
   try {
     const coll = dclient.db("bench").collection("durable");
     console.log("");
-    for (const clients of [1, 16]) report("insertOne (durable, fsync'd)", clients, await measure(clients, () => coll.insertOne({ a: 1, b: "x" })));
+    for (const clients of [1, 16]) {
+      const journal = async () => (await dclient.db().admin().command({ serverStatus: 1 })).journal as { records: number; rounds: number };
+      const before = await journal();
+      report("insertOne (durable, fsync'd)", clients, await measure(clients, () => coll.insertOne({ a: 1, b: "x" })));
+      const after = await journal();
+      const perRound = (after.records - before.records) / Math.max(1, after.rounds - before.rounds);
+      console.log(`${"".padEnd(38)} group commit: ${perRound.toFixed(1)} writes per fsync round`);
+    }
   } finally {
     await dclient.close();
     await stopServer(durable.child);

@@ -12,6 +12,8 @@ export interface ServerInfo {
   startedAt: number;
   connections(): number;
   dbPath?: string;
+  /** Journal counters (records, rounds, fsyncs) when running with a dbPath. */
+  journalStats?: () => Record<string, number>;
 }
 
 export interface CommandContext {

@@ -189,6 +189,29 @@ describe.skipIf(external)("durability with a dbPath", () => {
     }
   });
 
+  it("groups concurrent writes into shared fsyncs", async () => {
+    const dbPath = tempDir();
+    const server = await startEmbeddedMongo({ dbPath });
+    const client = await new MongoClient(server.uri, { maxPoolSize: 16 }).connect();
+    try {
+      const journal = async () => (await client.db().admin().command({ serverStatus: 1 })).journal as { records: number; rounds: number };
+      const before = await journal();
+      const coll = client.db("grouped").collection("c");
+      await Promise.all(Array.from({ length: 16 }, async (_, w) => {
+        for (let i = 0; i < 20; i++) await coll.insertOne({ w, i });
+      }));
+      const after = await journal();
+      const records = after.records - before.records;
+      const rounds = after.rounds - before.rounds;
+      expect(records).toBeGreaterThanOrEqual(320);
+      // Each round is one fdatasync per touched file: far fewer than one per write.
+      expect(rounds).toBeLessThan(records / 2);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it("refuses a second server on a dbPath that is in use", async () => {
     const dbPath = tempDir();
     const server = await startEmbeddedMongo({ dbPath });

@@ -26,7 +26,14 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promi
   const catalog = new Catalog(journal);
   const engine = new Engine(
     catalog,
-    { host: HOST, port: opts.port ?? 0, startedAt: Date.now(), connections: () => 0, dbPath: opts.dbPath },
+    {
+      host: HOST,
+      port: opts.port ?? 0,
+      startedAt: Date.now(),
+      connections: () => 0,
+      dbPath: opts.dbPath,
+      journalStats: journal ? () => ({ ...journal.stats }) : undefined,
+    },
     journal,
     { ttlMonitorIntervalMs: opts.ttlMonitorIntervalMs },
   );

@@ -57,6 +57,8 @@ export class Journal implements ChangeSink, DurabilityBarrier {
   private readonly files = new Map<string, fsp.FileHandle>();
   appended = 0;
   private durable = 0;
+  /** Group-commit evidence for serverStatus: records written and the fsync rounds they took. */
+  readonly stats = { records: 0, rounds: 0, fsyncs: 0 };
   private waiters: { seq: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
   private failure: Error | undefined;
@@ -220,9 +222,12 @@ export class Journal implements ChangeSink, DurabilityBarrier {
           if (writes.buffers.length === 0) continue;
           const fh = await this.handle(db);
           await fh.write(writes.buffers.length === 1 ? (writes.buffers[0] as Buffer) : Buffer.concat(writes.buffers));
+          this.stats.records += writes.buffers.length;
           touched.push(fh);
         }
         await Promise.all(touched.map((fh) => fh.datasync()));
+        this.stats.rounds++;
+        this.stats.fsyncs += touched.length;
         // Bound the number of open files: 10,000 databases must not mean 10,000 descriptors.
         while (this.files.size > MAX_OPEN_FILES) {
           const [oldest, fh] = this.files.entries().next().value as [string, fsp.FileHandle];

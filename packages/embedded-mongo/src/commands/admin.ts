@@ -89,6 +89,7 @@ export const adminCommands: Record<string, CommandHandler> = {
     logicalSessionRecordCache: { activeSessionsCount: ctx.sessions.sessions.size },
     repl: { setName: REPLICA_SET_NAME, isWritablePrimary: true, hosts: [`${ctx.server.host}:${ctx.server.port}`] },
     storageEngine: { name: "embedded", persistent: Boolean(ctx.server.dbPath) },
+    ...(ctx.server.journalStats ? { journal: ctx.server.journalStats() } : {}),
     ok: 1,
   }),
   listCommands: () => ({ commands: {}, ok: 1 }),
