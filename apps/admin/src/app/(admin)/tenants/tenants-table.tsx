@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { api } from "~/trpc/react";
+import { MigrateAllButton } from "./migrate-all-button";
 
 const PAGE_SIZE = 20;
 const STATUSES = ["provisioning", "active", "suspended", "deleted", "purged"] as const;
@@ -62,7 +63,12 @@ export function TenantsTable({ initial }: { initial: Query }) {
       <PageHead
         title="Tenants"
         subtitle="Every organisation on the platform, each with its own database."
-        actions={<Link className="btn btn-primary" href="/tenants/new">Create tenant</Link>}
+        actions={
+          <>
+            <MigrateAllButton />
+            <Link className="btn btn-primary" href="/tenants/new">Create tenant</Link>
+          </>
+        }
       />
       <div className="toolbar" role="search">
         <TextField label="Search" type="search" placeholder="Name or slug" value={search} onChange={(e) => setSearch(e.target.value)} fieldClassName="grow" />
