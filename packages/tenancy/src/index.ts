@@ -1,5 +1,5 @@
 export { createTenancy } from "./tenancy";
-export type { Tenancy, PoolStats } from "./tenancy";
+export type { Tenancy, PoolStats, WithTenantOptions } from "./tenancy";
 export type { TenantScope } from "./tenancy-runtime";
 export type { TenancyConfig, TenancyLogger, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
 export type { TenantRecord } from "./tenant-registry";

@@ -34,7 +34,7 @@ import { TenantHandles } from "./tenant-handles";
 import type { PurgeReceipt, SuspendResult } from "./tenant-lifecycle";
 import { dedicatePool, purge, purgeExpired, releasePool, restore, resume, softDelete, suspend } from "./tenant-lifecycle";
 import type { TenantRecord } from "./tenant-registry";
-import { TenantRegistry } from "./tenant-registry";
+import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
 import { withHandle } from "./tenancy-runtime";
 
@@ -49,6 +49,11 @@ export interface PoolStats extends HandleStats {
   registry: ReturnType<TenantRegistry["stats"]>;
 }
 
+export interface WithTenantOptions {
+  /** Admit suspended and deleted tenants too (admin reads); purged/provisioning still throw. */
+  allowInactive?: boolean;
+}
+
 export interface Tenancy {
   control: Omit<ControlModels, "RegistryVersion">;
   registry: {
@@ -57,8 +62,12 @@ export interface Tenancy {
     requireActive(id: string): Promise<TenantRecord>;
     isCached(id: string): boolean;
   };
-  /** Resolves the tenant (fails closed on any status but active), leases its handle, runs fn in its scope. */
-  withTenant<T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>): Promise<T>;
+  /**
+   * Resolves the tenant (fails closed on any status but active), leases its handle, runs fn in its scope.
+   * `allowInactive` (admin reads, e.g. stats) also admits suspended and deleted tenants; never purged
+   * or provisioning ones.
+   */
+  withTenant<T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>, opts?: WithTenantOptions): Promise<T>;
   /** The scope of the enclosing withTenant; throws NoTenantContext outside one. */
   currentTenant(): TenantScope;
   directory: {
@@ -155,14 +164,15 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
   let shuttingDown = false;
   let shutdownPromise: Promise<{ drained: boolean }> | null = null;
 
-  const withTenant = async <T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>): Promise<T> => {
+  const withTenant = async <T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>, opts: WithTenantOptions = {}): Promise<T> => {
     if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
+    const admit = opts.allowInactive ? assertReadable : assertActive;
     const outer = rt.scope.getStore();
     if (outer?.tenant.id === tenantId) return fn(outer); // nested use: same lease, no second slot
-    await registry.requireActive(tenantId);
+    admit(await registry.get(tenantId));
     return rt.concurrency.run(tenantId, async () => {
       // Re-check after queueing: a suspension or a shutdown may have landed while we waited.
-      const tenant = await registry.requireActive(tenantId);
+      const tenant = admit(await registry.get(tenantId));
       if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
       return withHandle(rt, tenant, fn);
     });

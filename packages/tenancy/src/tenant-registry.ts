@@ -71,6 +71,15 @@ export function assertActive(record: TenantRecord): TenantRecord {
   }
 }
 
+/**
+ * For admin reads (withTenant allowInactive): a suspended or deleted tenant's database still
+ * exists and may be read; a purged one has none and a provisioning one is half-built.
+ */
+export function assertReadable(record: TenantRecord): TenantRecord {
+  if (record.status === "suspended" || record.status === "deleted") return record;
+  return assertActive(record);
+}
+
 export class TenantRegistry {
   private readonly byId: LRUCache<string, TenantRecord>;
   private readonly slugToId = new Map<string, string>();
