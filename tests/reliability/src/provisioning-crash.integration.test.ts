@@ -120,7 +120,9 @@ async function expectResolved(api: ApiChild, slug: string, stepAtCrash: string) 
 }
 
 describe("API killed with SIGKILL during provisioning", () => {
-  const STEPS = ["record", "database", "owner", "directory"] as const;
+  // The short form crashes on both sides of the decision point (owner user made or not);
+  // RELIABILITY_FULL=1 crashes after every step.
+  const STEPS = process.env.RELIABILITY_FULL === "1" ? (["record", "database", "owner", "directory"] as const) : (["database", "owner"] as const);
 
   it(`crash right after each saga step (${STEPS.join(", ")}): one restart's recovery sweep removes the tenants made before "owner" and completes the others`, async () => {
     // One API process per crash point, in parallel: each dies inside its own tenants.create.
