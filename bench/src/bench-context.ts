@@ -31,7 +31,7 @@ export interface Sizes {
 export const SIZES: Record<Mode, Sizes> = {
   full: {
     overhead: { connections: [1, 16, 64], durationMs: 5000, warmupMs: 1500, pageNotes: 40 },
-    scale: { steps: [1000, 10_000], recipeSteps: [1000, 4000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 300_000, touchBudgetMs: 45_000 },
+    scale: { steps: [1000, 10_000], recipeSteps: [1000, 4000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 300_000, touchBudgetMs: 70_000 },
     churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
     cold: { samples: 200 },
     noisy: { others: 50, durationMs: 8000, heavyNotes: 2000, heavyConnections: 16 },
