@@ -52,3 +52,41 @@ describe("admin reads of a non-active tenant (withTenant allowInactive)", () => 
     expect(tenancy.stats().leases).toBe(0);
   });
 });
+
+describe("per-tenant lease counts", () => {
+  it("stats().leasesByTenant and registry.isLeased follow leases in and out, nested ones included", async () => {
+    const a = await tenancy.lifecycle.provision({ slug: "leased-a", name: "A", owner: owner("la") });
+    const b = await tenancy.lifecycle.provision({ slug: "leased-b", name: "B", owner: owner("lb") });
+    expect(tenancy.stats().leasesByTenant).toEqual({});
+    expect(tenancy.registry.isLeased(a.id)).toBe(false);
+
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const holdA = (): Promise<void> =>
+      tenancy.withTenant(a.id, async () => {
+        entered();
+        await gate;
+      });
+    const first = holdA();
+    await inside;
+    const second = tenancy.withTenant(a.id, async () => {
+      // Nested different tenant: both leased at once.
+      await tenancy.withTenant(b.id, async () => {
+        expect(tenancy.stats().leasesByTenant).toEqual({ [a.id]: 2, [b.id]: 1 });
+        expect(tenancy.registry.isLeased(b.id)).toBe(true);
+      });
+      expect(tenancy.stats().leasesByTenant).toEqual({ [a.id]: 2 });
+      expect(tenancy.registry.isLeased(b.id)).toBe(false);
+    });
+    await second;
+    expect(tenancy.stats().leasesByTenant).toEqual({ [a.id]: 1 });
+    expect(tenancy.registry.isLeased(a.id)).toBe(true);
+    release();
+    await first;
+    expect(tenancy.stats().leasesByTenant).toEqual({});
+    expect(tenancy.registry.isLeased(a.id)).toBe(false);
+    expect(tenancy.stats().leases).toBe(0);
+  });
+});

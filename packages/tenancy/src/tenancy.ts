@@ -61,6 +61,8 @@ export interface Tenancy {
     getBySlug(slug: string): Promise<TenantRecord>;
     requireActive(id: string): Promise<TenantRecord>;
     isCached(id: string): boolean;
+    /** Whether this process holds a lease on the tenant's handle right now (stats().leasesByTenant has counts). */
+    isLeased(id: string): boolean;
   };
   /**
    * Resolves the tenant (fails closed on any status but active), leases its handle, runs fn in its scope.
@@ -188,6 +190,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       getBySlug: (slug) => registry.getBySlug(slug),
       requireActive: (id) => registry.requireActive(id),
       isCached: (id) => registry.isCached(id),
+      isLeased: (id) => rt.handles.isLeased(id),
     },
     withTenant,
     currentTenant() {

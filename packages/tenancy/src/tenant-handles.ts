@@ -36,6 +36,8 @@ export interface HandleStats {
   deferredEvictions: number;
   /** Must stay 0: a handle dropped while a lease was still out. */
   evictedWhileLeased: number;
+  /** Leases out now, by tenant id; only tenants with at least one lease appear. */
+  leasesByTenant: Record<string, number>;
 }
 
 export class TenantHandles {
@@ -44,6 +46,8 @@ export class TenantHandles {
   private readonly opening = new Map<string, Promise<TenantHandle>>();
   private counters = { hits: 0, misses: 0, evictions: 0, deferredEvictions: 0, evictedWhileLeased: 0 };
   private leases = 0;
+  // Kept beside handle.leases because a tenant can briefly have two handles (one draining).
+  private readonly leasedTenants = new Map<string, number>();
   private drainWaiters: (() => void)[] = [];
 
   constructor(
@@ -97,6 +101,9 @@ export class TenantHandles {
   release(handle: TenantHandle): void {
     handle.leases--;
     this.leases--;
+    const left = (this.leasedTenants.get(handle.tenantId) ?? 1) - 1;
+    if (left > 0) this.leasedTenants.set(handle.tenantId, left);
+    else this.leasedTenants.delete(handle.tenantId);
     if (handle.leases === 0 && handle.evicted) this.drop(handle);
     if (this.leases === 0) {
       const waiters = this.drainWaiters;
@@ -114,8 +121,18 @@ export class TenantHandles {
     return this.lru.has(tenantId) || this.draining.has(tenantId);
   }
 
+  isLeased(tenantId: string): boolean {
+    return this.leasedTenants.has(tenantId);
+  }
+
   stats(): HandleStats {
-    return { handles: this.lru.size, draining: this.draining.size, leases: this.leases, ...this.counters };
+    return {
+      handles: this.lru.size,
+      draining: this.draining.size,
+      leases: this.leases,
+      ...this.counters,
+      leasesByTenant: Object.fromEntries(this.leasedTenants),
+    };
   }
 
   /** Resolves when no lease is out, or after timeoutMs; returns whether it drained. */
@@ -132,6 +149,7 @@ export class TenantHandles {
 
   /** Drops every handle; called at shutdown after draining. */
   clear(): void {
+    this.leasedTenants.clear();
     this.lru.clear();
     for (const handle of [...this.draining.values()]) {
       handle.leases = 0;
@@ -142,6 +160,7 @@ export class TenantHandles {
   private lease(handle: TenantHandle): TenantHandle {
     handle.leases++;
     this.leases++;
+    this.leasedTenants.set(handle.tenantId, (this.leasedTenants.get(handle.tenantId) ?? 0) + 1);
     return handle;
   }
 
