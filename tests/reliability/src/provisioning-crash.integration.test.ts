@@ -15,7 +15,8 @@ import type { Deployment } from "./tenant-fixtures";
 const LEASE_MS = 1_500;
 // Four API processes start at once on two cores: give the start-up connection more than the
 // default 1.5 s server-selection budget (this test is about crashes, not slow databases).
-const KNOBS = JSON.stringify({ provisionLeaseMs: LEASE_MS, unavailableAfterMs: 10_000 });
+// A 1 s periodic sweep (tenancy's default is 5 min) lets the immediate-restart case resolve in-test.
+const KNOBS = JSON.stringify({ provisionLeaseMs: LEASE_MS, unavailableAfterMs: 10_000, recoverySweepIntervalMs: 1_000 });
 
 let mongo: MongoChild;
 let deployment: Deployment;
@@ -147,9 +148,11 @@ describe("API killed with SIGKILL during provisioning", () => {
     await api.stop();
   }, 90_000);
 
-  it("an external kill -9 timed mid-saga is resolved the same way", async () => {
+  it("an external kill -9 timed mid-saga, restarted at once (claim still live): the periodic sweep resolves it", async () => {
     const slug = "crash-timed";
-    const doomed = await startApi();
+    // A claim long enough to outlive the restart, so the start-up sweep must skip it.
+    const longClaim = { RELIABILITY_TENANCY: JSON.stringify({ provisionLeaseMs: 12_000, unavailableAfterMs: 10_000, recoverySweepIntervalMs: 1_000 }) };
+    const doomed = await startApi(longClaim);
     const token = await adminToken(doomed.url);
     const pending = createTenant(doomed.url, token, slug);
     // Kill as soon as the saga has made its record (the owner's argon2 hash keeps it busy a while).
@@ -168,7 +171,24 @@ describe("API killed with SIGKILL during provisioning", () => {
     await pending;
     console.info(`timed kill landed after step "${stepAtKill}"`);
     expect(stepAtKill).not.toBe("");
-    const api = await restartAfterLease([slug]);
+    // Restart immediately, as a process supervisor would: the start-up sweep finds the dead
+    // process's claim still live and skips it; the periodic sweep must take over once it lapses.
+    const api = await startApi(longClaim);
+    const started = Date.now();
+    const atRestart = await control.collection<TenantRow>("tenants").findOne({ slug });
+    const claimLiveAtRestart = atRestart?.status === "provisioning" && (atRestart.provisioning?.claimedUntil?.getTime() ?? 0) > started;
+    let resolvedAfterMs = -1;
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      const row = await control.collection<TenantRow>("tenants").findOne({ slug });
+      if (row?.status !== "provisioning") {
+        resolvedAfterMs = Date.now() - started;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.info(`resolved ${resolvedAfterMs} ms after the restart (claim live at restart: ${claimLiveAtRestart})`);
+    expect(claimLiveAtRestart).toBe(true);
+    expect(resolvedAfterMs).toBeGreaterThanOrEqual(0);
     await expectResolved(api, slug, stepAtKill);
-  }, 60_000);
+  }, 90_000);
 });
