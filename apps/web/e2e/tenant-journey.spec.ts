@@ -283,6 +283,42 @@ test("an email in two tenants gets a tenant picker", async ({ page }) => {
   await expect(page.getByText("Globex secret formula")).toBeVisible();
 });
 
+test("notes page pages through a long list with a cursor", async ({ page }) => {
+  const gina = await trpcClient(stack().webUrl);
+  await gina.mutate("auth.login", { email: "gina@globex.test", password: PASSWORD, tenantSlug: "globex" });
+  for (let i = 1; i <= 11; i++) await gina.mutate("notes.create", { title: `Batch note ${String(i).padStart(2, "0")}`, body: "", tags: ["batch"] });
+  await gina.dispose();
+  await webLogin(page, "gina@globex.test");
+  await page.getByTestId("tenant-picker").getByRole("radio", { name: /Globex/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
+  await expect(page.getByTestId("note")).toHaveCount(10);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(12);
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  // Filtering by tag starts again from the first page.
+  await page.getByRole("button", { name: "Filter by tag secret" }).click();
+  await expect(page.getByTestId("note")).toHaveCount(1);
+});
+
+test("forms work from the keyboard alone", async ({ page }) => {
+  await page.goto(`${stack().webUrl}/login`);
+  // The email field has focus on arrival; Tab moves to the password; Enter submits.
+  await page.keyboard.type(OWNER.email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
+  await page.getByRole("button", { name: "New note" }).focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "New note" });
+  await expect(dialog.getByLabel("Title", { exact: true })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("button", { name: "New note" })).toBeFocused();
+});
+
 test("login errors are shown next to the form", async ({ page }) => {
   await page.goto(`${stack().webUrl}/notes`);
   await page.waitForURL(/\/login\?next=%2Fnotes/);
