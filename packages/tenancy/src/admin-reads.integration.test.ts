@@ -90,3 +90,42 @@ describe("per-tenant lease counts", () => {
     expect(tenancy.stats().leases).toBe(0);
   });
 });
+
+describe("invites collection (tenant migration 3)", () => {
+  it("new tenants have it; an existing tenant at version 2 gets it from migrateAll, with unique and TTL indexes", async () => {
+    const fresh = await tenancy.lifecycle.provision({ slug: "inv-new", name: "New", owner: owner("invnew") });
+    expect(fresh.schemaVersion).toBe(tenancy.lifecycle.latestSchemaVersion);
+    expect(tenancy.lifecycle.latestSchemaVersion).toBe(3);
+
+    // An "old" tenant: as provisioned before migration 3 existed.
+    const old = await tenancy.lifecycle.provision({ slug: "inv-old", name: "Old", owner: owner("invold") });
+    await tenancy.withTenant(old.id, async ({ conn, models }) => {
+      await conn.dropCollection("invites");
+      await models.Meta.updateOne({ _id: "schema" }, { $set: { version: 2 }, $pull: { applied: { version: 3 } } });
+    });
+    await tenancy.control.Tenant.updateOne({ _id: old.id }, { $set: { schemaVersion: 2 } });
+
+    const report = await tenancy.lifecycle.migrateAll();
+    expect(report).toMatchObject({ targetVersion: 3, total: 1, migrated: 1, failed: [] });
+    expect((await tenancy.registry.get(old.id)).schemaVersion).toBe(3);
+
+    for (const id of [fresh.id, old.id]) {
+      await tenancy.withTenant(id, async ({ conn, models }) => {
+        const indexes = await conn.collection("invites").listIndexes().toArray();
+        expect(indexes).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ key: { tokenHash: 1 }, unique: true }),
+            expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+          ]),
+        );
+        const userId = (await models.User.findOne().lean())?._id;
+        const invite = { tokenHash: "h1", userId, expiresAt: new Date(Date.now() + 60_000) };
+        const created = await models.Invite.create(invite);
+        expect(created.usedAt).toBeNull();
+        expect(created.createdAt).toBeInstanceOf(Date);
+        // The same token hash twice would let one link open two accounts.
+        await expect(models.Invite.create(invite)).rejects.toMatchObject({ code: 11000 });
+      });
+    }
+  });
+});

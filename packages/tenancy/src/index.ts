@@ -42,4 +42,4 @@ export type {
   ControlModels,
 } from "./control-models";
 export { tenantSchemas, USER_STATUSES } from "./tenant-models";
-export type { TenantModels, UserDoc, UserStatus, SessionDoc, NoteDoc, SettingDoc, TenantAuditDoc, MetaDoc } from "./tenant-models";
+export type { TenantModels, UserDoc, UserStatus, SessionDoc, NoteDoc, SettingDoc, TenantAuditDoc, InviteDoc, MetaDoc } from "./tenant-models";

@@ -20,7 +20,7 @@ let runs = 0;
 
 const extra: TenantMigration[] = [
   {
-    version: 3,
+    version: 4,
     name: "notes-pinned-flag",
     async up({ models }) {
       runs++;
@@ -29,7 +29,7 @@ const extra: TenantMigration[] = [
     },
   },
   {
-    version: 4,
+    version: 5,
     name: "flaky-for-some",
     async up({ tenant, models }) {
       if (failFor.has(tenant.slug)) throw new Error(`refusing ${tenant.slug}`);
@@ -61,22 +61,22 @@ describe("migrations", () => {
   it("migrateAll upgrades every tenant, reports and skips a failing one, and resumes later", async () => {
     const v4 = await createTenancy({ ...base, migrations: extra, recoverOnStart: false });
     try {
-      expect(v4.lifecycle.latestSchemaVersion).toBe(4);
+      expect(v4.lifecycle.latestSchemaVersion).toBe(5);
       failFor = new Set(["m-bad"]);
       const progress: MigrateProgress[] = [];
       const report = await v4.lifecycle.migrateAll({ concurrency: 2, onProgress: (p) => progress.push(p) });
-      expect(report).toMatchObject({ targetVersion: 4, total: 5, migrated: 4 });
+      expect(report).toMatchObject({ targetVersion: 5, total: 5, migrated: 4 });
       expect(report.failed).toEqual([expect.objectContaining({ slug: "m-bad", error: expect.stringContaining("refusing") })]);
       expect(progress).toHaveLength(5);
       expect(progress.at(-1)?.done).toBe(5);
 
       for (const slug of ["m-one", "m-two", "m-three", "m-five"]) {
         const t = await v4.registry.get(ids[slug] ?? "");
-        expect(t.schemaVersion).toBe(4);
+        expect(t.schemaVersion).toBe(5);
         await v4.withTenant(t.id, async ({ models }) => {
           const ledger = await models.Meta.findById("schema").lean();
-          expect(ledger?.version).toBe(4);
-          expect(ledger?.applied.map((a) => a.version)).toEqual([1, 2, 3, 4]);
+          expect(ledger?.version).toBe(5);
+          expect(ledger?.applied.map((a) => a.version)).toEqual([1, 2, 3, 4, 5]);
           expect(ledger?.lock).toBeNull();
           const note = await models.Note.collection.findOne({});
           expect(note?.pinned).toBe(false);
@@ -84,19 +84,19 @@ describe("migrations", () => {
       }
       // The failing tenant kept its progress up to the last good migration.
       const bad = await v4.registry.get(ids["m-bad"] ?? "");
-      await v4.withTenant(bad.id, async ({ models }) => expect((await models.Meta.findById("schema").lean())?.version).toBe(3));
+      await v4.withTenant(bad.id, async ({ models }) => expect((await models.Meta.findById("schema").lean())?.version).toBe(4));
 
       // Resume: only the laggard is attempted; once fixed it catches up.
       failFor = new Set();
       const runsBefore = runs;
       const second = await v4.lifecycle.migrateAll({ concurrency: 2 });
       expect(second).toMatchObject({ total: 1, migrated: 1, failed: [] });
-      expect(runs).toBe(runsBefore); // migration 3 was not re-run for it
+      expect(runs).toBe(runsBefore); // migration 4 was not re-run for it
       const third = await v4.lifecycle.migrateAll();
       expect(third.total).toBe(0);
 
       // Idempotent per tenant.
-      expect(await v4.lifecycle.migrate(ids["m-one"] ?? "")).toMatchObject({ from: 4, to: 4, applied: [] });
+      expect(await v4.lifecycle.migrate(ids["m-one"] ?? "")).toMatchObject({ from: 5, to: 5, applied: [] });
     } finally {
       await v4.shutdown();
     }
@@ -112,7 +112,7 @@ describe("migrations", () => {
       await expect(v4.lifecycle.migrate(id)).rejects.toBeInstanceOf(MigrationLocked);
       // An expired lock (crashed migrator) is taken over.
       await v4.withTenant(id, ({ models }) => models.Meta.updateOne({ _id: "schema" }, { $set: { "lock.until": new Date(Date.now() - 1) } }));
-      await expect(v4.lifecycle.migrate(id)).resolves.toMatchObject({ to: 4 });
+      await expect(v4.lifecycle.migrate(id)).resolves.toMatchObject({ to: 5 });
     } finally {
       await v4.shutdown();
     }
@@ -122,7 +122,7 @@ describe("migrations", () => {
     const v4 = await createTenancy({ ...base, migrations: extra, recoverOnStart: false });
     try {
       const t = await v4.lifecycle.provision({ slug: "m-new", name: "New", owner: owner("new") });
-      expect(t.schemaVersion).toBe(4);
+      expect(t.schemaVersion).toBe(5);
     } finally {
       await v4.shutdown();
     }

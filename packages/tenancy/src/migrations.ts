@@ -48,6 +48,13 @@ export const BUILT_IN_MIGRATIONS: TenantMigration[] = [
       );
     },
   },
+  {
+    version: 3,
+    name: "invites-collection",
+    async up({ models }) {
+      await ensureCollection(models.Invite as unknown as Model<never>);
+    },
+  },
 ];
 
 export function resolveMigrations(extra: TenantMigration[]): TenantMigration[] {

@@ -111,12 +111,12 @@ it("a crash in the middle of the database step (half the migrations applied) als
     provisionLeaseMs: 100,
     migrations: [
       {
-        version: 3,
+        version: 4,
         name: "crashes-once",
         async up() {
           if (armed) {
             armed = false;
-            throw new InjectedCrash("crash inside migration 3");
+            throw new InjectedCrash("crash inside migration 4");
           }
         },
       },

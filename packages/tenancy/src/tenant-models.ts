@@ -149,6 +149,30 @@ export const tenantAuditSchema = new Schema<TenantAuditDoc>(
 tenantAuditSchema.index({ at: -1, _id: -1 });
 tenantAuditSchema.index({ action: 1, at: -1 });
 
+/** One-time invite links (written by the api); the token itself is never stored, only its sha-256. */
+export interface InviteDoc {
+  _id: Types.ObjectId;
+  tokenHash: string;
+  userId: Types.ObjectId;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
+export const inviteSchema = new Schema<InviteDoc>(
+  {
+    tokenHash: { type: String, required: true },
+    userId: { type: Schema.Types.ObjectId, required: true },
+    expiresAt: { type: Date, required: true },
+    usedAt: { type: Date, default: null },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  { collection: "invites", ...noLazyWork },
+);
+inviteSchema.index({ tokenHash: 1 }, { unique: true });
+// The server drops an invite once expiresAt passes, used or not.
+inviteSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
 /** `_meta`: the migration ledger ("schema") and its lock. */
 export interface MetaDoc {
   _id: string;
@@ -176,6 +200,7 @@ export interface TenantModels {
   Note: Model<NoteDoc>;
   Setting: Model<SettingDoc>;
   Audit: Model<TenantAuditDoc>;
+  Invite: Model<InviteDoc>;
   Meta: Model<MetaDoc>;
 }
 
@@ -185,12 +210,13 @@ export const tenantSchemas = {
   Note: noteSchema,
   Setting: settingSchema,
   Audit: tenantAuditSchema,
+  Invite: inviteSchema,
   Meta: metaSchema,
 };
 
 /**
  * Models for one tenant handle, compiled on first access: a request that only touches notes
- * does not pay for compiling the other five on every LRU miss.
+ * does not pay for compiling the others on every LRU miss.
  */
 export function registerTenantModels(conn: Connection): TenantModels {
   const compiled: Partial<TenantModels> = {};
@@ -209,6 +235,9 @@ export function registerTenantModels(conn: Connection): TenantModels {
     },
     get Audit() {
       return (compiled.Audit ??= conn.model<TenantAuditDoc>("Audit", tenantAuditSchema));
+    },
+    get Invite() {
+      return (compiled.Invite ??= conn.model<InviteDoc>("Invite", inviteSchema));
     },
     get Meta() {
       return (compiled.Meta ??= conn.model<MetaDoc>("Meta", metaSchema));
