@@ -96,19 +96,32 @@ export class ClusterNotFound extends TenancyError {
   }
 }
 
+const UNREACHABLE_ERROR_NAMES = new Set([
+  "MongoServerSelectionError",
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoTopologyClosedError",
+  "MongoNotConnectedError",
+  "MongoPoolClearedError",
+  "MongoOperationTimeoutError",
+  "MongoClientClosedError",
+  "MongooseServerSelectionError",
+]);
+// Socket-level failures the driver sometimes reports inside a write error (e.g. insertMany's
+// MongoBulkWriteError) instead of as a network error of its own.
+const SOCKET_FAILURE = /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|connection \d+ to .* closed|connection closed)\b/;
+
 /** Driver errors that mean "the database cannot be reached", as opposed to a bad query. */
 export function isUnreachableError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const name = err.name;
-  return (
-    name === "MongoServerSelectionError" ||
-    name === "MongoNetworkError" ||
-    name === "MongoNetworkTimeoutError" ||
-    name === "MongoTopologyClosedError" ||
-    name === "MongoNotConnectedError" ||
-    name === "MongoPoolClearedError" ||
-    name === "MongoOperationTimeoutError" ||
-    name === "MongoClientClosedError" ||
-    (name === "MongooseServerSelectionError")
-  );
+  return unreachableAtDepth(err, 0);
+}
+
+function unreachableAtDepth(err: unknown, depth: number): boolean {
+  if (!(err instanceof Error) || depth > 5) return false;
+  if (UNREACHABLE_ERROR_NAMES.has(err.name)) return true;
+  // Wrapped errors: the driver and mongoose put the underlying failure in `cause`.
+  if (unreachableAtDepth((err as { cause?: unknown }).cause, depth + 1)) return true;
+  return err.name.startsWith("Mongo") && !("code" in err && typeof err.code === "number" && err.code > 0)
+    ? SOCKET_FAILURE.test(err.message)
+    : false;
 }
