@@ -1,0 +1,116 @@
+// Web security as a browser or an attacker meets it: headers on every response of both apps,
+// session cookie flags, the CSRF gate on cookie-authenticated mutations, and each app refusing
+// the other surface's tokens.
+import { expect, request, test } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { PASSWORD, adminClient, createTenant, stack } from "./fixtures";
+import { STACK_INSECURE_COOKIES, errorReason, expectHeadersEverywhere, expectSessionCookie, rawMutation, setCookies, startProductionWeb } from "./security-checks";
+
+test.describe.configure({ mode: "serial" });
+
+const OWNER = { email: "sam@secure.test", name: "Sam Secure" };
+const CSRF = { "x-tenantry-csrf": "1" };
+let web: APIRequestContext;
+let admin: APIRequestContext;
+let tenantToken = "";
+let adminToken = "";
+
+test.beforeAll(async () => {
+  const a = await adminClient();
+  await createTenant(a, "secure-co", OWNER);
+  await a.dispose();
+  web = await request.newContext({ baseURL: stack().webUrl });
+  admin = await request.newContext({ baseURL: stack().adminUrl });
+});
+
+test.afterAll(async () => {
+  await web.dispose();
+  await admin.dispose();
+});
+
+test("both apps send CSP, frame, content-type, referrer and permissions headers on every response", async () => {
+  await expectHeadersEverywhere(stack().webUrl);
+  // The admin app hands impersonation tokens to the web app by a form POST, so it may post there.
+  await expectHeadersEverywhere(stack().adminUrl, new URL(stack().webUrl).origin);
+});
+
+test("session cookies are HttpOnly and SameSite=Lax (Secure off: the stack runs INSECURE_COOKIES=true)", async () => {
+  const res = await rawMutation(web, "auth.login", { email: OWNER.email, password: PASSWORD }, CSRF);
+  expect(res.status()).toBe(200);
+  const cookies = setCookies(res);
+  expectSessionCookie(cookies, "tenantry_at", !STACK_INSECURE_COOKIES);
+  expectSessionCookie(cookies, "tenantry_rt", !STACK_INSECURE_COOKIES);
+  tenantToken = cookies.get("tenantry_at")?.value ?? "";
+
+  const adminRes = await rawMutation(admin, "auth.login", { email: stack().adminEmail, password: stack().adminPassword }, CSRF);
+  expect(adminRes.status()).toBe(200);
+  const adminCookies = setCookies(adminRes);
+  expectSessionCookie(adminCookies, "tenantry_admin_at", !STACK_INSECURE_COOKIES);
+  expectSessionCookie(adminCookies, "tenantry_admin_rt", !STACK_INSECURE_COOKIES);
+  adminToken = adminCookies.get("tenantry_admin_at")?.value ?? "";
+});
+
+test("in production without INSECURE_COOKIES the session cookies are also Secure", async () => {
+  test.setTimeout(120_000);
+  const prod = await startProductionWeb(stack().mongoUri, "test-results/web-production-server.log");
+  const ctx = await request.newContext({ baseURL: prod.url });
+  try {
+    const res = await rawMutation(ctx, "auth.login", { email: OWNER.email, password: PASSWORD }, CSRF);
+    expect(res.status()).toBe(200);
+    const cookies = setCookies(res);
+    expectSessionCookie(cookies, "tenantry_at", true);
+    expectSessionCookie(cookies, "tenantry_rt", true);
+  } finally {
+    await ctx.dispose();
+    await prod.stop();
+  }
+});
+
+test("a cookie-authenticated mutation without the CSRF header, or from a foreign Origin, is refused and writes nothing", async () => {
+  const noHeader = await rawMutation(web, "notes.create", { title: "forged without header" });
+  expect(noHeader.status()).toBe(403);
+  expect(await errorReason(noHeader)).toBe("CSRF");
+  const foreign = await rawMutation(web, "notes.create", { title: "forged from elsewhere" }, { ...CSRF, origin: "https://evil.example" });
+  expect(foreign.status()).toBe(403);
+  expect(await errorReason(foreign)).toBe("CSRF");
+  // The same session with the header and its own origin works, and only that note exists.
+  const ok = await rawMutation(web, "notes.create", { title: "legit note" }, { ...CSRF, origin: new URL(stack().webUrl).origin });
+  expect(ok.status()).toBe(200);
+  const list = await web.get("/api/trpc/notes.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })));
+  const titles = ((await list.json()) as { result: { data: { json: { items: { title: string }[] } } } }).result.data.json.items.map((n) => n.title);
+  expect(titles).toEqual(["legit note"]);
+
+  // The admin app applies the same gate.
+  const adminForged = await rawMutation(admin, "tenants.suspend", { id: "0".repeat(24), reason: "forged" });
+  expect(adminForged.status()).toBe(403);
+  expect(await errorReason(adminForged)).toBe("CSRF");
+  const adminForeign = await rawMutation(admin, "tenants.suspend", { id: "0".repeat(24), reason: "forged" }, { ...CSRF, origin: "https://evil.example" });
+  expect(adminForeign.status()).toBe(403);
+  expect(await errorReason(adminForeign)).toBe("CSRF");
+});
+
+test("the admin app refuses a tenant token and the web app refuses an admin token, as cookie or bearer", async () => {
+  expect(tenantToken).not.toBe("");
+  expect(adminToken).not.toBe("");
+  const probe = async (baseURL: string, path: string, headers: Record<string, string>) => {
+    const ctx = await request.newContext({ baseURL });
+    try {
+      const res = await ctx.get(`/api/trpc/${path}`, { headers });
+      return { status: res.status(), reason: await errorReason(res) };
+    } finally {
+      await ctx.dispose();
+    }
+  };
+  // Sanity: each token works on its own app.
+  expect((await probe(stack().webUrl, "auth.me", { cookie: `tenantry_at=${tenantToken}` })).status).toBe(200);
+  expect((await probe(stack().adminUrl, "auth.me", { cookie: `tenantry_admin_at=${adminToken}` })).status).toBe(200);
+
+  for (const headers of [{ cookie: `tenantry_admin_at=${tenantToken}` }, { authorization: `Bearer ${tenantToken}` }] as Record<string, string>[]) {
+    const r = await probe(stack().adminUrl, "tenants.list", headers);
+    expect(r.status, JSON.stringify(headers).slice(0, 30)).toBe(401);
+  }
+  for (const headers of [{ cookie: `tenantry_at=${adminToken}` }, { authorization: `Bearer ${adminToken}` }] as Record<string, string>[]) {
+    const r = await probe(stack().webUrl, "auth.me", headers);
+    expect(r.status, JSON.stringify(headers).slice(0, 30)).toBe(401);
+  }
+});
