@@ -185,7 +185,8 @@ const clusterSchema = new Schema<ClusterDoc>(
 clusterSchema.index({ name: 1 }, { unique: true });
 
 export interface AuditActor {
-  type: "admin" | "system" | "user";
+  /** "cli": the operator CLI (id = OS user name, email null). */
+  type: "admin" | "system" | "user" | "cli";
   id?: string | null;
   email?: string | null;
 }
@@ -208,7 +209,7 @@ const auditSchema = new Schema<AuditDoc>(
     actor: {
       type: new Schema(
         {
-          type: { type: String, enum: ["admin", "system", "user"], required: true },
+          type: { type: String, enum: ["admin", "system", "user", "cli"], required: true },
           id: { type: String, default: null },
           email: { type: String, default: null },
         },

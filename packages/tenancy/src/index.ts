@@ -10,7 +10,7 @@ export type { SuspendResult, PurgeReceipt } from "./tenant-lifecycle";
 export type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 export type { TenantMigration, MigrationContext, MigrateResult } from "./migrations";
 export { BUILT_IN_MIGRATIONS } from "./migrations";
-export type { ArchiveSummary, ArchiveHeader } from "./tenant-archive";
+export type { ArchiveSummary, ArchiveHeader, ArchiveProgress, ArchiveOptions } from "./tenant-archive";
 export { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, readArchiveHeader } from "./tenant-archive";
 export type { ClusterInfo } from "./cluster-registry";
 export type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";

@@ -24,7 +24,7 @@ import type { PasswordHasher } from "./password-hashing";
 import { createPasswordHasher } from "./password-hashing";
 import type { ProvisionInput, RecoveryReport } from "./provision";
 import { provision, recoverySweep } from "./provision";
-import type { ArchiveSummary } from "./tenant-archive";
+import type { ArchiveOptions, ArchiveSummary } from "./tenant-archive";
 import { exportTenant, importTenant } from "./tenant-archive";
 import { TenantConcurrency } from "./tenant-concurrency";
 import type { Membership } from "./tenant-directory";
@@ -96,8 +96,8 @@ export interface Tenancy {
     purgeExpired(actor?: AuditActor): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }>;
     migrate(id: string): Promise<MigrateResult>;
     migrateAll(opts?: { concurrency?: number; onProgress?: (p: MigrateProgress) => void }): Promise<MigrateAllReport>;
-    exportTenant(id: string, file: string): Promise<ArchiveSummary>;
-    importTenant(file: string, input: { slug: string; name?: string; cluster?: string }, actor?: AuditActor): Promise<TenantRecord>;
+    exportTenant(id: string, file: string, opts?: ArchiveOptions): Promise<ArchiveSummary>;
+    importTenant(file: string, input: { slug: string; name?: string; cluster?: string }, actor?: AuditActor, opts?: ArchiveOptions): Promise<TenantRecord>;
     recoverySweep(): Promise<RecoveryReport>;
     latestSchemaVersion: number;
   };
@@ -219,8 +219,8 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       releasePool: (id, actor = SYSTEM_ACTOR) => releasePool(rt, id, actor),
       migrate: (id) => migrate(rt, id),
       migrateAll: (opts) => migrateAll(rt, opts),
-      exportTenant: (id, file) => exportTenant(rt, id, file),
-      importTenant: (file, input, actor = SYSTEM_ACTOR) => importTenant(rt, file, input, actor),
+      exportTenant: (id, file, opts) => exportTenant(rt, id, file, opts),
+      importTenant: (file, input, actor = SYSTEM_ACTOR, opts) => importTenant(rt, file, input, actor, opts),
       recoverySweep: () => recoverySweep(rt, SYSTEM_ACTOR),
       latestSchemaVersion: latestVersion(migrations),
     },

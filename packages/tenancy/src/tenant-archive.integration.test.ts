@@ -9,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
+import type { AuditActor } from "./control-models";
 import { InvalidInput, SlugTaken } from "./errors";
 import { verifyPassword } from "./password-hashing";
 import type { Tenancy } from "./tenancy";
 import { createTenancy } from "./tenancy";
+import type { ArchiveProgress } from "./tenant-archive";
 
 let server: TestServer;
 let tenancy: Tenancy;
@@ -114,5 +116,43 @@ describe("export and import", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("archive progress and the cli actor", () => {
+  it("reports export and import progress that reaches the totals, and audits the import as the cli", async () => {
+    const src = await tenancy.lifecycle.provision({ slug: "prog-src", name: "Progress", owner: owner("prog") });
+    await tenancy.withTenant(src.id, async ({ models }) => {
+      const authorId = (await models.User.findOne().lean())?._id;
+      await models.Note.insertMany(Array.from({ length: 250 }, (_, i) => ({ title: `n${i}`, authorId, authorName: "o" })));
+    });
+    const file = join(dir, "progress.tta.gz");
+    const out: ArchiveProgress[] = [];
+    const summary = await tenancy.lifecycle.exportTenant(src.id, file, { onProgress: (p) => out.push(p) });
+    const docsInArchive = Object.entries(summary.counts)
+      .filter(([name]) => name !== "sessions")
+      .reduce((n, [, c]) => n + c, 0);
+    expect(out[0]).toMatchObject({ phase: "collections", docsDone: 0, docsTotal: docsInArchive });
+    expect(out.some((p) => p.phase === "documents" && p.collection === "notes" && p.docsDone === 100)).toBe(true);
+    expect(out.at(-1)).toMatchObject({ docsDone: docsInArchive, docsTotal: docsInArchive });
+    // Called per ~100 docs and per collection, not per document.
+    expect(out.length).toBeLessThan(docsInArchive / 5);
+    for (let i = 1; i < out.length; i++) expect(out[i]?.docsDone).toBeGreaterThanOrEqual(out[i - 1]?.docsDone ?? 0);
+
+    const inn: ArchiveProgress[] = [];
+    const cli: AuditActor = { type: "cli", id: "operator", email: null };
+    const imported = await tenancy.lifecycle.importTenant(file, { slug: "prog-dst" }, cli, {
+      onProgress: (p) => {
+        inn.push(p);
+        throw new Error("a broken progress bar must not fail the import");
+      },
+    });
+    expect(imported.status).toBe("active");
+    expect(inn.map((p) => p.phase)).toEqual(expect.arrayContaining(["collections", "documents", "indexes", "migrate"]));
+    expect(inn.at(-1)).toMatchObject({ phase: "migrate", docsDone: docsInArchive, docsTotal: null, bytesDone: summary.bytes, bytesTotal: summary.bytes });
+    expect(await tenancy.withTenant(imported.id, ({ models }) => models.Note.countDocuments())).toBe(250);
+
+    const { items } = await tenancy.audit.list({ actor: "operator" });
+    expect(items).toEqual([expect.objectContaining({ action: "tenant.imported", actor: { type: "cli", id: "operator", email: null } })]);
   });
 });

@@ -5,7 +5,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 
@@ -60,6 +60,33 @@ const lineSchema = z.discriminatedUnion("kind", [
 
 export type ArchiveHeader = z.infer<typeof headerSchema>;
 
+/** Progress of an export or import, for a CLI progress bar; totals are null when unknown. */
+export interface ArchiveProgress {
+  phase: "collections" | "documents" | "indexes" | "migrate";
+  docsDone: number;
+  docsTotal: number | null;
+  bytesDone: number;
+  bytesTotal: number | null;
+  collection?: string;
+}
+
+export interface ArchiveOptions {
+  onProgress?: (p: ArchiveProgress) => void;
+}
+
+const PROGRESS_EVERY_DOCS = 100;
+
+/** A throwing progress callback must not fail the export/import it reports on. */
+function progressReporter(rt: TenancyRuntime, opts: ArchiveOptions): (p: ArchiveProgress) => void {
+  return (p) => {
+    try {
+      opts.onProgress?.(p);
+    } catch (err) {
+      rt.config.logger.warn({ err: (err as Error).message }, "archive onProgress threw");
+    }
+  };
+}
+
 export interface ArchiveSummary {
   file: string;
   bytes: number;
@@ -77,7 +104,7 @@ function sanitizeIndex(spec: Document): Document {
   return out;
 }
 
-export async function exportTenant(rt: TenancyRuntime, id: string, file: string): Promise<ArchiveSummary> {
+export async function exportTenant(rt: TenancyRuntime, id: string, file: string, opts: ArchiveOptions = {}): Promise<ArchiveSummary> {
   const record = await rt.registry.get(id);
   if (record.status === "purged" || record.status === "provisioning") throw new TenantNotFound(id);
   const counts: Record<string, number> = {};
@@ -89,6 +116,14 @@ export async function exportTenant(rt: TenancyRuntime, id: string, file: string)
       .map((c) => c.name)
       .filter((n) => !n.startsWith("system."))
       .sort();
+    const notify = progressReporter(rt, opts);
+    let docsTotal = 0;
+    for (const name of names) if (!OMITTED_DATA.has(name)) docsTotal += await db.collection(name).estimatedDocumentCount();
+    let docsDone = 0;
+    let bytesDone = 0; // compressed bytes written so far
+    const report = (phase: ArchiveProgress["phase"], collection?: string): void =>
+      notify({ phase, docsDone, docsTotal, bytesDone, bytesTotal: null, ...(collection ? { collection } : {}) });
+    report("collections");
     async function* lines(): AsyncGenerator<string> {
       const header: ArchiveHeader = {
         kind: "header",
@@ -106,16 +141,26 @@ export async function exportTenant(rt: TenancyRuntime, id: string, file: string)
         const indexes = (await coll.listIndexes().toArray()).filter((i) => i.name !== "_id_").map(sanitizeIndex);
         yield ejsonLine({ kind: "collection", name, indexes });
         counts[name] = 0;
+        report("collections", name);
         if (OMITTED_DATA.has(name)) continue;
         for await (const doc of coll.find({}, { sort: { _id: 1 } })) {
           counts[name]++;
+          docsDone++;
           yield ejsonLine({ kind: "doc", c: name, d: doc });
+          if (docsDone % PROGRESS_EVERY_DOCS === 0) report("documents", name);
         }
+        report("documents", name);
       }
       yield ejsonLine({ kind: "end", counts });
     }
     try {
-      await pipeline(Readable.from(lines()), createGzip(), createWriteStream(tmp));
+      const countBytes = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytesDone += chunk.length;
+          done(null, chunk);
+        },
+      });
+      await pipeline(Readable.from(lines()), createGzip(), countBytes, createWriteStream(tmp));
       await rename(tmp, file); // a reader never sees half an archive
     } catch (err) {
       await rm(tmp, { force: true });
@@ -126,8 +171,10 @@ export async function exportTenant(rt: TenancyRuntime, id: string, file: string)
   return { file, bytes: size, counts, schemaVersion: record.schemaVersion };
 }
 
-async function* readLines(file: string): AsyncGenerator<Document> {
-  const rl = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+async function* readLines(file: string, onBytes?: (n: number) => void): AsyncGenerator<Document> {
+  const raw = createReadStream(file);
+  if (onBytes) raw.on("data", (chunk) => onBytes(chunk.length));
+  const rl = createInterface({ input: raw.pipe(createGunzip()), crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
     n++;
@@ -161,6 +208,7 @@ export async function importTenant(
   file: string,
   rawInput: { slug: string; name?: string; cluster?: string },
   actor: AuditActor,
+  opts: ArchiveOptions = {},
 ): Promise<TenantRecord> {
   const input = parseOrThrow(importSchema, rawInput, "import");
   const header = await readArchiveHeader(file);
@@ -202,7 +250,8 @@ export async function importTenant(
     const record = toTenantRecord(doc);
     try {
       await withHandle(rt, record, async (scope) => {
-        await restoreDatabase(scope.conn.db, file);
+        const progress = await restoreDatabase(scope.conn.db, file, progressReporter(rt, opts));
+        progress("migrate");
         const migrated = await migrateTenantDatabase(scope, rt.migrations, { owner: rt.instanceId, lockMs: 10 * 60_000 });
         await markStep(rt, doc, "database", { schemaVersion: migrated.to });
         const users = await scope.models.User.find({}).select({ email: 1, role: 1 }).lean();
@@ -222,8 +271,18 @@ export async function importTenant(
   });
 }
 
-async function restoreDatabase(db: Db | undefined, file: string): Promise<void> {
+/** Restores the archive's collections; returns a reporter for the phases that follow. */
+async function restoreDatabase(
+  db: Db | undefined,
+  file: string,
+  notify: (p: ArchiveProgress) => void,
+): Promise<(phase: ArchiveProgress["phase"]) => void> {
   if (!db) throw new Error("tenant handle has no database");
+  const bytesTotal = (await stat(file)).size;
+  let bytesDone = 0;
+  let docsDone = 0;
+  const report = (phase: ArchiveProgress["phase"], collection?: string): void =>
+    notify({ phase, docsDone, docsTotal: null, bytesDone, bytesTotal, ...(collection ? { collection } : {}) });
   const indexes = new Map<string, Document[]>();
   let batch: Document[] = [];
   let batchColl: string | null = null;
@@ -233,7 +292,7 @@ async function restoreDatabase(db: Db | undefined, file: string): Promise<void> 
     batch = [];
   };
   let first = true;
-  for await (const raw of readLines(file)) {
+  for await (const raw of readLines(file, (n) => (bytesDone += n))) {
     if (first) {
       first = false; // header, validated already
       continue;
@@ -246,19 +305,25 @@ async function restoreDatabase(db: Db | undefined, file: string): Promise<void> 
       });
       indexes.set(line.name, line.indexes.map(sanitizeIndex));
       batchColl = line.name;
+      report("collections", line.name);
     } else if (line.kind === "doc") {
       if (line.c !== batchColl) throw new InvalidInput(`Archive document for "${line.c}" outside its collection section`);
       batch.push(line.d);
+      docsDone++;
       if (batch.length >= INSERT_BATCH) await flush();
+      if (docsDone % PROGRESS_EVERY_DOCS === 0) report("documents", line.c);
     } else {
       await flush();
       ended = true;
     }
   }
   if (!ended) throw new InvalidInput("The archive is truncated (no end marker)");
+  report("documents");
   for (const [name, specs] of indexes) {
+    report("indexes", name);
     if (specs.length) await db.collection(name).createIndexes(specs as never);
   }
   // A migration lock copied from the source would block the new tenant.
   await db.collection("_meta").updateMany({}, { $set: { lock: null } });
+  return (phase) => report(phase);
 }
