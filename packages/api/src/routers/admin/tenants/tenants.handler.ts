@@ -115,14 +115,14 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
       })
       .catch(() => null);
   }
-  const pool = tenancy.stats() as { leasesByTenant?: Record<string, number> };
+  const pool = tenancy.stats();
   return {
     ...publicTenantRow(doc),
     dbName: doc.dbName,
     stats,
     cached: tenancy.registry.isCached(input.id),
-    // Tenancy's per-tenant lease count when it offers one; otherwise this instance's running calls.
-    leasedNow: pool.leasesByTenant ? (pool.leasesByTenant[input.id] ?? 0) : (ctx.services.activeTenantCalls.get(input.id) ?? 0),
+    // Leases this instance holds on the tenant's handle right now.
+    leasedNow: pool.leasesByTenant[input.id] ?? 0,
   };
 }
 
