@@ -510,6 +510,8 @@ describe("progress on a terminal", () => {
     const run = await underPty(["tenants", "export", "acme", "--out", archive]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("\r\x1b[2Kexporting acme");
+    // The bar fills from the library's document counts, up to 100%.
+    expect(run.stdout).toMatch(/exporting acme █+ 100% (\d+)\/\1 /);
     expect(run.stdout).toContain("\r\x1b[2KExported acme: ");
   });
 

@@ -152,7 +152,7 @@ function buildContext(
     positionals,
     json,
     tenancy: () => (connection ??= open()),
-    actor: { type: "system", id: `cli:${osUser()}`, email: null },
+    actor: { type: "cli", id: osUser(), email: null },
     progress: (label, unit) =>
       createProgressBar(label, io.stderr, { enabled: values["no-progress"] !== true, unit }),
     readStdinLine: (what) => readFirstLine(io.stdin, what),

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 
-import type { TenantDoc, TenantRecord } from "@tenantry/tenancy";
+import type { ArchiveProgress, TenantDoc, TenantRecord } from "@tenantry/tenancy";
 import { TENANT_STATUSES } from "@tenantry/tenancy";
 
 import type { CommandContext, CommandSpec } from "../command-spec";
@@ -42,6 +42,22 @@ async function withTicker<T>(ctx: CommandContext, label: string, work: Promise<T
     return await work;
   } finally {
     clearInterval(timer);
+    bar.finish();
+  }
+}
+
+/** A bar fed by the library's archive progress (export: documents, import: archive bytes). */
+async function withArchiveBar<T>(
+  ctx: CommandContext,
+  label: string,
+  unit: string,
+  measure: (p: ArchiveProgress) => [done: number, total: number | null, note?: string],
+  run: (onProgress: (p: ArchiveProgress) => void) => Promise<T>,
+): Promise<T> {
+  const bar = ctx.progress(label, unit);
+  try {
+    return await run((p) => bar.update(...measure(p)));
+  } finally {
     bar.finish();
   }
 }
@@ -323,10 +339,13 @@ const exportCmd: CommandSpec = {
       throw usageError(`${file} exists; pass --force to overwrite it`);
     if (!existsSync(path.dirname(file)))
       throw usageError(`Directory ${path.dirname(file)} does not exist`);
-    const summary = await withTicker(
+    const tenancy = await ctx.tenancy();
+    const summary = await withArchiveBar(
       ctx,
       `exporting ${tenant.slug}`,
-      (await ctx.tenancy()).lifecycle.exportTenant(tenant.id, file),
+      "docs",
+      (p) => [p.docsDone, p.docsTotal, p.collection],
+      (onProgress) => tenancy.lifecycle.exportTenant(tenant.id, file, { onProgress }),
     );
     const docs = Object.values(summary.counts).reduce((a, b) => a + b, 0);
     return {
@@ -355,10 +374,13 @@ const importCmd: CommandSpec = {
       ...(str(ctx, "name") ? { name: str(ctx, "name") } : {}),
       ...(str(ctx, "cluster") ? { cluster: str(ctx, "cluster") } : {}),
     };
-    const tenant = await withTicker(
+    const tenancy = await ctx.tenancy();
+    const tenant = await withArchiveBar(
       ctx,
       `importing ${input.slug}`,
-      (await ctx.tenancy()).lifecycle.importTenant(file, input, ctx.actor),
+      "bytes",
+      (p) => [p.bytesDone, p.bytesTotal, p.phase],
+      (onProgress) => tenancy.lifecycle.importTenant(file, input, ctx.actor, { onProgress }),
     );
     return {
       json: { tenant: tenantSummary(tenant) },
