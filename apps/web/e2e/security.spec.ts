@@ -3,7 +3,7 @@
 // the other surface's tokens.
 import { expect, request, test } from "@playwright/test";
 import type { APIRequestContext } from "@playwright/test";
-import { PASSWORD, adminClient, createTenant, stack } from "./fixtures";
+import { PASSWORD, adminClient, adminLogin, createTenant, stack, webLogin } from "./fixtures";
 import { STACK_INSECURE_COOKIES, errorReason, expectHeadersEverywhere, expectSessionCookie, rawMutation, setCookies, startProductionWeb } from "./security-checks";
 
 test.describe.configure({ mode: "serial" });
@@ -32,6 +32,21 @@ test("both apps send CSP, frame, content-type, referrer and permissions headers 
   await expectHeadersEverywhere(stack().webUrl);
   // The admin app hands impersonation tokens to the web app by a form POST, so it may post there.
   await expectHeadersEverywhere(stack().adminUrl, new URL(stack().webUrl).origin);
+});
+
+test("the built pages run under the policy: signing in to both apps reports no CSP violation", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await webLogin(page, OWNER.email);
+  await expect(page.getByRole("heading", { name: /Welcome, Sam/ })).toBeVisible();
+  await adminLogin(page);
+  await expect(page.getByTestId("tenants-table")).toContainText("secure-co");
+  expect(violations).toEqual([]);
 });
 
 test("session cookies are HttpOnly and SameSite=Lax (Secure off: the stack runs INSECURE_COOKIES=true)", async () => {
