@@ -1,9 +1,11 @@
 // Scenario 6's migration: an index for listing archived notes, and the flag back-filled on every
 // existing note. Idempotent, as tenancy migrations must be.
+import { BUILT_IN_MIGRATIONS } from "@tenantry/tenancy";
 import type { TenantMigration } from "@tenantry/tenancy";
 
 export const ARCHIVED_FLAG_MIGRATION: TenantMigration = {
-  version: 3,
+  // After whatever tenancy ships built in (the list grows; versions must increase).
+  version: (BUILT_IN_MIGRATIONS.at(-1)?.version ?? 0) + 1,
   name: "notes-archived-flag",
   async up({ conn }) {
     const notes = conn.collection("notes");

@@ -5,6 +5,7 @@ import { MongoClient } from "mongodb";
 
 import type { BenchContext, ScenarioResult } from "../bench-context";
 import { int } from "../bench-context";
+import { ARCHIVED_FLAG_MIGRATION } from "../archived-flag-migration";
 import { startChild } from "../processes/child-process";
 
 export async function operationsScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -45,7 +46,7 @@ export async function operationsScenario(ctx: BenchContext): Promise<ScenarioRes
   }
   const lastSeen = last as (MigrateProgress & { ms: number }) | null;
   const done = (report as (MigrateAllReport & { ms: number }) | null) ?? {
-    targetVersion: 3,
+    targetVersion: ARCHIVED_FLAG_MIGRATION.version,
     total: lastSeen?.total ?? total,
     migrated: (lastSeen?.done ?? 0) - failedSeen,
     failed: [],
