@@ -18,7 +18,10 @@ RUN pnpm fetch
 FROM deps AS build
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
-RUN pnpm --filter @tenantry/admin build
+# Next fixes response headers at build time: the CSP's form-action must name the web app's
+# origin (impersonation posts there), so the public WEB_URL is a build argument. Not a secret.
+ARG WEB_URL
+RUN WEB_URL=${WEB_URL} pnpm --filter @tenantry/admin build
 
 # Same workspace layout with production dependencies only: Turbopack links the server-external
 # packages (argon2, mongoose, mongodb) from .next/node_modules into /app/node_modules/.pnpm, so
