@@ -78,11 +78,15 @@ describe("tenants", () => {
     const initech = (await h.admin.tenants.list.query({ search: "initech" })).items[0];
     const id = initech?.id ?? "";
     expect((await h.admin.tenants.suspend.mutate({ id, reason: "abuse report" })).status).toBe("suspended");
-    expect((await h.admin.tenants.get.query({ id })).statusReason).toBe("abuse report");
+    const suspended = await h.admin.tenants.get.query({ id });
+    expect(suspended.statusReason).toBe("abuse report");
+    // The dashboard still shows a suspended tenant's figures (the owner exists in its database).
+    expect(suspended.stats?.users).toBeGreaterThanOrEqual(1);
     expect((await h.admin.tenants.list.query({ status: "suspended" })).items.map((t) => t.slug)).toEqual(["initech"]);
     expect((await h.admin.tenants.resume.mutate({ id })).status).toBe("active");
     expect((await failure(h.admin.tenants.resume.mutate({ id }))).code).toBe("BAD_REQUEST");
     expect((await h.admin.tenants.delete.mutate({ id })).status).toBe("deleted");
+    expect((await h.admin.tenants.get.query({ id })).stats?.users).toBeGreaterThanOrEqual(1);
     expect((await failure(appClient(h.url).auth.login.mutate({ email: "owner@initech.test", password: OWNER_PASSWORD }))).reason).toBe("TENANT_DELETED");
     expect((await h.admin.tenants.restore.mutate({ id })).status).toBe("active");
     await h.admin.tenants.delete.mutate({ id });

@@ -94,7 +94,9 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
   const doc = await loadTenant(ctx, input.id);
   const { tenancy } = ctx.services;
   let stats: { users: number; notes: number; storageBytes: number | null; lastActivityAt: Date | null } | null = null;
-  if (doc.status === "active") {
+  // Admins see stats of suspended and soft-deleted tenants too (a read-only lease that bypasses the
+  // status check); purged tenants have no database, provisioning ones no complete one.
+  if (doc.status !== "purged" && doc.status !== "provisioning") {
     stats = await tenancy
       .withTenant(input.id, async (scope) => {
         const [users, notes, lastAudit, lastNote, dbStats] = await Promise.all([
@@ -112,7 +114,7 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
           storageBytes: Number.isFinite(size) ? size : null,
           lastActivityAt: times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : null,
         };
-      })
+      }, { allowInactive: true })
       .catch(() => null);
   }
   const pool = tenancy.stats();
