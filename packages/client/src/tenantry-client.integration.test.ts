@@ -46,15 +46,26 @@ describe("createTenantryClient", () => {
     const results = await Promise.all([client.notes.list.query(), client.auth.me.query(), client.settings.get.query()]);
     expect(results).toHaveLength(3);
   });
+});
+
+describe("createTenantryClient with tokens from elsewhere", () => {
+  // Its own server with the default 15-minute access tokens: with the 1-second tokens above, the
+  // token could expire before the logout is observed and the refusal would say TOKEN_EXPIRED.
+  let longApi: TestApi;
+  beforeAll(async () => {
+    longApi = await startTestApi({ jwt: { secret: "l".repeat(40), issuer: "tenantry-test", audience: "tenantry-api" } });
+    await provisionTenant(longApi, "acme");
+  });
+  afterAll(async () => longApi?.stop());
 
   it("accepts a token from elsewhere, and surfaces typed errors with a reason", async () => {
-    const anon = createTenantryClient({ url: api.url });
+    const anon = createTenantryClient({ url: longApi.url });
     const err = await anon.login({ email: "owner@acme.test", password: "wrong-password-x" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
     expect((err as TRPCClientError<never>).data).toMatchObject({ code: "UNAUTHORIZED", reason: "INVALID_CREDENTIALS" });
-    const other = createTenantryClient({ url: api.url });
+    const other = createTenantryClient({ url: longApi.url });
     await other.login({ email: "owner@acme.test", password: PASSWORD });
-    const reuse = createTenantryClient({ url: `${api.url}/trpc`, token: other.getTokens().accessToken ?? "" });
+    const reuse = createTenantryClient({ url: `${longApi.url}/trpc`, token: other.getTokens().accessToken ?? "" });
     expect((await reuse.health.tenant.query()).ok).toBe(true);
     await other.logout();
     expect(other.getTokens()).toEqual({ accessToken: null, refreshToken: null });
