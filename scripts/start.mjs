@@ -57,9 +57,12 @@ if (apps.length > 0) {
 
 const children = [];
 let stopping = false;
-function startChild(name, args, env = {}) {
-  const child = spawn("pnpm", args, {
-    cwd: root,
+// Children run their package's own binaries directly (not through `pnpm run`), so Ctrl-C ends
+// them quietly instead of pnpm reporting a "failed" run for every signal.
+const bin = (pkgDir, name) => path.join(root, pkgDir, "node_modules", ".bin", name);
+function startChild(name, pkgDir, cmd, args, env = {}) {
+  const child = spawn(bin(pkgDir, cmd), args, {
+    cwd: path.join(root, pkgDir),
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // own process group, so Ctrl-C handling can stop the whole tree
@@ -139,9 +142,8 @@ function waitForPort(port, timeoutMs = 60_000) {
 
 let mongoUri = process.env.MONGODB_URI;
 if (!mongoUri) {
-  const mongo = startChild("mongo", [
-    "--filter", "@tenantry/embedded-mongo", "start", "--",
-    "--port", String(ports.mongo), "--dbpath", path.join(dataDir, "db"),
+  const mongo = startChild("mongo", "packages/embedded-mongo", "tsx", [
+    "scripts/start.ts", "--port", String(ports.mongo), "--dbpath", path.join(dataDir, "db"),
   ]);
   mongoUri = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("embedded-mongo did not print its URI")), 60_000);
@@ -190,10 +192,13 @@ if (exists("apps/admin/scripts/seed-demo.ts")) {
 }
 
 if (exists("packages/api/src/server/main.ts")) {
-  startChild("api", ["--filter", "@tenantry/api", "serve"], { ...env, PORT: String(ports.api) });
+  startChild("api", "packages/api", "tsx", ["src/server/main.ts"], { ...env, PORT: String(ports.api) });
 }
 for (const app of apps) {
-  startChild(app.name, ["--filter", `@tenantry/${app.name}`, "start"], { ...env, PORT: String(app.port) });
+  startChild(app.name, app.dir, "next", ["start", "--hostname", "127.0.0.1", "--port", String(app.port)], {
+    ...env,
+    PORT: String(app.port),
+  });
 }
 
 await Promise.all([
