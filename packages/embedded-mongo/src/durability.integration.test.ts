@@ -76,6 +76,28 @@ describe.skipIf(external)("durability with a dbPath", () => {
     }
   });
 
+  it("replays records of every size (a record's first byte never decides its kind)", async () => {
+    // Regression: a single-change record whose BSON length had a low byte of 1 was read as a
+    // batch, failed to decode, and cut the journal there, losing every later write.
+    const dbPath = tempDir();
+    let server = await startEmbeddedMongo({ dbPath });
+    let client = await new MongoClient(server.uri).connect();
+    const docs = Array.from({ length: 600 }, (_, i) => ({ i, pad: "x".repeat(i) }));
+    for (const doc of docs) await client.db("sizes").collection("docs").insertOne({ ...doc });
+    await client.close();
+    await server.stop();
+
+    server = await startEmbeddedMongo({ dbPath });
+    client = await new MongoClient(server.uri).connect();
+    try {
+      const back = await client.db("sizes").collection("docs").find({}, { projection: { _id: 0 } }).sort({ i: 1 }).toArray();
+      expect(back).toEqual(docs);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it("recovers every acknowledged write after kill -9", async () => {
     const dbPath = tempDir();
     const { child, uri } = await startChild(dbPath);

@@ -10,12 +10,15 @@ import type { DurabilityBarrier } from "./engine.js";
 import { parseIndexSpec } from "./index-spec.js";
 
 // One append-only journal per database (<dbPath>/<db>.journal), opened only when the database is
-// first used. Record: [u32 payload length][u32 crc32(payload)][payload]; the payload is one BSON
-// change, or (kind byte 1) several that must apply together, such as a transaction's writes.
+// first used. Record: [u32 payload length][u32 crc32(payload)][payload]; the payload is a kind
+// byte, then one BSON change (kind 0) or several that must apply together (kind 1), such as a
+// transaction's writes. The kind byte is explicit: a bare BSON document starts with its own
+// length, whose low byte can be anything, so it cannot tell the two apart.
 // Appends are gathered and written with one fsync per touched file per round (group commit).
 
 const SUFFIX = ".journal";
 const RECORD_HEADER = 8;
+const KIND_SINGLE = 0;
 const KIND_BATCH = 1;
 const MAX_OPEN_FILES = 64;
 const deserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
@@ -32,7 +35,7 @@ function encodeRecord(record: Doc): Buffer {
   if (record.op === "batch") {
     const parts = (record.ops as Doc[]).map((op) => serialize(op, serializeOptions));
     payload = Buffer.concat([Buffer.from([KIND_BATCH]), ...parts]);
-  } else payload = Buffer.from(serialize(record, serializeOptions));
+  } else payload = Buffer.concat([Buffer.from([KIND_SINGLE]), serialize(record, serializeOptions)]);
   const header = Buffer.allocUnsafe(RECORD_HEADER);
   header.writeUInt32LE(payload.length, 0);
   header.writeUInt32LE(zlib.crc32(payload), 4);
@@ -40,7 +43,8 @@ function encodeRecord(record: Doc): Buffer {
 }
 
 function decodePayload(payload: Buffer): Doc[] {
-  if (payload[0] !== KIND_BATCH) return [deserialize(payload, deserializeOptions)];
+  if (payload[0] === KIND_SINGLE) return [deserialize(payload.subarray(1), deserializeOptions)];
+  if (payload[0] !== KIND_BATCH) throw new Error(`unknown record kind ${payload[0]}`);
   const ops: Doc[] = [];
   let p = 1;
   while (p < payload.length) {
@@ -115,8 +119,12 @@ export class Journal implements ChangeSink, DurabilityBarrier {
       let ops: Doc[];
       try {
         ops = decodePayload(payload);
-      } catch {
-        break;
+      } catch (err) {
+        // The checksum matched, so the record is whole: skip it rather than cut everything after.
+        console.warn(`embedded-mongo: ${file}: skipped an unreadable record at byte ${offset}: ${(err as Error).message}`);
+        records++;
+        offset = end;
+        continue;
       }
       for (const op of ops) {
         try {
