@@ -62,18 +62,26 @@ export interface TenantryClientHelpers {
 
 export type TenantryClient = TRPCClient<AppRouter> & TenantryClientHelpers;
 
-export function createTenantryClient(opts: TenantryClientOptions): TenantryClient {
-  const url = endpoint(opts.url, "/trpc");
-  const bare = createTRPCClient<AppRouter>({ links: [httpLink(linkOptions(url, opts, null))] });
-  const session = new TokenSession({
+/** The token session both clients share: initial tokens and options from the caller. */
+function createTokenSession(
+  opts: Omit<TenantryClientOptions, "tenantSlug">,
+  refresh: (refreshToken: string) => Promise<Tokens>,
+): TokenSession {
+  return new TokenSession({
     initial: { accessToken: opts.token ?? null, refreshToken: opts.refreshToken ?? null },
     ...(opts.onTokens ? { onTokens: opts.onTokens } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.refreshSkewMs !== undefined ? { skewMs: opts.refreshSkewMs } : {}),
-    async refresh(refreshToken) {
-      const res = await bare.auth.refresh.mutate({ refreshToken });
-      return { accessToken: res.accessToken, refreshToken: res.refreshToken };
-    },
+    refresh,
+  });
+}
+
+export function createTenantryClient(opts: TenantryClientOptions): TenantryClient {
+  const url = endpoint(opts.url, "/trpc");
+  const bare = createTRPCClient<AppRouter>({ links: [httpLink(linkOptions(url, opts, null))] });
+  const session = createTokenSession(opts, async (refreshToken) => {
+    const res = await bare.auth.refresh.mutate({ refreshToken });
+    return { accessToken: res.accessToken, refreshToken: res.refreshToken };
   });
   const client = createTRPCClient<AppRouter>({ links: [httpLink(linkOptions(url, opts, session))] });
   return withHelpers(client, {
@@ -106,15 +114,9 @@ export type TenantryAdminClient = TRPCClient<AdminRouter> & TenantryAdminClientH
 export function createTenantryAdminClient(opts: Omit<TenantryClientOptions, "tenantSlug">): TenantryAdminClient {
   const url = endpoint(opts.url, "/admin/trpc");
   const bare = createTRPCClient<AdminRouter>({ links: [httpLink(linkOptions(url, opts, null))] });
-  const session = new TokenSession({
-    initial: { accessToken: opts.token ?? null, refreshToken: opts.refreshToken ?? null },
-    ...(opts.onTokens ? { onTokens: opts.onTokens } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.refreshSkewMs !== undefined ? { skewMs: opts.refreshSkewMs } : {}),
-    async refresh(refreshToken) {
-      const res = await bare.auth.refresh.mutate({ refreshToken });
-      return { accessToken: res.accessToken, refreshToken: res.refreshToken };
-    },
+  const session = createTokenSession(opts, async (refreshToken) => {
+    const res = await bare.auth.refresh.mutate({ refreshToken });
+    return { accessToken: res.accessToken, refreshToken: res.refreshToken };
   });
   const client = createTRPCClient<AdminRouter>({ links: [httpLink(linkOptions(url, opts, session))] });
   return withHelpers(client, {
