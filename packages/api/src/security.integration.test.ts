@@ -213,7 +213,22 @@ describe("suspension", () => {
     const again = await appClient(h.url).auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD });
     if (again.status !== "ok" || !again.accessToken) throw new Error("login after resume failed");
     acme = { ...acme, token: again.accessToken, client: appClient(h.url, again.accessToken) };
-    expect((await appClient(second.url, again.accessToken).notes.get.query({ id: note.id })).title).toBe("survives suspension");
+    // The second instance learns of the resume at its next registry poll (well under a second).
+    // Before the auth-check cache it often answered at once only because it had never seen the
+    // suspension in its registry (the revoked session was what refused it).
+    const onSecondAgain = appClient(second.url, again.accessToken);
+    const resumedAt = Date.now();
+    let title: string | null = null;
+    while (title === null && Date.now() - resumedAt < 1000) {
+      title = await onSecondAgain.notes.get.query({ id: note.id }).then(
+        (n) => n.title,
+        async () => {
+          await new Promise((res) => setTimeout(res, 25));
+          return null;
+        },
+      );
+    }
+    expect(title).toBe("survives suspension");
   });
 });
 

@@ -7,6 +7,8 @@ import pino from "pino";
 import type { Logger } from "pino";
 
 import type { JwtConfig, AccessTokens } from "./auth/access-tokens";
+import type { AuthCheckCache } from "./auth/auth-check-cache";
+import { DEFAULT_AUTH_CHECK_CACHE_MS, createAuthCheckCache } from "./auth/auth-check-cache";
 import { createAccessTokens } from "./auth/access-tokens";
 import type { CookieConfig } from "./auth/cookies";
 import type { RateLimitConfig, LoginRateLimiter } from "./auth/login-rate-limit";
@@ -42,6 +44,12 @@ export interface ApiServicesConfig {
   /** Lifetime of impersonation tokens, seconds (default 10 minutes). */
   impersonationTtlSeconds?: number;
   version?: string;
+  /**
+   * How long (ms) this instance trusts a passed user + session check for the same token's session
+   * (default 1000; 0 = check the database on every call). Writes on this instance take effect at
+   * once; a session revoked or a user changed through another instance is seen within this time.
+   */
+  authCheckCacheMs?: number;
 }
 
 export interface MigrationJob {
@@ -63,6 +71,8 @@ export interface ApiServices {
   migrationJobs: Map<string, MigrationJob>;
   /** Tenant procedures running on this instance right now, by tenant id (admin "leased now"). */
   activeTenantCalls: Map<string, number>;
+  /** Recent successful user + session checks of tenant calls (see `authCheckCacheMs`). */
+  authChecks: AuthCheckCache;
   /** Creates the first super admin from config if none exists; refuses a weak password. */
   ensureFirstAdmin(): Promise<"created" | "exists" | "not-configured">;
 }
@@ -75,6 +85,10 @@ export class WeakAdminPassword extends Error {
 }
 
 export async function createApiServices(config: ApiServicesConfig): Promise<ApiServices> {
+  const cacheMs = config.authCheckCacheMs;
+  if (cacheMs !== undefined && (!Number.isInteger(cacheMs) || cacheMs < 0 || cacheMs > 60_000)) {
+    throw new Error("authCheckCacheMs must be an integer from 0 to 60000");
+  }
   const tokens = createAccessTokens(config.jwt);
   const passwords = await createPasswordHasher(config.tenancy.passwords);
   const rateLimiter = createLoginRateLimiter(config.tenancy.control, { ...DEFAULT_RATE_LIMIT, ...config.rateLimit });
@@ -89,6 +103,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     config: { ...config, instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, startedAt: new Date() },
     migrationJobs: new Map(),
     activeTenantCalls: new Map(),
+    authChecks: createAuthCheckCache(config.authCheckCacheMs ?? DEFAULT_AUTH_CHECK_CACHE_MS),
     async ensureFirstAdmin() {
       const first = config.firstAdmin;
       const { Admin } = config.tenancy.control;

@@ -103,10 +103,27 @@ async function endedSessionRefusal(ctx: Context, scope: TenantScope, familyId: s
   return refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
 }
 
+/** The user is active and the session family live, read from the tenant database; a pass is cached briefly. */
+async function checkUserAndSession(ctx: Context, scope: TenantScope, claims: TenantClaims): Promise<UserDoc> {
+  const checks = ctx.services.authChecks;
+  const generation = checks.generation(scope.tenant.id);
+  const [user, session] = await Promise.all([
+    scope.models.User.findById(claims.sub).lean<UserDoc>(),
+    scope.models.Session.findOne({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } })
+      .select({ expiresAt: 1 })
+      .lean<{ expiresAt: Date }>(),
+  ]);
+  if (!user || user.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
+  if (!session) throw await endedSessionRefusal(ctx, scope, claims.sid);
+  checks.set(scope.tenant, claims.sid, claims.sub, user, session.expiresAt, generation);
+  return user;
+}
+
 /**
  * The token's tenant, leased for this call only. A tenant named by host or `x-tenant` header must
  * be the token's; a suspended or deleted tenant fails here (tenancy's registry is shared by all
- * instances), and so does a revoked session or a deactivated user.
+ * instances), and so does a revoked session or a deactivated user (at once when the write went
+ * through this instance, within `authCheckCacheMs` when it went through another).
  */
 export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const { claims } = ctx;
@@ -118,13 +135,8 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   }
   if (!Types.ObjectId.isValid(claims.sub)) throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
   return ctx.services.tenancy.withTenant(claims.tid, async (scope: TenantScope) => {
-    const now = new Date();
-    const [user, session] = await Promise.all([
-      scope.models.User.findById(claims.sub).lean<UserDoc>(),
-      scope.models.Session.exists({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: now } }),
-    ]);
-    if (!user || user.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
-    if (!session) throw await endedSessionRefusal(ctx, scope, claims.sid);
+    // withTenant has already refused a suspended or deleted tenant; only the user + session check is cached.
+    const user = ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ?? (await checkUserAndSession(ctx, scope, claims));
     const active = ctx.services.activeTenantCalls;
     active.set(claims.tid, (active.get(claims.tid) ?? 0) + 1);
     try {

@@ -69,7 +69,7 @@ export async function rotateTenantRefresh(
   if (!claimed) {
     const seen = await Session.findOne({ tokenHash }).lean();
     if (seen && (seen.replacedBy || seen.revokedAt)) {
-      await revokeFamily(scope, seen.familyId, "refresh-token-reuse");
+      await revokeFamily(ctx, scope, seen.familyId, "refresh-token-reuse");
       ctx.log.warn({ tenantId: scope.tenant.id, familyId: seen.familyId }, "refresh token reuse: session family revoked");
       throw refuse("UNAUTHORIZED", "REFRESH_REUSED", "This refresh token was already used; the session has been ended");
     }
@@ -77,7 +77,7 @@ export async function rotateTenantRefresh(
   }
   const user = await User.findById(claimed.userId).lean<UserDoc>();
   if (!user || user.status !== "active") {
-    await revokeFamily(scope, claimed.familyId, "user-inactive");
+    await revokeFamily(ctx, scope, claimed.familyId, "user-inactive");
     throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
   }
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
@@ -107,15 +107,24 @@ export async function rotateTenantRefresh(
   };
 }
 
-export async function revokeFamily(scope: TenantScope, familyId: string, reason: string): Promise<void> {
-  await scope.models.Session.updateMany(
-    { familyId, revokedAt: null },
-    { $set: { revokedAt: new Date(), revokedReason: reason } },
-  );
+/** Ends a session family; this instance's auth-check cache forgets the tenant's entries at once. */
+export async function revokeFamily(ctx: Context, scope: TenantScope, familyId: string, reason: string): Promise<void> {
+  try {
+    await scope.models.Session.updateMany(
+      { familyId, revokedAt: null },
+      { $set: { revokedAt: new Date(), revokedReason: reason } },
+    );
+  } finally {
+    ctx.services.authChecks.invalidate(scope.tenant.id);
+  }
 }
 
-export async function revokeUserSessions(scope: TenantScope, userId: Types.ObjectId, reason: string): Promise<void> {
-  await scope.models.Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } });
+export async function revokeUserSessions(ctx: Context, scope: TenantScope, userId: Types.ObjectId, reason: string): Promise<void> {
+  try {
+    await scope.models.Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } });
+  } finally {
+    ctx.services.authChecks.invalidate(scope.tenant.id);
+  }
 }
 
 /** Cookies for browsers, body fields for programs, per the handler's token transport. */

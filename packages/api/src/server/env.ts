@@ -29,6 +29,8 @@ const schema = z
     INSECURE_COOKIES: bool.default(false),
     TENANT_CACHE_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
     TENANT_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(600_000),
+    /** How long a passed user + session check is trusted on this instance (0 = never cached). */
+    AUTH_CHECK_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     TENANT_HOST_SUFFIX: z.string().optional(),
     TRUST_PROXY: bool.default(false),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -34,6 +34,7 @@ async function main() {
     publicAppUrl: env.PUBLIC_APP_URL ?? env.WEB_URL,
     ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
     trustProxy: env.TRUST_PROXY,
+    authCheckCacheMs: env.AUTH_CHECK_CACHE_MS,
     ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } } : {}),
     logger,
   });

@@ -33,6 +33,7 @@ export async function acceptInviteHandler({ ctx, input }: { ctx: Context; input:
       },
       { returnDocument: "after" },
     ).lean<UserDoc>();
+    ctx.services.authChecks.invalidate(scope.tenant.id);
     if (!user) throw invalid();
     await scope.models.Audit.create({
       at: new Date(),

@@ -11,7 +11,8 @@ export async function changePasswordHandler({ ctx, input }: { ctx: TenantContext
   }
   const { User, Session } = ctx.tenant.models;
   await enforceLoginRateLimit(ctx, "tenant", ctx.user.email);
-  const current = ctx.user.passwordHash;
+  // Read fresh: ctx.user may come from the auth-check cache, up to authCheckCacheMs old.
+  const current = (await User.findById(ctx.user._id).select({ passwordHash: 1 }).lean<{ passwordHash?: string | null }>())?.passwordHash;
   if (!current || !(await ctx.services.passwords.verify(current, input.currentPassword))) {
     await ctx.services.rateLimiter.record("tenant", ctx.user.email, ctx.ip, false);
     throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", "Current password is incorrect");
@@ -19,15 +20,18 @@ export async function changePasswordHandler({ ctx, input }: { ctx: TenantContext
   const weakness = passwordWeakness(input.newPassword, ctx.user.email);
   if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", weakness);
   const now = new Date();
-  await User.updateOne(
-    { _id: ctx.user._id },
-    { $set: { passwordHash: await ctx.services.passwords.hash(input.newPassword), passwordChangedAt: now } },
-  );
-  // Other sign-ins of this user end; this one continues.
-  const ended = await Session.updateMany(
-    { userId: ctx.user._id, familyId: { $ne: ctx.claims.sid }, revokedAt: null },
-    { $set: { revokedAt: now, revokedReason: "password-changed" } },
-  );
+  const newHash = await ctx.services.passwords.hash(input.newPassword);
+  let ended: { modifiedCount: number };
+  try {
+    await User.updateOne({ _id: ctx.user._id }, { $set: { passwordHash: newHash, passwordChangedAt: now } });
+    // Other sign-ins of this user end; this one continues.
+    ended = await Session.updateMany(
+      { userId: ctx.user._id, familyId: { $ne: ctx.claims.sid }, revokedAt: null },
+      { $set: { revokedAt: now, revokedReason: "password-changed" } },
+    );
+  } finally {
+    ctx.services.authChecks.invalidate(ctx.tenant.tenant.id);
+  }
   await recordTenantAudit(ctx, "auth.changePassword", ctx.user._id.toString());
   return { ok: true as const, otherSessionsEnded: ended.modifiedCount };
 }

@@ -19,7 +19,7 @@ export async function logoutHandler({ ctx, input }: { ctx: Context; input: TRefr
         familyId = (await scope.models.Session.findOne({ tokenHash: hashToken(refresh) }).lean())?.familyId ?? null;
       }
       if (!familyId) return false;
-      await revokeFamily(scope, familyId, "logout");
+      await revokeFamily(ctx, scope, familyId, "logout");
       return true;
     });
     return { ok: true as const, revoked };

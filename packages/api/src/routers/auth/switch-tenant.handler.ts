@@ -18,7 +18,7 @@ export async function switchTenantHandler({ ctx, input }: { ctx: TenantContext; 
     await ctx.services.rateLimiter.record("tenant", email, ctx.ip, false);
     throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
   }
-  await revokeFamily(ctx.tenant, ctx.claims.sid, "switched-tenant");
+  await revokeFamily(ctx, ctx.tenant, ctx.claims.sid, "switched-tenant");
   return {
     status: "ok" as const,
     ...deliverTokens(ctx, signedIn.tokens),

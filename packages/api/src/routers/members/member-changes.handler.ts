@@ -38,7 +38,7 @@ async function confirmOwnerRemains(ctx: TenantContext, target: UserDoc, action: 
   throw refuse("PRECONDITION_FAILED", "LAST_OWNER", `The last owner cannot be ${action}`);
 }
 
-export async function changeRoleHandler({ ctx, input }: { ctx: TenantContext; input: TChangeRoleInput }) {
+async function changeRole({ ctx, input }: { ctx: TenantContext; input: TChangeRoleInput }) {
   const target = await loadTarget(ctx, input.userId);
   if (input.role === "owner" && ctx.user.role !== "owner") {
     throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only an owner can make someone an owner");
@@ -53,17 +53,17 @@ export async function changeRoleHandler({ ctx, input }: { ctx: TenantContext; in
   return { member: publicMember(updated) };
 }
 
-export async function deactivateHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
+async function deactivate({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
   const target = await loadTarget(ctx, input.userId);
   await refuseIfLastOwner(ctx, target, "deactivated");
   const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status: "deactivated" } }, { returnDocument: "after" }).lean<UserDoc>();
   await confirmOwnerRemains(ctx, target, "deactivated", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }));
-  await revokeUserSessions(ctx.tenant, target._id, "deactivated");
+  await revokeUserSessions(ctx, ctx.tenant, target._id, "deactivated");
   await recordTenantAudit(ctx, "members.deactivate", target._id.toString(), { email: target.email });
   return { member: publicMember(updated ?? target) };
 }
 
-export async function reactivateHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
+async function reactivate({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
   const target = await loadTarget(ctx, input.userId);
   if (target.status !== "deactivated") return { member: publicMember(target) };
   // An invited user who never set a password goes back to "invited", not "active".
@@ -73,16 +73,32 @@ export async function reactivateHandler({ ctx, input }: { ctx: TenantContext; in
   return { member: publicMember(updated ?? target) };
 }
 
-export async function removeHandler({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
+async function remove({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
   const target = await loadTarget(ctx, input.userId);
   await refuseIfLastOwner(ctx, target, "removed");
   // Deactivate first so the owner re-count sees the removal before anything is deleted.
   await ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: "deactivated" } });
   await confirmOwnerRemains(ctx, target, "removed", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }));
-  await revokeUserSessions(ctx.tenant, target._id, "removed");
+  await revokeUserSessions(ctx, ctx.tenant, target._id, "removed");
   await dropInvites(ctx.tenant, target._id);
   await ctx.tenant.models.User.deleteOne({ _id: target._id });
   await removeMembership(ctx.services.tenancy, ctx.tenant, target.email);
   await recordTenantAudit(ctx, "members.remove", target._id.toString(), { email: target.email });
   return { ok: true as const };
 }
+
+/** Users changed: this instance forgets the tenant's cached auth checks, even when a step failed midway. */
+function changingUsers<I, R>(change: (opts: { ctx: TenantContext; input: I }) => Promise<R>) {
+  return async (opts: { ctx: TenantContext; input: I }): Promise<R> => {
+    try {
+      return await change(opts);
+    } finally {
+      opts.ctx.services.authChecks.invalidate(opts.ctx.tenant.tenant.id);
+    }
+  };
+}
+
+export const changeRoleHandler = changingUsers(changeRole);
+export const deactivateHandler = changingUsers(deactivate);
+export const reactivateHandler = changingUsers(reactivate);
+export const removeHandler = changingUsers(remove);

@@ -136,7 +136,12 @@ async function transition(
   details: Record<string, unknown> = {},
 ) {
   const doc = await loadTenant(ctx, id);
-  await run(doc);
+  try {
+    await run(doc);
+  } finally {
+    // Suspend/delete revoke sessions: this instance's cached auth checks of the tenant go at once.
+    ctx.services.authChecks.invalidate(id);
+  }
   await recordAdminAudit(ctx, action, { tenantId: id, tenantSlug: doc.slug, details });
   return publicTenantRow(await loadTenant(ctx, id));
 }
