@@ -1,6 +1,10 @@
 // Access tokens: HS256 JWTs via jose. The algorithm is pinned on verify, so `alg: none` or an
-// RS/HS confusion token is refused before any claim is read.
+// RS/HS confusion token is refused before any claim is read. HMAC keys are imported once, and a
+// token verified before is answered from a bounded cache (its expiry re-checked on every hit).
+import { webcrypto } from "node:crypto";
+
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALG = "HS256";
@@ -50,13 +54,25 @@ export interface AccessTokens {
   verifyAdmin(token: string): Promise<AdminClaims>;
 }
 
+/** Verified tokens remembered per process; a hit still checks `exp`, so expiry is never cached away. */
+const VERIFIED_TOKEN_CACHE_MAX = 5000;
+
+type VerifiedKind = TenantClaims | AdminClaims;
+
 export function createAccessTokens(config: JwtConfig): AccessTokens {
   const keys = ("keys" in config ? config.keys : [{ kid: "k1", secret: config.secret }]).map((k) => {
     if (k.secret.length < 32) throw new Error(`JWT secret "${k.kid}" must be at least 32 characters`);
-    return { kid: k.kid, bytes: new TextEncoder().encode(k.secret) };
+    // Imported once: jose would otherwise import raw key bytes through webcrypto on every call.
+    const key = webcrypto.subtle.importKey("raw", new TextEncoder().encode(k.secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    return { kid: k.kid, key };
   });
   const signing = keys[0];
   if (!signing) throw new Error("JWT config needs at least one key");
+  // Keyed by the exact token string and audience; only tokens that passed full verification.
+  const verified = new LRUCache<string, VerifiedKind>({ max: VERIFIED_TOKEN_CACHE_MAX });
   const ttl = config.accessTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
   const adminAudience = config.adminAudience ?? `${config.audience}:admin`;
 
@@ -70,7 +86,7 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
       .setAudience(audience)
       .setIssuedAt(now)
       .setExpirationTime(exp)
-      .sign(signing!.bytes); // eslint-disable-line @typescript-eslint/no-non-null-assertion -- checked above
+      .sign(await signing!.key); // eslint-disable-line @typescript-eslint/no-non-null-assertion -- checked above
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
@@ -78,10 +94,10 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
     try {
       const { payload } = await jwtVerify(
         token,
-        (header) => {
+        async (header) => {
           const key = header.kid ? keys.find((k) => k.kid === header.kid) : keys[0];
           if (!key) throw new TokenInvalid("TOKEN_INVALID");
-          return key.bytes;
+          return key.key;
         },
         { algorithms: [ALG], issuer: config.issuer, audience, requiredClaims: ["sub", "exp", "iat"] },
       );
@@ -92,40 +108,69 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
     }
   }
 
+  /** A cached verification, unless the token has expired since (then TOKEN_EXPIRED, as jose would say). */
+  function remembered<K extends VerifiedKind>(cacheKey: string, kind: K["kind"]): K | null {
+    const hit = verified.get(cacheKey);
+    if (!hit || hit.kind !== kind) return null;
+    if (hit.exp <= Math.floor(Date.now() / 1000)) {
+      verified.delete(cacheKey);
+      throw new TokenInvalid("TOKEN_EXPIRED");
+    }
+    return hit as K;
+  }
+
   return {
     signTenant: ({ sub, ...rest }, ttlSeconds = ttl) => sign({ ...rest, kind: "tenant" }, sub, config.audience, ttlSeconds),
     signAdmin: ({ sub, ...rest }) => sign({ ...rest, kind: "admin" }, sub, adminAudience, ttl),
     async verifyTenant(token) {
-      const p = await verify(token, config.audience);
-      const role = p.role;
-      if (
-        p.kind !== "tenant" ||
-        typeof p.sub !== "string" ||
-        typeof p.tid !== "string" ||
-        typeof p.sid !== "string" ||
-        (role !== "owner" && role !== "admin" && role !== "member")
-      ) {
-        throw new TokenInvalid("TOKEN_INVALID");
-      }
-      const imp = p.imp as { adminId?: unknown; adminEmail?: unknown } | undefined;
-      return {
-        kind: "tenant",
-        sub: p.sub,
-        tid: p.tid,
-        sid: p.sid,
-        role,
-        exp: p.exp ?? 0,
-        ...(imp && typeof imp.adminId === "string" && typeof imp.adminEmail === "string"
-          ? { imp: { adminId: imp.adminId, adminEmail: imp.adminEmail } }
-          : {}),
-      };
+      const cacheKey = `t:${token}`;
+      const hit = remembered<TenantClaims>(cacheKey, "tenant");
+      if (hit) return hit;
+      const claims = await verifyTenantToken(token);
+      verified.set(cacheKey, Object.freeze(claims));
+      return claims;
     },
     async verifyAdmin(token) {
-      const p = await verify(token, adminAudience);
-      if (p.kind !== "admin" || typeof p.sub !== "string" || typeof p.sid !== "string") {
-        throw new TokenInvalid("TOKEN_INVALID");
-      }
-      return { kind: "admin", sub: p.sub, sid: p.sid, exp: p.exp ?? 0 };
+      const cacheKey = `a:${token}`;
+      const hit = remembered<AdminClaims>(cacheKey, "admin");
+      if (hit) return hit;
+      const claims = await verifyAdminToken(token);
+      verified.set(cacheKey, Object.freeze(claims));
+      return claims;
     },
   };
+
+  async function verifyTenantToken(token: string): Promise<TenantClaims> {
+    const p = await verify(token, config.audience);
+    const role = p.role;
+    if (
+      p.kind !== "tenant" ||
+      typeof p.sub !== "string" ||
+      typeof p.tid !== "string" ||
+      typeof p.sid !== "string" ||
+      (role !== "owner" && role !== "admin" && role !== "member")
+    ) {
+      throw new TokenInvalid("TOKEN_INVALID");
+    }
+    const imp = p.imp as { adminId?: unknown; adminEmail?: unknown } | undefined;
+    return {
+      kind: "tenant",
+      sub: p.sub,
+      tid: p.tid,
+      sid: p.sid,
+      role,
+      exp: p.exp ?? 0,
+      ...(imp && typeof imp.adminId === "string" && typeof imp.adminEmail === "string"
+        ? { imp: { adminId: imp.adminId, adminEmail: imp.adminEmail } }
+        : {}),
+    };
+  }
+
+  async function verifyAdminToken(token: string): Promise<AdminClaims> {
+    const p = await verify(token, adminAudience);
+    if (p.kind !== "admin" || typeof p.sub !== "string" || typeof p.sid !== "string") {
+      throw new TokenInvalid("TOKEN_INVALID");
+    }
+    return { kind: "admin", sub: p.sub, sid: p.sid, exp: p.exp ?? 0 };
+  }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { createAccessTokens } from "./access-tokens";
 import { parseCookies, serializeCookie } from "./cookies";
@@ -40,5 +40,36 @@ describe("tokens", () => {
     const stranger = createAccessTokens({ issuer: "i", audience: "a", keys: [{ kid: "other", secret: "x".repeat(32) }] });
     await expect(stranger.verifyTenant(token)).rejects.toMatchObject({ reason: "TOKEN_INVALID" });
     expect(() => createAccessTokens({ issuer: "i", audience: "a", secret: "too-short" })).toThrow(/at least 32/);
+  });
+
+  describe("verified-token cache", () => {
+    afterEach(() => vi.useRealTimers());
+    const tokens = () => createAccessTokens({ issuer: "i", audience: "a", secret: "s".repeat(32), accessTtlSeconds: 60 });
+
+    it("answers a repeated token with the same claims, and still says TOKEN_EXPIRED once it has expired", async () => {
+      const t = tokens();
+      const { token } = await t.signTenant({ sub: "u", tid: "t", role: "admin", sid: "s" }, 5);
+      const first = await t.verifyTenant(token);
+      expect(await t.verifyTenant(token)).toEqual(first);
+      // Only the clock moves: the cached entry must not outlive the token's exp.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 6000 });
+      await expect(t.verifyTenant(token)).rejects.toMatchObject({ reason: "TOKEN_EXPIRED" });
+      await expect(t.verifyTenant(token)).rejects.toMatchObject({ reason: "TOKEN_EXPIRED" });
+    });
+
+    it("never lets a cached tenant token pass as an admin one, or a one-character change pass at all", async () => {
+      const t = tokens();
+      const { token } = await t.signTenant({ sub: "u", tid: "t", role: "member", sid: "s" });
+      await t.verifyTenant(token);
+      await expect(t.verifyAdmin(token)).rejects.toMatchObject({ reason: "TOKEN_INVALID" });
+      // A character inside the signature (the last one carries unused padding bits).
+      const at = token.length - 10;
+      const tampered = token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
+      await expect(t.verifyTenant(tampered)).rejects.toMatchObject({ reason: "TOKEN_INVALID" });
+      const admin = await t.signAdmin({ sub: "a", sid: "s" });
+      expect((await t.verifyAdmin(admin.token)).sub).toBe("a");
+      expect((await t.verifyAdmin(admin.token)).kind).toBe("admin");
+      await expect(t.verifyTenant(admin.token)).rejects.toMatchObject({ reason: "TOKEN_INVALID" });
+    });
   });
 });
