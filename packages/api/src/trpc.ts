@@ -127,8 +127,11 @@ async function checkUserAndSession(ctx: Context, scope: TenantScope, claims: Ten
  * instances), and so does a revoked session or a deactivated user (at once when the write went
  * through this instance, within `authCheckCacheMs` when it went through another).
  */
-export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const { claims } = ctx;
+// One middleware rather than authedProcedure.use(...): each tRPC middleware level copies the whole
+// context object, and this is the path of every tenant call.
+export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const claims = await verifiedTenantClaims(ctx);
+  ctx.state.tenantId = claims.tid;
   if (ctx.namedTenantSlug) {
     const named = await ctx.services.tenancy.registry.getBySlug(ctx.namedTenantSlug).catch(() => null);
     if (!named || named.id !== claims.tid) {
@@ -142,7 +145,7 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
     const active = ctx.services.activeTenantCalls;
     active.set(claims.tid, (active.get(claims.tid) ?? 0) + 1);
     try {
-      return await next({ ctx: { tenant: scope, user, impersonatedBy: claims.imp ?? null } });
+      return await next({ ctx: { claims, tenant: scope, user, impersonatedBy: claims.imp ?? null } });
     } finally {
       const left = (active.get(claims.tid) ?? 1) - 1;
       if (left > 0) active.set(claims.tid, left);

@@ -5,13 +5,14 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 
 import type { Surface } from "../auth/cookies";
 import { createTRPCContext } from "../context";
 import { adminRouter, appRouter } from "../root";
 import type { ApiServices } from "../services";
+import { toFetchRequest } from "./node-request";
 
 export interface StandaloneServerOptions {
   services: ApiServices;
@@ -98,7 +99,14 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
       }
       if (!surface) return sendJson(res, 404, { error: "Not found" });
       route = endpoint;
-      const request = incomingMessageToRequest(req, res, { maxBodySize });
+      let request: Request;
+      try {
+        request = toFetchRequest(req, res, { maxBodySize });
+      } catch (err) {
+        // An unparseable URL or Host header is the client's mistake, not a server error.
+        if (err instanceof TRPCError) return sendJson(res, 400, { error: err.message });
+        throw err;
+      }
       const ip = req.socket.remoteAddress ?? null;
       const response = await fetchRequestHandler({
         endpoint,
