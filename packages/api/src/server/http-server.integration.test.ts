@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { request } from "node:http";
 
 import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,6 +76,20 @@ describe("standalone server", () => {
     expect(parts[0]?.result).toBeTruthy();
     expect(parts[1]?.error?.json.data.httpStatus).toBe(400);
     expect(parts[2]?.error?.json.data.httpStatus).toBe(404);
+  });
+
+  it("answers a request whose Host makes no URL with 400, and keeps serving", async () => {
+    const { port } = new URL(h.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port, path: "/trpc/notes.list", headers: { host: "bad host:x", authorization: `Bearer ${acme.token}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(400);
+    expect((await fetch(`${h.url}/trpc/notes.list`, { headers: { authorization: `Bearer ${acme.token}` } })).status).toBe(200);
   });
 
   it("can run without the admin API", async () => {
