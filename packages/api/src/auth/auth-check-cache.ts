@@ -8,12 +8,12 @@ import { LRUCache } from "lru-cache";
 import type { TenantRecord, UserDoc } from "../tenancy-port";
 
 export const DEFAULT_AUTH_CHECK_CACHE_MS = 1000;
-const MAX_ENTRIES = 10_000;
+const MAX_ENTRIES = 5000;
+/** Stale entries are dropped every this many sets, so memory follows the live sessions, not the max. */
+const PURGE_EVERY_SETS = 256;
 
 interface Entry {
   user: UserDoc;
-  /** Date.now() after which the entry is stale: the TTL or the session's own expiry, if sooner. */
-  until: number;
   generation: number;
 }
 
@@ -38,7 +38,8 @@ function keyOf(tenant: TenantRecord, sid: string, sub: string): string {
 }
 
 export function createAuthCheckCache(ttlMs: number = DEFAULT_AUTH_CHECK_CACHE_MS): AuthCheckCache {
-  const entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES });
+  const entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: Math.max(ttlMs, 1) });
+  let sets = 0;
   // Bumped on every invalidation; entries and in-flight checks from an older generation are void.
   const generations = new Map<string, number>();
   const counters = { hits: 0, misses: 0, invalidations: 0 };
@@ -55,7 +56,7 @@ export function createAuthCheckCache(ttlMs: number = DEFAULT_AUTH_CHECK_CACHE_MS
         counters.misses++;
         return null;
       }
-      if (entry.until <= Date.now() || entry.generation !== generation(tenant.id)) {
+      if (entry.generation !== generation(tenant.id)) {
         entries.delete(key);
         counters.misses++;
         return null;
@@ -65,9 +66,12 @@ export function createAuthCheckCache(ttlMs: number = DEFAULT_AUTH_CHECK_CACHE_MS
     },
     set(tenant, sid, sub, user, sessionExpiresAt, gen) {
       if (ttlMs <= 0 || gen !== generation(tenant.id)) return;
-      const until = Math.min(Date.now() + ttlMs, sessionExpiresAt.getTime());
+      // The TTL, or less when the session itself expires sooner (lru-cache drops it on get).
+      const ttl = Math.min(ttlMs, sessionExpiresAt.getTime() - Date.now());
+      if (ttl <= 0) return;
+      if (++sets % PURGE_EVERY_SETS === 0) entries.purgeStale();
       // Shared by concurrent calls: frozen so a handler cannot change what the next call sees.
-      entries.set(keyOf(tenant, sid, sub), { user: Object.freeze(user), until, generation: gen });
+      entries.set(keyOf(tenant, sid, sub), { user: Object.freeze(user), generation: gen }, { ttl });
     },
     invalidate(tenantId) {
       counters.invalidations++;
