@@ -122,6 +122,9 @@ export class ClusterRegistry {
       if (!names.includes(named)) throw new ClusterNotFound(named);
       return named;
     }
+    // With one shared cluster there is nothing to balance: skip the count, which reads every
+    // tenant of the cluster and made provisioning slow down as the registry grew.
+    if (names.length === 1 && names[0] !== undefined) return names[0];
     let best = DEFAULT_CLUSTER;
     let bestCount = Number.POSITIVE_INFINITY;
     for (const name of names) {
