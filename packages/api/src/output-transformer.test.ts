@@ -46,6 +46,14 @@ const { plain } = fc.letrec((tie) => ({
   obj: fc.dictionary(key, tie("plain"), { maxKeys: 5 }),
 }));
 
+// Response-shaped values: objects nest freely, arrays hold rows (objects) or plain scalars.
+const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null));
+const fieldName = key.filter((k) => !/^\d+$/.test(k)); // field names, not array-index-like keys
+const { row } = fc.letrec((tie) => ({
+  row: fc.dictionary(fieldName, tie("field"), { maxKeys: 5 }),
+  field: fc.oneof({ depthSize: "small" }, plainLeaf, tie("row"), fc.array(tie("row"), { maxLength: 4 }), fc.array(scalar, { maxLength: 4 })),
+}));
+
 const anyLeaf = fc.oneof(
   plainLeaf,
   fc.double(), // NaN, ±Infinity, -0
@@ -67,6 +75,16 @@ describe("serializeOutput", () => {
   it("writes superjson's exact output for random plain values, without calling superjson", () => {
     fc.assert(
       fc.property(plain, (value) => {
+        expectSameAsSuperjson(value);
+        expect(usedFallback(value)).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("serializes response-shaped values (rows, nested objects, Dates, undefined) without calling superjson", () => {
+    fc.assert(
+      fc.property(row, (value) => {
         expectSameAsSuperjson(value);
         expect(usedFallback(value)).toBe(false);
       }),
