@@ -22,6 +22,7 @@ export { createApiServices, WeakAdminPassword } from "./services";
 export type { ApiServices, ApiServicesConfig } from "./services";
 export { createNextRouteHandler } from "./http/next-route-handler";
 export { createStandaloneServer } from "./server/http-server";
+export { applyHeapGrowthPolicy, DEFAULT_HEAP_GROWTH_PERCENT } from "./server/heap-policy";
 export type { StandaloneServer, StandaloneServerOptions } from "./server/http-server";
 export type { NextRouteHandlerOptions } from "./http/next-route-handler";
 export { COOKIE_NAMES } from "./auth/cookies";

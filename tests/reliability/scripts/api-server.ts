@@ -2,7 +2,7 @@
 // server), plus the tenancy knobs main.ts does not expose yet, from RELIABILITY_TENANCY (JSON):
 // e.g. a short provisioning lease, so a restart after kill -9 can take over a half-made tenant
 // inside a test's time budget. Everything else is the production path.
-import { createApiServices, createStandaloneServer } from "@tenantry/api";
+import { applyHeapGrowthPolicy, createApiServices, createStandaloneServer } from "@tenantry/api";
 import type { TenancyConfig } from "@tenantry/tenancy";
 import { createTenancy } from "@tenantry/tenancy";
 import pino from "pino";
@@ -14,6 +14,7 @@ const required = (name: string): string => {
   return v;
 };
 
+applyHeapGrowthPolicy(); // as main.ts does with its default
 const logger = pino({ level: env.LOG_LEVEL ?? "info", base: { service: "tenantry-api" } });
 const overrides = JSON.parse(env.RELIABILITY_TENANCY ?? "{}") as Partial<TenancyConfig>;
 // Crash test: the process SIGKILLs itself right after this provisioning step is durable, exactly

@@ -16,4 +16,11 @@ describe("standalone server env", () => {
     expect(() => loadServerEnv({ ...base, ADMIN_EMAIL: "a@b.test" })).toThrow(/both ADMIN_EMAIL and ADMIN_PASSWORD/);
     expect(() => loadServerEnv({ ...base, ADMIN_API_ENABLED: "maybe" })).toThrow(/ADMIN_API_ENABLED/);
   });
+
+  it("caps V8 heap growth at 2x the live heap unless told otherwise", () => {
+    expect(loadServerEnv(base).API_HEAP_GROWTH_PERCENT).toBe(100);
+    expect(loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "0" }).API_HEAP_GROWTH_PERCENT).toBe(0);
+    expect(() => loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "-5" })).toThrow(/API_HEAP_GROWTH_PERCENT/);
+    expect(() => loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "lots" })).toThrow(/API_HEAP_GROWTH_PERCENT/);
+  });
 });

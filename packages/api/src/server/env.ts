@@ -31,6 +31,8 @@ const schema = z
     TENANT_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(600_000),
     /** How long a passed user + session check is trusted on this instance (0 = never cached). */
     AUTH_CHECK_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    /** V8 heap growth past the live heap, in percent (0 = V8's own policy); see heap-policy.ts. */
+    API_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
     TENANT_HOST_SUFFIX: z.string().optional(),
     TRUST_PROXY: bool.default(false),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -5,10 +5,12 @@ import pino from "pino";
 
 import { createApiServices } from "../services";
 import { loadServerEnv } from "./env";
+import { applyHeapGrowthPolicy } from "./heap-policy";
 import { createStandaloneServer } from "./http-server";
 
 async function main() {
   const env = loadServerEnv();
+  applyHeapGrowthPolicy(env.API_HEAP_GROWTH_PERCENT);
   const logger = pino({ level: env.LOG_LEVEL, base: { service: "tenantry-api" } });
   let uri = env.MONGODB_URI;
   let stopEmbedded: (() => Promise<void>) | null = null;
