@@ -22,3 +22,6 @@ export type {
   ProvisionInput,
   PasswordHasher as PasswordHashing,
 } from "@tenantry/tenancy";
+
+// Values: the tenant schemas, for their collection names (the auth check reads without models).
+export { tenantSchemas } from "@tenantry/tenancy";

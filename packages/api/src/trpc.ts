@@ -12,6 +12,10 @@ import { mapDomainError, reasonOf, refuse } from "./api-errors";
 import type { Context } from "./context";
 import { outputTransformer } from "./output-transformer";
 import type { AdminDoc, TenantScope, UserDoc } from "./tenancy-port";
+import { tenantSchemas } from "./tenancy-port";
+
+const USERS = tenantSchemas.User.get("collection") as string;
+const SESSIONS = tenantSchemas.Session.get("collection") as string;
 
 export type { Context } from "./context";
 export { createInnerTRPCContext, createTRPCContext } from "./context";
@@ -109,11 +113,15 @@ async function endedSessionRefusal(ctx: Context, scope: TenantScope, familyId: s
 async function checkUserAndSession(ctx: Context, scope: TenantScope, claims: TenantClaims): Promise<UserDoc> {
   const checks = ctx.services.authChecks;
   const generation = checks.generation(scope.tenant.id);
+  // The driver directly, not the User/Session models: this runs on a tenant's first call after its
+  // handle was opened, and compiling two mongoose models per handle cost more than the two reads.
+  const db = scope.conn.db;
+  if (!db) throw new Error(`tenant ${scope.tenant.id} has no database handle`);
   const [user, session] = await Promise.all([
-    scope.models.User.findById(claims.sub).lean<UserDoc>(),
-    scope.models.Session.findOne({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } })
-      .select({ expiresAt: 1 })
-      .lean<{ expiresAt: Date }>(),
+    db.collection<UserDoc>(USERS).findOne({ _id: new Types.ObjectId(claims.sub) }),
+    db
+      .collection<{ expiresAt: Date }>(SESSIONS)
+      .findOne({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } }, { projection: { expiresAt: 1 } }),
   ]);
   if (!user || user.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
   if (!session) throw await endedSessionRefusal(ctx, scope, claims.sid);
