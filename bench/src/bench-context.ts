@@ -13,7 +13,6 @@ export interface Sizes {
   overhead: { connections: number[]; durationMs: number; warmupMs: number; pageNotes: number };
   scale: {
     steps: number[];
-    recipeSteps: number[];
     touchConcurrency: number;
     provisionConcurrency: number;
     /** Time all provisioning together may take (the first 1,000 and the growth to 10,000). */
@@ -31,7 +30,7 @@ export interface Sizes {
 export const SIZES: Record<Mode, Sizes> = {
   full: {
     overhead: { connections: [1, 16, 64], durationMs: 5000, warmupMs: 1500, pageNotes: 40 },
-    scale: { steps: [1000, 10_000], recipeSteps: [1000, 4000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 300_000, touchBudgetMs: 70_000 },
+    scale: { steps: [1000, 10_000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 330_000, touchBudgetMs: 120_000 },
     churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
     cold: { samples: 200 },
     noisy: { others: 50, durationMs: 8000, heavyNotes: 2000, heavyConnections: 16 },
@@ -40,7 +39,7 @@ export const SIZES: Record<Mode, Sizes> = {
   },
   quick: {
     overhead: { connections: [1, 16], durationMs: 1000, warmupMs: 300, pageNotes: 25 },
-    scale: { steps: [20, 60], recipeSteps: [20, 40], touchConcurrency: 8, provisionConcurrency: 8, provisionBudgetMs: 60_000, touchBudgetMs: 30_000 },
+    scale: { steps: [20, 60], touchConcurrency: 8, provisionConcurrency: 8, provisionBudgetMs: 60_000, touchBudgetMs: 30_000 },
     churn: { lru: 5, workingSetFactor: 10, clients: 16, durationMs: 2000, inCacheMs: 1000 },
     cold: { samples: 10 },
     noisy: { others: 10, durationMs: 1000, heavyNotes: 200, heavyConnections: 4 },
@@ -50,7 +49,7 @@ export const SIZES: Record<Mode, Sizes> = {
   // The test suite's size: every code path, a few seconds.
   smoke: {
     overhead: { connections: [2], durationMs: 300, warmupMs: 100, pageNotes: 22 },
-    scale: { steps: [6, 12], recipeSteps: [6, 9], touchConcurrency: 4, provisionConcurrency: 4, provisionBudgetMs: 30_000, touchBudgetMs: 20_000 },
+    scale: { steps: [6, 12], touchConcurrency: 4, provisionConcurrency: 4, provisionBudgetMs: 30_000, touchBudgetMs: 20_000 },
     churn: { lru: 2, workingSetFactor: 5, clients: 4, durationMs: 400, inCacheMs: 200 },
     cold: { samples: 3 },
     noisy: { others: 3, durationMs: 300, heavyNotes: 30, heavyConnections: 2 },

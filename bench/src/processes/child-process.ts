@@ -60,7 +60,9 @@ export async function startChild<T>(
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const entry = path.resolve(here, script);
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the actors.
-  const extra = (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // BENCH_API_NODE_ARGS applies to the Tenantry API process only (e.g. V8 heap settings).
+  const apiArgs = script === "api-process.ts" ? (process.env.BENCH_API_NODE_ARGS ?? "") : "";
+  const extra = `${process.env.BENCH_CHILD_NODE_ARGS ?? ""} ${apiArgs}`.split(" ").filter(Boolean);
   const proc: ChildProcess = spawn(process.execPath, [...extra, "--import", "tsx", entry], {
     cwd: benchRoot,
     env: { ...process.env, ...env },
