@@ -54,7 +54,7 @@ export async function writeReport(mdFile: string, chartsDir: string, results: Sc
   out.push(`| commit | \`${commit}\`${dirty ? " (with uncommitted changes in packages/ or bench/ from engineers working in the same tree)" : ""} |`);
   out.push(`| machine | ${m.cpu}, ${m.cores} cores, ${m.memoryGb.toFixed(1)} GB RAM, ${m.os} |`);
   out.push(`| node | ${m.node} |`);
-  out.push(`| machine load | 1-minute load average ${run.load.start.toFixed(1)} at the start, ${run.load.end.toFixed(1)} at the end (2 cores; other engineers' test suites were running) |`);
+  out.push(`| machine load | 1-minute load average ${run.load.start.toFixed(1)} at the start, ${run.load.end.toFixed(1)} at the end (${m.cores} cores; anything else running on the machine shows here) |`);
   out.push(`| command | \`pnpm bench\` (all packages' bench scripts via turbo, one at a time), or this package alone: \`pnpm --filter @tenantry/bench bench\`; tiny sizes: \`pnpm --filter @tenantry/bench bench:quick\` |`);
   out.push(`| database | @tenantry/embedded-mongo (in memory) in its own process, on 127.0.0.1 |`);
   out.push("");
@@ -62,8 +62,8 @@ export async function writeReport(mdFile: string, chartsDir: string, results: Sc
     "**Read the figures with this in mind.** Everything runs on one 2-core machine over loopback: the database " +
       "(a single-threaded JavaScript server), the process under test, and the load generator (this bench, Node's " +
       "http client with keep-alive) compete for the same two cores, so absolute req/s are low and comparisons " +
-      "within a table are what matters. The machine is shared with other engineers running test suites at the " +
-      "same time, which adds noise, mostly to p99. Each process under test (Tenantry API, bare handler, recipe) " +
+      "within a table are what matters. Anything else running on the machine adds noise, mostly to p99; the " +
+      "load average around each scenario is recorded with it. Each process under test (Tenantry API, bare handler, recipe) " +
       "runs in its own child process so its RSS and sockets are measured apart from the load generator. " +
       "Request logging is off in every process under test.",
     "",
@@ -79,7 +79,11 @@ export async function writeReport(mdFile: string, chartsDir: string, results: Sc
     out.push(`## ${r.id}. ${r.title}`, "");
     out.push(`**Goal:** ${r.goal}. **Result: ${r.verdict}.** ${r.why}`, "");
     if (r.run) {
-      out.push(`*Ran ${r.run.seconds.toFixed(0)} s; machine load average ${r.run.loadStart.toFixed(1)} → ${r.run.loadEnd.toFixed(1)} on 2 cores.*`, "");
+      out.push(
+        `*Ran ${r.run.seconds.toFixed(0)} s with \`${run.command}\` at commit \`${commit.slice(0, 12)}\` on ${m.cpu} (${m.cores} cores, Node ${m.node}); ` +
+          `machine load average ${r.run.loadStart.toFixed(1)} → ${r.run.loadEnd.toFixed(1)}.*`,
+        "",
+      );
     }
     for (const t of r.tables) {
       if (t.caption) out.push(`*${t.caption}*`, "");
