@@ -108,36 +108,30 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
     }
   }
 
-  /** A cached verification, unless the token has expired since (then TOKEN_EXPIRED, as jose would say). */
-  function remembered<K extends VerifiedKind>(cacheKey: string, kind: K["kind"]): K | null {
-    const hit = verified.get(cacheKey);
-    if (!hit || hit.kind !== kind) return null;
-    if (hit.exp <= Math.floor(Date.now() / 1000)) {
+  /**
+   * A token verified before is answered from the cache unless it has expired since (then
+   * TOKEN_EXPIRED, as jose would say); otherwise `fresh` verifies it and a pass is remembered.
+   * The kind prefixes the key, so a tenant token is never answered where an admin one is asked.
+   */
+  async function cachedVerify<K extends VerifiedKind>(kind: K["kind"], token: string, fresh: (token: string) => Promise<K>): Promise<K> {
+    const cacheKey = `${kind}:${token}`;
+    const hit = verified.get(cacheKey) as K | undefined;
+    if (hit) {
+      if (hit.exp > Math.floor(Date.now() / 1000)) return hit;
       verified.delete(cacheKey);
       throw new TokenInvalid("TOKEN_EXPIRED");
     }
-    return hit as K;
+    // Frozen: one claims object is shared by every call that presents the same token.
+    const claims = Object.freeze(await fresh(token)) as K;
+    verified.set(cacheKey, claims);
+    return claims;
   }
 
   return {
     signTenant: ({ sub, ...rest }, ttlSeconds = ttl) => sign({ ...rest, kind: "tenant" }, sub, config.audience, ttlSeconds),
     signAdmin: ({ sub, ...rest }) => sign({ ...rest, kind: "admin" }, sub, adminAudience, ttl),
-    async verifyTenant(token) {
-      const cacheKey = `t:${token}`;
-      const hit = remembered<TenantClaims>(cacheKey, "tenant");
-      if (hit) return hit;
-      const claims = await verifyTenantToken(token);
-      verified.set(cacheKey, Object.freeze(claims));
-      return claims;
-    },
-    async verifyAdmin(token) {
-      const cacheKey = `a:${token}`;
-      const hit = remembered<AdminClaims>(cacheKey, "admin");
-      if (hit) return hit;
-      const claims = await verifyAdminToken(token);
-      verified.set(cacheKey, Object.freeze(claims));
-      return claims;
-    },
+    verifyTenant: (token) => cachedVerify("tenant", token, verifyTenantToken),
+    verifyAdmin: (token) => cachedVerify("admin", token, verifyAdminToken),
   };
 
   async function verifyTenantToken(token: string): Promise<TenantClaims> {
