@@ -3,14 +3,16 @@
 // tRPC, no tenancy: the floor Tenantry's overhead is measured against.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setFlagsFromString } from "node:v8";
+
+import { applyHeapGrowthPolicy, DEFAULT_HEAP_GROWTH_PERCENT } from "@tenantry/api/heap-policy";
 
 import { MongoClient } from "mongodb";
 
 const uri = process.env.BENCH_MONGO_URI;
 if (!uri) throw new Error("BENCH_MONGO_URI is required");
 // The Tenantry API's default heap policy (API_HEAP_GROWTH_PERCENT), so RSS compares like with like.
-setFlagsFromString(`--heap-growing-percent=${process.env.BENCH_HEAP_GROWTH_PERCENT ?? "100"}`);
+// The subpath loads that one function, not the API, so this process's RSS stays the recipe's own.
+applyHeapGrowthPolicy(Number(process.env.BENCH_HEAP_GROWTH_PERCENT ?? DEFAULT_HEAP_GROWTH_PERCENT));
 const client = await new MongoClient(uri, { maxPoolSize: Number(process.env.BENCH_MAX_POOL_SIZE ?? 32) }).connect();
 
 const server = createServer((req, res) => {

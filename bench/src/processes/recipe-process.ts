@@ -9,7 +9,8 @@
 //   make the baseline cheaper than as written, so a ratio against it is conservative.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setFlagsFromString } from "node:v8";
+
+import { applyHeapGrowthPolicy, DEFAULT_HEAP_GROWTH_PERCENT } from "@tenantry/api/heap-policy";
 
 import type { Connection, Model } from "mongoose";
 import mongoose, { Schema } from "mongoose";
@@ -17,7 +18,8 @@ import mongoose, { Schema } from "mongoose";
 const uri = process.env.BENCH_MONGO_URI;
 if (!uri) throw new Error("BENCH_MONGO_URI is required");
 // The Tenantry API's default heap policy (API_HEAP_GROWTH_PERCENT), so RSS compares like with like.
-setFlagsFromString(`--heap-growing-percent=${process.env.BENCH_HEAP_GROWTH_PERCENT ?? "100"}`);
+// The subpath loads that one function, not the API, so this process's RSS stays the recipe's own.
+applyHeapGrowthPolicy(Number(process.env.BENCH_HEAP_GROWTH_PERCENT ?? DEFAULT_HEAP_GROWTH_PERCENT));
 
 const noteSchema = new Schema(
   { title: String, body: String, tags: [String], authorId: Schema.Types.ObjectId, authorName: String },
