@@ -58,25 +58,37 @@ export async function sample(pid: number, dbPort: number): Promise<ProcSample> {
   return { rssMb: rss / (1024 * 1024), dbSockets, fds };
 }
 
-/** Samples every `everyMs` until stopped; keeps the maxima (sockets must never exceed the pool). */
-export function watch(pid: number, dbPort: number, everyMs = 250) {
-  const peak: ProcSample = { rssMb: 0, dbSockets: 0, fds: 0 };
+/** Runs `tick` every `everyMs` (after the previous one finished) until `stop()`, which waits for the last. */
+export function every(everyMs: number, tick: () => Promise<void>): { stop(): Promise<void> } {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      const s = await sample(pid, dbPort).catch(() => null);
-      if (s) {
-        peak.rssMb = Math.max(peak.rssMb, s.rssMb);
-        peak.dbSockets = Math.max(peak.dbSockets, s.dbSockets);
-        peak.fds = Math.max(peak.fds, s.fds);
-      }
+      await tick();
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
   return {
-    async stop(): Promise<ProcSample> {
+    async stop() {
       stopped = true;
       await loop;
+    },
+  };
+}
+
+/** Samples every `everyMs` until stopped; keeps the maxima (sockets must never exceed the pool). */
+export function watch(pid: number, dbPort: number, everyMs = 250) {
+  const peak: ProcSample = { rssMb: 0, dbSockets: 0, fds: 0 };
+  const poller = every(everyMs, async () => {
+    const s = await sample(pid, dbPort).catch(() => null);
+    if (s) {
+      peak.rssMb = Math.max(peak.rssMb, s.rssMb);
+      peak.dbSockets = Math.max(peak.dbSockets, s.dbSockets);
+      peak.fds = Math.max(peak.fds, s.fds);
+    }
+  });
+  return {
+    async stop(): Promise<ProcSample> {
+      await poller.stop();
       return peak;
     },
   };

@@ -9,7 +9,7 @@ import { runLoad, trpcQueryPath } from "../load";
 import type { Child } from "../processes/child-process";
 import { startChild } from "../processes/child-process";
 import type { ProcSample } from "../proc-stats";
-import { sample, watch } from "../proc-stats";
+import { every, sample, watch } from "../proc-stats";
 
 type Who = "Tenantry" | "recipe, driver defaults" | "recipe, lean";
 
@@ -39,18 +39,13 @@ function row(who: Who, fleet: number, touch: LoadResult, peak: ProcSample, after
 /** Peak of the API's pooled-socket gauge, polled while the touches run. */
 function watchPoolSockets(apiUrl: string, everyMs: number) {
   let peak = 0;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      const m = await poolMetrics(apiUrl).catch(() => null);
-      peak = Math.max(peak, m?.get("tenantry_pool_sockets") ?? 0);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })();
+  const poller = every(everyMs, async () => {
+    const m = await poolMetrics(apiUrl).catch(() => null);
+    peak = Math.max(peak, m?.get("tenantry_pool_sockets") ?? 0);
+  });
   return {
     async stop() {
-      stopped = true;
-      await loop;
+      await poller.stop();
       return peak;
     },
   };
