@@ -2,12 +2,9 @@
 // CSRF gate, all over real HTTP against the `next start` servers of the e2e stack.
 import { expect, request } from "@playwright/test";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import net from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+
+import { freePort, startApp, stopChild, waitForHttp } from "./stack";
 
 /** The e2e stack runs `NODE_ENV=production` with INSECURE_COOKIES=true (plain http on loopback). */
 export const STACK_INSECURE_COOKIES = true;
@@ -109,53 +106,29 @@ export async function errorReason(res: APIResponse): Promise<string | undefined>
  * stack's database, to see the cookie flags a real deployment sends. Stopped by PID group.
  */
 export async function startProductionWeb(mongoUri: string, logFile: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-  const cwd = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.INSECURE_COOKIES;
-  Object.assign(env, {
-    NODE_ENV: "production",
-    PORT: String(port),
-    MONGODB_URI: mongoUri,
-    // Fresh secrets: this server only needs to sign its own tokens.
-    JWT_SECRET: randomBytes(48).toString("base64"),
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    WEB_URL: url,
-  });
-  const child = spawn(process.execPath, [path.join(cwd, "node_modules/next/dist/bin/next"), "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const log = createWriteStream(logFile);
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.pid === undefined) return resolve();
-      const pid = child.pid;
-      const timer = setTimeout(() => {
-        try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
-        resolve();
-      }, 5_000);
-      child.once("exit", () => { clearTimeout(timer); resolve(); });
-      try { process.kill(-pid, "SIGTERM"); } catch { clearTimeout(timer); resolve(); }
-    });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`production web server exited (${child.exitCode}); see ${logFile}`);
-    if (Date.now() > deadline) { await stop(); throw new Error("production web server did not answer in 60 s"); }
-    const ok = await fetch(`${url}/login`).then((r) => r.status < 500, () => false);
-    if (ok) return { url, stop };
-    await new Promise((r) => setTimeout(r, 300));
+  const child = startApp(
+    "web",
+    port,
+    {
+      NODE_ENV: "production",
+      // Explicitly off, whatever this test process runs with: what a real deployment sends.
+      INSECURE_COOKIES: "false",
+      MONGODB_URI: mongoUri,
+      // Fresh secrets: this server only needs to sign its own tokens.
+      JWT_SECRET: randomBytes(48).toString("base64"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      WEB_URL: url,
+    },
+    logFile,
+  );
+  const stop = () => stopChild(child);
+  try {
+    await waitForHttp(`${url}/login`, child, 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
   }
+  return { url, stop };
 }

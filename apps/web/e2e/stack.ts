@@ -20,7 +20,7 @@ export interface StackInfo {
   adminPassword: string;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -32,7 +32,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+export async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: server exited with code ${child.exitCode} (see test-results/*.log)`);
@@ -47,7 +47,8 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 90_000)
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-function startApp(app: "web" | "admin", port: number, env: Record<string, string>, logDir: string): ChildProcess {
+/** `next start` of a built app on 127.0.0.1:port, its output in `logFile`, in its own process group. */
+export function startApp(app: "web" | "admin", port: number, env: Record<string, string>, logFile: string): ChildProcess {
   const cwd = path.join(appsDir, app);
   if (!existsSync(path.join(cwd, ".next", "BUILD_ID"))) {
     throw new Error(`apps/${app} is not built: run \`pnpm --filter @tenantry/${app} build\` first (turbo's test:e2e does)`);
@@ -59,13 +60,13 @@ function startApp(app: "web" | "admin", port: number, env: Record<string, string
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // own process group: teardown stops the whole tree by PID
   });
-  const log = createWriteStream(path.join(logDir, `${app}-server.log`));
+  const log = createWriteStream(logFile);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   return child;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.pid === undefined) return resolve();
     const pid = child.pid;
@@ -111,8 +112,8 @@ export async function startStack(apps: ("web" | "admin")[], logDir: string): Pro
       ADMIN_URL: info.adminUrl ?? "",
       INSECURE_COOKIES: "true",
     };
-    if (apps.includes("web")) children.push(startApp("web", webPort, env, logDir));
-    if (apps.includes("admin")) children.push(startApp("admin", adminPort, env, logDir));
+    if (apps.includes("web")) children.push(startApp("web", webPort, env, path.join(logDir, "web-server.log")));
+    if (apps.includes("admin")) children.push(startApp("admin", adminPort, env, path.join(logDir, "admin-server.log")));
     await Promise.all([
       ...(apps.includes("web") ? [waitForHttp(`${info.webUrl}/login`, children[0] as ChildProcess)] : []),
       ...(apps.includes("admin") ? [waitForHttp(`${info.adminUrl}/login`, children[apps.includes("web") ? 1 : 0] as ChildProcess)] : []),
