@@ -36,17 +36,27 @@ function output(cmd, args) {
   return res.status === 0 ? res.stdout.trim() : null;
 }
 
-/** pnpm at the pinned version: the one on PATH if it matches, otherwise a project-local copy. */
+/**
+ * pnpm at the pinned version, always the project-local copy in .tools/ (never one found on PATH:
+ * then every clean clone, CI's included, takes the path a fresh machine takes).
+ * npm 11 refuses `--allow-scripts` with `--prefix` (EALLOWSCRIPTS); pnpm runs without its
+ * install scripts, so none is passed. `--loglevel=error` keeps npm's notice about the skipped
+ * scripts (which asks nothing of the user) out of the output.
+ */
 export function ensurePnpm() {
-  if (output("pnpm", ["--version"]) === PNPM_VERSION) return;
   process.env.PATH = `${localPnpmBin}${path.delimiter}${process.env.PATH}`;
-  if (output("pnpm", ["--version"]) === PNPM_VERSION) return;
+  if (localPnpmVersion() === PNPM_VERSION) return;
   log(`installing pnpm ${PNPM_VERSION} into .tools/ (once)`);
   run("npm", [
     "install", "--prefix", path.join(root, ".tools"), "--no-save", "--no-package-lock",
-    "--allow-scripts=pnpm", `pnpm@${PNPM_VERSION}`,
+    "--no-audit", "--no-fund", "--loglevel=error", `pnpm@${PNPM_VERSION}`,
   ]);
-  if (output("pnpm", ["--version"]) !== PNPM_VERSION) fail("pnpm could not be installed");
+  if (localPnpmVersion() !== PNPM_VERSION) fail("pnpm could not be installed into .tools/");
+}
+
+function localPnpmVersion() {
+  const bin = path.join(localPnpmBin, process.platform === "win32" ? "pnpm.cmd" : "pnpm");
+  return existsSync(bin) ? output(bin, ["--version"]) : null;
 }
 
 /** Workspace dependencies, exactly as the lockfile says. */
