@@ -8,8 +8,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const PNPM_VERSION = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"))
-  .packageManager.split("@")[1];
+const PNPM_VERSION = JSON.parse(
+  readFileSync(path.join(root, "package.json"), "utf8"),
+).packageManager.split("@")[1];
 const localPnpmBin = path.join(root, ".tools", "node_modules", ".bin");
 
 export function log(msg) {
@@ -48,8 +49,15 @@ export function ensurePnpm() {
   if (localPnpmVersion() === PNPM_VERSION) return;
   log(`installing pnpm ${PNPM_VERSION} into .tools/ (once)`);
   run("npm", [
-    "install", "--prefix", path.join(root, ".tools"), "--no-save", "--no-package-lock",
-    "--no-audit", "--no-fund", "--loglevel=error", `pnpm@${PNPM_VERSION}`,
+    "install",
+    "--prefix",
+    path.join(root, ".tools"),
+    "--no-save",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    `pnpm@${PNPM_VERSION}`,
   ]);
   if (localPnpmVersion() !== PNPM_VERSION) fail("pnpm could not be installed into .tools/");
 }

@@ -51,8 +51,15 @@ const apps = [
 
 if (apps.length > 0) {
   log("building (turbo skips what is already built)");
-  run("pnpm", ["exec", "turbo", "run", "build", "--env-mode=loose", "--output-logs=errors-only",
-    ...apps.map((a) => `--filter=./${a.dir}`)]);
+  run("pnpm", [
+    "exec",
+    "turbo",
+    "run",
+    "build",
+    "--env-mode=loose",
+    "--output-logs=errors-only",
+    ...apps.map((a) => `--filter=./${a.dir}`),
+  ]);
 }
 
 const children = [];
@@ -143,10 +150,17 @@ function waitForPort(port, timeoutMs = 60_000) {
 let mongoUri = process.env.MONGODB_URI;
 if (!mongoUri) {
   const mongo = startChild("mongo", "packages/embedded-mongo", "tsx", [
-    "scripts/start.ts", "--port", String(ports.mongo), "--dbpath", path.join(dataDir, "db"),
+    "scripts/start.ts",
+    "--port",
+    String(ports.mongo),
+    "--dbpath",
+    path.join(dataDir, "db"),
   ]);
   mongoUri = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("embedded-mongo did not print its URI")), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error("embedded-mongo did not print its URI")),
+      60_000,
+    );
     mongo.stdout.on("data", (chunk) => {
       const match = /mongodb:\/\/\S+/.exec(String(chunk));
       if (match) {
@@ -178,9 +192,15 @@ let demoLogins = null;
 if (exists("apps/admin/scripts/seed-demo.ts")) {
   log("seeding demo data (first run only)");
   const seeded = await new Promise((resolve) => {
-    const c = spawn("pnpm", ["--filter", "@tenantry/admin", "exec", "tsx", "scripts/seed-demo.ts"], {
-      cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"],
-    });
+    const c = spawn(
+      "pnpm",
+      ["--filter", "@tenantry/admin", "exec", "tsx", "scripts/seed-demo.ts"],
+      {
+        cwd: root,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     c.stdout.on("data", (d) => (out += d));
     c.on("exit", (code) => resolve(code === 0 ? out : null));
@@ -192,13 +212,22 @@ if (exists("apps/admin/scripts/seed-demo.ts")) {
 }
 
 if (exists("packages/api/src/server/main.ts")) {
-  startChild("api", "packages/api", "tsx", ["src/server/main.ts"], { ...env, PORT: String(ports.api) });
+  startChild("api", "packages/api", "tsx", ["src/server/main.ts"], {
+    ...env,
+    PORT: String(ports.api),
+  });
 }
 for (const app of apps) {
-  startChild(app.name, app.dir, "next", ["start", "--hostname", "127.0.0.1", "--port", String(app.port)], {
-    ...env,
-    PORT: String(app.port),
-  });
+  startChild(
+    app.name,
+    app.dir,
+    "next",
+    ["start", "--hostname", "127.0.0.1", "--port", String(app.port)],
+    {
+      ...env,
+      PORT: String(app.port),
+    },
+  );
 }
 
 await Promise.all([
@@ -210,10 +239,14 @@ await Promise.all([
 });
 
 console.log("\n  Tenantry is running\n");
-console.log(`  database   ${mongoUri}${process.env.MONGODB_URI ? "" : " (embedded, data in .data/db)"}`);
+console.log(
+  `  database   ${mongoUri}${process.env.MONGODB_URI ? "" : " (embedded, data in .data/db)"}`,
+);
 for (const app of apps) console.log(`  ${app.name.padEnd(10)} http://localhost:${app.port}`);
 if (exists("packages/api/src/server/main.ts")) {
-  console.log(`  api        http://localhost:${ports.api}/trpc  (health: /healthz, metrics: /metrics)`);
+  console.log(
+    `  api        http://localhost:${ports.api}/trpc  (health: /healthz, metrics: /metrics)`,
+  );
 }
 console.log(`\n  super admin  ${secrets.ADMIN_EMAIL} / ${secrets.ADMIN_PASSWORD}`);
 if (demoLogins) console.log(demoLogins.trimEnd().replace(/^/gm, "  "));

@@ -10,7 +10,13 @@ ensureChromium();
 
 // --continue: one failing package must not hide the results of the others.
 const turbo = (...args) => [
-  "exec", "turbo", "run", ...args, "--env-mode=loose", "--output-logs=new-only", "--continue",
+  "exec",
+  "turbo",
+  "run",
+  ...args,
+  "--env-mode=loose",
+  "--output-logs=new-only",
+  "--continue",
 ];
 // Next.js would try to phone home; the network here is closed and CI should not depend on it.
 process.env.NEXT_TELEMETRY_DISABLED = "1";

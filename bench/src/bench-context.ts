@@ -20,7 +20,13 @@ export interface Sizes {
     /** Per step and process: a touch pass that cannot finish in time is cut and reported. */
     touchBudgetMs: number;
   };
-  churn: { lru: number; workingSetFactor: number; clients: number; durationMs: number; inCacheMs: number };
+  churn: {
+    lru: number;
+    workingSetFactor: number;
+    clients: number;
+    durationMs: number;
+    inCacheMs: number;
+  };
   cold: { samples: number };
   noisy: { others: number; durationMs: number; heavyNotes: number; heavyConnections: number };
   ops: { migrateConcurrency: number; migrateCapMs: number };
@@ -30,7 +36,13 @@ export interface Sizes {
 export const SIZES: Record<Mode, Sizes> = {
   full: {
     overhead: { connections: [1, 16, 64], durationMs: 5000, warmupMs: 1500, pageNotes: 40 },
-    scale: { steps: [1000, 10_000], touchConcurrency: 32, provisionConcurrency: 8, provisionBudgetMs: 330_000, touchBudgetMs: 120_000 },
+    scale: {
+      steps: [1000, 10_000],
+      touchConcurrency: 32,
+      provisionConcurrency: 8,
+      provisionBudgetMs: 330_000,
+      touchBudgetMs: 120_000,
+    },
     churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
     cold: { samples: 200 },
     noisy: { others: 50, durationMs: 8000, heavyNotes: 2000, heavyConnections: 16 },
@@ -39,7 +51,13 @@ export const SIZES: Record<Mode, Sizes> = {
   },
   quick: {
     overhead: { connections: [1, 16], durationMs: 1000, warmupMs: 300, pageNotes: 25 },
-    scale: { steps: [20, 60], touchConcurrency: 8, provisionConcurrency: 8, provisionBudgetMs: 60_000, touchBudgetMs: 30_000 },
+    scale: {
+      steps: [20, 60],
+      touchConcurrency: 8,
+      provisionConcurrency: 8,
+      provisionBudgetMs: 60_000,
+      touchBudgetMs: 30_000,
+    },
     churn: { lru: 5, workingSetFactor: 10, clients: 16, durationMs: 2000, inCacheMs: 1000 },
     cold: { samples: 10 },
     noisy: { others: 10, durationMs: 1000, heavyNotes: 200, heavyConnections: 4 },
@@ -49,7 +67,13 @@ export const SIZES: Record<Mode, Sizes> = {
   // The test suite's size: every code path, a few seconds.
   smoke: {
     overhead: { connections: [2], durationMs: 300, warmupMs: 100, pageNotes: 22 },
-    scale: { steps: [6, 12], touchConcurrency: 4, provisionConcurrency: 4, provisionBudgetMs: 30_000, touchBudgetMs: 20_000 },
+    scale: {
+      steps: [6, 12],
+      touchConcurrency: 4,
+      provisionConcurrency: 4,
+      provisionBudgetMs: 30_000,
+      touchBudgetMs: 20_000,
+    },
     churn: { lru: 2, workingSetFactor: 5, clients: 4, durationMs: 400, inCacheMs: 200 },
     cold: { samples: 3 },
     noisy: { others: 3, durationMs: 300, heavyNotes: 30, heavyConnections: 2 },
@@ -100,7 +124,10 @@ export function newSecrets() {
   };
 }
 
-export function startApi(ctx: BenchContext, opts: { maxHandles?: number; maxPoolSize?: number } = {}): Promise<Child<{ url: string }>> {
+export function startApi(
+  ctx: BenchContext,
+  opts: { maxHandles?: number; maxPoolSize?: number } = {},
+): Promise<Child<{ url: string }>> {
   return startChild<{ url: string }>("api-process.ts", {
     BENCH_MONGO_URI: ctx.mongo.uri,
     BENCH_CONTROL_DB: ctx.secrets.controlDbName,
@@ -123,4 +150,5 @@ export async function poolMetrics(apiUrl: string): Promise<Map<string, number>> 
 }
 
 export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1) : "n/a");
-export const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "n/a");
+export const int = (v: number) =>
+  Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "n/a";

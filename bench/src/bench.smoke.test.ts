@@ -20,7 +20,13 @@ describe("bench smoke run", () => {
     dir = await mkdtemp(path.join(tmpdir(), "tenantry-bench-"));
     const mdFile = path.join(dir, "BENCHMARKS.md");
     const chartsDir = path.join(dir, "charts");
-    const { results, failures } = await runBench({ mode: "smoke", mdFile, chartsDir, command: "vitest smoke", log: () => undefined });
+    const { results, failures } = await runBench({
+      mode: "smoke",
+      mdFile,
+      chartsDir,
+      command: "vitest smoke",
+      log: () => undefined,
+    });
     expect(failures).toEqual([]);
     expect(results.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const r of results) {
@@ -28,9 +34,27 @@ describe("bench smoke run", () => {
       expect(["met", "not met", "partly met"]).toContain(r.verdict);
     }
     const md = await readFile(mdFile, "utf8");
-    for (const heading of ["## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "| commit |", "| machine |", "| command |"]) expect(md).toContain(heading);
+    for (const heading of [
+      "## 1.",
+      "## 2.",
+      "## 3.",
+      "## 4.",
+      "## 5.",
+      "## 6.",
+      "| commit |",
+      "| machine |",
+      "| command |",
+    ])
+      expect(md).toContain(heading);
     const charts = (await readdir(chartsDir)).sort();
-    expect(charts).toEqual(["1-overhead.svg", "2-scale.svg", "3-churn.svg", "4-cold.svg", "5-noisy.svg", "6-operations.svg"]);
+    expect(charts).toEqual([
+      "1-overhead.svg",
+      "2-scale.svg",
+      "3-churn.svg",
+      "4-cold.svg",
+      "5-noisy.svg",
+      "6-operations.svg",
+    ]);
     for (const c of charts) {
       const svg = await readFile(path.join(chartsDir, c), "utf8");
       expect(svg.startsWith("<svg")).toBe(true);
@@ -40,7 +64,9 @@ describe("bench smoke run", () => {
     }
     // The scale scenario really counted the API's database sockets, and the churn run evicted.
     const scale = results.find((r) => r.id === 2);
-    expect(scale?.tables[0]?.rows.some((row) => row[0] === "Tenantry" && Number(row[8]) > 0)).toBe(true);
+    expect(scale?.tables[0]?.rows.some((row) => row[0] === "Tenantry" && Number(row[8]) > 0)).toBe(
+      true,
+    );
     const churn = results.find((r) => r.id === 3);
     expect(Number(String(churn?.tables[0]?.rows[0]?.[8]).replace(/,/g, ""))).toBeGreaterThan(0);
   }, 240_000);

@@ -30,7 +30,10 @@ export interface FleetConfig {
 export const BENCH_JWT = { issuer: "tenantry-bench", audience: "tenantry-api" };
 export const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
-export async function openTenancy(cfg: FleetConfig, migrations: TenantMigration[] = []): Promise<Tenancy> {
+export async function openTenancy(
+  cfg: FleetConfig,
+  migrations: TenantMigration[] = [],
+): Promise<Tenancy> {
   return createTenancy({
     controlUri: cfg.mongoUri,
     controlDbName: cfg.controlDbName,
@@ -63,7 +66,10 @@ export class Fleet {
   }
 
   /** Provisions and seeds tenants until `target` exist or `deadline` (epoch ms) passes. */
-  async grow(target: number, opts: { concurrency: number; deadline?: number }): Promise<{ added: number; elapsedMs: number }> {
+  async grow(
+    target: number,
+    opts: { concurrency: number; deadline?: number },
+  ): Promise<{ added: number; elapsedMs: number }> {
     const start = this.tenants.length;
     let next = start;
     const t0 = performance.now();
@@ -84,7 +90,11 @@ export class Fleet {
     const rec = await this.tenancy.lifecycle.provision({
       slug,
       name: `Bench tenant ${i}`,
-      owner: { email: `owner${i}@bench.test`, name: `Owner ${i}`, password: "correct horse battery staple" },
+      owner: {
+        email: `owner${i}@bench.test`,
+        name: `Owner ${i}`,
+        password: "correct horse battery staple",
+      },
     });
     const token = await this.tenancy.withTenant(rec.id, async ({ models }) => {
       const owner = await models.User.findOne({}).lean();
@@ -105,7 +115,12 @@ export class Fleet {
         familyId: sid,
         expiresAt: new Date(Date.now() + 24 * 3600_000),
       });
-      const signed = await this.services.tokens.signTenant({ sub: owner._id.toString(), tid: rec.id, role: "owner", sid });
+      const signed = await this.services.tokens.signTenant({
+        sub: owner._id.toString(),
+        tid: rec.id,
+        role: "owner",
+        sid,
+      });
       return signed.token;
     });
     return { index: i, id: rec.id, slug, dbName: rec.dbName, token };

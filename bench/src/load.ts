@@ -36,12 +36,18 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[idx] ?? NaN;
 }
 
-function once(agent: Agent, url: URL, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function once(
+  agent: Agent,
+  url: URL,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent, method: "GET", headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);

@@ -16,8 +16,14 @@ const only = onlyArg ? onlyArg.split(",").map(Number) : undefined;
 
 const out =
   mode === "full"
-    ? { mdFile: path.join(benchDir, "..", "BENCHMARKS.md"), chartsDir: path.join(benchDir, "charts") }
-    : { mdFile: path.join(benchDir, ".quick", "BENCHMARKS.md"), chartsDir: path.join(benchDir, ".quick", "charts") };
+    ? {
+        mdFile: path.join(benchDir, "..", "BENCHMARKS.md"),
+        chartsDir: path.join(benchDir, "charts"),
+      }
+    : {
+        mdFile: path.join(benchDir, ".quick", "BENCHMARKS.md"),
+        chartsDir: path.join(benchDir, ".quick", "charts"),
+      };
 
 const { failures } = await runBench({
   mode,

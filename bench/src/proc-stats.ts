@@ -54,7 +54,11 @@ export interface ProcSample {
 }
 
 export async function sample(pid: number, dbPort: number): Promise<ProcSample> {
-  const [rss, dbSockets, fds] = await Promise.all([rssBytes(pid), socketsToPort(pid, dbPort), fdCount(pid)]);
+  const [rss, dbSockets, fds] = await Promise.all([
+    rssBytes(pid),
+    socketsToPort(pid, dbPort),
+    fdCount(pid),
+  ]);
   return { rssMb: rss / (1024 * 1024), dbSockets, fds };
 }
 

@@ -25,11 +25,16 @@ export interface BenchRunOptions {
   only?: number[];
 }
 
-export async function runBench(opts: BenchRunOptions): Promise<{ results: ScenarioResult[]; failures: RunInfo["failures"]; file: string }> {
+export async function runBench(
+  opts: BenchRunOptions,
+): Promise<{ results: ScenarioResult[]; failures: RunInfo["failures"]; file: string }> {
   const started = new Date();
   const loadStart = os.loadavg()[0] ?? 0;
   const t0 = performance.now();
-  const log = opts.log ?? ((msg: string) => process.stdout.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${msg}\n`));
+  const log =
+    opts.log ??
+    ((msg: string) =>
+      process.stdout.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${msg}\n`));
   const sizes = SIZES[opts.mode];
   const secrets = newSecrets();
   const mongo = await startChild<{ uri: string; port: number }>("mongo-process.ts", {});
@@ -55,7 +60,10 @@ export async function runBench(opts: BenchRunOptions): Promise<{ results: Scenar
   try {
     const first = sizes.scale.steps[0] ?? 1;
     log(`provisioning the first ${first} tenants`);
-    const grown = await fleet.grow(first, { concurrency: sizes.scale.provisionConcurrency, deadline: provisionDeadline(ctx) });
+    const grown = await fleet.grow(first, {
+      concurrency: sizes.scale.provisionConcurrency,
+      deadline: provisionDeadline(ctx),
+    });
     ctx.provisioning.push({ fleetSize: fleet.tenants.length, ...grown });
     // Order matters: 2 grows the fleet the later ones use; 6 migrates every tenant to a schema
     // version the API processes of the other scenarios do not know, so it runs last.
@@ -74,9 +82,15 @@ export async function runBench(opts: BenchRunOptions): Promise<{ results: Scenar
       log(`scenario ${name}`);
       try {
         const result = await fn(ctx);
-        result.run = { seconds: (performance.now() - s0) / 1000, loadStart, loadEnd: os.loadavg()[0] ?? 0 };
+        result.run = {
+          seconds: (performance.now() - s0) / 1000,
+          loadStart,
+          loadEnd: os.loadavg()[0] ?? 0,
+        };
         results.push(result);
-        log(`scenario ${name}: ${results.at(-1)?.verdict} in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
+        log(
+          `scenario ${name}: ${results.at(-1)?.verdict} in ${((performance.now() - s0) / 1000).toFixed(0)} s`,
+        );
       } catch (err) {
         const e = err as Error;
         log(`scenario ${name} FAILED: ${e.message}`);

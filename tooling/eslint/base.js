@@ -4,7 +4,16 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/.next/**", "**/node_modules/**", "**/test-results/**", "**/*.config.*", "**/next-env.d.ts"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/.next/**",
+      "**/node_modules/**",
+      "**/test-results/**",
+      "**/*.config.*",
+      "**/next-env.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,8 +26,14 @@ export default tseslint.config(
         "error",
         { prefer: "type-imports", fixStyle: "separate-type-imports" },
       ],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/no-misused-promises": [
+        "error",
+        { checksVoidReturn: { attributes: false } },
+      ],
       "@typescript-eslint/no-non-null-assertion": "error",
       // The driver and BSON hand back loosely typed documents; forbidding every unsafe access
       // would push casts everywhere without making anything safer.
@@ -32,13 +47,25 @@ export default tseslint.config(
       "@typescript-eslint/only-throw-error": "error",
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Read configuration from the app's validated env module (src/env.ts)." },
+        {
+          object: "process",
+          property: "env",
+          message: "Read configuration from the app's validated env module (src/env.ts).",
+        },
       ],
     },
   },
   {
     // Tests, benches, scripts and env modules may read process.env directly.
-    files: ["**/*.test.ts", "**/*.test.tsx", "**/bench/**", "**/scripts/**", "**/env.ts", "**/e2e/**", "**/test/**"],
+    files: [
+      "**/*.test.ts",
+      "**/*.test.tsx",
+      "**/bench/**",
+      "**/scripts/**",
+      "**/env.ts",
+      "**/e2e/**",
+      "**/test/**",
+    ],
     rules: { "no-restricted-properties": "off", "@typescript-eslint/no-floating-promises": "off" },
   },
 );

@@ -1,7 +1,4 @@
 import globals from "globals";
 import base from "./base.js";
 
-export default [
-  ...base,
-  { languageOptions: { globals: { ...globals.browser } } },
-];
+export default [...base, { languageOptions: { globals: { ...globals.browser } } }];

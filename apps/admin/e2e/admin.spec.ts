@@ -2,7 +2,15 @@
 // confirmation, export, clusters, live system figures and the audit log.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { PASSWORD, adminClient, adminLogin, createTenant, expectNoHorizontalScroll, shot, stack } from "../../web/e2e/fixtures";
+import {
+  PASSWORD,
+  adminClient,
+  adminLogin,
+  createTenant,
+  expectNoHorizontalScroll,
+  shot,
+  stack,
+} from "../../web/e2e/fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -13,7 +21,11 @@ test.beforeAll(async () => {
     const n = String(i).padStart(2, "0");
     await createTenant(admin, `org-${n}`, { email: `owner${n}@orgs.test`, name: `Owner ${n}` });
   }
-  const t = await admin.query<{ items: { id: string; slug: string }[] }>("tenants.list", { search: "org-05", page: 1, limit: 20 });
+  const t = await admin.query<{ items: { id: string; slug: string }[] }>("tenants.list", {
+    search: "org-05",
+    page: 1,
+    limit: 20,
+  });
   const id = t.items[0]?.id;
   if (id) await admin.mutate("tenants.suspend", { id, reason: "Trial expired" });
   await admin.dispose();
@@ -63,7 +75,10 @@ test("tenants table: search, status filter, sort and pagination", async ({ page 
 
   // Migrating every tenant reports when it is done.
   await page.getByRole("button", { name: "Migrate all tenants" }).click();
-  await expect(page.getByTestId("migrate-all-result")).toHaveText(/Migrations finished: every tenant is already at schema version \d+\./, { timeout: 30_000 });
+  await expect(page.getByTestId("migrate-all-result")).toHaveText(
+    /Migrations finished: every tenant is already at schema version \d+\./,
+    { timeout: 30_000 },
+  );
 });
 
 test("create-tenant form shows server errors next to the field", async ({ page }) => {
@@ -76,14 +91,20 @@ test("create-tenant form shows server errors next to the field", async ({ page }
   await page.getByLabel("Owner password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create tenant" }).click();
   await expect(page.getByLabel("Slug", { exact: true })).toHaveAttribute("aria-invalid", "true");
-  await expect(page.locator("#" + (await page.getByLabel("Slug", { exact: true }).getAttribute("id")) + "-error")).toBeVisible();
+  await expect(
+    page.locator(
+      "#" + (await page.getByLabel("Slug", { exact: true }).getAttribute("id")) + "-error",
+    ),
+  ).toBeVisible();
   await page.getByLabel("Owner password", { exact: true }).fill("short");
   await page.getByRole("button", { name: "Create tenant" }).click();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
   await shot(page, "admin-create-tenant-errors");
 });
 
-test("tenant detail: migrate, export, delete, restore and purge behind typed confirmation", async ({ page }) => {
+test("tenant detail: migrate, export, delete, restore and purge behind typed confirmation", async ({
+  page,
+}) => {
   const admin = await adminClient();
   const { id } = await createTenant(admin, "doomed", { email: "dora@doomed.test", name: "Dora" });
   await admin.dispose();
@@ -145,7 +166,10 @@ test("system page shows live pool figures and a chart over time", async ({ page 
   await expect(page.getByTestId("pool-stats")).toBeVisible();
   // Traffic while we watch: opening tenants leases their handles.
   const admin = await adminClient();
-  const list = await admin.query<{ items: { id: string }[] }>("tenants.list", { page: 1, limit: 5 });
+  const list = await admin.query<{ items: { id: string }[] }>("tenants.list", {
+    page: 1,
+    limit: 5,
+  });
   for (const t of list.items) await admin.query("tenants.get", { id: t.id });
   await admin.dispose();
   await expect(page.getByTestId("pool-chart")).toBeVisible({ timeout: 15_000 });

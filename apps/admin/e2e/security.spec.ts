@@ -4,7 +4,14 @@
 import { expect, request, test } from "@playwright/test";
 import type { APIRequestContext } from "@playwright/test";
 import { PASSWORD, stack } from "../../web/e2e/fixtures";
-import { STACK_INSECURE_COOKIES, errorReason, expectHeadersEverywhere, expectSessionCookie, rawMutation, setCookies } from "../../web/e2e/security-checks";
+import {
+  STACK_INSECURE_COOKIES,
+  errorReason,
+  expectHeadersEverywhere,
+  expectSessionCookie,
+  rawMutation,
+  setCookies,
+} from "../../web/e2e/security-checks";
 
 test.describe.configure({ mode: "serial" });
 
@@ -25,7 +32,12 @@ test("every response carries the security headers; forms may post only here and 
 });
 
 test("admin session cookies are HttpOnly and SameSite=Lax (not Secure: INSECURE_COOKIES=true)", async () => {
-  const res = await rawMutation(admin, "auth.login", { email: stack().adminEmail, password: stack().adminPassword }, CSRF);
+  const res = await rawMutation(
+    admin,
+    "auth.login",
+    { email: stack().adminEmail, password: stack().adminPassword },
+    CSRF,
+  );
   expect(res.status()).toBe(200);
   const cookies = setCookies(res);
   expectSessionCookie(cookies, "tenantry_admin_at", !STACK_INSECURE_COOKIES);
@@ -33,27 +45,60 @@ test("admin session cookies are HttpOnly and SameSite=Lax (not Secure: INSECURE_
 });
 
 test("cookie-authenticated mutations without the CSRF header or from a foreign Origin are refused and write nothing", async () => {
-  const input = { slug: "forged-co", name: "Forged", owner: { email: "x@forged.test", name: "X", password: PASSWORD } };
+  const input = {
+    slug: "forged-co",
+    name: "Forged",
+    owner: { email: "x@forged.test", name: "X", password: PASSWORD },
+  };
   const noHeader = await rawMutation(admin, "tenants.create", input);
   expect(noHeader.status()).toBe(403);
   expect(await errorReason(noHeader)).toBe("CSRF");
-  const foreign = await rawMutation(admin, "tenants.create", input, { ...CSRF, origin: "https://evil.example" });
+  const foreign = await rawMutation(admin, "tenants.create", input, {
+    ...CSRF,
+    origin: "https://evil.example",
+  });
   expect(foreign.status()).toBe(403);
   expect(await errorReason(foreign)).toBe("CSRF");
-  const list = await admin.get("/api/trpc/tenants.list?input=" + encodeURIComponent(JSON.stringify({ json: { search: "forged" } })));
+  const list = await admin.get(
+    "/api/trpc/tenants.list?input=" +
+      encodeURIComponent(JSON.stringify({ json: { search: "forged" } })),
+  );
   expect(list.status()).toBe(200);
-  expect(((await list.json()) as { result: { data: { json: { total: number } } } }).result.data.json.total).toBe(0);
+  expect(
+    ((await list.json()) as { result: { data: { json: { total: number } } } }).result.data.json
+      .total,
+  ).toBe(0);
 });
 
 test("a tenant token is refused as the admin cookie and as a bearer token", async () => {
-  const created = await rawMutation(admin, "tenants.create", { slug: "sec-check", name: "Sec check", owner: { email: "o@sec.test", name: "O", password: PASSWORD } }, CSRF);
+  const created = await rawMutation(
+    admin,
+    "tenants.create",
+    {
+      slug: "sec-check",
+      name: "Sec check",
+      owner: { email: "o@sec.test", name: "O", password: PASSWORD },
+    },
+    CSRF,
+  );
   expect(created.status()).toBe(200);
-  const tenantId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
-  const imp = await rawMutation(admin, "impersonate.start", { tenantId, userEmail: "o@sec.test", reason: "security e2e" }, CSRF);
+  const tenantId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result
+    .data.json.id;
+  const imp = await rawMutation(
+    admin,
+    "impersonate.start",
+    { tenantId, userEmail: "o@sec.test", reason: "security e2e" },
+    CSRF,
+  );
   expect(imp.status()).toBe(200);
-  const tenantToken = ((await imp.json()) as { result: { data: { json: { accessToken: string } } } }).result.data.json.accessToken;
+  const tenantToken = (
+    (await imp.json()) as { result: { data: { json: { accessToken: string } } } }
+  ).result.data.json.accessToken;
   expect(tenantToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-  for (const headers of [{ cookie: `tenantry_admin_at=${tenantToken}` }, { authorization: `Bearer ${tenantToken}` }] as Record<string, string>[]) {
+  for (const headers of [
+    { cookie: `tenantry_admin_at=${tenantToken}` },
+    { authorization: `Bearer ${tenantToken}` },
+  ] as Record<string, string>[]) {
     const ctx = await request.newContext({ baseURL: stack().adminUrl });
     try {
       for (const path of ["auth.me", "tenants.list"]) {

@@ -15,13 +15,25 @@ const env = z
   })
   .safeParse(process.env);
 if (!env.success) {
-  console.error(`seed-demo: invalid environment\n${env.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  console.error(
+    `seed-demo: invalid environment\n${env.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n")}`,
+  );
   process.exit(1);
 }
 const { MONGODB_URI, ENCRYPTION_KEY, ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_PASSWORD } = env.data;
 
-interface DemoUser { email: string; name: string; role: "owner" | "admin" | "member" }
-interface DemoTenant { slug: string; name: string; owner: DemoUser; others: DemoUser[]; notes: { title: string; body: string; tags: string[] }[] }
+interface DemoUser {
+  email: string;
+  name: string;
+  role: "owner" | "admin" | "member";
+}
+interface DemoTenant {
+  slug: string;
+  name: string;
+  owner: DemoUser;
+  others: DemoUser[];
+  notes: { title: string; body: string; tags: string[] }[];
+}
 
 const DEMO: DemoTenant[] = [
   {
@@ -30,9 +42,21 @@ const DEMO: DemoTenant[] = [
     owner: { email: "alice@acme.demo", name: "Alice Anders", role: "owner" },
     others: [{ email: "bob@acme.demo", name: "Bob Berg", role: "member" }],
     notes: [
-      { title: "Welcome to Acme", body: "This workspace belongs to Acme Corp only. Its data lives in its own database.", tags: ["welcome"] },
-      { title: "Q3 roadmap", body: "1. Launch the self-service portal\n2. Hire two engineers\n3. Cut onboarding time in half", tags: ["planning", "q3"] },
-      { title: "Office lunch rota", body: "Mon: Bob · Tue: Alice · Wed: order in", tags: ["office"] },
+      {
+        title: "Welcome to Acme",
+        body: "This workspace belongs to Acme Corp only. Its data lives in its own database.",
+        tags: ["welcome"],
+      },
+      {
+        title: "Q3 roadmap",
+        body: "1. Launch the self-service portal\n2. Hire two engineers\n3. Cut onboarding time in half",
+        tags: ["planning", "q3"],
+      },
+      {
+        title: "Office lunch rota",
+        body: "Mon: Bob · Tue: Alice · Wed: order in",
+        tags: ["office"],
+      },
     ],
   },
   {
@@ -42,18 +66,30 @@ const DEMO: DemoTenant[] = [
     // Alice belongs to both tenants.
     others: [{ email: "alice@acme.demo", name: "Alice Anders", role: "admin" }],
     notes: [
-      { title: "Globex launch checklist", body: "Press kit, pricing page, status page.", tags: ["launch"] },
+      {
+        title: "Globex launch checklist",
+        body: "Press kit, pricing page, status page.",
+        tags: ["launch"],
+      },
       { title: "Vendor contacts", body: "Hosting: ops@example.net", tags: ["ops"] },
     ],
   },
 ];
 
 // Logs go to stderr: stdout carries only the logins.
-const logger = { info: () => undefined, warn: (o: object, m?: string) => console.error(m ?? "", o), error: (o: object, m?: string) => console.error(m ?? "", o) };
+const logger = {
+  info: () => undefined,
+  warn: (o: object, m?: string) => console.error(m ?? "", o),
+  error: (o: object, m?: string) => console.error(m ?? "", o),
+};
 
 async function ensureAdmin(tenancy: Tenancy): Promise<void> {
   if (await tenancy.control.Admin.exists({})) return;
-  await tenancy.admins.create({ email: ADMIN_EMAIL, name: "Super Admin", password: ADMIN_PASSWORD });
+  await tenancy.admins.create({
+    email: ADMIN_EMAIL,
+    name: "Super Admin",
+    password: ADMIN_PASSWORD,
+  });
 }
 
 async function ensureTenant(tenancy: Tenancy, demo: DemoTenant): Promise<"created" | "exists"> {
@@ -69,27 +105,47 @@ async function ensureTenant(tenancy: Tenancy, demo: DemoTenant): Promise<"create
       let user = await models.User.findOne({ email: u.email }).lean();
       if (!user) {
         const passwordHash = await tenancy.passwords.hash(DEMO_PASSWORD);
-        user = (await models.User.create({ email: u.email, name: u.name, role: u.role, status: "active", passwordHash })).toObject();
+        user = (
+          await models.User.create({
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            status: "active",
+            passwordHash,
+          })
+        ).toObject();
       }
-      await tenancy.directory.add({ email: u.email, tenantId: record.id, role: u.role, userId: String(user._id) });
+      await tenancy.directory.add({
+        email: u.email,
+        tenantId: record.id,
+        role: u.role,
+        userId: String(user._id),
+      });
     }
     if ((await models.Note.countDocuments({})) === 0) {
       const owner = await models.User.findOne({ email: demo.owner.email }).lean();
       if (!owner) throw new Error(`${demo.slug}: owner missing after provisioning`);
-      for (const n of demo.notes) await models.Note.create({ ...n, authorId: owner._id, authorName: owner.name });
+      for (const n of demo.notes)
+        await models.Note.create({ ...n, authorId: owner._id, authorName: owner.name });
     }
   });
   return existed ? "exists" : "created";
 }
 
 async function main() {
-  const tenancy = await createTenancy({ controlUri: MONGODB_URI, encryptionKey: ENCRYPTION_KEY, logger });
+  const tenancy = await createTenancy({
+    controlUri: MONGODB_URI,
+    encryptionKey: ENCRYPTION_KEY,
+    logger,
+  });
   try {
     await ensureAdmin(tenancy);
     const results = [];
     for (const demo of DEMO) results.push(await ensureTenant(tenancy, demo));
     const fresh = results.includes("created");
-    console.log(`demo tenants${fresh ? " (created now)" : ""} — every demo user's password: ${DEMO_PASSWORD}`);
+    console.log(
+      `demo tenants${fresh ? " (created now)" : ""} — every demo user's password: ${DEMO_PASSWORD}`,
+    );
     for (const demo of DEMO) {
       const users = [demo.owner, ...demo.others].map((u) => `${u.email} (${u.role})`).join(", ");
       console.log(`  ${demo.slug.padEnd(8)} ${users}`);

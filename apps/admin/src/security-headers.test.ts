@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import config, { securityHeaders } from "../next.config";
 
-const get = (headers: { key: string; value: string }[], key: string) => headers.find((h) => h.key === key)?.value;
+const get = (headers: { key: string; value: string }[], key: string) =>
+  headers.find((h) => h.key === key)?.value;
 
 describe("admin security headers", () => {
   it("a local build (no WEB_URL) allows loopback form targets only", () => {
@@ -20,7 +21,10 @@ describe("admin security headers", () => {
 
 describe("admin form-action", () => {
   it("allows exactly the web app's origin when WEB_URL is known at build time", () => {
-    const csp = get(securityHeaders({ NODE_ENV: "production", WEB_URL: "https://app.example.com/some/path" }), "Content-Security-Policy");
+    const csp = get(
+      securityHeaders({ NODE_ENV: "production", WEB_URL: "https://app.example.com/some/path" }),
+      "Content-Security-Policy",
+    );
     expect(csp).toMatch(/form-action 'self' https:\/\/app\.example\.com$/);
     expect(csp).not.toContain("127.0.0.1");
   });

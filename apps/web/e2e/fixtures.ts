@@ -18,9 +18,18 @@ export interface TrpcClient {
   dispose(): Promise<void>;
 }
 
-async function unwrap<T>(path: string, res: Awaited<ReturnType<APIRequestContext["get"]>>): Promise<T> {
-  const body = (await res.json()) as { result?: { data?: { json?: T } }; error?: { json?: { message?: string } } };
-  if (!res.ok() || !body.result) throw new Error(`${path}: ${res.status()} ${body.error?.json?.message ?? JSON.stringify(body)}`);
+async function unwrap<T>(
+  path: string,
+  res: Awaited<ReturnType<APIRequestContext["get"]>>,
+): Promise<T> {
+  const body = (await res.json()) as {
+    result?: { data?: { json?: T } };
+    error?: { json?: { message?: string } };
+  };
+  if (!res.ok() || !body.result)
+    throw new Error(
+      `${path}: ${res.status()} ${body.error?.json?.message ?? JSON.stringify(body)}`,
+    );
   return body.result.data?.json as T;
 }
 
@@ -29,11 +38,15 @@ export async function trpcClient(baseURL: string): Promise<TrpcClient> {
   const ctx = await request.newContext({ baseURL, extraHTTPHeaders: { "x-tenantry-csrf": "1" } });
   return {
     async query<T>(path: string, input?: unknown) {
-      const qs = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+      const qs =
+        input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
       return unwrap<T>(path, await ctx.get(`/api/trpc/${path}${qs}`));
     },
     async mutate<T>(path: string, input?: unknown) {
-      return unwrap<T>(path, await ctx.post(`/api/trpc/${path}`, { data: { json: input ?? null } }));
+      return unwrap<T>(
+        path,
+        await ctx.post(`/api/trpc/${path}`, { data: { json: input ?? null } }),
+      );
     },
     dispose: () => ctx.dispose(),
   };
@@ -47,8 +60,16 @@ export async function adminClient(): Promise<TrpcClient> {
 }
 
 /** Provisions a tenant through the admin api; returns its id. */
-export async function createTenant(admin: TrpcClient, slug: string, owner: { email: string; name: string }): Promise<{ id: string }> {
-  return admin.mutate<{ id: string }>("tenants.create", { slug, name: slug[0]?.toUpperCase() + slug.slice(1), owner: { ...owner, password: PASSWORD } });
+export async function createTenant(
+  admin: TrpcClient,
+  slug: string,
+  owner: { email: string; name: string },
+): Promise<{ id: string }> {
+  return admin.mutate<{ id: string }>("tenants.create", {
+    slug,
+    name: slug[0]?.toUpperCase() + slug.slice(1),
+    owner: { ...owner, password: PASSWORD },
+  });
 }
 
 export async function webLogin(page: Page, email: string, password = PASSWORD) {
@@ -67,10 +88,14 @@ export async function adminLogin(page: Page) {
   await page.waitForURL(/\/tenants/);
 }
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 
 /** Nothing sticks out sideways: what a user at 390 px would notice first. */
 export async function expectNoHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  if (overflow > 1) throw new Error(`page scrolls sideways by ${overflow}px at ${page.viewportSize()?.width}px`);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  if (overflow > 1)
+    throw new Error(`page scrolls sideways by ${overflow}px at ${page.viewportSize()?.width}px`);
 }

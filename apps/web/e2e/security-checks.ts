@@ -13,7 +13,12 @@ export const STACK_INSECURE_COOKIES = true;
 export async function expectSecurityHeaders(res: APIResponse, extraFormAction?: string) {
   const h = res.headers();
   const csp = h["content-security-policy"] ?? "";
-  const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k ?? "", v]));
+  const directives = new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k ?? "", v]),
+  );
   expect(directives.get("default-src")).toEqual(["'self'"]);
   expect(directives.get("script-src")).toEqual(["'self'", "'unsafe-inline'"]); // no eval in a production build
   expect(directives.get("style-src")).toEqual(["'self'", "'unsafe-inline'"]);
@@ -24,7 +29,11 @@ export async function expectSecurityHeaders(res: APIResponse, extraFormAction?: 
   expect(directives.get("object-src")).toEqual(["'none'"]);
   const formAction = directives.get("form-action") ?? [];
   expect(formAction[0]).toBe("'self'");
-  if (extraFormAction) expect(formAction.some((src) => sourceAllows(src, extraFormAction)), `form-action ${formAction.join(" ")} allows ${extraFormAction}`).toBe(true);
+  if (extraFormAction)
+    expect(
+      formAction.some((src) => sourceAllows(src, extraFormAction)),
+      `form-action ${formAction.join(" ")} allows ${extraFormAction}`,
+    ).toBe(true);
   else expect(formAction).toEqual(["'self'"]);
   expect(h["x-frame-options"]).toBe("DENY");
   expect(h["x-content-type-options"]).toBe("nosniff");
@@ -33,7 +42,8 @@ export async function expectSecurityHeaders(res: APIResponse, extraFormAction?: 
   expect(h["x-powered-by"]).toBeUndefined();
   // HSTS is fixed at `next build` (Next bakes headers() into the routes manifest): present unless
   // the build ran with INSECURE_COOKIES=true, the same environment this test process runs in.
-  if (process.env.INSECURE_COOKIES === "true") expect(h["strict-transport-security"]).toBeUndefined();
+  if (process.env.INSECURE_COOKIES === "true")
+    expect(h["strict-transport-security"]).toBeUndefined();
   else expect(h["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
 }
 
@@ -43,7 +53,11 @@ function sourceAllows(source: string, origin: string): boolean {
   if (!m) return false;
   const target = new URL(origin);
   const port = target.port || (target.protocol === "https:" ? "443" : "80");
-  return `${m[1]}:` === target.protocol && m[2] === target.hostname && (m[3] === "*" || (m[3] ?? (m[1] === "https" ? "443" : "80")) === port);
+  return (
+    `${m[1]}:` === target.protocol &&
+    m[2] === target.hostname &&
+    (m[3] === "*" || (m[3] ?? (m[1] === "https" ? "443" : "80")) === port)
+  );
 }
 
 /** Fetches a page, an API response and a static asset of one app, and checks each one's headers. */
@@ -76,13 +90,20 @@ export function setCookies(res: APIResponse): Map<string, { value: string; attrs
     if (name.toLowerCase() !== "set-cookie") continue;
     const [pair = "", ...attrs] = value.split(";").map((s) => s.trim());
     const eq = pair.indexOf("=");
-    out.set(pair.slice(0, eq), { value: pair.slice(eq + 1), attrs: attrs.map((a) => a.toLowerCase()) });
+    out.set(pair.slice(0, eq), {
+      value: pair.slice(eq + 1),
+      attrs: attrs.map((a) => a.toLowerCase()),
+    });
   }
   return out;
 }
 
 /** Session cookies: HttpOnly, SameSite=Lax, and Secure exactly when the server runs secure cookies. */
-export function expectSessionCookie(cookies: ReturnType<typeof setCookies>, name: string, secure: boolean) {
+export function expectSessionCookie(
+  cookies: ReturnType<typeof setCookies>,
+  name: string,
+  secure: boolean,
+) {
   const c = cookies.get(name);
   expect(c, `${name} is set`).toBeTruthy();
   expect(c?.value.length).toBeGreaterThan(10);
@@ -92,8 +113,16 @@ export function expectSessionCookie(cookies: ReturnType<typeof setCookies>, name
 }
 
 /** POSTs a tRPC mutation with exactly the given headers (cookies come from the context). */
-export function rawMutation(ctx: APIRequestContext, path: string, input: unknown, headers: Record<string, string> = {}) {
-  return ctx.post(`/api/trpc/${path}`, { data: { json: input }, headers: { "content-type": "application/json", ...headers } });
+export function rawMutation(
+  ctx: APIRequestContext,
+  path: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+) {
+  return ctx.post(`/api/trpc/${path}`, {
+    data: { json: input },
+    headers: { "content-type": "application/json", ...headers },
+  });
 }
 
 export async function errorReason(res: APIResponse): Promise<string | undefined> {
@@ -105,7 +134,10 @@ export async function errorReason(res: APIResponse): Promise<string | undefined>
  * A second built web server in plain production mode (no INSECURE_COOKIES) on a free port, on the
  * stack's database, to see the cookie flags a real deployment sends. Stopped by PID group.
  */
-export async function startProductionWeb(mongoUri: string, logFile: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startProductionWeb(
+  mongoUri: string,
+  logFile: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = startApp(

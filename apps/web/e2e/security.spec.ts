@@ -4,7 +4,15 @@
 import { expect, request, test } from "@playwright/test";
 import type { APIRequestContext } from "@playwright/test";
 import { PASSWORD, adminClient, adminLogin, createTenant, stack, webLogin } from "./fixtures";
-import { STACK_INSECURE_COOKIES, errorReason, expectHeadersEverywhere, expectSessionCookie, rawMutation, setCookies, startProductionWeb } from "./security-checks";
+import {
+  STACK_INSECURE_COOKIES,
+  errorReason,
+  expectHeadersEverywhere,
+  expectSessionCookie,
+  rawMutation,
+  setCookies,
+  startProductionWeb,
+} from "./security-checks";
 
 test.describe.configure({ mode: "serial" });
 
@@ -34,13 +42,18 @@ test("both apps send CSP, frame, content-type, referrer and permissions headers 
   await expectHeadersEverywhere(stack().adminUrl, new URL(stack().webUrl).origin);
 });
 
-test("the built pages run under the policy: signing in to both apps reports no CSP violation", async ({ page }) => {
+test("the built pages run under the policy: signing in to both apps reports no CSP violation", async ({
+  page,
+}) => {
   const violations: string[] = [];
   page.on("console", (m) => {
-    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) violations.push(m.text());
+    if (/Content Security Policy|Content-Security-Policy/i.test(m.text()))
+      violations.push(m.text());
   });
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await webLogin(page, OWNER.email);
   await expect(page.getByRole("heading", { name: /Welcome, Sam/ })).toBeVisible();
@@ -50,14 +63,24 @@ test("the built pages run under the policy: signing in to both apps reports no C
 });
 
 test("session cookies are HttpOnly and SameSite=Lax (Secure off: the stack runs INSECURE_COOKIES=true)", async () => {
-  const res = await rawMutation(web, "auth.login", { email: OWNER.email, password: PASSWORD }, CSRF);
+  const res = await rawMutation(
+    web,
+    "auth.login",
+    { email: OWNER.email, password: PASSWORD },
+    CSRF,
+  );
   expect(res.status()).toBe(200);
   const cookies = setCookies(res);
   expectSessionCookie(cookies, "tenantry_at", !STACK_INSECURE_COOKIES);
   expectSessionCookie(cookies, "tenantry_rt", !STACK_INSECURE_COOKIES);
   tenantToken = cookies.get("tenantry_at")?.value ?? "";
 
-  const adminRes = await rawMutation(admin, "auth.login", { email: stack().adminEmail, password: stack().adminPassword }, CSRF);
+  const adminRes = await rawMutation(
+    admin,
+    "auth.login",
+    { email: stack().adminEmail, password: stack().adminPassword },
+    CSRF,
+  );
   expect(adminRes.status()).toBe(200);
   const adminCookies = setCookies(adminRes);
   expectSessionCookie(adminCookies, "tenantry_admin_at", !STACK_INSECURE_COOKIES);
@@ -70,7 +93,12 @@ test("in production without INSECURE_COOKIES the session cookies are also Secure
   const prod = await startProductionWeb(stack().mongoUri, "test-results/web-production-server.log");
   const ctx = await request.newContext({ baseURL: prod.url });
   try {
-    const res = await rawMutation(ctx, "auth.login", { email: OWNER.email, password: PASSWORD }, CSRF);
+    const res = await rawMutation(
+      ctx,
+      "auth.login",
+      { email: OWNER.email, password: PASSWORD },
+      CSRF,
+    );
     expect(res.status()).toBe(200);
     const cookies = setCookies(res);
     expectSessionCookie(cookies, "tenantry_at", true);
@@ -85,21 +113,43 @@ test("a cookie-authenticated mutation without the CSRF header, or from a foreign
   const noHeader = await rawMutation(web, "notes.create", { title: "forged without header" });
   expect(noHeader.status()).toBe(403);
   expect(await errorReason(noHeader)).toBe("CSRF");
-  const foreign = await rawMutation(web, "notes.create", { title: "forged from elsewhere" }, { ...CSRF, origin: "https://evil.example" });
+  const foreign = await rawMutation(
+    web,
+    "notes.create",
+    { title: "forged from elsewhere" },
+    { ...CSRF, origin: "https://evil.example" },
+  );
   expect(foreign.status()).toBe(403);
   expect(await errorReason(foreign)).toBe("CSRF");
   // The same session with the header and its own origin works, and only that note exists.
-  const ok = await rawMutation(web, "notes.create", { title: "legit note" }, { ...CSRF, origin: new URL(stack().webUrl).origin });
+  const ok = await rawMutation(
+    web,
+    "notes.create",
+    { title: "legit note" },
+    { ...CSRF, origin: new URL(stack().webUrl).origin },
+  );
   expect(ok.status()).toBe(200);
-  const list = await web.get("/api/trpc/notes.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })));
-  const titles = ((await list.json()) as { result: { data: { json: { items: { title: string }[] } } } }).result.data.json.items.map((n) => n.title);
+  const list = await web.get(
+    "/api/trpc/notes.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })),
+  );
+  const titles = (
+    (await list.json()) as { result: { data: { json: { items: { title: string }[] } } } }
+  ).result.data.json.items.map((n) => n.title);
   expect(titles).toEqual(["legit note"]);
 
   // The admin app applies the same gate.
-  const adminForged = await rawMutation(admin, "tenants.suspend", { id: "0".repeat(24), reason: "forged" });
+  const adminForged = await rawMutation(admin, "tenants.suspend", {
+    id: "0".repeat(24),
+    reason: "forged",
+  });
   expect(adminForged.status()).toBe(403);
   expect(await errorReason(adminForged)).toBe("CSRF");
-  const adminForeign = await rawMutation(admin, "tenants.suspend", { id: "0".repeat(24), reason: "forged" }, { ...CSRF, origin: "https://evil.example" });
+  const adminForeign = await rawMutation(
+    admin,
+    "tenants.suspend",
+    { id: "0".repeat(24), reason: "forged" },
+    { ...CSRF, origin: "https://evil.example" },
+  );
   expect(adminForeign.status()).toBe(403);
   expect(await errorReason(adminForeign)).toBe("CSRF");
 });
@@ -117,14 +167,25 @@ test("the admin app refuses a tenant token and the web app refuses an admin toke
     }
   };
   // Sanity: each token works on its own app.
-  expect((await probe(stack().webUrl, "auth.me", { cookie: `tenantry_at=${tenantToken}` })).status).toBe(200);
-  expect((await probe(stack().adminUrl, "auth.me", { cookie: `tenantry_admin_at=${adminToken}` })).status).toBe(200);
+  expect(
+    (await probe(stack().webUrl, "auth.me", { cookie: `tenantry_at=${tenantToken}` })).status,
+  ).toBe(200);
+  expect(
+    (await probe(stack().adminUrl, "auth.me", { cookie: `tenantry_admin_at=${adminToken}` }))
+      .status,
+  ).toBe(200);
 
-  for (const headers of [{ cookie: `tenantry_admin_at=${tenantToken}` }, { authorization: `Bearer ${tenantToken}` }] as Record<string, string>[]) {
+  for (const headers of [
+    { cookie: `tenantry_admin_at=${tenantToken}` },
+    { authorization: `Bearer ${tenantToken}` },
+  ] as Record<string, string>[]) {
     const r = await probe(stack().adminUrl, "tenants.list", headers);
     expect(r.status, JSON.stringify(headers).slice(0, 30)).toBe(401);
   }
-  for (const headers of [{ cookie: `tenantry_at=${adminToken}` }, { authorization: `Bearer ${adminToken}` }] as Record<string, string>[]) {
+  for (const headers of [
+    { cookie: `tenantry_at=${adminToken}` },
+    { authorization: `Bearer ${adminToken}` },
+  ] as Record<string, string>[]) {
     const r = await probe(stack().webUrl, "auth.me", headers);
     expect(r.status, JSON.stringify(headers).slice(0, 30)).toBe(401);
   }

@@ -27,15 +27,22 @@ export function freePort(): Promise<number> {
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+      srv.close(() =>
+        typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
-export async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  child: ChildProcess,
+  timeoutMs = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: server exited with code ${child.exitCode} (see test-results/*.log)`);
+    if (child.exitCode !== null)
+      throw new Error(`${url}: server exited with code ${child.exitCode} (see test-results/*.log)`);
     try {
       const res = await fetch(url, { redirect: "manual" });
       if (res.status < 500) return;
@@ -48,18 +55,29 @@ export async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 
 }
 
 /** `next start` of a built app on 127.0.0.1:port, its output in `logFile`, in its own process group. */
-export function startApp(app: "web" | "admin", port: number, env: Record<string, string>, logFile: string): ChildProcess {
+export function startApp(
+  app: "web" | "admin",
+  port: number,
+  env: Record<string, string>,
+  logFile: string,
+): ChildProcess {
   const cwd = path.join(appsDir, app);
   if (!existsSync(path.join(cwd, ".next", "BUILD_ID"))) {
-    throw new Error(`apps/${app} is not built: run \`pnpm --filter @tenantry/${app} build\` first (turbo's test:e2e does)`);
+    throw new Error(
+      `apps/${app} is not built: run \`pnpm --filter @tenantry/${app} build\` first (turbo's test:e2e does)`,
+    );
   }
   const nextBin = path.join(cwd, "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // own process group: teardown stops the whole tree by PID
-  });
+  const child = spawn(
+    process.execPath,
+    [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // own process group: teardown stops the whole tree by PID
+    },
+  );
   const log = createWriteStream(logFile);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
@@ -71,21 +89,38 @@ export function stopChild(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.pid === undefined) return resolve();
     const pid = child.pid;
     const timer = setTimeout(() => {
-      try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
       resolve();
     }, 5_000);
-    child.once("exit", () => { clearTimeout(timer); resolve(); });
-    try { process.kill(-pid, "SIGTERM"); } catch { clearTimeout(timer); resolve(); }
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
   });
 }
 
 /** Starts mongo and the named apps; returns the info (also exported as E2E_* env) and a stop function. */
-export async function startStack(apps: ("web" | "admin")[], logDir: string): Promise<{ info: StackInfo; stop: () => Promise<void> }> {
+export async function startStack(
+  apps: ("web" | "admin")[],
+  logDir: string,
+): Promise<{ info: StackInfo; stop: () => Promise<void> }> {
   mkdirSync(logDir, { recursive: true });
   // TEST_MONGODB_URI runs the suite against an existing server (e.g. a real replica set); it must
   // be empty, since the tests assume a fresh database. Otherwise a fresh in-memory one is started.
   const external = process.env.TEST_MONGODB_URI;
-  const mongo = external ? { uri: external, stop: async () => undefined } : await startEmbeddedMongo({ port: 0 });
+  const mongo = external
+    ? { uri: external, stop: async () => undefined }
+    : await startEmbeddedMongo({ port: 0 });
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));
@@ -112,11 +147,22 @@ export async function startStack(apps: ("web" | "admin")[], logDir: string): Pro
       ADMIN_URL: info.adminUrl ?? "",
       INSECURE_COOKIES: "true",
     };
-    if (apps.includes("web")) children.push(startApp("web", webPort, env, path.join(logDir, "web-server.log")));
-    if (apps.includes("admin")) children.push(startApp("admin", adminPort, env, path.join(logDir, "admin-server.log")));
+    if (apps.includes("web"))
+      children.push(startApp("web", webPort, env, path.join(logDir, "web-server.log")));
+    if (apps.includes("admin"))
+      children.push(startApp("admin", adminPort, env, path.join(logDir, "admin-server.log")));
     await Promise.all([
-      ...(apps.includes("web") ? [waitForHttp(`${info.webUrl}/login`, children[0] as ChildProcess)] : []),
-      ...(apps.includes("admin") ? [waitForHttp(`${info.adminUrl}/login`, children[apps.includes("web") ? 1 : 0] as ChildProcess)] : []),
+      ...(apps.includes("web")
+        ? [waitForHttp(`${info.webUrl}/login`, children[0] as ChildProcess)]
+        : []),
+      ...(apps.includes("admin")
+        ? [
+            waitForHttp(
+              `${info.adminUrl}/login`,
+              children[apps.includes("web") ? 1 : 0] as ChildProcess,
+            ),
+          ]
+        : []),
     ]);
     if (!apps.includes("web")) delete info.webUrl;
     return { info, stop };

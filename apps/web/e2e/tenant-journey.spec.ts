@@ -1,7 +1,17 @@
 // The life of one tenant across both apps, in the order a real one lives it: the admin creates
 // it, its owner works in it and invites a colleague, the admin suspends and resumes it.
 import { expect, test } from "@playwright/test";
-import { PASSWORD, adminClient, adminLogin, createTenant, expectNoHorizontalScroll, shot, stack, trpcClient, webLogin } from "./fixtures";
+import {
+  PASSWORD,
+  adminClient,
+  adminLogin,
+  createTenant,
+  expectNoHorizontalScroll,
+  shot,
+  stack,
+  trpcClient,
+  webLogin,
+} from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -17,7 +27,10 @@ test("admin signs in and creates a tenant with an owner", async ({ page }) => {
   // Inline validation: errors sit next to their fields.
   await page.getByRole("button", { name: "Create tenant" }).click();
   await expect(page.getByText("3–40 characters", { exact: false })).toBeVisible();
-  await expect(page.getByLabel("Owner email", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Owner email", { exact: true })).toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
   await page.getByLabel("Name", { exact: true }).fill("Acme Corp");
   await page.getByLabel("Slug", { exact: true }).fill("acme");
   await page.getByLabel("Owner email", { exact: true }).fill(OWNER.email);
@@ -89,14 +102,21 @@ test("owner signs in, writes, edits, searches and deletes notes", async ({ page 
   await expect(page.getByTestId("note-list")).not.toContainText("Lunch menu");
 });
 
-test("owner invites a member, who accepts and sees only this tenant's notes", async ({ page, browser }) => {
+test("owner invites a member, who accepts and sees only this tenant's notes", async ({
+  page,
+  browser,
+}) => {
   // Another tenant with a note of its own: it must never show up for Acme's member.
   const admin = await adminClient();
   await createTenant(admin, "globex", { email: "gina@globex.test", name: "Gina Globex" });
   await admin.dispose();
   const globex = await trpcClient(stack().webUrl);
   await globex.mutate("auth.login", { email: "gina@globex.test", password: PASSWORD });
-  await globex.mutate("notes.create", { title: "Globex secret formula", body: "not for Acme", tags: ["secret"] });
+  await globex.mutate("notes.create", {
+    title: "Globex secret formula",
+    body: "not for Acme",
+    tags: ["secret"],
+  });
   await globex.dispose();
 
   await webLogin(page, OWNER.email);
@@ -130,11 +150,16 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   await expect(member.getByTestId("note-list")).toContainText("Quarterly plan v2");
   await expect(member.getByTestId("note-list")).not.toContainText("Globex secret formula");
   // Members do not manage members.
-  await expect(member.getByRole("navigation").getByRole("link", { name: "Members", exact: true })).toHaveCount(0);
+  await expect(
+    member.getByRole("navigation").getByRole("link", { name: "Members", exact: true }),
+  ).toHaveCount(0);
   await ctx.close();
 });
 
-test("owner manages members: create with password, change role, deactivate, reactivate, remove", async ({ page, browser }) => {
+test("owner manages members: create with password, change role, deactivate, reactivate, remove", async ({
+  page,
+  browser,
+}) => {
   const PAT = { email: "pat@acme.test", name: "Pat Password" };
   await webLogin(page, OWNER.email);
   await page.getByRole("navigation").getByRole("link", { name: "Members", exact: true }).click();
@@ -168,11 +193,16 @@ test("owner manages members: create with password, change role, deactivate, reac
   await ctx.close();
 
   await page.getByRole("button", { name: `Remove ${PAT.email}` }).click();
-  await page.getByRole("dialog", { name: "Remove member?" }).getByRole("button", { name: "Remove member" }).click();
+  await page
+    .getByRole("dialog", { name: "Remove member?" })
+    .getByRole("button", { name: "Remove member" })
+    .click();
   await expect(page.getByTestId("member-row").filter({ hasText: PAT.email })).toHaveCount(0);
 });
 
-test("member changes their password; owner renames the organisation in settings", async ({ page }) => {
+test("member changes their password; owner renames the organisation in settings", async ({
+  page,
+}) => {
   const NEW_PASSWORD = "N3w-Secret-Phrase!";
   await webLogin(page, MEMBER.email);
   await page.getByRole("navigation").getByRole("link", { name: "Profile", exact: true }).click();
@@ -202,7 +232,10 @@ test("member changes their password; owner renames the organisation in settings"
   await shot(page, "web-settings");
 });
 
-test("a suspended tenant's owner lands on the suspended page; resuming keeps the data", async ({ page, browser }) => {
+test("a suspended tenant's owner lands on the suspended page; resuming keeps the data", async ({
+  page,
+  browser,
+}) => {
   await webLogin(page, OWNER.email);
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("note")).toHaveCount(2);
@@ -217,7 +250,9 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   await expect(dialog.getByText("Give a reason")).toBeVisible();
   await dialog.getByLabel("Reason", { exact: true }).fill("Invoice 2024-117 is unpaid");
   await dialog.getByRole("button", { name: "Suspend tenant" }).click();
-  await expect(adminPage.getByTestId("suspended-alert")).toContainText("Invoice 2024-117 is unpaid");
+  await expect(adminPage.getByTestId("suspended-alert")).toContainText(
+    "Invoice 2024-117 is unpaid",
+  );
 
   // The promise is "within one second" on every instance; the web app is another process.
   await page.waitForTimeout(1_100);
@@ -235,7 +270,10 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   await expect(page.getByTestId("suspended-page")).toBeVisible();
 
   await adminPage.getByRole("button", { name: "Resume tenant" }).click();
-  await adminPage.getByRole("dialog", { name: "Resume tenant?" }).getByRole("button", { name: "Resume" }).click();
+  await adminPage
+    .getByRole("dialog", { name: "Resume tenant?" })
+    .getByRole("button", { name: "Resume" })
+    .click();
   await expect(adminPage.getByTestId("suspended-alert")).toHaveCount(0);
   await adminCtx.close();
 
@@ -275,7 +313,10 @@ test("an email in two tenants gets a tenant picker", async ({ page }) => {
   await expect(page.getByText("You are working in")).toContainText("Initech");
   await expect(page.getByTestId("note-list")).toHaveCount(0);
   // Switch organisation from inside the app.
-  await page.getByRole("navigation").getByRole("link", { name: "Switch organisation", exact: true }).click();
+  await page
+    .getByRole("navigation")
+    .getByRole("link", { name: "Switch organisation", exact: true })
+    .click();
   await page.getByLabel("Organisation", { exact: true }).selectOption({ label: "Globex" });
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Switch" }).click();
@@ -285,11 +326,23 @@ test("an email in two tenants gets a tenant picker", async ({ page }) => {
 
 test("notes page pages through a long list with a cursor", async ({ page }) => {
   const gina = await trpcClient(stack().webUrl);
-  await gina.mutate("auth.login", { email: "gina@globex.test", password: PASSWORD, tenantSlug: "globex" });
-  for (let i = 1; i <= 11; i++) await gina.mutate("notes.create", { title: `Batch note ${String(i).padStart(2, "0")}`, body: "", tags: ["batch"] });
+  await gina.mutate("auth.login", {
+    email: "gina@globex.test",
+    password: PASSWORD,
+    tenantSlug: "globex",
+  });
+  for (let i = 1; i <= 11; i++)
+    await gina.mutate("notes.create", {
+      title: `Batch note ${String(i).padStart(2, "0")}`,
+      body: "",
+      tags: ["batch"],
+    });
   await gina.dispose();
   await webLogin(page, "gina@globex.test");
-  await page.getByTestId("tenant-picker").getByRole("radio", { name: /Globex/ }).check();
+  await page
+    .getByTestId("tenant-picker")
+    .getByRole("radio", { name: /Globex/ })
+    .check();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("note")).toHaveCount(10);

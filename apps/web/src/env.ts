@@ -7,7 +7,9 @@ const schema = z.object({
   MONGODB_URI: z
     .string({ error: "is required (e.g. mongodb://127.0.0.1:27017)" })
     .regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://"),
-  JWT_SECRET: z.string({ error: "is required (at least 32 characters)" }).min(32, "must be at least 32 characters"),
+  JWT_SECRET: z
+    .string({ error: "is required (at least 32 characters)" })
+    .min(32, "must be at least 32 characters"),
   // Same defaults as the standalone api server, so its tokens and ours verify alike.
   JWT_ISSUER: z.string().min(1).default("tenantry"),
   JWT_AUDIENCE: z.string().min(1).default("tenantry-api"),

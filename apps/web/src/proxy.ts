@@ -5,7 +5,8 @@ import { ACCESS_COOKIE, PUBLIC_PATHS, REFRESH_COOKIE } from "./session-cookies";
 // Cheap gate on cookie presence only; the api verifies tokens on every call.
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return NextResponse.next();
+  if (PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`)))
+    return NextResponse.next();
   const next = encodeURIComponent(pathname + search);
   if (req.cookies.has(ACCESS_COOKIE)) {
     // Server components learn the current path from this header (for refresh redirects).

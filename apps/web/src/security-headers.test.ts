@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import config, { securityHeaders } from "../next.config";
 
-const get = (headers: { key: string; value: string }[], key: string) => headers.find((h) => h.key === key)?.value;
+const get = (headers: { key: string; value: string }[], key: string) =>
+  headers.find((h) => h.key === key)?.value;
 
 describe("web security headers", () => {
   it("a production build forbids foreign form targets", () => {

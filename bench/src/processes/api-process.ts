@@ -3,7 +3,12 @@
 // and pool sizes the scenario asks for, which the server's env module does not expose. Request
 // logging is off, as it is for the bare handler and the recipe. The heap policy is the server's
 // default (API_HEAP_GROWTH_PERCENT); BENCH_HEAP_GROWTH_PERCENT=0 measures V8's own policy instead.
-import { applyHeapGrowthPolicy, createApiServices, createStandaloneServer, DEFAULT_HEAP_GROWTH_PERCENT } from "@tenantry/api";
+import {
+  applyHeapGrowthPolicy,
+  createApiServices,
+  createStandaloneServer,
+  DEFAULT_HEAP_GROWTH_PERCENT,
+} from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
 import pino from "pino";
 

@@ -13,7 +13,9 @@ if (!uri) throw new Error("BENCH_MONGO_URI is required");
 // The Tenantry API's default heap policy (API_HEAP_GROWTH_PERCENT), so RSS compares like with like.
 // The subpath loads that one function, not the API, so this process's RSS stays the recipe's own.
 applyHeapGrowthPolicy(Number(process.env.BENCH_HEAP_GROWTH_PERCENT ?? DEFAULT_HEAP_GROWTH_PERCENT));
-const client = await new MongoClient(uri, { maxPoolSize: Number(process.env.BENCH_MAX_POOL_SIZE ?? 32) }).connect();
+const client = await new MongoClient(uri, {
+  maxPoolSize: Number(process.env.BENCH_MAX_POOL_SIZE ?? 32),
+}).connect();
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://bench");
@@ -32,14 +34,18 @@ const server = createServer((req, res) => {
     .then((rows) => {
       const items = rows.slice(0, 20);
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ items, nextCursor: rows.length > 20 ? String(items.at(-1)?._id) : null }));
+      res.end(
+        JSON.stringify({ items, nextCursor: rows.length > 20 ? String(items.at(-1)?._id) : null }),
+      );
     })
     .catch((err: unknown) => {
       res.writeHead(500).end(String(err));
     });
 });
 server.listen(0, "127.0.0.1", () => {
-  process.stdout.write(`READY ${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+  process.stdout.write(
+    `READY ${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
+  );
 });
 process.once("SIGTERM", () => {
   server.closeAllConnections();

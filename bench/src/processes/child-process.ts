@@ -32,7 +32,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForHttp(url: string, timeoutMs: number, failed: () => string | null): Promise<void> {
+async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  failed: () => string | null,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const why = failed();
@@ -76,7 +80,10 @@ export async function startChild<T>(
   if (opts.readyUrl) {
     const readyUrl = opts.readyUrl;
     let exitNote: string | null = null;
-    proc.once("exit", (code) => (exitNote = `${script} exited with ${code} before it was ready:\n${errText}`));
+    proc.once(
+      "exit",
+      (code) => (exitNote = `${script} exited with ${code} before it was ready:\n${errText}`),
+    );
     await waitForHttp(readyUrl, timeoutMs, () => exitNote);
     return wrap(proc, { url: new URL(readyUrl).origin } as T, () => errText, exited);
   }
@@ -85,7 +92,10 @@ export async function startChild<T>(
   const seen: string[] = [];
   let ready = false;
   const info = await new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in ${timeoutMs} ms:\n${errText}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not start in ${timeoutMs} ms:\n${errText}`)),
+      timeoutMs,
+    );
     const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
     lines.on("line", (line) => {
       if (ready) {
@@ -104,10 +114,16 @@ export async function startChild<T>(
       reject(new Error(`${script} exited with ${code} before it was ready:\n${errText}`));
     });
   });
-  return wrap(proc, info, () => errText, exited, (fn) => {
-    for (const line of seen) fn(line);
-    listeners.push(fn);
-  });
+  return wrap(
+    proc,
+    info,
+    () => errText,
+    exited,
+    (fn) => {
+      for (const line of seen) fn(line);
+      listeners.push(fn);
+    },
+  );
 }
 
 function wrap<T>(

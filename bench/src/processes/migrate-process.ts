@@ -19,7 +19,8 @@ process.stdout.write(`READY ${JSON.stringify({ pid: process.pid })}\n`);
 const t0 = performance.now();
 const report = await tenancy.lifecycle.migrateAll({
   concurrency: Number(env.BENCH_MIGRATE_CONCURRENCY ?? 8),
-  onProgress: (p) => process.stdout.write(`PROGRESS ${JSON.stringify({ ...p, ms: performance.now() - t0 })}\n`),
+  onProgress: (p) =>
+    process.stdout.write(`PROGRESS ${JSON.stringify({ ...p, ms: performance.now() - t0 })}\n`),
 });
 process.stdout.write(`DONE ${JSON.stringify({ ...report, ms: performance.now() - t0 })}\n`);
 await tenancy.shutdown({ timeoutMs: 2000 });

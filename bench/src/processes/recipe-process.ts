@@ -22,7 +22,13 @@ if (!uri) throw new Error("BENCH_MONGO_URI is required");
 applyHeapGrowthPolicy(Number(process.env.BENCH_HEAP_GROWTH_PERCENT ?? DEFAULT_HEAP_GROWTH_PERCENT));
 
 const noteSchema = new Schema(
-  { title: String, body: String, tags: [String], authorId: Schema.Types.ObjectId, authorName: String },
+  {
+    title: String,
+    body: String,
+    tags: [String],
+    authorId: Schema.Types.ObjectId,
+    authorName: String,
+  },
   { collection: "notes", timestamps: true },
 );
 
@@ -44,7 +50,9 @@ const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://bench");
   const dbName = url.searchParams.get("db");
   if (url.pathname === "/count") {
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ connections: connections.size }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ connections: connections.size }));
     return;
   }
   if (url.pathname !== "/notes" || !dbName) {
@@ -66,7 +74,9 @@ const server = createServer((req, res) => {
     });
 });
 server.listen(0, "127.0.0.1", () => {
-  process.stdout.write(`READY ${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+  process.stdout.write(
+    `READY ${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
+  );
 });
 process.once("SIGTERM", () => {
   server.closeAllConnections();

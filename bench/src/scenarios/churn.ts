@@ -23,12 +23,21 @@ export async function churnScenario(ctx: BenchContext): Promise<ScenarioResult> 
   // With fewer tenants than planned (provisioning cut by its budget) the LRU shrinks so the
   // working set stays 10x it; the report says so.
   const lru = Math.min(s.lru, Math.floor(all.length / s.workingSetFactor));
-  if (lru < 1) throw new Error(`churn needs at least ${s.workingSetFactor} tenants, have ${all.length}`);
+  if (lru < 1)
+    throw new Error(`churn needs at least ${s.workingSetFactor} tenants, have ${all.length}`);
   const hot = lru * s.workingSetFactor;
   const runs: Run[] = [];
   const plan = [
-    { label: `working set ${s.workingSetFactor}× LRU (churn)`, workingSet: hot, durationMs: s.durationMs },
-    { label: "working set ½ LRU (no churn)", workingSet: Math.max(1, Math.floor(lru / 2)), durationMs: s.inCacheMs },
+    {
+      label: `working set ${s.workingSetFactor}× LRU (churn)`,
+      workingSet: hot,
+      durationMs: s.durationMs,
+    },
+    {
+      label: "working set ½ LRU (no churn)",
+      workingSet: Math.max(1, Math.floor(lru / 2)),
+      durationMs: s.inCacheMs,
+    },
   ];
   for (const p of plan) {
     // A fresh API per run so each starts with an empty cache and zeroed counters.
@@ -37,7 +46,7 @@ export async function churnScenario(ctx: BenchContext): Promise<ScenarioResult> 
       ctx.log(`churn: ${p.label}, ${s.clients} clients, ${p.durationMs / 1000} s`);
       const set = all.slice(0, p.workingSet);
       let seed = 12345;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
       // Each request picks its tenant at random from the set; the token is that tenant's.
       const picks = new Map<number, string>();
       const w = watch(api.pid, ctx.mongo.port, 500);
@@ -75,7 +84,10 @@ export async function churnScenario(ctx: BenchContext): Promise<ScenarioResult> 
   const churn = runs[0];
   const calm = runs[1];
   if (!churn || !calm) throw new Error("churn runs missing");
-  const met = churn.load.errors === 0 && churn.evictedWhileLeased === 0 && Number.isFinite(churn.evictedWhileLeased);
+  const met =
+    churn.load.errors === 0 &&
+    churn.evictedWhileLeased === 0 &&
+    Number.isFinite(churn.evictedWhileLeased);
   return {
     id: 3,
     slug: "churn",
@@ -91,21 +103,52 @@ export async function churnScenario(ctx: BenchContext): Promise<ScenarioResult> 
       : "Errors or leased evictions mean the LRU disposed a handle still in use: eviction must wait for the lease count to reach zero (dispose on release).",
     tables: [
       {
-        headers: ["run", "working set", "duration s", "requests", "req/s", "p50 ms", "p99 ms", "errors", "evictions", "evicted while leased", "peak DB sockets"],
-        rows: runs.map((r) => [r.label, int(r.workingSet), (r.load.elapsedMs / 1000).toFixed(0), int(r.load.requests), int(r.load.rps), ms(r.load.p50), ms(r.load.p99), r.load.errors, int(r.evictions), r.evictedWhileLeased, r.peak.dbSockets]),
+        headers: [
+          "run",
+          "working set",
+          "duration s",
+          "requests",
+          "req/s",
+          "p50 ms",
+          "p99 ms",
+          "errors",
+          "evictions",
+          "evicted while leased",
+          "peak DB sockets",
+        ],
+        rows: runs.map((r) => [
+          r.label,
+          int(r.workingSet),
+          (r.load.elapsedMs / 1000).toFixed(0),
+          int(r.load.requests),
+          int(r.load.rps),
+          ms(r.load.p50),
+          ms(r.load.p99),
+          r.load.errors,
+          int(r.evictions),
+          r.evictedWhileLeased,
+          r.peak.dbSockets,
+        ]),
       },
     ],
     notes: [
       "Each request picks a tenant uniformly at random from the working set (fixed seed) and sends notes.list with that tenant's token.",
       "Each run uses a fresh API process, so its cache starts empty and the counters start at zero.",
-      ...(lru < s.lru ? [`The LRU was lowered from ${int(s.lru)} to ${int(lru)} handles because only ${int(all.length)} tenants were provisioned (scenario 2).`] : []),
+      ...(lru < s.lru
+        ? [
+            `The LRU was lowered from ${int(s.lru)} to ${int(lru)} handles because only ${int(all.length)} tenants were provisioned (scenario 2).`,
+          ]
+        : []),
       ...runs.flatMap((r) => r.load.errorSamples.map((e) => `error sample (${r.label}): ${e}`)),
     ],
     chart: {
       title: "Scenario 3 — churn vs a working set that fits the LRU",
       yLabel: "requests / s",
       categories: runs.map((r) => r.label),
-      series: [{ name: "req/s", values: runs.map((r) => r.load.rps) }, { name: "p99 ms ×10", values: runs.map((r) => r.load.p99 * 10) }],
+      series: [
+        { name: "req/s", values: runs.map((r) => r.load.rps) },
+        { name: "p99 ms ×10", values: runs.map((r) => r.load.p99 * 10) },
+      ],
     },
   };
 }

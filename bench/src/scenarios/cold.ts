@@ -30,7 +30,10 @@ export async function coldScenario(ctx: BenchContext): Promise<ScenarioResult> {
         baseUrl: api.info.url,
         concurrency: 1,
         requests: 20,
-        target: { path: () => trpcQueryPath("notes.list", { limit: 20 }), headers: () => ({ authorization: `Bearer ${first.token}` }) },
+        target: {
+          path: () => trpcQueryPath("notes.list", { limit: 20 }),
+          headers: () => ({ authorization: `Bearer ${first.token}` }),
+        },
       });
     }
     ctx.log(`cold: ${viaApi.length} first requests`);
@@ -40,7 +43,10 @@ export async function coldScenario(ctx: BenchContext): Promise<ScenarioResult> {
           baseUrl: api.info.url,
           concurrency: 1,
           requests: 1,
-          target: { path: () => trpcQueryPath("notes.list", { limit: 20 }), headers: () => ({ authorization: `Bearer ${t.token}` }) },
+          target: {
+            path: () => trpcQueryPath("notes.list", { limit: 20 }),
+            headers: () => ({ authorization: `Bearer ${t.token}` }),
+          },
         });
         errors += r.errors;
         bucket.push(r.latencies[0] ?? NaN);
@@ -57,7 +63,13 @@ export async function coldScenario(ctx: BenchContext): Promise<ScenarioResult> {
     for (const t of viaDriver) {
       for (const bucket of [dbFirst, dbSecond]) {
         const t0 = performance.now();
-        await client.db(t.dbName).collection("notes").find({}).sort({ _id: -1 }).limit(21).toArray();
+        await client
+          .db(t.dbName)
+          .collection("notes")
+          .find({})
+          .sort({ _id: -1 })
+          .limit(21)
+          .toArray();
         bucket.push(performance.now() - t0);
       }
     }
@@ -85,7 +97,13 @@ export async function coldScenario(ctx: BenchContext): Promise<ScenarioResult> {
         rows: [
           ["API: first request to the tenant (cold)", cold.length, ms(c.p50), ms(c.p99), ms(c.max)],
           ["API: second request (warm)", warm.length, ms(w.p50), ms(w.p99), ms(w.max)],
-          ["database alone: first read of the tenant's notes (bare driver)", dbFirst.length, ms(d1.p50), ms(d1.p99), ms(d1.max)],
+          [
+            "database alone: first read of the tenant's notes (bare driver)",
+            dbFirst.length,
+            ms(d1.p50),
+            ms(d1.p99),
+            ms(d1.max),
+          ],
           ["database alone: second read", dbSecond.length, ms(d2.p50), ms(d2.p99), ms(d2.max)],
         ],
       },

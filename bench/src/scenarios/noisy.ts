@@ -39,7 +39,10 @@ export async function noisyScenario(ctx: BenchContext): Promise<ScenarioResult> 
     ctx.log("noisy: quiet baseline");
     const quiet = await normal(s.durationMs);
     ctx.log("noisy: with the heavy tenant");
-    const [loud, heavyRun]: [LoadResult, LoadResult] = await Promise.all([normal(s.durationMs), noisyLoad(s.durationMs)]);
+    const [loud, heavyRun]: [LoadResult, LoadResult] = await Promise.all([
+      normal(s.durationMs),
+      noisyLoad(s.durationMs),
+    ]);
     const ratio = loud.p99 / quiet.p99;
     const met = ratio <= 2 && loud.errors === 0 && quiet.errors === 0;
     return {
@@ -58,11 +61,47 @@ export async function noisyScenario(ctx: BenchContext): Promise<ScenarioResult> 
           "a lower per-tenant cap for expensive procedures, a per-tenant rate limit, or a database with real parallelism (mongod) would keep the others' p99 closer.",
       tables: [
         {
-          headers: ["phase", "who", "connections", "requests", "req/s", "p50 ms", "p99 ms", "errors"],
+          headers: [
+            "phase",
+            "who",
+            "connections",
+            "requests",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "errors",
+          ],
           rows: [
-            ["quiet", `${others.length} normal tenants`, others.length, int(quiet.requests), int(quiet.rps), ms(quiet.p50), ms(quiet.p99), quiet.errors],
-            ["noisy", `${others.length} normal tenants`, others.length, int(loud.requests), int(loud.rps), ms(loud.p50), ms(loud.p99), loud.errors],
-            ["noisy", "heavy tenant (search scan)", s.heavyConnections, int(heavyRun.requests), int(heavyRun.rps), ms(heavyRun.p50), ms(heavyRun.p99), heavyRun.errors],
+            [
+              "quiet",
+              `${others.length} normal tenants`,
+              others.length,
+              int(quiet.requests),
+              int(quiet.rps),
+              ms(quiet.p50),
+              ms(quiet.p99),
+              quiet.errors,
+            ],
+            [
+              "noisy",
+              `${others.length} normal tenants`,
+              others.length,
+              int(loud.requests),
+              int(loud.rps),
+              ms(loud.p50),
+              ms(loud.p99),
+              loud.errors,
+            ],
+            [
+              "noisy",
+              "heavy tenant (search scan)",
+              s.heavyConnections,
+              int(heavyRun.requests),
+              int(heavyRun.rps),
+              ms(heavyRun.p50),
+              ms(heavyRun.p99),
+              heavyRun.errors,
+            ],
           ],
         },
       ],

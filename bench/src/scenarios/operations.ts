@@ -63,8 +63,11 @@ export async function operationsScenario(ctx: BenchContext): Promise<ScenarioRes
       const notes = client.db(t.dbName).collection("notes");
       const idx = (await notes.indexes()).some((i) => i.name === "archived_1__id_-1");
       const missing = await notes.countDocuments({ archived: { $exists: false } });
-      checks.push(`${t.slug}: index ${idx ? "present" : "MISSING"}, notes without the flag: ${missing}`);
-      if (finished && (!idx || missing)) throw new Error(`migration did not apply on ${t.slug}: ${checks.at(-1)}`);
+      checks.push(
+        `${t.slug}: index ${idx ? "present" : "MISSING"}, notes without the flag: ${missing}`,
+      );
+      if (finished && (!idx || missing))
+        throw new Error(`migration did not apply on ${t.slug}: ${checks.at(-1)}`);
     }
   } finally {
     await client.close();
@@ -72,7 +75,8 @@ export async function operationsScenario(ctx: BenchContext): Promise<ScenarioRes
   const prov = ctx.provisioning;
   const provAdded = prov.reduce((n, p) => n + p.added, 0);
   const provMs = prov.reduce((n, p) => n + p.elapsedMs, 0);
-  const migrateOk = finished && elapsedMs <= 120_000 && done.failed.length === 0 && done.migrated === total;
+  const migrateOk =
+    finished && elapsedMs <= 120_000 && done.failed.length === 0 && done.migrated === total;
   const rate = (done.migrated / elapsedMs) * 1000;
   const fullCount = total >= scaleTarget;
   return {
@@ -84,27 +88,45 @@ export async function operationsScenario(ctx: BenchContext): Promise<ScenarioRes
     why:
       `migrateAll: ${int(done.migrated)}/${int(done.total)} tenants in ${(elapsedMs / 1000).toFixed(1)} s ` +
       `(${rate.toFixed(1)} tenants/s, concurrency ${ctx.sizes.ops.migrateConcurrency}), ${done.failed.length} failed` +
-      (finished ? ". " : `; stopped at the bench's ${cap / 1000} s cap — at this rate ${int(scaleTarget)} tenants would take ${(scaleTarget / rate).toFixed(0)} s. `) +
+      (finished
+        ? ". "
+        : `; stopped at the bench's ${cap / 1000} s cap — at this rate ${int(scaleTarget)} tenants would take ${(scaleTarget / rate).toFixed(0)} s. `) +
       `Provisioning: ${int(provAdded)} tenants in ${(provMs / 1000).toFixed(1)} s = ${((provAdded / provMs) * 1000).toFixed(1)} tenants/s.` +
       (fullCount
         ? ""
         : ` Only ${int(total)} of ${int(scaleTarget)} tenants existed (see scenario 2), so the migration ran over fewer tenants than the goal names; ` +
           `at the measured ${rate.toFixed(1)} tenants/s, ${int(scaleTarget)} would take about ${(scaleTarget / rate).toFixed(0)} s — ${scaleTarget / rate <= 120 ? "inside" : "over"} the 120 s goal (a projection, not a measurement).`),
-    closeGap: migrateOk && fullCount
-      ? null
-      : "Each tenant's migration is several sequential round trips (take the _meta lock, createIndex, updateMany, write the ledger, release the lock, update the control record) to a single-threaded database on a loaded 2-core machine; " +
-      "higher migrateAll concurrency only helps while the database has idle CPU. Folding the ledger write and lock release into one update, skipping the lock round trip when the ledger is already current, or a real mongod on its own cores would close it. " +
-      "Provisioning cost is likewise per-database DDL (collections and indexes one command at a time).",
+    closeGap:
+      migrateOk && fullCount
+        ? null
+        : "Each tenant's migration is several sequential round trips (take the _meta lock, createIndex, updateMany, write the ledger, release the lock, update the control record) to a single-threaded database on a loaded 2-core machine; " +
+          "higher migrateAll concurrency only helps while the database has idle CPU. Folding the ledger write and lock release into one update, skipping the lock round trip when the ledger is already current, or a real mongod on its own cores would close it. " +
+          "Provisioning cost is likewise per-database DDL (collections and indexes one command at a time).",
     tables: [
       {
-        caption: "Provisioning (through @tenantry/tenancy's lifecycle.provision, plus 3 notes and a session per tenant)",
+        caption:
+          "Provisioning (through @tenantry/tenancy's lifecycle.provision, plus 3 notes and a session per tenant)",
         headers: ["fleet size after", "tenants added", "seconds", "tenants/s"],
-        rows: prov.map((p) => [int(p.fleetSize), int(p.added), (p.elapsedMs / 1000).toFixed(1), ((p.added / p.elapsedMs) * 1000).toFixed(1)]),
+        rows: prov.map((p) => [
+          int(p.fleetSize),
+          int(p.added),
+          (p.elapsedMs / 1000).toFixed(1),
+          ((p.added / p.elapsedMs) * 1000).toFixed(1),
+        ]),
       },
       {
         caption: "migrateAll",
         headers: ["tenants behind", "migrated", "failed", "seconds", "tenants/s", "goal"],
-        rows: [[int(done.total), int(done.migrated), done.failed.length, `${(elapsedMs / 1000).toFixed(1)}${finished ? "" : " (capped)"}`, rate.toFixed(1), "≤ 120 s"]],
+        rows: [
+          [
+            int(done.total),
+            int(done.migrated),
+            done.failed.length,
+            `${(elapsedMs / 1000).toFixed(1)}${finished ? "" : " (capped)"}`,
+            rate.toFixed(1),
+            "≤ 120 s",
+          ],
+        ],
       },
     ],
     notes: [
@@ -115,7 +137,10 @@ export async function operationsScenario(ctx: BenchContext): Promise<ScenarioRes
     chart: {
       title: "Scenario 6 — operations throughput",
       yLabel: "tenants / s",
-      categories: [...prov.map((p) => `provision to ${int(p.fleetSize)}`), `migrateAll ${int(done.migrated)}`],
+      categories: [
+        ...prov.map((p) => `provision to ${int(p.fleetSize)}`),
+        `migrateAll ${int(done.migrated)}`,
+      ],
       series: [
         {
           name: "tenants/s",

@@ -12,7 +12,10 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
   if (!tenant) throw new Error("overhead needs one tenant");
   await ctx.fleet.addNotes(tenant, s.pageNotes);
   const api = await startApi(ctx);
-  const bare = await startChild<{ url: string }>("bare-process.ts", { BENCH_MONGO_URI: ctx.mongo.uri, BENCH_MAX_POOL_SIZE: "32" });
+  const bare = await startChild<{ url: string }>("bare-process.ts", {
+    BENCH_MONGO_URI: ctx.mongo.uri,
+    BENCH_MAX_POOL_SIZE: "32",
+  });
   try {
     const tenantry: LoadTarget = {
       path: () => trpcQueryPath("notes.list", { limit: 20 }),
@@ -20,15 +23,30 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
     };
     const plain: LoadTarget = { path: () => `/notes?db=${encodeURIComponent(tenant.dbName)}` };
     // Both must return the same page before their speed means anything.
-    const a = (await (await fetch(new URL(tenantry.path(0, 0), api.info.url), { headers: tenantry.headers?.(0, 0) })).json()) as {
+    const a = (await (
+      await fetch(new URL(tenantry.path(0, 0), api.info.url), { headers: tenantry.headers?.(0, 0) })
+    ).json()) as {
       result?: { data?: { json?: { items?: unknown[] } } };
     };
-    const b = (await (await fetch(new URL(plain.path(0, 0), bare.info.url))).json()) as { items?: unknown[] };
+    const b = (await (await fetch(new URL(plain.path(0, 0), bare.info.url))).json()) as {
+      items?: unknown[];
+    };
     const na = a.result?.data?.json?.items?.length;
     const nb = b.items?.length;
-    if (na !== 20 || nb !== 20) throw new Error(`expected a page of 20 from both, got tenantry=${na} bare=${nb}`);
-    await runLoad({ baseUrl: api.info.url, concurrency: 4, durationMs: s.warmupMs, target: tenantry });
-    await runLoad({ baseUrl: bare.info.url, concurrency: 4, durationMs: s.warmupMs, target: plain });
+    if (na !== 20 || nb !== 20)
+      throw new Error(`expected a page of 20 from both, got tenantry=${na} bare=${nb}`);
+    await runLoad({
+      baseUrl: api.info.url,
+      concurrency: 4,
+      durationMs: s.warmupMs,
+      target: tenantry,
+    });
+    await runLoad({
+      baseUrl: bare.info.url,
+      concurrency: 4,
+      durationMs: s.warmupMs,
+      target: plain,
+    });
     const rows: { c: number; t: LoadResult; b: LoadResult }[] = [];
     for (const c of s.connections) {
       ctx.log(`overhead: ${c} connection(s)`);
@@ -37,8 +55,22 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
       const bs: LoadResult[] = [];
       const slices = Math.max(1, Math.round(s.durationMs / 1000));
       for (let k = 0; k < slices; k++) {
-        ts.push(await runLoad({ baseUrl: api.info.url, concurrency: c, durationMs: s.durationMs / slices, target: tenantry }));
-        bs.push(await runLoad({ baseUrl: bare.info.url, concurrency: c, durationMs: s.durationMs / slices, target: plain }));
+        ts.push(
+          await runLoad({
+            baseUrl: api.info.url,
+            concurrency: c,
+            durationMs: s.durationMs / slices,
+            target: tenantry,
+          }),
+        );
+        bs.push(
+          await runLoad({
+            baseUrl: bare.info.url,
+            concurrency: c,
+            durationMs: s.durationMs / slices,
+            target: plain,
+          }),
+        );
       }
       rows.push({ c, t: mergeLoads(ts), b: mergeLoads(bs) });
     }
@@ -68,7 +100,18 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
           "database's share of both columns shrinks and the ratio rises.",
       tables: [
         {
-          headers: ["connections", "Tenantry req/s", "p50 ms", "p99 ms", "errors", "bare req/s", "p50 ms", "p99 ms", "errors", "ratio"],
+          headers: [
+            "connections",
+            "Tenantry req/s",
+            "p50 ms",
+            "p99 ms",
+            "errors",
+            "bare req/s",
+            "p50 ms",
+            "p99 ms",
+            "errors",
+            "ratio",
+          ],
           rows: rows.map((r, i) => [
             r.c,
             int(r.t.rps),
@@ -86,7 +129,9 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
       notes: [
         `${s.durationMs / 1000} s per cell, in 1 s slices alternating Tenantry and bare (so load from elsewhere on the shared machine falls on both), after a ${s.warmupMs / 1000} s warm-up of each.`,
         `Tenant has ${ctx.sizes.notesPerTenant + s.pageNotes} notes; both return the newest 20 (the handler reads 21 to know if there is a next page).`,
-        ...rows.flatMap((r) => [...r.t.errorSamples, ...r.b.errorSamples].map((e) => `error sample (${r.c} conn): ${e}`)),
+        ...rows.flatMap((r) =>
+          [...r.t.errorSamples, ...r.b.errorSamples].map((e) => `error sample (${r.c} conn): ${e}`),
+        ),
       ],
       chart: {
         title: "Scenario 1 — notes.list req/s by concurrent connections",

@@ -29,11 +29,30 @@ export const MAX_POOL_SIZE = 32;
 const LRU_HANDLES = 500;
 const RSS_GOAL_MB = 400;
 
-function row(who: Who, fleet: number, touch: LoadResult, peak: ProcSample, after: ProcSample, poolSocketsPeak?: number): Row {
+function row(
+  who: Who,
+  fleet: number,
+  touch: LoadResult,
+  peak: ProcSample,
+  after: ProcSample,
+  poolSocketsPeak?: number,
+): Row {
   // Pass 1 covers every tenant, pass 2 again: a tenant is touched twice once request n + i is sent.
   const tenants = Math.max(0, Math.min(fleet, touch.requests - fleet));
-  const top = { rssMb: Math.max(peak.rssMb, after.rssMb), dbSockets: Math.max(peak.dbSockets, after.dbSockets), fds: Math.max(peak.fds, after.fds) };
-  return { who, fleet, tenants, touch, peak: top, after, ...(poolSocketsPeak === undefined ? {} : { poolSocketsPeak }) };
+  const top = {
+    rssMb: Math.max(peak.rssMb, after.rssMb),
+    dbSockets: Math.max(peak.dbSockets, after.dbSockets),
+    fds: Math.max(peak.fds, after.fds),
+  };
+  return {
+    who,
+    fleet,
+    tenants,
+    touch,
+    peak: top,
+    after,
+    ...(poolSocketsPeak === undefined ? {} : { poolSocketsPeak }),
+  };
 }
 
 /** Peak of the API's pooled-socket gauge, polled while the touches run. */
@@ -51,7 +70,12 @@ function watchPoolSockets(apiUrl: string, everyMs: number) {
   };
 }
 
-async function touchRecipe(ctx: BenchContext, who: Who, recipe: Child<{ url: string }>, count: number): Promise<Row> {
+async function touchRecipe(
+  ctx: BenchContext,
+  who: Who,
+  recipe: Child<{ url: string }>,
+  count: number,
+): Promise<Row> {
   const s = ctx.sizes.scale;
   const tenants = ctx.fleet.tenants.slice(0, count);
   ctx.log(`scale: touching ${count} tenants twice through the ${who}`);
@@ -73,8 +97,14 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
   const s = ctx.sizes.scale;
   const api = await startApi(ctx, { maxPoolSize: MAX_POOL_SIZE, maxHandles: LRU_HANDLES });
   const recipeEnv = { BENCH_MONGO_URI: ctx.mongo.uri };
-  let defaults: Child<{ url: string }> | null = await startChild<{ url: string }>("recipe-process.ts", { ...recipeEnv, BENCH_RECIPE_MODE: "defaults" });
-  const lean = await startChild<{ url: string }>("recipe-process.ts", { ...recipeEnv, BENCH_RECIPE_MODE: "lean" });
+  let defaults: Child<{ url: string }> | null = await startChild<{ url: string }>(
+    "recipe-process.ts",
+    { ...recipeEnv, BENCH_RECIPE_MODE: "defaults" },
+  );
+  const lean = await startChild<{ url: string }>("recipe-process.ts", {
+    ...recipeEnv,
+    BENCH_RECIPE_MODE: "lean",
+  });
   const rows: Row[] = [];
   const notes: string[] = [];
   let shortfall: string | null = null;
@@ -82,7 +112,10 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
     for (const want of s.steps) {
       if (ctx.fleet.tenants.length < want) {
         ctx.log(`scale: provisioning up to ${want} tenants (have ${ctx.fleet.tenants.length})`);
-        const grown = await ctx.fleet.grow(want, { concurrency: s.provisionConcurrency, deadline: provisionDeadline(ctx) });
+        const grown = await ctx.fleet.grow(want, {
+          concurrency: s.provisionConcurrency,
+          deadline: provisionDeadline(ctx),
+        });
         ctx.provisioning.push({ fleetSize: ctx.fleet.tenants.length, ...grown });
       }
       const n = ctx.fleet.tenants.length;
@@ -144,7 +177,10 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
   if (last && !shortfall && !reached) {
     shortfall = rows
       .filter((r) => r.tenants < r.fleet)
-      .map((r) => `${r.who} touched ${int(r.tenants)} of ${int(r.fleet)} tenants twice inside the ${s.touchBudgetMs / 1000} s touch budget`)
+      .map(
+        (r) =>
+          `${r.who} touched ${int(r.tenants)} of ${int(r.fleet)} tenants twice inside the ${s.touchBudgetMs / 1000} s touch budget`,
+      )
       .join("; ");
   }
   const met = socketsOk && rssOk && fifthOk && reached && errors === 0;
@@ -177,7 +213,9 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
     closeGap: met
       ? null
       : [
-          !socketsOk ? "Sockets: the pool exceeded maxPoolSize, which the driver should never allow — investigate before anything else." : "",
+          !socketsOk
+            ? "Sockets: the pool exceeded maxPoolSize, which the driver should never allow — investigate before anything else."
+            : "",
           !rssOk || !fifthOk
             ? "RSS: Tenantry's live heap is bounded (handle LRU, registry cache, token and auth-check caches), so its RSS barely moves between the two tenant counts; most of it is fixed cost — about 135 MB before the first request (Node itself ~41 MB, tsx's module-loader thread ~38 MB, then mongoose, the driver, tRPC and zod) — which counts against the 1/5 ratio however little each tenant costs. " +
               "Running the server from a compiled bundle instead of through tsx (about −38 MB), a smaller handle LRU, or a tighter heap policy (API_HEAP_GROWTH_PERCENT=50, paid for in more frequent collections) would close the rest."
@@ -185,13 +223,27 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
           shortfall && last && last.fleet < target
             ? "Provisioning: each tenant is a control record, a database with its collections and indexes, an owner, a directory entry and an activation, one command at a time to a single-threaded database that shares 2 cores with the provisioner; a quiet machine or provisioning spread over more workers fits 10,000."
             : "",
-          shortfall && last && last.fleet >= target ? "Touches: a larger touch budget, or a quieter machine." : "",
+          shortfall && last && last.fleet >= target
+            ? "Touches: a larger touch budget, or a quieter machine."
+            : "",
         ]
           .filter(Boolean)
           .join(" "),
     tables: [
       {
-        headers: ["process", "tenants", "touched twice", "touch req/s", "errors", "RSS after MB", "peak RSS MB", "DB sockets after (OS)", "peak DB sockets (OS)", "peak pooled sockets (driver)", "open fds (peak)"],
+        headers: [
+          "process",
+          "tenants",
+          "touched twice",
+          "touch req/s",
+          "errors",
+          "RSS after MB",
+          "peak RSS MB",
+          "DB sockets after (OS)",
+          "peak DB sockets (OS)",
+          "peak pooled sockets (driver)",
+          "open fds (peak)",
+        ],
         rows: rows.map((r) => [
           r.who,
           int(r.fleet),
@@ -222,8 +274,13 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
       series: (["Tenantry", "recipe, lean", "recipe, driver defaults"] as Who[])
         .filter((who) => rows.some((r) => r.who === who))
         .map((who) => ({
-          name: who === "Tenantry" ? "Tenantry API" : `createConnection per tenant (${who.replace("recipe, ", "")})`,
-          values: counts.map((c) => rows.find((r) => r.who === who && r.fleet === c)?.after.rssMb ?? NaN),
+          name:
+            who === "Tenantry"
+              ? "Tenantry API"
+              : `createConnection per tenant (${who.replace("recipe, ", "")})`,
+          values: counts.map(
+            (c) => rows.find((r) => r.who === who && r.fleet === c)?.after.rssMb ?? NaN,
+          ),
         })),
       goal: { value: RSS_GOAL_MB, label: `${RSS_GOAL_MB} MB goal` },
     },

@@ -14,16 +14,22 @@ async function main() {
     ...(env.TENANTRY_TENANT ? { tenantSlug: env.TENANTRY_TENANT } : {}),
   });
   if (login.status === "chooseTenant") {
-    console.log(`This email belongs to several tenants; set TENANTRY_TENANT to one of: ${login.tenants.map((t) => t.slug).join(", ")}`);
+    console.log(
+      `This email belongs to several tenants; set TENANTRY_TENANT to one of: ${login.tenants.map((t) => t.slug).join(", ")}`,
+    );
     process.exitCode = 2;
     return;
   }
-  console.log(`Logged in as ${login.user.email} (${login.user.role}) in tenant "${login.tenant.name}" [${login.tenant.slug}]`);
+  console.log(
+    `Logged in as ${login.user.email} (${login.user.role}) in tenant "${login.tenant.name}" [${login.tenant.slug}]`,
+  );
 
   const before = await client.notes.list.query({ limit: 20 });
   console.log(`Notes (${before.items.length}${before.nextCursor ? "+" : ""}):`);
   for (const note of before.items) {
-    console.log(`  - ${note.title}  [${note.tags.join(", ")}]  by ${note.author.name}, ${note.updatedAt.toISOString()}`);
+    console.log(
+      `  - ${note.title}  [${note.tags.join(", ")}]  by ${note.author.name}, ${note.updatedAt.toISOString()}`,
+    );
   }
 
   const created = await client.notes.create.mutate({
@@ -31,7 +37,9 @@ async function main() {
     body: "Created through @tenantry/client.",
     tags: ["example"],
   });
-  console.log(`Created note ${created.id}: "${created.title}" at ${created.createdAt.toISOString()}`);
+  console.log(
+    `Created note ${created.id}: "${created.title}" at ${created.createdAt.toISOString()}`,
+  );
 
   await client.logout();
 }
@@ -39,7 +47,9 @@ async function main() {
 main().catch((err: unknown) => {
   if (err instanceof TRPCClientError) {
     const data = (err.data ?? {}) as { code?: string; reason?: string };
-    console.error(`API error ${data.code ?? ""}${data.reason ? ` (${data.reason})` : ""}: ${err.message}`);
+    console.error(
+      `API error ${data.code ?? ""}${data.reason ? ` (${data.reason})` : ""}: ${err.message}`,
+    );
   } else {
     console.error(err instanceof Error ? err.message : err);
   }

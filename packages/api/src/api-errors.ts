@@ -54,7 +54,11 @@ export function refuse(
   message: string,
   details?: ApiRefusal["details"],
 ): TRPCError {
-  return new TRPCError({ code: trpcCode, message, cause: new ApiRefusal(reason, message, details) });
+  return new TRPCError({
+    code: trpcCode,
+    message,
+    cause: new ApiRefusal(reason, message, details),
+  });
 }
 
 const TENANCY_CODES: Record<string, TRPC_ERROR_CODE_KEY> = {
@@ -81,7 +85,11 @@ export function mapDomainError(cause: unknown): TRPCError | null {
     return new TRPCError({ code: trpcCode, message, cause });
   }
   if (isUnreachableError(cause)) {
-    return refuse("SERVICE_UNAVAILABLE", "DATABASE_UNAVAILABLE", "The database is unreachable; try again shortly");
+    return refuse(
+      "SERVICE_UNAVAILABLE",
+      "DATABASE_UNAVAILABLE",
+      "The database is unreachable; try again shortly",
+    );
   }
   if (code === 11000) {
     return refuse("CONFLICT", "CONFLICT", "A record with the same unique value already exists");
@@ -93,14 +101,20 @@ export function mapDomainError(cause: unknown): TRPCError | null {
 }
 
 /** `data` extras for the error formatter: reason, retry time, suspension reason. */
-export function reasonOf(cause: unknown): { reason?: string; retryAfterSeconds?: number; suspendedReason?: string } {
+export function reasonOf(cause: unknown): {
+  reason?: string;
+  retryAfterSeconds?: number;
+  suspendedReason?: string;
+} {
   if (cause instanceof ApiRefusal) return { reason: cause.code, ...cause.details };
   if (cause instanceof Error) {
     const c = cause as { code?: unknown; reason?: unknown };
     if (typeof c.code === "string" && c.code in TENANCY_CODES) {
       return {
         reason: c.code,
-        ...(c.code === "TENANT_SUSPENDED" && typeof c.reason === "string" ? { suspendedReason: c.reason } : {}),
+        ...(c.code === "TENANT_SUSPENDED" && typeof c.reason === "string"
+          ? { suspendedReason: c.reason }
+          : {}),
       };
     }
   }

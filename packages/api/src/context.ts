@@ -50,7 +50,8 @@ function tenantNamedBy(headers: Headers, services: ApiServices): string | null {
   if (header) return header;
   const suffix = services.config.tenantHostSuffix?.toLowerCase();
   if (!suffix) return null;
-  const rawHost = (services.config.trustProxy ? headers.get("x-forwarded-host") : null) ?? headers.get("host");
+  const rawHost =
+    (services.config.trustProxy ? headers.get("x-forwarded-host") : null) ?? headers.get("host");
   const host = rawHost?.split(",")[0]?.trim().toLowerCase().replace(/:\d+$/, "");
   if (!host?.endsWith(suffix)) return null;
   const sub = host.slice(0, -suffix.length).replace(/\.$/, "");
@@ -65,7 +66,8 @@ function csrfOk(headers: Headers, services: ApiServices): boolean {
   const allowed = services.config.allowedOrigins ?? [];
   if (allowed.includes(origin)) return true;
   try {
-    const host = (services.config.trustProxy ? headers.get("x-forwarded-host") : null) ?? headers.get("host");
+    const host =
+      (services.config.trustProxy ? headers.get("x-forwarded-host") : null) ?? headers.get("host");
     return new URL(origin).host === host;
   } catch {
     return false;
@@ -76,7 +78,9 @@ export function createInnerTRPCContext(opts: InnerContextOptions) {
   const headers = opts.headers ?? new Headers();
   const requestId =
     opts.requestId ??
-    (/^[A-Za-z0-9._-]{1,64}$/.test(headers.get("x-request-id") ?? "") ? (headers.get("x-request-id") as string) : randomUUID());
+    (/^[A-Za-z0-9._-]{1,64}$/.test(headers.get("x-request-id") ?? "")
+      ? (headers.get("x-request-id") as string)
+      : randomUUID());
   const transport = opts.tokenTransport ?? "body";
   const credentials = headerCredentials(headers, opts.surface);
   const log: Logger = opts.services.logger.child({ reqId: requestId });
@@ -94,7 +98,8 @@ export function createInnerTRPCContext(opts: InnerContextOptions) {
     namedTenantSlug: tenantNamedBy(headers, opts.services),
     // Mutations need the CSRF proof whenever cookies could have authenticated them.
     csrfRequired:
-      opts.csrf !== "trusted" && (credentials.source === "cookie" || (credentials.source === null && transport !== "body")),
+      opts.csrf !== "trusted" &&
+      (credentials.source === "cookie" || (credentials.source === null && transport !== "body")),
     csrfOk: csrfOk(headers, opts.services),
     /** Filled in by the tenant middleware so the log line of the call carries the tenant. */
     state: { tenantId: null as string | null },
@@ -113,7 +118,9 @@ export function createTRPCContext(opts: {
   tokenTransport?: TokenTransport;
 }): Context {
   const { req, services } = opts;
-  const forwarded = services.config.trustProxy ? req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
+  const forwarded = services.config.trustProxy
+    ? req.headers.get("x-forwarded-for")?.split(",")[0]?.trim()
+    : undefined;
   const ctx = createInnerTRPCContext({
     services,
     surface: opts.surface,

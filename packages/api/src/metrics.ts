@@ -32,16 +32,22 @@ export function createMetrics(): ApiMetrics {
     },
     render(poolStats, extra = {}) {
       const lines: string[] = [];
-      lines.push("# HELP tenantry_trpc_requests_total tRPC procedure calls by procedure and outcome.");
+      lines.push(
+        "# HELP tenantry_trpc_requests_total tRPC procedure calls by procedure and outcome.",
+      );
       lines.push("# TYPE tenantry_trpc_requests_total counter");
       for (const [k, v] of calls) lines.push(`tenantry_trpc_requests_total{${k}} ${v}`);
       lines.push("# HELP tenantry_trpc_duration_seconds tRPC procedure latency.");
       lines.push("# TYPE tenantry_trpc_duration_seconds histogram");
       for (const [p, h] of hist) {
         BUCKETS.forEach((b, i) =>
-          lines.push(`tenantry_trpc_duration_seconds_bucket{procedure="${esc(p)}",le="${b}"} ${h.buckets[i] ?? 0}`),
+          lines.push(
+            `tenantry_trpc_duration_seconds_bucket{procedure="${esc(p)}",le="${b}"} ${h.buckets[i] ?? 0}`,
+          ),
         );
-        lines.push(`tenantry_trpc_duration_seconds_bucket{procedure="${esc(p)}",le="+Inf"} ${h.count}`);
+        lines.push(
+          `tenantry_trpc_duration_seconds_bucket{procedure="${esc(p)}",le="+Inf"} ${h.count}`,
+        );
         lines.push(`tenantry_trpc_duration_seconds_sum{procedure="${esc(p)}"} ${h.sum}`);
         lines.push(`tenantry_trpc_duration_seconds_count{procedure="${esc(p)}"} ${h.count}`);
       }
@@ -53,7 +59,8 @@ export function createMetrics(): ApiMetrics {
       const walk = (prefix: string, o: unknown) => {
         if (typeof o === "number" && Number.isFinite(o)) flat.push([prefix, o]);
         else if (o && typeof o === "object" && !Array.isArray(o)) {
-          for (const [k, v] of Object.entries(o)) walk(`${prefix}_${k.replace(/[^A-Za-z0-9_]/g, "_")}`, v);
+          for (const [k, v] of Object.entries(o))
+            walk(`${prefix}_${k.replace(/[^A-Za-z0-9_]/g, "_")}`, v);
         }
       };
       walk("tenantry_pool", poolStats);

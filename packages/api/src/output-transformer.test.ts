@@ -30,7 +30,10 @@ function usedFallback(value: unknown): boolean {
   return used;
 }
 
-const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("a.b", "a\\b", "", "x\\.y", ".", "0", "items"));
+const key = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom("a.b", "a\\b", "", "x\\.y", ".", "0", "items"),
+);
 const plainLeaf = fc.oneof(
   fc.string({ maxLength: 8 }),
   fc.integer(),
@@ -51,7 +54,13 @@ const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(),
 const fieldName = key.filter((k) => !/^\d+$/.test(k)); // field names, not array-index-like keys
 const { row } = fc.letrec((tie) => ({
   row: fc.dictionary(fieldName, tie("field"), { maxKeys: 5 }),
-  field: fc.oneof({ depthSize: "small" }, plainLeaf, tie("row"), fc.array(tie("row"), { maxLength: 4 }), fc.array(scalar, { maxLength: 4 })),
+  field: fc.oneof(
+    { depthSize: "small" },
+    plainLeaf,
+    tie("row"),
+    fc.array(tie("row"), { maxLength: 4 }),
+    fc.array(scalar, { maxLength: 4 }),
+  ),
 }));
 
 const anyLeaf = fc.oneof(
@@ -93,7 +102,10 @@ describe("serializeOutput", () => {
   });
 
   it("writes superjson's exact output for random values mixing in types only superjson handles", () => {
-    fc.assert(fc.property(anything, (value) => expectSameAsSuperjson(value)), { numRuns: 500 });
+    fc.assert(
+      fc.property(anything, (value) => expectSameAsSuperjson(value)),
+      { numRuns: 500 },
+    );
   });
 
   it("falls back to superjson for each special case, and the client reads the same values back", () => {
@@ -132,8 +144,22 @@ describe("serializeOutput", () => {
   it("keeps a page of notes as superjson would: Dates annotated by path, plain rows untouched", () => {
     const page = {
       items: [
-        { id: "a", title: "One", tags: ["x"], author: { id: "u", name: "U" }, createdAt: new Date(1), updatedAt: new Date(2) },
-        { id: "b", title: "Two", tags: [], author: { id: "u", name: "U" }, createdAt: new Date(3), updatedAt: new Date(4) },
+        {
+          id: "a",
+          title: "One",
+          tags: ["x"],
+          author: { id: "u", name: "U" },
+          createdAt: new Date(1),
+          updatedAt: new Date(2),
+        },
+        {
+          id: "b",
+          title: "Two",
+          tags: [],
+          author: { id: "u", name: "U" },
+          createdAt: new Date(3),
+          updatedAt: new Date(4),
+        },
       ],
       nextCursor: null,
       missing: undefined,

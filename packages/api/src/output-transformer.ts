@@ -22,14 +22,20 @@ interface WalkState {
 
 /** superjson's path-segment escaping (pathstringifier.escapeKey), skipped when nothing needs it. */
 function escapeKey(key: string): string {
-  return key.includes(".") || key.includes("\\") ? key.replace(/\\/g, "\\\\").replace(/\./g, "\\.") : key;
+  return key.includes(".") || key.includes("\\")
+    ? key.replace(/\\/g, "\\\\").replace(/\./g, "\\.")
+    : key;
 }
 
 /**
  * Adds a child's annotation under `segment`, the way superjson's walker builds `innerAnnotations`
  * (same keys, same insertion order, so the JSON text is identical).
  */
-function addChild(inner: Record<string, Leaf> | undefined, segment: string, ann: Annotation): Record<string, Leaf> | undefined {
+function addChild(
+  inner: Record<string, Leaf> | undefined,
+  segment: string,
+  ann: Annotation,
+): Record<string, Leaf> | undefined {
   if (ann === undefined) return inner;
   const out = inner ?? {};
   if (Array.isArray(ann)) out[segment] = ann;

@@ -6,7 +6,16 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, Instance, TenantFixture } from "../test/api-harness";
-import { ADMIN, JWT, OWNER_PASSWORD, adminClient, appClient, failure, startHarness, startInstance } from "../test/api-harness";
+import {
+  ADMIN,
+  JWT,
+  OWNER_PASSWORD,
+  adminClient,
+  appClient,
+  failure,
+  startHarness,
+  startInstance,
+} from "../test/api-harness";
 
 let h: Harness;
 let acme: TenantFixture;
@@ -19,7 +28,11 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-function rawGet(base: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, base), { headers }, (res) => {
       let body = "";
@@ -32,9 +45,13 @@ function rawGet(base: string, path: string, headers: Record<string, string>): Pr
 }
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-const decode = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString()) as Record<string, unknown>;
+const decode = (part: string) =>
+  JSON.parse(Buffer.from(part, "base64url").toString()) as Record<string, unknown>;
 
-async function sign(payload: Record<string, unknown>, opts: { secret?: string; audience?: string; exp?: number } = {}) {
+async function sign(
+  payload: Record<string, unknown>,
+  opts: { secret?: string; audience?: string; exp?: number } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(payload)
     .setProtectedHeader({ alg: "HS256", kid: "k1" })
@@ -60,42 +77,84 @@ describe("access tokens", () => {
   it("refuses alg: none", async () => {
     const [, payload] = acme.token.split(".") as [string, string];
     const none = `${b64({ alg: "none", typ: "JWT" })}.${payload}.`;
-    expect(await failure(appClient(h.url, none).auth.me.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "TOKEN_INVALID" });
+    expect(await failure(appClient(h.url, none).auth.me.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "TOKEN_INVALID",
+    });
   });
 
   it("refuses a token signed with another key", async () => {
     const claims = decode(acme.token.split(".")[1] as string);
     const wrong = await sign({ ...claims }, { secret: "x".repeat(64) });
-    expect(await failure(appClient(h.url, wrong).auth.me.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "TOKEN_INVALID" });
+    expect(await failure(appClient(h.url, wrong).auth.me.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "TOKEN_INVALID",
+    });
   });
 
   it("refuses an expired token with reason TOKEN_EXPIRED", async () => {
-    const { iat: _i, exp: _e, iss: _s, aud: _a, ...claims } = decode(acme.token.split(".")[1] as string);
+    const {
+      iat: _i,
+      exp: _e,
+      iss: _s,
+      aud: _a,
+      ...claims
+    } = decode(acme.token.split(".")[1] as string);
     const expired = await sign(claims, { exp: Math.floor(Date.now() / 1000) - 5 });
-    expect(await failure(appClient(h.url, expired).auth.me.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "TOKEN_EXPIRED" });
+    expect(await failure(appClient(h.url, expired).auth.me.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "TOKEN_EXPIRED",
+    });
   });
 
   it("refuses a wrong audience, and tenant and admin tokens on each other's API", async () => {
-    const { iat: _i, exp: _e, iss: _s, aud: _a, ...claims } = decode(acme.token.split(".")[1] as string);
+    const {
+      iat: _i,
+      exp: _e,
+      iss: _s,
+      aud: _a,
+      ...claims
+    } = decode(acme.token.split(".")[1] as string);
     const otherAud = await sign(claims, { audience: "someone-else" });
-    expect(await failure(appClient(h.url, otherAud).auth.me.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "TOKEN_INVALID" });
-    expect(await failure(appClient(h.url, h.adminToken).auth.me.query())).toMatchObject({ code: "UNAUTHORIZED" });
-    expect(await failure(adminClient(h.url, acme.token).tenants.list.query())).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await failure(appClient(h.url, otherAud).auth.me.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "TOKEN_INVALID",
+    });
+    expect(await failure(appClient(h.url, h.adminToken).auth.me.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    expect(await failure(adminClient(h.url, acme.token).tenants.list.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+    });
   });
 
   it("refuses a missing or malformed bearer token", async () => {
-    expect(await failure(appClient(h.url).notes.list.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "UNAUTHENTICATED" });
-    expect(await failure(appClient(h.url, "garbage").notes.list.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "TOKEN_INVALID" });
+    expect(await failure(appClient(h.url).notes.list.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "UNAUTHENTICATED",
+    });
+    expect(await failure(appClient(h.url, "garbage").notes.list.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "TOKEN_INVALID",
+    });
   });
 });
 
 describe("tenant isolation", () => {
   it("never reads or writes another tenant's note, whatever id is passed", async () => {
-    const secret = await globex.client.notes.create.mutate({ title: "Globex secret", body: "plans", tags: ["secret"] });
+    const secret = await globex.client.notes.create.mutate({
+      title: "Globex secret",
+      body: "plans",
+      tags: ["secret"],
+    });
     const mine = await acme.client.notes.create.mutate({ title: "Acme note", body: "", tags: [] });
     expect((await failure(acme.client.notes.get.query({ id: secret.id }))).code).toBe("NOT_FOUND");
-    expect((await failure(acme.client.notes.update.mutate({ id: secret.id, title: "pwned" }))).code).toBe("NOT_FOUND");
-    expect((await failure(acme.client.notes.delete.mutate({ id: secret.id }))).code).toBe("NOT_FOUND");
+    expect(
+      (await failure(acme.client.notes.update.mutate({ id: secret.id, title: "pwned" }))).code,
+    ).toBe("NOT_FOUND");
+    expect((await failure(acme.client.notes.delete.mutate({ id: secret.id }))).code).toBe(
+      "NOT_FOUND",
+    );
     const acmeList = await acme.client.notes.list.query({ search: "secret" });
     expect(acmeList.items).toEqual([]);
     const acmeAll = await acme.client.notes.list.query({ limit: 100 });
@@ -103,29 +162,60 @@ describe("tenant isolation", () => {
     // A cursor taken from the other tenant only pages through this tenant's own notes.
     const viaCursor = await acme.client.notes.list.query({ cursor: "f".repeat(24) });
     expect(viaCursor.items.every((n) => n.id !== secret.id)).toBe(true);
-    expect(await globex.client.notes.get.query({ id: secret.id })).toMatchObject({ title: "Globex secret", body: "plans" });
+    expect(await globex.client.notes.get.query({ id: secret.id })).toMatchObject({
+      title: "Globex secret",
+      body: "plans",
+    });
   });
 
   it("never touches another tenant's members", async () => {
     const globexMembers = await globex.client.members.list.query();
     const globexOwnerId = globexMembers.items[0]?.id ?? "";
-    expect((await failure(acme.client.members.changeRole.mutate({ userId: globexOwnerId, role: "member" }))).code).toBe("NOT_FOUND");
-    expect((await failure(acme.client.members.remove.mutate({ userId: globexOwnerId }))).code).toBe("NOT_FOUND");
-    expect((await failure(acme.client.members.deactivate.mutate({ userId: globexOwnerId }))).code).toBe("NOT_FOUND");
-    expect((await globex.client.members.list.query()).items[0]).toMatchObject({ id: globexOwnerId, role: "owner", status: "active" });
-    expect((await acme.client.members.list.query()).items.map((m) => m.email)).toEqual([acme.ownerEmail]);
+    expect(
+      (
+        await failure(
+          acme.client.members.changeRole.mutate({ userId: globexOwnerId, role: "member" }),
+        )
+      ).code,
+    ).toBe("NOT_FOUND");
+    expect((await failure(acme.client.members.remove.mutate({ userId: globexOwnerId }))).code).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      (await failure(acme.client.members.deactivate.mutate({ userId: globexOwnerId }))).code,
+    ).toBe("NOT_FOUND");
+    expect((await globex.client.members.list.query()).items[0]).toMatchObject({
+      id: globexOwnerId,
+      role: "owner",
+      status: "active",
+    });
+    expect((await acme.client.members.list.query()).items.map((m) => m.email)).toEqual([
+      acme.ownerEmail,
+    ]);
   });
 
   it("refuses a tenant named by header or host that disagrees with the token", async () => {
     const viaHeader = appClient(h.url, acme.token, { "x-tenant": "globex" });
-    expect(await failure(viaHeader.notes.list.query())).toMatchObject({ code: "FORBIDDEN", reason: "TENANT_MISMATCH" });
+    expect(await failure(viaHeader.notes.list.query())).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "TENANT_MISMATCH",
+    });
     const unknown = appClient(h.url, acme.token, { "x-tenant": "nobody" });
-    expect(await failure(unknown.notes.list.query())).toMatchObject({ code: "FORBIDDEN", reason: "TENANT_MISMATCH" });
+    expect(await failure(unknown.notes.list.query())).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "TENANT_MISMATCH",
+    });
     // Host: fetch cannot set it, so this call goes through node:http.
-    const viaHost = await rawGet(h.url, "/trpc/notes.list", { host: "globex.tenantry.test", authorization: `Bearer ${acme.token}` });
+    const viaHost = await rawGet(h.url, "/trpc/notes.list", {
+      host: "globex.tenantry.test",
+      authorization: `Bearer ${acme.token}`,
+    });
     expect(viaHost.status).toBe(403);
     expect(viaHost.body).toContain("TENANT_MISMATCH");
-    const sameHost = await rawGet(h.url, "/trpc/auth.me", { host: "acme.tenantry.test", authorization: `Bearer ${acme.token}` });
+    const sameHost = await rawGet(h.url, "/trpc/auth.me", {
+      host: "acme.tenantry.test",
+      authorization: `Bearer ${acme.token}`,
+    });
     expect(sameHost.status).toBe(200);
     const agreeing = appClient(h.url, acme.token, { "x-tenant": "acme" });
     expect((await agreeing.auth.me.query()).tenant.slug).toBe("acme");
@@ -137,9 +227,14 @@ describe("query-operator injection", () => {
 
   it("is refused by validation in every kind of input, with a zod error", async () => {
     const attempts = [
-      () => appClient(h.url).auth.login.mutate(bad({ email: { $ne: null }, password: { $ne: null } })),
-      () => appClient(h.url).auth.login.mutate(bad({ email: acme.ownerEmail, password: { $gt: "" } })),
-      () => appClient(h.url).auth.login.mutate(bad({ email: acme.ownerEmail, password: OWNER_PASSWORD, tenantSlug: { $regex: ".*" } })),
+      () =>
+        appClient(h.url).auth.login.mutate(bad({ email: { $ne: null }, password: { $ne: null } })),
+      () =>
+        appClient(h.url).auth.login.mutate(bad({ email: acme.ownerEmail, password: { $gt: "" } })),
+      () =>
+        appClient(h.url).auth.login.mutate(
+          bad({ email: acme.ownerEmail, password: OWNER_PASSWORD, tenantSlug: { $regex: ".*" } }),
+        ),
       () => appClient(h.url).auth.refresh.mutate(bad({ refreshToken: { $ne: null } })),
       () => acme.client.notes.get.query(bad({ id: { $ne: null } })),
       () => acme.client.notes.update.mutate(bad({ id: { $exists: true }, title: "x" })),
@@ -154,8 +249,12 @@ describe("query-operator injection", () => {
       () => acme.client.notes.create.mutate(bad({ title: "t", $where: "sleep(1000)" })),
       () => h.admin.tenants.list.query(bad({ status: { $ne: "active" } })),
       () => h.admin.tenants.get.query(bad({ id: { $gt: "" } })),
-      () => adminClient(h.url).auth.login.mutate(bad({ email: ADMIN.email, password: { $ne: null } })),
-      () => h.admin.impersonate.start.mutate(bad({ tenantId: acme.id, userEmail: { $ne: null }, reason: "test" })),
+      () =>
+        adminClient(h.url).auth.login.mutate(bad({ email: ADMIN.email, password: { $ne: null } })),
+      () =>
+        h.admin.impersonate.start.mutate(
+          bad({ tenantId: acme.id, userEmail: { $ne: null }, reason: "test" }),
+        ),
     ];
     for (const attempt of attempts) {
       const f = await failure(attempt());
@@ -174,7 +273,11 @@ describe("suspension", () => {
   afterAll(async () => second?.close());
 
   it("refuses a suspended tenant's still-valid token within 1 s on both instances, and resume restores access", async () => {
-    const note = await acme.client.notes.create.mutate({ title: "survives suspension", body: "", tags: [] });
+    const note = await acme.client.notes.create.mutate({
+      title: "survives suspension",
+      body: "",
+      tags: [],
+    });
     const onSecond = appClient(second.url, acme.token);
     expect((await onSecond.notes.get.query({ id: note.id })).title).toBe("survives suspension");
     await h.admin.tenants.suspend.mutate({ id: acme.id, reason: "unpaid invoice" });
@@ -205,12 +308,17 @@ describe("suspension", () => {
     }
     // Login answers with the machine-readable reason too.
     expect(
-      await failure(appClient(h.url).auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD })),
+      await failure(
+        appClient(h.url).auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD }),
+      ),
     ).toMatchObject({ reason: "TENANT_SUSPENDED" });
 
     await h.admin.tenants.resume.mutate({ id: acme.id });
     // Suspension revoked the sessions: sign in again, and the data is all there.
-    const again = await appClient(h.url).auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD });
+    const again = await appClient(h.url).auth.login.mutate({
+      email: acme.ownerEmail,
+      password: OWNER_PASSWORD,
+    });
     if (again.status !== "ok" || !again.accessToken) throw new Error("login after resume failed");
     acme = { ...acme, token: again.accessToken, client: appClient(h.url, again.accessToken) };
     // The second instance learns of the resume at its next registry poll (well under a second).
@@ -245,11 +353,17 @@ describe("suspension without session revocation", () => {
       // Simulate a tenant cluster that could not be reached for revocation: sessions stay live,
       // so only the status check can stop the token.
       const client = h.tenancy.control.Tenant.db.getClient();
-      await client.db(dbName).collection("sessions").updateMany({}, { $set: { revokedAt: null, revokedReason: null } });
+      await client
+        .db(dbName)
+        .collection("sessions")
+        .updateMany({}, { $set: { revokedAt: null, revokedReason: null } });
       let refusedAfter = -1;
       while (Date.now() - suspendedAt < 5000) {
         const startedAt = Date.now();
-        const r = await onSecond.notes.list.query().then(() => null, (e: unknown) => e);
+        const r = await onSecond.notes.list.query().then(
+          () => null,
+          (e: unknown) => e,
+        );
         if (r) {
           refusedAfter = startedAt - suspendedAt;
           expect((r as { data?: { reason?: string } }).data?.reason).toBe("TENANT_SUSPENDED");
@@ -269,26 +383,50 @@ describe("control database", () => {
   it("holds no tenant user's password or password hash in any collection", async () => {
     // Create users every way the api can: owner at provision, member with password, invitee
     // who accepts, and a password change.
-    const created = await globex.client.members.create.mutate({ email: "m1@globex.test", name: "M1", role: "member", password: MEMBER_PASSWORD });
+    const created = await globex.client.members.create.mutate({
+      email: "m1@globex.test",
+      name: "M1",
+      role: "member",
+      password: MEMBER_PASSWORD,
+    });
     expect(created.member.status).toBe("active");
-    const invited = await globex.client.members.create.mutate({ email: "inv@globex.test", name: "Inv", role: "member" });
+    const invited = await globex.client.members.create.mutate({
+      email: "inv@globex.test",
+      name: "Inv",
+      role: "member",
+    });
     const token = new URL(invited.inviteUrl ?? "").hash.replace("#token=", "");
     await appClient(h.url).auth.acceptInvite.mutate({ token, password: "Invitee-Choice-9-Pass!" });
-    await appClient(h.url, globex.token).auth.changePassword.mutate({ currentPassword: OWNER_PASSWORD, newPassword: "Renewed-Chief-8-Pass!" });
-    await appClient(h.url, globex.token).auth.changePassword.mutate({ currentPassword: "Renewed-Chief-8-Pass!", newPassword: OWNER_PASSWORD });
+    await appClient(h.url, globex.token).auth.changePassword.mutate({
+      currentPassword: OWNER_PASSWORD,
+      newPassword: "Renewed-Chief-8-Pass!",
+    });
+    await appClient(h.url, globex.token).auth.changePassword.mutate({
+      currentPassword: "Renewed-Chief-8-Pass!",
+      newPassword: OWNER_PASSWORD,
+    });
 
     const db = h.tenancy.control.Tenant.db.db;
     if (!db) throw new Error("no control db handle");
-    const plaintexts = [OWNER_PASSWORD, MEMBER_PASSWORD, "Invitee-Choice-9-Pass!", "Renewed-Chief-8-Pass!", ADMIN.password];
+    const plaintexts = [
+      OWNER_PASSWORD,
+      MEMBER_PASSWORD,
+      "Invitee-Choice-9-Pass!",
+      "Renewed-Chief-8-Pass!",
+      ADMIN.password,
+    ];
     const collections = await db.listCollections().toArray();
-    expect(collections.map((c) => c.name)).toEqual(expect.arrayContaining(["tenants", "directory", "admins", "audit", "loginAttempts"]));
+    expect(collections.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["tenants", "directory", "admins", "audit", "loginAttempts"]),
+    );
     let scanned = 0;
     for (const { name } of collections) {
       const docs = await db.collection(name).find({}).toArray();
       for (const doc of docs) {
         scanned++;
         const text = JSON.stringify(doc);
-        for (const p of plaintexts) expect(text, `${name} holds a plaintext password`).not.toContain(p);
+        for (const p of plaintexts)
+          expect(text, `${name} holds a plaintext password`).not.toContain(p);
         if (name === "admins") {
           // Super admins are a separate identity whose hashes live here by design; nothing else may.
           const { passwordHash: _ignored, ...rest } = doc;
@@ -296,7 +434,10 @@ describe("control database", () => {
           continue;
         }
         expect(text, `${name} holds a password hash`).not.toMatch(/\$argon2/);
-        expect(Object.keys(doc).some((k) => /pass(word)?hash|password/i.test(k)), `${name} has a password field`).toBe(false);
+        expect(
+          Object.keys(doc).some((k) => /pass(word)?hash|password/i.test(k)),
+          `${name} has a password field`,
+        ).toBe(false);
       }
     }
     expect(scanned).toBeGreaterThan(10);

@@ -14,10 +14,12 @@ afterAll(async () => mongo?.stop());
 describe("first super admin", () => {
   it("refuses a weak ADMIN_PASSWORD with a clear message and creates nothing", async () => {
     const db = `ctl_${randomBytes(3).toString("hex")}`;
-    await expect(startInstance(mongo.uri, db, { firstAdmin: { email: "root@x.test", password: "admin123" } })).rejects.toThrow(
-      /ADMIN_PASSWORD is too weak: .*no default credentials/,
-    );
-    const ok = await startInstance(mongo.uri, db, { firstAdmin: { email: "root@x.test", password: "A-Much-Better-Pass-2026" } });
+    await expect(
+      startInstance(mongo.uri, db, { firstAdmin: { email: "root@x.test", password: "admin123" } }),
+    ).rejects.toThrow(/ADMIN_PASSWORD is too weak: .*no default credentials/);
+    const ok = await startInstance(mongo.uri, db, {
+      firstAdmin: { email: "root@x.test", password: "A-Much-Better-Pass-2026" },
+    });
     try {
       expect(await ok.tenancy.control.Admin.countDocuments({})).toBe(1);
       // Later starts with other values change nothing: the first admin is created once.
@@ -28,7 +30,9 @@ describe("first super admin", () => {
   });
 
   it("creates no admin at all without configuration (no default credentials)", async () => {
-    const inst = await startInstance(mongo.uri, `ctl_${randomBytes(3).toString("hex")}`, { firstAdmin: undefined });
+    const inst = await startInstance(mongo.uri, `ctl_${randomBytes(3).toString("hex")}`, {
+      firstAdmin: undefined,
+    });
     try {
       expect(await inst.services.ensureFirstAdmin()).toBe("not-configured");
       expect(await inst.tenancy.control.Admin.countDocuments({})).toBe(0);

@@ -79,7 +79,9 @@ export interface ApiServices {
 
 export class WeakAdminPassword extends Error {
   constructor(detail: string) {
-    super(`ADMIN_PASSWORD is too weak: ${detail}. Choose a stronger one; Tenantry has no default credentials.`);
+    super(
+      `ADMIN_PASSWORD is too weak: ${detail}. Choose a stronger one; Tenantry has no default credentials.`,
+    );
     this.name = "WeakAdminPassword";
   }
 }
@@ -91,7 +93,10 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
   }
   const tokens = createAccessTokens(config.jwt);
   const passwords = await createPasswordHasher(config.tenancy.passwords);
-  const rateLimiter = createLoginRateLimiter(config.tenancy.control, { ...DEFAULT_RATE_LIMIT, ...config.rateLimit });
+  const rateLimiter = createLoginRateLimiter(config.tenancy.control, {
+    ...DEFAULT_RATE_LIMIT,
+    ...config.rateLimit,
+  });
   const logger = config.logger ?? pino({ level: "info" });
   const services: ApiServices = {
     tenancy: config.tenancy,
@@ -100,7 +105,11 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     rateLimiter,
     metrics: createMetrics(),
     logger,
-    config: { ...config, instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, startedAt: new Date() },
+    config: {
+      ...config,
+      instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      startedAt: new Date(),
+    },
     migrationJobs: new Map(),
     activeTenantCalls: new Map(),
     authChecks: createAuthCheckCache(config.authCheckCacheMs ?? DEFAULT_AUTH_CHECK_CACHE_MS),
@@ -110,11 +119,16 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       if (await Admin.exists({})) return "exists";
       if (!first) return "not-configured";
       const email = first.email.trim().toLowerCase();
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error("ADMIN_EMAIL is not a valid email address");
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+        throw new Error("ADMIN_EMAIL is not a valid email address");
       const weakness = passwordWeakness(first.password, email);
       if (weakness) throw new WeakAdminPassword(weakness);
       try {
-        await Admin.create({ email, name: first.name ?? email, passwordHash: await passwords.hash(first.password) });
+        await Admin.create({
+          email,
+          name: first.name ?? email,
+          passwordHash: await passwords.hash(first.password),
+        });
       } catch (err) {
         // Another instance created it at the same moment: fine.
         if ((err as { code?: unknown }).code !== 11000) throw err;

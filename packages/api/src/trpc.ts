@@ -54,12 +54,23 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const finish = (outcome: string, error?: TRPCError) => {
     const seconds = (performance.now() - started) / 1000;
     ctx.services.metrics.observeCall(`${ctx.surface}:${path}`, outcome, seconds);
-    const line = { path, type, outcome, ms: Math.round(seconds * 1000), ...(ctx.state.tenantId ? { tenantId: ctx.state.tenantId } : {}) };
-    if (error?.code === "INTERNAL_SERVER_ERROR") ctx.log.error({ ...line, err: error.cause ?? error }, "procedure failed");
+    const line = {
+      path,
+      type,
+      outcome,
+      ms: Math.round(seconds * 1000),
+      ...(ctx.state.tenantId ? { tenantId: ctx.state.tenantId } : {}),
+    };
+    if (error?.code === "INTERNAL_SERVER_ERROR")
+      ctx.log.error({ ...line, err: error.cause ?? error }, "procedure failed");
     else ctx.log.info(line, "procedure");
   };
   if (type === "mutation" && ctx.csrfRequired && !ctx.csrfOk) {
-    const error = refuse("FORBIDDEN", "CSRF", "Cookie-authenticated mutations need the x-tenantry-csrf: 1 header from an allowed origin");
+    const error = refuse(
+      "FORBIDDEN",
+      "CSRF",
+      "Cookie-authenticated mutations need the x-tenantry-csrf: 1 header from an allowed origin",
+    );
     finish(error.code, error);
     throw error;
   }
@@ -82,7 +93,11 @@ async function verifiedTenantClaims(ctx: Context): Promise<TenantClaims> {
     return await ctx.services.tokens.verifyTenant(token);
   } catch (err) {
     const reason = err instanceof TokenInvalid ? err.reason : "TOKEN_INVALID";
-    throw refuse("UNAUTHORIZED", reason, reason === "TOKEN_EXPIRED" ? "Session expired; refresh it" : "Invalid access token");
+    throw refuse(
+      "UNAUTHORIZED",
+      reason,
+      reason === "TOKEN_EXPIRED" ? "Session expired; refresh it" : "Invalid access token",
+    );
   }
 }
 
@@ -97,20 +112,35 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
  * Suspension revokes sessions at once but other instances see the new status only at their next
  * registry poll; a session ended by suspension answers TENANT_SUSPENDED meanwhile, not a bare 401.
  */
-async function endedSessionRefusal(ctx: Context, scope: TenantScope, familyId: string): Promise<TRPCError> {
-  const ended = await scope.models.Session.findOne({ familyId }).sort({ revokedAt: -1 }).select({ revokedReason: 1 }).lean();
+async function endedSessionRefusal(
+  ctx: Context,
+  scope: TenantScope,
+  familyId: string,
+): Promise<TRPCError> {
+  const ended = await scope.models.Session.findOne({ familyId })
+    .sort({ revokedAt: -1 })
+    .select({ revokedReason: 1 })
+    .lean();
   if (ended?.revokedReason === "tenant_suspended") {
-    const tenant = await ctx.services.tenancy.control.Tenant.findById(scope.tenant.id).select({ status: 1, statusReason: 1 }).lean();
+    const tenant = await ctx.services.tenancy.control.Tenant.findById(scope.tenant.id)
+      .select({ status: 1, statusReason: 1 })
+      .lean();
     if (tenant?.status === "suspended") {
       const reason = tenant.statusReason ?? "suspended";
-      return refuse("FORBIDDEN", "TENANT_SUSPENDED", `Tenant is suspended: ${reason}`, { suspendedReason: reason });
+      return refuse("FORBIDDEN", "TENANT_SUSPENDED", `Tenant is suspended: ${reason}`, {
+        suspendedReason: reason,
+      });
     }
   }
   return refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
 }
 
 /** The user is active and the session family live, read from the tenant database; a pass is cached briefly. */
-async function checkUserAndSession(ctx: Context, scope: TenantScope, claims: TenantClaims): Promise<UserDoc> {
+async function checkUserAndSession(
+  ctx: Context,
+  scope: TenantScope,
+  claims: TenantClaims,
+): Promise<UserDoc> {
   const checks = ctx.services.authChecks;
   const generation = checks.generation(scope.tenant.id);
   // The driver directly, not the User/Session models: this runs on a tenant's first call after its
@@ -121,9 +151,13 @@ async function checkUserAndSession(ctx: Context, scope: TenantScope, claims: Ten
     db.collection<UserDoc>(USERS).findOne({ _id: new Types.ObjectId(claims.sub) }),
     db
       .collection<{ expiresAt: Date }>(SESSIONS)
-      .findOne({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } }, { projection: { expiresAt: 1 } }),
+      .findOne(
+        { familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } },
+        { projection: { expiresAt: 1 } },
+      ),
   ]);
-  if (!user || user.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
+  if (!user || user.status !== "active")
+    throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
   if (!session) throw await endedSessionRefusal(ctx, scope, claims.sid);
   checks.set(scope.tenant, claims.sid, claims.sub, user, session.expiresAt, generation);
   return user;
@@ -141,19 +175,30 @@ export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const claims = await verifiedTenantClaims(ctx);
   ctx.state.tenantId = claims.tid;
   if (ctx.namedTenantSlug) {
-    const named = await ctx.services.tenancy.registry.getBySlug(ctx.namedTenantSlug).catch(() => null);
+    const named = await ctx.services.tenancy.registry
+      .getBySlug(ctx.namedTenantSlug)
+      .catch(() => null);
     if (!named || named.id !== claims.tid) {
-      throw refuse("FORBIDDEN", "TENANT_MISMATCH", "The tenant named by this request's host or header is not the token's tenant");
+      throw refuse(
+        "FORBIDDEN",
+        "TENANT_MISMATCH",
+        "The tenant named by this request's host or header is not the token's tenant",
+      );
     }
   }
-  if (!Types.ObjectId.isValid(claims.sub)) throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
+  if (!Types.ObjectId.isValid(claims.sub))
+    throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
   return ctx.services.tenancy.withTenant(claims.tid, async (scope: TenantScope) => {
     // withTenant has already refused a suspended or deleted tenant; only the user + session check is cached.
-    const user = ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ?? (await checkUserAndSession(ctx, scope, claims));
+    const user =
+      ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ??
+      (await checkUserAndSession(ctx, scope, claims));
     const active = ctx.services.activeTenantCalls;
     active.set(claims.tid, (active.get(claims.tid) ?? 0) + 1);
     try {
-      return await next({ ctx: { claims, tenant: scope, user, impersonatedBy: claims.imp ?? null } });
+      return await next({
+        ctx: { claims, tenant: scope, user, impersonatedBy: claims.imp ?? null },
+      });
     } finally {
       const left = (active.get(claims.tid) ?? 1) - 1;
       if (left > 0) active.set(claims.tid, left);
@@ -177,21 +222,28 @@ async function verifiedAdminClaims(ctx: Context): Promise<AdminClaims> {
     return await ctx.services.tokens.verifyAdmin(token);
   } catch (err) {
     const reason = err instanceof TokenInvalid ? err.reason : "TOKEN_INVALID";
-    throw refuse("UNAUTHORIZED", reason, reason === "TOKEN_EXPIRED" ? "Session expired; refresh it" : "Invalid access token");
+    throw refuse(
+      "UNAUTHORIZED",
+      reason,
+      reason === "TOKEN_EXPIRED" ? "Session expired; refresh it" : "Invalid access token",
+    );
   }
 }
 
 /** Super admins: a separate identity (control database `admins`), separate token audience. */
 export const superAdminProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const claims = await verifiedAdminClaims(ctx);
-  if (!Types.ObjectId.isValid(claims.sub)) throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
+  if (!Types.ObjectId.isValid(claims.sub))
+    throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
   const { Admin, AdminSession } = ctx.services.tenancy.control;
   const [admin, session] = await Promise.all([
     Admin.findById(claims.sub).lean<AdminDoc>(),
     AdminSession.exists({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } }),
   ]);
-  if (!admin || admin.status !== "active") throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This admin account is disabled");
-  if (!session) throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
+  if (!admin || admin.status !== "active")
+    throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This admin account is disabled");
+  if (!session)
+    throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
   return next({ ctx: { admin, adminClaims: claims } });
 });
 

@@ -15,7 +15,11 @@ import type { ApiServices, ApiServicesConfig } from "../src/services";
 import { createApiServices } from "../src/services";
 import { createStandaloneServer } from "../src/server/http-server";
 
-export const JWT = { secret: randomBytes(32).toString("hex"), issuer: "tenantry-test", audience: "tenantry-api" };
+export const JWT = {
+  secret: randomBytes(32).toString("hex"),
+  issuer: "tenantry-test",
+  audience: "tenantry-api",
+};
 export const ADMIN = { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" };
 export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -34,7 +38,9 @@ async function startMongo(): Promise<{ uri: string; stop(): Promise<void> }> {
   const external = process.env.TEST_MONGODB_URI;
   if (external) return { uri: external, stop: async () => undefined };
   const entry = process.env.EMBEDDED_MONGO_ENTRY;
-  const mod = (entry ? await import(entry) : await import("@tenantry/embedded-mongo")) as typeof Embedded;
+  const mod = (
+    entry ? await import(entry) : await import("@tenantry/embedded-mongo")
+  ) as typeof Embedded;
   const server = await mod.startEmbeddedMongo({ port: 0 });
   return { uri: server.uri, stop: () => server.stop() };
 }
@@ -48,7 +54,8 @@ export async function startInstance(
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString().split("\n")) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split("\n"))
+        if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
@@ -85,7 +92,11 @@ export async function startInstance(
   };
 }
 
-export function appClient(url: string, token?: string | (() => string | undefined), headers: Record<string, string> = {}) {
+export function appClient(
+  url: string,
+  token?: string | (() => string | undefined),
+  headers: Record<string, string> = {},
+) {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
@@ -151,8 +162,13 @@ export async function startHarness(overrides: Partial<ApiServicesConfig> = {}): 
         name: `Tenant ${slug}`,
         owner: { email: ownerEmail, name: `Owner of ${slug}`, password: OWNER_PASSWORD },
       });
-      const res = await appClient(instance.url).auth.login.mutate({ email: ownerEmail, password: OWNER_PASSWORD, tenantSlug: slug });
-      if (res.status !== "ok" || !res.accessToken || !res.refreshToken) throw new Error("owner login failed");
+      const res = await appClient(instance.url).auth.login.mutate({
+        email: ownerEmail,
+        password: OWNER_PASSWORD,
+        tenantSlug: slug,
+      });
+      if (res.status !== "ok" || !res.accessToken || !res.refreshToken)
+        throw new Error("owner login failed");
       return {
         id: created.id,
         slug,
@@ -170,7 +186,15 @@ export async function startHarness(overrides: Partial<ApiServicesConfig> = {}): 
 }
 
 /** The tRPC error's code and machine reason, for assertions. */
-export async function failure(p: Promise<unknown>): Promise<{ code: string; reason: string | null; httpStatus: number; message: string; data: Record<string, unknown> }> {
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{
+  code: string;
+  reason: string | null;
+  httpStatus: number;
+  message: string;
+  data: Record<string, unknown>;
+}> {
   try {
     await p;
   } catch (err) {

@@ -17,7 +17,9 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.stop());
 
-function runExample(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runExample(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(exampleDir, "node_modules/.bin/tsx"), ["src/main.ts"], {
       cwd: exampleDir,
@@ -34,11 +36,18 @@ function runExample(env: Record<string, string>): Promise<{ code: number | null;
 
 describe("examples/notes-cli", () => {
   it("logs in, lists notes and creates one", async () => {
-    const env = { TENANTRY_URL: api.url, TENANTRY_EMAIL: "owner@acme.test", TENANTRY_PASSWORD: PASSWORD, NOTE_TITLE: "From the example" };
+    const env = {
+      TENANTRY_URL: api.url,
+      TENANTRY_EMAIL: "owner@acme.test",
+      TENANTRY_PASSWORD: PASSWORD,
+      NOTE_TITLE: "From the example",
+    };
     const first = await runExample(env);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Logged in as owner@acme.test (owner) in tenant "Tenant acme" [acme]');
+    expect(first.stdout).toContain(
+      'Logged in as owner@acme.test (owner) in tenant "Tenant acme" [acme]',
+    );
     expect(first.stdout).toContain("Notes (0):");
     expect(first.stdout).toMatch(/Created note [a-f0-9]{24}: "From the example"/);
     const second = await runExample(env);
@@ -50,7 +59,11 @@ describe("examples/notes-cli", () => {
   }, 60_000);
 
   it("exits non-zero with the API's reason on bad credentials", async () => {
-    const res = await runExample({ TENANTRY_URL: api.url, TENANTRY_EMAIL: "owner@acme.test", TENANTRY_PASSWORD: "wrong-password-x" });
+    const res = await runExample({
+      TENANTRY_URL: api.url,
+      TENANTRY_EMAIL: "owner@acme.test",
+      TENANTRY_PASSWORD: "wrong-password-x",
+    });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("API error UNAUTHORIZED (INVALID_CREDENTIALS)");
   }, 60_000);

@@ -13,7 +13,14 @@ let api: TestApi;
 
 beforeAll(async () => {
   // One-second access tokens, so the refresh path runs for real.
-  api = await startTestApi({ jwt: { secret: "s".repeat(40), issuer: "tenantry-test", audience: "tenantry-api", accessTtlSeconds: 1 } });
+  api = await startTestApi({
+    jwt: {
+      secret: "s".repeat(40),
+      issuer: "tenantry-test",
+      audience: "tenantry-api",
+      accessTtlSeconds: 1,
+    },
+  });
   await provisionTenant(api, "acme");
 });
 afterAll(async () => api?.stop());
@@ -33,7 +40,11 @@ describe("createTenantryClient", () => {
   it("refreshes expired access tokens by itself and reports new pairs", async () => {
     const seen: Tokens[] = [];
     // No early refresh: the server must answer TOKEN_EXPIRED and the client recover from it.
-    const client = createTenantryClient({ url: api.url, onTokens: (t) => seen.push(t), refreshSkewMs: 0 });
+    const client = createTenantryClient({
+      url: api.url,
+      onTokens: (t) => seen.push(t),
+      refreshSkewMs: 0,
+    });
     await client.login({ email: "owner@acme.test", password: PASSWORD });
     const first = client.getTokens();
     await new Promise((r) => setTimeout(r, 1500));
@@ -43,7 +54,11 @@ describe("createTenantryClient", () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     // Parallel calls share one refresh (a refresh token is single-use).
     await new Promise((r) => setTimeout(r, 1500));
-    const results = await Promise.all([client.notes.list.query(), client.auth.me.query(), client.settings.get.query()]);
+    const results = await Promise.all([
+      client.notes.list.query(),
+      client.auth.me.query(),
+      client.settings.get.query(),
+    ]);
     expect(results).toHaveLength(3);
   });
 });
@@ -53,19 +68,29 @@ describe("createTenantryClient with tokens from elsewhere", () => {
   // token could expire before the logout is observed and the refusal would say TOKEN_EXPIRED.
   let longApi: TestApi;
   beforeAll(async () => {
-    longApi = await startTestApi({ jwt: { secret: "l".repeat(40), issuer: "tenantry-test", audience: "tenantry-api" } });
+    longApi = await startTestApi({
+      jwt: { secret: "l".repeat(40), issuer: "tenantry-test", audience: "tenantry-api" },
+    });
     await provisionTenant(longApi, "acme");
   });
   afterAll(async () => longApi?.stop());
 
   it("accepts a token from elsewhere, and surfaces typed errors with a reason", async () => {
     const anon = createTenantryClient({ url: longApi.url });
-    const err = await anon.login({ email: "owner@acme.test", password: "wrong-password-x" }).catch((e: unknown) => e);
+    const err = await anon
+      .login({ email: "owner@acme.test", password: "wrong-password-x" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
-    expect((err as TRPCClientError<never>).data).toMatchObject({ code: "UNAUTHORIZED", reason: "INVALID_CREDENTIALS" });
+    expect((err as TRPCClientError<never>).data).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "INVALID_CREDENTIALS",
+    });
     const other = createTenantryClient({ url: longApi.url });
     await other.login({ email: "owner@acme.test", password: PASSWORD });
-    const reuse = createTenantryClient({ url: `${longApi.url}/trpc`, token: other.getTokens().accessToken ?? "" });
+    const reuse = createTenantryClient({
+      url: `${longApi.url}/trpc`,
+      token: other.getTokens().accessToken ?? "",
+    });
     expect((await reuse.health.tenant.query()).ok).toBe(true);
     await other.logout();
     expect(other.getTokens()).toEqual({ accessToken: null, refreshToken: null });
@@ -80,7 +105,11 @@ describe("createTenantryAdminClient", () => {
     await admin.login(ADMIN);
     const list = await admin.tenants.list.query({ search: "acme" });
     expect(list.items.map((t) => t.slug)).toEqual(["acme"]);
-    const created = await admin.tenants.create.mutate({ slug: "globex", name: "Globex", owner: { email: "o@globex.test", name: "O", password: PASSWORD } });
+    const created = await admin.tenants.create.mutate({
+      slug: "globex",
+      name: "Globex",
+      owner: { email: "o@globex.test", name: "O", password: PASSWORD },
+    });
     expect(created.status).toBe("active");
   });
 });
@@ -90,7 +119,13 @@ describe("bundle hygiene", () => {
     const dir = join(import.meta.dirname);
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.includes(".test."))) {
       const source = readFileSync(join(dir, file), "utf8");
-      const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText;
+      const js = ts.transpileModule(source, {
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2022,
+          verbatimModuleSyntax: true,
+        },
+      }).outputText;
       expect(js, file).not.toMatch(/@tenantry\/(api|tenancy)|mongoose|argon2/);
     }
   });

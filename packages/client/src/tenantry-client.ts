@@ -30,7 +30,10 @@ function endpoint(url: string, path: "/trpc" | "/admin/trpc"): string {
 }
 
 function linkOptions(url: string, opts: TenantryClientOptions, session: TokenSession | null) {
-  const extra = { ...(opts.headers ?? {}), ...(opts.tenantSlug ? { "x-tenant": opts.tenantSlug } : {}) };
+  const extra = {
+    ...(opts.headers ?? {}),
+    ...(opts.tenantSlug ? { "x-tenant": opts.tenantSlug } : {}),
+  };
   return {
     url,
     transformer: superjson,
@@ -51,7 +54,11 @@ function withHelpers<C extends object, H extends object>(client: C, helpers: H):
 
 export interface TenantryClientHelpers {
   /** Signs in; on success keeps the tokens. An email in several tenants gets `chooseTenant`. */
-  login(input: { email: string; password: string; tenantSlug?: string }): ReturnType<TRPCClient<AppRouter>["auth"]["login"]["mutate"]>;
+  login(input: {
+    email: string;
+    password: string;
+    tenantSlug?: string;
+  }): ReturnType<TRPCClient<AppRouter>["auth"]["login"]["mutate"]>;
   /** Revokes the session on the server and forgets the tokens. */
   logout(): Promise<void>;
   /** Rotates the refresh token now (normally automatic). */
@@ -83,11 +90,14 @@ export function createTenantryClient(opts: TenantryClientOptions): TenantryClien
     const res = await bare.auth.refresh.mutate({ refreshToken });
     return { accessToken: res.accessToken, refreshToken: res.refreshToken };
   });
-  const client = createTRPCClient<AppRouter>({ links: [httpLink(linkOptions(url, opts, session))] });
+  const client = createTRPCClient<AppRouter>({
+    links: [httpLink(linkOptions(url, opts, session))],
+  });
   return withHelpers(client, {
     async login(input) {
       const res = await bare.auth.login.mutate(input);
-      if (res.status === "ok") session.set({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+      if (res.status === "ok")
+        session.set({ accessToken: res.accessToken, refreshToken: res.refreshToken });
       return res;
     },
     async logout() {
@@ -102,7 +112,10 @@ export function createTenantryClient(opts: TenantryClientOptions): TenantryClien
 }
 
 export interface TenantryAdminClientHelpers {
-  login(input: { email: string; password: string }): ReturnType<TRPCClient<AdminRouter>["auth"]["login"]["mutate"]>;
+  login(input: {
+    email: string;
+    password: string;
+  }): ReturnType<TRPCClient<AdminRouter>["auth"]["login"]["mutate"]>;
   logout(): Promise<void>;
   refresh(): Promise<void>;
   getTokens(): Tokens;
@@ -111,14 +124,18 @@ export interface TenantryAdminClientHelpers {
 
 export type TenantryAdminClient = TRPCClient<AdminRouter> & TenantryAdminClientHelpers;
 
-export function createTenantryAdminClient(opts: Omit<TenantryClientOptions, "tenantSlug">): TenantryAdminClient {
+export function createTenantryAdminClient(
+  opts: Omit<TenantryClientOptions, "tenantSlug">,
+): TenantryAdminClient {
   const url = endpoint(opts.url, "/admin/trpc");
   const bare = createTRPCClient<AdminRouter>({ links: [httpLink(linkOptions(url, opts, null))] });
   const session = createTokenSession(opts, async (refreshToken) => {
     const res = await bare.auth.refresh.mutate({ refreshToken });
     return { accessToken: res.accessToken, refreshToken: res.refreshToken };
   });
-  const client = createTRPCClient<AdminRouter>({ links: [httpLink(linkOptions(url, opts, session))] });
+  const client = createTRPCClient<AdminRouter>({
+    links: [httpLink(linkOptions(url, opts, session))],
+  });
   return withHelpers(client, {
     async login(input) {
       const res = await bare.auth.login.mutate(input);

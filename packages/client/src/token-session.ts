@@ -20,7 +20,9 @@ export interface TokenSessionOptions {
 /** Milliseconds-since-epoch expiry of a JWT, or null if it cannot be read (the server decides). */
 export function jwtExpiry(token: string): number | null {
   try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as { exp?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as {
+      exp?: unknown;
+    };
     return typeof payload.exp === "number" ? payload.exp * 1000 : null;
   } catch {
     return null;
@@ -77,12 +79,16 @@ export class TokenSession {
     }
     const send = () => {
       const headers = new Headers(init?.headers);
-      if (this.tokens.accessToken) headers.set("authorization", `Bearer ${this.tokens.accessToken}`);
+      if (this.tokens.accessToken)
+        headers.set("authorization", `Bearer ${this.tokens.accessToken}`);
       return this.baseFetch(input, { ...init, headers });
     };
     const res = await send();
     if (res.status !== 401 || !this.tokens.refreshToken) return res;
-    const body = (await res.clone().json().catch(() => null)) as { error?: { json?: { data?: { reason?: string } } } } | null;
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => null)) as { error?: { json?: { data?: { reason?: string } } } } | null;
     if (body?.error?.json?.data?.reason !== "TOKEN_EXPIRED") return res;
     try {
       await this.refresh();

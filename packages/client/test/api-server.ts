@@ -21,7 +21,9 @@ export interface TestApi {
 export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): Promise<TestApi> {
   // EMBEDDED_MONGO_ENTRY pins a snapshot of the embedded server while its working tree is mid-edit.
   const entry = process.env.EMBEDDED_MONGO_ENTRY;
-  const embedded = (entry ? await import(entry) : await import("@tenantry/embedded-mongo")) as typeof Embedded;
+  const embedded = (
+    entry ? await import(entry) : await import("@tenantry/embedded-mongo")
+  ) as typeof Embedded;
   const mongo = process.env.TEST_MONGODB_URI
     ? { uri: process.env.TEST_MONGODB_URI, stop: async () => undefined }
     : await embedded.startEmbeddedMongo({ port: 0 });
@@ -34,7 +36,11 @@ export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): 
   });
   const services = await createApiServices({
     tenancy,
-    jwt: { secret: randomBytes(32).toString("hex"), issuer: "tenantry-test", audience: "tenantry-api" },
+    jwt: {
+      secret: randomBytes(32).toString("hex"),
+      issuer: "tenantry-test",
+      audience: "tenantry-api",
+    },
     cookies: { secure: false },
     firstAdmin: ADMIN,
     logger: pino({ level: "silent" }),
@@ -54,6 +60,14 @@ export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): 
   };
 }
 
-export async function provisionTenant(api: TestApi, slug: string, ownerEmail = `owner@${slug}.test`) {
-  return api.tenancy.lifecycle.provision({ slug, name: `Tenant ${slug}`, owner: { email: ownerEmail, name: `Owner of ${slug}`, password: PASSWORD } });
+export async function provisionTenant(
+  api: TestApi,
+  slug: string,
+  ownerEmail = `owner@${slug}.test`,
+) {
+  return api.tenancy.lifecycle.provision({
+    slug,
+    name: `Tenant ${slug}`,
+    owner: { email: ownerEmail, name: `Owner of ${slug}`, password: PASSWORD },
+  });
 }

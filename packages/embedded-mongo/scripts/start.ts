@@ -31,7 +31,9 @@ function parseArgs(argv: string[]): { port: number; dbPath?: string } {
 const opts = parseArgs(process.argv.slice(2));
 const server = await startEmbeddedMongo(opts);
 console.log(server.uri);
-console.error(`embedded-mongo listening on 127.0.0.1:${server.port} (${opts.dbPath ? `dbPath ${opts.dbPath}` : "in-memory"})`);
+console.error(
+  `embedded-mongo listening on 127.0.0.1:${server.port} (${opts.dbPath ? `dbPath ${opts.dbPath}` : "in-memory"})`,
+);
 
 let stopping = false;
 const stop = (signal: string): void => {

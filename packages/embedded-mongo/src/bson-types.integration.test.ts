@@ -53,9 +53,14 @@ describe("BSON types where they meet matching, sorting, updates and indexes", ()
       { k: "double", v: new Double(1.5) },
       { k: "decOne", v: Decimal128.fromString("1") },
     ]);
-    const keys = async (filter: object) => (await c.find(filter).sort({ k: 1 }).toArray()).map((d) => d.k as string);
+    const keys = async (filter: object) =>
+      (await c.find(filter).sort({ k: 1 }).toArray()).map((d) => d.k as string);
     expect(await keys({ v: { $gt: 2 } })).toEqual(["dec", "long"]);
-    expect(await keys({ v: { $lte: Decimal128.fromString("2.0") } })).toEqual(["decOne", "double", "int"]);
+    expect(await keys({ v: { $lte: Decimal128.fromString("2.0") } })).toEqual([
+      "decOne",
+      "double",
+      "int",
+    ]);
     expect(await keys({ v: 1 })).toEqual(["decOne"]);
     expect(await keys({ v: { $in: [7, 3.5] } })).toEqual(["dec", "long"]);
     expect(await keys({ v: { $ne: 1 } })).toEqual(["dec", "double", "int", "long"]);
@@ -70,7 +75,8 @@ describe("BSON types where they meet matching, sorting, updates and indexes", ()
   it("treats null as matching null and missing, and $exists tells them apart", async () => {
     const c = db.collection("nulls");
     await c.insertMany([{ k: 1, f: null }, { k: 2 }, { k: 3, f: 0 }, { k: 4, f: [null, 1] }]);
-    const ks = async (filter: object) => (await c.find(filter).sort({ k: 1 }).toArray()).map((d) => d.k as number);
+    const ks = async (filter: object) =>
+      (await c.find(filter).sort({ k: 1 }).toArray()).map((d) => d.k as number);
     expect(await ks({ f: null })).toEqual([1, 2, 4]);
     expect(await ks({ f: { $exists: false } })).toEqual([2]);
     expect(await ks({ f: { $type: "null" } })).toEqual([1]);
@@ -85,11 +91,19 @@ describe("BSON types where they meet matching, sorting, updates and indexes", ()
   it("matches arrays by element, by whole value and with $elemMatch/$all/$size", async () => {
     const c = db.collection("arrays");
     await c.insertMany([
-      { k: 1, a: [1, 2, 3], o: [{ x: 1, y: "a" }, { x: 2, y: "b" }] },
+      {
+        k: 1,
+        a: [1, 2, 3],
+        o: [
+          { x: 1, y: "a" },
+          { x: 2, y: "b" },
+        ],
+      },
       { k: 2, a: [3, 4], o: [{ x: 1, y: "b" }] },
       { k: 3, a: [], o: [] },
     ]);
-    const ks = async (filter: object) => (await c.find(filter).sort({ k: 1 }).toArray()).map((d) => d.k as number);
+    const ks = async (filter: object) =>
+      (await c.find(filter).sort({ k: 1 }).toArray()).map((d) => d.k as number);
     expect(await ks({ a: 3 })).toEqual([1, 2]);
     expect(await ks({ a: [3, 4] })).toEqual([2]);
     expect(await ks({ a: { $all: [1, 3] } })).toEqual([1]);
@@ -109,10 +123,25 @@ describe("BSON types where they meet matching, sorting, updates and indexes", ()
     const base = Date.UTC(2024, 0, 1);
     const ids = Array.from({ length: 5 }, (_, i) => ObjectId.createFromTime(1_700_000_000 + i));
     await c.insertMany(ids.map((_id, i) => ({ _id, at: new Date(base + i * 86_400_000) })));
-    const inRange = await c.find({ at: { $gte: new Date(base + 86_400_000), $lt: new Date(base + 3 * 86_400_000) } }).toArray();
-    expect(inRange.map((d) => d._id.toHexString())).toEqual([ids[1]?.toHexString(), ids[2]?.toHexString()]);
-    const byId = await c.find({ _id: { $gt: ids[2] } }).sort({ _id: -1 }).toArray();
-    expect(byId.map((d) => d._id.toHexString())).toEqual([ids[4]?.toHexString(), ids[3]?.toHexString()]);
-    expect(await c.countDocuments({ _id: { $in: [ids[0] as ObjectId, ids[4] as ObjectId, new ObjectId()] } })).toBe(2);
+    const inRange = await c
+      .find({ at: { $gte: new Date(base + 86_400_000), $lt: new Date(base + 3 * 86_400_000) } })
+      .toArray();
+    expect(inRange.map((d) => d._id.toHexString())).toEqual([
+      ids[1]?.toHexString(),
+      ids[2]?.toHexString(),
+    ]);
+    const byId = await c
+      .find({ _id: { $gt: ids[2] } })
+      .sort({ _id: -1 })
+      .toArray();
+    expect(byId.map((d) => d._id.toHexString())).toEqual([
+      ids[4]?.toHexString(),
+      ids[3]?.toHexString(),
+    ]);
+    expect(
+      await c.countDocuments({
+        _id: { $in: [ids[0] as ObjectId, ids[4] as ObjectId, new ObjectId()] },
+      }),
+    ).toBe(2);
   });
 });

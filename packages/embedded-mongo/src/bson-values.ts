@@ -75,7 +75,11 @@ export function compareValues(a: unknown, b: unknown): number {
     case 6:
       return Buffer.compare(Buffer.from((a as Binary).buffer), Buffer.from((b as Binary).buffer));
     case 7:
-      return (a as ObjectId).toHexString() < (b as ObjectId).toHexString() ? -1 : (a as ObjectId).equals(b as ObjectId) ? 0 : 1;
+      return (a as ObjectId).toHexString() < (b as ObjectId).toHexString()
+        ? -1
+        : (a as ObjectId).equals(b as ObjectId)
+          ? 0
+          : 1;
     case 8:
       return Number(a) - Number(b);
     case 9:
@@ -118,7 +122,9 @@ export function valueKey(v: unknown): string {
   if (v instanceof Decimal128) {
     const n = Number(v.toString());
     const s = v.toString();
-    return Number.isFinite(n) && s.replace(/[^0-9]/g, "").replace(/^0+/, "").length <= 15 ? "n" + numberKey(n) : "d" + s;
+    return Number.isFinite(n) && s.replace(/[^0-9]/g, "").replace(/^0+/, "").length <= 15
+      ? "n" + numberKey(n)
+      : "d" + s;
   }
   if (v instanceof Double || v instanceof Int32) return "n" + numberKey(v.valueOf());
   if (Array.isArray(v)) return "[" + v.map(valueKey).join("\u0001") + "]";
@@ -129,7 +135,8 @@ export function valueKey(v: unknown): string {
   if (v instanceof MaxKey) return "M";
   if (typeof v === "object") {
     let out = "{";
-    for (const [k, x] of Object.entries(v as Doc)) out += JSON.stringify(k) + ":" + valueKey(x) + "\u0002";
+    for (const [k, x] of Object.entries(v as Doc))
+      out += JSON.stringify(k) + ":" + valueKey(x) + "\u0002";
     return out + "}";
   }
   return "?" + typeof v;

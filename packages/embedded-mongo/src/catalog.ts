@@ -25,15 +25,30 @@ export class Database {
 const INVALID_DB_CHARS = /[/\\. "$*<>:|?\0]/;
 
 export function validateDbName(name: unknown): string {
-  if (typeof name !== "string" || name.length === 0 || name.length >= 64 || INVALID_DB_CHARS.test(name)) {
+  if (
+    typeof name !== "string" ||
+    name.length === 0 ||
+    name.length >= 64 ||
+    INVALID_DB_CHARS.test(name)
+  ) {
     throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${String(name)}'`);
   }
   return name;
 }
 
 export function validateCollectionName(db: string, name: unknown): string {
-  if (typeof name !== "string") throw new CommandError(ErrorCodes.InvalidNamespace, `collection name has invalid type ${typeof name}`);
-  if (name.length === 0 || name.includes("\0") || name.includes("$") || name.startsWith(".") || name.length + db.length > 255) {
+  if (typeof name !== "string")
+    throw new CommandError(
+      ErrorCodes.InvalidNamespace,
+      `collection name has invalid type ${typeof name}`,
+    );
+  if (
+    name.length === 0 ||
+    name.includes("\0") ||
+    name.includes("$") ||
+    name.startsWith(".") ||
+    name.length + db.length > 255
+  ) {
     throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid collection name: ${name}`);
   }
   return name;
@@ -110,7 +125,11 @@ export class Catalog {
   createCollection(dbName: string, name: string, options: Doc): Collection {
     validateCollectionName(dbName, name);
     const db = this.databaseOrCreate(dbName);
-    if (db.collections.has(name)) throw new CommandError(ErrorCodes.NamespaceExists, `Collection ${dbName}.${name} already exists.`);
+    if (db.collections.has(name))
+      throw new CommandError(
+        ErrorCodes.NamespaceExists,
+        `Collection ${dbName}.${name} already exists.`,
+      );
     const coll = new Collection(dbName, name, options);
     db.collections.set(name, coll);
     this.sink?.append(dbName, { op: "create", coll: name, options, uuid: coll.uuid });
@@ -131,13 +150,21 @@ export class Catalog {
     if (existed) this.sink?.dropDatabase(name);
   }
 
-  renameCollection(fromDb: string, from: string, toDb: string, to: string, dropTarget: boolean): void {
+  renameCollection(
+    fromDb: string,
+    from: string,
+    toDb: string,
+    to: string,
+    dropTarget: boolean,
+  ): void {
     const source = this.collection(fromDb, from);
-    if (!source) throw new CommandError(ErrorCodes.NamespaceNotFound, "source namespace does not exist");
+    if (!source)
+      throw new CommandError(ErrorCodes.NamespaceNotFound, "source namespace does not exist");
     validateCollectionName(toDb, to);
     const target = this.collection(toDb, to);
     if (target) {
-      if (!dropTarget) throw new CommandError(ErrorCodes.NamespaceExists, "target namespace exists");
+      if (!dropTarget)
+        throw new CommandError(ErrorCodes.NamespaceExists, "target namespace exists");
       this.dropCollection(toDb, to);
     }
     if (fromDb === toDb) {
@@ -205,7 +232,8 @@ export class Catalog {
     } finally {
       const batch = this.batch;
       this.batch = undefined;
-      for (const [db, ops] of batch) this.sink?.append(db, ops.length === 1 ? (ops[0] as Doc) : { op: "batch", ops });
+      for (const [db, ops] of batch)
+        this.sink?.append(db, ops.length === 1 ? (ops[0] as Doc) : { op: "batch", ops });
     }
   }
 }

@@ -45,9 +45,13 @@ export class Collection {
       keyValue[f.name] = values[i] === undefined ? null : values[i];
     });
     const shown = fields.map((f, i) => `${f.name}: ${formatValue(values[i])}`).join(", ");
-    return new CommandError(ErrorCodes.DuplicateKey, `E11000 duplicate key error collection: ${this.ns} index: ${name} dup key: { ${shown} }`, {
-      extra: { keyPattern, keyValue },
-    });
+    return new CommandError(
+      ErrorCodes.DuplicateKey,
+      `E11000 duplicate key error collection: ${this.ns} index: ${name} dup key: { ${shown} }`,
+      {
+        extra: { keyPattern, keyValue },
+      },
+    );
   }
 
   /** Computes every index's entries for `doc` and throws E11000 if a unique one is taken. */
@@ -56,7 +60,8 @@ export class Collection {
     for (const index of this.indexes.values()) {
       const entries = index.entriesOf(doc);
       if (index.spec.unique) {
-        for (const e of entries) if (index.conflict(e.key, id)) throw this.duplicateKeyError(index, e.values);
+        for (const e of entries)
+          if (index.conflict(e.key, id)) throw this.duplicateKeyError(index, e.values);
       }
       all.push(entries);
     }
@@ -125,7 +130,9 @@ export class Collection {
     const index = new IndexStore(spec);
     for (const [id, doc] of this.docs) {
       const entries = index.entriesOf(doc);
-      if (spec.unique) for (const e of entries) if (index.conflict(e.key, id)) throw this.duplicateKeyError(index, e.values);
+      if (spec.unique)
+        for (const e of entries)
+          if (index.conflict(e.key, id)) throw this.duplicateKeyError(index, e.values);
       index.add(doc, id, entries);
     }
     this.indexes.set(spec.name, index);
@@ -137,7 +144,8 @@ export class Collection {
     for (const index of this.indexes.values()) {
       if (!index.spec.unique) continue;
       for (const e of index.entriesOf(doc)) {
-        if (index.conflictExcept(e.key, id, ignoreIds)) throw this.duplicateKeyError(index, e.values);
+        if (index.conflictExcept(e.key, id, ignoreIds))
+          throw this.duplicateKeyError(index, e.values);
       }
     }
   }
@@ -147,7 +155,8 @@ function formatValue(v: unknown): string {
   if (v === undefined || v === null) return "null";
   if (typeof v === "string") return JSON.stringify(v);
   if (v instanceof Date) return `new Date(${v.getTime()})`;
-  if (typeof v === "object" && "toHexString" in v && typeof v.toHexString === "function") return `ObjectId('${String(v.toHexString())}')`;
+  if (typeof v === "object" && "toHexString" in v && typeof v.toHexString === "function")
+    return `ObjectId('${String(v.toHexString())}')`;
   try {
     return JSON.stringify(v) ?? "undefined";
   } catch {

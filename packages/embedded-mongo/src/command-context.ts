@@ -39,7 +39,10 @@ export type CommandHandler = (ctx: CommandContext) => Doc | Promise<Doc>;
 export function stringArg(body: Doc, field: string): string {
   const v = body[field];
   if (typeof v !== "string") {
-    throw new CommandError(ErrorCodes.InvalidNamespace, `collection name has invalid type ${v === null ? "null" : typeof v}`);
+    throw new CommandError(
+      ErrorCodes.InvalidNamespace,
+      `collection name has invalid type ${v === null ? "null" : typeof v}`,
+    );
   }
   return v;
 }
@@ -48,7 +51,10 @@ export function docArg(body: Doc, field: string, fallback: Doc = {}): Doc {
   const v = body[field];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== "object" || Array.isArray(v)) {
-    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${Array.isArray(v) ? "array" : typeof v}', expected type 'object'`);
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      `BSON field '${field}' is the wrong type '${Array.isArray(v) ? "array" : typeof v}', expected type 'object'`,
+    );
   }
   return v as Doc;
 }
@@ -57,6 +63,10 @@ export function numberArg(body: Doc, field: string): number | undefined {
   const v = body[field];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN;
-  if (Number.isNaN(n)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type, expected a number`);
+  if (Number.isNaN(n))
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      `BSON field '${field}' is the wrong type, expected a number`,
+    );
   return n;
 }

@@ -40,7 +40,10 @@ describe("server and diagnostic commands", () => {
     expect((await admin.command({ ping: 1 })).ok).toBe(1);
     expect((await admin.command({ buildInfo: 1 })).version).toMatch(/^\d+\.\d+/);
     expect((await admin.command({ hostInfo: 1 })).system).toBeDefined();
-    expect((await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 })).featureCompatibilityVersion.version).toMatch(/^\d+\.\d+$/);
+    expect(
+      (await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 }))
+        .featureCompatibilityVersion.version,
+    ).toMatch(/^\d+\.\d+$/);
     expect((await admin.command({ getCmdLineOpts: 1 })).argv).toBeInstanceOf(Array);
     expect((await admin.command({ getLog: "global" })).log).toBeInstanceOf(Array);
     expect((await admin.command({ connectionStatus: 1 })).authInfo).toBeDefined();
@@ -62,7 +65,9 @@ describe("databases and collections", () => {
     await db.createCollection("alpha");
     await db.createCollection("beta");
     expect(codeOf(await db.createCollection("alpha").catch((e: unknown) => e))).toBe(48);
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .sort();
     expect(names).toEqual(expect.arrayContaining(["alpha", "beta"]));
     const filtered = await db.listCollections({ name: "beta" }).toArray();
     expect(filtered.map((c) => c.name)).toEqual(["beta"]);
@@ -87,7 +92,10 @@ describe("databases and collections", () => {
     const coll = await other.command({ collStats: "items" });
     expect(coll.count).toBe(3);
     expect(coll.size).toBeGreaterThan(0);
-    const [viaStage] = await other.collection("items").aggregate([{ $collStats: { storageStats: {}, count: {} } }]).toArray();
+    const [viaStage] = await other
+      .collection("items")
+      .aggregate([{ $collStats: { storageStats: {}, count: {} } }])
+      .toArray();
     expect(viaStage?.storageStats.count).toBe(3);
     expect(viaStage?.storageStats.size).toBeGreaterThan(0);
 
@@ -102,7 +110,14 @@ describe("databases and collections", () => {
 describe("find and cursors", () => {
   it("filters, projects, sorts, skips and limits", async () => {
     const c = db.collection("people");
-    await c.insertMany(Array.from({ length: 30 }, (_, i) => ({ i, name: `p${i}`, group: i % 3, tags: i % 2 ? ["odd"] : ["even"] })));
+    await c.insertMany(
+      Array.from({ length: 30 }, (_, i) => ({
+        i,
+        name: `p${i}`,
+        group: i % 3,
+        tags: i % 2 ? ["odd"] : ["even"],
+      })),
+    );
     const docs = await c
       .find({ group: 1, i: { $gte: 4 } }, { projection: { _id: 0, i: 1, name: 1 } })
       .sort({ i: -1 })
@@ -118,7 +133,9 @@ describe("find and cursors", () => {
     expect(await c.countDocuments({}, { skip: 5, limit: 10 })).toBe(10);
     expect(await c.estimatedDocumentCount()).toBe(30);
     expect((await c.distinct("group")).sort()).toEqual([0, 1, 2]);
-    expect(await c.distinct("tags", { i: { $lt: 2 } })).toEqual(expect.arrayContaining(["odd", "even"]));
+    expect(await c.distinct("tags", { i: { $lt: 2 } })).toEqual(
+      expect.arrayContaining(["odd", "even"]),
+    );
   });
 
   it("pages with getMore and batchSize, and kills cursors", async () => {
@@ -153,7 +170,17 @@ describe("updates", () => {
       touched?: Date;
     }
     const c = db.collection<OpsDoc>("ops");
-    const { insertedId } = await c.insertOne({ n: 5, m: 2, lo: 10, hi: 1, old: "x", arr: [1, 2, 3, 2], set: ["a"], gone: true, nested: { a: 1 } });
+    const { insertedId } = await c.insertOne({
+      n: 5,
+      m: 2,
+      lo: 10,
+      hi: 1,
+      old: "x",
+      arr: [1, 2, 3, 2],
+      set: ["a"],
+      gone: true,
+      nested: { a: 1 },
+    });
     await c.updateOne(
       { _id: insertedId },
       {
@@ -169,9 +196,21 @@ describe("updates", () => {
         $currentDate: { touched: true },
       },
     );
-    await c.updateOne({ _id: insertedId }, { $push: { arr: { $each: [9, 0], $sort: 1, $slice: 3 } }, $pop: { set: -1 } });
+    await c.updateOne(
+      { _id: insertedId },
+      { $push: { arr: { $each: [9, 0], $sort: 1, $slice: 3 } }, $pop: { set: -1 } },
+    );
     const doc = await c.findOne({ _id: insertedId });
-    expect(doc).toMatchObject({ n: 8, m: 10, lo: 3, hi: 9, renamed: "x", set: ["b"], arr: [0, 1, 3], nested: { a: 1, b: 2 } });
+    expect(doc).toMatchObject({
+      n: 8,
+      m: 10,
+      lo: 3,
+      hi: 9,
+      renamed: "x",
+      set: ["b"],
+      arr: [0, 1, 3],
+      nested: { a: 1, b: 2 },
+    });
     expect(doc?.gone).toBeUndefined();
     expect(doc?.old).toBeUndefined();
     expect(doc?.touched).toBeInstanceOf(Date);
@@ -179,48 +218,97 @@ describe("updates", () => {
 
   it("upserts, updates many, uses arrayFilters, replaces and runs pipeline updates", async () => {
     const c = db.collection("upd");
-    const up = await c.updateOne({ key: "k1" }, { $set: { v: 1 }, $setOnInsert: { created: true } }, { upsert: true });
+    const up = await c.updateOne(
+      { key: "k1" },
+      { $set: { v: 1 }, $setOnInsert: { created: true } },
+      { upsert: true },
+    );
     expect(up.upsertedCount).toBe(1);
-    expect(await c.findOne({ key: "k1" }, { projection: { _id: 0 } })).toEqual({ key: "k1", v: 1, created: true });
-    const again = await c.updateOne({ key: "k1" }, { $set: { v: 2 }, $setOnInsert: { created: false } }, { upsert: true });
+    expect(await c.findOne({ key: "k1" }, { projection: { _id: 0 } })).toEqual({
+      key: "k1",
+      v: 1,
+      created: true,
+    });
+    const again = await c.updateOne(
+      { key: "k1" },
+      { $set: { v: 2 }, $setOnInsert: { created: false } },
+      { upsert: true },
+    );
     expect(again).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     expect((await c.findOne({ key: "k1" }))?.created).toBe(true);
     const noop = await c.updateOne({ key: "k1" }, { $set: { v: 2 } });
     expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
 
-    await c.insertMany([{ g: 1, scores: [1, 5, 9] }, { g: 1, scores: [7] }, { g: 2, scores: [] }]);
+    await c.insertMany([
+      { g: 1, scores: [1, 5, 9] },
+      { g: 1, scores: [7] },
+      { g: 2, scores: [] },
+    ]);
     const many = await c.updateMany({ g: 1 }, { $set: { flagged: true } });
     expect(many).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
-    await c.updateMany({ g: 1 }, { $set: { "scores.$[s]": 0 } }, { arrayFilters: [{ s: { $gte: 5 } }] });
+    await c.updateMany(
+      { g: 1 },
+      { $set: { "scores.$[s]": 0 } },
+      { arrayFilters: [{ s: { $gte: 5 } }] },
+    );
     expect((await c.find({ g: 1 }).toArray()).map((d) => d.scores)).toEqual([[1, 0, 0], [0]]);
 
     await c.replaceOne({ g: 2 }, { g: 2, replaced: true });
     expect(await c.findOne({ g: 2 }, { projection: { _id: 0 } })).toEqual({ g: 2, replaced: true });
 
-    await c.updateOne({ g: 2 }, [{ $set: { twice: { $multiply: ["$g", 2] } } }, { $unset: "replaced" }]);
+    await c.updateOne({ g: 2 }, [
+      { $set: { twice: { $multiply: ["$g", 2] } } },
+      { $unset: "replaced" },
+    ]);
     expect(await c.findOne({ g: 2 }, { projection: { _id: 0 } })).toEqual({ g: 2, twice: 4 });
 
-    const immutable = await c.updateOne({ g: 2 }, { $set: { _id: "other" } }).catch((e: unknown) => e);
+    const immutable = await c
+      .updateOne({ g: 2 }, { $set: { _id: "other" } })
+      .catch((e: unknown) => e);
     expect(codeOf(immutable)).toBe(66);
-    const conflict = await c.updateOne({ g: 2 }, { $set: { a: 1 }, $inc: { a: 1 } }).catch((e: unknown) => e);
+    const conflict = await c
+      .updateOne({ g: 2 }, { $set: { a: 1 }, $inc: { a: 1 } })
+      .catch((e: unknown) => e);
     expect(codeOf(conflict)).toBe(40);
-    const unknownOp = await db.command({ update: "upd", updates: [{ q: {}, u: { $frob: { a: 1 } } }] }).catch((e: unknown) => e);
+    const unknownOp = await db
+      .command({ update: "upd", updates: [{ q: {}, u: { $frob: { a: 1 } } }] })
+      .catch((e: unknown) => e);
     const writeErrors = (unknownOp as { writeErrors?: { code: number }[] }).writeErrors;
     expect(writeErrors?.[0]?.code ?? codeOf(unknownOp)).toBe(9);
   });
 
   it("deletes and runs findAndModify with its options", async () => {
     const c = db.collection("fam");
-    await c.insertMany([{ q: 1, v: "a" }, { q: 1, v: "b" }, { q: 2, v: "c" }]);
-    const before = await c.findOneAndUpdate({ q: 1 }, { $set: { v: "z" } }, { sort: { v: -1 }, projection: { _id: 0, v: 1 } });
+    await c.insertMany([
+      { q: 1, v: "a" },
+      { q: 1, v: "b" },
+      { q: 2, v: "c" },
+    ]);
+    const before = await c.findOneAndUpdate(
+      { q: 1 },
+      { $set: { v: "z" } },
+      { sort: { v: -1 }, projection: { _id: 0, v: 1 } },
+    );
     expect(before).toEqual({ v: "b" });
-    const after = await c.findOneAndUpdate({ q: 2 }, { $inc: { n: 1 } }, { returnDocument: "after" });
+    const after = await c.findOneAndUpdate(
+      { q: 2 },
+      { $inc: { n: 1 } },
+      { returnDocument: "after" },
+    );
     expect(after?.n).toBe(1);
-    const upserted = await c.findOneAndUpdate({ q: 3 }, { $set: { v: "new" } }, { upsert: true, returnDocument: "after" });
+    const upserted = await c.findOneAndUpdate(
+      { q: 3 },
+      { $set: { v: "new" } },
+      { upsert: true, returnDocument: "after" },
+    );
     expect(upserted).toMatchObject({ q: 3, v: "new" });
     const removed = await c.findOneAndDelete({ q: 1 }, { sort: { v: 1 } });
     expect(removed?.v).toBe("a");
-    const replaced = await c.findOneAndReplace({ q: 2 }, { q: 2, v: "r" }, { returnDocument: "after" });
+    const replaced = await c.findOneAndReplace(
+      { q: 2 },
+      { q: 2, v: "r" },
+      { returnDocument: "after" },
+    );
     expect(replaced).toMatchObject({ q: 2, v: "r" });
     expect(await c.findOneAndUpdate({ q: 99 }, { $set: { v: 1 } })).toBeNull();
     expect((await c.deleteMany({ q: { $in: [1, 2] } })).deletedCount).toBe(2);
@@ -238,7 +326,14 @@ describe("aggregation", () => {
       { _id: 2 as never, name: "Bob" },
     ]);
     await orders.insertMany([
-      { cust: 1, items: [{ sku: "a", qty: 2, price: 5 }, { sku: "b", qty: 1, price: 20 }], status: "paid" },
+      {
+        cust: 1,
+        items: [
+          { sku: "a", qty: 2, price: 5 },
+          { sku: "b", qty: 1, price: 20 },
+        ],
+        status: "paid",
+      },
       { cust: 1, items: [{ sku: "a", qty: 1, price: 5 }], status: "open" },
       { cust: 2, items: [{ sku: "c", qty: 4, price: 1 }], status: "paid" },
     ]);
@@ -249,7 +344,12 @@ describe("aggregation", () => {
         { $addFields: { line: { $multiply: ["$items.qty", "$items.price"] } } },
         { $group: { _id: "$cust", total: { $sum: "$line" }, skus: { $addToSet: "$items.sku" } } },
         { $lookup: { from: "customers", localField: "_id", foreignField: "_id", as: "customer" } },
-        { $set: { name: { $first: "$customer.name" }, big: { $cond: [{ $gt: ["$total", 10] }, true, false] } } },
+        {
+          $set: {
+            name: { $first: "$customer.name" },
+            big: { $cond: [{ $gt: ["$total", 10] }, true, false] },
+          },
+        },
         { $project: { _id: 0, name: 1, total: 1, big: 1, nSkus: { $size: "$skus" } } },
         { $sort: { total: -1 } },
       ])
@@ -264,7 +364,13 @@ describe("aggregation", () => {
           $facet: {
             byStatus: [{ $sortByCount: "$status" }],
             count: [{ $count: "n" }],
-            page: [{ $sort: { cust: 1 } }, { $skip: 1 }, { $limit: 1 }, { $replaceRoot: { newRoot: { c: "$cust" } } }, { $unset: "x" }],
+            page: [
+              { $sort: { cust: 1 } },
+              { $skip: 1 },
+              { $limit: 1 },
+              { $replaceRoot: { newRoot: { c: "$cust" } } },
+              { $unset: "x" },
+            ],
           },
         },
       ])
@@ -276,7 +382,10 @@ describe("aggregation", () => {
     expect(facets?.count).toEqual([{ n: 3 }]);
     expect(facets?.page).toEqual([{ c: 1 }]);
     const strings = await customers
-      .aggregate([{ $project: { _id: 0, up: { $toUpper: "$name" }, s: { $concat: ["$name", "!"] } } }, { $sort: { up: 1 } }])
+      .aggregate([
+        { $project: { _id: 0, up: { $toUpper: "$name" }, s: { $concat: ["$name", "!"] } } },
+        { $sort: { up: 1 } },
+      ])
       .toArray();
     expect(strings).toEqual([
       { up: "ANN", s: "Ann!" },
@@ -303,33 +412,56 @@ describe("indexes", () => {
     await c.insertMany([{ x: 1 }, { x: 2 }]);
     await expect(c.insertMany([{ s: "v" }, { s: "v" }])).rejects.toMatchObject({ code: 11000 });
     // Partial: only active documents are unique.
-    await c.insertMany([{ p: 1, active: false }, { p: 1, active: false }, { p: 1, active: true }]);
-    await expect(c.insertOne({ p: 1, active: true })).rejects.toMatchObject({ code: 11000, keyValue: { p: 1 } });
+    await c.insertMany([
+      { p: 1, active: false },
+      { p: 1, active: false },
+      { p: 1, active: true },
+    ]);
+    await expect(c.insertOne({ p: 1, active: true })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { p: 1 },
+    });
 
     await c.dropIndex("a_b");
     expect((await c.listIndexes().toArray()).map((i) => i.name)).not.toContain("a_b");
     expect(codeOf(await c.dropIndex("nope").catch((e: unknown) => e))).toBe(27);
-    expect(codeOf(await db.collection("missing_coll").listIndexes().toArray().catch((e: unknown) => e))).toBe(26);
+    expect(
+      codeOf(
+        await db
+          .collection("missing_coll")
+          .listIndexes()
+          .toArray()
+          .catch((e: unknown) => e),
+      ),
+    ).toBe(26);
   });
 
   it("refuses a unique index over duplicate data and a compound duplicate", async () => {
     const c = db.collection("idx2");
     await c.insertMany([{ e: "x" }, { e: "x" }]);
-    expect(codeOf(await c.createIndex({ e: 1 }, { unique: true }).catch((e: unknown) => e))).toBe(11000);
+    expect(codeOf(await c.createIndex({ e: 1 }, { unique: true }).catch((e: unknown) => e))).toBe(
+      11000,
+    );
     // Documents without t and u would index as {t: null, u: null} and collide, as in MongoDB.
     const compound = db.collection("idx3");
     await compound.createIndex({ t: 1, u: 1 }, { unique: true });
     await compound.insertOne({ t: 1, u: 1 });
     await compound.insertOne({ t: 1, u: 2 });
     const err = await compound.insertOne({ t: 1, u: 1 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 11000, keyPattern: { t: 1, u: 1 }, keyValue: { t: 1, u: 1 } });
+    expect(err).toMatchObject({
+      code: 11000,
+      keyPattern: { t: 1, u: 1 },
+      keyValue: { t: 1, u: 1 },
+    });
   });
 
   it("answers equality and range queries on an indexed field without scanning the collection", async () => {
     const c = db.collection("big");
     await c.insertMany(Array.from({ length: 5000 }, (_, i) => ({ k: i, other: i })));
     await c.createIndex({ k: 1 });
-    const scanned = async () => (await db.admin().command({ serverStatus: 1 })).metrics.queryExecutor.scannedObjects as number;
+    const scanned = async () =>
+      (await db.admin().command({ serverStatus: 1 })).metrics.queryExecutor
+        .scannedObjects as number;
     let before = await scanned();
     expect((await c.findOne({ k: 4321 }))?.other).toBe(4321);
     expect((await scanned()) - before).toBeLessThanOrEqual(5);
@@ -341,9 +473,18 @@ describe("indexes", () => {
     expect((await scanned()) - before).toBeGreaterThan(1000); // not indexed: a real scan
     // "Newest N": a sort on the indexed field with a limit walks the index, not the collection.
     before = await scanned();
-    const newest = await c.find({}, { projection: { _id: 0, k: 1 } }).sort({ k: -1 }).limit(3).toArray();
+    const newest = await c
+      .find({}, { projection: { _id: 0, k: 1 } })
+      .sort({ k: -1 })
+      .limit(3)
+      .toArray();
     expect(newest).toEqual([{ k: 4999 }, { k: 4998 }, { k: 4997 }]);
-    const oldest = await c.find({ k: { $gte: 10 } }, { projection: { _id: 0, k: 1 } }).sort({ k: 1 }).skip(1).limit(2).toArray();
+    const oldest = await c
+      .find({ k: { $gte: 10 } }, { projection: { _id: 0, k: 1 } })
+      .sort({ k: 1 })
+      .skip(1)
+      .limit(2)
+      .toArray();
     expect(oldest).toEqual([{ k: 11 }, { k: 12 }]);
     expect((await scanned()) - before).toBeLessThanOrEqual(50);
   });

@@ -40,7 +40,11 @@ export class CursorStore {
   }
 
   /** The reply to find/aggregate/listX: the first batch and, if more remain, a cursor id. */
-  open(ns: string, docs: Doc[], opts: { batchSize?: number; singleBatch?: boolean; lsid?: string }): Doc {
+  open(
+    ns: string,
+    docs: Doc[],
+    opts: { batchSize?: number; singleBatch?: boolean; lsid?: string },
+  ): Doc {
     const first = CursorStore.takeBatch(docs, 0, opts.batchSize ?? DEFAULT_FIRST_BATCH);
     let id = 0;
     if (first.length < docs.length && !opts.singleBatch) {
@@ -54,7 +58,10 @@ export class CursorStore {
     const cursor = this.cursors.get(id);
     if (!cursor) throw new CommandError(ErrorCodes.CursorNotFound, `cursor id ${id} not found`);
     if (cursor.ns !== ns) {
-      throw new CommandError(ErrorCodes.Unauthorized, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+      throw new CommandError(
+        ErrorCodes.Unauthorized,
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     }
     const batch = CursorStore.takeBatch(cursor.docs, cursor.pos, batchSize);
     cursor.pos += batch.length;
@@ -71,7 +78,13 @@ export class CursorStore {
     const killed: Long[] = [];
     const notFound: Long[] = [];
     for (const id of ids) (this.cursors.delete(id) ? killed : notFound).push(Long.fromNumber(id));
-    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+    return {
+      cursorsKilled: killed,
+      cursorsNotFound: notFound,
+      cursorsAlive: [],
+      cursorsUnknown: [],
+      ok: 1,
+    };
   }
 
   killForSession(lsid: string): void {
@@ -79,6 +92,7 @@ export class CursorStore {
   }
 
   sweep(now = Date.now()): void {
-    for (const [id, c] of this.cursors) if (now - c.lastUsed > IDLE_TIMEOUT_MS) this.cursors.delete(id);
+    for (const [id, c] of this.cursors)
+      if (now - c.lastUsed > IDLE_TIMEOUT_MS) this.cursors.delete(id);
   }
 }

@@ -19,7 +19,6 @@ export interface DataView {
   remove(coll: Collection, id: string): void;
 }
 
-
 /** Work counters reported by serverStatus (metrics.queryExecutor), as MongoDB reports them. */
 export const queryMetrics = { scanned: 0, scannedObjects: 0 };
 
@@ -28,7 +27,13 @@ export interface Matcher {
 }
 
 function isSimpleScalar(v: unknown): boolean {
-  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || v instanceof ObjectId || v instanceof Date;
+  return (
+    typeof v === "string" ||
+    typeof v === "number" ||
+    typeof v === "boolean" ||
+    v instanceof ObjectId ||
+    v instanceof Date
+  );
 }
 
 /**
@@ -38,13 +43,24 @@ function isSimpleScalar(v: unknown): boolean {
 export function compileFilter(filter: Doc): Matcher {
   const entries = Object.entries(filter);
   if (entries.every(([k, v]) => !k.startsWith("$") && isSimpleScalar(v))) {
-    const fields = entries.map(([k, v]) => ({ path: k.split("."), primitive: typeof v !== "object", value: v, key: valueKey(v) }));
+    const fields = entries.map(([k, v]) => ({
+      path: k.split("."),
+      primitive: typeof v !== "object",
+      value: v,
+      key: valueKey(v),
+    }));
     return {
       test: (doc) =>
         fields.every((f) => {
           for (const x of valuesAtPath(doc, f.path)) {
             if (f.primitive && x === f.value) return true;
-            if (x !== undefined && x !== null && (typeof x === "object" || typeof f.value !== typeof x) && valueKey(x) === f.key) return true;
+            if (
+              x !== undefined &&
+              x !== null &&
+              (typeof x === "object" || typeof f.value !== typeof x) &&
+              valueKey(x) === f.key
+            )
+              return true;
           }
           return false;
         }),
@@ -109,4 +125,3 @@ export class DirectView implements DataView {
     this.catalog.remove(coll, id);
   }
 }
-

@@ -24,10 +24,14 @@ afterEach(() => {
 
 /** Runs the CLI in its own process (node --import tsx, so the pid is the server itself). */
 async function startChild(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--port", "0", "--dbpath", dbPath], {
-    cwd: packageDir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "scripts/start.ts", "--port", "0", "--dbpath", dbPath],
+    {
+      cwd: packageDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const uri = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
@@ -63,11 +67,15 @@ describe.skipIf(external)("durability with a dbPath", () => {
     server = await startEmbeddedMongo({ dbPath });
     client = await new MongoClient(server.uri).connect();
     try {
-      const names = (await client.db().admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
+      const names = (await client.db().admin().listDatabases({ nameOnly: true })).databases.map(
+        (d) => d.name,
+      );
       expect(names).toEqual(expect.arrayContaining(["tenant_a", "tenant_b"]));
       expect(names).not.toContain("tenant_c");
       const again = client.db("tenant_a").collection("users");
-      expect(await again.find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ email: "a@x", name: "A" }]);
+      expect(await again.find({}, { projection: { _id: 0 } }).toArray()).toEqual([
+        { email: "a@x", name: "A" },
+      ]);
       await expect(again.insertOne({ email: "a@x" })).rejects.toMatchObject({ code: 11000 });
       expect(await client.db("tenant_b").collection("notes").countDocuments()).toBe(1);
     } finally {
@@ -83,14 +91,23 @@ describe.skipIf(external)("durability with a dbPath", () => {
     let server = await startEmbeddedMongo({ dbPath });
     let client = await new MongoClient(server.uri).connect();
     const docs = Array.from({ length: 600 }, (_, i) => ({ i, pad: "x".repeat(i) }));
-    for (const doc of docs) await client.db("sizes").collection("docs").insertOne({ ...doc });
+    for (const doc of docs)
+      await client
+        .db("sizes")
+        .collection("docs")
+        .insertOne({ ...doc });
     await client.close();
     await server.stop();
 
     server = await startEmbeddedMongo({ dbPath });
     client = await new MongoClient(server.uri).connect();
     try {
-      const back = await client.db("sizes").collection("docs").find({}, { projection: { _id: 0 } }).sort({ i: 1 }).toArray();
+      const back = await client
+        .db("sizes")
+        .collection("docs")
+        .find({}, { projection: { _id: 0 } })
+        .sort({ i: 1 })
+        .toArray();
       expect(back).toEqual(docs);
     } finally {
       await client.close();
@@ -101,7 +118,11 @@ describe.skipIf(external)("durability with a dbPath", () => {
   it("recovers every acknowledged write after kill -9", async () => {
     const dbPath = tempDir();
     const { child, uri } = await startChild(dbPath);
-    const client = await new MongoClient(uri, { maxPoolSize: 16, retryWrites: false, serverSelectionTimeoutMS: 2000 }).connect();
+    const client = await new MongoClient(uri, {
+      maxPoolSize: 16,
+      retryWrites: false,
+      serverSelectionTimeoutMS: 2000,
+    }).connect();
     const coll = client.db("crash").collection("events");
     const session = client.startSession();
     await session.withTransaction(async () => {
@@ -135,7 +156,9 @@ describe.skipIf(external)("durability with a dbPath", () => {
     const server = await startEmbeddedMongo({ dbPath });
     const again = await new MongoClient(server.uri).connect();
     try {
-      const recovered = new Set((await again.db("crash").collection("events").find().toArray()).map((d) => d.n as number));
+      const recovered = new Set(
+        (await again.db("crash").collection("events").find().toArray()).map((d) => d.n as number),
+      );
       const lost = acknowledged.filter((n) => !recovered.has(n));
       expect(lost).toEqual([]);
       expect(recovered.has(-1)).toBe(true);
@@ -150,7 +173,10 @@ describe.skipIf(external)("durability with a dbPath", () => {
     const dbPath = tempDir();
     let server = await startEmbeddedMongo({ dbPath });
     let client = await new MongoClient(server.uri).connect();
-    await client.db("torn").collection("c").insertMany([{ i: 1 }, { i: 2 }, { i: 3 }]);
+    await client
+      .db("torn")
+      .collection("c")
+      .insertMany([{ i: 1 }, { i: 2 }, { i: 3 }]);
     await client.close();
     await server.stop();
     // A crash in the middle of an append leaves a partial record at the end of the file.
@@ -161,7 +187,9 @@ describe.skipIf(external)("durability with a dbPath", () => {
     server = await startEmbeddedMongo({ dbPath });
     client = await new MongoClient(server.uri).connect();
     try {
-      expect((await client.db("torn").collection("c").find().toArray()).map((d) => d.i)).toEqual([1, 2, 3]);
+      expect((await client.db("torn").collection("c").find().toArray()).map((d) => d.i)).toEqual([
+        1, 2, 3,
+      ]);
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/torn or corrupt record/));
       expect(fs.statSync(file).size).toBe(whole.length);
       // New writes after recovery append cleanly.
@@ -187,7 +215,8 @@ describe.skipIf(external)("durability with a dbPath", () => {
     let client = await new MongoClient(server.uri).connect();
     const counter = client.db("compact").collection("counter");
     await counter.insertOne({ _id: "c" as never, n: 0 });
-    for (let i = 0; i < 1500; i++) await counter.updateOne({ _id: "c" as never }, { $inc: { n: 1 } });
+    for (let i = 0; i < 1500; i++)
+      await counter.updateOne({ _id: "c" as never }, { $inc: { n: 1 } });
     await client.close();
     await server.stop();
     const file = path.join(dbPath, "compact.journal");
@@ -216,12 +245,18 @@ describe.skipIf(external)("durability with a dbPath", () => {
     const server = await startEmbeddedMongo({ dbPath });
     const client = await new MongoClient(server.uri, { maxPoolSize: 16 }).connect();
     try {
-      const journal = async () => (await client.db().admin().command({ serverStatus: 1 })).journal as { records: number; rounds: number };
+      const journal = async () =>
+        (await client.db().admin().command({ serverStatus: 1 })).journal as {
+          records: number;
+          rounds: number;
+        };
       const before = await journal();
       const coll = client.db("grouped").collection("c");
-      await Promise.all(Array.from({ length: 16 }, async (_, w) => {
-        for (let i = 0; i < 20; i++) await coll.insertOne({ w, i });
-      }));
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, w) => {
+          for (let i = 0; i < 20; i++) await coll.insertOne({ w, i });
+        }),
+      );
       const after = await journal();
       const records = after.records - before.records;
       const rounds = after.rounds - before.rounds;
@@ -260,7 +295,14 @@ describe.skipIf(external)("durability with a dbPath", () => {
       }).length;
     try {
       for (let i = 0; i < 300; i += 30) {
-        await Promise.all(Array.from({ length: 30 }, (_, j) => client.db(`lazy_${i + j}`).collection("c").insertOne({ i: i + j })));
+        await Promise.all(
+          Array.from({ length: 30 }, (_, j) =>
+            client
+              .db(`lazy_${i + j}`)
+              .collection("c")
+              .insertOne({ i: i + j }),
+          ),
+        );
       }
       expect(fs.readdirSync(dbPath).filter((f) => f.endsWith(".journal")).length).toBe(300);
       expect(openJournals()).toBeLessThanOrEqual(64);

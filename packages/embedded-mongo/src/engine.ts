@@ -83,12 +83,19 @@ export class Engine {
     return reply;
   }
 
-  private async execute(name: string | undefined, body: Doc, req: CommandRequest, conn: { id: number; remote: string }): Promise<Doc> {
-    if (name === undefined) throw new CommandError(ErrorCodes.FailedToParse, "Empty command object");
+  private async execute(
+    name: string | undefined,
+    body: Doc,
+    req: CommandRequest,
+    conn: { id: number; remote: string },
+  ): Promise<Doc> {
+    if (name === undefined)
+      throw new CommandError(ErrorCodes.FailedToParse, "Empty command object");
     const handler = Object.hasOwn(commands, name) ? commands[name] : undefined;
     if (!handler) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     const db = body.$db;
-    if (typeof db !== "string") throw new CommandError(ErrorCodes.InvalidNamespace, "the command is missing its $db field");
+    if (typeof db !== "string")
+      throw new CommandError(ErrorCodes.InvalidNamespace, "the command is missing its $db field");
     if (db.length === 0 || db.length >= 64 || /[/\\. "$*<>:|?\0]/.test(db)) {
       throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
     }
@@ -109,9 +116,17 @@ export class Engine {
     if (key) ctx.session = this.sessions.get(key);
     if (body.autocommit === false) {
       if (!ctx.session || txnNumber === undefined) {
-        throw new CommandError(ErrorCodes.InvalidOptions, "'autocommit' field requires a transaction number and a session id");
+        throw new CommandError(
+          ErrorCodes.InvalidOptions,
+          "'autocommit' field requires a transaction number and a session id",
+        );
       }
-      ctx.transaction = this.sessions.transactionFor(ctx.session, txnNumber, body.startTransaction === true, name);
+      ctx.transaction = this.sessions.transactionFor(
+        ctx.session,
+        txnNumber,
+        body.startTransaction === true,
+        name,
+      );
       ctx.view = ctx.transaction;
       try {
         return await handler(ctx);
@@ -125,7 +140,11 @@ export class Engine {
       const session = ctx.session;
       // A retried write (same txnNumber) gets the first attempt's reply instead of running twice.
       if (session.lastWrite?.txnNumber === txnNumber) return session.lastWrite.reply;
-      if (txnNumber < session.txnNumber) throw new CommandError(ErrorCodes.TransactionTooOld, `txnNumber ${txnNumber} is older than ${session.txnNumber}`);
+      if (txnNumber < session.txnNumber)
+        throw new CommandError(
+          ErrorCodes.TransactionTooOld,
+          `txnNumber ${txnNumber} is older than ${session.txnNumber}`,
+        );
       session.txnNumber = txnNumber;
       const reply = await handler(ctx);
       session.lastWrite = { txnNumber, reply };

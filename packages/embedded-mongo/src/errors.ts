@@ -42,7 +42,9 @@ export const ErrorCodes = {
   ConflictingOperationInProgress: 117,
 } as const;
 
-const codeNames = new Map<number, string>(Object.entries(ErrorCodes).map(([name, code]) => [code, name]));
+const codeNames = new Map<number, string>(
+  Object.entries(ErrorCodes).map(([name, code]) => [code, name]),
+);
 
 export function codeNameOf(code: number): string {
   return codeNames.get(code) ?? "UnknownError";
@@ -55,7 +57,11 @@ export class CommandError extends Error {
   readonly errorLabels: string[];
   readonly extra: Record<string, unknown>;
 
-  constructor(code: number, message: string, opts: { labels?: string[]; extra?: Record<string, unknown> } = {}) {
+  constructor(
+    code: number,
+    message: string,
+    opts: { labels?: string[]; extra?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.code = code;
     this.codeName = codeNameOf(code);
@@ -64,7 +70,13 @@ export class CommandError extends Error {
   }
 
   toReply(): Record<string, unknown> {
-    const reply: Record<string, unknown> = { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName, ...this.extra };
+    const reply: Record<string, unknown> = {
+      ok: 0,
+      errmsg: this.message,
+      code: this.code,
+      codeName: this.codeName,
+      ...this.extra,
+    };
     if (this.errorLabels.length > 0) reply.errorLabels = this.errorLabels;
     return reply;
   }

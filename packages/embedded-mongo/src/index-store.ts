@@ -37,7 +37,8 @@ export class IndexStore {
   entriesOf(doc: Doc): { key: string; first: unknown; values: unknown[] }[] {
     if (this.partial && !this.partial.test(doc)) return [];
     const perField = this.spec.fields.map((f) => valuesAtPath(doc, f.path));
-    if (this.spec.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return [];
+    if (this.spec.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined))
+      return [];
     let combos: unknown[][] = [[]];
     for (const vals of perField) {
       const next: unknown[][] = [];

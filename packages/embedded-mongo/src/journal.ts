@@ -21,7 +21,11 @@ const RECORD_HEADER = 8;
 const KIND_SINGLE = 0;
 const KIND_BATCH = 1;
 const MAX_OPEN_FILES = 64;
-const deserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
+const deserializeOptions = {
+  promoteLongs: true,
+  promoteValues: true,
+  promoteBuffers: false,
+} as const;
 const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
 
 interface PendingWrites {
@@ -121,7 +125,9 @@ export class Journal implements ChangeSink, DurabilityBarrier {
         ops = decodePayload(payload);
       } catch (err) {
         // The checksum matched, so the record is whole: skip it rather than cut everything after.
-        console.warn(`embedded-mongo: ${file}: skipped an unreadable record at byte ${offset}: ${(err as Error).message}`);
+        console.warn(
+          `embedded-mongo: ${file}: skipped an unreadable record at byte ${offset}: ${(err as Error).message}`,
+        );
         records++;
         offset = end;
         continue;
@@ -132,14 +138,18 @@ export class Journal implements ChangeSink, DurabilityBarrier {
         } catch (err) {
           // A record that no longer applies (e.g. an index over data it rejects) is skipped,
           // so one bad record cannot make a whole database unreadable.
-          console.warn(`embedded-mongo: ${file}: skipped a record at byte ${offset}: ${(err as Error).message}`);
+          console.warn(
+            `embedded-mongo: ${file}: skipped a record at byte ${offset}: ${(err as Error).message}`,
+          );
         }
       }
       records++;
       offset = end;
     }
     if (offset < data.length) {
-      console.warn(`embedded-mongo: ${file}: dropped a torn or corrupt record at byte ${offset} (${data.length - offset} bytes); ${records} records recovered`);
+      console.warn(
+        `embedded-mongo: ${file}: dropped a torn or corrupt record at byte ${offset} (${data.length - offset} bytes); ${records} records recovered`,
+      );
       fs.truncateSync(file, offset);
       this.sizes.set(db, offset);
     }
@@ -163,7 +173,8 @@ export class Journal implements ChangeSink, DurabilityBarrier {
     try {
       for (const coll of from.collections.values()) {
         write({ op: "create", coll: coll.name, options: coll.options, uuid: coll.uuid });
-        for (const index of coll.indexes.values()) write({ op: "index", coll: coll.name, spec: index.spec.raw });
+        for (const index of coll.indexes.values())
+          write({ op: "index", coll: coll.name, spec: index.spec.raw });
         for (const doc of coll.docs.values()) write({ op: "i", coll: coll.name, doc });
       }
       fs.fsyncSync(fd);
@@ -198,7 +209,9 @@ export class Journal implements ChangeSink, DurabilityBarrier {
   }
 
   private schedule(): void {
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushLoop());
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.flushLoop(),
+    );
   }
 
   private async handle(db: string): Promise<fsp.FileHandle> {
@@ -229,7 +242,11 @@ export class Journal implements ChangeSink, DurabilityBarrier {
           }
           if (writes.buffers.length === 0) continue;
           const fh = await this.handle(db);
-          await fh.write(writes.buffers.length === 1 ? (writes.buffers[0] as Buffer) : Buffer.concat(writes.buffers));
+          await fh.write(
+            writes.buffers.length === 1
+              ? (writes.buffers[0] as Buffer)
+              : Buffer.concat(writes.buffers),
+          );
           this.stats.records += writes.buffers.length;
           touched.push(fh);
         }
@@ -295,9 +312,11 @@ function isAlive(pid: number): boolean {
 async function lockDirectory(dir: string): Promise<void> {
   const key = path.resolve(dir);
   const lock = path.join(dir, "mongod.lock");
-  if (lockedHere.has(key)) throw new Error(`dbPath ${dir} is already in use by another server in this process`);
+  if (lockedHere.has(key))
+    throw new Error(`dbPath ${dir} is already in use by another server in this process`);
   const owner = Number((await fsp.readFile(lock, "utf8").catch(() => "")).trim());
-  if (owner && owner !== process.pid && isAlive(owner)) throw new Error(`dbPath ${dir} is in use by process ${owner} (${lock})`);
+  if (owner && owner !== process.pid && isAlive(owner))
+    throw new Error(`dbPath ${dir} is in use by process ${owner} (${lock})`);
   await fsp.writeFile(lock, String(process.pid));
   lockedHere.add(key);
 }
@@ -312,7 +331,15 @@ function applyRecord(db: Database, r: Doc): void {
   const coll = db.collections.get(name);
   switch (r.op) {
     case "create":
-      db.collections.set(name, new Collection(db.name, name, (r.options as Doc | undefined) ?? {}, r.uuid as Collection["uuid"]));
+      db.collections.set(
+        name,
+        new Collection(
+          db.name,
+          name,
+          (r.options as Doc | undefined) ?? {},
+          r.uuid as Collection["uuid"],
+        ),
+      );
       return;
     case "drop":
       db.collections.delete(name);

@@ -35,11 +35,17 @@ function candidates(o: unknown, selector: string): unknown[] {
   return out;
 }
 
-function numericMatch(o: unknown, selector: string, value: unknown, test: (c: number) => boolean): boolean {
+function numericMatch(
+  o: unknown,
+  selector: string,
+  value: unknown,
+  test: (c: number) => boolean,
+): boolean {
   for (const c of candidates(o, selector)) {
     if (!isBsonNumber(c) && !isBsonNumber(value)) continue;
     const n = numericValue(c);
-    if (n !== undefined && numericValue(value) !== undefined && test(compareValues(c, value))) return true;
+    if (n !== undefined && numericValue(value) !== undefined && test(compareValues(c, value)))
+      return true;
   }
   return false;
 }
@@ -55,14 +61,21 @@ const eqOp: QueryOp = (selector, value, options) => {
   const base = ($eq as unknown as QueryOp)(selector, value, options);
   const key = isBsonNumber(value) || typeof value === "number" ? valueKey(value) : undefined;
   return (o) =>
-    base(o) || (key !== undefined && candidates(o, selector).some((c) => isBsonNumber(c) || isBsonNumber(value) ? valueKey(c) === key : false));
+    base(o) ||
+    (key !== undefined &&
+      candidates(o, selector).some((c) =>
+        isBsonNumber(c) || isBsonNumber(value) ? valueKey(c) === key : false,
+      ));
 };
 
 const inOp: QueryOp = (selector, value, options) => {
   const base = ($in as unknown as QueryOp)(selector, value, options);
   const list = Array.isArray(value) ? value : [];
   const keys = new Set(list.filter((v) => typeof v === "number" || isBsonNumber(v)).map(valueKey));
-  return (o) => base(o) || (keys.size > 0 && candidates(o, selector).some((c) => isBsonNumber(c) && keys.has(valueKey(c))));
+  return (o) =>
+    base(o) ||
+    (keys.size > 0 &&
+      candidates(o, selector).some((c) => isBsonNumber(c) && keys.has(valueKey(c))));
 };
 
 const queryOps = {
@@ -114,7 +127,10 @@ function computeOptionsClass(): ComputeOptionsClass | undefined {
     captured = options.constructor as Partial<ComputeOptionsClass>;
     return () => true;
   };
-  new Query({ x: { $probe: 1 } }, { ...baseOptions, context: Context.init({ query: { $probe: probe } }) });
+  new Query(
+    { x: { $probe: 1 } },
+    { ...baseOptions, context: Context.init({ query: { $probe: probe } }) },
+  );
   return typeof captured?.init === "function" ? (captured as ComputeOptionsClass) : undefined;
 }
 
@@ -141,9 +157,14 @@ const updaterShared = ComputeOptionsCtor?.init(updaterOptions);
  * Options for calling mingo's update operators directly (with the filter, for positional `$`),
  * or undefined when mingo's internals changed and its updater must be used instead.
  */
-export function updateOperatorOptions(condition: Record<string, unknown> | undefined): Partial<Options> | undefined {
+export function updateOperatorOptions(
+  condition: Record<string, unknown> | undefined,
+): Partial<Options> | undefined {
   if (!ComputeOptionsCtor || !updaterShared) return undefined;
-  return ComputeOptionsCtor.init(updaterShared).update({ condition: condition ?? {}, updateConfig: { cloneMode: "copy" } });
+  return ComputeOptionsCtor.init(updaterShared).update({
+    condition: condition ?? {},
+    updateConfig: { cloneMode: "copy" },
+  });
 }
 
 /** Options with extra settings (e.g. a collection resolver for $lookup). */

@@ -51,13 +51,21 @@ describe("mongoose over the wire", () => {
     await ada.save();
     expect((await User.findById(ada._id).lean())?.name).toBe("Ada Lovelace");
 
-    const after = await User.findOneAndUpdate({ email: "ada@example.com" }, { $set: { name: "A." } }, { returnDocument: "after" }).lean();
+    const after = await User.findOneAndUpdate(
+      { email: "ada@example.com" },
+      { $set: { name: "A." } },
+      { returnDocument: "after" },
+    ).lean();
     expect(after?.name).toBe("A.");
 
     await User.create([{ email: "b@example.com" }, { email: "c@example.com" }]);
     expect(await User.countDocuments()).toBe(3);
     const sorted = await User.find().sort({ email: -1 }).select({ email: 1 }).lean();
-    expect(sorted.map((u) => u.email)).toEqual(["c@example.com", "b@example.com", "ada@example.com"]);
+    expect(sorted.map((u) => u.email)).toEqual([
+      "c@example.com",
+      "b@example.com",
+      "ada@example.com",
+    ]);
 
     await User.deleteOne({ email: "b@example.com" });
     expect(await User.countDocuments()).toBe(2);
@@ -71,13 +79,20 @@ describe("mongoose over the wire", () => {
     await User.init();
     await User.create({ email: "dup@example.com" });
     const err = await User.create({ email: "dup@example.com" }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 11000, keyPattern: { email: 1 }, keyValue: { email: "dup@example.com" } });
+    expect(err).toMatchObject({
+      code: 11000,
+      keyPattern: { email: 1 },
+      keyValue: { email: "dup@example.com" },
+    });
     expect(String((err as Error).message)).toMatch(/E11000 duplicate key error/);
     expect(await User.countDocuments()).toBe(1);
 
     // An update that would collide is rejected too and leaves the document unchanged.
     const other = await User.create({ email: "other@example.com" });
-    const updErr = await User.updateOne({ _id: other._id }, { $set: { email: "dup@example.com" } }).catch((e: unknown) => e);
+    const updErr = await User.updateOne(
+      { _id: other._id },
+      { $set: { email: "dup@example.com" } },
+    ).catch((e: unknown) => e);
     expect(updErr).toMatchObject({ code: 11000 });
     expect((await User.findById(other._id).lean())?.email).toBe("other@example.com");
   });
@@ -86,10 +101,17 @@ describe("mongoose over the wire", () => {
     const db = conn.useDb(freshDbName("upsert"));
     const User = db.model("User", userSchema);
     await User.init();
-    const doc = await User.findOneAndUpdate({ email: "new@example.com" }, { $setOnInsert: { name: "New" } }, { upsert: true, returnDocument: "after" }).lean();
+    const doc = await User.findOneAndUpdate(
+      { email: "new@example.com" },
+      { $setOnInsert: { name: "New" } },
+      { upsert: true, returnDocument: "after" },
+    ).lean();
     expect(doc).toMatchObject({ email: "new@example.com", name: "New" });
     const indexes = await User.listIndexes();
     expect(indexes.map((i) => i.name).sort()).toEqual(["_id_", "email_1"]);
-    expect(indexes.find((i) => i.name === "email_1")).toMatchObject({ key: { email: 1 }, unique: true });
+    expect(indexes.find((i) => i.name === "email_1")).toMatchObject({
+      key: { email: 1 },
+      unique: true,
+    });
   });
 });

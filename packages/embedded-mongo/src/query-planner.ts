@@ -43,9 +43,12 @@ function conditionOf(v: unknown): Condition | undefined {
   for (const k of keys) {
     const x = v[k];
     if (k === "$eq" && isIndexableScalar(x)) c.eq = [x];
-    else if (k === "$in" && Array.isArray(x) && x.length > 0 && x.every(isIndexableScalar)) c.eq = x;
-    else if ((k === "$gt" || k === "$gte") && isIndexableScalar(x)) c.lower = { value: x, inclusive: k === "$gte" };
-    else if ((k === "$lt" || k === "$lte") && isIndexableScalar(x)) c.upper = { value: x, inclusive: k === "$lte" };
+    else if (k === "$in" && Array.isArray(x) && x.length > 0 && x.every(isIndexableScalar))
+      c.eq = x;
+    else if ((k === "$gt" || k === "$gte") && isIndexableScalar(x))
+      c.lower = { value: x, inclusive: k === "$gte" };
+    else if ((k === "$lt" || k === "$lte") && isIndexableScalar(x))
+      c.upper = { value: x, inclusive: k === "$lte" };
   }
   if (!c.eq && !c.lower && !c.upper) return undefined;
   return c;
@@ -88,7 +91,9 @@ export function planQuery(coll: Collection, filter: Doc): Plan {
         const lower = cond.lower ?? typeFloor(cond.upper?.value);
         const upper = cond.upper ?? typeCeiling(cond.lower?.value);
         // A multikey index can list one document under several keys.
-        const ids = index.multikey ? new Set(index.sorted.range(lower, upper)) : index.sorted.range(lower, upper);
+        const ids = index.multikey
+          ? new Set(index.sorted.range(lower, upper))
+          : index.sorted.range(lower, upper);
         rangePlan = { kind: "ids", ids };
       }
     }

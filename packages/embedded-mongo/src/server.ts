@@ -23,7 +23,10 @@ export async function listen(engine: Engine, host: string, port: number): Promis
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    const conn = { id: nextConnectionId++, remote: `${socket.remoteAddress ?? "127.0.0.1"}:${socket.remotePort ?? 0}` };
+    const conn = {
+      id: nextConnectionId++,
+      remote: `${socket.remoteAddress ?? "127.0.0.1"}:${socket.remotePort ?? 0}`,
+    };
     const chunks: Buffer[] = [];
     let buffered = 0;
     let queue = Promise.resolve();
@@ -52,11 +55,20 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       const reply = await engine.run(req, conn);
       if (closed || req.moreToCome) return;
       try {
-        socket.write(req.kind === "query" ? encodeOpReply(requestId, reply) : encodeOpMsgReply(requestId, reply));
+        socket.write(
+          req.kind === "query"
+            ? encodeOpReply(requestId, reply)
+            : encodeOpMsgReply(requestId, reply),
+        );
       } catch (err) {
         // A reply that cannot be serialised (e.g. over 16 MB) becomes an error reply.
-        const e = new CommandError(ErrorCodes.BSONObjectTooLarge, `reply could not be encoded: ${(err as Error).message}`).toReply();
-        socket.write(req.kind === "query" ? encodeOpReply(requestId, e) : encodeOpMsgReply(requestId, e));
+        const e = new CommandError(
+          ErrorCodes.BSONObjectTooLarge,
+          `reply could not be encoded: ${(err as Error).message}`,
+        ).toReply();
+        socket.write(
+          req.kind === "query" ? encodeOpReply(requestId, e) : encodeOpMsgReply(requestId, e),
+        );
       }
     };
 

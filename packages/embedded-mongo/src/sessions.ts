@@ -40,13 +40,24 @@ export class SessionStore {
   }
 
   /** The transaction a command with `autocommit: false` belongs to. */
-  transactionFor(session: Session, txnNumber: number, start: boolean, command: string): Transaction {
+  transactionFor(
+    session: Session,
+    txnNumber: number,
+    start: boolean,
+    command: string,
+  ): Transaction {
     if (txnNumber < session.txnNumber) {
-      throw new CommandError(ErrorCodes.TransactionTooOld, `Cannot start transaction ${txnNumber} on session because a newer transaction ${session.txnNumber} has already started`);
+      throw new CommandError(
+        ErrorCodes.TransactionTooOld,
+        `Cannot start transaction ${txnNumber} on session because a newer transaction ${session.txnNumber} has already started`,
+      );
     }
     if (start) {
       if (txnNumber === session.txnNumber && session.txn) {
-        throw new CommandError(ErrorCodes.ConflictingOperationInProgress, `Transaction ${txnNumber} has already been started on this session`);
+        throw new CommandError(
+          ErrorCodes.ConflictingOperationInProgress,
+          `Transaction ${txnNumber} has already been started on this session`,
+        );
       }
       session.txn?.abort();
       session.txnNumber = txnNumber;
@@ -60,7 +71,10 @@ export class SessionStore {
       throw noSuchTransaction(txnNumber);
     }
     if (txn.state === "committed" && command !== "commitTransaction") {
-      throw new CommandError(ErrorCodes.TransactionCommitted, `Transaction ${txnNumber} has been committed.`);
+      throw new CommandError(
+        ErrorCodes.TransactionCommitted,
+        `Transaction ${txnNumber} has been committed.`,
+      );
     }
     return txn;
   }

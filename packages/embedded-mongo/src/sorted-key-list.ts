@@ -59,7 +59,8 @@ export class SortedKeyList {
     const ci = this.chunkFor(entry);
     const chunk = this.chunks[ci] as KeyEntry[];
     chunk.splice(SortedKeyList.position(chunk, entry), 0, entry);
-    if (chunk.length > CHUNK * 2) this.chunks.splice(ci, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
+    if (chunk.length > CHUNK * 2)
+      this.chunks.splice(ci, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
   }
 
   remove(key: unknown, id: string): void {

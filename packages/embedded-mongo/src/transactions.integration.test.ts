@@ -35,15 +35,21 @@ describe("transactions", () => {
     const session = client.startSession();
     try {
       await session.withTransaction(async () => {
-        await db.collection("accounts").updateOne({ _id: "a" as never }, { $inc: { balance: -30 } }, { session });
-        await db.collection("accounts").updateOne({ _id: "b" as never }, { $inc: { balance: 30 } }, { session });
+        await db
+          .collection("accounts")
+          .updateOne({ _id: "a" as never }, { $inc: { balance: -30 } }, { session });
+        await db
+          .collection("accounts")
+          .updateOne({ _id: "b" as never }, { $inc: { balance: 30 } }, { session });
         await db.collection("ledger").insertOne({ from: "a", to: "b", amount: 30 }, { session });
         await other.collection("audit").insertOne({ what: "transfer" }, { session });
         // Outside the transaction nothing is visible yet.
         expect(await db.collection("ledger").countDocuments()).toBe(0);
         expect((await db.collection("accounts").findOne({ _id: "a" as never }))?.balance).toBe(100);
         // Inside, the transaction sees its own writes.
-        expect((await db.collection("accounts").findOne({ _id: "a" as never }, { session }))?.balance).toBe(70);
+        expect(
+          (await db.collection("accounts").findOne({ _id: "a" as never }, { session }))?.balance,
+        ).toBe(70);
       });
     } finally {
       await session.endSession();
@@ -74,10 +80,14 @@ describe("transactions", () => {
     const session = client.startSession();
     try {
       session.startTransaction();
-      expect((await db.collection("accounts").findOne({ _id: "x" as never }, { session }))?.v).toBe(1);
+      expect((await db.collection("accounts").findOne({ _id: "x" as never }, { session }))?.v).toBe(
+        1,
+      );
       await db.collection("accounts").updateOne({ _id: "x" as never }, { $set: { v: 2 } });
       await db.collection("accounts").insertOne({ _id: "y" as never, v: 9 });
-      expect((await db.collection("accounts").findOne({ _id: "x" as never }, { session }))?.v).toBe(1);
+      expect((await db.collection("accounts").findOne({ _id: "x" as never }, { session }))?.v).toBe(
+        1,
+      );
       expect(await db.collection("accounts").countDocuments({}, { session })).toBe(1);
       await session.abortTransaction();
     } finally {
@@ -93,7 +103,9 @@ describe("transactions", () => {
     try {
       s1.startTransaction();
       s2.startTransaction();
-      await db.collection("accounts").updateOne({ _id: "c" as never }, { $inc: { v: 1 } }, { session: s1 });
+      await db
+        .collection("accounts")
+        .updateOne({ _id: "c" as never }, { $inc: { v: 1 } }, { session: s1 });
       const err = await db
         .collection("accounts")
         .updateOne({ _id: "c" as never }, { $inc: { v: 10 } }, { session: s2 })
@@ -112,22 +124,27 @@ describe("transactions", () => {
 
   // Embedded behaviour only: MongoDB makes the plain write wait for the transaction, so this
   // sequence would block there until the transaction times out.
-  it.skipIf(Boolean(process.env.TEST_MONGODB_URI))("fails the commit with a labelled WriteConflict when a plain write changed a document first", async () => {
-    const db = await freshDb("txcommitconflict");
-    await db.collection("accounts").insertOne({ _id: "d" as never, v: 0 });
-    const session = client.startSession();
-    try {
-      session.startTransaction();
-      await db.collection("accounts").updateOne({ _id: "d" as never }, { $set: { v: 1 } }, { session });
-      await db.collection("accounts").updateOne({ _id: "d" as never }, { $set: { v: 2 } });
-      const err = await session.commitTransaction().catch((e: unknown) => e);
-      expect((err as MongoServerError).code).toBe(112);
-      expect((err as MongoServerError).hasErrorLabel("TransientTransactionError")).toBe(true);
-      expect((await db.collection("accounts").findOne({ _id: "d" as never }))?.v).toBe(2);
-    } finally {
-      await session.endSession();
-    }
-  });
+  it.skipIf(Boolean(process.env.TEST_MONGODB_URI))(
+    "fails the commit with a labelled WriteConflict when a plain write changed a document first",
+    async () => {
+      const db = await freshDb("txcommitconflict");
+      await db.collection("accounts").insertOne({ _id: "d" as never, v: 0 });
+      const session = client.startSession();
+      try {
+        session.startTransaction();
+        await db
+          .collection("accounts")
+          .updateOne({ _id: "d" as never }, { $set: { v: 1 } }, { session });
+        await db.collection("accounts").updateOne({ _id: "d" as never }, { $set: { v: 2 } });
+        const err = await session.commitTransaction().catch((e: unknown) => e);
+        expect((err as MongoServerError).code).toBe(112);
+        expect((err as MongoServerError).hasErrorLabel("TransientTransactionError")).toBe(true);
+        expect((await db.collection("accounts").findOne({ _id: "d" as never }))?.v).toBe(2);
+      } finally {
+        await session.endSession();
+      }
+    },
+  );
 
   it("lets withTransaction retry concurrent increments until all of them land", async () => {
     const db = await freshDb("txretry");
@@ -136,9 +153,17 @@ describe("transactions", () => {
       const session = client.startSession();
       try {
         await session.withTransaction(async () => {
-          const doc = await db.collection("accounts").findOne({ _id: "counter" as never }, { session });
+          const doc = await db
+            .collection("accounts")
+            .findOne({ _id: "counter" as never }, { session });
           await new Promise((r) => setTimeout(r, 5));
-          await db.collection("accounts").updateOne({ _id: "counter" as never }, { $set: { v: (doc?.v as number) + 1 } }, { session });
+          await db
+            .collection("accounts")
+            .updateOne(
+              { _id: "counter" as never },
+              { $set: { v: (doc?.v as number) + 1 } },
+              { session },
+            );
           await db.collection("ledger").insertOne({ saw: doc?.v }, { session });
         });
       } finally {
@@ -148,7 +173,9 @@ describe("transactions", () => {
     await Promise.all(workers);
     expect((await db.collection("accounts").findOne({ _id: "counter" as never }))?.v).toBe(8);
     // Every committed transaction saw a distinct value: no lost updates.
-    const seen = (await db.collection("ledger").find().toArray()).map((d) => d.saw as number).sort();
+    const seen = (await db.collection("ledger").find().toArray())
+      .map((d) => d.saw as number)
+      .sort();
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
@@ -171,7 +198,11 @@ describe("transactions", () => {
     }
     const upsertErr = await db
       .collection("accounts")
-      .updateOne({ email: "other@example.com" }, { $set: { email: "taken@example.com" } }, { upsert: true })
+      .updateOne(
+        { email: "other@example.com" },
+        { $set: { email: "taken@example.com" } },
+        { upsert: true },
+      )
       .catch((e: unknown) => e);
     expect((upsertErr as MongoServerError).code).toBe(11000);
     expect((upsertErr as MongoServerError).keyValue).toEqual({ email: "taken@example.com" });
@@ -179,9 +210,14 @@ describe("transactions", () => {
   });
 
   it("works through mongoose's connection.transaction()", async () => {
-    const conn = await mongoose.createConnection(server.uri, { dbName: freshDbName("txmongoose") }).asPromise();
+    const conn = await mongoose
+      .createConnection(server.uri, { dbName: freshDbName("txmongoose") })
+      .asPromise();
     try {
-      const Item = conn.model("Item", new mongoose.Schema({ sku: { type: String, unique: true }, qty: Number }));
+      const Item = conn.model(
+        "Item",
+        new mongoose.Schema({ sku: { type: String, unique: true }, qty: Number }),
+      );
       await Item.init();
       await conn.transaction(async (session) => {
         await Item.create([{ sku: "a", qty: 1 }], { session });

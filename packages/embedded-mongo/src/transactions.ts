@@ -1,7 +1,13 @@
 import type { Doc } from "./bson-values.js";
 import type { Catalog } from "./catalog.js";
 import { idKeyOf, type Collection } from "./collection.js";
-import { compileFilter, findCommitted, isEmptyFilter, queryMetrics, type DataView } from "./data-view.js";
+import {
+  compileFilter,
+  findCommitted,
+  isEmptyFilter,
+  queryMetrics,
+  type DataView,
+} from "./data-view.js";
 import { CommandError, ErrorCodes, writeConflict } from "./errors.js";
 import { planQuery } from "./query-planner.js";
 
@@ -14,9 +20,13 @@ export type TxnState = "active" | "committed" | "aborted";
 
 /** Labelled so that the driver's withTransaction retries the whole transaction. */
 export function noSuchTransaction(txnNumber: number): CommandError {
-  return new CommandError(ErrorCodes.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {
-    labels: ["TransientTransactionError"],
-  });
+  return new CommandError(
+    ErrorCodes.NoSuchTransaction,
+    `Transaction with { txnNumber: ${txnNumber} } has been aborted.`,
+    {
+      labels: ["TransientTransactionError"],
+    },
+  );
 }
 
 export class Transaction implements DataView {
@@ -68,7 +78,8 @@ export class Transaction implements DataView {
 
   private claim(coll: Collection, id: string): void {
     const holder = this.manager.locks.get(lockKey(coll, id));
-    if ((holder && holder !== this) || coll.modifiedSince(id, this.snapshotTs)) throw writeConflict();
+    if ((holder && holder !== this) || coll.modifiedSince(id, this.snapshotTs))
+      throw writeConflict();
     this.manager.locks.set(lockKey(coll, id), this);
   }
 
@@ -130,7 +141,8 @@ export class Transaction implements DataView {
       }
     } catch (err) {
       this.abort();
-      if (err instanceof CommandError && err.code === ErrorCodes.DuplicateKey) throw writeConflict();
+      if (err instanceof CommandError && err.code === ErrorCodes.DuplicateKey)
+        throw writeConflict();
       throw err;
     }
     catalog.atomically(() => {

@@ -10,7 +10,12 @@ export function sweepExpired(catalog: Catalog, now = Date.now()): number {
         if (seconds === undefined || index.spec.fields.length !== 1) continue;
         const cutoff = new Date(now - seconds * 1000);
         // Dates sort after every other scalar type, so the range starts at the earliest date.
-        const ids = [...index.sorted.range({ value: new Date(-8.64e15), inclusive: true }, { value: cutoff, inclusive: false })];
+        const ids = [
+          ...index.sorted.range(
+            { value: new Date(-8.64e15), inclusive: true },
+            { value: cutoff, inclusive: false },
+          ),
+        ];
         for (const id of ids) {
           catalog.remove(coll, id);
           removed++;

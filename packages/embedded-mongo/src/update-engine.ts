@@ -1,19 +1,44 @@
 import { Aggregator } from "mingo/aggregator";
 import { update as applyOperators } from "mingo/updater";
 import { Decimal128, Long, ObjectId } from "bson";
-import { cloneDoc, deepEqual, isPlainObject, numericValue, valueAtPath, valueKey, type Doc } from "./bson-values.js";
+import {
+  cloneDoc,
+  deepEqual,
+  isPlainObject,
+  numericValue,
+  valueAtPath,
+  valueKey,
+  type Doc,
+} from "./bson-values.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 import * as updateOperators from "mingo/operators/update";
 import { mingoOptions, updateOperatorOptions, updaterOptions } from "./mingo-options.js";
 
-type UpdateOperator = (expr: unknown, arrayFilters: Doc[], options: unknown) => (doc: Doc) => string[];
+type UpdateOperator = (
+  expr: unknown,
+  arrayFilters: Doc[],
+  options: unknown,
+) => (doc: Doc) => string[];
 
 // Applies update documents (operators, replacements, pipelines) to copies of stored documents;
 // stored documents are never changed in place, since cursors and snapshots may still hold them.
 
 const SUPPORTED = new Set([
-  "$set", "$unset", "$inc", "$mul", "$min", "$max", "$rename", "$push", "$addToSet", "$pop", "$pull",
-  "$pullAll", "$currentDate", "$bit", "$setOnInsert",
+  "$set",
+  "$unset",
+  "$inc",
+  "$mul",
+  "$min",
+  "$max",
+  "$rename",
+  "$push",
+  "$addToSet",
+  "$pop",
+  "$pull",
+  "$pullAll",
+  "$currentDate",
+  "$bit",
+  "$setOnInsert",
 ]);
 
 export type UpdateSpec = Doc | Doc[];
@@ -26,28 +51,58 @@ export function isOperatorUpdate(u: Doc): boolean {
 export function validateUpdate(u: unknown): UpdateSpec {
   if (Array.isArray(u)) {
     for (const stage of u) {
-      if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new CommandError(ErrorCodes.FailedToParse, "Each element of the 'pipeline' array must be an object");
+      if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
+        throw new CommandError(
+          ErrorCodes.FailedToParse,
+          "Each element of the 'pipeline' array must be an object",
+        );
       const name = Object.keys(stage)[0] as string;
-      if (!["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"].includes(name)) {
-        throw new CommandError(ErrorCodes.InvalidOptions, `${name} is not allowed to be used within an update`);
+      if (
+        !["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"].includes(name)
+      ) {
+        throw new CommandError(
+          ErrorCodes.InvalidOptions,
+          `${name} is not allowed to be used within an update`,
+        );
       }
     }
     return u as Doc[];
   }
-  if (!isPlainObject(u)) throw new CommandError(ErrorCodes.FailedToParse, "Update argument must be either an object or an array");
+  if (!isPlainObject(u))
+    throw new CommandError(
+      ErrorCodes.FailedToParse,
+      "Update argument must be either an object or an array",
+    );
   if (!isOperatorUpdate(u)) {
     for (const k of Object.keys(u)) {
-      if (k.startsWith("$")) throw new CommandError(ErrorCodes.DollarPrefixedFieldName, `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      if (k.startsWith("$"))
+        throw new CommandError(
+          ErrorCodes.DollarPrefixedFieldName,
+          `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+        );
     }
     return u;
   }
   const paths: string[] = [];
   for (const [op, args] of Object.entries(u)) {
-    if (!op.startsWith("$")) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
-    if (!SUPPORTED.has(op)) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
-    if (!isPlainObject(args)) throw new CommandError(ErrorCodes.FailedToParse, `Modifiers operate on fields but we found type ${Array.isArray(args) ? "array" : typeof args} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(args)}}`);
+    if (!op.startsWith("$"))
+      throw new CommandError(
+        ErrorCodes.FailedToParse,
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    if (!SUPPORTED.has(op))
+      throw new CommandError(
+        ErrorCodes.FailedToParse,
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    if (!isPlainObject(args))
+      throw new CommandError(
+        ErrorCodes.FailedToParse,
+        `Modifiers operate on fields but we found type ${Array.isArray(args) ? "array" : typeof args} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(args)}}`,
+      );
     for (const path of Object.keys(args)) {
-      if (path === "" || path.split(".").some((s) => s === "")) throw new CommandError(ErrorCodes.Location40352, `An empty update path is not valid.`);
+      if (path === "" || path.split(".").some((s) => s === ""))
+        throw new CommandError(ErrorCodes.Location40352, `An empty update path is not valid.`);
       paths.push(path);
       if (op === "$rename") paths.push(String(args[path]));
     }
@@ -57,7 +112,11 @@ export function validateUpdate(u: unknown): UpdateSpec {
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1] as string;
     const b = sorted[i] as string;
-    if (a === b || b.startsWith(a + ".")) throw new CommandError(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${b}' would create a conflict at '${a}'`);
+    if (a === b || b.startsWith(a + "."))
+      throw new CommandError(
+        ErrorCodes.ConflictingUpdateOperators,
+        `Updating the path '${b}' would create a conflict at '${a}'`,
+      );
   }
   return u;
 }
@@ -75,7 +134,10 @@ function foldBsonNumbers(u: Doc, doc: Doc): void {
       const b = numericValue(v);
       if (a === undefined || b === undefined) continue;
       const result = op === "$inc" ? a + b : a * b;
-      u.$set = { ...(u.$set as Doc | undefined), [path]: decimal ? Decimal128.fromString(String(result)) : result };
+      u.$set = {
+        ...(u.$set as Doc | undefined),
+        [path]: decimal ? Decimal128.fromString(String(result)) : result,
+      };
       delete args[path];
     }
     if (Object.keys(args).length === 0) delete u[op];
@@ -87,11 +149,18 @@ function checkNumericOperands(u: Doc, doc: Doc): void {
     const args = u[op];
     if (!isPlainObject(args)) continue;
     for (const [path, v] of Object.entries(args)) {
-      if (typeof v !== "number") throw new CommandError(ErrorCodes.TypeMismatch, `Cannot ${op === "$inc" ? "increment" : "multiply"} with non-numeric argument: {${path}: ${JSON.stringify(v)}}`);
+      if (typeof v !== "number")
+        throw new CommandError(
+          ErrorCodes.TypeMismatch,
+          `Cannot ${op === "$inc" ? "increment" : "multiply"} with non-numeric argument: {${path}: ${JSON.stringify(v)}}`,
+        );
       let cur: unknown = doc;
       for (const seg of path.split(".")) cur = isPlainObject(cur) ? cur[seg] : undefined;
       if (cur !== undefined && cur !== null && typeof cur !== "number") {
-        throw new CommandError(ErrorCodes.TypeMismatch, `Cannot apply ${op} to a value of non-numeric type. {_id: ${valueKey(doc._id).slice(1)}} has the field '${path}' of non-numeric type ${typeof cur}`);
+        throw new CommandError(
+          ErrorCodes.TypeMismatch,
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${valueKey(doc._id).slice(1)}} has the field '${path}' of non-numeric type ${typeof cur}`,
+        );
       }
     }
   }
@@ -102,8 +171,12 @@ function checkIdUntouched(ops: Doc, doc: Doc): void {
     for (const path of Object.keys(args as Doc)) {
       if (path !== "_id" && !path.startsWith("_id.")) continue;
       // Setting _id to its current value is allowed (and a no-op).
-      if (op === "$set" && path === "_id" && valueKey((args as Doc)._id) === valueKey(doc._id)) continue;
-      throw new CommandError(ErrorCodes.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`);
+      if (op === "$set" && path === "_id" && valueKey((args as Doc)._id) === valueKey(doc._id))
+        continue;
+      throw new CommandError(
+        ErrorCodes.ImmutableField,
+        `Performing an update on the path '_id' would modify the immutable field '_id'`,
+      );
     }
   }
 }
@@ -112,7 +185,11 @@ function checkIdUntouched(ops: Doc, doc: Doc): void {
  * Returns the updated copy of `doc`, or `doc` itself when nothing changed.
  * `isInsert` applies $setOnInsert (upserts).
  */
-export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[]; filter?: Doc; isInsert?: boolean }): Doc {
+export function applyUpdate(
+  doc: Doc,
+  u: UpdateSpec,
+  opts: { arrayFilters?: Doc[]; filter?: Doc; isInsert?: boolean },
+): Doc {
   let next: Doc;
   if (Array.isArray(u)) {
     const out = new Aggregator(u, mingoOptions).run([cloneDoc(doc)])[0];
@@ -133,7 +210,9 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
     if (!(opts.isInsert && doc._id === undefined)) checkIdUntouched(ops, doc);
     next = cloneDoc(doc);
     if (Object.keys(ops).length === 0) return doc;
-    const positional = JSON.stringify(Object.values(ops).map((a) => Object.keys(a as Doc))).includes(".$");
+    const positional = JSON.stringify(
+      Object.values(ops).map((a) => Object.keys(a as Doc)),
+    ).includes(".$");
     let changed = false;
     try {
       const direct = updateOperatorOptions(positional ? opts.filter : undefined);
@@ -141,16 +220,22 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
         // Calling the operators directly skips the updater's per-call rebuild of its context.
         for (const [op, expr] of Object.entries(ops)) {
           const operator = (updateOperators as unknown as Record<string, UpdateOperator>)[op];
-          if (!operator) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}`);
+          if (!operator)
+            throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}`);
           if (operator(expr, opts.arrayFilters ?? [], direct)(next).length > 0) changed = true;
         }
       } else {
-        changed = applyOperators(next, ops, opts.arrayFilters, positional ? opts.filter : undefined, { cloneMode: "copy", queryOptions: updaterOptions }).length > 0;
+        changed =
+          applyOperators(next, ops, opts.arrayFilters, positional ? opts.filter : undefined, {
+            cloneMode: "copy",
+            queryOptions: updaterOptions,
+          }).length > 0;
       }
     } catch (err) {
       if (err instanceof CommandError) throw err;
       const message = (err as Error).message;
-      if (/Dollar \(\$\) prefixed field/.test(message)) throw new CommandError(ErrorCodes.DollarPrefixedFieldName, message);
+      if (/Dollar \(\$\) prefixed field/.test(message))
+        throw new CommandError(ErrorCodes.DollarPrefixedFieldName, message);
       throw new CommandError(ErrorCodes.BadValue, message);
     }
     if (!changed) return doc;
@@ -159,7 +244,10 @@ export function applyUpdate(doc: Doc, u: UpdateSpec, opts: { arrayFilters?: Doc[
     if (u._id === undefined) next._id = doc._id;
   }
   if (!opts.isInsert && valueKey(next._id) !== valueKey(doc._id)) {
-    throw new CommandError(ErrorCodes.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`);
+    throw new CommandError(
+      ErrorCodes.ImmutableField,
+      `Performing an update on the path '_id' would modify the immutable field '_id'`,
+    );
   }
   if (next._id === undefined && doc._id !== undefined) next = { _id: doc._id, ...next };
   if (deepEqual(next, doc)) return doc;
@@ -223,9 +311,14 @@ export function withId(doc: Doc): Doc {
 
 export function validateIdValue(doc: Doc): void {
   const id = doc._id;
-  if (Array.isArray(id)) throw new CommandError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
-  if (id instanceof RegExp) throw new CommandError(ErrorCodes.InvalidIdField, "can't use a regex for _id");
+  if (Array.isArray(id))
+    throw new CommandError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
+  if (id instanceof RegExp)
+    throw new CommandError(ErrorCodes.InvalidIdField, "can't use a regex for _id");
   if (isPlainObject(id) && Object.keys(id).some((k) => k.startsWith("$"))) {
-    throw new CommandError(ErrorCodes.DollarPrefixedFieldName, "_id fields may not contain '$'-prefixed fields");
+    throw new CommandError(
+      ErrorCodes.DollarPrefixedFieldName,
+      "_id fields may not contain '$'-prefixed fields",
+    );
   }
 }

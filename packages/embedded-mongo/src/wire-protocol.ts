@@ -43,7 +43,12 @@ export class ProtocolError extends Error {
 
 // Documents keep int64 promoted to numbers (as the driver does by default); Decimal128, Binary
 // and ObjectId stay typed.
-const deserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+const deserializeOptions = {
+  promoteLongs: true,
+  promoteValues: true,
+  promoteBuffers: false,
+  bsonRegExp: false,
+} as const;
 
 export function readHeader(buf: Buffer, offset: number): MessageHeader {
   return {
@@ -82,7 +87,8 @@ export function decodeMessage(msg: Buffer): CommandRequest {
     if (end < HEADER_SIZE + 5) throw new ProtocolError("OP_MSG too short", true);
     const flags = msg.readUInt32LE(HEADER_SIZE);
     // Unknown required flag bits (0-15) must make the server reject the message.
-    if ((flags & 0xfffc) !== 0) throw new ProtocolError(`unsupported OP_MSG flag bits ${flags}`, true);
+    if ((flags & 0xfffc) !== 0)
+      throw new ProtocolError(`unsupported OP_MSG flag bits ${flags}`, true);
     const sectionsEnd = flags & FLAG_CHECKSUM_PRESENT ? end - 4 : end;
     let offset = HEADER_SIZE + 4;
     let body: Document | undefined;
@@ -99,7 +105,8 @@ export function decodeMessage(msg: Buffer): CommandRequest {
         if (offset + 4 > sectionsEnd) throw new ProtocolError("truncated document sequence", true);
         const size = msg.readInt32LE(offset);
         const seqEnd = offset + size;
-        if (size < 5 || seqEnd > sectionsEnd) throw new ProtocolError("invalid document sequence size", true);
+        if (size < 5 || seqEnd > sectionsEnd)
+          throw new ProtocolError("invalid document sequence size", true);
         const id = readCString(msg, offset + 4, seqEnd);
         let p = id.next;
         const docs: Document[] = [];
@@ -128,7 +135,8 @@ export function decodeMessage(msg: Buffer): CommandRequest {
     const r = readBsonDoc(msg, offset, end);
     const dot = ns.value.indexOf(".");
     const db = dot > 0 ? ns.value.slice(0, dot) : ns.value;
-    if (!ns.value.endsWith(".$cmd")) throw new ProtocolError("OP_QUERY is only supported for commands", false);
+    if (!ns.value.endsWith(".$cmd"))
+      throw new ProtocolError("OP_QUERY is only supported for commands", false);
     let body = r.doc;
     // Legacy wrapped form: {$query: {...}, $readPreference: ...}
     if (body.$query && typeof body.$query === "object") body = { ...(body.$query as Document) };

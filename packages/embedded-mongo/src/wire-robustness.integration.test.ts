@@ -10,7 +10,9 @@ const dbName = freshDbName("wire");
 
 beforeAll(async () => {
   server = await serverUnderTest();
-  port = Number(new URL(server.uri.replace(/^mongodb:\/\//, "http://").split(",")[0] as string).port || 27017);
+  port = Number(
+    new URL(server.uri.replace(/^mongodb:\/\//, "http://").split(",")[0] as string).port || 27017,
+  );
   client = await new MongoClient(server.uri).connect();
 });
 
@@ -45,7 +47,11 @@ describe("bad input on the wire", () => {
   });
 
   it("closes the connection on malformed headers, oversized lengths and unknown opcodes", async () => {
-    for (const bad of [header(8, 2013), header(49_000_000, 2013), Buffer.concat([header(26, 9999), Buffer.alloc(10)])]) {
+    for (const bad of [
+      header(8, 2013),
+      header(49_000_000, 2013),
+      Buffer.concat([header(26, 9999), Buffer.alloc(10)]),
+    ]) {
       const conn = await RawConnection.connect(port);
       expect(await conn.request(bad)).toBe("closed");
     }
@@ -79,19 +85,27 @@ describe("bad input on the wire", () => {
   it("rejects documents over 16 MB, invalid namespaces and $-prefixed _id fields", async () => {
     const conn = await RawConnection.connect(port);
     const big = { _id: 1, blob: "x".repeat(16 * 1024 * 1024 + 10) };
-    const tooBig = await conn.request(opMsg({ insert: "big", $db: dbName }, [["documents", [big]]]));
+    const tooBig = await conn.request(
+      opMsg({ insert: "big", $db: dbName }, [["documents", [big]]]),
+    );
     expect(tooBig).not.toBe("closed");
     const errs = (tooBig as { writeErrors?: { code: number }[]; code?: number }).writeErrors;
     expect(errs?.[0]?.code ?? (tooBig as { code?: number }).code).toBe(10334);
     expect(await client.db(dbName).collection("big").countDocuments()).toBe(0);
 
-    const badDb = await conn.request(opMsg({ insert: "c", documents: [{ a: 1 }], $db: "bad.name" }));
+    const badDb = await conn.request(
+      opMsg({ insert: "c", documents: [{ a: 1 }], $db: "bad.name" }),
+    );
     expect(badDb).toMatchObject({ ok: 0, code: 73 });
-    const badColl = await conn.request(opMsg({ insert: "a$b", documents: [{ a: 1 }], $db: dbName }));
+    const badColl = await conn.request(
+      opMsg({ insert: "a$b", documents: [{ a: 1 }], $db: dbName }),
+    );
     expect(badColl).toMatchObject({ ok: 0, code: 73 });
     const emptyColl = await conn.request(opMsg({ find: "", $db: dbName }));
     expect(emptyColl).toMatchObject({ ok: 0, code: 73 });
-    const dollarId = await conn.request(opMsg({ insert: "c", documents: [{ _id: { $bad: 1 } }], $db: dbName }));
+    const dollarId = await conn.request(
+      opMsg({ insert: "c", documents: [{ _id: { $bad: 1 } }], $db: dbName }),
+    );
     expect((dollarId as { writeErrors?: unknown[] }).writeErrors?.length).toBe(1);
     const noDb = await conn.request(opMsg({ ping: 1 }));
     expect(noDb).toMatchObject({ ok: 0 });
@@ -109,8 +123,17 @@ describe("bad input on the wire", () => {
       opMsg({ hello: 1, $db: "admin" }),
       opMsg({ find: "fuzz", filter: { a: { $gt: 1 } }, sort: { a: -1 }, $db: dbName }),
       opMsg({ insert: "fuzz", $db: dbName }, [["documents", [{ a: 1, b: [1, 2, { c: "x" }] }]]]),
-      opMsg({ update: "fuzz", updates: [{ q: { a: 1 }, u: { $inc: { a: 1 } }, upsert: true }], $db: dbName }),
-      opMsg({ aggregate: "fuzz", pipeline: [{ $group: { _id: "$a", n: { $sum: 1 } } }], cursor: {}, $db: dbName }),
+      opMsg({
+        update: "fuzz",
+        updates: [{ q: { a: 1 }, u: { $inc: { a: 1 } }, upsert: true }],
+        $db: dbName,
+      }),
+      opMsg({
+        aggregate: "fuzz",
+        pipeline: [{ $group: { _id: "$a", n: { $sum: 1 } } }],
+        cursor: {},
+        $db: dbName,
+      }),
       opMsg({ createIndexes: "fuzz", indexes: [{ key: { a: 1 }, name: "a_1" }], $db: dbName }),
       opQuery("admin.$cmd", { isMaster: 1 }),
     ];

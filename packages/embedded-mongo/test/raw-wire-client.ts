@@ -8,7 +8,10 @@ let requestId = 1;
 export function opMsg(body: Document, sequences: [string, Document[]][] = [], flags = 0): Buffer {
   const parts: Buffer[] = [Buffer.from([0]), Buffer.from(serialize(body))];
   for (const [id, docs] of sequences) {
-    const payload = Buffer.concat([Buffer.from(id + "\0"), ...docs.map((d) => Buffer.from(serialize(d)))]);
+    const payload = Buffer.concat([
+      Buffer.from(id + "\0"),
+      ...docs.map((d) => Buffer.from(serialize(d))),
+    ]);
     const size = Buffer.alloc(4);
     size.writeInt32LE(payload.length + 4);
     parts.push(Buffer.from([1]), size, payload);
@@ -24,7 +27,11 @@ export function opMsg(body: Document, sequences: [string, Document[]][] = [], fl
 }
 
 export function opQuery(ns: string, query: Document): Buffer {
-  const body = Buffer.concat([Buffer.from(ns + "\0"), Buffer.alloc(8), Buffer.from(serialize(query))]);
+  const body = Buffer.concat([
+    Buffer.from(ns + "\0"),
+    Buffer.alloc(8),
+    Buffer.from(serialize(query)),
+  ]);
   const header = Buffer.alloc(20);
   header.writeInt32LE(20 + body.length, 0);
   header.writeInt32LE(requestId++, 4);
@@ -74,8 +81,14 @@ export class RawConnection {
   /** The next reply's document, or "closed" if the server hung up first. */
   async reply(timeoutMs = 5000): Promise<Document | "closed"> {
     const msg = new Promise<Buffer>((resolve) => this.waiting.push(resolve));
-    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref());
-    const result = await Promise.race([msg, this.closedPromise.then(() => "closed" as const), timeout]);
+    const timeout = new Promise<"timeout">((resolve) =>
+      setTimeout(() => resolve("timeout"), timeoutMs).unref(),
+    );
+    const result = await Promise.race([
+      msg,
+      this.closedPromise.then(() => "closed" as const),
+      timeout,
+    ]);
     if (result === "timeout") throw new Error("no reply");
     if (result === "closed") return "closed";
     const opCode = result.readInt32LE(12);

@@ -44,7 +44,10 @@ export class AdminAccounts {
   async create(input: { email: string; name: string; password: string }): Promise<AdminAccount> {
     const parsed = createSchema.safeParse(input);
     if (!parsed.success) {
-      throw new InvalidInput("Invalid admin", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+      throw new InvalidInput(
+        "Invalid admin",
+        parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+      );
     }
     const email = normalizeEmail(parsed.data.email);
     const passwordHash = await this.hasher.hash(parsed.data.password);
@@ -52,7 +55,8 @@ export class AdminAccounts {
       const doc = await this.models.Admin.create({ email, name: parsed.data.name, passwordHash });
       return toAccount(doc.toObject());
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new InvalidInput(`Admin ${email} already exists`);
+      if ((err as { code?: number }).code === 11000)
+        throw new InvalidInput(`Admin ${email} already exists`);
       throw err;
     }
   }

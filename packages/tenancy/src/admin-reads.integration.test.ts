@@ -21,11 +21,22 @@ afterAll(async () => {
 
 describe("admin reads of a non-active tenant (withTenant allowInactive)", () => {
   it("reads a suspended, then deleted tenant's data under a lease and scope; never a purged one", async () => {
-    const t = await tenancy.lifecycle.provision({ slug: "frozen", name: "Frozen", owner: owner("frozen") });
+    const t = await tenancy.lifecycle.provision({
+      slug: "frozen",
+      name: "Frozen",
+      owner: owner("frozen"),
+    });
     await tenancy.withTenant(t.id, ({ models }) =>
-      models.Note.create({ title: "kept", authorId: t.id, authorName: "Owner" }).then(() => undefined),
+      models.Note.create({ title: "kept", authorId: t.id, authorName: "Owner" }).then(
+        () => undefined,
+      ),
     );
-    const countNotes = (): Promise<{ users: number; notes: number; slug: string; leases: number }> =>
+    const countNotes = (): Promise<{
+      users: number;
+      notes: number;
+      slug: string;
+      leases: number;
+    }> =>
       tenancy.withTenant(
         t.id,
         async ({ models }) => ({
@@ -39,7 +50,9 @@ describe("admin reads of a non-active tenant (withTenant allowInactive)", () => 
 
     await tenancy.lifecycle.suspend(t.id, "unpaid invoice");
     // Default stays fail-closed.
-    await expect(tenancy.withTenant(t.id, async () => "in")).rejects.toBeInstanceOf(TenantSuspended);
+    await expect(tenancy.withTenant(t.id, async () => "in")).rejects.toBeInstanceOf(
+      TenantSuspended,
+    );
     expect(await countNotes()).toEqual({ users: 1, notes: 1, slug: "frozen", leases: 1 });
     expect(tenancy.stats().leases).toBe(0);
 
@@ -55,8 +68,16 @@ describe("admin reads of a non-active tenant (withTenant allowInactive)", () => 
 
 describe("per-tenant lease counts", () => {
   it("stats().leasesByTenant and registry.isLeased follow leases in and out, nested ones included", async () => {
-    const a = await tenancy.lifecycle.provision({ slug: "leased-a", name: "A", owner: owner("la") });
-    const b = await tenancy.lifecycle.provision({ slug: "leased-b", name: "B", owner: owner("lb") });
+    const a = await tenancy.lifecycle.provision({
+      slug: "leased-a",
+      name: "A",
+      owner: owner("la"),
+    });
+    const b = await tenancy.lifecycle.provision({
+      slug: "leased-b",
+      name: "B",
+      owner: owner("lb"),
+    });
     expect(tenancy.stats().leasesByTenant).toEqual({});
     expect(tenancy.registry.isLeased(a.id)).toBe(false);
 
@@ -93,15 +114,26 @@ describe("per-tenant lease counts", () => {
 
 describe("invites collection (tenant migration 3)", () => {
   it("new tenants have it; an existing tenant at version 2 gets it from migrateAll, with unique and TTL indexes", async () => {
-    const fresh = await tenancy.lifecycle.provision({ slug: "inv-new", name: "New", owner: owner("invnew") });
+    const fresh = await tenancy.lifecycle.provision({
+      slug: "inv-new",
+      name: "New",
+      owner: owner("invnew"),
+    });
     expect(fresh.schemaVersion).toBe(tenancy.lifecycle.latestSchemaVersion);
     expect(tenancy.lifecycle.latestSchemaVersion).toBe(3);
 
     // An "old" tenant: as provisioned before migration 3 existed.
-    const old = await tenancy.lifecycle.provision({ slug: "inv-old", name: "Old", owner: owner("invold") });
+    const old = await tenancy.lifecycle.provision({
+      slug: "inv-old",
+      name: "Old",
+      owner: owner("invold"),
+    });
     await tenancy.withTenant(old.id, async ({ conn, models }) => {
       await conn.dropCollection("invites");
-      await models.Meta.updateOne({ _id: "schema" }, { $set: { version: 2 }, $pull: { applied: { version: 3 } } });
+      await models.Meta.updateOne(
+        { _id: "schema" },
+        { $set: { version: 2 }, $pull: { applied: { version: 3 } } },
+      );
     });
     await tenancy.control.Tenant.updateOne({ _id: old.id }, { $set: { schemaVersion: 2 } });
 

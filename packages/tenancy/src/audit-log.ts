@@ -58,7 +58,8 @@ function encodeCursor(entry: AuditEntry): string {
 function decodeCursor(cursor: string): { at: Date; id: Types.ObjectId } {
   const [ms, id] = Buffer.from(cursor, "base64url").toString("utf8").split(":");
   const at = new Date(Number(ms));
-  if (!id || !Types.ObjectId.isValid(id) || Number.isNaN(at.getTime())) throw new InvalidInput("Invalid audit cursor");
+  if (!id || !Types.ObjectId.isValid(id) || Number.isNaN(at.getTime()))
+    throw new InvalidInput("Invalid audit cursor");
   return { at, id: new Types.ObjectId(id) };
 }
 
@@ -67,7 +68,10 @@ export class AuditLog {
 
   async record(entry: AuditEntryInput): Promise<AuditEntry> {
     if (!entry.action) throw new InvalidInput("Audit entry needs an action");
-    const tenantId = entry.tenantId && Types.ObjectId.isValid(entry.tenantId) ? new Types.ObjectId(entry.tenantId) : null;
+    const tenantId =
+      entry.tenantId && Types.ObjectId.isValid(entry.tenantId)
+        ? new Types.ObjectId(entry.tenantId)
+        : null;
     const doc = await this.models.Audit.create({
       at: new Date(),
       actor: entry.actor,
@@ -82,7 +86,9 @@ export class AuditLog {
   }
 
   /** Newest first; pass nextCursor back as cursor for the next page. */
-  async list(filter: AuditListFilter = {}): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  async list(
+    filter: AuditListFilter = {},
+  ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
     const query: Record<string, unknown> = {};
     if (filter.action) query.action = filter.action;
@@ -91,13 +97,19 @@ export class AuditLog {
       query.tenantId = new Types.ObjectId(filter.tenantId);
     }
     const and: Record<string, unknown>[] = [];
-    if (filter.actor) and.push({ $or: [{ "actor.id": filter.actor }, { "actor.email": filter.actor.toLowerCase() }] });
+    if (filter.actor)
+      and.push({
+        $or: [{ "actor.id": filter.actor }, { "actor.email": filter.actor.toLowerCase() }],
+      });
     if (filter.cursor) {
       const c = decodeCursor(filter.cursor);
       and.push({ $or: [{ at: { $lt: c.at } }, { at: c.at, _id: { $lt: c.id } }] });
     }
     if (and.length) query.$and = and;
-    const docs = await this.models.Audit.find(query).sort({ at: -1, _id: -1 }).limit(limit + 1).lean<AuditDoc[]>();
+    const docs = await this.models.Audit.find(query)
+      .sort({ at: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean<AuditDoc[]>();
     const items = docs.slice(0, limit).map(toEntry);
     const last = items.at(-1);
     return { items, nextCursor: docs.length > limit && last ? encodeCursor(last) : null };

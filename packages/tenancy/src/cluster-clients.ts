@@ -62,7 +62,9 @@ function instrument(client: ClusterClient): void {
   });
   mongo.on("serverHeartbeatFailed", (event: { failure: Error }) => {
     client.healthy = false;
-    const err = new TenantUnavailable(`Cluster "${client.name}" stopped answering`, undefined, { cause: event.failure });
+    const err = new TenantUnavailable(`Cluster "${client.name}" stopped answering`, undefined, {
+      cause: event.failure,
+    });
     for (const listener of [...client.outageListeners]) listener(err);
   });
   mongo.on("serverHeartbeatSucceeded", () => {
@@ -83,7 +85,16 @@ export class ClusterClients {
     private readonly options: ClusterClientOptions & { clusterIdleMs: number },
     private readonly logger: TenancyLogger,
   ) {
-    const client: ClusterClient = { name: DEFAULT_CLUSTER, conn: control, refs: 0, sockets: 0, idleTimer: null, owned: false, healthy: true, outageListeners: new Set() };
+    const client: ClusterClient = {
+      name: DEFAULT_CLUSTER,
+      conn: control,
+      refs: 0,
+      sockets: 0,
+      idleTimer: null,
+      owned: false,
+      healthy: true,
+      outageListeners: new Set(),
+    };
     instrument(client);
     this.clients.set(DEFAULT_CLUSTER, client);
   }
@@ -94,7 +105,11 @@ export class ClusterClients {
     if (!client) {
       let pending = this.opening.get(name);
       const failedAt = this.openFailedAt.get(name);
-      if (!pending && failedAt !== undefined && Date.now() - failedAt < this.options.unavailableAfterMs) {
+      if (
+        !pending &&
+        failedAt !== undefined &&
+        Date.now() - failedAt < this.options.unavailableAfterMs
+      ) {
         throw new TenantUnavailable(`Cluster "${name}" is unreachable`, tenantId);
       }
       if (!pending) {
@@ -114,7 +129,8 @@ export class ClusterClients {
   /** Throws TenantUnavailable at once while the cluster's breaker is open. */
   assertHealthy(name: string, tenantId?: string): void {
     const client = this.clients.get(name);
-    if (client && !client.healthy) throw new TenantUnavailable(`Cluster "${name}" is not answering`, tenantId);
+    if (client && !client.healthy)
+      throw new TenantUnavailable(`Cluster "${name}" is not answering`, tenantId);
   }
 
   /** Calls onOutage if the cluster stops answering before the returned disposer runs. */
@@ -173,8 +189,17 @@ export class ClusterClients {
     }
   }
 
-  stats(): { openClients: number; sockets: number; clusters: { name: string; refs: number; sockets: number; healthy: boolean }[] } {
-    const clusters = [...this.clients.values()].map((c) => ({ name: c.name, refs: c.refs, sockets: c.sockets, healthy: c.healthy }));
+  stats(): {
+    openClients: number;
+    sockets: number;
+    clusters: { name: string; refs: number; sockets: number; healthy: boolean }[];
+  } {
+    const clusters = [...this.clients.values()].map((c) => ({
+      name: c.name,
+      refs: c.refs,
+      sockets: c.sockets,
+      healthy: c.healthy,
+    }));
     return {
       openClients: clusters.length,
       sockets: clusters.reduce((n, c) => n + c.sockets, 0),
@@ -185,22 +210,38 @@ export class ClusterClients {
   /** Closes every client this pool opened (not the control connection). */
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.opening.values()]);
-    await Promise.all([...this.clients.values()].filter((c) => c.owned).map((c) => this.closeClient(c)));
+    await Promise.all(
+      [...this.clients.values()].filter((c) => c.owned).map((c) => this.closeClient(c)),
+    );
   }
 
   private async open(name: string, tenantId?: string): Promise<ClusterClient> {
-    const doc = await this.models.Cluster.findOne({ name }).select("+uriEncrypted").lean<ClusterDoc>();
+    const doc = await this.models.Cluster.findOne({ name })
+      .select("+uriEncrypted")
+      .lean<ClusterDoc>();
     if (!doc) throw new ClusterNotFound(name);
     const uri = decryptUri(this.key, name, doc.uriEncrypted);
     const conn = mongoose.createConnection(uri, connectionOptions(this.options));
-    const client: ClusterClient = { name, conn, refs: 0, sockets: 0, idleTimer: null, owned: true, healthy: true, outageListeners: new Set() };
+    const client: ClusterClient = {
+      name,
+      conn,
+      refs: 0,
+      sockets: 0,
+      idleTimer: null,
+      owned: true,
+      healthy: true,
+      outageListeners: new Set(),
+    };
     instrument(client);
     try {
       await conn.asPromise();
     } catch (err) {
       await conn.close(true).catch(() => undefined);
       this.openFailedAt.set(name, Date.now());
-      this.logger.warn({ cluster: name, uri: redactUri(uri), err: (err as Error).message }, "cluster unreachable");
+      this.logger.warn(
+        { cluster: name, uri: redactUri(uri), err: (err as Error).message },
+        "cluster unreachable",
+      );
       throw new TenantUnavailable(`Cluster "${name}" is unreachable`, tenantId, { cause: err });
     }
     this.openFailedAt.delete(name);
@@ -213,7 +254,10 @@ export class ClusterClients {
     if (this.clients.get(client.name) !== client) return;
     this.clients.delete(client.name);
     await client.conn.close(true).catch((err: unknown) => {
-      this.logger.warn({ cluster: client.name, err: (err as Error).message }, "cluster client close failed");
+      this.logger.warn(
+        { cluster: client.name, err: (err as Error).message },
+        "cluster client close failed",
+      );
     });
     this.logger.info({ cluster: client.name }, "cluster client closed");
   }

@@ -23,7 +23,9 @@ describe("cluster URI encryption", () => {
     const parts = sealed.split(".");
     const ct = Buffer.from(parts[3] ?? "", "base64url");
     ct[0] = (ct[0] ?? 0) ^ 1;
-    expect(() => decryptUri(key, "east", [parts[0], parts[1], parts[2], ct.toString("base64url")].join("."))).toThrow();
+    expect(() =>
+      decryptUri(key, "east", [parts[0], parts[1], parts[2], ct.toString("base64url")].join(".")),
+    ).toThrow();
     expect(() => decryptUri(key, "east", "garbage")).toThrow(/known format/);
   });
 

@@ -8,7 +8,9 @@ export function encryptUri(key: Buffer, clusterName: string, uri: string): strin
   cipher.setAAD(Buffer.from(clusterName, "utf8"));
   const ct = Buffer.concat([cipher.update(uri, "utf8"), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return ["v1", iv.toString("base64url"), tag.toString("base64url"), ct.toString("base64url")].join(".");
+  return ["v1", iv.toString("base64url"), tag.toString("base64url"), ct.toString("base64url")].join(
+    ".",
+  );
 }
 
 export function decryptUri(key: Buffer, clusterName: string, sealed: string): string {
@@ -19,7 +21,9 @@ export function decryptUri(key: Buffer, clusterName: string, sealed: string): st
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAAD(Buffer.from(clusterName, "utf8"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
+  return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString(
+    "utf8",
+  );
 }
 
 /** Strips credentials and query from a URI for logs and errors. */

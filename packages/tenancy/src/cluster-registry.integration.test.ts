@@ -40,9 +40,15 @@ afterAll(async () => {
 describe("several clusters", () => {
   it("stores cluster URIs encrypted and never returns them", async () => {
     await tenancy.clusters.add({ name: "second", uri: secondary.uri });
-    await expect(tenancy.clusters.add({ name: "second", uri: secondary.uri })).rejects.toBeInstanceOf(InvalidInput);
-    await expect(tenancy.clusters.add({ name: "Bad Name", uri: secondary.uri })).rejects.toBeInstanceOf(InvalidInput);
-    await expect(tenancy.clusters.add({ name: "nowhere", uri: "mongodb://127.0.0.1:1" })).rejects.toThrow(/did not answer/);
+    await expect(
+      tenancy.clusters.add({ name: "second", uri: secondary.uri }),
+    ).rejects.toBeInstanceOf(InvalidInput);
+    await expect(
+      tenancy.clusters.add({ name: "Bad Name", uri: secondary.uri }),
+    ).rejects.toBeInstanceOf(InvalidInput);
+    await expect(
+      tenancy.clusters.add({ name: "nowhere", uri: "mongodb://127.0.0.1:1" }),
+    ).rejects.toThrow(/did not answer/);
 
     const listed = await tenancy.clusters.list();
     expect(listed).toEqual([
@@ -67,8 +73,18 @@ describe("several clusters", () => {
   });
 
   it("places tenants on the named cluster or the emptiest one; each database exists only on its cluster", async () => {
-    const a = await tenancy.lifecycle.provision({ slug: "on-default", name: "A", owner: owner("a"), cluster: "default" });
-    const b = await tenancy.lifecycle.provision({ slug: "on-second", name: "B", owner: owner("b"), cluster: "second" });
+    const a = await tenancy.lifecycle.provision({
+      slug: "on-default",
+      name: "A",
+      owner: owner("a"),
+      cluster: "default",
+    });
+    const b = await tenancy.lifecycle.provision({
+      slug: "on-second",
+      name: "B",
+      owner: owner("b"),
+      cluster: "second",
+    });
     const c = await tenancy.lifecycle.provision({ slug: "auto-1", name: "C", owner: owner("c") });
     await tenancy.lifecycle.provision({ slug: "auto-2", name: "D", owner: owner("d") });
     const d = await tenancy.registry.getBySlug("auto-2");
@@ -76,7 +92,14 @@ describe("several clusters", () => {
     // After one tenant each, the tie goes by name; then the other cluster is the emptier one.
     expect(c.cluster).toBe("default");
     expect(d.cluster).toBe("second");
-    await expect(tenancy.lifecycle.provision({ slug: "nowhere", name: "N", owner: owner("n"), cluster: "nope" })).rejects.toBeInstanceOf(ClusterNotFound);
+    await expect(
+      tenancy.lifecycle.provision({
+        slug: "nowhere",
+        name: "N",
+        owner: owner("n"),
+        cluster: "nope",
+      }),
+    ).rejects.toBeInstanceOf(ClusterNotFound);
 
     const onPrimary = await listDatabaseNames(primary.uri);
     const onSecondary = await listDatabaseNames(secondary.uri);
@@ -90,7 +113,13 @@ describe("several clusters", () => {
     }
     const title = await tenancy.withTenant(b.id, async ({ models }) => {
       const user = await models.User.findOne().lean();
-      await models.Note.create({ title: "on second", body: "", tags: [], authorId: user?._id, authorName: "B" });
+      await models.Note.create({
+        title: "on second",
+        body: "",
+        tags: [],
+        authorId: user?._id,
+        authorName: "B",
+      });
       return (await models.Note.findOne().lean())?.title;
     });
     expect(title).toBe("on second");
@@ -107,9 +136,15 @@ describe("several clusters", () => {
     const stats = tenancy.stats();
     expect(stats.openClients).toBe(before + 1);
     expect(stats.clusters.find((c) => c.name === "pool-on-default")?.refs).toBe(1);
-    expect((await tenancy.clusters.list()).find((c) => c.name === "pool-on-default")).toMatchObject({ dedicatedTo: a.id, tenantCount: 1, healthy: true });
+    expect((await tenancy.clusters.list()).find((c) => c.name === "pool-on-default")).toMatchObject(
+      { dedicatedTo: a.id, tenantCount: 1, healthy: true },
+    );
     // A dedicated pool is never chosen for new tenants.
-    const other = await tenancy.lifecycle.provision({ slug: "auto-3", name: "E", owner: owner("e") });
+    const other = await tenancy.lifecycle.provision({
+      slug: "auto-3",
+      name: "E",
+      owner: owner("e"),
+    });
     expect(other.cluster).not.toBe("pool-on-default");
 
     const back = await tenancy.lifecycle.releasePool(a.id);
@@ -119,7 +154,13 @@ describe("several clusters", () => {
   });
 
   it("closes a cluster's client once no handle has used it for clusterIdleMs, and reopens it on demand", async () => {
-    const idle = await createTenancy({ ...testConfig(primary.uri), controlDbName, recoverOnStart: false, cache: { maxHandles: 10, idleTtlMs: 100 }, clusterIdleMs: 100 });
+    const idle = await createTenancy({
+      ...testConfig(primary.uri),
+      controlDbName,
+      recoverOnStart: false,
+      cache: { maxHandles: 10, idleTtlMs: 100 },
+      clusterIdleMs: 100,
+    });
     try {
       const b = await idle.registry.getBySlug("on-second");
       await idle.withTenant(b.id, ({ models }) => models.Note.countDocuments());
@@ -140,10 +181,12 @@ describe("several clusters", () => {
     await secondary.stop();
 
     const t0 = Date.now();
-    const failing = tenancy.withTenant(down.id, ({ models }) => models.Note.findOne().lean()).then(
-      () => ({ ok: true, ms: Date.now() - t0, err: null as unknown }),
-      (err: unknown) => ({ ok: false, ms: Date.now() - t0, err }),
-    );
+    const failing = tenancy
+      .withTenant(down.id, ({ models }) => models.Note.findOne().lean())
+      .then(
+        () => ({ ok: true, ms: Date.now() - t0, err: null as unknown }),
+        (err: unknown) => ({ ok: false, ms: Date.now() - t0, err }),
+      );
     // Meanwhile the healthy cluster answers promptly, many times over.
     const healthy: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -152,14 +195,18 @@ describe("several clusters", () => {
       healthy.push(Date.now() - s);
     }
     const result = await failing;
-    console.info(`[clusters] down tenant failed after ${result.ms} ms; healthy tenant op max ${Math.max(...healthy)} ms`);
+    console.info(
+      `[clusters] down tenant failed after ${result.ms} ms; healthy tenant op max ${Math.max(...healthy)} ms`,
+    );
     expect(result.ok).toBe(false);
     expect(result.err).toBeInstanceOf(TenantUnavailable);
     expect(result.ms).toBeLessThan(2000);
     expect(Math.max(...healthy)).toBeLessThan(500);
 
     const again = Date.now();
-    await expect(tenancy.withTenant(down.id, ({ models }) => models.User.countDocuments())).rejects.toBeInstanceOf(TenantUnavailable);
+    await expect(
+      tenancy.withTenant(down.id, ({ models }) => models.User.countDocuments()),
+    ).rejects.toBeInstanceOf(TenantUnavailable);
     expect(Date.now() - again).toBeLessThan(2000);
     const listed = await tenancy.clusters.list();
     expect(listed.find((x) => x.name === "second")?.healthy).toBe(false);
@@ -167,21 +214,30 @@ describe("several clusters", () => {
 
   it("a hung cluster (sockets open, no answers) interrupts in-flight work within 2 s", async () => {
     await tenancy.clusters.add({ name: "hung", uri: proxy.uri });
-    const t = await tenancy.lifecycle.provision({ slug: "on-hung", name: "H", owner: owner("h"), cluster: "hung" });
+    const t = await tenancy.lifecycle.provision({
+      slug: "on-hung",
+      name: "H",
+      owner: owner("h"),
+      cluster: "hung",
+    });
     const up = await tenancy.registry.getBySlug("on-default");
     await tenancy.withTenant(t.id, ({ models }) => models.User.countDocuments());
 
     proxy.freeze();
     const t0 = Date.now();
     // Started after the freeze: this request's socket write goes into the void.
-    const err = await tenancy.withTenant(t.id, ({ models }) => models.User.findOne().lean()).then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const err = await tenancy
+      .withTenant(t.id, ({ models }) => models.User.findOne().lean())
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     const ms = Date.now() - t0;
     const s = Date.now();
     await tenancy.withTenant(up.id, ({ models }) => models.User.countDocuments());
-    console.info(`[clusters] hung cluster: in-flight op failed after ${ms} ms; healthy op ${Date.now() - s} ms`);
+    console.info(
+      `[clusters] hung cluster: in-flight op failed after ${ms} ms; healthy op ${Date.now() - s} ms`,
+    );
     expect(err).toBeInstanceOf(TenantUnavailable);
     expect(ms).toBeLessThan(2000);
   });

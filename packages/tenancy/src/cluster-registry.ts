@@ -19,7 +19,12 @@ export interface ClusterInfo {
 }
 
 const addSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$|^[a-z0-9]$/, "lowercase letters, digits and dashes, up to 40"),
+  name: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$|^[a-z0-9]$/,
+      "lowercase letters, digits and dashes, up to 40",
+    ),
   uri: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, "must be a mongodb:// or mongodb+srv:// URI"),
   verify: z.boolean().optional(),
 });
@@ -48,17 +53,26 @@ export class ClusterRegistry {
   async add(input: { name: string; uri: string; verify?: boolean }): Promise<{ name: string }> {
     const parsed = addSchema.safeParse(input);
     if (!parsed.success) {
-      throw new InvalidInput("Invalid cluster", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+      throw new InvalidInput(
+        "Invalid cluster",
+        parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+      );
     }
     const { name, uri, verify = true } = parsed.data;
-    if (await this.models.Cluster.exists({ name })) throw new InvalidInput(`Cluster "${name}" already exists`);
+    if (await this.models.Cluster.exists({ name }))
+      throw new InvalidInput(`Cluster "${name}" already exists`);
     if (verify) {
-      const probe = new MongoClient(uri, { serverSelectionTimeoutMS: this.unavailableAfterMs, connectTimeoutMS: this.unavailableAfterMs });
+      const probe = new MongoClient(uri, {
+        serverSelectionTimeoutMS: this.unavailableAfterMs,
+        connectTimeoutMS: this.unavailableAfterMs,
+      });
       try {
         await probe.connect();
         await probe.db("admin").command({ ping: 1 });
       } catch (err) {
-        throw new InvalidInput(`Cluster "${name}" at ${redactUri(uri)} did not answer: ${(err as Error).message}`);
+        throw new InvalidInput(
+          `Cluster "${name}" at ${redactUri(uri)} did not answer: ${(err as Error).message}`,
+        );
       } finally {
         await probe.close().catch(() => undefined);
       }
@@ -66,7 +80,8 @@ export class ClusterRegistry {
     try {
       await this.models.Cluster.create({ name, uriEncrypted: encryptUri(this.key, name, uri) });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new InvalidInput(`Cluster "${name}" already exists`);
+      if ((err as { code?: number }).code === 11000)
+        throw new InvalidInput(`Cluster "${name}" already exists`);
       throw err;
     }
     return { name };
@@ -74,12 +89,18 @@ export class ClusterRegistry {
 
   /** Shared clusters, by name (dedicated pools are not placement targets). */
   async names(): Promise<string[]> {
-    const docs = await this.models.Cluster.find({ dedicatedTo: null }).select({ name: 1 }).sort({ name: 1 }).lean<ClusterDoc[]>();
+    const docs = await this.models.Cluster.find({ dedicatedTo: null })
+      .select({ name: 1 })
+      .sort({ name: 1 })
+      .lean<ClusterDoc[]>();
     return docs.map((d) => d.name);
   }
 
   async list(): Promise<ClusterInfo[]> {
-    const docs = await this.models.Cluster.find({}).select({ name: 1, dedicatedTo: 1 }).sort({ name: 1 }).lean<ClusterDoc[]>();
+    const docs = await this.models.Cluster.find({})
+      .select({ name: 1, dedicatedTo: 1 })
+      .sort({ name: 1 })
+      .lean<ClusterDoc[]>();
     return Promise.all(
       docs.map(async ({ name, dedicatedTo }) => ({
         name,
@@ -94,14 +115,26 @@ export class ClusterRegistry {
    * Registers a dedicated pool for one tenant: the same servers (URI re-encrypted under the new
    * name) reached through a client of its own, so a busy tenant stops sharing sockets.
    */
-  async createDedicatedPool(tenantId: string, slug: string, sourceCluster: string): Promise<string> {
+  async createDedicatedPool(
+    tenantId: string,
+    slug: string,
+    sourceCluster: string,
+  ): Promise<string> {
     const name = `pool-${slug}`.slice(0, 40);
-    const source = await this.models.Cluster.findOne({ name: sourceCluster }).select("+uriEncrypted").lean<ClusterDoc>();
+    const source = await this.models.Cluster.findOne({ name: sourceCluster })
+      .select("+uriEncrypted")
+      .lean<ClusterDoc>();
     if (!source) throw new ClusterNotFound(sourceCluster);
     const uri = decryptUri(this.key, sourceCluster, source.uriEncrypted);
     await this.models.Cluster.updateOne(
       { name },
-      { $set: { uriEncrypted: encryptUri(this.key, name, uri), dedicatedTo: new Types.ObjectId(tenantId), sourceCluster } },
+      {
+        $set: {
+          uriEncrypted: encryptUri(this.key, name, uri),
+          dedicatedTo: new Types.ObjectId(tenantId),
+          sourceCluster,
+        },
+      },
       { upsert: true },
     );
     return name;

@@ -14,7 +14,10 @@ export type ProvisionStep = "record" | "database" | "owner" | "directory" | "act
 
 export interface TenancyHooks {
   /** Test hook: called after each provisioning step is durable; throwing simulates a crash there. */
-  afterProvisionStep?: (step: ProvisionStep, info: { tenantId: string; slug: string }) => void | Promise<void>;
+  afterProvisionStep?: (
+    step: ProvisionStep,
+    info: { tenantId: string; slug: string },
+  ) => void | Promise<void>;
 }
 
 export interface PasswordHashingParams {
@@ -60,13 +63,24 @@ export interface TenancyConfig {
 }
 
 const configSchema = z.object({
-  controlUri: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// or mongodb+srv:// URI"),
-  controlDbName: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default("tenantry_control"),
-  encryptionKey: z.string().refine((k) => Buffer.from(k, "base64").length === 32, "must be 32 bytes, base64-encoded"),
+  controlUri: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// or mongodb+srv:// URI"),
+  controlDbName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/)
+    .default("tenantry_control"),
+  encryptionKey: z
+    .string()
+    .refine((k) => Buffer.from(k, "base64").length === 32, "must be 32 bytes, base64-encoded"),
   cache: z
     .object({
       maxHandles: z.number().int().min(1).max(100_000).default(500),
-      idleTtlMs: z.number().int().min(1).default(10 * 60_000),
+      idleTtlMs: z
+        .number()
+        .int()
+        .min(1)
+        .default(10 * 60_000),
     })
     .default({ maxHandles: 500, idleTtlMs: 10 * 60_000 }),
   perTenantConcurrency: z.number().int().min(1).max(1000).default(8),
@@ -74,7 +88,11 @@ const configSchema = z.object({
   maxPoolSize: z.number().int().min(1).max(1000).default(32),
   unavailableAfterMs: z.number().int().min(100).max(30_000).default(1500),
   clusterIdleMs: z.number().int().min(0).default(60_000),
-  deleteGraceMs: z.number().int().min(0).default(30 * 24 * 3600_000),
+  deleteGraceMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(30 * 24 * 3600_000),
   provisionLeaseMs: z.number().int().min(0).default(60_000),
   passwordHashing: z
     .object({
@@ -84,7 +102,11 @@ const configSchema = z.object({
     })
     .default({}),
   recoverOnStart: z.boolean().default(true),
-  recoverySweepIntervalMs: z.number().int().min(0).default(5 * 60_000),
+  recoverySweepIntervalMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
 });
 
 export type ResolvedConfig = z.infer<typeof configSchema> & {

@@ -2,7 +2,13 @@
 import type { Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
-export const TENANT_STATUSES = ["provisioning", "active", "suspended", "deleted", "purged"] as const;
+export const TENANT_STATUSES = [
+  "provisioning",
+  "active",
+  "suspended",
+  "deleted",
+  "purged",
+] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 export const MEMBER_ROLES = ["owner", "admin", "member"] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];

@@ -29,7 +29,11 @@ afterAll(async () => {
 
 describe("control-plane partition", () => {
   it("fails closed within ~1.5 s instead of trusting a stale tenant cache", async () => {
-    const t = await tenancy.lifecycle.provision({ slug: "partitioned", name: "P", owner: owner("p") });
+    const t = await tenancy.lifecycle.provision({
+      slug: "partitioned",
+      name: "P",
+      owner: owner("p"),
+    });
     // Warm the cache (a read that races the provisioning's own invalidation is not cached).
     for (let i = 0; i < 100 && !tenancy.registry.isCached(t.id); i++) {
       await tenancy.withTenant(t.id, ({ models }) => models.User.countDocuments());
@@ -41,10 +45,12 @@ describe("control-plane partition", () => {
     const t0 = Date.now();
     let failedAt: number | null = null;
     while (Date.now() - t0 < 5000) {
-      const err = await tenancy.withTenant(t.id, async () => "served").then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const err = await tenancy
+        .withTenant(t.id, async () => "served")
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       if (err) {
         expect(err).toBeInstanceOf(TenantUnavailable);
         failedAt = Date.now() - t0;

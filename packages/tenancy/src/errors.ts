@@ -80,7 +80,10 @@ export class InvalidInput extends TenancyError {
 
 export class ProvisioningInProgress extends TenancyError {
   constructor(slug: string) {
-    super("PROVISIONING_IN_PROGRESS", `Tenant "${slug}" is being provisioned by another worker; retry shortly`);
+    super(
+      "PROVISIONING_IN_PROGRESS",
+      `Tenant "${slug}" is being provisioned by another worker; retry shortly`,
+    );
   }
 }
 
@@ -109,7 +112,8 @@ const UNREACHABLE_ERROR_NAMES = new Set([
 ]);
 // Socket-level failures the driver sometimes reports inside a write error (e.g. insertMany's
 // MongoBulkWriteError) instead of as a network error of its own.
-const SOCKET_FAILURE = /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|connection \d+ to .* closed|connection closed)\b/;
+const SOCKET_FAILURE =
+  /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|connection \d+ to .* closed|connection closed)\b/;
 
 /** Driver errors that mean "the database cannot be reached", as opposed to a bad query. */
 export function isUnreachableError(err: unknown): boolean {
@@ -121,7 +125,8 @@ function unreachableAtDepth(err: unknown, depth: number): boolean {
   if (UNREACHABLE_ERROR_NAMES.has(err.name)) return true;
   // Wrapped errors: the driver and mongoose put the underlying failure in `cause`.
   if (unreachableAtDepth((err as { cause?: unknown }).cause, depth + 1)) return true;
-  return err.name.startsWith("Mongo") && !("code" in err && typeof err.code === "number" && err.code > 0)
+  return err.name.startsWith("Mongo") &&
+    !("code" in err && typeof err.code === "number" && err.code > 0)
     ? SOCKET_FAILURE.test(err.message)
     : false;
 }

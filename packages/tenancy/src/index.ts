@@ -1,7 +1,13 @@
 export { createTenancy } from "./tenancy";
 export type { Tenancy, PoolStats, WithTenantOptions } from "./tenancy";
 export type { TenantScope } from "./tenancy-runtime";
-export type { TenancyConfig, TenancyLogger, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
+export type {
+  TenancyConfig,
+  TenancyLogger,
+  TenancyHooks,
+  ProvisionStep,
+  PasswordHashingParams,
+} from "./config";
 export type { TenantRecord } from "./tenant-registry";
 export type { Membership } from "./tenant-directory";
 export type { ProvisionInput, RecoveryReport } from "./provision";
@@ -10,14 +16,24 @@ export type { SuspendResult, PurgeReceipt } from "./tenant-lifecycle";
 export type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 export type { TenantMigration, MigrationContext, MigrateResult } from "./migrations";
 export { BUILT_IN_MIGRATIONS } from "./migrations";
-export type { ArchiveSummary, ArchiveHeader, ArchiveProgress, ArchiveOptions } from "./tenant-archive";
+export type {
+  ArchiveSummary,
+  ArchiveHeader,
+  ArchiveProgress,
+  ArchiveOptions,
+} from "./tenant-archive";
 export { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, readArchiveHeader } from "./tenant-archive";
 export type { ClusterInfo } from "./cluster-registry";
 export type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
 export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount } from "./admin-accounts";
 export { AdminAccounts } from "./admin-accounts";
-export { hashPassword, verifyPassword, createPasswordHasher, DEFAULT_PASSWORD_HASHING } from "./password-hashing";
+export {
+  hashPassword,
+  verifyPassword,
+  createPasswordHasher,
+  DEFAULT_PASSWORD_HASHING,
+} from "./password-hashing";
 export type { PasswordHasher } from "./password-hashing";
 export { installShutdownHandlers } from "./shutdown-signals";
 export type { ShutdownSignalOptions } from "./shutdown-signals";
@@ -42,4 +58,14 @@ export type {
   ControlModels,
 } from "./control-models";
 export { tenantSchemas, USER_STATUSES } from "./tenant-models";
-export type { TenantModels, UserDoc, UserStatus, SessionDoc, NoteDoc, SettingDoc, TenantAuditDoc, InviteDoc, MetaDoc } from "./tenant-models";
+export type {
+  TenantModels,
+  UserDoc,
+  UserStatus,
+  SessionDoc,
+  NoteDoc,
+  SettingDoc,
+  TenantAuditDoc,
+  InviteDoc,
+  MetaDoc,
+} from "./tenant-models";

@@ -25,7 +25,10 @@ const extra: TenantMigration[] = [
     async up({ models }) {
       runs++;
       // Idempotent by construction: only touches notes that lack the field.
-      await models.Note.collection.updateMany({ pinned: { $exists: false } }, { $set: { pinned: false } });
+      await models.Note.collection.updateMany(
+        { pinned: { $exists: false } },
+        { $set: { pinned: false } },
+      );
     },
   },
   {
@@ -47,7 +50,13 @@ beforeAll(async () => {
     ids[slug] = t.id;
     await v2.withTenant(t.id, async ({ models }) => {
       const u = await models.User.findOne().lean();
-      await models.Note.create({ title: slug, body: "", tags: [], authorId: u?._id, authorName: "o" });
+      await models.Note.create({
+        title: slug,
+        body: "",
+        tags: [],
+        authorId: u?._id,
+        authorName: "o",
+      });
     });
   }
 });
@@ -64,9 +73,14 @@ describe("migrations", () => {
       expect(v4.lifecycle.latestSchemaVersion).toBe(5);
       failFor = new Set(["m-bad"]);
       const progress: MigrateProgress[] = [];
-      const report = await v4.lifecycle.migrateAll({ concurrency: 2, onProgress: (p) => progress.push(p) });
+      const report = await v4.lifecycle.migrateAll({
+        concurrency: 2,
+        onProgress: (p) => progress.push(p),
+      });
       expect(report).toMatchObject({ targetVersion: 5, total: 5, migrated: 4 });
-      expect(report.failed).toEqual([expect.objectContaining({ slug: "m-bad", error: expect.stringContaining("refusing") })]);
+      expect(report.failed).toEqual([
+        expect.objectContaining({ slug: "m-bad", error: expect.stringContaining("refusing") }),
+      ]);
       expect(progress).toHaveLength(5);
       expect(progress.at(-1)?.done).toBe(5);
 
@@ -84,7 +98,9 @@ describe("migrations", () => {
       }
       // The failing tenant kept its progress up to the last good migration.
       const bad = await v4.registry.get(ids["m-bad"] ?? "");
-      await v4.withTenant(bad.id, async ({ models }) => expect((await models.Meta.findById("schema").lean())?.version).toBe(4));
+      await v4.withTenant(bad.id, async ({ models }) =>
+        expect((await models.Meta.findById("schema").lean())?.version).toBe(4),
+      );
 
       // Resume: only the laggard is attempted; once fixed it catches up.
       failFor = new Set();
@@ -96,7 +112,11 @@ describe("migrations", () => {
       expect(third.total).toBe(0);
 
       // Idempotent per tenant.
-      expect(await v4.lifecycle.migrate(ids["m-one"] ?? "")).toMatchObject({ from: 5, to: 5, applied: [] });
+      expect(await v4.lifecycle.migrate(ids["m-one"] ?? "")).toMatchObject({
+        from: 5,
+        to: 5,
+        applied: [],
+      });
     } finally {
       await v4.shutdown();
     }
@@ -107,11 +127,19 @@ describe("migrations", () => {
     try {
       const id = ids["m-two"] ?? "";
       await v4.withTenant(id, ({ models }) =>
-        models.Meta.updateOne({ _id: "schema" }, { $set: { lock: { owner: "someone-else", until: new Date(Date.now() + 60_000) } } }),
+        models.Meta.updateOne(
+          { _id: "schema" },
+          { $set: { lock: { owner: "someone-else", until: new Date(Date.now() + 60_000) } } },
+        ),
       );
       await expect(v4.lifecycle.migrate(id)).rejects.toBeInstanceOf(MigrationLocked);
       // An expired lock (crashed migrator) is taken over.
-      await v4.withTenant(id, ({ models }) => models.Meta.updateOne({ _id: "schema" }, { $set: { "lock.until": new Date(Date.now() - 1) } }));
+      await v4.withTenant(id, ({ models }) =>
+        models.Meta.updateOne(
+          { _id: "schema" },
+          { $set: { "lock.until": new Date(Date.now() - 1) } },
+        ),
+      );
       await expect(v4.lifecycle.migrate(id)).resolves.toMatchObject({ to: 5 });
     } finally {
       await v4.shutdown();

@@ -53,11 +53,19 @@ export async function migrateAll(
 ): Promise<MigrateAllReport> {
   const concurrency = Math.min(Math.max(opts.concurrency ?? 4, 1), 64);
   const target = latestVersion(rt.migrations);
-  const behind = await rt.control.Tenant.find({ status: { $in: MIGRATABLE }, schemaVersion: { $lt: target } })
+  const behind = await rt.control.Tenant.find({
+    status: { $in: MIGRATABLE },
+    schemaVersion: { $lt: target },
+  })
     .select({ _id: 1, slug: 1 })
     .sort({ _id: 1 })
     .lean<Pick<TenantDoc, "_id" | "slug">[]>();
-  const report: MigrateAllReport = { targetVersion: target, total: behind.length, migrated: 0, failed: [] };
+  const report: MigrateAllReport = {
+    targetVersion: target,
+    total: behind.length,
+    migrated: 0,
+    failed: [],
+  };
   let next = 0;
   let done = 0;
   const notify = (p: MigrateProgress): void => {
@@ -81,7 +89,10 @@ export async function migrateAll(
         const error = (err as Error).message;
         report.failed.push({ tenantId, slug: item.slug, error });
         done++;
-        rt.config.logger.warn({ tenantId, slug: item.slug, err: error }, "tenant migration failed; skipped");
+        rt.config.logger.warn(
+          { tenantId, slug: item.slug, err: error },
+          "tenant migration failed; skipped",
+        );
         notify({ done, total: behind.length, tenantId, slug: item.slug, ok: false, error });
       }
     }

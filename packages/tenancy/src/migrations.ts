@@ -63,7 +63,9 @@ export function resolveMigrations(extra: TenantMigration[]): TenantMigration[] {
     const prev = all[i - 1];
     const cur = all[i];
     if (prev && cur && cur.version <= prev.version) {
-      throw new Error(`Migration versions must increase: ${cur.name} (${cur.version}) after ${prev.name} (${prev.version})`);
+      throw new Error(
+        `Migration versions must increase: ${cur.name} (${cur.version}) after ${prev.name} (${prev.version})`,
+      );
     }
   }
   return all;
@@ -97,7 +99,10 @@ export async function migrateTenantDatabase(
   let ledger: MetaDoc | null;
   try {
     ledger = await Meta.findOneAndUpdate(
-      { _id: LEDGER_ID, $or: [{ lock: null }, { "lock.until": { $lt: now } }, { "lock.owner": opts.owner }] },
+      {
+        _id: LEDGER_ID,
+        $or: [{ lock: null }, { "lock.until": { $lt: now } }, { "lock.owner": opts.owner }],
+      },
       {
         $set: { lock: { owner: opts.owner, until: new Date(now.getTime() + opts.lockMs) } },
         $setOnInsert: { version: 0, applied: [] },
@@ -128,7 +133,10 @@ export async function migrateTenantDatabase(
       applied.push(migration.name);
     }
   } finally {
-    await Meta.updateOne({ _id: LEDGER_ID, "lock.owner": opts.owner }, { $set: { lock: null } }).catch(() => undefined);
+    await Meta.updateOne(
+      { _id: LEDGER_ID, "lock.owner": opts.owner },
+      { $set: { lock: null } },
+    ).catch(() => undefined);
   }
   return { from, to: version, applied };
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { DEFAULT_PASSWORD_HASHING, createPasswordHasher, hashPassword, verifyPassword } from "./password-hashing";
+import {
+  DEFAULT_PASSWORD_HASHING,
+  createPasswordHasher,
+  hashPassword,
+  verifyPassword,
+} from "./password-hashing";
 
 describe("password hashing", () => {
   it("produces argon2id hashes that verify only the right password", async () => {
@@ -20,6 +25,8 @@ describe("password hashing", () => {
   it("defaults to production-grade cost", async () => {
     expect(DEFAULT_PASSWORD_HASHING.memoryCost).toBeGreaterThanOrEqual(19_456);
     const hash = await hashPassword("a default-cost password");
-    expect(hash).toContain(`m=${DEFAULT_PASSWORD_HASHING.memoryCost},t=${DEFAULT_PASSWORD_HASHING.timeCost}`);
+    expect(hash).toContain(
+      `m=${DEFAULT_PASSWORD_HASHING.memoryCost},t=${DEFAULT_PASSWORD_HASHING.timeCost}`,
+    );
   });
 });

@@ -3,7 +3,13 @@
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { listDatabaseNames, owner, startServer, testConfig, uniqueName } from "../test/tenancy-fixture";
+import {
+  listDatabaseNames,
+  owner,
+  startServer,
+  testConfig,
+  uniqueName,
+} from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
 import type { ProvisionStep, TenancyConfig } from "./config";
 import { PROVISION_STEPS } from "./provision";
@@ -40,7 +46,9 @@ function crashingConfig(base: TenancyConfig, at: ProvisionStep): TenancyConfig {
 async function expectComplete(tenancy: Tenancy, slug: string): Promise<void> {
   const record = await tenancy.registry.getBySlug(slug);
   expect(record.status).toBe("active");
-  expect(await tenancy.directory.findByEmail(owner(slug).email)).toEqual([expect.objectContaining({ tenantId: record.id, role: "owner" })]);
+  expect(await tenancy.directory.findByEmail(owner(slug).email)).toEqual([
+    expect.objectContaining({ tenantId: record.id, role: "owner" }),
+  ]);
   await tenancy.withTenant(record.id, async ({ models }) => {
     const users = await models.User.find().lean();
     expect(users).toHaveLength(1);
@@ -55,7 +63,9 @@ async function expectNoTrace(uri: string, controlDbName: string, slug: string): 
   try {
     const control = client.db(controlDbName);
     expect(await control.collection("tenants").countDocuments({ slug })).toBe(0);
-    expect(await control.collection("directory").countDocuments({ email: owner(slug).email })).toBe(0);
+    expect(await control.collection("directory").countDocuments({ email: owner(slug).email })).toBe(
+      0,
+    );
   } finally {
     await client.close();
   }
@@ -69,7 +79,9 @@ describe.each(PROVISION_STEPS.map((s) => [s]))("crash after %s", (step) => {
     const tenancy = await createTenancy(crashingConfig(base, step));
     const slug = `retry-${step}`;
     try {
-      await expect(tenancy.lifecycle.provision({ slug, name: slug, owner: owner(slug) })).rejects.toBeInstanceOf(InjectedCrash);
+      await expect(
+        tenancy.lifecycle.provision({ slug, name: slug, owner: owner(slug) }),
+      ).rejects.toBeInstanceOf(InjectedCrash);
       const again = await tenancy.lifecycle.provision({ slug, name: slug, owner: owner(slug) });
       expect(again.status).toBe("active");
       await expectComplete(tenancy, slug);
@@ -80,10 +92,15 @@ describe.each(PROVISION_STEPS.map((s) => [s]))("crash after %s", (step) => {
   });
 
   it("the recovery sweep at the next start-up completes it or removes every trace", async () => {
-    const base = testConfig(server.uri, { controlDbName: uniqueName("ctl"), provisionLeaseMs: 100 });
+    const base = testConfig(server.uri, {
+      controlDbName: uniqueName("ctl"),
+      provisionLeaseMs: 100,
+    });
     const crashed = await createTenancy(crashingConfig(base, step));
     const slug = `sweep-${step}`;
-    await expect(crashed.lifecycle.provision({ slug, name: slug, owner: owner(slug) })).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(
+      crashed.lifecycle.provision({ slug, name: slug, owner: owner(slug) }),
+    ).rejects.toBeInstanceOf(InjectedCrash);
     await crashed.shutdown(); // the "process" dies; its claim lapses after provisionLeaseMs
     await new Promise((r) => setTimeout(r, 150));
 
@@ -123,7 +140,9 @@ it("a crash in the middle of the database step (half the migrations applied) als
     ],
   });
   const crashed = await createTenancy(base);
-  await expect(crashed.lifecycle.provision({ slug: "mid-db", name: "x", owner: owner("mid-db") })).rejects.toBeInstanceOf(InjectedCrash);
+  await expect(
+    crashed.lifecycle.provision({ slug: "mid-db", name: "x", owner: owner("mid-db") }),
+  ).rejects.toBeInstanceOf(InjectedCrash);
   expect((await listDatabaseNames(server.uri)).filter((d) => d.startsWith("t_"))).toHaveLength(1); // half-built
   await crashed.shutdown();
   await new Promise((r) => setTimeout(r, 150));
@@ -139,7 +158,9 @@ it("a crash in the middle of the database step (half the migrations applied) als
 it("the sweep leaves a provisioning claimed by a live worker alone", async () => {
   const base = testConfig(server.uri, { provisionLeaseMs: 60_000 });
   const a = await createTenancy(crashingConfig(base, "database"));
-  await expect(a.lifecycle.provision({ slug: "live-claim", name: "x", owner: owner("live-claim") })).rejects.toBeInstanceOf(InjectedCrash);
+  await expect(
+    a.lifecycle.provision({ slug: "live-claim", name: "x", owner: owner("live-claim") }),
+  ).rejects.toBeInstanceOf(InjectedCrash);
   const b = await createTenancy({ ...base, recoverOnStart: false });
   try {
     const report = await b.lifecycle.recoverySweep();
@@ -159,7 +180,8 @@ it("the sweep leaves a provisioning claimed by a live worker alone", async () =>
 async function dropAllTenants(uri: string, controlDbName: string): Promise<void> {
   const client = new MongoClient(uri);
   try {
-    for (const name of await listDatabaseNames(uri)) if (name.startsWith("t_")) await client.db(name).dropDatabase();
+    for (const name of await listDatabaseNames(uri))
+      if (name.startsWith("t_")) await client.db(name).dropDatabase();
     await client.db(controlDbName).dropDatabase();
   } finally {
     await client.close();

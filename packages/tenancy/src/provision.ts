@@ -17,13 +17,35 @@ import { toTenantRecord } from "./tenant-registry";
 import type { TenancyRuntime } from "./tenancy-runtime";
 import { withHandle } from "./tenancy-runtime";
 
-export const PROVISION_STEPS: readonly ProvisionStep[] = ["record", "database", "owner", "directory", "active"];
+export const PROVISION_STEPS: readonly ProvisionStep[] = [
+  "record",
+  "database",
+  "owner",
+  "directory",
+  "active",
+];
 
-const RESERVED_SLUGS = new Set(["admin", "api", "app", "www", "static", "assets", "login", "logout", "signup", "trpc", "health", "default"]);
+const RESERVED_SLUGS = new Set([
+  "admin",
+  "api",
+  "app",
+  "www",
+  "static",
+  "assets",
+  "login",
+  "logout",
+  "signup",
+  "trpc",
+  "health",
+  "default",
+]);
 
 export const slugSchema = z
   .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/, "3-40 lowercase letters, digits or dashes, not starting or ending with a dash")
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/,
+    "3-40 lowercase letters, digits or dashes, not starting or ending with a dash",
+  )
   .refine((s) => !RESERVED_SLUGS.has(s), "this slug is reserved");
 
 export const tenantNameSchema = z.string().trim().min(1, "required").max(100);
@@ -58,7 +80,11 @@ function stepIndex(step: string | null | undefined): number {
 }
 
 /** Serialises work on one slug inside this process (a second call waits, then re-reads). */
-export async function exclusiveBySlug<T>(rt: TenancyRuntime, slug: string, fn: () => Promise<T>): Promise<T> {
+export async function exclusiveBySlug<T>(
+  rt: TenancyRuntime,
+  slug: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   for (let running = rt.inFlight.get(slug); running; running = rt.inFlight.get(slug)) {
     await running.catch(() => undefined);
   }
@@ -72,21 +98,38 @@ export async function exclusiveBySlug<T>(rt: TenancyRuntime, slug: string, fn: (
 }
 
 /** Takes (or renews) the provisioning claim; null if another live worker holds it. */
-export async function claimProvisioning(rt: TenancyRuntime, id: Types.ObjectId): Promise<TenantDoc | null> {
+export async function claimProvisioning(
+  rt: TenancyRuntime,
+  id: Types.ObjectId,
+): Promise<TenantDoc | null> {
   const now = new Date();
   return rt.control.Tenant.findOneAndUpdate(
     {
       _id: id,
       status: "provisioning",
-      $or: [{ "provisioning.claimedUntil": { $lt: now } }, { "provisioning.claimedUntil": null }, { "provisioning.claimedBy": rt.instanceId }],
+      $or: [
+        { "provisioning.claimedUntil": { $lt: now } },
+        { "provisioning.claimedUntil": null },
+        { "provisioning.claimedBy": rt.instanceId },
+      ],
     },
-    { $set: { "provisioning.claimedBy": rt.instanceId, "provisioning.claimedUntil": new Date(now.getTime() + rt.config.provisionLeaseMs) } },
+    {
+      $set: {
+        "provisioning.claimedBy": rt.instanceId,
+        "provisioning.claimedUntil": new Date(now.getTime() + rt.config.provisionLeaseMs),
+      },
+    },
     { returnDocument: "after" },
   ).lean<TenantDoc>();
 }
 
 /** Records a finished step (renewing the claim); throws if the claim was lost meanwhile. */
-export async function markStep(rt: TenancyRuntime, doc: TenantDoc, step: ProvisionStep, extra: Record<string, unknown> = {}): Promise<void> {
+export async function markStep(
+  rt: TenancyRuntime,
+  doc: TenantDoc,
+  step: ProvisionStep,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const res = await rt.control.Tenant.updateOne(
     { _id: doc._id, status: "provisioning", "provisioning.claimedBy": rt.instanceId },
     {
@@ -98,10 +141,18 @@ export async function markStep(rt: TenancyRuntime, doc: TenantDoc, step: Provisi
     },
   );
   if (res.matchedCount === 0) throw new ProvisioningInProgress(doc.slug);
-  await rt.config.hooks.afterProvisionStep?.(step, { tenantId: doc._id.toHexString(), slug: doc.slug });
+  await rt.config.hooks.afterProvisionStep?.(step, {
+    tenantId: doc._id.toHexString(),
+    slug: doc.slug,
+  });
 }
 
-export async function activate(rt: TenancyRuntime, doc: TenantDoc, actor: AuditActor, action: string): Promise<TenantRecord> {
+export async function activate(
+  rt: TenancyRuntime,
+  doc: TenantDoc,
+  actor: AuditActor,
+  action: string,
+): Promise<TenantRecord> {
   const updated = await rt.control.Tenant.findOneAndUpdate(
     { _id: doc._id, status: "provisioning", "provisioning.claimedBy": rt.instanceId },
     { $set: { status: "active", statusReason: null, provisioning: null } },
@@ -109,21 +160,37 @@ export async function activate(rt: TenancyRuntime, doc: TenantDoc, actor: AuditA
   ).lean<TenantDoc>();
   if (!updated) throw new ProvisioningInProgress(doc.slug);
   await rt.registry.announce(doc._id.toHexString());
-  await rt.audit.record({ actor, action, tenantId: doc._id.toHexString(), tenantSlug: doc.slug, details: { cluster: doc.cluster, dbName: doc.dbName } });
-  await rt.config.hooks.afterProvisionStep?.("active", { tenantId: doc._id.toHexString(), slug: doc.slug });
+  await rt.audit.record({
+    actor,
+    action,
+    tenantId: doc._id.toHexString(),
+    tenantSlug: doc.slug,
+    details: { cluster: doc.cluster, dbName: doc.dbName },
+  });
+  await rt.config.hooks.afterProvisionStep?.("active", {
+    tenantId: doc._id.toHexString(),
+    slug: doc.slug,
+  });
   return toTenantRecord(updated);
 }
 
 /** Creates the databases's collections and indexes and runs every migration. */
 export async function prepareDatabase(rt: TenancyRuntime, record: TenantRecord): Promise<number> {
   const result = await withHandle(rt, record, (scope) =>
-    migrateTenantDatabase(scope, rt.migrations, { owner: rt.instanceId, lockMs: rt.config.provisionLeaseMs || 60_000 }),
+    migrateTenantDatabase(scope, rt.migrations, {
+      owner: rt.instanceId,
+      lockMs: rt.config.provisionLeaseMs || 60_000,
+    }),
   );
   return result.to;
 }
 
 /** Removes every trace of an unfinished tenant: directory entries, database, then the record. */
-export async function rollbackProvisioning(rt: TenancyRuntime, doc: TenantDoc, actor: AuditActor): Promise<void> {
+export async function rollbackProvisioning(
+  rt: TenancyRuntime,
+  doc: TenantDoc,
+  actor: AuditActor,
+): Promise<void> {
   const record = toTenantRecord(doc);
   await rt.control.Directory.deleteMany({ tenantId: doc._id });
   await withHandle(rt, record, async (scope) => {
@@ -141,15 +208,27 @@ export async function rollbackProvisioning(rt: TenancyRuntime, doc: TenantDoc, a
   });
 }
 
-async function existingOrTaken(rt: TenancyRuntime, doc: TenantDoc, ownerEmail: string): Promise<TenantRecord> {
+async function existingOrTaken(
+  rt: TenancyRuntime,
+  doc: TenantDoc,
+  ownerEmail: string,
+): Promise<TenantRecord> {
   if (doc.status === "active") {
-    const owner = await rt.control.Directory.exists({ tenantId: doc._id, email: ownerEmail, role: "owner" });
+    const owner = await rt.control.Directory.exists({
+      tenantId: doc._id,
+      email: ownerEmail,
+      role: "owner",
+    });
     if (owner) return toTenantRecord(doc);
   }
   throw new SlugTaken(doc.slug);
 }
 
-export async function provision(rt: TenancyRuntime, rawInput: ProvisionInput, actor: AuditActor): Promise<TenantRecord> {
+export async function provision(
+  rt: TenancyRuntime,
+  rawInput: ProvisionInput,
+  actor: AuditActor,
+): Promise<TenantRecord> {
   const input = parseOrThrow(provisionSchema, rawInput, "tenant");
   const ownerEmail = normalizeEmail(input.owner.email);
   return exclusiveBySlug(rt, input.slug, () => provisionOnce(rt, input, ownerEmail, actor));
@@ -197,9 +276,13 @@ async function provisionOnce(
       if (raced.status !== "provisioning") return existingOrTaken(rt, raced, ownerEmail);
       throw new ProvisioningInProgress(input.slug);
     }
-    await rt.config.hooks.afterProvisionStep?.("record", { tenantId: _id.toHexString(), slug: input.slug });
+    await rt.config.hooks.afterProvisionStep?.("record", {
+      tenantId: _id.toHexString(),
+      slug: input.slug,
+    });
   } else {
-    if (doc.provisioning?.kind !== "provision" || doc.provisioning.ownerEmail !== ownerEmail) throw new SlugTaken(input.slug);
+    if (doc.provisioning?.kind !== "provision" || doc.provisioning.ownerEmail !== ownerEmail)
+      throw new SlugTaken(input.slug);
     const claimed = await claimProvisioning(rt, doc._id);
     if (!claimed) throw new ProvisioningInProgress(input.slug);
     doc = claimed;
@@ -219,7 +302,13 @@ async function provisionOnce(
       const existing = await models.User.findOne({ email: ownerEmail }).lean();
       if (existing) return existing._id.toHexString();
       const passwordHash = await rt.hasher.hash(input.owner.password);
-      const user = await models.User.create({ email: ownerEmail, name: input.owner.name, passwordHash, role: "owner", status: "active" });
+      const user = await models.User.create({
+        email: ownerEmail,
+        name: input.owner.name,
+        passwordHash,
+        role: "owner",
+        status: "active",
+      });
       return user._id.toHexString();
     });
     await markStep(rt, doc, "owner");
@@ -234,7 +323,11 @@ async function provisionOnce(
   return activate(rt, doc, actor, "tenant.provisioned");
 }
 
-async function findUserId(rt: TenancyRuntime, record: TenantRecord, email: string): Promise<string | null> {
+async function findUserId(
+  rt: TenancyRuntime,
+  record: TenantRecord,
+  email: string,
+): Promise<string | null> {
   return withHandle(rt, record, async ({ models }) => {
     const user = await models.User.findOne({ email }).lean();
     return user ? user._id.toHexString() : null;
@@ -252,7 +345,10 @@ export interface RecoveryReport {
  * Resolves every tenant left in "provisioning" by a crashed worker: forward when the owner
  * user exists, otherwise back to no trace. Imports are always rolled back (the archive is gone).
  */
-export async function recoverySweep(rt: TenancyRuntime, actor: AuditActor): Promise<RecoveryReport> {
+export async function recoverySweep(
+  rt: TenancyRuntime,
+  actor: AuditActor,
+): Promise<RecoveryReport> {
   const report: RecoveryReport = { completed: [], rolledBack: [], skipped: [] };
   const stuck = await rt.control.Tenant.find({ status: "provisioning" }).lean<TenantDoc[]>();
   for (const candidate of stuck) {
@@ -273,7 +369,12 @@ export async function recoverySweep(rt: TenancyRuntime, actor: AuditActor): Prom
           const record = toTenantRecord(doc);
           if (done < stepIndex("directory")) {
             const userId = await findUserId(rt, record, ownerEmail);
-            await rt.directory.add({ email: ownerEmail, tenantId: record.id, role: "owner", userId });
+            await rt.directory.add({
+              email: ownerEmail,
+              tenantId: record.id,
+              role: "owner",
+              userId,
+            });
             await markStep(rt, doc, "directory");
           }
           await activate(rt, doc, actor, "tenant.provisioned.recovered");
@@ -284,7 +385,10 @@ export async function recoverySweep(rt: TenancyRuntime, actor: AuditActor): Prom
         }
       });
     } catch (err) {
-      rt.config.logger.warn({ slug: candidate.slug, err: (err as Error).message }, "recovery sweep could not resolve tenant");
+      rt.config.logger.warn(
+        { slug: candidate.slug, err: (err as Error).message },
+        "recovery sweep could not resolve tenant",
+      );
       report.skipped.push({ slug: candidate.slug, reason: (err as Error).message });
     }
   }

@@ -14,7 +14,10 @@ export interface ShutdownSignalOptions {
 }
 
 /** Returns a function that removes the handlers again. */
-export function installShutdownHandlers(target: ShutdownTarget, opts: ShutdownSignalOptions = {}): () => void {
+export function installShutdownHandlers(
+  target: ShutdownTarget,
+  opts: ShutdownSignalOptions = {},
+): () => void {
   const signals = opts.signals ?? ["SIGTERM", "SIGINT"];
   let started = false;
   const handler = (): void => {

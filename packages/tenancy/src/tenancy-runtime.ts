@@ -50,13 +50,25 @@ export interface TenancyRuntime {
  * If the cluster's heartbeat fails while fn runs, the caller gets TenantUnavailable at once;
  * the lease is still held until fn itself settles, so the handle is never dropped under it.
  */
-export async function withHandle<T>(rt: TenancyRuntime, tenant: TenantRecord, fn: (scope: TenantScope) => Promise<T>): Promise<T> {
+export async function withHandle<T>(
+  rt: TenancyRuntime,
+  tenant: TenantRecord,
+  fn: (scope: TenantScope) => Promise<T>,
+): Promise<T> {
   const unavailable = (err: unknown): TenantUnavailable =>
-    err instanceof TenantUnavailable ? err : new TenantUnavailable(`Cluster "${tenant.cluster}" is unreachable`, tenant.id, { cause: err });
+    err instanceof TenantUnavailable
+      ? err
+      : new TenantUnavailable(`Cluster "${tenant.cluster}" is unreachable`, tenant.id, {
+          cause: err,
+        });
   rt.clusterClients.assertHealthy(tenant.cluster, tenant.id);
   let handle: TenantHandle;
   try {
-    handle = await rt.handles.acquire({ tenantId: tenant.id, dbName: tenant.dbName, cluster: tenant.cluster });
+    handle = await rt.handles.acquire({
+      tenantId: tenant.id,
+      dbName: tenant.dbName,
+      cluster: tenant.cluster,
+    });
   } catch (err) {
     if (isUnreachableError(err)) throw unavailable(err);
     throw err;

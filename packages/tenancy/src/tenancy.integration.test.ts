@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { listDatabaseNames, owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
-import { InvalidInput, NoTenantContext, SlugTaken, TenantDeleted, TenantNotFound, TenantSuspended } from "./errors";
+import {
+  InvalidInput,
+  NoTenantContext,
+  SlugTaken,
+  TenantDeleted,
+  TenantNotFound,
+  TenantSuspended,
+} from "./errors";
 import { verifyPassword } from "./password-hashing";
 import type { Tenancy } from "./tenancy";
 import { createTenancy } from "./tenancy";
@@ -26,12 +33,23 @@ afterAll(async () => {
 
 describe("provisioning and tenant scope", () => {
   it("provisions a working tenant whose owner can log in, with indexes built up front", async () => {
-    const tenant = await tenancy.lifecycle.provision({ slug: "acme", name: "Acme", owner: owner("acme") });
+    const tenant = await tenancy.lifecycle.provision({
+      slug: "acme",
+      name: "Acme",
+      owner: owner("acme"),
+    });
     expect(tenant.status).toBe("active");
     expect(tenant.schemaVersion).toBe(tenancy.lifecycle.latestSchemaVersion);
 
     const memberships = await tenancy.directory.findByEmail("OWNERacme@example.com");
-    expect(memberships).toEqual([expect.objectContaining({ tenantId: tenant.id, tenantSlug: "acme", role: "owner", tenantStatus: "active" })]);
+    expect(memberships).toEqual([
+      expect.objectContaining({
+        tenantId: tenant.id,
+        tenantSlug: "acme",
+        role: "owner",
+        tenantStatus: "active",
+      }),
+    ]);
 
     await tenancy.withTenant(tenant.id, async ({ models, tenant: scoped }) => {
       expect(scoped.slug).toBe("acme");
@@ -40,7 +58,9 @@ describe("provisioning and tenant scope", () => {
       expect(await verifyPassword(user?.passwordHash ?? "", "correct horse battery")).toBe(true);
       expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
       // Unique email index exists from provisioning, not from first use.
-      await expect(models.User.create({ email: "owneracme@example.com", name: "Dup", role: "member" })).rejects.toMatchObject({ code: 11000 });
+      await expect(
+        models.User.create({ email: "owneracme@example.com", name: "Dup", role: "member" }),
+      ).rejects.toMatchObject({ code: 11000 });
       const settings = await models.Setting.findById("tenant").lean();
       expect(settings?.displayName).toBe("Acme");
     });
@@ -48,28 +68,61 @@ describe("provisioning and tenant scope", () => {
 
   it("is idempotent by slug and refuses a slug owned by someone else", async () => {
     const first = await tenancy.registry.getBySlug("acme");
-    const again = await tenancy.lifecycle.provision({ slug: "acme", name: "Acme", owner: owner("acme") });
+    const again = await tenancy.lifecycle.provision({
+      slug: "acme",
+      name: "Acme",
+      owner: owner("acme"),
+    });
     expect(again.id).toBe(first.id);
-    await expect(tenancy.lifecycle.provision({ slug: "acme", name: "Other", owner: owner("intruder") })).rejects.toBeInstanceOf(SlugTaken);
+    await expect(
+      tenancy.lifecycle.provision({ slug: "acme", name: "Other", owner: owner("intruder") }),
+    ).rejects.toBeInstanceOf(SlugTaken);
   });
 
   it("rejects bad input with a typed error and writes nothing", async () => {
-    await expect(tenancy.lifecycle.provision({ slug: "Bad Slug!", name: "x", owner: owner("x") })).rejects.toBeInstanceOf(InvalidInput);
-    await expect(tenancy.lifecycle.provision({ slug: "okslug", name: "x", owner: { ...owner("x"), email: "nope" } })).rejects.toBeInstanceOf(InvalidInput);
-    await expect(tenancy.lifecycle.provision({ slug: "okslug", name: "x", owner: { ...owner("x"), password: "short" } })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(
+      tenancy.lifecycle.provision({ slug: "Bad Slug!", name: "x", owner: owner("x") }),
+    ).rejects.toBeInstanceOf(InvalidInput);
+    await expect(
+      tenancy.lifecycle.provision({
+        slug: "okslug",
+        name: "x",
+        owner: { ...owner("x"), email: "nope" },
+      }),
+    ).rejects.toBeInstanceOf(InvalidInput);
+    await expect(
+      tenancy.lifecycle.provision({
+        slug: "okslug",
+        name: "x",
+        owner: { ...owner("x"), password: "short" },
+      }),
+    ).rejects.toBeInstanceOf(InvalidInput);
     await expect(tenancy.registry.getBySlug("okslug")).rejects.toBeInstanceOf(TenantNotFound);
   });
 
   it("fails closed: no tenant outside withTenant, unknown tenants are typed errors", async () => {
     expect(() => tenancy.currentTenant()).toThrow(NoTenantContext);
     const acme = await tenancy.registry.getBySlug("acme");
-    const inside = await tenancy.withTenant(acme.id, async () => tenancy.currentTenant().tenant.slug);
+    const inside = await tenancy.withTenant(
+      acme.id,
+      async () => tenancy.currentTenant().tenant.slug,
+    );
     expect(inside).toBe("acme");
     // The scope follows async continuations (timers, awaits) inside the callback.
-    const later = await tenancy.withTenant(acme.id, () => new Promise<string>((resolve) => setTimeout(() => resolve(tenancy.currentTenant().tenant.id), 5)));
+    const later = await tenancy.withTenant(
+      acme.id,
+      () =>
+        new Promise<string>((resolve) =>
+          setTimeout(() => resolve(tenancy.currentTenant().tenant.id), 5),
+        ),
+    );
     expect(later).toBe(acme.id);
-    await expect(tenancy.withTenant("000000000000000000000000", async () => 1)).rejects.toBeInstanceOf(TenantNotFound);
-    await expect(tenancy.withTenant("not-an-id", async () => 1)).rejects.toBeInstanceOf(TenantNotFound);
+    await expect(
+      tenancy.withTenant("000000000000000000000000", async () => 1),
+    ).rejects.toBeInstanceOf(TenantNotFound);
+    await expect(tenancy.withTenant("not-an-id", async () => 1)).rejects.toBeInstanceOf(
+      TenantNotFound,
+    );
   });
 
   it("builds indexes at provisioning only: a fresh instance's first use creates none", async () => {
@@ -79,10 +132,20 @@ describe("provisioning and tenant scope", () => {
       const notes = client.db(acme.dbName).collection("notes");
       expect((await notes.listIndexes().toArray()).map((i) => i.name)).toContain("tags_1");
       await notes.dropIndex("tags_1");
-      const fresh = await createTenancy({ ...testConfig(server.uri), controlDbName, recoverOnStart: false });
+      const fresh = await createTenancy({
+        ...testConfig(server.uri),
+        controlDbName,
+        recoverOnStart: false,
+      });
       try {
         await fresh.withTenant(acme.id, async ({ models }) => {
-          await models.Note.create({ title: "t", body: "", tags: ["a"], authorId: acme.id, authorName: "x" });
+          await models.Note.create({
+            title: "t",
+            body: "",
+            tags: ["a"],
+            authorId: acme.id,
+            authorName: "x",
+          });
           await models.Note.find({ tags: "a" }).lean();
         });
         await new Promise((r) => setTimeout(r, 50));
@@ -92,7 +155,11 @@ describe("provisioning and tenant scope", () => {
       }
       // migrate() is where indexes are (re)built.
       await notes.createIndex({ tags: 1 });
-      const loginIdx = await client.db(controlDbName).collection("loginAttempts").listIndexes().toArray();
+      const loginIdx = await client
+        .db(controlDbName)
+        .collection("loginAttempts")
+        .listIndexes()
+        .toArray();
       expect(loginIdx.find((i) => i.key.createdAt === 1)?.expireAfterSeconds).toBe(3600);
     } finally {
       await client.close();
@@ -116,13 +183,32 @@ describe("provisioning and tenant scope", () => {
 
 describe("lifecycle", () => {
   it("suspend blocks with the reason and revokes sessions; resume restores access and data", async () => {
-    const t = await tenancy.lifecycle.provision({ slug: "globex", name: "Globex", owner: owner("globex") });
+    const t = await tenancy.lifecycle.provision({
+      slug: "globex",
+      name: "Globex",
+      owner: owner("globex"),
+    });
     await tenancy.withTenant(t.id, async ({ models }) => {
       const user = await models.User.findOne().lean();
-      await models.Session.create({ userId: user?._id, tokenHash: "h1", familyId: "f1", expiresAt: new Date(Date.now() + 60_000) });
-      await models.Note.create({ title: "keep me", body: "b", tags: ["x"], authorId: user?._id, authorName: "Owner" });
+      await models.Session.create({
+        userId: user?._id,
+        tokenHash: "h1",
+        familyId: "f1",
+        expiresAt: new Date(Date.now() + 60_000),
+      });
+      await models.Note.create({
+        title: "keep me",
+        body: "b",
+        tags: ["x"],
+        authorId: user?._id,
+        authorName: "Owner",
+      });
     });
-    const res = await tenancy.lifecycle.suspend(t.id, "unpaid invoice", { type: "admin", id: "a1", email: "root@example.com" });
+    const res = await tenancy.lifecycle.suspend(t.id, "unpaid invoice", {
+      type: "admin",
+      id: "a1",
+      email: "root@example.com",
+    });
     expect(res.sessionsRevoked).toBe(1);
     const err = await tenancy.withTenant(t.id, async () => 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TenantSuspended);
@@ -136,12 +222,18 @@ describe("lifecycle", () => {
     expect(sessions[0]?.revokedReason).toBe("tenant_suspended");
 
     const audit = await tenancy.audit.list({ tenantId: t.id });
-    expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(["tenant.suspended", "tenant.resumed", "tenant.provisioned"]));
+    expect(audit.items.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["tenant.suspended", "tenant.resumed", "tenant.provisioned"]),
+    );
     await expect(tenancy.lifecycle.suspend(t.id, "  ")).rejects.toBeInstanceOf(InvalidInput);
   });
 
   it("soft delete is restorable (to the prior status); purge drops the database and leaves a receipt", async () => {
-    const t = await tenancy.lifecycle.provision({ slug: "initech", name: "Initech", owner: owner("initech") });
+    const t = await tenancy.lifecycle.provision({
+      slug: "initech",
+      name: "Initech",
+      owner: owner("initech"),
+    });
     await tenancy.lifecycle.suspend(t.id, "audit pending");
     await tenancy.lifecycle.softDelete(t.id);
     await expect(tenancy.withTenant(t.id, async () => 1)).rejects.toBeInstanceOf(TenantDeleted);
@@ -154,21 +246,37 @@ describe("lifecycle", () => {
     await tenancy.lifecycle.softDelete(t.id);
     expect(await listDatabaseNames(server.uri)).toContain(t.dbName);
     const receipt = await tenancy.lifecycle.purge(t.id, { type: "admin", id: "a1" });
-    expect(receipt).toMatchObject({ slug: "initech", dbName: t.dbName, directoryEntriesRemoved: 1 });
+    expect(receipt).toMatchObject({
+      slug: "initech",
+      dbName: t.dbName,
+      directoryEntriesRemoved: 1,
+    });
     expect(await listDatabaseNames(server.uri)).not.toContain(t.dbName);
     expect(await tenancy.directory.findByEmail("ownerinitech@example.com")).toEqual([]);
     const audit = await tenancy.audit.list({ action: "tenant.purged" });
-    expect(audit.items[0]).toMatchObject({ tenantId: t.id, tenantSlug: "initech", details: expect.objectContaining({ dbName: t.dbName }) });
+    expect(audit.items[0]).toMatchObject({
+      tenantId: t.id,
+      tenantSlug: "initech",
+      details: expect.objectContaining({ dbName: t.dbName }),
+    });
     await expect(tenancy.withTenant(t.id, async () => 1)).rejects.toBeInstanceOf(TenantDeleted);
     // The slug is free again.
-    const reborn = await tenancy.lifecycle.provision({ slug: "initech", name: "Initech 2", owner: owner("initech2") });
+    const reborn = await tenancy.lifecycle.provision({
+      slug: "initech",
+      name: "Initech 2",
+      owner: owner("initech2"),
+    });
     expect(reborn.id).not.toBe(t.id);
   });
 
   it("restore after the grace period is refused", async () => {
     const short = await createTenancy({ ...testConfig(server.uri), deleteGraceMs: 0 });
     try {
-      const t = await short.lifecycle.provision({ slug: "shortlived", name: "S", owner: owner("s") });
+      const t = await short.lifecycle.provision({
+        slug: "shortlived",
+        name: "S",
+        owner: owner("s"),
+      });
       await short.lifecycle.softDelete(t.id);
       await new Promise((r) => setTimeout(r, 5));
       await expect(short.lifecycle.restore(t.id)).rejects.toThrow(/grace period/);
@@ -183,18 +291,39 @@ describe("lifecycle", () => {
 
 describe("admins and audit", () => {
   it("creates super admins with argon2id and authenticates them", async () => {
-    await tenancy.admins.create({ email: "Root@Example.com", name: "Root", password: "a-long-admin-password" });
-    expect(await tenancy.admins.authenticate("root@example.com", "a-long-admin-password")).toMatchObject({ email: "root@example.com" });
+    await tenancy.admins.create({
+      email: "Root@Example.com",
+      name: "Root",
+      password: "a-long-admin-password",
+    });
+    expect(
+      await tenancy.admins.authenticate("root@example.com", "a-long-admin-password"),
+    ).toMatchObject({ email: "root@example.com" });
     expect(await tenancy.admins.authenticate("root@example.com", "wrong-password!")).toBeNull();
     expect(await tenancy.admins.authenticate("nobody@example.com", "whatever-password")).toBeNull();
-    await expect(tenancy.admins.create({ email: "root@example.com", name: "Again", password: "a-long-admin-password" })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(
+      tenancy.admins.create({
+        email: "root@example.com",
+        name: "Again",
+        password: "a-long-admin-password",
+      }),
+    ).rejects.toBeInstanceOf(InvalidInput);
   });
 
   it("pages the audit log newest first", async () => {
-    for (let i = 0; i < 5; i++) await tenancy.audit.record({ actor: { type: "system" }, action: "test.page", details: { i } });
+    for (let i = 0; i < 5; i++)
+      await tenancy.audit.record({
+        actor: { type: "system" },
+        action: "test.page",
+        details: { i },
+      });
     const first = await tenancy.audit.list({ action: "test.page", limit: 3 });
     expect(first.items.map((e) => e.details.i)).toEqual([4, 3, 2]);
-    const second = await tenancy.audit.list({ action: "test.page", limit: 3, cursor: first.nextCursor ?? "" });
+    const second = await tenancy.audit.list({
+      action: "test.page",
+      limit: 3,
+      cursor: first.nextCursor ?? "",
+    });
     expect(second.items.map((e) => e.details.i)).toEqual([1, 0]);
     expect(second.nextCursor).toBeNull();
   });

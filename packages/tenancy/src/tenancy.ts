@@ -32,7 +32,16 @@ import { TenantDirectory } from "./tenant-directory";
 import type { HandleStats } from "./tenant-handles";
 import { TenantHandles } from "./tenant-handles";
 import type { PurgeReceipt, SuspendResult } from "./tenant-lifecycle";
-import { dedicatePool, purge, purgeExpired, releasePool, restore, resume, softDelete, suspend } from "./tenant-lifecycle";
+import {
+  dedicatePool,
+  purge,
+  purgeExpired,
+  releasePool,
+  restore,
+  resume,
+  softDelete,
+  suspend,
+} from "./tenant-lifecycle";
 import type { TenantRecord } from "./tenant-registry";
 import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
@@ -69,13 +78,24 @@ export interface Tenancy {
    * `allowInactive` (admin reads, e.g. stats) also admits suspended and deleted tenants; never purged
    * or provisioning ones.
    */
-  withTenant<T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>, opts?: WithTenantOptions): Promise<T>;
+  withTenant<T>(
+    tenantId: string,
+    fn: (scope: TenantScope) => Promise<T>,
+    opts?: WithTenantOptions,
+  ): Promise<T>;
   /** The scope of the enclosing withTenant; throws NoTenantContext outside one. */
   currentTenant(): TenantScope;
   directory: {
     findByEmail(email: string): Promise<Membership[]>;
-    listByTenant(tenantId: string): Promise<{ email: string; role: MemberRole; userId: string | null }[]>;
-    add(input: { email: string; tenantId: string; role: MemberRole; userId?: string | null }): Promise<void>;
+    listByTenant(
+      tenantId: string,
+    ): Promise<{ email: string; role: MemberRole; userId: string | null }[]>;
+    add(input: {
+      email: string;
+      tenantId: string;
+      role: MemberRole;
+      userId?: string | null;
+    }): Promise<void>;
     remove(input: { email: string; tenantId: string }): Promise<boolean>;
     setRole(input: { email: string; tenantId: string; role: MemberRole }): Promise<boolean>;
   };
@@ -93,11 +113,21 @@ export interface Tenancy {
     /** Puts a tenant back on the shared client of the cluster its data lives on. */
     releasePool(id: string, actor?: AuditActor): Promise<TenantRecord>;
     /** Purges soft-deleted tenants past their grace period (run it from a scheduler). */
-    purgeExpired(actor?: AuditActor): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }>;
+    purgeExpired(
+      actor?: AuditActor,
+    ): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }>;
     migrate(id: string): Promise<MigrateResult>;
-    migrateAll(opts?: { concurrency?: number; onProgress?: (p: MigrateProgress) => void }): Promise<MigrateAllReport>;
+    migrateAll(opts?: {
+      concurrency?: number;
+      onProgress?: (p: MigrateProgress) => void;
+    }): Promise<MigrateAllReport>;
     exportTenant(id: string, file: string, opts?: ArchiveOptions): Promise<ArchiveSummary>;
-    importTenant(file: string, input: { slug: string; name?: string; cluster?: string }, actor?: AuditActor, opts?: ArchiveOptions): Promise<TenantRecord>;
+    importTenant(
+      file: string,
+      input: { slug: string; name?: string; cluster?: string },
+      actor?: AuditActor,
+      opts?: ArchiveOptions,
+    ): Promise<TenantRecord>;
     recoverySweep(): Promise<RecoveryReport>;
     latestSchemaVersion: number;
   };
@@ -118,8 +148,17 @@ export interface Tenancy {
 export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
   const cfg = resolveConfig(config);
   const migrations = resolveMigrations(cfg.migrations);
-  const controlConn = mongoose.createConnection(cfg.controlUri, { ...connectionOptions(cfg), dbName: cfg.controlDbName });
-  const clusterClients = new ClusterClients(controlConn, registerControlModels(controlConn), cfg.encryptionKeyBytes, cfg, cfg.logger);
+  const controlConn = mongoose.createConnection(cfg.controlUri, {
+    ...connectionOptions(cfg),
+    dbName: cfg.controlDbName,
+  });
+  const clusterClients = new ClusterClients(
+    controlConn,
+    registerControlModels(controlConn),
+    cfg.encryptionKeyBytes,
+    cfg,
+    cfg.logger,
+  );
   try {
     await controlConn.asPromise();
   } catch (err) {
@@ -129,7 +168,9 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
   const control = registerControlModels(controlConn);
   await ensureControlIndexes(control);
 
-  const registry = new TenantRegistry(control, cfg.registryRefreshMs, cfg.logger, (work) => clusterClients.guard(DEFAULT_CLUSTER, work));
+  const registry = new TenantRegistry(control, cfg.registryRefreshMs, cfg.logger, (work) =>
+    clusterClients.guard(DEFAULT_CLUSTER, work),
+  );
   const hasher = createPasswordHasher(cfg.passwordHashing);
   const rt: TenancyRuntime = {
     config: cfg,
@@ -138,7 +179,12 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
     control,
     registry,
     clusterClients,
-    clusters: new ClusterRegistry(control, clusterClients, cfg.encryptionKeyBytes, cfg.unavailableAfterMs),
+    clusters: new ClusterRegistry(
+      control,
+      clusterClients,
+      cfg.encryptionKeyBytes,
+      cfg.unavailableAfterMs,
+    ),
     handles: new TenantHandles(clusterClients, cfg.cache),
     concurrency: new TenantConcurrency(cfg.perTenantConcurrency),
     directory: new TenantDirectory(control),
@@ -152,13 +198,16 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
   await registry.start();
   if (cfg.recoverOnStart) {
     const report = await recoverySweep(rt, SYSTEM_ACTOR);
-    if (report.completed.length || report.rolledBack.length) cfg.logger.info({ ...report }, "provisioning recovery sweep");
+    if (report.completed.length || report.rolledBack.length)
+      cfg.logger.info({ ...report }, "provisioning recovery sweep");
   }
 
   let sweepTimer: NodeJS.Timeout | null = null;
   if (cfg.recoverySweepIntervalMs > 0) {
     sweepTimer = setInterval(() => {
-      recoverySweep(rt, SYSTEM_ACTOR).catch((err: unknown) => cfg.logger.warn({ err: (err as Error).message }, "periodic recovery sweep failed"));
+      recoverySweep(rt, SYSTEM_ACTOR).catch((err: unknown) =>
+        cfg.logger.warn({ err: (err as Error).message }, "periodic recovery sweep failed"),
+      );
     }, cfg.recoverySweepIntervalMs);
     sweepTimer.unref();
   }
@@ -166,7 +215,11 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
   let shuttingDown = false;
   let shutdownPromise: Promise<{ drained: boolean }> | null = null;
 
-  const withTenant = async <T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>, opts: WithTenantOptions = {}): Promise<T> => {
+  const withTenant = async <T>(
+    tenantId: string,
+    fn: (scope: TenantScope) => Promise<T>,
+    opts: WithTenantOptions = {},
+  ): Promise<T> => {
     if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
     const admit = opts.allowInactive ? assertReadable : assertActive;
     const outer = rt.scope.getStore();
@@ -220,7 +273,8 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       migrate: (id) => migrate(rt, id),
       migrateAll: (opts) => migrateAll(rt, opts),
       exportTenant: (id, file, opts) => exportTenant(rt, id, file, opts),
-      importTenant: (file, input, actor = SYSTEM_ACTOR, opts) => importTenant(rt, file, input, actor, opts),
+      importTenant: (file, input, actor = SYSTEM_ACTOR, opts) =>
+        importTenant(rt, file, input, actor, opts),
       recoverySweep: () => recoverySweep(rt, SYSTEM_ACTOR),
       latestSchemaVersion: latestVersion(migrations),
     },
@@ -243,7 +297,11 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
         if (sweepTimer) clearInterval(sweepTimer);
         registry.stop();
         const drained = await rt.handles.drain(opts.timeoutMs ?? 10_000);
-        if (!drained) cfg.logger.warn({ leases: rt.handles.stats().leases }, "shutdown: leases still out after timeout; closing anyway");
+        if (!drained)
+          cfg.logger.warn(
+            { leases: rt.handles.stats().leases },
+            "shutdown: leases still out after timeout; closing anyway",
+          );
         rt.handles.clear();
         await clusterClients.closeAll();
         await controlConn.close(true).catch(() => undefined);

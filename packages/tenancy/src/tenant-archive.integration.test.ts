@@ -38,8 +38,16 @@ async function dump(dbName: string): Promise<Record<string, { docs: string; inde
     const db = client.db(dbName);
     const out: Record<string, { docs: string; indexes: string }> = {};
     for (const { name } of await db.listCollections().toArray()) {
-      const docs = await db.collection(name).find({}, { sort: { _id: 1 } }).toArray();
-      const indexes = (await db.collection(name).listIndexes().toArray()).map((i) => ({ key: i.key, name: i.name, unique: i.unique ?? false, ttl: i.expireAfterSeconds ?? null }));
+      const docs = await db
+        .collection(name)
+        .find({}, { sort: { _id: 1 } })
+        .toArray();
+      const indexes = (await db.collection(name).listIndexes().toArray()).map((i) => ({
+        key: i.key,
+        name: i.name,
+        unique: i.unique ?? false,
+        ttl: i.expireAfterSeconds ?? null,
+      }));
       out[name] = {
         docs: name === "sessions" ? "(omitted)" : BSON.EJSON.stringify(docs, { relaxed: false }),
         indexes: JSON.stringify(indexes.sort((a, b) => a.name.localeCompare(b.name))),
@@ -53,14 +61,39 @@ async function dump(dbName: string): Promise<Record<string, { docs: string; inde
 
 describe("export and import", () => {
   it("round-trips a tenant into a new tenant with the same data, types and indexes", async () => {
-    const src = await tenancy.lifecycle.provision({ slug: "exporter", name: "Exporter Inc", owner: owner("exp") });
+    const src = await tenancy.lifecycle.provision({
+      slug: "exporter",
+      name: "Exporter Inc",
+      owner: owner("exp"),
+    });
     await tenancy.withTenant(src.id, async ({ models }) => {
       const u = await models.User.findOne().lean();
-      await models.User.create({ email: "member@example.com", name: "M", role: "member", passwordHash: await tenancy.passwords.hash("member password") });
+      await models.User.create({
+        email: "member@example.com",
+        name: "M",
+        role: "member",
+        passwordHash: await tenancy.passwords.hash("member password"),
+      });
       for (let i = 0; i < 1200; i++) {
-        await models.Note.collection.insertOne({ title: `n${i}`, body: "é ✓ \u0000 binary-safe", tags: ["a", `t${i % 7}`], authorId: u?._id, authorName: "O", createdAt: new Date(1_700_000_000_000 + i), updatedAt: new Date(), n: i, big: BSON.Long.fromString("9007199254740993"), dec: BSON.Decimal128.fromString("1.10") });
+        await models.Note.collection.insertOne({
+          title: `n${i}`,
+          body: "é ✓ \u0000 binary-safe",
+          tags: ["a", `t${i % 7}`],
+          authorId: u?._id,
+          authorName: "O",
+          createdAt: new Date(1_700_000_000_000 + i),
+          updatedAt: new Date(),
+          n: i,
+          big: BSON.Long.fromString("9007199254740993"),
+          dec: BSON.Decimal128.fromString("1.10"),
+        });
       }
-      await models.Session.create({ userId: u?._id, tokenHash: "secret-ish", familyId: "f", expiresAt: new Date(Date.now() + 60_000) });
+      await models.Session.create({
+        userId: u?._id,
+        tokenHash: "secret-ish",
+        familyId: "f",
+        expiresAt: new Date(Date.now() + 60_000),
+      });
     });
     const file = join(dir, "exporter.tenantry.gz");
     const summary = await tenancy.lifecycle.exportTenant(src.id, file);
@@ -68,7 +101,11 @@ describe("export and import", () => {
     expect(summary.bytes).toBeGreaterThan(1000);
 
     const copy = await tenancy.lifecycle.importTenant(file, { slug: "importer" });
-    expect(copy).toMatchObject({ status: "active", name: "Exporter Inc", schemaVersion: src.schemaVersion });
+    expect(copy).toMatchObject({
+      status: "active",
+      name: "Exporter Inc",
+      schemaVersion: src.schemaVersion,
+    });
     expect(copy.id).not.toBe(src.id);
     expect(copy.dbName).not.toBe(src.dbName);
 
@@ -83,7 +120,9 @@ describe("export and import", () => {
     // Both users can log in to the new tenant; the directory knows them under it.
     const memberships = await tenancy.directory.findByEmail("member@example.com");
     expect(memberships.map((m) => m.tenantSlug).sort()).toEqual(["importer"]);
-    expect((await tenancy.directory.findByEmail(owner("exp").email)).map((m) => m.tenantSlug).sort()).toEqual(["exporter", "importer"]);
+    expect(
+      (await tenancy.directory.findByEmail(owner("exp").email)).map((m) => m.tenantSlug).sort(),
+    ).toEqual(["exporter", "importer"]);
     await tenancy.withTenant(copy.id, async ({ models }) => {
       const m = await models.User.findOne({ email: "member@example.com" }).lean();
       expect(await verifyPassword(m?.passwordHash ?? "", "member password")).toBe(true);
@@ -95,18 +134,36 @@ describe("export and import", () => {
     const src = await tenancy.registry.getBySlug("exporter");
     const file = join(dir, "again.gz");
     await tenancy.lifecycle.exportTenant(src.id, file);
-    await expect(tenancy.lifecycle.importTenant(file, { slug: "exporter" })).rejects.toBeInstanceOf(SlugTaken);
+    await expect(tenancy.lifecycle.importTenant(file, { slug: "exporter" })).rejects.toBeInstanceOf(
+      SlugTaken,
+    );
 
     const junk = join(dir, "junk.gz");
     await writeFile(junk, "definitely not gzip");
-    await expect(tenancy.lifecycle.importTenant(junk, { slug: "junk" })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(tenancy.lifecycle.importTenant(junk, { slug: "junk" })).rejects.toBeInstanceOf(
+      InvalidInput,
+    );
 
     const truncated = join(dir, "truncated.gz");
-    const header = { kind: "header", format: "tenantry-tenant-archive", formatVersion: 1, exportedAt: new Date().toISOString(), tenant: { slug: "x", name: "X", plan: "free", modules: [], limits: {} }, schemaVersion: 2, omittedData: [] };
-    const lines = [header, { kind: "collection", name: "notes", indexes: [] }, { kind: "doc", c: "notes", d: { _id: { $oid: "650000000000000000000001" }, title: "t" } }];
+    const header = {
+      kind: "header",
+      format: "tenantry-tenant-archive",
+      formatVersion: 1,
+      exportedAt: new Date().toISOString(),
+      tenant: { slug: "x", name: "X", plan: "free", modules: [], limits: {} },
+      schemaVersion: 2,
+      omittedData: [],
+    };
+    const lines = [
+      header,
+      { kind: "collection", name: "notes", indexes: [] },
+      { kind: "doc", c: "notes", d: { _id: { $oid: "650000000000000000000001" }, title: "t" } },
+    ];
     await writeFile(truncated, gzipSync(lines.map((l) => JSON.stringify(l)).join("\n")));
     const before = await tenancy.control.Tenant.countDocuments();
-    await expect(tenancy.lifecycle.importTenant(truncated, { slug: "truncated" })).rejects.toThrow(/truncated/);
+    await expect(tenancy.lifecycle.importTenant(truncated, { slug: "truncated" })).rejects.toThrow(
+      /truncated/,
+    );
     expect(await tenancy.control.Tenant.countDocuments()).toBe(before);
     const client = new MongoClient(server.uri);
     try {
@@ -121,23 +178,34 @@ describe("export and import", () => {
 
 describe("archive progress and the cli actor", () => {
   it("reports export and import progress that reaches the totals, and audits the import as the cli", async () => {
-    const src = await tenancy.lifecycle.provision({ slug: "prog-src", name: "Progress", owner: owner("prog") });
+    const src = await tenancy.lifecycle.provision({
+      slug: "prog-src",
+      name: "Progress",
+      owner: owner("prog"),
+    });
     await tenancy.withTenant(src.id, async ({ models }) => {
       const authorId = (await models.User.findOne().lean())?._id;
-      await models.Note.insertMany(Array.from({ length: 250 }, (_, i) => ({ title: `n${i}`, authorId, authorName: "o" })));
+      await models.Note.insertMany(
+        Array.from({ length: 250 }, (_, i) => ({ title: `n${i}`, authorId, authorName: "o" })),
+      );
     });
     const file = join(dir, "progress.tta.gz");
     const out: ArchiveProgress[] = [];
-    const summary = await tenancy.lifecycle.exportTenant(src.id, file, { onProgress: (p) => out.push(p) });
+    const summary = await tenancy.lifecycle.exportTenant(src.id, file, {
+      onProgress: (p) => out.push(p),
+    });
     const docsInArchive = Object.entries(summary.counts)
       .filter(([name]) => name !== "sessions")
       .reduce((n, [, c]) => n + c, 0);
     expect(out[0]).toMatchObject({ phase: "collections", docsDone: 0, docsTotal: docsInArchive });
-    expect(out.some((p) => p.phase === "documents" && p.collection === "notes" && p.docsDone === 100)).toBe(true);
+    expect(
+      out.some((p) => p.phase === "documents" && p.collection === "notes" && p.docsDone === 100),
+    ).toBe(true);
     expect(out.at(-1)).toMatchObject({ docsDone: docsInArchive, docsTotal: docsInArchive });
     // Called per ~100 docs and per collection, not per document.
     expect(out.length).toBeLessThan(docsInArchive / 5);
-    for (let i = 1; i < out.length; i++) expect(out[i]?.docsDone).toBeGreaterThanOrEqual(out[i - 1]?.docsDone ?? 0);
+    for (let i = 1; i < out.length; i++)
+      expect(out[i]?.docsDone).toBeGreaterThanOrEqual(out[i - 1]?.docsDone ?? 0);
 
     const inn: ArchiveProgress[] = [];
     const cli: AuditActor = { type: "cli", id: "operator", email: null };
@@ -148,11 +216,26 @@ describe("archive progress and the cli actor", () => {
       },
     });
     expect(imported.status).toBe("active");
-    expect(inn.map((p) => p.phase)).toEqual(expect.arrayContaining(["collections", "documents", "indexes", "migrate"]));
-    expect(inn.at(-1)).toMatchObject({ phase: "migrate", docsDone: docsInArchive, docsTotal: null, bytesDone: summary.bytes, bytesTotal: summary.bytes });
-    expect(await tenancy.withTenant(imported.id, ({ models }) => models.Note.countDocuments())).toBe(250);
+    expect(inn.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(["collections", "documents", "indexes", "migrate"]),
+    );
+    expect(inn.at(-1)).toMatchObject({
+      phase: "migrate",
+      docsDone: docsInArchive,
+      docsTotal: null,
+      bytesDone: summary.bytes,
+      bytesTotal: summary.bytes,
+    });
+    expect(
+      await tenancy.withTenant(imported.id, ({ models }) => models.Note.countDocuments()),
+    ).toBe(250);
 
     const { items } = await tenancy.audit.list({ actor: "operator" });
-    expect(items).toEqual([expect.objectContaining({ action: "tenant.imported", actor: { type: "cli", id: "operator", email: null } })]);
+    expect(items).toEqual([
+      expect.objectContaining({
+        action: "tenant.imported",
+        actor: { type: "cli", id: "operator", email: null },
+      }),
+    ]);
   });
 });

@@ -35,7 +35,13 @@ import { withHandle } from "./tenancy-runtime";
 export const ARCHIVE_FORMAT = "tenantry-tenant-archive";
 export const ARCHIVE_FORMAT_VERSION = 1;
 const OMITTED_DATA = new Set(["sessions"]);
-const INDEX_OPTION_KEYS = ["unique", "sparse", "expireAfterSeconds", "partialFilterExpression", "collation"] as const;
+const INDEX_OPTION_KEYS = [
+  "unique",
+  "sparse",
+  "expireAfterSeconds",
+  "partialFilterExpression",
+  "collation",
+] as const;
 const INSERT_BATCH = 500;
 
 const collectionNameSchema = z.string().regex(/^(?!system\.)[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}$/);
@@ -45,16 +51,32 @@ const headerSchema = z.object({
   format: z.literal(ARCHIVE_FORMAT),
   formatVersion: z.literal(ARCHIVE_FORMAT_VERSION),
   exportedAt: z.string(),
-  tenant: z.object({ slug: z.string(), name: z.string(), plan: z.string(), modules: z.array(z.string()), limits: z.record(z.string(), z.number()) }),
+  tenant: z.object({
+    slug: z.string(),
+    name: z.string(),
+    plan: z.string(),
+    modules: z.array(z.string()),
+    limits: z.record(z.string(), z.number()),
+  }),
   schemaVersion: z.number().int().min(0),
   omittedData: z.array(z.string()),
 });
 
-const indexSpecSchema = z.object({ key: z.record(z.string(), z.unknown()), name: z.string() }).loose();
+const indexSpecSchema = z
+  .object({ key: z.record(z.string(), z.unknown()), name: z.string() })
+  .loose();
 
 const lineSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("collection"), name: collectionNameSchema, indexes: z.array(indexSpecSchema) }),
-  z.object({ kind: z.literal("doc"), c: collectionNameSchema, d: z.record(z.string(), z.unknown()) }),
+  z.object({
+    kind: z.literal("collection"),
+    name: collectionNameSchema,
+    indexes: z.array(indexSpecSchema),
+  }),
+  z.object({
+    kind: z.literal("doc"),
+    c: collectionNameSchema,
+    d: z.record(z.string(), z.unknown()),
+  }),
   z.object({ kind: z.literal("end"), counts: z.record(z.string(), z.number()) }),
 ]);
 
@@ -104,7 +126,12 @@ function sanitizeIndex(spec: Document): Document {
   return out;
 }
 
-export async function exportTenant(rt: TenancyRuntime, id: string, file: string, opts: ArchiveOptions = {}): Promise<ArchiveSummary> {
+export async function exportTenant(
+  rt: TenancyRuntime,
+  id: string,
+  file: string,
+  opts: ArchiveOptions = {},
+): Promise<ArchiveSummary> {
   const record = await rt.registry.get(id);
   if (record.status === "purged" || record.status === "provisioning") throw new TenantNotFound(id);
   const counts: Record<string, number> = {};
@@ -118,11 +145,19 @@ export async function exportTenant(rt: TenancyRuntime, id: string, file: string,
       .sort();
     const notify = progressReporter(rt, opts);
     let docsTotal = 0;
-    for (const name of names) if (!OMITTED_DATA.has(name)) docsTotal += await db.collection(name).estimatedDocumentCount();
+    for (const name of names)
+      if (!OMITTED_DATA.has(name)) docsTotal += await db.collection(name).estimatedDocumentCount();
     let docsDone = 0;
     let bytesDone = 0; // compressed bytes written so far
     const report = (phase: ArchiveProgress["phase"], collection?: string): void =>
-      notify({ phase, docsDone, docsTotal, bytesDone, bytesTotal: null, ...(collection ? { collection } : {}) });
+      notify({
+        phase,
+        docsDone,
+        docsTotal,
+        bytesDone,
+        bytesTotal: null,
+        ...(collection ? { collection } : {}),
+      });
     report("collections");
     async function* lines(): AsyncGenerator<string> {
       const header: ArchiveHeader = {
@@ -130,7 +165,13 @@ export async function exportTenant(rt: TenancyRuntime, id: string, file: string,
         format: ARCHIVE_FORMAT,
         formatVersion: ARCHIVE_FORMAT_VERSION,
         exportedAt: new Date().toISOString(),
-        tenant: { slug: record.slug, name: record.name, plan: record.plan, modules: record.modules, limits: record.limits },
+        tenant: {
+          slug: record.slug,
+          name: record.name,
+          plan: record.plan,
+          modules: record.modules,
+          limits: record.limits,
+        },
         schemaVersion: record.schemaVersion,
         omittedData: [...OMITTED_DATA],
       };
@@ -138,7 +179,9 @@ export async function exportTenant(rt: TenancyRuntime, id: string, file: string,
       for (const name of names) {
         if (!db) return;
         const coll = db.collection(name);
-        const indexes = (await coll.listIndexes().toArray()).filter((i) => i.name !== "_id_").map(sanitizeIndex);
+        const indexes = (await coll.listIndexes().toArray())
+          .filter((i) => i.name !== "_id_")
+          .map(sanitizeIndex);
         yield ejsonLine({ kind: "collection", name, indexes });
         counts[name] = 0;
         report("collections", name);
@@ -182,7 +225,8 @@ async function* readLines(file: string, onBytes?: (n: number) => void): AsyncGen
     try {
       // Documents keep exact BSON types (canonical); framing lines read as plain values.
       const parsed = JSON.parse(line) as Document;
-      if (parsed.kind === "doc") yield { ...parsed, d: BSON.EJSON.deserialize(parsed.d as Document, { relaxed: false }) };
+      if (parsed.kind === "doc")
+        yield { ...parsed, d: BSON.EJSON.deserialize(parsed.d as Document, { relaxed: false }) };
       else yield BSON.EJSON.deserialize(parsed, { relaxed: true });
     } catch (err) {
       throw new InvalidInput(`Archive line ${n} is not valid EJSON: ${(err as Error).message}`);
@@ -192,7 +236,8 @@ async function* readLines(file: string, onBytes?: (n: number) => void): AsyncGen
 
 export async function readArchiveHeader(file: string): Promise<ArchiveHeader> {
   try {
-    for await (const first of readLines(file)) return parseOrThrow(headerSchema, first, "archive header");
+    for await (const first of readLines(file))
+      return parseOrThrow(headerSchema, first, "archive header");
   } catch (err) {
     if (err instanceof TenancyError) throw err;
     throw new InvalidInput(`Not a readable tenant archive: ${(err as Error).message}`);
@@ -200,7 +245,11 @@ export async function readArchiveHeader(file: string): Promise<ArchiveHeader> {
   throw new InvalidInput("The archive is empty");
 }
 
-const importSchema = z.object({ slug: slugSchema, name: tenantNameSchema.optional(), cluster: z.string().min(1).max(40).optional() });
+const importSchema = z.object({
+  slug: slugSchema,
+  name: tenantNameSchema.optional(),
+  cluster: z.string().min(1).max(40).optional(),
+});
 
 /** Restores an archive into a new tenant (new id, new database); all-or-nothing. */
 export async function importTenant(
@@ -213,14 +262,19 @@ export async function importTenant(
   const input = parseOrThrow(importSchema, rawInput, "import");
   const header = await readArchiveHeader(file);
   if (header.schemaVersion > latestVersion(rt.migrations)) {
-    throw new InvalidInput(`Archive schema version ${header.schemaVersion} is newer than this deployment's (${latestVersion(rt.migrations)})`);
+    throw new InvalidInput(
+      `Archive schema version ${header.schemaVersion} is newer than this deployment's (${latestVersion(rt.migrations)})`,
+    );
   }
   return exclusiveBySlug(rt, input.slug, async () => {
     const { Tenant } = rt.control;
     const existing = await Tenant.findOne({ slug: input.slug }).lean<TenantDoc>();
     if (existing) {
       // A crashed import of the same slug is cleared away; anything else owns the slug.
-      const stale = existing.status === "provisioning" && existing.provisioning?.kind === "import" ? await claimProvisioning(rt, existing._id) : null;
+      const stale =
+        existing.status === "provisioning" && existing.provisioning?.kind === "import"
+          ? await claimProvisioning(rt, existing._id)
+          : null;
       if (!stale) throw new SlugTaken(input.slug);
       await rollbackProvisioning(rt, stale, actor);
     }
@@ -240,7 +294,13 @@ export async function importTenant(
           modules: header.tenant.modules,
           limits: header.tenant.limits,
           schemaVersion: 0,
-          provisioning: { step: "record", kind: "import", ownerEmail: null, claimedBy: rt.instanceId, claimedUntil: new Date(Date.now() + rt.config.provisionLeaseMs) },
+          provisioning: {
+            step: "record",
+            kind: "import",
+            ownerEmail: null,
+            claimedBy: rt.instanceId,
+            claimedUntil: new Date(Date.now() + rt.config.provisionLeaseMs),
+          },
         })
       ).toObject();
     } catch (err) {
@@ -252,18 +312,29 @@ export async function importTenant(
       await withHandle(rt, record, async (scope) => {
         const progress = await restoreDatabase(scope.conn.db, file, progressReporter(rt, opts));
         progress("migrate");
-        const migrated = await migrateTenantDatabase(scope, rt.migrations, { owner: rt.instanceId, lockMs: 10 * 60_000 });
+        const migrated = await migrateTenantDatabase(scope, rt.migrations, {
+          owner: rt.instanceId,
+          lockMs: 10 * 60_000,
+        });
         await markStep(rt, doc, "database", { schemaVersion: migrated.to });
         const users = await scope.models.User.find({}).select({ email: 1, role: 1 }).lean();
         for (const user of users) {
-          await rt.directory.add({ email: user.email, tenantId: record.id, role: user.role, userId: user._id.toHexString() });
+          await rt.directory.add({
+            email: user.email,
+            tenantId: record.id,
+            role: user.role,
+            userId: user._id.toHexString(),
+          });
         }
         await markStep(rt, doc, "directory");
       });
       return await activate(rt, doc, actor, "tenant.imported");
     } catch (err) {
       await rollbackProvisioning(rt, doc, actor).catch((rollbackErr: unknown) => {
-        rt.config.logger.error({ slug: input.slug, err: (rollbackErr as Error).message }, "import rollback failed; the recovery sweep will retry");
+        rt.config.logger.error(
+          { slug: input.slug, err: (rollbackErr as Error).message },
+          "import rollback failed; the recovery sweep will retry",
+        );
       });
       if (err instanceof TenancyError) throw err;
       throw new InvalidInput(`The archive could not be imported: ${(err as Error).message}`);
@@ -282,13 +353,21 @@ async function restoreDatabase(
   let bytesDone = 0;
   let docsDone = 0;
   const report = (phase: ArchiveProgress["phase"], collection?: string): void =>
-    notify({ phase, docsDone, docsTotal: null, bytesDone, bytesTotal, ...(collection ? { collection } : {}) });
+    notify({
+      phase,
+      docsDone,
+      docsTotal: null,
+      bytesDone,
+      bytesTotal,
+      ...(collection ? { collection } : {}),
+    });
   const indexes = new Map<string, Document[]>();
   let batch: Document[] = [];
   let batchColl: string | null = null;
   let ended = false;
   const flush = async (): Promise<void> => {
-    if (batchColl && batch.length) await db.collection(batchColl).insertMany(batch, { ordered: true });
+    if (batchColl && batch.length)
+      await db.collection(batchColl).insertMany(batch, { ordered: true });
     batch = [];
   };
   let first = true;
@@ -307,7 +386,8 @@ async function restoreDatabase(
       batchColl = line.name;
       report("collections", line.name);
     } else if (line.kind === "doc") {
-      if (line.c !== batchColl) throw new InvalidInput(`Archive document for "${line.c}" outside its collection section`);
+      if (line.c !== batchColl)
+        throw new InvalidInput(`Archive document for "${line.c}" outside its collection section`);
       batch.push(line.d);
       docsDone++;
       if (batch.length >= INSERT_BATCH) await flush();

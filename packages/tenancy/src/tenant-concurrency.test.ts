@@ -29,7 +29,9 @@ describe("per-tenant concurrency", () => {
 
   it("releases the slot when the work throws", async () => {
     const limiter = new TenantConcurrency(1);
-    await expect(limiter.run("t", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(limiter.run("t", async () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
     await expect(limiter.run("t", async () => 42)).resolves.toBe(42);
     expect(limiter.inFlight("t")).toBe(0);
   });

@@ -2,7 +2,13 @@
 import { Types } from "mongoose";
 import { z } from "zod";
 
-import type { ControlModels, DirectoryDoc, MemberRole, TenantDoc, TenantStatus } from "./control-models";
+import type {
+  ControlModels,
+  DirectoryDoc,
+  MemberRole,
+  TenantDoc,
+  TenantStatus,
+} from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
 import { InvalidInput, TenantNotFound } from "./errors";
 
@@ -20,7 +26,8 @@ const emailSchema = z.email().max(254);
 
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
-  if (!emailSchema.safeParse(normalized).success) throw new InvalidInput(`Invalid email address: ${email}`);
+  if (!emailSchema.safeParse(normalized).success)
+    throw new InvalidInput(`Invalid email address: ${email}`);
   return normalized;
 }
 
@@ -58,33 +65,54 @@ export class TenantDirectory {
     return out.sort((a, b) => a.tenantName.localeCompare(b.tenantName));
   }
 
-  async listByTenant(tenantId: string): Promise<{ email: string; role: MemberRole; userId: string | null }[]> {
-    const entries = await this.models.Directory.find({ tenantId: tenantObjectId(tenantId) }).sort({ email: 1 }).lean<DirectoryDoc[]>();
+  async listByTenant(
+    tenantId: string,
+  ): Promise<{ email: string; role: MemberRole; userId: string | null }[]> {
+    const entries = await this.models.Directory.find({ tenantId: tenantObjectId(tenantId) })
+      .sort({ email: 1 })
+      .lean<DirectoryDoc[]>();
     return entries.map((e) => ({ email: e.email, role: e.role, userId: e.userId ?? null }));
   }
 
   /** Adds or updates a membership (idempotent per email and tenant). */
-  async add(input: { email: string; tenantId: string; role: MemberRole; userId?: string | null }): Promise<void> {
+  async add(input: {
+    email: string;
+    tenantId: string;
+    role: MemberRole;
+    userId?: string | null;
+  }): Promise<void> {
     const email = normalizeEmail(input.email);
-    if (!MEMBER_ROLES.includes(input.role)) throw new InvalidInput(`Invalid role: ${String(input.role)}`);
-    const tenant = await this.models.Tenant.findById(tenantObjectId(input.tenantId)).select({ slug: 1, name: 1 }).lean<TenantDoc>();
+    if (!MEMBER_ROLES.includes(input.role))
+      throw new InvalidInput(`Invalid role: ${String(input.role)}`);
+    const tenant = await this.models.Tenant.findById(tenantObjectId(input.tenantId))
+      .select({ slug: 1, name: 1 })
+      .lean<TenantDoc>();
     if (!tenant) throw new TenantNotFound(input.tenantId);
     await this.models.Directory.updateOne(
       { email, tenantId: tenant._id },
       {
-        $set: { role: input.role, userId: input.userId ?? null, tenantSlug: tenant.slug, tenantName: tenant.name },
+        $set: {
+          role: input.role,
+          userId: input.userId ?? null,
+          tenantSlug: tenant.slug,
+          tenantName: tenant.name,
+        },
       },
       { upsert: true },
     );
   }
 
   async remove(input: { email: string; tenantId: string }): Promise<boolean> {
-    const res = await this.models.Directory.deleteOne({ email: normalizeEmail(input.email), tenantId: tenantObjectId(input.tenantId) });
+    const res = await this.models.Directory.deleteOne({
+      email: normalizeEmail(input.email),
+      tenantId: tenantObjectId(input.tenantId),
+    });
     return res.deletedCount > 0;
   }
 
   async setRole(input: { email: string; tenantId: string; role: MemberRole }): Promise<boolean> {
-    if (!MEMBER_ROLES.includes(input.role)) throw new InvalidInput(`Invalid role: ${String(input.role)}`);
+    if (!MEMBER_ROLES.includes(input.role))
+      throw new InvalidInput(`Invalid role: ${String(input.role)}`);
     const res = await this.models.Directory.updateOne(
       { email: normalizeEmail(input.email), tenantId: tenantObjectId(input.tenantId) },
       { $set: { role: input.role } },

@@ -19,21 +19,46 @@ const ids: string[] = [];
 
 beforeAll(async () => {
   server = await startServer();
-  const config = testConfig(server.uri, { cache: { maxHandles: LRU, idleTtlMs: 60_000 }, maxPoolSize: POOL, perTenantConcurrency: 4 });
+  const config = testConfig(server.uri, {
+    cache: { maxHandles: LRU, idleTtlMs: 60_000 },
+    maxPoolSize: POOL,
+    perTenantConcurrency: 4,
+  });
   tenancy = await createTenancy(config);
   // Seed directly (the saga has its own tests): 1,000 active tenant records, each with one note
   // in its own database whose title names the tenant.
   const docs = Array.from({ length: TENANTS }, (_, i) => {
     const _id = new ObjectId();
     ids.push(_id.toHexString());
-    return { _id, slug: `load-${i}`, name: `Load ${i}`, status: "active", dbName: `t_${_id.toHexString()}`, cluster: "default", schemaVersion: 2 };
+    return {
+      _id,
+      slug: `load-${i}`,
+      name: `Load ${i}`,
+      status: "active",
+      dbName: `t_${_id.toHexString()}`,
+      cluster: "default",
+      schemaVersion: 2,
+    };
   });
   await tenancy.control.Tenant.insertMany(docs);
   const seed = new MongoClient(server.uri, { maxPoolSize: 8 });
   try {
     for (let i = 0; i < docs.length; i += 25) {
       await Promise.all(
-        docs.slice(i, i + 25).map((d) => seed.db(d.dbName).collection("notes").insertOne({ title: d._id.toHexString(), body: d.slug, tags: [], authorId: new ObjectId(), authorName: "seed" })),
+        docs
+          .slice(i, i + 25)
+          .map((d) =>
+            seed
+              .db(d.dbName)
+              .collection("notes")
+              .insertOne({
+                title: d._id.toHexString(),
+                body: d.slug,
+                tags: [],
+                authorId: new ObjectId(),
+                authorName: "seed",
+              }),
+          ),
       );
     }
   } finally {
@@ -115,7 +140,8 @@ describe("leased handles over one client", () => {
       return (await models.Note.findOne().lean())?.title;
     });
     while (tenancy.stats().leases < 1) await new Promise((r) => setTimeout(r, 5));
-    for (const id of ids.slice(0, LRU * 2)) await tenancy.withTenant(id, ({ models }) => models.Note.findOne().lean());
+    for (const id of ids.slice(0, LRU * 2))
+      await tenancy.withTenant(id, ({ models }) => models.Note.findOne().lean());
     const during = tenancy.stats();
     expect(during.draining).toBe(1); // evicted, waiting for our release
     expect(during.deferredEvictions).toBeGreaterThan(before.deferredEvictions);
@@ -125,14 +151,23 @@ describe("leased handles over one client", () => {
   });
 
   it("drops an idle handle after its TTL and reopens it on the next use", async () => {
-    const short = await createTenancy({ ...testConfig(server.uri), cache: { maxHandles: 5, idleTtlMs: 50 } });
+    const short = await createTenancy({
+      ...testConfig(server.uri),
+      cache: { maxHandles: 5, idleTtlMs: 50 },
+    });
     try {
-      const t = await short.lifecycle.provision({ slug: "ttl", name: "TTL", owner: { email: "o@example.com", name: "O", password: "password123" } });
+      const t = await short.lifecycle.provision({
+        slug: "ttl",
+        name: "TTL",
+        owner: { email: "o@example.com", name: "O", password: "password123" },
+      });
       await short.withTenant(t.id, async () => undefined);
       expect(short.stats().handles).toBe(1);
       await new Promise((r) => setTimeout(r, 120));
       expect(short.stats().handles).toBe(0);
-      await short.withTenant(t.id, async ({ models }) => expect(await models.User.countDocuments()).toBe(1));
+      await short.withTenant(t.id, async ({ models }) =>
+        expect(await models.User.countDocuments()).toBe(1),
+      );
     } finally {
       await short.shutdown();
     }

@@ -44,7 +44,13 @@ export class TenantHandles {
   private readonly lru: LRUCache<string, TenantHandle>;
   private readonly draining = new Map<string, TenantHandle>();
   private readonly opening = new Map<string, Promise<TenantHandle>>();
-  private counters = { hits: 0, misses: 0, evictions: 0, deferredEvictions: 0, evictedWhileLeased: 0 };
+  private counters = {
+    hits: 0,
+    misses: 0,
+    evictions: 0,
+    deferredEvictions: 0,
+    evictedWhileLeased: 0,
+  };
   private leases = 0;
   // Kept beside handle.leases because a tenant can briefly have two handles (one draining).
   private readonly leasedTenants = new Map<string, number>();
@@ -70,7 +76,8 @@ export class TenantHandles {
 
   /** Leases the tenant's handle; pair every call with release(). */
   async acquire(target: HandleTarget): Promise<TenantHandle> {
-    const matches = (h: TenantHandle): boolean => h.dbName === target.dbName && h.cluster === target.cluster;
+    const matches = (h: TenantHandle): boolean =>
+      h.dbName === target.dbName && h.cluster === target.cluster;
     for (;;) {
       const cached = this.lru.get(target.tenantId);
       if (cached && matches(cached)) {

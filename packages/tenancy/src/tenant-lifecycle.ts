@@ -33,7 +33,11 @@ async function transition(
   set: Record<string, unknown>,
   verb: string,
 ): Promise<TenantDoc> {
-  const updated = await rt.control.Tenant.findOneAndUpdate({ _id: objectId(id), status: { $in: from } }, { $set: set }, { returnDocument: "after" }).lean<TenantDoc>();
+  const updated = await rt.control.Tenant.findOneAndUpdate(
+    { _id: objectId(id), status: { $in: from } },
+    { $set: set },
+    { returnDocument: "after" },
+  ).lean<TenantDoc>();
   if (updated) {
     await rt.registry.announce(id);
     return updated;
@@ -49,9 +53,20 @@ export interface SuspendResult {
   sessionsRevoked: number | null;
 }
 
-export async function suspend(rt: TenancyRuntime, id: string, rawReason: string, actor: AuditActor): Promise<SuspendResult> {
+export async function suspend(
+  rt: TenancyRuntime,
+  id: string,
+  rawReason: string,
+  actor: AuditActor,
+): Promise<SuspendResult> {
   const reason = parseOrThrow(reasonSchema, rawReason, "suspension reason");
-  const doc = await transition(rt, id, ["active", "suspended"], { status: "suspended", statusReason: reason, suspendedAt: new Date() }, "suspend");
+  const doc = await transition(
+    rt,
+    id,
+    ["active", "suspended"],
+    { status: "suspended", statusReason: reason, suspendedAt: new Date() },
+    "suspend",
+  );
   const tenant = toTenantRecord(doc);
   let sessionsRevoked: number | null = null;
   try {
@@ -64,42 +79,98 @@ export async function suspend(rt: TenancyRuntime, id: string, rawReason: string,
     });
   } catch (err) {
     // The status change already blocks every request; tokens are refused on the tenant check.
-    rt.config.logger.warn({ tenantId: id, err: (err as Error).message }, "could not revoke sessions of suspended tenant");
+    rt.config.logger.warn(
+      { tenantId: id, err: (err as Error).message },
+      "could not revoke sessions of suspended tenant",
+    );
   }
-  await rt.audit.record({ actor, action: "tenant.suspended", tenantId: id, tenantSlug: doc.slug, details: { reason, sessionsRevoked } });
+  await rt.audit.record({
+    actor,
+    action: "tenant.suspended",
+    tenantId: id,
+    tenantSlug: doc.slug,
+    details: { reason, sessionsRevoked },
+  });
   return { tenant, sessionsRevoked };
 }
 
-export async function resume(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
-  const doc = await transition(rt, id, ["suspended"], { status: "active", statusReason: null, suspendedAt: null }, "resume");
+export async function resume(
+  rt: TenancyRuntime,
+  id: string,
+  actor: AuditActor,
+): Promise<TenantRecord> {
+  const doc = await transition(
+    rt,
+    id,
+    ["suspended"],
+    { status: "active", statusReason: null, suspendedAt: null },
+    "resume",
+  );
   await rt.audit.record({ actor, action: "tenant.resumed", tenantId: id, tenantSlug: doc.slug });
   return toTenantRecord(doc);
 }
 
-export async function softDelete(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+export async function softDelete(
+  rt: TenancyRuntime,
+  id: string,
+  actor: AuditActor,
+): Promise<TenantRecord> {
   const current = await load(rt, id);
   if (current.status === "purged") throw new TenantDeleted(id);
-  if (current.status !== "active" && current.status !== "suspended") throw new InvalidInput(`Cannot delete a tenant that is ${current.status}`);
+  if (current.status !== "active" && current.status !== "suspended")
+    throw new InvalidInput(`Cannot delete a tenant that is ${current.status}`);
   const now = new Date();
   const purgeAfter = new Date(now.getTime() + rt.config.deleteGraceMs);
   // A restore returns the tenant as it was, suspension (and its reason) included.
-  const restoreTo = current.status === "suspended" ? { status: "suspended", reason: current.statusReason } : { status: "active", reason: null };
-  const doc = await transition(rt, id, [current.status], { status: "deleted", deletedAt: now, purgeAfter, restoreTo }, "delete");
+  const restoreTo =
+    current.status === "suspended"
+      ? { status: "suspended", reason: current.statusReason }
+      : { status: "active", reason: null };
+  const doc = await transition(
+    rt,
+    id,
+    [current.status],
+    { status: "deleted", deletedAt: now, purgeAfter, restoreTo },
+    "delete",
+  );
   rt.handles.forget(id);
-  await rt.audit.record({ actor, action: "tenant.deleted", tenantId: id, tenantSlug: doc.slug, details: { purgeAfter } });
+  await rt.audit.record({
+    actor,
+    action: "tenant.deleted",
+    tenantId: id,
+    tenantSlug: doc.slug,
+    details: { purgeAfter },
+  });
   return toTenantRecord(doc);
 }
 
-export async function restore(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+export async function restore(
+  rt: TenancyRuntime,
+  id: string,
+  actor: AuditActor,
+): Promise<TenantRecord> {
   const current = await load(rt, id);
-  if (current.status !== "deleted") throw new InvalidInput(`Cannot restore a tenant that is ${current.status}`);
+  if (current.status !== "deleted")
+    throw new InvalidInput(`Cannot restore a tenant that is ${current.status}`);
   if (current.purgeAfter && current.purgeAfter.getTime() < Date.now()) {
     throw new InvalidInput("The restore grace period is over; the tenant can only be purged");
   }
   const back = current.restoreTo ?? { status: "active", reason: null };
-  const set = { status: back.status, statusReason: back.reason, deletedAt: null, purgeAfter: null, restoreTo: null };
+  const set = {
+    status: back.status,
+    statusReason: back.reason,
+    deletedAt: null,
+    purgeAfter: null,
+    restoreTo: null,
+  };
   const doc = await transition(rt, id, ["deleted"], set, "restore");
-  await rt.audit.record({ actor, action: "tenant.restored", tenantId: id, tenantSlug: doc.slug, details: { status: doc.status } });
+  await rt.audit.record({
+    actor,
+    action: "tenant.restored",
+    tenantId: id,
+    tenantSlug: doc.slug,
+    details: { status: doc.status },
+  });
   return toTenantRecord(doc);
 }
 
@@ -116,7 +187,11 @@ export interface PurgeReceipt {
  * Drops the tenant's database and directory entries; the record stays as status "purged" with
  * its slug released, and the audit log keeps the receipt. Only a deleted tenant can be purged.
  */
-export async function purge(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<PurgeReceipt> {
+export async function purge(
+  rt: TenancyRuntime,
+  id: string,
+  actor: AuditActor,
+): Promise<PurgeReceipt> {
   const current = await load(rt, id);
   if (current.status === "purged") throw new TenantDeleted(id);
   if (current.status !== "deleted") throw new InvalidInput("Delete the tenant before purging it");
@@ -136,9 +211,23 @@ export async function purge(rt: TenancyRuntime, id: string, actor: AuditActor): 
     { status: "purged", purgedAt, slug: `${current.slug}~purged~${id}` },
     "purge",
   );
-  if (await rt.clusters.dedicatedPool(current.cluster)) await rt.clusters.removeDedicatedPool(current.cluster);
-  const receipt: PurgeReceipt = { tenantId: id, slug: current.slug, dbName: current.dbName, cluster: current.cluster, purgedAt, directoryEntriesRemoved: removed };
-  await rt.audit.record({ actor, action: "tenant.purged", tenantId: id, tenantSlug: current.slug, details: { ...receipt } });
+  if (await rt.clusters.dedicatedPool(current.cluster))
+    await rt.clusters.removeDedicatedPool(current.cluster);
+  const receipt: PurgeReceipt = {
+    tenantId: id,
+    slug: current.slug,
+    dbName: current.dbName,
+    cluster: current.cluster,
+    purgedAt,
+    directoryEntriesRemoved: removed,
+  };
+  await rt.audit.record({
+    actor,
+    action: "tenant.purged",
+    tenantId: id,
+    tenantSlug: current.slug,
+    details: { ...receipt },
+  });
   return receipt;
 }
 
@@ -146,37 +235,73 @@ export async function purge(rt: TenancyRuntime, id: string, actor: AuditActor): 
  * Moves a busy tenant onto a pool (client) of its own over the same servers; its data does not
  * move. Handles are re-created on the next request; leased ones finish on the old pool.
  */
-export async function dedicatePool(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+export async function dedicatePool(
+  rt: TenancyRuntime,
+  id: string,
+  actor: AuditActor,
+): Promise<TenantRecord> {
   const current = await load(rt, id);
   if (current.status === "purged") throw new TenantDeleted(id);
   if (await rt.clusters.dedicatedPool(current.cluster)) return toTenantRecord(current);
   const pool = await rt.clusters.createDedicatedPool(id, current.slug, current.cluster);
-  const doc = await rt.control.Tenant.findOneAndUpdate({ _id: current._id, cluster: current.cluster }, { $set: { cluster: pool } }, { returnDocument: "after" }).lean<TenantDoc>();
+  const doc = await rt.control.Tenant.findOneAndUpdate(
+    { _id: current._id, cluster: current.cluster },
+    { $set: { cluster: pool } },
+    { returnDocument: "after" },
+  ).lean<TenantDoc>();
   if (!doc) throw new InvalidInput("The tenant moved while its pool was being created; retry");
   await rt.registry.announce(id);
   rt.handles.forget(id);
-  await rt.audit.record({ actor, action: "tenant.pool.dedicated", tenantId: id, tenantSlug: doc.slug, details: { pool, from: current.cluster } });
+  await rt.audit.record({
+    actor,
+    action: "tenant.pool.dedicated",
+    tenantId: id,
+    tenantSlug: doc.slug,
+    details: { pool, from: current.cluster },
+  });
   return toTenantRecord(doc);
 }
 
 /** Returns a tenant from its dedicated pool to the shared cluster it came from. */
-export async function releasePool(rt: TenancyRuntime, id: string, actor: AuditActor): Promise<TenantRecord> {
+export async function releasePool(
+  rt: TenancyRuntime,
+  id: string,
+  actor: AuditActor,
+): Promise<TenantRecord> {
   const current = await load(rt, id);
   const pool = await rt.clusters.dedicatedPool(current.cluster);
   if (!pool?.sourceCluster) return toTenantRecord(current);
-  const doc = await rt.control.Tenant.findOneAndUpdate({ _id: current._id, cluster: current.cluster }, { $set: { cluster: pool.sourceCluster } }, { returnDocument: "after" }).lean<TenantDoc>();
+  const doc = await rt.control.Tenant.findOneAndUpdate(
+    { _id: current._id, cluster: current.cluster },
+    { $set: { cluster: pool.sourceCluster } },
+    { returnDocument: "after" },
+  ).lean<TenantDoc>();
   if (!doc) throw new InvalidInput("The tenant moved meanwhile; retry");
   await rt.registry.announce(id);
   rt.handles.forget(id);
   await rt.clusters.removeDedicatedPool(pool.name);
-  await rt.audit.record({ actor, action: "tenant.pool.released", tenantId: id, tenantSlug: doc.slug, details: { pool: pool.name, to: pool.sourceCluster } });
+  await rt.audit.record({
+    actor,
+    action: "tenant.pool.released",
+    tenantId: id,
+    tenantSlug: doc.slug,
+    details: { pool: pool.name, to: pool.sourceCluster },
+  });
   return toTenantRecord(doc);
 }
 
 /** Purges every soft-deleted tenant whose grace period is over; failures are reported, not thrown. */
-export async function purgeExpired(rt: TenancyRuntime, actor: AuditActor): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }> {
-  const due = await rt.control.Tenant.find({ status: "deleted", purgeAfter: { $lt: new Date() } }).select({ _id: 1 }).lean<Pick<TenantDoc, "_id">[]>();
-  const out: { purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] } = { purged: [], failed: [] };
+export async function purgeExpired(
+  rt: TenancyRuntime,
+  actor: AuditActor,
+): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }> {
+  const due = await rt.control.Tenant.find({ status: "deleted", purgeAfter: { $lt: new Date() } })
+    .select({ _id: 1 })
+    .lean<Pick<TenantDoc, "_id">[]>();
+  const out: { purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] } = {
+    purged: [],
+    failed: [],
+  };
   for (const { _id } of due) {
     try {
       out.purged.push(await purge(rt, _id.toHexString(), actor));

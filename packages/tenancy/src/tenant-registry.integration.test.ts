@@ -18,13 +18,17 @@ let config: TenancyConfig;
 let child: ChildProcessWithoutNullStreams;
 const events: { event: string; state?: string; at: number; drained?: boolean }[] = [];
 
-function waitFor(pred: (e: (typeof events)[number]) => boolean, timeoutMs = 10_000): Promise<(typeof events)[number]> {
+function waitFor(
+  pred: (e: (typeof events)[number]) => boolean,
+  timeoutMs = 10_000,
+): Promise<(typeof events)[number]> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const tick = (): void => {
       const hit = events.find(pred);
       if (hit) return resolve(hit);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out; events: ${JSON.stringify(events)}`));
+      if (Date.now() - started > timeoutMs)
+        return reject(new Error(`timed out; events: ${JSON.stringify(events)}`));
       setTimeout(tick, 5);
     };
     tick();
@@ -46,7 +50,11 @@ afterAll(async () => {
 
 describe("cross-process registry invalidation", () => {
   it("propagates suspend, resume and delete to a second process within 1 s, and the child shuts down cleanly on SIGTERM", async () => {
-    const t = await tenancy.lifecycle.provision({ slug: "propagate", name: "Propagate", owner: owner("p") });
+    const t = await tenancy.lifecycle.provision({
+      slug: "propagate",
+      name: "Propagate",
+      owner: owner("p"),
+    });
     const script = fileURLToPath(new URL("../test/registry-watcher.ts", import.meta.url));
     child = spawn(process.execPath, ["--import", "tsx", script], {
       cwd: fileURLToPath(new URL("..", import.meta.url)),
@@ -68,7 +76,8 @@ describe("cross-process registry invalidation", () => {
     const delays: Record<string, number> = {};
     const before1 = Date.now();
     await tenancy.lifecycle.suspend(t.id, "chargeback");
-    delays.suspend = (await waitFor((e) => e.state === "TENANT_SUSPENDED" && e.at >= before1)).at - before1;
+    delays.suspend =
+      (await waitFor((e) => e.state === "TENANT_SUSPENDED" && e.at >= before1)).at - before1;
 
     const before2 = Date.now();
     await tenancy.lifecycle.resume(t.id);
@@ -76,14 +85,19 @@ describe("cross-process registry invalidation", () => {
 
     const before3 = Date.now();
     await tenancy.lifecycle.softDelete(t.id);
-    delays.delete = (await waitFor((e) => e.state === "TENANT_DELETED" && e.at >= before3)).at - before3;
-    console.info(`[registry] propagation to a second process (poll 250 ms): ${JSON.stringify(delays)}`);
+    delays.delete =
+      (await waitFor((e) => e.state === "TENANT_DELETED" && e.at >= before3)).at - before3;
+    console.info(
+      `[registry] propagation to a second process (poll 250 ms): ${JSON.stringify(delays)}`,
+    );
 
     expect(delays.suspend).toBeLessThan(1000);
     expect(delays.resume).toBeLessThan(1000);
     expect(delays.delete).toBeLessThan(1000);
 
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(events.find((e) => e.event === "shutdown")).toMatchObject({ drained: true });

@@ -9,7 +9,13 @@ import { isValidObjectId } from "mongoose";
 
 import type { TenancyLogger } from "./config";
 import type { ControlModels, TenantDoc, TenantStatus } from "./control-models";
-import { TenantDeleted, TenantNotFound, TenantSuspended, TenantUnavailable, isUnreachableError } from "./errors";
+import {
+  TenantDeleted,
+  TenantNotFound,
+  TenantSuspended,
+  TenantUnavailable,
+  isUnreachableError,
+} from "./errors";
 
 export interface TenantRecord {
   id: string;
@@ -140,13 +146,19 @@ export class TenantRegistry {
       });
       stream.on("error", (err: Error) => {
         this.changeStreamState = "unsupported";
-        this.logger.info({ err: err.message }, "change streams unavailable; using the version poll alone");
+        this.logger.info(
+          { err: err.message },
+          "change streams unavailable; using the version poll alone",
+        );
         if (this.stream === stream) this.stream = null;
         void stream.close().catch(() => undefined);
       });
     } catch (err) {
       this.changeStreamState = "unsupported";
-      this.logger.info({ err: (err as Error).message }, "change streams unavailable; using the version poll alone");
+      this.logger.info(
+        { err: (err as Error).message },
+        "change streams unavailable; using the version poll alone",
+      );
     }
   }
 
@@ -216,7 +228,12 @@ export class TenantRegistry {
     version: number | null;
     changeStream: "starting" | "active" | "unsupported" | "off";
   } {
-    return { cached: this.byId.size, ...this.counters, version: this.lastVersion, changeStream: this.changeStreamState };
+    return {
+      cached: this.byId.size,
+      ...this.counters,
+      version: this.lastVersion,
+      changeStream: this.changeStreamState,
+    };
   }
 
   private fresh(): boolean {
@@ -234,7 +251,8 @@ export class TenantRegistry {
     try {
       return await this.guard(fn);
     } catch (err) {
-      if (isUnreachableError(err)) throw new TenantUnavailable("Control database is unreachable", undefined, { cause: err });
+      if (isUnreachableError(err))
+        throw new TenantUnavailable("Control database is unreachable", undefined, { cause: err });
       throw err;
     }
   }
@@ -245,7 +263,9 @@ export class TenantRegistry {
     const startedAt = Date.now();
     try {
       this.counters.polls++;
-      const head = await this.guard(() => this.models.RegistryVersion.findById(VERSION_ID, { v: 1 }).lean());
+      const head = await this.guard(() =>
+        this.models.RegistryVersion.findById(VERSION_ID, { v: 1 }).lean(),
+      );
       const v = head?.v ?? 0;
       if (this.lastVersion !== null && v !== this.lastVersion) {
         const doc = await this.guard(() => this.models.RegistryVersion.findById(VERSION_ID).lean());

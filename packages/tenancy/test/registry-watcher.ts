@@ -34,7 +34,11 @@ const loop = async (): Promise<void> => {
       });
     } catch (err) {
       state = (err as { code?: string }).code ?? "error";
-      if (state === "TENANT_UNAVAILABLE" && String((err as Error).message).includes("Shutting down")) return;
+      if (
+        state === "TENANT_UNAVAILABLE" &&
+        String((err as Error).message).includes("Shutting down")
+      )
+        return;
     }
     if (state !== last) {
       last = state;

@@ -23,7 +23,9 @@ export async function startServer(): Promise<TestServer> {
   // EMBEDDED_MONGO_ENTRY pins a snapshot of the server (e.g. a committed version) while its
   // working tree is mid-edit; normally the workspace package is used.
   const entry = process.env.EMBEDDED_MONGO_ENTRY;
-  const mod = (entry ? await import(entry) : await import("@tenantry/embedded-mongo")) as typeof Embedded;
+  const mod = (
+    entry ? await import(entry) : await import("@tenantry/embedded-mongo")
+  ) as typeof Embedded;
   const server = await mod.startEmbeddedMongo({ port: 0 });
   return { uri: server.uri, stop: () => server.stop() };
 }

@@ -5,7 +5,11 @@ describe("describeApiError", () => {
   it("reads reason, code and field errors from a tRPC client error", () => {
     const err = {
       message: '[{"code":"too_small","path":["title"]}]',
-      data: { code: "BAD_REQUEST", reason: "INVALID_INPUT", zodError: { formErrors: [], fieldErrors: { title: ["Too short"], tags: [] } } },
+      data: {
+        code: "BAD_REQUEST",
+        reason: "INVALID_INPUT",
+        zodError: { formErrors: [], fieldErrors: { title: ["Too short"], tags: [] } },
+      },
     };
     const info = describeApiError(err);
     expect(info.code).toBe("BAD_REQUEST");
@@ -16,14 +20,20 @@ describe("describeApiError", () => {
   });
 
   it("hides internal errors and network failures behind plain sentences", () => {
-    expect(describeApiError({ message: "boom at x.ts:12", data: { code: "INTERNAL_SERVER_ERROR" } }).message).toBe(
-      "Something went wrong on our side. Please try again.",
+    expect(
+      describeApiError({ message: "boom at x.ts:12", data: { code: "INTERNAL_SERVER_ERROR" } })
+        .message,
+    ).toBe("Something went wrong on our side. Please try again.");
+    expect(describeApiError(new TypeError("Failed to fetch")).message).toMatch(
+      /Cannot reach the server/,
     );
-    expect(describeApiError(new TypeError("Failed to fetch")).message).toMatch(/Cannot reach the server/);
   });
 
   it("keeps the api's own message for ordinary refusals", () => {
-    const info = describeApiError({ message: "This organisation is suspended", data: { code: "FORBIDDEN", reason: "TENANT_SUSPENDED", suspendedReason: "Unpaid" } });
+    const info = describeApiError({
+      message: "This organisation is suspended",
+      data: { code: "FORBIDDEN", reason: "TENANT_SUSPENDED", suspendedReason: "Unpaid" },
+    });
     expect(info.message).toBe("This organisation is suspended");
     expect(info.data.suspendedReason).toBe("Unpaid");
   });

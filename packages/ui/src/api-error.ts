@@ -26,17 +26,24 @@ export function describeApiError(err: unknown): ApiErrorInfo {
   const code = typeof data.code === "string" ? data.code : undefined;
   const reason = typeof data.reason === "string" ? data.reason : undefined;
   const fieldErrors: Record<string, string> = {};
-  const zod = data.zodError as { fieldErrors?: Record<string, string[] | undefined> } | null | undefined;
+  const zod = data.zodError as
+    { fieldErrors?: Record<string, string[] | undefined> } | null | undefined;
   for (const [k, v] of Object.entries(zod?.fieldErrors ?? {})) {
     if (v && v[0]) fieldErrors[k] = v[0];
   }
   let message = typeof e.message === "string" && e.message ? e.message : "Something went wrong.";
   // Zod messages arrive as a JSON dump in `message`; show a sentence instead.
   if (message.trim().startsWith("[") || message.trim().startsWith("{")) {
-    message = Object.keys(fieldErrors).length > 0 ? "Please fix the highlighted fields." : "The request was not valid.";
+    message =
+      Object.keys(fieldErrors).length > 0
+        ? "Please fix the highlighted fields."
+        : "The request was not valid.";
   }
-  if (message === "Failed to fetch" || message.includes("NetworkError")) message = "Cannot reach the server. Check your connection and try again.";
-  if (reason && FRIENDLY[reason] && (code === "INTERNAL_SERVER_ERROR" || !e.message)) message = FRIENDLY[reason];
-  if (code === "INTERNAL_SERVER_ERROR") message = "Something went wrong on our side. Please try again.";
+  if (message === "Failed to fetch" || message.includes("NetworkError"))
+    message = "Cannot reach the server. Check your connection and try again.";
+  if (reason && FRIENDLY[reason] && (code === "INTERNAL_SERVER_ERROR" || !e.message))
+    message = FRIENDLY[reason];
+  if (code === "INTERNAL_SERVER_ERROR")
+    message = "Something went wrong on our side. Please try again.";
   return { message, code, reason, fieldErrors, data };
 }

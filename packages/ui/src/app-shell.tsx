@@ -16,10 +16,20 @@ export function AppShell({ brand, brandSub, nav, footer, banner, children }: App
   const [open, setOpen] = useState(false);
   return (
     <div className="shell" data-nav-open={open}>
-      <a className="skip-link" href="#main">Skip to content</a>
-      <aside className="sidebar" aria-label="Main navigation" onClick={(e) => { if ((e.target as HTMLElement).closest("a")) setOpen(false); }}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside
+        className="sidebar"
+        aria-label="Main navigation"
+        onClick={(e) => {
+          if ((e.target as HTMLElement).closest("a")) setOpen(false);
+        }}
+      >
         <div className="brand">
-          <span className="brand-mark" aria-hidden>T</span>
+          <span className="brand-mark" aria-hidden>
+            T
+          </span>
           <span>
             {brand}
             {brandSub ? <span className="brand-sub">{brandSub}</span> : null}
@@ -31,7 +41,13 @@ export function AppShell({ brand, brandSub, nav, footer, banner, children }: App
       {open ? <div className="scrim" onClick={() => setOpen(false)} aria-hidden /> : null}
       <div className="main">
         <header className="topbar">
-          <button type="button" className="btn btn-sm" aria-expanded={open} aria-label="Open menu" onClick={() => setOpen((o) => !o)}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            aria-expanded={open}
+            aria-label="Open menu"
+            onClick={() => setOpen((o) => !o)}
+          >
             ☰
           </button>
           <span className="brand">{brand}</span>

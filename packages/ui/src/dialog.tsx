@@ -18,18 +18,27 @@ export function Dialog({ open, title, children, onClose, footer }: DialogProps) 
     if (!open) return;
     const opener = document.activeElement as HTMLElement | null;
     const el = ref.current;
-    const first = el?.querySelector<HTMLElement>("input, textarea, select, button:not([data-close])");
+    const first = el?.querySelector<HTMLElement>(
+      "input, textarea, select, button:not([data-close])",
+    );
     (first ?? el)?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") onClose();
       if (e.key === "Tab" && el) {
         // Keep Tab inside the dialog.
-        const items = Array.from(el.querySelectorAll<HTMLElement>("a, button, input, textarea, select")).filter((x) => !x.hasAttribute("disabled"));
+        const items = Array.from(
+          el.querySelectorAll<HTMLElement>("a, button, input, textarea, select"),
+        ).filter((x) => !x.hasAttribute("disabled"));
         if (items.length === 0) return;
         const firstItem = items[0];
         const lastItem = items[items.length - 1];
-        if (e.shiftKey && document.activeElement === firstItem) { e.preventDefault(); lastItem?.focus(); }
-        else if (!e.shiftKey && document.activeElement === lastItem) { e.preventDefault(); firstItem?.focus(); }
+        if (e.shiftKey && document.activeElement === firstItem) {
+          e.preventDefault();
+          lastItem?.focus();
+        } else if (!e.shiftKey && document.activeElement === lastItem) {
+          e.preventDefault();
+          firstItem?.focus();
+        }
       }
     };
     document.addEventListener("keydown", onKey);
@@ -40,8 +49,20 @@ export function Dialog({ open, title, children, onClose, footer }: DialogProps) 
   }, [open, onClose]);
   if (!open) return null;
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} tabIndex={-1}>
+    <div
+      className="dialog-backdrop"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) onClose();
+      }}
+    >
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        ref={ref}
+        tabIndex={-1}
+      >
         <h2 id={titleId}>{title}</h2>
         {children}
         {footer ? <div className="actions">{footer}</div> : null}
@@ -63,10 +84,22 @@ interface ConfirmProps {
   onCancel: () => void;
 }
 
-export function ConfirmDialog({ open, title, message, confirmLabel, danger, busy, typedConfirmation, onConfirm, onCancel }: ConfirmProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  message,
+  confirmLabel,
+  danger,
+  busy,
+  typedConfirmation,
+  onConfirm,
+  onCancel,
+}: ConfirmProps) {
   const [typed, setTyped] = useState("");
   const inputId = useId();
-  useEffect(() => { if (!open) setTyped(""); }, [open]);
+  useEffect(() => {
+    if (!open) setTyped("");
+  }, [open]);
   const blocked = typedConfirmation !== undefined && typed !== typedConfirmation;
   return (
     <Dialog
@@ -75,7 +108,9 @@ export function ConfirmDialog({ open, title, message, confirmLabel, danger, busy
       onClose={onCancel}
       footer={
         <>
-          <button type="button" className="btn" data-close onClick={onCancel}>Cancel</button>
+          <button type="button" className="btn" data-close onClick={onCancel}>
+            Cancel
+          </button>
           <button
             type="submit"
             form={`${inputId}-form`}
@@ -91,7 +126,10 @@ export function ConfirmDialog({ open, title, message, confirmLabel, danger, busy
       <form
         id={`${inputId}-form`}
         className="form"
-        onSubmit={(e) => { e.preventDefault(); if (!blocked && !busy) onConfirm(); }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!blocked && !busy) onConfirm();
+        }}
       >
         <div className="muted">{message}</div>
         {typedConfirmation !== undefined ? (
@@ -99,7 +137,13 @@ export function ConfirmDialog({ open, title, message, confirmLabel, danger, busy
             <label htmlFor={inputId}>
               Type <code>{typedConfirmation}</code> to confirm
             </label>
-            <input id={inputId} type="text" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
+            <input
+              id={inputId}
+              type="text"
+              autoComplete="off"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+            />
           </div>
         ) : null}
       </form>

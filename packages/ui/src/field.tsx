@@ -1,53 +1,119 @@
 "use client";
 import { useId } from "react";
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type {
+  InputHTMLAttributes,
+  ReactNode,
+  SelectHTMLAttributes,
+  TextareaHTMLAttributes,
+} from "react";
 
-interface FieldShellProps { id: string; label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode; className?: string | undefined }
+interface FieldShellProps {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  children: ReactNode;
+  className?: string | undefined;
+}
 
 function FieldShell({ id, label, error, hint, children, className }: FieldShellProps) {
   return (
     <div className={`field ${className ?? ""}`}>
       <label htmlFor={id}>{label}</label>
       {children}
-      {hint ? <span className="hint" id={`${id}-hint`}>{hint}</span> : null}
-      {error ? <span className="error" id={`${id}-error`} role="alert">{error}</span> : null}
+      {hint ? (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="error" id={`${id}-error`} role="alert">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }
 
-type Common = { label: string; error?: string | undefined; hint?: ReactNode; fieldClassName?: string | undefined };
+type Common = {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  fieldClassName?: string | undefined;
+};
 
 function describedBy(id: string, error?: string, hint?: ReactNode) {
-  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") ||
+    undefined
+  );
 }
 
 /** Labelled input whose error is tied to it with aria-describedby. */
-export function TextField({ label, error, hint, fieldClassName, id, ...rest }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  error,
+  hint,
+  fieldClassName,
+  id,
+  ...rest
+}: Common & InputHTMLAttributes<HTMLInputElement>) {
   const auto = useId();
   const fid = id ?? auto;
   return (
     <FieldShell id={fid} label={label} error={error} hint={hint} className={fieldClassName}>
-      <input id={fid} type="text" aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, error, hint)} {...rest} />
+      <input
+        id={fid}
+        type="text"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fid, error, hint)}
+        {...rest}
+      />
     </FieldShell>
   );
 }
 
-export function TextArea({ label, error, hint, fieldClassName, id, ...rest }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({
+  label,
+  error,
+  hint,
+  fieldClassName,
+  id,
+  ...rest
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const auto = useId();
   const fid = id ?? auto;
   return (
     <FieldShell id={fid} label={label} error={error} hint={hint} className={fieldClassName}>
-      <textarea id={fid} aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, error, hint)} {...rest} />
+      <textarea
+        id={fid}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fid, error, hint)}
+        {...rest}
+      />
     </FieldShell>
   );
 }
 
-export function SelectField({ label, error, hint, fieldClassName, id, children, ...rest }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  fieldClassName,
+  id,
+  children,
+  ...rest
+}: Common & SelectHTMLAttributes<HTMLSelectElement>) {
   const auto = useId();
   const fid = id ?? auto;
   return (
     <FieldShell id={fid} label={label} error={error} hint={hint} className={fieldClassName}>
-      <select id={fid} aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, error, hint)} {...rest}>
+      <select
+        id={fid}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fid, error, hint)}
+        {...rest}
+      >
         {children}
       </select>
     </FieldShell>

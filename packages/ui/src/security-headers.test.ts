@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 
 import { securityHeaders } from "./security-headers";
 
-const get = (headers: { key: string; value: string }[], key: string) => headers.find((h) => h.key === key)?.value;
+const get = (headers: { key: string; value: string }[], key: string) =>
+  headers.find((h) => h.key === key)?.value;
 
 describe("security headers", () => {
   it("a production build pins https and forbids framing and eval", () => {
@@ -20,16 +21,26 @@ describe("security headers", () => {
   });
 
   it("no HSTS over plain local http (INSECURE_COOKIES=true) or in development", () => {
-    expect(get(securityHeaders({ NODE_ENV: "production", INSECURE_COOKIES: "true" }), "Strict-Transport-Security")).toBeUndefined();
+    expect(
+      get(
+        securityHeaders({ NODE_ENV: "production", INSECURE_COOKIES: "true" }),
+        "Strict-Transport-Security",
+      ),
+    ).toBeUndefined();
     const dev = securityHeaders({ NODE_ENV: "development" });
     expect(get(dev, "Strict-Transport-Security")).toBeUndefined();
     expect(get(dev, "Content-Security-Policy")).toContain("'unsafe-eval'"); // React refresh in dev
   });
 
   it("form targets: 'self' alone, or 'self' plus the sources an app names", () => {
-    expect(get(securityHeaders({ NODE_ENV: "production" }), "Content-Security-Policy")).toMatch(/form-action 'self'$/);
-    expect(get(securityHeaders({ NODE_ENV: "production" }, { formAction: "https://app.example.com" }), "Content-Security-Policy")).toMatch(
-      /form-action 'self' https:\/\/app\.example\.com$/,
+    expect(get(securityHeaders({ NODE_ENV: "production" }), "Content-Security-Policy")).toMatch(
+      /form-action 'self'$/,
     );
+    expect(
+      get(
+        securityHeaders({ NODE_ENV: "production" }, { formAction: "https://app.example.com" }),
+        "Content-Security-Policy",
+      ),
+    ).toMatch(/form-action 'self' https:\/\/app\.example\.com$/);
   });
 });

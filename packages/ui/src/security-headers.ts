@@ -5,7 +5,10 @@
 export type SecurityHeader = { key: string; value: string };
 
 /** `formAction`: the CSP form-action sources after 'self' (the admin app posts to the web app). */
-export function securityHeaders(env: Record<string, string | undefined>, opts: { formAction?: string } = {}): SecurityHeader[] {
+export function securityHeaders(
+  env: Record<string, string | undefined>,
+  opts: { formAction?: string } = {},
+): SecurityHeader[] {
   const production = env.NODE_ENV === "production";
   const csp = [
     "default-src 'self'",
@@ -25,11 +28,17 @@ export function securityHeaders(env: Record<string, string | undefined>, opts: {
     { key: "X-Frame-Options", value: "DENY" },
     { key: "X-Content-Type-Options", value: "nosniff" },
     { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-    { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+    {
+      key: "Permissions-Policy",
+      value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    },
   ];
   // Over plain local http (INSECURE_COOKIES=true) a browser must not be pinned to https.
   if (production && env.INSECURE_COOKIES !== "true") {
-    headers.push({ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" });
+    headers.push({
+      key: "Strict-Transport-Security",
+      value: "max-age=63072000; includeSubDomains",
+    });
   }
   return headers;
 }

@@ -9,7 +9,15 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="empty" data-testid="empty-state">
       <h3>{title}</h3>
@@ -19,7 +27,15 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
-export function ErrorState({ title = "Something went wrong", message, action }: { title?: string; message: string; action?: ReactNode }) {
+export function ErrorState({
+  title = "Something went wrong",
+  message,
+  action,
+}: {
+  title?: string;
+  message: string;
+  action?: ReactNode;
+}) {
   return (
     <div className="alert alert-danger" role="alert">
       <strong>{title}</strong>
@@ -33,7 +49,15 @@ export function Badge({ tone, children }: { tone?: string; children: ReactNode }
   return <span className={`badge ${tone ? `badge-${tone}` : ""}`}>{children}</span>;
 }
 
-export function Stat({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
+export function Stat({
+  label,
+  value,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  testId?: string;
+}) {
   return (
     <div className="stat" data-testid={testId}>
       <div className="label">{label}</div>
@@ -42,7 +66,15 @@ export function Stat({ label, value, testId }: { label: string; value: ReactNode
   );
 }
 
-export function PageHead({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+export function PageHead({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="page-head">
       <div>

@@ -3,8 +3,16 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState } fro
 import type { ReactNode } from "react";
 
 export type ToastKind = "info" | "success" | "error";
-interface Toast { id: number; kind: ToastKind; message: string }
-interface ToastApi { show: (message: string, kind?: ToastKind) => void; error: (message: string) => void; success: (message: string) => void }
+interface Toast {
+  id: number;
+  kind: ToastKind;
+  message: string;
+}
+interface ToastApi {
+  show: (message: string, kind?: ToastKind) => void;
+  error: (message: string) => void;
+  success: (message: string) => void;
+}
 
 const ToastContext = createContext<ToastApi | null>(null);
 

@@ -6,10 +6,12 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const packageDir = (specifier: string) => path.dirname(path.dirname(fileURLToPath(import.meta.resolve(specifier))));
+const packageDir = (specifier: string) =>
+  path.dirname(path.dirname(fileURLToPath(import.meta.resolve(specifier))));
 
 /** EMBEDDED_MONGO_DIR runs another copy of the server (e.g. a pinned commit) instead of the workspace's. */
-export const EMBEDDED_MONGO_DIR = process.env.EMBEDDED_MONGO_DIR ?? packageDir("@tenantry/embedded-mongo");
+export const EMBEDDED_MONGO_DIR =
+  process.env.EMBEDDED_MONGO_DIR ?? packageDir("@tenantry/embedded-mongo");
 export const API_DIR = packageDir("@tenantry/api");
 const RELIABILITY_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -64,7 +66,13 @@ function wrap(child: ChildProcess, lines: string[], exited: Promise<number | nul
   };
 }
 
-async function waitFor<T>(lines: string[], exited: Promise<number | null>, match: (line: string) => T | null, what: string, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  lines: string[],
+  exited: Promise<number | null>,
+  match: (line: string) => T | null,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void exited.then((c) => (exitCode = c));
@@ -74,8 +82,12 @@ async function waitFor<T>(lines: string[], exited: Promise<number | null>, match
       const hit = match(lines[seen] ?? "");
       if (hit !== null) return hit;
     }
-    if (exitCode !== undefined) throw new Error(`${what} exited (${exitCode}) before starting:\n${lines.slice(-20).join("\n")}`);
-    if (Date.now() > deadline) throw new Error(`${what} did not start in ${timeoutMs} ms:\n${lines.slice(-20).join("\n")}`);
+    if (exitCode !== undefined)
+      throw new Error(
+        `${what} exited (${exitCode}) before starting:\n${lines.slice(-20).join("\n")}`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not start in ${timeoutMs} ms:\n${lines.slice(-20).join("\n")}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -86,13 +98,23 @@ export interface MongoChild extends Child {
 }
 
 /** `embedded-mongo start --port N --dbpath D` as a child process. */
-export async function startMongoChild(opts: { port?: number; dbPath?: string } = {}): Promise<MongoChild> {
+export async function startMongoChild(
+  opts: { port?: number; dbPath?: string } = {},
+): Promise<MongoChild> {
   const args = ["--import", "tsx", "scripts/start.ts", "--port", String(opts.port ?? 0)];
   if (opts.dbPath) args.push("--dbpath", opts.dbPath);
-  const child = spawn(process.execPath, args, { cwd: EMBEDDED_MONGO_DIR, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd: EMBEDDED_MONGO_DIR,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const exited = track(child, lines);
-  const uri = await waitFor(lines, exited, (l) => /mongodb:\/\/\S+/.exec(l)?.[0] ?? null, "embedded-mongo");
+  const uri = await waitFor(
+    lines,
+    exited,
+    (l) => /mongodb:\/\/\S+/.exec(l)?.[0] ?? null,
+    "embedded-mongo",
+  );
   const port = Number(/:(\d+)/.exec(uri.replace("mongodb://", ""))?.[1]);
   return { ...wrap(child, lines, exited), uri, port };
 }
@@ -111,12 +133,20 @@ export interface ApiEnv {
 
 /** The API server (by default its production entry, `pnpm --filter @tenantry/api serve`) on an ephemeral port. */
 export async function startApiChild(env: ApiEnv, entry: ApiEntry = "main"): Promise<ApiChild> {
-  const [cwd, file] = entry === "main" ? [API_DIR, "src/server/main.ts"] : [RELIABILITY_DIR, "scripts/api-server.ts"];
+  const [cwd, file] =
+    entry === "main" ? [API_DIR, "src/server/main.ts"] : [RELIABILITY_DIR, "scripts/api-server.ts"];
   const child = spawn(process.execPath, ["--import", "tsx", file], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
     // LOG_LEVEL stays at info: the "listening" line (with the ephemeral port) is an info line.
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", ...env, LOG_LEVEL: "info" },
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...env,
+      LOG_LEVEL: "info",
+    },
   });
   const lines: string[] = [];
   const exited = track(child, lines);

@@ -8,7 +8,13 @@ import { startApiChild, startMongoChild } from "./child-processes";
 import type { LoadFailure } from "./load-run";
 import { runLoad } from "./load-run";
 import { callProcedure } from "./trpc-over-http";
-import { OWNER_PASSWORD, apiEnv, newDeployment, openTenancy, provisionTenants } from "./tenant-fixtures";
+import {
+  OWNER_PASSWORD,
+  apiEnv,
+  newDeployment,
+  openTenancy,
+  provisionTenants,
+} from "./tenant-fixtures";
 import type { TenantSeed } from "./tenant-fixtures";
 
 const UNAVAILABLE_WITHIN_MS = 2_000;
@@ -21,7 +27,11 @@ let away: TenantSeed[];
 const tokens = new Map<string, string>();
 
 async function login(seed: TenantSeed): Promise<string> {
-  const r = await callProcedure(api.url, "app", "mutation", "auth.login", { email: seed.email, password: OWNER_PASSWORD, tenantSlug: seed.slug });
+  const r = await callProcedure(api.url, "app", "mutation", "auth.login", {
+    email: seed.email,
+    password: OWNER_PASSWORD,
+    tenantSlug: seed.slug,
+  });
   const token = (r.data as { accessToken?: string } | null)?.accessToken;
   if (!token) throw new Error(`login ${seed.slug}: ${r.raw.slice(0, 200)}`);
   return token;
@@ -53,22 +63,43 @@ afterAll(async () => {
 });
 
 /** Each away tenant's call, timed: code, reason, milliseconds. */
-async function probeAway(): Promise<{ slug: string; ms: number; status: number; reason: string | null }[]> {
+async function probeAway(): Promise<
+  { slug: string; ms: number; status: number; reason: string | null }[]
+> {
   return Promise.all(
     away.map(async (s) => {
       const t0 = Date.now();
-      const r = await callProcedure(api.url, "app", "query", "notes.list", { limit: 5 }, { token: tokens.get(s.slug), signal: AbortSignal.timeout(10_000) }).catch(
-        (err: Error) => ({ ok: false, status: 0, reason: err.message }),
-      );
-      return { slug: s.slug, ms: Date.now() - t0, status: r.status, reason: r.ok ? "ok" : r.reason };
+      const r = await callProcedure(
+        api.url,
+        "app",
+        "query",
+        "notes.list",
+        { limit: 5 },
+        { token: tokens.get(s.slug), signal: AbortSignal.timeout(10_000) },
+      ).catch((err: Error) => ({ ok: false, status: 0, reason: err.message }));
+      return {
+        slug: s.slug,
+        ms: Date.now() - t0,
+        status: r.status,
+        reason: r.ok ? "ok" : r.reason,
+      };
     }),
   );
 }
 
-async function homeLoadWhile(fn: () => Promise<void>): Promise<{ failures: LoadFailure[]; calls: number }> {
+async function homeLoadWhile(
+  fn: () => Promise<void>,
+): Promise<{ failures: LoadFailure[]; calls: number }> {
   const failures: LoadFailure[] = [];
   const stop = new AbortController();
-  const load = runLoad({ url: api.url, tenants: home, users: 8, durationMs: 60_000, signal: stop.signal, onFailure: (f) => failures.push(f) });
+  const load = runLoad({
+    url: api.url,
+    tenants: home,
+    users: 8,
+    durationMs: 60_000,
+    signal: stop.signal,
+    onFailure: (f) => failures.push(f),
+  });
   try {
     await new Promise((r) => setTimeout(r, 1_000));
     const t0 = Date.now();
@@ -95,10 +126,18 @@ describe("one of two clusters unreachable", () => {
       for (let round = 0; round < 3; round++) seen.push(await probeAway());
       // A login for a tenant on the hung cluster fails the same way (its password lives there).
       const t0 = Date.now();
-      const login = await callProcedure(api.url, "app", "mutation", "auth.login", { email: away[0]?.email, password: OWNER_PASSWORD, tenantSlug: away[0]?.slug });
-      seen.push([{ slug: "login", ms: Date.now() - t0, status: login.status, reason: login.reason }]);
+      const login = await callProcedure(api.url, "app", "mutation", "auth.login", {
+        email: away[0]?.email,
+        password: OWNER_PASSWORD,
+        tenantSlug: away[0]?.slug,
+      });
+      seen.push([
+        { slug: "login", ms: Date.now() - t0, status: login.status, reason: login.reason },
+      ]);
     });
-    console.info(`hung cluster: away probes ${JSON.stringify(seen.flat().map((p) => `${p.reason}/${p.status}/${p.ms}ms`))}; home calls ${calls}, failures ${failures.length}`);
+    console.info(
+      `hung cluster: away probes ${JSON.stringify(seen.flat().map((p) => `${p.reason}/${p.status}/${p.ms}ms`))}; home calls ${calls}, failures ${failures.length}`,
+    );
     for (const p of seen.flat()) {
       expect(p.reason, JSON.stringify(p)).toBe("TENANT_UNAVAILABLE");
       expect(p.status).toBe(503);
@@ -115,7 +154,9 @@ describe("one of two clusters unreachable", () => {
       await east.kill9();
       for (let round = 0; round < 3; round++) seen.push(await probeAway());
     });
-    console.info(`dead cluster: away probes ${JSON.stringify(seen.flat().map((p) => `${p.reason}/${p.status}/${p.ms}ms`))}; home calls ${calls}, failures ${failures.length}`);
+    console.info(
+      `dead cluster: away probes ${JSON.stringify(seen.flat().map((p) => `${p.reason}/${p.status}/${p.ms}ms`))}; home calls ${calls}, failures ${failures.length}`,
+    );
     for (const p of seen.flat()) {
       expect(p.reason, JSON.stringify(p)).toBe("TENANT_UNAVAILABLE");
       expect(p.ms).toBeLessThan(UNAVAILABLE_WITHIN_MS);

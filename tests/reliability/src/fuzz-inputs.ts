@@ -5,10 +5,41 @@ import fc from "fast-check";
 
 /** Field names that appear in appRouter / adminRouter inputs. */
 export const FIELD_NAMES = [
-  "email", "password", "tenantSlug", "id", "userId", "title", "body", "tags", "search", "tag", "cursor",
-  "limit", "role", "name", "slug", "owner", "reason", "confirmSlug", "uri", "refreshToken", "token",
-  "currentPassword", "newPassword", "displayName", "preferences", "action", "tenantId", "actor", "status",
-  "sort", "page", "jobId", "userEmail", "cluster", "plan",
+  "email",
+  "password",
+  "tenantSlug",
+  "id",
+  "userId",
+  "title",
+  "body",
+  "tags",
+  "search",
+  "tag",
+  "cursor",
+  "limit",
+  "role",
+  "name",
+  "slug",
+  "owner",
+  "reason",
+  "confirmSlug",
+  "uri",
+  "refreshToken",
+  "token",
+  "currentPassword",
+  "newPassword",
+  "displayName",
+  "preferences",
+  "action",
+  "tenantId",
+  "actor",
+  "status",
+  "sort",
+  "page",
+  "jobId",
+  "userEmail",
+  "cluster",
+  "plan",
 ] as const;
 
 export const OPERATOR_OBJECTS: unknown[] = [
@@ -24,7 +55,7 @@ export const OPERATOR_OBJECTS: unknown[] = [
   { $or: [{ a: 1 }, { b: { $ne: null } }] },
   { __proto__: { admin: true } },
   { constructor: { prototype: { polluted: true } } },
-  { "a.b": 1, "$c": 2 },
+  { "a.b": 1, $c: 2 },
 ];
 
 const hugeString = fc.constantFrom(
@@ -37,7 +68,29 @@ const hugeString = fc.constantFrom(
 const strangeString = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 60 }),
   fc.string({ unit: "binary", maxLength: 60 }), // lone surrogates and the like
-  fc.constantFrom("", " ", "\u0000", "\u202e", "null", "undefined", "NaN", "-1", "1e309", "$ne", "a@b", "@", "owner@", ".*", "\\", "'\"", "<script>alert(1)</script>", "../../etc/passwd", "ffffffffffffffffffffffff", "000000000000000000000000", "mongodb://127.0.0.1:1/x"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "\u202e",
+    "null",
+    "undefined",
+    "NaN",
+    "-1",
+    "1e309",
+    "$ne",
+    "a@b",
+    "@",
+    "owner@",
+    ".*",
+    "\\",
+    "'\"",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "ffffffffffffffffffffffff",
+    "000000000000000000000000",
+    "mongodb://127.0.0.1:1/x",
+  ),
   fc.emailAddress(),
   fc.stringMatching(/^[a-f0-9]{24}$/),
 );
@@ -46,11 +99,21 @@ export function nastyValue(known: unknown[]): fc.Arbitrary<unknown> {
   const leaf = fc.oneof(
     { weight: 4, arbitrary: strangeString },
     { weight: 1, arbitrary: hugeString },
-    { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.constantFrom(0, -1, 2 ** 53, -(2 ** 31), 1e308, 101, 100_001)) },
+    {
+      weight: 2,
+      arbitrary: fc.oneof(
+        fc.integer(),
+        fc.double({ noNaN: true }),
+        fc.constantFrom(0, -1, 2 ** 53, -(2 ** 31), 1e308, 101, 100_001),
+      ),
+    },
     { weight: 1, arbitrary: fc.boolean() },
     { weight: 1, arbitrary: fc.constant(null) },
     { weight: 2, arbitrary: fc.constantFrom(...OPERATOR_OBJECTS) },
-    { weight: known.length ? 2 : 0, arbitrary: known.length ? fc.constantFrom(...known) : fc.constant(null) },
+    {
+      weight: known.length ? 2 : 0,
+      arbitrary: known.length ? fc.constantFrom(...known) : fc.constant(null),
+    },
   );
   return fc.oneof(
     { weight: 6, arbitrary: leaf },
@@ -62,7 +125,13 @@ export function nastyValue(known: unknown[]): fc.Arbitrary<unknown> {
 /** The whole `input` of a call. */
 export function procedureInput(known: unknown[]): fc.Arbitrary<unknown> {
   return fc.oneof(
-    { weight: 5, arbitrary: fc.dictionary(fc.constantFrom(...FIELD_NAMES), nastyValue(known), { minKeys: 1, maxKeys: 6 }) },
+    {
+      weight: 5,
+      arbitrary: fc.dictionary(fc.constantFrom(...FIELD_NAMES), nastyValue(known), {
+        minKeys: 1,
+        maxKeys: 6,
+      }),
+    },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
     { weight: 1, arbitrary: nastyValue(known) },
     { weight: 1, arbitrary: fc.constant(undefined) },

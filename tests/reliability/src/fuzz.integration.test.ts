@@ -12,7 +12,15 @@ import { startApiChild, startMongoChild } from "./child-processes";
 import { procedureInput, rawBody } from "./fuzz-inputs";
 import type { CallResult, Surface } from "./trpc-over-http";
 import { callProcedure, expectOk } from "./trpc-over-http";
-import { ADMIN, OWNER_PASSWORD, apiEnv, createAdmin, newDeployment, openTenancy, provisionTenants } from "./tenant-fixtures";
+import {
+  ADMIN,
+  OWNER_PASSWORD,
+  apiEnv,
+  createAdmin,
+  newDeployment,
+  openTenancy,
+  provisionTenants,
+} from "./tenant-fixtures";
 import type { TenantSeed } from "./tenant-fixtures";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
@@ -41,17 +49,29 @@ const fixtureHeaders = { "x-forwarded-for": "198.51.100.1" };
 
 async function signIn(): Promise<void> {
   const t = await expectOk<{ accessToken: string }>(
-    callProcedure(api.url, "app", "mutation", "auth.login", { email: fuzzer.email, password: OWNER_PASSWORD, tenantSlug: fuzzer.slug }, { headers: fixtureHeaders }),
+    callProcedure(
+      api.url,
+      "app",
+      "mutation",
+      "auth.login",
+      { email: fuzzer.email, password: OWNER_PASSWORD, tenantSlug: fuzzer.slug },
+      { headers: fixtureHeaders },
+    ),
     "tenant login",
   );
   tokens.tenant = t.accessToken;
-  const a = await expectOk<{ accessToken: string }>(callProcedure(api.url, "admin", "mutation", "auth.login", ADMIN, { headers: fixtureHeaders }), "admin login");
+  const a = await expectOk<{ accessToken: string }>(
+    callProcedure(api.url, "admin", "mutation", "auth.login", ADMIN, { headers: fixtureHeaders }),
+    "admin login",
+  );
   tokens.admin = a.accessToken;
 }
 
 async function counts(): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const dbs = (await db.db().admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
+  const dbs = (await db.db().admin().listDatabases({ nameOnly: true })).databases.map(
+    (d) => d.name,
+  );
   for (const name of dbs) {
     if (name === "admin" || name === "local" || name === "config") continue;
     for (const c of await db.db(name).listCollections({}, { nameOnly: true }).toArray()) {
@@ -61,9 +81,15 @@ async function counts(): Promise<Map<string, number>> {
   return out;
 }
 
-function changed(before: Map<string, number>, after: Map<string, number>, allowed?: RegExp): string[] {
+function changed(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  allowed?: RegExp,
+): string[] {
   const keys = new Set([...before.keys(), ...after.keys()]);
-  return [...keys].filter((k) => before.get(k) !== after.get(k) && !allowed?.test(k)).map((k) => `${k}: ${before.get(k) ?? "-"} -> ${after.get(k) ?? "-"}`);
+  return [...keys]
+    .filter((k) => before.get(k) !== after.get(k) && !allowed?.test(k))
+    .map((k) => `${k}: ${before.get(k) ?? "-"} -> ${after.get(k) ?? "-"}`);
 }
 
 beforeAll(async () => {
@@ -72,7 +98,10 @@ beforeAll(async () => {
   const tenancy = await openTenancy(deployment);
   try {
     await createAdmin(tenancy);
-    [fuzzer, victim] = (await provisionTenants(tenancy, 2, { prefix: "fuzz" })) as [TenantSeed, TenantSeed];
+    [fuzzer, victim] = (await provisionTenants(tenancy, 2, { prefix: "fuzz" })) as [
+      TenantSeed,
+      TenantSeed,
+    ];
   } finally {
     await tenancy.shutdown({ timeoutMs: 2000 });
   }
@@ -81,15 +110,42 @@ beforeAll(async () => {
   await signIn();
   // Real identifiers of the other tenant, so some inputs are well-formed and aimed across tenants.
   const victimToken = await expectOk<{ accessToken: string }>(
-    callProcedure(api.url, "app", "mutation", "auth.login", { email: victim.email, password: OWNER_PASSWORD, tenantSlug: victim.slug }, { headers: fixtureHeaders }),
+    callProcedure(
+      api.url,
+      "app",
+      "mutation",
+      "auth.login",
+      { email: victim.email, password: OWNER_PASSWORD, tenantSlug: victim.slug },
+      { headers: fixtureHeaders },
+    ),
     "victim login",
   );
   const note = await expectOk<{ id: string }>(
-    callProcedure(api.url, "app", "mutation", "notes.create", { title: "victim's note", body: "secret", tags: [] }, { token: victimToken.accessToken }),
+    callProcedure(
+      api.url,
+      "app",
+      "mutation",
+      "notes.create",
+      { title: "victim's note", body: "secret", tags: [] },
+      { token: victimToken.accessToken },
+    ),
     "victim note",
   );
-  const me = await expectOk<{ user: { id: string } }>(callProcedure(api.url, "app", "query", "auth.me", undefined, { token: victimToken.accessToken }), "victim me");
-  known.push(victim.id, victim.slug, victim.email, note.id, me.user.id, "default", victimToken.accessToken);
+  const me = await expectOk<{ user: { id: string } }>(
+    callProcedure(api.url, "app", "query", "auth.me", undefined, {
+      token: victimToken.accessToken,
+    }),
+    "victim me",
+  );
+  known.push(
+    victim.id,
+    victim.slug,
+    victim.email,
+    note.id,
+    me.user.id,
+    "default",
+    victimToken.accessToken,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -101,7 +157,9 @@ afterAll(async () => {
 /** What the server answered, by procedure, so the report shows how deep the fuzzing reached. */
 const outcomes = new Map<string, Map<string, number>>();
 function tally(proc: string, r: CallResult) {
-  const key = r.ok ? "ok" : `${r.status} ${r.code ?? "-"}${r.reason && r.reason !== r.code ? `/${r.reason}` : ""}`;
+  const key = r.ok
+    ? "ok"
+    : `${r.status} ${r.code ?? "-"}${r.reason && r.reason !== r.code ? `/${r.reason}` : ""}`;
   const m = outcomes.get(proc) ?? new Map<string, number>();
   m.set(key, (m.get(key) ?? 0) + 1);
   outcomes.set(proc, m);
@@ -109,20 +167,34 @@ function tally(proc: string, r: CallResult) {
 
 type Procedure = { surface: Surface; path: string; type: "query" | "mutation" };
 const procedures: Procedure[] = [
-  ...Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(([path, p]) => ({
+  ...Object.entries(
+    appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+  ).map(([path, p]) => ({
     surface: "app" as const,
     path,
     type: p._def.type as Procedure["type"],
   })),
-  ...Object.entries(adminRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(([path, p]) => ({
+  ...Object.entries(
+    adminRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+  ).map(([path, p]) => ({
     surface: "admin" as const,
     path,
     type: p._def.type as Procedure["type"],
   })),
 ];
 
-async function fuzzCall(proc: Procedure, auth: "own" | "none" | "other-surface", input: unknown, raw: string | null): Promise<{ r: CallResult; writes: string[] }> {
-  const token = auth === "none" ? undefined : (proc.surface === "app") === (auth === "own") ? tokens.tenant : tokens.admin;
+async function fuzzCall(
+  proc: Procedure,
+  auth: "own" | "none" | "other-surface",
+  input: unknown,
+  raw: string | null,
+): Promise<{ r: CallResult; writes: string[] }> {
+  const token =
+    auth === "none"
+      ? undefined
+      : (proc.surface === "app") === (auth === "own")
+        ? tokens.tenant
+        : tokens.admin;
   const before = await counts();
   const r = await callProcedure(api.url, proc.surface, proc.type, proc.path, input, {
     token,
@@ -144,7 +216,12 @@ describe("fuzzing every procedure through HTTP", () => {
     it(`${proc.surface}:${proc.path} (${proc.type})`, async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom("own" as const, "own" as const, "none" as const, "other-surface" as const),
+          fc.constantFrom(
+            "own" as const,
+            "own" as const,
+            "none" as const,
+            "other-surface" as const,
+          ),
           procedureInput(known),
           fc.option(rawBody, { freq: 5 }),
           async (auth, input, raw) => {
@@ -174,15 +251,26 @@ describe("fuzzing every procedure through HTTP", () => {
   }
 
   it("after all of it the server is healthy and the fuzzer's tenant still works", async () => {
-    const lines = [...outcomes].map(([p, m]) => `${p}: ${[...m].map(([k, n]) => `${k} ×${n}`).join(", ")}`);
+    const lines = [...outcomes].map(
+      ([p, m]) => `${p}: ${[...m].map(([k, n]) => `${k} ×${n}`).join(", ")}`,
+    );
     console.info(`fuzz outcomes (${RUNS} runs per procedure):\n${lines.join("\n")}`);
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
     await signIn();
-    const list = await callProcedure(api.url, "app", "query", "notes.list", { limit: 5 }, { token: tokens.tenant });
+    const list = await callProcedure(
+      api.url,
+      "app",
+      "query",
+      "notes.list",
+      { limit: 5 },
+      { token: tokens.tenant },
+    );
     expect(list.ok, list.raw).toBe(true);
     // The other tenant's note never became visible to the fuzzer.
-    const leaked = (list.data as { items: { title: string }[] }).items.filter((n) => n.title === "victim's note");
+    const leaked = (list.data as { items: { title: string }[] }).items.filter(
+      (n) => n.title === "victim's note",
+    );
     expect(leaked).toEqual([]);
   });
 });

@@ -53,7 +53,8 @@ export interface LoadOptions {
   loginOnly?: boolean;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const ops: Record<string, number> = {};
@@ -68,13 +69,25 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const runId = randomBytes(3).toString("hex");
   let seq = 0;
 
-  const timed = async (op: string, tenant: number, p: (signal: AbortSignal) => Promise<CallResult>): Promise<CallResult | null> => {
+  const timed = async (
+    op: string,
+    tenant: number,
+    p: (signal: AbortSignal) => Promise<CallResult>,
+  ): Promise<CallResult | null> => {
     const t0 = performance.now();
     let r: CallResult;
     try {
       r = await p(AbortSignal.timeout(opts.requestTimeoutMs ?? 15_000));
     } catch (err) {
-      r = { status: 0, ok: false, data: null, code: "NETWORK", reason: null, message: (err as Error).message, raw: "" };
+      r = {
+        status: 0,
+        ok: false,
+        data: null,
+        code: "NETWORK",
+        reason: null,
+        message: (err as Error).message,
+        raw: "",
+      };
     }
     latencies.push(performance.now() - t0);
     ops[op] = (ops[op] ?? 0) + 1;
@@ -98,7 +111,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     const seed = opts.tenants[i];
     if (!seed) return null;
     const r = await timed("auth.login", i, (signal) =>
-      callProcedure(opts.url, "app", "mutation", "auth.login", { email: seed.email, password: OWNER_PASSWORD, tenantSlug: seed.slug }, { signal }),
+      callProcedure(
+        opts.url,
+        "app",
+        "mutation",
+        "auth.login",
+        { email: seed.email, password: OWNER_PASSWORD, tenantSlug: seed.slug },
+        { signal },
+      ),
     );
     const out = r?.data as { status?: string; accessToken?: string } | undefined;
     if (!out?.accessToken) return null;
@@ -120,11 +140,17 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       if (!token || rng() < 0.1) token = (await login(i)) ?? undefined;
       if (!token) continue;
       const call = (op: string, type: "query" | "mutation", input: unknown) =>
-        timed(op, i, (signal) => callProcedure(opts.url, "app", type, op, input, { token, signal }));
+        timed(op, i, (signal) =>
+          callProcedure(opts.url, "app", type, op, input, { token, signal }),
+        );
       const roll = rng();
       if (roll < 0.4) {
         const title = `load ${runId} ${i} ${seq++}`;
-        const r = await call("notes.create", "mutation", { title, body: `written by virtual user for ${opts.tenants[i]?.slug}`, tags: ["load"] });
+        const r = await call("notes.create", "mutation", {
+          title,
+          body: `written by virtual user for ${opts.tenants[i]?.slug}`,
+          tags: ["load"],
+        });
         const note = r?.data as { id?: string; title?: string } | undefined;
         if (note?.id) {
           writes.push({ tenant: i, noteId: note.id, title });
@@ -166,7 +192,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */
-export async function forEachLimited<T>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {

@@ -10,7 +10,13 @@ import type { LoadReport } from "./load-run";
 import { forEachLimited, runLoad } from "./load-run";
 import { establishedSocketsTo, rssBytes } from "./process-stats";
 import { callProcedure } from "./trpc-over-http";
-import { OWNER_PASSWORD, apiEnv, newDeployment, openTenancy, provisionTenants } from "./tenant-fixtures";
+import {
+  OWNER_PASSWORD,
+  apiEnv,
+  newDeployment,
+  openTenancy,
+  provisionTenants,
+} from "./tenant-fixtures";
 import type { TenantSeed } from "./tenant-fixtures";
 
 export interface LoadProfile {
@@ -22,9 +28,24 @@ export interface LoadProfile {
 }
 
 // warmupMs is measured from the start of the mixed load, after the sign-in pass over every tenant.
-export const SHORT_PROFILE: LoadProfile = { users: 50, tenants: 100, durationMs: 20_000, warmupMs: 5_000 };
-export const FULL_PROFILE: LoadProfile = { users: 200, tenants: 1000, durationMs: 90_000, warmupMs: 15_000 };
-export const LONG_PROFILE: LoadProfile = { users: 200, tenants: 1000, durationMs: 600_000, warmupMs: 60_000 };
+export const SHORT_PROFILE: LoadProfile = {
+  users: 50,
+  tenants: 100,
+  durationMs: 20_000,
+  warmupMs: 5_000,
+};
+export const FULL_PROFILE: LoadProfile = {
+  users: 200,
+  tenants: 1000,
+  durationMs: 90_000,
+  warmupMs: 15_000,
+};
+export const LONG_PROFILE: LoadProfile = {
+  users: 200,
+  tenants: 1000,
+  durationMs: 600_000,
+  warmupMs: 60_000,
+};
 
 /** Flatness tolerances, stated once: end-of-run vs just-after-warm-up averages. */
 export const TOLERANCE = {
@@ -72,7 +93,10 @@ export interface LoadScenarioResult {
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const mb = (b: number) => Math.round(b / 1024 / 102.4) / 10;
 
-export async function runLoadScenario(profile: LoadProfile, log: (msg: string) => void = () => undefined): Promise<LoadScenarioResult> {
+export async function runLoadScenario(
+  profile: LoadProfile,
+  log: (msg: string) => void = () => undefined,
+): Promise<LoadScenarioResult> {
   let mongo: MongoChild | null = null;
   let api: ApiChild | null = null;
   try {
@@ -98,7 +122,9 @@ export async function runLoadScenario(profile: LoadProfile, log: (msg: string) =
     api = await startApiChild(apiEnv(deployment));
     const apiPid = api.pid;
     const mongoPort = mongo.port;
-    log(`api pid ${apiPid} at ${api.url}; ${profile.users} virtual users for ${profile.durationMs / 1000} s`);
+    log(
+      `api pid ${apiPid} at ${api.url}; ${profile.users} virtual users for ${profile.durationMs / 1000} s`,
+    );
 
     // Warm-up: every tenant signs in once (opening its handle), so the measured run starts with
     // the handle LRU and the registry cache at their working size rather than filling them.
@@ -117,7 +143,9 @@ export async function runLoadScenario(profile: LoadProfile, log: (msg: string) =
         return () => (next < seeds.length ? next++ : -1);
       })(),
     });
-    log(`warm-up: ${tokens.size} tenants signed in once in ${Date.now() - primeStarted} ms, ${priming.failureCount} failures`);
+    log(
+      `warm-up: ${tokens.size} tenants signed in once in ${Date.now() - primeStarted} ms, ${priming.failureCount} failures`,
+    );
 
     const samples: Sample[] = [];
     const loadStarted = Date.now();
@@ -129,26 +157,49 @@ export async function runLoadScenario(profile: LoadProfile, log: (msg: string) =
     }, 500);
     let report: LoadReport;
     try {
-      report = await runLoad({ url: api.url, tenants: seeds, users: profile.users, durationMs: profile.durationMs, requestTimeoutMs: REQUEST_TIMEOUT_MS, tokens });
+      report = await runLoad({
+        url: api.url,
+        tenants: seeds,
+        users: profile.users,
+        durationMs: profile.durationMs,
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        tokens,
+      });
       report.failureCount += priming.failureCount;
       report.failures.unshift(...priming.failures);
       for (const [op, n] of Object.entries(priming.ops)) report.ops[`warm-up ${op}`] = n;
     } finally {
       clearInterval(sampler);
     }
-    log(`load: ${JSON.stringify(report.ops)}, ${report.failureCount} failures, ${report.opsPerSecond} ops/s, latency ${JSON.stringify(report.latencyMs)}`);
+    log(
+      `load: ${JSON.stringify(report.ops)}, ${report.failureCount} failures, ${report.opsPerSecond} ops/s, latency ${JSON.stringify(report.latencyMs)}`,
+    );
 
     const window = Math.min(5_000, (profile.durationMs - profile.warmupMs) / 3);
-    const startSamples = samples.filter((s) => s.atMs >= profile.warmupMs && s.atMs < profile.warmupMs + window);
+    const startSamples = samples.filter(
+      (s) => s.atMs >= profile.warmupMs && s.atMs < profile.warmupMs + window,
+    );
     const endSamples = samples.filter((s) => s.atMs >= profile.durationMs - window);
-    const start = { rssMb: mb(mean(startSamples.map((s) => s.rss))), dbSockets: Math.round(mean(startSamples.map((s) => s.dbSockets))) };
-    const end = { rssMb: mb(mean(endSamples.map((s) => s.rss))), dbSockets: Math.round(mean(endSamples.map((s) => s.dbSockets))) };
+    const start = {
+      rssMb: mb(mean(startSamples.map((s) => s.rss))),
+      dbSockets: Math.round(mean(startSamples.map((s) => s.dbSockets))),
+    };
+    const end = {
+      rssMb: mb(mean(endSamples.map((s) => s.rss))),
+      dbSockets: Math.round(mean(endSamples.map((s) => s.dbSockets))),
+    };
     await new Promise((r) => setTimeout(r, 2_000));
-    const idle = { rssMb: mb(await rssBytes(apiPid)), dbSockets: await establishedSocketsTo(apiPid, [mongoPort]) };
+    const idle = {
+      rssMb: mb(await rssBytes(apiPid)),
+      dbSockets: await establishedSocketsTo(apiPid, [mongoPort]),
+    };
 
     const verify = await verifyWrites(api.url, mongo.uri, deployment.controlDbName, seeds, report);
     const flat = {
-      sockets: Math.abs(end.dbSockets - start.dbSockets) <= TOLERANCE.socketsDelta && end.dbSockets <= TOLERANCE.socketsMax && idle.dbSockets <= TOLERANCE.socketsMax,
+      sockets:
+        Math.abs(end.dbSockets - start.dbSockets) <= TOLERANCE.socketsDelta &&
+        end.dbSockets <= TOLERANCE.socketsMax &&
+        idle.dbSockets <= TOLERANCE.socketsMax,
       rss: end.rssMb <= start.rssMb * (1 + TOLERANCE.rssGrowth),
     };
     return { profile, provisionMs, report, samples, start, end, idle, verify, flat };
@@ -158,16 +209,27 @@ export async function runLoadScenario(profile: LoadProfile, log: (msg: string) =
   }
 }
 
-async function verifyWrites(url: string, mongoUri: string, controlDbName: string, seeds: TenantSeed[], report: LoadReport): Promise<LoadScenarioResult["verify"]> {
+async function verifyWrites(
+  url: string,
+  mongoUri: string,
+  controlDbName: string,
+  seeds: TenantSeed[],
+  report: LoadReport,
+): Promise<LoadScenarioResult["verify"]> {
   const tokens = new Map<number, string>();
   const tokenFor = async (i: number) => {
     const cached = tokens.get(i);
     if (cached) return cached;
     const seed = seeds[i];
     if (!seed) throw new Error(`no tenant ${i}`);
-    const r = await callProcedure(url, "app", "mutation", "auth.login", { email: seed.email, password: OWNER_PASSWORD, tenantSlug: seed.slug });
+    const r = await callProcedure(url, "app", "mutation", "auth.login", {
+      email: seed.email,
+      password: OWNER_PASSWORD,
+      tenantSlug: seed.slug,
+    });
     const token = (r.data as { accessToken?: string } | null)?.accessToken;
-    if (!token) throw new Error(`verification login failed for ${seed.slug}: ${r.raw.slice(0, 200)}`);
+    if (!token)
+      throw new Error(`verification login failed for ${seed.slug}: ${r.raw.slice(0, 200)}`);
     tokens.set(i, token);
     return token;
   };
@@ -175,12 +237,29 @@ async function verifyWrites(url: string, mongoUri: string, controlDbName: string
   const visibleToOtherTenant: string[] = [];
   let readBackByOwner = 0;
   await forEachLimited(report.writes, 16, async (w) => {
-    const own = await callProcedure(url, "app", "query", "notes.get", { id: w.noteId }, { token: await tokenFor(w.tenant) });
+    const own = await callProcedure(
+      url,
+      "app",
+      "query",
+      "notes.get",
+      { id: w.noteId },
+      { token: await tokenFor(w.tenant) },
+    );
     if (own.ok && (own.data as { title?: string }).title === w.title) readBackByOwner++;
     else readBackMismatches.push(`${w.noteId}: HTTP ${own.status} ${own.code ?? ""}`);
     const other = (w.tenant + 1 + Math.floor(Math.random() * (seeds.length - 1))) % seeds.length;
-    const theirs = await callProcedure(url, "app", "query", "notes.get", { id: w.noteId }, { token: await tokenFor(other) });
-    if (theirs.ok || theirs.code !== "NOT_FOUND") visibleToOtherTenant.push(`${w.noteId} from tenant ${other}: HTTP ${theirs.status} ${theirs.code ?? "ok"}`);
+    const theirs = await callProcedure(
+      url,
+      "app",
+      "query",
+      "notes.get",
+      { id: w.noteId },
+      { token: await tokenFor(other) },
+    );
+    if (theirs.ok || theirs.code !== "NOT_FOUND")
+      visibleToOtherTenant.push(
+        `${w.noteId} from tenant ${other}: HTTP ${theirs.status} ${theirs.code ?? "ok"}`,
+      );
   });
 
   // Every tenant database, read directly: each load note sits in the database of the tenant
@@ -189,11 +268,19 @@ async function verifyWrites(url: string, mongoUri: string, controlDbName: string
   const misplaced: string[] = [];
   let found = 0;
   try {
-    const tenants = await client.db(controlDbName).collection<{ slug: string; dbName: string }>("tenants").find({}).toArray();
+    const tenants = await client
+      .db(controlDbName)
+      .collection<{ slug: string; dbName: string }>("tenants")
+      .find({})
+      .toArray();
     const indexBySlug = new Map(seeds.map((s, i) => [s.slug, i]));
     await forEachLimited(tenants, 8, async (t) => {
       const idx = indexBySlug.get(t.slug);
-      const notes = await client.db(t.dbName).collection<{ title: string }>("notes").find({ title: /^load / }, { projection: { title: 1 } }).toArray();
+      const notes = await client
+        .db(t.dbName)
+        .collection<{ title: string }>("notes")
+        .find({ title: /^load / }, { projection: { title: 1 } })
+        .toArray();
       for (const n of notes) {
         const writer = Number(n.title.split(" ")[2]);
         if (writer !== idx) misplaced.push(`${n.title} in ${t.slug}`);
@@ -217,7 +304,10 @@ function trend(samples: Sample[], durationMs: number): string {
   const out: string[] = [];
   for (let k = 0; k <= 10; k++) {
     const at = (durationMs * k) / 10;
-    const near = samples.reduce<Sample | null>((best, s) => (!best || Math.abs(s.atMs - at) < Math.abs(best.atMs - at) ? s : best), null);
+    const near = samples.reduce<Sample | null>(
+      (best, s) => (!best || Math.abs(s.atMs - at) < Math.abs(best.atMs - at) ? s : best),
+      null,
+    );
     if (near) out.push(`${Math.round(near.atMs / 1000)}s:${mb(near.rss)}`);
   }
   return out.join(" ");

@@ -15,7 +15,9 @@ describe("load (short form)", () => {
     expect(result.verify.visibleToOtherTenant).toEqual([]);
     expect(result.verify.misplaced).toEqual([]);
     expect(result.verify.missing).toBe(0);
-    expect(Math.abs(result.end.dbSockets - result.start.dbSockets)).toBeLessThanOrEqual(TOLERANCE.socketsDelta);
+    expect(Math.abs(result.end.dbSockets - result.start.dbSockets)).toBeLessThanOrEqual(
+      TOLERANCE.socketsDelta,
+    );
     expect(result.end.dbSockets).toBeLessThanOrEqual(TOLERANCE.socketsMax);
     expect(result.end.rssMb).toBeLessThanOrEqual(result.start.rssMb * (1 + TOLERANCE.rssGrowth));
   }, 120_000);

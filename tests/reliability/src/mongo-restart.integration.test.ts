@@ -13,7 +13,13 @@ import { startApiChild, startMongoChild } from "./child-processes";
 import type { LoadFailure } from "./load-run";
 import { forEachLimited, runLoad } from "./load-run";
 import { callProcedure } from "./trpc-over-http";
-import { OWNER_PASSWORD, apiEnv, newDeployment, openTenancy, provisionTenants } from "./tenant-fixtures";
+import {
+  OWNER_PASSWORD,
+  apiEnv,
+  newDeployment,
+  openTenancy,
+  provisionTenants,
+} from "./tenant-fixtures";
 import type { Deployment, TenantSeed } from "./tenant-fixtures";
 
 const KILL_AT_MS = 4_000;
@@ -98,12 +104,18 @@ describe("embedded-mongo killed with SIGKILL and restarted mid-load", () => {
         `last failure ${recoveredAfterMs} ms after the database was back; ${report.writes.length} acknowledged writes`,
     );
     expect(recoveredAfterMs).toBeLessThan(RECOVERY_BUDGET_MS);
-    const afterRecovery = failures.length ? loadStarted + Math.max(...failures.map((f) => f.at)) : backAt;
+    const afterRecovery = failures.length
+      ? loadStarted + Math.max(...failures.map((f) => f.at))
+      : backAt;
     expect(Date.now() - afterRecovery).toBeGreaterThan(3_000); // seconds of failure-free load after recovery
 
     // After recovery every tenant works again through the same API process.
     for (const seed of seeds.slice(0, 3)) {
-      const login = await callProcedure(api.url, "app", "mutation", "auth.login", { email: seed.email, password: OWNER_PASSWORD, tenantSlug: seed.slug });
+      const login = await callProcedure(api.url, "app", "mutation", "auth.login", {
+        email: seed.email,
+        password: OWNER_PASSWORD,
+        tenantSlug: seed.slug,
+      });
       expect(login.ok, login.raw).toBe(true);
     }
 
@@ -114,11 +126,22 @@ describe("embedded-mongo killed with SIGKILL and restarted mid-load", () => {
       let token = tokens.get(w.tenant);
       if (!token) {
         const seed = seeds[w.tenant];
-        const r = await callProcedure(api.url, "app", "mutation", "auth.login", { email: seed?.email, password: OWNER_PASSWORD, tenantSlug: seed?.slug });
+        const r = await callProcedure(api.url, "app", "mutation", "auth.login", {
+          email: seed?.email,
+          password: OWNER_PASSWORD,
+          tenantSlug: seed?.slug,
+        });
         token = (r.data as { accessToken: string }).accessToken;
         tokens.set(w.tenant, token);
       }
-      const r = await callProcedure(api.url, "app", "query", "notes.get", { id: w.noteId }, { token });
+      const r = await callProcedure(
+        api.url,
+        "app",
+        "query",
+        "notes.get",
+        { id: w.noteId },
+        { token },
+      );
       if (!r.ok || (r.data as { title: string }).title !== w.title) missingViaApi.push(w.noteId);
     });
     expect(report.writes.length).toBeGreaterThan(20);
@@ -126,12 +149,22 @@ describe("embedded-mongo killed with SIGKILL and restarted mid-load", () => {
 
     const client = await new MongoClient(mongo.uri).connect();
     try {
-      const tenants = await client.db(deployment.controlDbName).collection<{ slug: string; dbName: string }>("tenants").find({}).toArray();
+      const tenants = await client
+        .db(deployment.controlDbName)
+        .collection<{ slug: string; dbName: string }>("tenants")
+        .find({})
+        .toArray();
       const dbOf = new Map(tenants.map((t) => [t.slug, t.dbName]));
       let present = 0;
       for (const w of report.writes) {
         const db = dbOf.get(seeds[w.tenant]?.slug ?? "") ?? "";
-        if (await client.db(db).collection("notes").findOne({ _id: new ObjectId(w.noteId), title: w.title })) present++;
+        if (
+          await client
+            .db(db)
+            .collection("notes")
+            .findOne({ _id: new ObjectId(w.noteId), title: w.title })
+        )
+          present++;
       }
       expect(present).toBe(report.writes.length);
     } finally {
@@ -144,7 +177,11 @@ describe("embedded-mongo killed with SIGKILL and restarted mid-load", () => {
     // While the database was down, callers got clean 5xx answers (503), never a 500 or a hang.
     const outageStatuses = [...new Set(failures.map((f) => f.status))];
     const serverErrors = api.lines.filter((l) => l.includes('"level":50'));
-    expect(outageStatuses.filter((s) => s !== 503), `${JSON.stringify(failures.filter((f) => f.status !== 503).slice(0, 5))}\nAPI error log:\n${serverErrors.slice(0, 5).join("\n")}`).toEqual([]);
-    for (const f of failures.filter((x) => x.status === 503)) expect(f.reason).toMatch(/UNAVAILABLE/);
+    expect(
+      outageStatuses.filter((s) => s !== 503),
+      `${JSON.stringify(failures.filter((f) => f.status !== 503).slice(0, 5))}\nAPI error log:\n${serverErrors.slice(0, 5).join("\n")}`,
+    ).toEqual([]);
+    for (const f of failures.filter((x) => x.status === 503))
+      expect(f.reason).toMatch(/UNAVAILABLE/);
   });
 });

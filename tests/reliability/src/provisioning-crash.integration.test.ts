@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiChild, MongoChild } from "./child-processes";
 import { startApiChild, startMongoChild } from "./child-processes";
 import { callProcedure } from "./trpc-over-http";
-import { ADMIN, OWNER_PASSWORD, apiEnv, createAdmin, newDeployment, openTenancy, provisionTenants } from "./tenant-fixtures";
+import {
+  ADMIN,
+  OWNER_PASSWORD,
+  apiEnv,
+  createAdmin,
+  newDeployment,
+  openTenancy,
+  provisionTenants,
+} from "./tenant-fixtures";
 import type { Deployment } from "./tenant-fixtures";
 
 /** Short claim, so the restarted process may take over without waiting the default 60 s. */
@@ -16,7 +24,11 @@ const LEASE_MS = 1_500;
 // Four API processes start at once on two cores: give the start-up connection more than the
 // default 1.5 s server-selection budget (this test is about crashes, not slow databases).
 // A 1 s periodic sweep (tenancy's default is 5 min) lets the immediate-restart case resolve in-test.
-const KNOBS = JSON.stringify({ provisionLeaseMs: LEASE_MS, unavailableAfterMs: 10_000, recoverySweepIntervalMs: 1_000 });
+const KNOBS = JSON.stringify({
+  provisionLeaseMs: LEASE_MS,
+  unavailableAfterMs: 10_000,
+  recoverySweepIntervalMs: 1_000,
+});
 
 let mongo: MongoChild;
 let deployment: Deployment;
@@ -45,7 +57,10 @@ afterAll(async () => {
 });
 
 async function startApi(extra: Record<string, string> = {}): Promise<ApiChild> {
-  const api = await startApiChild(apiEnv(deployment, { RELIABILITY_TENANCY: KNOBS, ...extra }), "with-tenancy-knobs");
+  const api = await startApiChild(
+    apiEnv(deployment, { RELIABILITY_TENANCY: KNOBS, ...extra }),
+    "with-tenancy-knobs",
+  );
   running.push(api);
   return api;
 }
@@ -63,7 +78,11 @@ function createTenant(url: string, token: string, slug: string, ownerEmail = `ow
     "admin",
     "mutation",
     "tenants.create",
-    { slug, name: `Crash ${slug}`, owner: { email: ownerEmail, name: "Owner", password: OWNER_PASSWORD } },
+    {
+      slug,
+      name: `Crash ${slug}`,
+      owner: { email: ownerEmail, name: "Owner", password: OWNER_PASSWORD },
+    },
     { token },
   ).catch((err: Error) => ({ ok: false as const, status: 0, raw: err.message }));
 }
@@ -77,12 +96,21 @@ interface TenantRow {
 }
 
 /** Databases, directory entries and records must agree: nothing half-made anywhere. */
-async function orphans(): Promise<{ databases: string[]; directory: string[]; provisioning: string[] }> {
+async function orphans(): Promise<{
+  databases: string[];
+  directory: string[];
+  provisioning: string[];
+}> {
   const tenants = await control.collection<TenantRow>("tenants").find({}).toArray();
   const dbNames = new Set(tenants.map((t) => t.dbName));
   const ids = new Set(tenants.map((t) => String(t._id)));
-  const dbs = (await client.db().admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
-  const directory = await control.collection<{ email: string; tenantId: unknown }>("directory").find({}).toArray();
+  const dbs = (await client.db().admin().listDatabases({ nameOnly: true })).databases.map(
+    (d) => d.name,
+  );
+  const directory = await control
+    .collection<{ email: string; tenantId: unknown }>("directory")
+    .find({})
+    .toArray();
   return {
     databases: dbs.filter((n) => n.startsWith("t_") && !dbNames.has(n)),
     directory: directory.filter((d) => !ids.has(String(d.tenantId))).map((d) => d.email),
@@ -92,7 +120,10 @@ async function orphans(): Promise<{ databases: string[]; directory: string[]; pr
 
 /** Restart after the dead process's claim has lapsed; the sweep runs during start-up. */
 async function restartAfterLease(slugs: string[]): Promise<ApiChild> {
-  const rows = await control.collection<TenantRow>("tenants").find({ slug: { $in: slugs } }).toArray();
+  const rows = await control
+    .collection<TenantRow>("tenants")
+    .find({ slug: { $in: slugs } })
+    .toArray();
   const until = Math.max(0, ...rows.map((r) => r.provisioning?.claimedUntil?.getTime() ?? 0));
   await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now() + 100)));
   return startApi();
@@ -101,17 +132,28 @@ async function restartAfterLease(slugs: string[]): Promise<ApiChild> {
 async function expectResolved(api: ApiChild, slug: string, stepAtCrash: string) {
   const completes = ["owner", "directory", "active"].includes(stepAtCrash);
   const row = await control.collection<TenantRow>("tenants").findOne({ slug });
-  const login = await callProcedure(api.url, "app", "mutation", "auth.login", { email: `owner@${slug}.test`, password: OWNER_PASSWORD, tenantSlug: slug });
+  const login = await callProcedure(api.url, "app", "mutation", "auth.login", {
+    email: `owner@${slug}.test`,
+    password: OWNER_PASSWORD,
+    tenantSlug: slug,
+  });
   if (completes) {
     expect(row?.status).toBe("active");
     expect(login.ok, login.raw).toBe(true);
   } else {
     expect(row).toBeNull();
     expect(login.ok).toBe(false);
-    expect(await control.collection("directory").countDocuments({ email: `owner@${slug}.test` })).toBe(0);
+    expect(
+      await control.collection("directory").countDocuments({ email: `owner@${slug}.test` }),
+    ).toBe(0);
   }
-  const audit = await control.collection<{ action: string; tenantSlug?: string }>("audit").find({ tenantSlug: slug }).toArray();
-  expect(audit.map((a) => a.action)).toContain(completes ? "tenant.provisioned.recovered" : "tenant.provision.rolledBack");
+  const audit = await control
+    .collection<{ action: string; tenantSlug?: string }>("audit")
+    .find({ tenantSlug: slug })
+    .toArray();
+  expect(audit.map((a) => a.action)).toContain(
+    completes ? "tenant.provisioned.recovered" : "tenant.provision.rolledBack",
+  );
   expect(await orphans()).toEqual({ databases: [], directory: [], provisioning: [] });
   // The slug is free again (rolled back) or belongs to the finished tenant (completed): another
   // owner cannot take it. (The same owner would get the existing tenant back: provisioning is idempotent.)
@@ -123,11 +165,16 @@ async function expectResolved(api: ApiChild, slug: string, stepAtCrash: string) 
 describe("API killed with SIGKILL during provisioning", () => {
   // The short form crashes on both sides of the decision point (owner user made or not);
   // RELIABILITY_FULL=1 crashes after every step.
-  const STEPS = process.env.RELIABILITY_FULL === "1" ? (["record", "database", "owner", "directory"] as const) : (["database", "owner"] as const);
+  const STEPS =
+    process.env.RELIABILITY_FULL === "1"
+      ? (["record", "database", "owner", "directory"] as const)
+      : (["database", "owner"] as const);
 
   it(`crash right after each saga step (${STEPS.join(", ")}): one restart's recovery sweep removes the tenants made before "owner" and completes the others`, async () => {
     // One API process per crash point, in parallel: each dies inside its own tenants.create.
-    const doomed = await Promise.all(STEPS.map((step) => startApi({ RELIABILITY_CRASH_AFTER_STEP: step })));
+    const doomed = await Promise.all(
+      STEPS.map((step) => startApi({ RELIABILITY_CRASH_AFTER_STEP: step })),
+    );
     await Promise.all(
       STEPS.map(async (step, i) => {
         const api = doomed[i] as ApiChild;
@@ -151,19 +198,28 @@ describe("API killed with SIGKILL during provisioning", () => {
   it("an external kill -9 timed mid-saga, restarted at once (claim still live): the periodic sweep resolves it", async () => {
     const slug = "crash-timed";
     // A claim long enough to outlive the restart, so the start-up sweep must skip it.
-    const longClaim = { RELIABILITY_TENANCY: JSON.stringify({ provisionLeaseMs: 12_000, unavailableAfterMs: 10_000, recoverySweepIntervalMs: 1_000 }) };
+    const longClaim = {
+      RELIABILITY_TENANCY: JSON.stringify({
+        provisionLeaseMs: 12_000,
+        unavailableAfterMs: 10_000,
+        recoverySweepIntervalMs: 1_000,
+      }),
+    };
     const doomed = await startApi(longClaim);
     const token = await adminToken(doomed.url);
     const pending = createTenant(doomed.url, token, slug);
     // Kill as soon as the saga has made its record (the owner's argon2 hash keeps it busy a while).
     let stepAtKill = "";
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
       const row = await control.collection<TenantRow>("tenants").findOne({ slug });
       if (row) {
         process.kill(doomed.pid, "SIGKILL");
         await doomed.exited;
         const after = await control.collection<TenantRow>("tenants").findOne({ slug });
-        stepAtKill = after?.status === "provisioning" ? (after.provisioning?.step ?? "record") : (after?.status ?? "gone");
+        stepAtKill =
+          after?.status === "provisioning"
+            ? (after.provisioning?.step ?? "record")
+            : (after?.status ?? "gone");
         break;
       }
       await new Promise((r) => setTimeout(r, 2));
@@ -176,9 +232,11 @@ describe("API killed with SIGKILL during provisioning", () => {
     const api = await startApi(longClaim);
     const started = Date.now();
     const atRestart = await control.collection<TenantRow>("tenants").findOne({ slug });
-    const claimLiveAtRestart = atRestart?.status === "provisioning" && (atRestart.provisioning?.claimedUntil?.getTime() ?? 0) > started;
+    const claimLiveAtRestart =
+      atRestart?.status === "provisioning" &&
+      (atRestart.provisioning?.claimedUntil?.getTime() ?? 0) > started;
     let resolvedAfterMs = -1;
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       const row = await control.collection<TenantRow>("tenants").findOne({ slug });
       if (row?.status !== "provisioning") {
         resolvedAfterMs = Date.now() - started;
@@ -186,7 +244,9 @@ describe("API killed with SIGKILL during provisioning", () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    console.info(`resolved ${resolvedAfterMs} ms after the restart (claim live at restart: ${claimLiveAtRestart})`);
+    console.info(
+      `resolved ${resolvedAfterMs} ms after the restart (claim live at restart: ${claimLiveAtRestart})`,
+    );
     expect(claimLiveAtRestart).toBe(true);
     expect(resolvedAfterMs).toBeGreaterThanOrEqual(0);
     await expectResolved(api, slug, stepAtKill);

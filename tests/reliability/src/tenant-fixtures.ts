@@ -38,7 +38,10 @@ export function apiEnv(d: Deployment, extra: Record<string, string> = {}) {
   };
 }
 
-export function openTenancy(d: Deployment, overrides: Partial<TenancyConfig> = {}): Promise<Tenancy> {
+export function openTenancy(
+  d: Deployment,
+  overrides: Partial<TenancyConfig> = {},
+): Promise<Tenancy> {
   return createTenancy({
     controlUri: d.uri,
     controlDbName: d.controlDbName,
@@ -59,7 +62,12 @@ export interface TenantSeed {
 export async function provisionTenants(
   tenancy: Tenancy,
   count: number,
-  opts: { prefix?: string; cluster?: string; concurrency?: number; onProgress?: (done: number) => void } = {},
+  opts: {
+    prefix?: string;
+    cluster?: string;
+    concurrency?: number;
+    onProgress?: (done: number) => void;
+  } = {},
 ): Promise<TenantSeed[]> {
   const prefix = opts.prefix ?? "t";
   const seeds: TenantSeed[] = new Array<TenantSeed>(count);
@@ -87,5 +95,9 @@ export async function provisionTenants(
 export async function createAdmin(tenancy: Tenancy): Promise<void> {
   const { Admin } = tenancy.control;
   if (await Admin.exists({ email: ADMIN.email })) return;
-  await Admin.create({ email: ADMIN.email, name: "Reliability root", passwordHash: await tenancy.passwords.hash(ADMIN.password) });
+  await Admin.create({
+    email: ADMIN.email,
+    name: "Reliability root",
+    passwordHash: await tenancy.passwords.hash(ADMIN.password),
+  });
 }

@@ -62,13 +62,22 @@ export async function callProcedure(
   } catch {
     // A non-JSON body is itself a finding; callers look at status and raw.
   }
-  const body = (parsed ?? {}) as { result?: { data?: unknown }; error?: { json?: { message?: string; data?: { code?: string; reason?: string | null } } } };
+  const body = (parsed ?? {}) as {
+    result?: { data?: unknown };
+    error?: { json?: { message?: string; data?: { code?: string; reason?: string | null } } };
+  };
   if (res.ok && body.result) {
-    const data = body.result.data as { json: unknown; meta?: Parameters<typeof superjson.deserialize>[0]["meta"] } | undefined;
+    const data = body.result.data as
+      { json: unknown; meta?: Parameters<typeof superjson.deserialize>[0]["meta"] } | undefined;
     return {
       status: res.status,
       ok: true,
-      data: data ? superjson.deserialize({ json: data.json as never, ...(data.meta ? { meta: data.meta } : {}) }) : undefined,
+      data: data
+        ? superjson.deserialize({
+            json: data.json as never,
+            ...(data.meta ? { meta: data.meta } : {}),
+          })
+        : undefined,
       code: null,
       reason: null,
       message: null,
@@ -90,6 +99,9 @@ export async function callProcedure(
 /** Throws unless the call succeeded; returns its output. */
 export async function expectOk<T>(p: Promise<CallResult>, what: string): Promise<T> {
   const r = await p;
-  if (!r.ok) throw new Error(`${what} failed: HTTP ${r.status} ${r.code ?? ""} ${r.reason ?? ""} ${r.message ?? r.raw.slice(0, 300)}`);
+  if (!r.ok)
+    throw new Error(
+      `${what} failed: HTTP ${r.status} ${r.code ?? ""} ${r.reason ?? ""} ${r.message ?? r.raw.slice(0, 300)}`,
+    );
   return r.data as T;
 }

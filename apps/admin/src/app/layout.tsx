@@ -3,7 +3,9 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "./providers";
 
-export const metadata: Metadata = { title: { default: "Tenantry Admin", template: "%s · Tenantry Admin" } };
+export const metadata: Metadata = {
+  title: { default: "Tenantry Admin", template: "%s · Tenantry Admin" },
+};
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

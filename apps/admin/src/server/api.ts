@@ -37,7 +37,12 @@ let handler: ((req: Request) => Promise<Response>) | undefined;
 
 /** adminRouter only, and only on the admin app. */
 export function handleTrpcRequest(services: AppServices, req: Request): Promise<Response> {
-  handler ??= createNextRouteHandler({ services, surface: "admin", endpoint: "/api/trpc", tokenTransport: "cookie" });
+  handler ??= createNextRouteHandler({
+    services,
+    surface: "admin",
+    endpoint: "/api/trpc",
+    tokenTransport: "cookie",
+  });
   return handler(req);
 }
 

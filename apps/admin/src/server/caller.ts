@@ -16,7 +16,9 @@ export const getCaller = cache(async () => {
  * Runs a server-side call for a signed-in page; a lost session goes through refresh to login
  * instead of an error screen.
  */
-export async function callOrRedirect<T>(fn: (caller: Awaited<ReturnType<typeof getCaller>>) => Promise<T>): Promise<T> {
+export async function callOrRedirect<T>(
+  fn: (caller: Awaited<ReturnType<typeof getCaller>>) => Promise<T>,
+): Promise<T> {
   const caller = await getCaller();
   try {
     return await fn(caller);

@@ -19,7 +19,9 @@ function onGlobalError(err: unknown) {
   if (PUBLIC_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return;
   const info = describeApiError(err);
   if (info.code === "UNAUTHORIZED") {
-    window.location.assign(`/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`);
+    window.location.assign(
+      `/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
+    );
   }
 }
 

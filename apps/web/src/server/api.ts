@@ -31,7 +31,12 @@ let handler: ((req: Request) => Promise<Response>) | undefined;
 
 /** appRouter only: admin procedures are not reachable through this app. */
 export function handleTrpcRequest(services: AppServices, req: Request): Promise<Response> {
-  handler ??= createNextRouteHandler({ services, surface: "app", endpoint: "/api/trpc", tokenTransport: "cookie" });
+  handler ??= createNextRouteHandler({
+    services,
+    surface: "app",
+    endpoint: "/api/trpc",
+    tokenTransport: "cookie",
+  });
   return handler(req);
 }
 

@@ -21,7 +21,9 @@ function onGlobalError(err: unknown) {
   if (info.reason === "TENANT_SUSPENDED") {
     window.location.assign("/suspended");
   } else if (info.code === "UNAUTHORIZED") {
-    window.location.assign(`/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`);
+    window.location.assign(
+      `/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
+    );
   }
 }
 

@@ -48,7 +48,10 @@ export class TokenInvalid extends Error {
 }
 
 export interface AccessTokens {
-  signTenant(claims: Omit<TenantClaims, "kind" | "exp">, ttlSeconds?: number): Promise<{ token: string; expiresAt: Date }>;
+  signTenant(
+    claims: Omit<TenantClaims, "kind" | "exp">,
+    ttlSeconds?: number,
+  ): Promise<{ token: string; expiresAt: Date }>;
   signAdmin(claims: Omit<AdminClaims, "kind" | "exp">): Promise<{ token: string; expiresAt: Date }>;
   verifyTenant(token: string): Promise<TenantClaims>;
   verifyAdmin(token: string): Promise<AdminClaims>;
@@ -60,15 +63,21 @@ const VERIFIED_TOKEN_CACHE_MAX = 5000;
 type VerifiedKind = TenantClaims | AdminClaims;
 
 export function createAccessTokens(config: JwtConfig): AccessTokens {
-  const keys = ("keys" in config ? config.keys : [{ kid: "k1", secret: config.secret }]).map((k) => {
-    if (k.secret.length < 32) throw new Error(`JWT secret "${k.kid}" must be at least 32 characters`);
-    // Imported once: jose would otherwise import raw key bytes through webcrypto on every call.
-    const key = webcrypto.subtle.importKey("raw", new TextEncoder().encode(k.secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]);
-    return { kid: k.kid, key };
-  });
+  const keys = ("keys" in config ? config.keys : [{ kid: "k1", secret: config.secret }]).map(
+    (k) => {
+      if (k.secret.length < 32)
+        throw new Error(`JWT secret "${k.kid}" must be at least 32 characters`);
+      // Imported once: jose would otherwise import raw key bytes through webcrypto on every call.
+      const key = webcrypto.subtle.importKey(
+        "raw",
+        new TextEncoder().encode(k.secret),
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign", "verify"],
+      );
+      return { kid: k.kid, key };
+    },
+  );
   const signing = keys[0];
   if (!signing) throw new Error("JWT config needs at least one key");
   // Keyed by the exact token string and audience; only tokens that passed full verification.
@@ -76,7 +85,12 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
   const ttl = config.accessTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
   const adminAudience = config.adminAudience ?? `${config.audience}:admin`;
 
-  async function sign(payload: Record<string, unknown>, sub: string, audience: string, ttlSeconds: number) {
+  async function sign(
+    payload: Record<string, unknown>,
+    sub: string,
+    audience: string,
+    ttlSeconds: number,
+  ) {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + ttlSeconds;
     const token = await new SignJWT(payload)
@@ -99,7 +113,12 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
           if (!key) throw new TokenInvalid("TOKEN_INVALID");
           return key.key;
         },
-        { algorithms: [ALG], issuer: config.issuer, audience, requiredClaims: ["sub", "exp", "iat"] },
+        {
+          algorithms: [ALG],
+          issuer: config.issuer,
+          audience,
+          requiredClaims: ["sub", "exp", "iat"],
+        },
       );
       return payload;
     } catch (err) {
@@ -113,7 +132,11 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
    * TOKEN_EXPIRED, as jose would say); otherwise `fresh` verifies it and a pass is remembered.
    * The kind prefixes the key, so a tenant token is never answered where an admin one is asked.
    */
-  async function cachedVerify<K extends VerifiedKind>(kind: K["kind"], token: string, fresh: (token: string) => Promise<K>): Promise<K> {
+  async function cachedVerify<K extends VerifiedKind>(
+    kind: K["kind"],
+    token: string,
+    fresh: (token: string) => Promise<K>,
+  ): Promise<K> {
     const cacheKey = `${kind}:${token}`;
     const hit = verified.get(cacheKey) as K | undefined;
     if (hit) {
@@ -128,7 +151,8 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
   }
 
   return {
-    signTenant: ({ sub, ...rest }, ttlSeconds = ttl) => sign({ ...rest, kind: "tenant" }, sub, config.audience, ttlSeconds),
+    signTenant: ({ sub, ...rest }, ttlSeconds = ttl) =>
+      sign({ ...rest, kind: "tenant" }, sub, config.audience, ttlSeconds),
     signAdmin: ({ sub, ...rest }) => sign({ ...rest, kind: "admin" }, sub, adminAudience, ttl),
     verifyTenant: (token) => cachedVerify("tenant", token, verifyTenantToken),
     verifyAdmin: (token) => cachedVerify("admin", token, verifyAdminToken),

@@ -6,7 +6,11 @@ import type { AdminDoc } from "../tenancy-port";
 import type { IssuedTokens } from "./tenant-sessions";
 import { REFRESH_TOKEN_TTL_MS, hashToken, newFamilyId, newOpaqueToken } from "./refresh-tokens";
 
-export async function issueAdminSession(ctx: Context, admin: Pick<AdminDoc, "_id">, familyId = newFamilyId()): Promise<IssuedTokens> {
+export async function issueAdminSession(
+  ctx: Context,
+  admin: Pick<AdminDoc, "_id">,
+  familyId = newFamilyId(),
+): Promise<IssuedTokens> {
   const refreshToken = newOpaqueToken(admin._id.toString());
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
   await ctx.services.tenancy.control.AdminSession.create({
@@ -18,10 +22,19 @@ export async function issueAdminSession(ctx: Context, admin: Pick<AdminDoc, "_id
     ip: ctx.ip,
   });
   const access = await ctx.services.tokens.signAdmin({ sub: admin._id.toString(), sid: familyId });
-  return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt: expiresAt, familyId };
+  return {
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken,
+    refreshTokenExpiresAt: expiresAt,
+    familyId,
+  };
 }
 
-export async function rotateAdminRefresh(ctx: Context, refreshToken: string): Promise<{ tokens: IssuedTokens; admin: AdminDoc }> {
+export async function rotateAdminRefresh(
+  ctx: Context,
+  refreshToken: string,
+): Promise<{ tokens: IssuedTokens; admin: AdminDoc }> {
   const { AdminSession, Admin } = ctx.services.tenancy.control;
   const tokenHash = hashToken(refreshToken);
   const now = new Date();
@@ -34,7 +47,11 @@ export async function rotateAdminRefresh(ctx: Context, refreshToken: string): Pr
     const seen = await AdminSession.findOne({ tokenHash }).lean();
     if (seen && (seen.replacedBy || seen.revokedAt)) {
       await revokeAdminFamily(ctx, seen.familyId);
-      throw refuse("UNAUTHORIZED", "REFRESH_REUSED", "This refresh token was already used; the session has been ended");
+      throw refuse(
+        "UNAUTHORIZED",
+        "REFRESH_REUSED",
+        "This refresh token was already used; the session has been ended",
+      );
     }
     throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
   }
@@ -47,5 +64,8 @@ export async function rotateAdminRefresh(ctx: Context, refreshToken: string): Pr
 }
 
 export async function revokeAdminFamily(ctx: Context, familyId: string): Promise<void> {
-  await ctx.services.tenancy.control.AdminSession.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  await ctx.services.tenancy.control.AdminSession.updateMany(
+    { familyId, revokedAt: null },
+    { $set: { revokedAt: new Date() } },
+  );
 }

@@ -61,7 +61,10 @@ describe("auth-check cache", () => {
     await client.notes.list.query();
     await client.notes.list.query(); // cached now
     expect(await client.auth.logout.mutate({})).toEqual({ ok: true, revoked: true });
-    expect(await failure(client.notes.list.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "SESSION_REVOKED" });
+    expect(await failure(client.notes.list.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "SESSION_REVOKED",
+    });
   });
 
   it("refuses a deactivated member, and applies a demotion, on the very next call through the same instance", async () => {
@@ -70,10 +73,16 @@ describe("auth-check cache", () => {
     await client.members.list.query();
     await client.members.list.query();
     await acme.client.members.changeRole.mutate({ userId: m.id, role: "member" });
-    expect(await failure(client.members.list.query())).toMatchObject({ code: "FORBIDDEN", reason: "FORBIDDEN_ROLE" });
+    expect(await failure(client.members.list.query())).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "FORBIDDEN_ROLE",
+    });
     await client.notes.list.query();
     await acme.client.members.deactivate.mutate({ userId: m.id });
-    expect(await failure(client.notes.list.query())).toMatchObject({ code: "UNAUTHORIZED", reason: "SESSION_REVOKED" });
+    expect(await failure(client.notes.list.query())).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "SESSION_REVOKED",
+    });
   });
 
   it("a second instance refuses a session revoked elsewhere within the TTL", async () => {
@@ -81,9 +90,16 @@ describe("auth-check cache", () => {
     const onSecond = appClient(second.url, m.token);
     await onSecond.notes.list.query();
     await onSecond.notes.list.query(); // cached on the second instance
-    expect(await appClient(h.url, m.token).auth.logout.mutate({})).toEqual({ ok: true, revoked: true });
+    expect(await appClient(h.url, m.token).auth.logout.mutate({})).toEqual({
+      ok: true,
+      revoked: true,
+    });
     const revokedAt = Date.now();
-    const { after, err } = await refusedWithin(() => onSecond.notes.list.query(), revokedAt, TTL_MS + 2000);
+    const { after, err } = await refusedWithin(
+      () => onSecond.notes.list.query(),
+      revokedAt,
+      TTL_MS + 2000,
+    );
     expect(err).toMatchObject({ code: "UNAUTHORIZED", reason: "SESSION_REVOKED" });
     expect(after).toBeLessThanOrEqual(TTL_MS + 250);
   });
@@ -95,7 +111,11 @@ describe("auth-check cache", () => {
     await onSecond.notes.list.query();
     await acme.client.members.deactivate.mutate({ userId: m.id });
     const deactivatedAt = Date.now();
-    const { after, err } = await refusedWithin(() => onSecond.notes.list.query(), deactivatedAt, TTL_MS + 2000);
+    const { after, err } = await refusedWithin(
+      () => onSecond.notes.list.query(),
+      deactivatedAt,
+      TTL_MS + 2000,
+    );
     expect(err).toMatchObject({ code: "UNAUTHORIZED", reason: "SESSION_REVOKED" });
     expect(after).toBeLessThanOrEqual(TTL_MS + 250);
   });
@@ -109,7 +129,9 @@ describe("auth-check cache", () => {
       await onThird.notes.list.query();
       expect(third.services.authChecks.stats().hits).toBe(0);
       await appClient(h.url, m.token).auth.logout.mutate({});
-      expect(await failure(onThird.notes.list.query())).toMatchObject({ reason: "SESSION_REVOKED" });
+      expect(await failure(onThird.notes.list.query())).toMatchObject({
+        reason: "SESSION_REVOKED",
+      });
     } finally {
       await third.close();
     }

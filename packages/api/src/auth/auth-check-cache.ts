@@ -23,7 +23,14 @@ export interface AuthCheckCache {
   get(tenant: TenantRecord, sid: string, sub: string): UserDoc | null;
   /** Call before reading the database; pass to `set` so a read that raced a write is not kept. */
   generation(tenantId: string): number;
-  set(tenant: TenantRecord, sid: string, sub: string, user: UserDoc, sessionExpiresAt: Date, generation: number): void;
+  set(
+    tenant: TenantRecord,
+    sid: string,
+    sub: string,
+    user: UserDoc,
+    sessionExpiresAt: Date,
+    generation: number,
+  ): void;
   /** Forget every entry of the tenant on this instance (after a write to its users or sessions). */
   invalidate(tenantId: string): void;
   stats(): { size: number; hits: number; misses: number; invalidations: number };
@@ -40,7 +47,11 @@ function keyOf(tenant: TenantRecord, sid: string, sub: string): string {
 export function createAuthCheckCache(ttlMs: number = DEFAULT_AUTH_CHECK_CACHE_MS): AuthCheckCache {
   // ttlResolution 0: lru-cache otherwise arms a 1 ms timer to cache the clock, an extra event-loop
   // wake-up per call when calls arrive one at a time.
-  const entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: Math.max(ttlMs, 1), ttlResolution: 0 });
+  const entries = new LRUCache<string, Entry>({
+    max: MAX_ENTRIES,
+    ttl: Math.max(ttlMs, 1),
+    ttlResolution: 0,
+  });
   let sets = 0;
   // Bumped on every invalidation; entries and in-flight checks from an older generation are void.
   const generations = new Map<string, number>();

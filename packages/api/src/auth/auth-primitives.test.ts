@@ -9,7 +9,12 @@ describe("cookies", () => {
   it("are Secure in production, httpOnly and SameSite=Lax always", () => {
     const c = serializeCookie("tenantry_at", "v", { secure: true, maxAgeSeconds: 900 });
     expect(c).toBe("tenantry_at=v; Path=/; Max-Age=900; HttpOnly; SameSite=Lax; Secure");
-    expect(parseCookies("a=1; tenantry_at=x%3Dy")).toEqual(new Map([["a", "1"], ["tenantry_at", "x=y"]]));
+    expect(parseCookies("a=1; tenantry_at=x%3Dy")).toEqual(
+      new Map([
+        ["a", "1"],
+        ["tenantry_at", "x=y"],
+      ]),
+    );
   });
 });
 
@@ -33,18 +38,41 @@ describe("tokens", () => {
   });
 
   it("rotates signing keys: tokens of the previous key still verify, unknown kids do not", async () => {
-    const old = createAccessTokens({ issuer: "i", audience: "a", keys: [{ kid: "old", secret: "o".repeat(32) }] });
-    const rotated = createAccessTokens({ issuer: "i", audience: "a", keys: [{ kid: "new", secret: "n".repeat(32) }, { kid: "old", secret: "o".repeat(32) }] });
+    const old = createAccessTokens({
+      issuer: "i",
+      audience: "a",
+      keys: [{ kid: "old", secret: "o".repeat(32) }],
+    });
+    const rotated = createAccessTokens({
+      issuer: "i",
+      audience: "a",
+      keys: [
+        { kid: "new", secret: "n".repeat(32) },
+        { kid: "old", secret: "o".repeat(32) },
+      ],
+    });
     const { token } = await old.signTenant({ sub: "u", tid: "t", role: "member", sid: "s" });
     expect((await rotated.verifyTenant(token)).sub).toBe("u");
-    const stranger = createAccessTokens({ issuer: "i", audience: "a", keys: [{ kid: "other", secret: "x".repeat(32) }] });
+    const stranger = createAccessTokens({
+      issuer: "i",
+      audience: "a",
+      keys: [{ kid: "other", secret: "x".repeat(32) }],
+    });
     await expect(stranger.verifyTenant(token)).rejects.toMatchObject({ reason: "TOKEN_INVALID" });
-    expect(() => createAccessTokens({ issuer: "i", audience: "a", secret: "too-short" })).toThrow(/at least 32/);
+    expect(() => createAccessTokens({ issuer: "i", audience: "a", secret: "too-short" })).toThrow(
+      /at least 32/,
+    );
   });
 
   describe("verified-token cache", () => {
     afterEach(() => vi.useRealTimers());
-    const tokens = () => createAccessTokens({ issuer: "i", audience: "a", secret: "s".repeat(32), accessTtlSeconds: 60 });
+    const tokens = () =>
+      createAccessTokens({
+        issuer: "i",
+        audience: "a",
+        secret: "s".repeat(32),
+        accessTtlSeconds: 60,
+      });
 
     it("answers a repeated token with the same claims, and still says TOKEN_EXPIRED once it has expired", async () => {
       const t = tokens();

@@ -30,13 +30,25 @@ const ipKey = (scope: string, ip: string) => `${scope}:ip:${ip}`;
 export interface LoginRateLimiter {
   /** Throws RateLimited when either key has too many recent failures. */
   check(scope: "tenant" | "admin", email: string, ip: string | null): Promise<void>;
-  record(scope: "tenant" | "admin", email: string, ip: string | null, success: boolean): Promise<void>;
+  record(
+    scope: "tenant" | "admin",
+    email: string,
+    ip: string | null,
+    success: boolean,
+  ): Promise<void>;
 }
 
-export function createLoginRateLimiter(control: Tenancy["control"], config: RateLimitConfig): LoginRateLimiter {
+export function createLoginRateLimiter(
+  control: Tenancy["control"],
+  config: RateLimitConfig,
+): LoginRateLimiter {
   async function over(key: string, max: number): Promise<number | null> {
     const since = new Date(Date.now() - config.windowMs);
-    const failures = await control.LoginAttempt.find({ key, success: false, createdAt: { $gt: since } })
+    const failures = await control.LoginAttempt.find({
+      key,
+      success: false,
+      createdAt: { $gt: since },
+    })
       .sort({ createdAt: -1 })
       .limit(max)
       .select({ createdAt: 1 })

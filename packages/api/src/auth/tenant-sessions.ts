@@ -20,7 +20,11 @@ export async function issueTenantSession(
   ctx: Context,
   scope: TenantScope,
   user: Pick<UserDoc, "_id" | "role">,
-  opts: { familyId?: string; impersonatedBy?: { adminId: string; adminEmail: string }; ttlSeconds?: number } = {},
+  opts: {
+    familyId?: string;
+    impersonatedBy?: { adminId: string; adminEmail: string };
+    ttlSeconds?: number;
+  } = {},
 ): Promise<IssuedTokens> {
   const familyId = opts.familyId ?? newFamilyId();
   const imp = opts.impersonatedBy;
@@ -38,7 +42,13 @@ export async function issueTenantSession(
     ip: ctx.ip,
   });
   const access = await ctx.services.tokens.signTenant(
-    { sub: user._id.toString(), tid: scope.tenant.id, role: user.role, sid: familyId, ...(imp ? { imp } : {}) },
+    {
+      sub: user._id.toString(),
+      tid: scope.tenant.id,
+      role: user.role,
+      sid: familyId,
+      ...(imp ? { imp } : {}),
+    },
     opts.ttlSeconds,
   );
   return {
@@ -70,8 +80,15 @@ export async function rotateTenantRefresh(
     const seen = await Session.findOne({ tokenHash }).lean();
     if (seen && (seen.replacedBy || seen.revokedAt)) {
       await revokeFamily(ctx, scope, seen.familyId, "refresh-token-reuse");
-      ctx.log.warn({ tenantId: scope.tenant.id, familyId: seen.familyId }, "refresh token reuse: session family revoked");
-      throw refuse("UNAUTHORIZED", "REFRESH_REUSED", "This refresh token was already used; the session has been ended");
+      ctx.log.warn(
+        { tenantId: scope.tenant.id, familyId: seen.familyId },
+        "refresh token reuse: session family revoked",
+      );
+      throw refuse(
+        "UNAUTHORIZED",
+        "REFRESH_REUSED",
+        "This refresh token was already used; the session has been ended",
+      );
     }
     throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
   }
@@ -108,7 +125,12 @@ export async function rotateTenantRefresh(
 }
 
 /** Ends a session family; this instance's auth-check cache forgets the tenant's entries at once. */
-export async function revokeFamily(ctx: Context, scope: TenantScope, familyId: string, reason: string): Promise<void> {
+export async function revokeFamily(
+  ctx: Context,
+  scope: TenantScope,
+  familyId: string,
+  reason: string,
+): Promise<void> {
   try {
     await scope.models.Session.updateMany(
       { familyId, revokedAt: null },
@@ -119,9 +141,17 @@ export async function revokeFamily(ctx: Context, scope: TenantScope, familyId: s
   }
 }
 
-export async function revokeUserSessions(ctx: Context, scope: TenantScope, userId: Types.ObjectId, reason: string): Promise<void> {
+export async function revokeUserSessions(
+  ctx: Context,
+  scope: TenantScope,
+  userId: Types.ObjectId,
+  reason: string,
+): Promise<void> {
   try {
-    await scope.models.Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } });
+    await scope.models.Session.updateMany(
+      { userId, revokedAt: null },
+      { $set: { revokedAt: new Date(), revokedReason: reason } },
+    );
   } finally {
     ctx.services.authChecks.invalidate(scope.tenant.id);
   }
@@ -161,12 +191,22 @@ export function clearTokens(ctx: Context, surface = ctx.surface): void {
   if (ctx.transport === "body") return;
   const names = COOKIE_NAMES[surface];
   const cfg = ctx.services.config.cookies;
-  ctx.resHeaders.append("set-cookie", serializeCookie(names.access, "", { ...cfg, maxAgeSeconds: 0 }));
-  ctx.resHeaders.append("set-cookie", serializeCookie(names.refresh, "", { ...cfg, maxAgeSeconds: 0 }));
+  ctx.resHeaders.append(
+    "set-cookie",
+    serializeCookie(names.access, "", { ...cfg, maxAgeSeconds: 0 }),
+  );
+  ctx.resHeaders.append(
+    "set-cookie",
+    serializeCookie(names.refresh, "", { ...cfg, maxAgeSeconds: 0 }),
+  );
 }
 
 /** The refresh token from the input (programs) or the cookie (browsers). */
-export function presentedRefreshToken(ctx: Context, fromInput: string | undefined, surface = ctx.surface): string | null {
+export function presentedRefreshToken(
+  ctx: Context,
+  fromInput: string | undefined,
+  surface = ctx.surface,
+): string | null {
   if (fromInput) return fromInput;
   const cookieHeader = ctx.headers.get("cookie");
   if (!cookieHeader) return null;

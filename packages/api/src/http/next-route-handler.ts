@@ -20,7 +20,9 @@ export interface NextRouteHandlerOptions {
   getIp?: (req: Request) => string | null;
 }
 
-export function createNextRouteHandler(opts: NextRouteHandlerOptions): (req: Request) => Promise<Response> {
+export function createNextRouteHandler(
+  opts: NextRouteHandlerOptions,
+): (req: Request) => Promise<Response> {
   const surface = opts.surface ?? "app";
   return async (req) => {
     const services = typeof opts.services === "function" ? await opts.services() : opts.services;

@@ -7,20 +7,37 @@ const base = { ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"), JWT_SECRE
 describe("standalone server env", () => {
   it("applies defaults and accepts the apps' WEB_URL", () => {
     const env = loadServerEnv({ ...base, WEB_URL: "https://app.example.com" });
-    expect(env).toMatchObject({ PORT: 4000, HOST: "127.0.0.1", ADMIN_API_ENABLED: true, WEB_URL: "https://app.example.com" });
+    expect(env).toMatchObject({
+      PORT: 4000,
+      HOST: "127.0.0.1",
+      ADMIN_API_ENABLED: true,
+      WEB_URL: "https://app.example.com",
+    });
   });
 
   it("refuses missing secrets and half-configured first admin with readable messages", () => {
     expect(() => loadServerEnv({})).toThrow(/ENCRYPTION_KEY[\s\S]*JWT_SECRET/);
-    expect(() => loadServerEnv({ ...base, JWT_SECRET: "short" })).toThrow(/JWT_SECRET: must be at least 32 characters/);
-    expect(() => loadServerEnv({ ...base, ADMIN_EMAIL: "a@b.test" })).toThrow(/both ADMIN_EMAIL and ADMIN_PASSWORD/);
-    expect(() => loadServerEnv({ ...base, ADMIN_API_ENABLED: "maybe" })).toThrow(/ADMIN_API_ENABLED/);
+    expect(() => loadServerEnv({ ...base, JWT_SECRET: "short" })).toThrow(
+      /JWT_SECRET: must be at least 32 characters/,
+    );
+    expect(() => loadServerEnv({ ...base, ADMIN_EMAIL: "a@b.test" })).toThrow(
+      /both ADMIN_EMAIL and ADMIN_PASSWORD/,
+    );
+    expect(() => loadServerEnv({ ...base, ADMIN_API_ENABLED: "maybe" })).toThrow(
+      /ADMIN_API_ENABLED/,
+    );
   });
 
   it("caps V8 heap growth at 2x the live heap unless told otherwise", () => {
     expect(loadServerEnv(base).API_HEAP_GROWTH_PERCENT).toBe(100);
-    expect(loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "0" }).API_HEAP_GROWTH_PERCENT).toBe(0);
-    expect(() => loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "-5" })).toThrow(/API_HEAP_GROWTH_PERCENT/);
-    expect(() => loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "lots" })).toThrow(/API_HEAP_GROWTH_PERCENT/);
+    expect(loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "0" }).API_HEAP_GROWTH_PERCENT).toBe(
+      0,
+    );
+    expect(() => loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "-5" })).toThrow(
+      /API_HEAP_GROWTH_PERCENT/,
+    );
+    expect(() => loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "lots" })).toThrow(
+      /API_HEAP_GROWTH_PERCENT/,
+    );
   });
 });

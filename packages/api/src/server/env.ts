@@ -2,9 +2,7 @@
 // the api reads the environment.
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const schema = z
   .object({
@@ -12,10 +10,15 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().default("127.0.0.1"),
     /** Unset: start an embedded MongoDB-compatible server (development only). */
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//).optional(),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//)
+      .optional(),
     EMBEDDED_MONGO_DBPATH: z.string().default(".data/db"),
     CONTROL_DB_NAME: z.string().default("tenantry_control"),
-    ENCRYPTION_KEY: z.string().refine((k) => Buffer.from(k, "base64").length === 32, "must be 32 bytes, base64"),
+    ENCRYPTION_KEY: z
+      .string()
+      .refine((k) => Buffer.from(k, "base64").length === 32, "must be 32 bytes, base64"),
     JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
     JWT_ISSUER: z.string().default("tenantry"),
     JWT_AUDIENCE: z.string().default("tenantry-api"),
@@ -35,7 +38,9 @@ const schema = z
     API_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
     TENANT_HOST_SUFFIX: z.string().optional(),
     TRUST_PROXY: bool.default(false),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {
     message: "set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither",

@@ -29,13 +29,21 @@ describe("standalone server", () => {
 
   it("serves Prometheus metrics: calls by procedure and outcome, pool stats", async () => {
     await acme.client.notes.list.query();
-    await appClient(h.url).notes.list.query().catch(() => undefined);
+    await appClient(h.url)
+      .notes.list.query()
+      .catch(() => undefined);
     const res = await fetch(`${h.url}/metrics`);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="ok"\} \d+/);
-    expect(text).toMatch(/tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="UNAUTHORIZED"\} \d+/);
-    expect(text).toMatch(/tenantry_trpc_duration_seconds_bucket\{procedure="app:notes.list",le="\+Inf"\} \d+/);
+    expect(text).toMatch(
+      /tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="ok"\} \d+/,
+    );
+    expect(text).toMatch(
+      /tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="UNAUTHORIZED"\} \d+/,
+    );
+    expect(text).toMatch(
+      /tenantry_trpc_duration_seconds_bucket\{procedure="app:notes.list",le="\+Inf"\} \d+/,
+    );
     expect(text).toMatch(/^tenantry_pool_handles \d+$/m);
     expect(text).toMatch(/^tenantry_pool_leases \d+$/m);
     expect(text).toMatch(/^tenantry_pool_open_clients \d+$/m);
@@ -43,7 +51,9 @@ describe("standalone server", () => {
 
   it("logs JSON lines that all carry a request id, and the tenant id once known", async () => {
     const before = h.logs.length;
-    const res = await fetch(`${h.url}/trpc/notes.list`, { headers: { authorization: `Bearer ${acme.token}`, "x-request-id": "req-abc-123" } });
+    const res = await fetch(`${h.url}/trpc/notes.list`, {
+      headers: { authorization: `Bearer ${acme.token}`, "x-request-id": "req-abc-123" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toBe("req-abc-123");
     await new Promise((r) => setTimeout(r, 20));
@@ -58,7 +68,11 @@ describe("standalone server", () => {
 
   it("answers malformed, oversized and batched requests with 4xx or per-call results, never a 500", async () => {
     const auth = { authorization: `Bearer ${acme.token}`, "content-type": "application/json" };
-    const malformed = await fetch(`${h.url}/trpc/notes.create`, { method: "POST", headers: auth, body: "{not json" });
+    const malformed = await fetch(`${h.url}/trpc/notes.create`, {
+      method: "POST",
+      headers: auth,
+      body: "{not json",
+    });
     expect(malformed.status).toBe(400);
     const huge = await fetch(`${h.url}/trpc/notes.create`, {
       method: "POST",
@@ -69,10 +83,18 @@ describe("standalone server", () => {
     const wrongMethod = await fetch(`${h.url}/trpc/notes.create`, { headers: auth });
     expect(wrongMethod.status).toBe(405);
     // A batch: one good call, one invalid, one for a missing procedure — each answered on its own.
-    const input = encodeURIComponent(JSON.stringify({ 0: { json: {} }, 1: { json: { id: "nope" } } }));
-    const batch = await fetch(`${h.url}/trpc/notes.list,notes.get,notes.nothing?batch=1&input=${input}`, { headers: auth });
+    const input = encodeURIComponent(
+      JSON.stringify({ 0: { json: {} }, 1: { json: { id: "nope" } } }),
+    );
+    const batch = await fetch(
+      `${h.url}/trpc/notes.list,notes.get,notes.nothing?batch=1&input=${input}`,
+      { headers: auth },
+    );
     expect(batch.status).toBe(207);
-    const parts = (await batch.json()) as { result?: unknown; error?: { json: { data: { httpStatus: number } } } }[];
+    const parts = (await batch.json()) as {
+      result?: unknown;
+      error?: { json: { data: { httpStatus: number } } };
+    }[];
     expect(parts[0]?.result).toBeTruthy();
     expect(parts[1]?.error?.json.data.httpStatus).toBe(400);
     expect(parts[2]?.error?.json.data.httpStatus).toBe(404);
@@ -81,15 +103,29 @@ describe("standalone server", () => {
   it("answers a request whose Host makes no URL with 400, and keeps serving", async () => {
     const { port } = new URL(h.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, path: "/trpc/notes.list", headers: { host: "bad host:x", authorization: `Bearer ${acme.token}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/trpc/notes.list",
+          headers: { host: "bad host:x", authorization: `Bearer ${acme.token}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end();
     });
     expect(status).toBe(400);
-    expect((await fetch(`${h.url}/trpc/notes.list`, { headers: { authorization: `Bearer ${acme.token}` } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${h.url}/trpc/notes.list`, {
+          headers: { authorization: `Bearer ${acme.token}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("can run without the admin API", async () => {
@@ -97,7 +133,10 @@ describe("standalone server", () => {
     const { url } = await server.listen(0);
     try {
       expect((await fetch(`${url}/admin/trpc/auth.me`)).status).toBe(404);
-      expect((await fetch(`${url}/trpc/auth.me`, { headers: { authorization: `Bearer ${acme.token}` } })).status).toBe(200);
+      expect(
+        (await fetch(`${url}/trpc/auth.me`, { headers: { authorization: `Bearer ${acme.token}` } }))
+          .status,
+      ).toBe(200);
     } finally {
       await server.close();
     }
@@ -105,12 +144,19 @@ describe("standalone server", () => {
 
   it("reports not-ready and answers without stack traces when the database goes away", async () => {
     const mongo = await startEmbeddedMongo({ port: 0 });
-    const inst = await startInstance(mongo.uri, `ctl_${randomBytes(3).toString("hex")}`, {}, { unavailableAfterMs: 500 });
+    const inst = await startInstance(
+      mongo.uri,
+      `ctl_${randomBytes(3).toString("hex")}`,
+      {},
+      { unavailableAfterMs: 500 },
+    );
     try {
       const admin = await fetch(`${inst.url}/admin/trpc/auth.login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ json: { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" } }),
+        body: JSON.stringify({
+          json: { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" },
+        }),
       });
       expect(admin.status).toBe(200);
       await mongo.stop();
@@ -119,7 +165,9 @@ describe("standalone server", () => {
       const res = await fetch(`${inst.url}/admin/trpc/auth.login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ json: { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" } }),
+        body: JSON.stringify({
+          json: { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" },
+        }),
       });
       expect(res.status).toBe(503);
       const body = await res.text();

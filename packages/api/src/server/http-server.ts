@@ -40,7 +40,12 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
@@ -49,7 +54,13 @@ async function controlReachable(services: ApiServices): Promise<boolean> {
   const db = services.tenancy.control.Tenant.db.db;
   if (!db) return false;
   const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1500).unref());
-  return Promise.race([db.command({ ping: 1 }).then((r) => r.ok === 1, () => false), timeout]);
+  return Promise.race([
+    db.command({ ping: 1 }).then(
+      (r) => r.ok === 1,
+      () => false,
+    ),
+    timeout,
+  ]);
 }
 
 export function createStandaloneServer(opts: StandaloneServerOptions): StandaloneServer {
@@ -60,7 +71,8 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
     const incoming = req.headers["x-request-id"];
-    const reqId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const reqId =
+      typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.headers["x-request-id"] = reqId;
     res.setHeader("x-request-id", reqId);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -68,7 +80,13 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
     res.on("finish", () => {
       services.metrics.observeHttp(route, res.statusCode);
       services.logger.info(
-        { reqId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        {
+          reqId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
         "http request",
       );
     });
@@ -80,7 +98,9 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
       if (path === "/readyz") {
         route = "/readyz";
         const ok = await controlReachable(services);
-        return sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "control database unreachable" });
+        return sendJson(res, ok ? 200 : 503, {
+          status: ok ? "ready" : "control database unreachable",
+        });
       }
       if (path === "/metrics") {
         route = "/metrics";
@@ -113,13 +133,21 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
         req: request,
         router: surface === "admin" ? adminRouter : appRouter,
         createContext: ({ resHeaders }) =>
-          createTRPCContext({ services, surface, req: request, resHeaders, ip, tokenTransport: "body" }),
+          createTRPCContext({
+            services,
+            surface,
+            req: request,
+            resHeaders,
+            ip,
+            tokenTransport: "body",
+          }),
       });
       await sendResponse(res, response);
     } catch (err) {
       // Never a stack trace in a response; the log has it.
       services.logger.error({ reqId, err }, "unhandled error in http server");
-      if (!res.headersSent) sendJson(res, 500, { error: "Internal server error", requestId: reqId });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: "Internal server error", requestId: reqId });
       else res.end();
     }
   }

@@ -20,7 +20,10 @@ async function main() {
     const embedded = await startEmbeddedMongo({ port: 0, dbPath: env.EMBEDDED_MONGO_DBPATH });
     uri = embedded.uri;
     stopEmbedded = () => embedded.stop();
-    logger.info({ uri, dbPath: env.EMBEDDED_MONGO_DBPATH }, "started embedded MongoDB-compatible server");
+    logger.info(
+      { uri, dbPath: env.EMBEDDED_MONGO_DBPATH },
+      "started embedded MongoDB-compatible server",
+    );
   }
   const tenancy = await createTenancy({
     controlUri: uri,
@@ -37,12 +40,16 @@ async function main() {
     ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
     trustProxy: env.TRUST_PROXY,
     authCheckCacheMs: env.AUTH_CHECK_CACHE_MS,
-    ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } } : {}),
+    ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+      ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }
+      : {}),
     logger,
   });
   const firstAdmin = await services.ensureFirstAdmin();
   if (firstAdmin === "not-configured") {
-    logger.warn("no super admin exists and ADMIN_EMAIL / ADMIN_PASSWORD are not set: the admin API has no users");
+    logger.warn(
+      "no super admin exists and ADMIN_EMAIL / ADMIN_PASSWORD are not set: the admin API has no users",
+    );
   }
   const server = createStandaloneServer({ services, admin: env.ADMIN_API_ENABLED });
   const { url } = await server.listen(env.PORT, env.HOST);
@@ -54,7 +61,10 @@ async function main() {
         await stopEmbedded?.();
       },
     },
-    { beforeShutdown: () => server.close(), onError: (err) => logger.error({ err }, "shutdown failed") },
+    {
+      beforeShutdown: () => server.close(),
+      onError: (err) => logger.error({ err }, "shutdown failed"),
+    },
   );
 }
 

@@ -52,7 +52,11 @@ function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-export function toFetchRequest(req: IncomingMessage, res: ServerResponse, opts: { maxBodySize: number }): Request {
+export function toFetchRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: { maxBodySize: number },
+): Request {
   const ac = new AbortController();
   const onClose = () => {
     req.off("aborted", onClose);

@@ -51,7 +51,14 @@ export const adminCommands: Record<string, CommandHandler> = {
     ok: 1,
   }),
   hostInfo: () => ({
-    system: { currentTime: new Date(), hostname: os.hostname(), cpuAddrSize: 64, memSizeMB: Math.round(os.totalmem() / 1048576), numCores: os.cpus().length, cpuArch: os.arch() },
+    system: {
+      currentTime: new Date(),
+      hostname: os.hostname(),
+      cpuAddrSize: 64,
+      memSizeMB: Math.round(os.totalmem() / 1048576),
+      numCores: os.cpus().length,
+      cpuArch: os.arch(),
+    },
     os: { type: os.type(), name: os.platform(), version: os.release() },
     extra: {},
     ok: 1,
@@ -70,11 +77,20 @@ export const adminCommands: Record<string, CommandHandler> = {
   },
   getCmdLineOpts: (ctx) => ({
     argv: ["embedded-mongo"],
-    parsed: { net: { port: ctx.server.port, bindIp: ctx.server.host }, ...(ctx.server.dbPath ? { storage: { dbPath: ctx.server.dbPath } } : {}) },
+    parsed: {
+      net: { port: ctx.server.port, bindIp: ctx.server.host },
+      ...(ctx.server.dbPath ? { storage: { dbPath: ctx.server.dbPath } } : {}),
+    },
     ok: 1,
   }),
-  getLog: (ctx) => (ctx.body.getLog === "*" ? { names: ["global", "startupWarnings"], ok: 1 } : { totalLinesWritten: 0, log: [], ok: 1 }),
-  connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
+  getLog: (ctx) =>
+    ctx.body.getLog === "*"
+      ? { names: ["global", "startupWarnings"], ok: 1 }
+      : { totalLinesWritten: 0, log: [], ok: 1 },
+  connectionStatus: () => ({
+    authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] },
+    ok: 1,
+  }),
   whatsmyuri: (ctx) => ({ you: ctx.clientAddress, ok: 1 }),
   serverStatus: (ctx) => ({
     host: os.hostname(),
@@ -84,10 +100,18 @@ export const adminCommands: Record<string, CommandHandler> = {
     uptime: Math.floor((Date.now() - ctx.server.startedAt) / 1000),
     uptimeMillis: Date.now() - ctx.server.startedAt,
     localTime: new Date(),
-    connections: { current: ctx.server.connections(), available: 10_000, totalCreated: ctx.connectionId },
+    connections: {
+      current: ctx.server.connections(),
+      available: 10_000,
+      totalCreated: ctx.connectionId,
+    },
     metrics: { cursor: { open: { total: ctx.cursors.size } }, queryExecutor: { ...queryMetrics } },
     logicalSessionRecordCache: { activeSessionsCount: ctx.sessions.sessions.size },
-    repl: { setName: REPLICA_SET_NAME, isWritablePrimary: true, hosts: [`${ctx.server.host}:${ctx.server.port}`] },
+    repl: {
+      setName: REPLICA_SET_NAME,
+      isWritablePrimary: true,
+      hosts: [`${ctx.server.host}:${ctx.server.port}`],
+    },
     storageEngine: { name: "embedded", persistent: Boolean(ctx.server.dbPath) },
     ...(ctx.server.journalStats ? { journal: ctx.server.journalStats() } : {}),
     ok: 1,

@@ -19,15 +19,22 @@ function notFound(ns: string): CommandError {
 }
 
 function sameOptions(a: Doc, b: Doc): boolean {
-  return INDEX_OPTIONS.every((k) => deepEqual(a[k] ?? (k === "unique" || k === "sparse" ? false : undefined), b[k] ?? (k === "unique" || k === "sparse" ? false : undefined)));
+  return INDEX_OPTIONS.every((k) =>
+    deepEqual(
+      a[k] ?? (k === "unique" || k === "sparse" ? false : undefined),
+      b[k] ?? (k === "unique" || k === "sparse" ? false : undefined),
+    ),
+  );
 }
 
 const createIndexes: CommandHandler = (ctx) => {
   const name = collName(ctx, "createIndexes");
   const list = ctx.body.indexes;
-  if (!Array.isArray(list) || list.length === 0) throw new CommandError(ErrorCodes.BadValue, "Must specify at least one index to create");
+  if (!Array.isArray(list) || list.length === 0)
+    throw new CommandError(ErrorCodes.BadValue, "Must specify at least one index to create");
   const specs = list.map((raw) => {
-    if (!isPlainObject(raw)) throw new CommandError(ErrorCodes.TypeMismatch, "index specification must be an object");
+    if (!isPlainObject(raw))
+      throw new CommandError(ErrorCodes.TypeMismatch, "index specification must be an object");
     return parseIndexSpec(raw);
   });
   const existed = ctx.catalog.collection(ctx.db, name);
@@ -35,26 +42,47 @@ const createIndexes: CommandHandler = (ctx) => {
   const before = coll.indexes.size + 1;
   let created = 0;
   for (const spec of specs) {
-    if (spec.name === "_id_" || (spec.fields.length === 1 && spec.fields[0]?.name === "_id" && spec.fields[0].direction === 1)) continue;
+    if (
+      spec.name === "_id_" ||
+      (spec.fields.length === 1 && spec.fields[0]?.name === "_id" && spec.fields[0].direction === 1)
+    )
+      continue;
     const sameName = coll.indexes.get(spec.name);
     if (sameName) {
       if (!deepEqual(sameName.spec.raw.key, spec.raw.key)) {
-        throw new CommandError(ErrorCodes.IndexKeySpecsConflict, `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec.raw)}, existing index: ${JSON.stringify(sameName.spec.raw)}`);
+        throw new CommandError(
+          ErrorCodes.IndexKeySpecsConflict,
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec.raw)}, existing index: ${JSON.stringify(sameName.spec.raw)}`,
+        );
       }
       if (!sameOptions(sameName.spec.raw, spec.raw)) {
-        throw new CommandError(ErrorCodes.IndexOptionsConflict, `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec.raw)}, existing index: ${JSON.stringify(sameName.spec.raw)}`);
+        throw new CommandError(
+          ErrorCodes.IndexOptionsConflict,
+          `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec.raw)}, existing index: ${JSON.stringify(sameName.spec.raw)}`,
+        );
       }
       continue;
     }
     for (const other of coll.indexes.values()) {
-      if (deepEqual(other.spec.raw.key, spec.raw.key) && deepEqual(other.spec.partialFilter, spec.partialFilter)) {
-        throw new CommandError(ErrorCodes.IndexOptionsConflict, `Index already exists with a different name: ${other.spec.name}`);
+      if (
+        deepEqual(other.spec.raw.key, spec.raw.key) &&
+        deepEqual(other.spec.partialFilter, spec.partialFilter)
+      ) {
+        throw new CommandError(
+          ErrorCodes.IndexOptionsConflict,
+          `Index already exists with a different name: ${other.spec.name}`,
+        );
       }
     }
     ctx.catalog.addIndex(coll, spec);
     created++;
   }
-  const reply: Doc = { numIndexesBefore: before, numIndexesAfter: coll.indexes.size + 1, createdCollectionAutomatically: !existed, ok: 1 };
+  const reply: Doc = {
+    numIndexesBefore: before,
+    numIndexesAfter: coll.indexes.size + 1,
+    createdCollectionAutomatically: !existed,
+    ok: 1,
+  };
   if (created === 0) reply.note = "all indexes already exist";
   return reply;
 };
@@ -65,7 +93,9 @@ const listIndexes: CommandHandler = (ctx) => {
   const ns = `${ctx.db}.${name}`;
   if (!coll) throw notFound(ns);
   const docs = [ID_INDEX, ...[...coll.indexes.values()].map((i) => i.spec.raw)];
-  return ctx.cursors.open(ns, docs, { batchSize: (docArg(ctx.body, "cursor").batchSize as number | undefined) ?? undefined });
+  return ctx.cursors.open(ns, docs, {
+    batchSize: (docArg(ctx.body, "cursor").batchSize as number | undefined) ?? undefined,
+  });
 };
 
 const dropIndexes: CommandHandler = (ctx) => {
@@ -81,14 +111,23 @@ const dropIndexes: CommandHandler = (ctx) => {
   else if (isPlainObject(target)) {
     const found = [...coll.indexes.values()].find((i) => deepEqual(i.spec.raw.key, target));
     if (!found) {
-      if (deepEqual(target, { _id: 1 })) throw new CommandError(ErrorCodes.InvalidOptions, "cannot drop _id index");
-      throw new CommandError(ErrorCodes.IndexNotFound, `can't find index with key: ${JSON.stringify(target)}`);
+      if (deepEqual(target, { _id: 1 }))
+        throw new CommandError(ErrorCodes.InvalidOptions, "cannot drop _id index");
+      throw new CommandError(
+        ErrorCodes.IndexNotFound,
+        `can't find index with key: ${JSON.stringify(target)}`,
+      );
     }
     names.push(found.spec.name);
-  } else throw new CommandError(ErrorCodes.TypeMismatch, "dropIndexes 'index' must be a string, document or array");
+  } else
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      "dropIndexes 'index' must be a string, document or array",
+    );
   for (const n of names) {
     if (n === "_id_") throw new CommandError(ErrorCodes.InvalidOptions, "cannot drop _id index");
-    if (!coll.indexes.has(n)) throw new CommandError(ErrorCodes.IndexNotFound, `index not found with name [${n}]`);
+    if (!coll.indexes.has(n))
+      throw new CommandError(ErrorCodes.IndexNotFound, `index not found with name [${n}]`);
   }
   for (const n of names) ctx.catalog.dropIndex(coll, n);
   return { nIndexesWas: was, ok: 1 };
@@ -96,7 +135,13 @@ const dropIndexes: CommandHandler = (ctx) => {
 
 function collectionInfo(coll: Collection, nameOnly: boolean): Doc {
   if (nameOnly) return { name: coll.name, type: "collection" };
-  return { name: coll.name, type: "collection", options: coll.options, info: { readOnly: false, uuid: coll.uuid }, idIndex: ID_INDEX };
+  return {
+    name: coll.name,
+    type: "collection",
+    options: coll.options,
+    info: { readOnly: false, uuid: coll.uuid },
+    idIndex: ID_INDEX,
+  };
 }
 
 const listCollections: CommandHandler = (ctx) => {
@@ -107,17 +152,38 @@ const listCollections: CommandHandler = (ctx) => {
   if (Object.keys(filter).length > 0) {
     const q = new Query(filter, mingoOptions);
     // The filter sees the full description even when only names are returned.
-    docs = docs.filter((d) => q.test(db ? collectionInfo(db.collections.get(d.name as string) as Collection, false) : d));
+    docs = docs.filter((d) =>
+      q.test(db ? collectionInfo(db.collections.get(d.name as string) as Collection, false) : d),
+    );
   }
-  return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, { batchSize: docArg(ctx.body, "cursor").batchSize as number | undefined });
+  return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, {
+    batchSize: docArg(ctx.body, "cursor").batchSize as number | undefined,
+  });
 };
 
 const create: CommandHandler = (ctx) => {
   const name = collName(ctx, "create");
-  if (ctx.body.viewOn !== undefined) throw new CommandError(ErrorCodes.CommandNotSupported, "views are not supported by the embedded server");
+  if (ctx.body.viewOn !== undefined)
+    throw new CommandError(
+      ErrorCodes.CommandNotSupported,
+      "views are not supported by the embedded server",
+    );
   const options: Doc = {};
   for (const [k, v] of Object.entries(ctx.body)) {
-    if (k !== "create" && !k.startsWith("$") && !["lsid", "txnNumber", "writeConcern", "autocommit", "startTransaction", "readConcern", "comment"].includes(k)) options[k] = v;
+    if (
+      k !== "create" &&
+      !k.startsWith("$") &&
+      ![
+        "lsid",
+        "txnNumber",
+        "writeConcern",
+        "autocommit",
+        "startTransaction",
+        "readConcern",
+        "comment",
+      ].includes(k)
+    )
+      options[k] = v;
   }
   ctx.catalog.createCollection(ctx.db, name, options);
   return { ok: 1 };
@@ -137,7 +203,10 @@ const dropDatabase: CommandHandler = (ctx) => {
   return { dropped: ctx.db, ok: 1 };
 };
 
-function dbSizes(ctx: CommandContext, name: string): { objects: number; dataSize: number; collections: number; indexes: number } {
+function dbSizes(
+  ctx: CommandContext,
+  name: string,
+): { objects: number; dataSize: number; collections: number; indexes: number } {
   const db = ctx.catalog.database(name);
   let objects = 0;
   let dataSize = 0;
@@ -155,7 +224,9 @@ const listDatabases: CommandHandler = (ctx) => {
   const filter = docArg(ctx.body, "filter");
   const names = ctx.catalog.databaseNames();
   // Sizes come from the sink (file sizes) so that listing never opens every database.
-  let docs: Doc[] = names.map((name) => (nameOnly ? { name } : { name, sizeOnDisk: ctx.catalog.sizeOf(name), empty: false }));
+  let docs: Doc[] = names.map((name) =>
+    nameOnly ? { name } : { name, sizeOnDisk: ctx.catalog.sizeOf(name), empty: false },
+  );
   if (Object.keys(filter).length > 0) {
     const q = new Query(filter, mingoOptions);
     docs = docs.filter((d) => q.test(d));
@@ -190,14 +261,20 @@ const dbStats: CommandHandler = (ctx) => {
 };
 
 function splitNs(ns: unknown, field: string): [string, string] {
-  if (typeof ns !== "string") throw new CommandError(ErrorCodes.TypeMismatch, `'${field}' must be of type String`);
+  if (typeof ns !== "string")
+    throw new CommandError(ErrorCodes.TypeMismatch, `'${field}' must be of type String`);
   const dot = ns.indexOf(".");
-  if (dot <= 0 || dot === ns.length - 1) throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid namespace specified '${ns}'`);
+  if (dot <= 0 || dot === ns.length - 1)
+    throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid namespace specified '${ns}'`);
   return [validateDbName(ns.slice(0, dot)), ns.slice(dot + 1)];
 }
 
 const renameCollection: CommandHandler = (ctx) => {
-  if (ctx.db !== "admin") throw new CommandError(ErrorCodes.Unauthorized, "renameCollection may only be run against the admin database.");
+  if (ctx.db !== "admin")
+    throw new CommandError(
+      ErrorCodes.Unauthorized,
+      "renameCollection may only be run against the admin database.",
+    );
   const [fromDb, from] = splitNs(ctx.body.renameCollection, "renameCollection");
   const [toDb, to] = splitNs(ctx.body.to, "to");
   ctx.catalog.renameCollection(fromDb, from, toDb, to, ctx.body.dropTarget === true);

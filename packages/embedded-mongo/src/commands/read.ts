@@ -2,7 +2,13 @@ import { Aggregator } from "mingo/aggregator";
 import { Query } from "mingo/query";
 import { calculateObjectSize } from "bson";
 import { compareValues, isPlainObject, valueKey, valuesAtPath, type Doc } from "../bson-values.js";
-import { docArg, numberArg, stringArg, type CommandContext, type CommandHandler } from "../command-context.js";
+import {
+  docArg,
+  numberArg,
+  stringArg,
+  type CommandContext,
+  type CommandHandler,
+} from "../command-context.js";
 import { validateCollectionName } from "../catalog.js";
 import { CommandError, ErrorCodes } from "../errors.js";
 import { mingoOptions, mingoOptionsWith } from "../mingo-options.js";
@@ -26,7 +32,11 @@ export function sortDocs(docs: Doc[], sort: Doc): Doc[] {
     .filter(([, v]) => v === 1 || v === -1)
     .map(([k, v]) => ({ path: k.split("."), dir: v as number }));
   if (fields.length === 0) return docs;
-  const keyed = docs.map((doc, i) => ({ doc, i, keys: fields.map((f) => sortKey(doc, f.path, f.dir)) }));
+  const keyed = docs.map((doc, i) => ({
+    doc,
+    i,
+    keys: fields.map((f) => sortKey(doc, f.path, f.dir)),
+  }));
   keyed.sort((a, b) => {
     for (let f = 0; f < fields.length; f++) {
       const c = compareValues(a.keys[f], b.keys[f]);
@@ -38,7 +48,10 @@ export function sortDocs(docs: Doc[], sort: Doc): Doc[] {
 }
 
 /** Sorts, skips, limits and projects an already filtered result, as find does. */
-export function shapeResult(docs: Doc[], opts: { filter: Doc; sort?: Doc; skip?: number; limit?: number; projection?: Doc }): Doc[] {
+export function shapeResult(
+  docs: Doc[],
+  opts: { filter: Doc; sort?: Doc; skip?: number; limit?: number; projection?: Doc },
+): Doc[] {
   const sort = opts.sort ? { ...opts.sort } : undefined;
   let natural = 0;
   if (sort && "$natural" in sort) {
@@ -49,7 +62,8 @@ export function shapeResult(docs: Doc[], opts: { filter: Doc; sort?: Doc; skip?:
   if (sort && !isEmptyFilter(sort)) out = sortDocs(out, sort);
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
-  if (skip > 0 || limit !== undefined) out = out.slice(skip, limit !== undefined ? skip + limit : undefined);
+  if (skip > 0 || limit !== undefined)
+    out = out.slice(skip, limit !== undefined ? skip + limit : undefined);
   if (!opts.projection || isEmptyFilter(opts.projection)) return out;
   // Positional projection ("a.$") needs the filter to know which element matched.
   const positional = Object.keys(opts.projection).some((k) => k.endsWith(".$"));
@@ -69,7 +83,9 @@ function indexOrdered(coll: Collection, filter: Doc, sort: Doc, want: number): D
   if (dir !== 1 && dir !== -1) return undefined;
   // With a filter on other indexed fields the planner's candidate set is usually smaller.
   if (Object.keys(filter).some((k) => k !== field)) return undefined;
-  const index = [...coll.indexes.values()].find((i) => i.firstPath === field && i.complete && !i.multikey);
+  const index = [...coll.indexes.values()].find(
+    (i) => i.firstPath === field && i.complete && !i.multikey,
+  );
   if (!index) return undefined;
   const query = isEmptyFilter(filter) ? undefined : compileFilter(filter);
   const out: Doc[] = [];
@@ -92,7 +108,11 @@ function collectionFor(ctx: CommandContext, field: string): { name: string; ns: 
 function validateSort(sort: Doc): void {
   for (const [k, v] of Object.entries(sort)) {
     if (isPlainObject(v) && "$meta" in v) continue;
-    if (v !== 1 && v !== -1) throw new CommandError(ErrorCodes.BadValue, `$sort key ordering must be 1 (for ascending) or -1 (for descending): ${k}`);
+    if (v !== 1 && v !== -1)
+      throw new CommandError(
+        ErrorCodes.BadValue,
+        `$sort key ordering must be 1 (for ascending) or -1 (for descending): ${k}`,
+      );
   }
 }
 
@@ -111,20 +131,36 @@ const find: CommandHandler = (ctx) => {
     singleBatch = true;
   }
   const batchSize = numberArg(ctx.body, "batchSize");
-  if (batchSize !== undefined && batchSize < 0) throw new CommandError(ErrorCodes.BadValue, "batchSize value must be non-negative");
+  if (batchSize !== undefined && batchSize < 0)
+    throw new CommandError(ErrorCodes.BadValue, "batchSize value must be non-negative");
   const coll = ctx.catalog.collection(ctx.db, name);
   const hasSort = !isEmptyFilter(sort);
-  const ordered = hasSort && limit > 0 && coll && !ctx.view.inTransaction ? indexOrdered(coll, filter, sort, skip + limit) : undefined;
+  const ordered =
+    hasSort && limit > 0 && coll && !ctx.view.inTransaction
+      ? indexOrdered(coll, filter, sort, skip + limit)
+      : undefined;
   // Without a sort, matching can stop as soon as skip + limit documents are found.
-  const matched = ordered ?? ctx.view.find(coll, filter, !hasSort && limit > 0 ? skip + limit : undefined);
-  const docs = shapeResult(matched, { filter, sort: ordered ? undefined : sort, skip, limit, projection });
-  return ctx.cursors.open(ns, docs, { batchSize: batchSize ?? (limit > 0 ? Math.min(limit, 101) : undefined), singleBatch, lsid: ctx.session?.id });
+  const matched =
+    ordered ?? ctx.view.find(coll, filter, !hasSort && limit > 0 ? skip + limit : undefined);
+  const docs = shapeResult(matched, {
+    filter,
+    sort: ordered ? undefined : sort,
+    skip,
+    limit,
+    projection,
+  });
+  return ctx.cursors.open(ns, docs, {
+    batchSize: batchSize ?? (limit > 0 ? Math.min(limit, 101) : undefined),
+    singleBatch,
+    lsid: ctx.session?.id,
+  });
 };
 
 const getMore: CommandHandler = (ctx) => {
   const raw = ctx.body.getMore;
   const id = typeof raw === "number" ? raw : typeof raw === "bigint" ? Number(raw) : NaN;
-  if (!Number.isFinite(id)) throw new CommandError(ErrorCodes.TypeMismatch, "getMore cursor id must be a long");
+  if (!Number.isFinite(id))
+    throw new CommandError(ErrorCodes.TypeMismatch, "getMore cursor id must be a long");
   const { ns } = collectionFor(ctx, "collection");
   return ctx.cursors.getMore(id, ns, numberArg(ctx.body, "batchSize"));
 };
@@ -132,7 +168,8 @@ const getMore: CommandHandler = (ctx) => {
 const killCursors: CommandHandler = (ctx) => {
   collectionFor(ctx, "killCursors");
   const cursors = ctx.body.cursors;
-  if (!Array.isArray(cursors)) throw new CommandError(ErrorCodes.TypeMismatch, "killCursors requires a 'cursors' array");
+  if (!Array.isArray(cursors))
+    throw new CommandError(ErrorCodes.TypeMismatch, "killCursors requires a 'cursors' array");
   return ctx.cursors.kill(cursors.map((c) => Number(c)));
 };
 
@@ -153,7 +190,11 @@ const count: CommandHandler = (ctx) => {
 const distinct: CommandHandler = (ctx) => {
   const { name } = collectionFor(ctx, "distinct");
   const key = ctx.body.key;
-  if (typeof key !== "string" || key.length === 0) throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'distinct.key' is missing or not a string");
+  if (typeof key !== "string" || key.length === 0)
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      "BSON field 'distinct.key' is missing or not a string",
+    );
   const filter = docArg(ctx.body, "query");
   const coll = ctx.catalog.collection(ctx.db, name);
   const seen = new Map<string, unknown>();
@@ -181,20 +222,33 @@ function collStatsDoc(ctx: CommandContext, collName: string): Doc {
     storageSize: size,
     nindexes: coll ? coll.indexes.size + 1 : 0,
     totalIndexSize: 0,
-    indexSizes: coll ? Object.fromEntries([["_id_", 0], ...[...coll.indexes.keys()].map((k) => [k, 0])]) : {},
+    indexSizes: coll
+      ? Object.fromEntries([["_id_", 0], ...[...coll.indexes.keys()].map((k) => [k, 0])])
+      : {},
   };
 }
 
 const aggregate: CommandHandler = (ctx) => {
   const target = ctx.body.aggregate;
   const pipeline = ctx.body.pipeline;
-  if (!Array.isArray(pipeline)) throw new CommandError(ErrorCodes.TypeMismatch, "'pipeline' option must be specified as an array");
+  if (!Array.isArray(pipeline))
+    throw new CommandError(
+      ErrorCodes.TypeMismatch,
+      "'pipeline' option must be specified as an array",
+    );
   for (const stage of pipeline) {
-    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new CommandError(ErrorCodes.Location40323, "A pipeline stage specification object must contain exactly one field.");
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
+      throw new CommandError(
+        ErrorCodes.Location40323,
+        "A pipeline stage specification object must contain exactly one field.",
+      );
   }
   const cursorOpts = docArg(ctx.body, "cursor");
   if (ctx.body.cursor === undefined && ctx.body.explain !== true) {
-    throw new CommandError(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+    throw new CommandError(
+      ErrorCodes.FailedToParse,
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   }
   let collName: string | undefined;
   let input: Doc[];
@@ -202,12 +256,19 @@ const aggregate: CommandHandler = (ctx) => {
   if (target === 1) {
     input = [];
   } else {
-    collName = validateCollectionName(ctx.db, typeof target === "string" ? target : stringArg(ctx.body, "aggregate"));
+    collName = validateCollectionName(
+      ctx.db,
+      typeof target === "string" ? target : stringArg(ctx.body, "aggregate"),
+    );
     const first = stages[0];
     if (first && "$collStats" in first) {
       const stats = collStatsDoc(ctx, collName);
       const spec = isPlainObject(first.$collStats) ? first.$collStats : {};
-      const out: Doc = { ns: stats.ns, host: `${ctx.server.host}:${ctx.server.port}`, localTime: new Date() };
+      const out: Doc = {
+        ns: stats.ns,
+        host: `${ctx.server.host}:${ctx.server.port}`,
+        localTime: new Date(),
+      };
       if ("storageStats" in spec) out.storageStats = stats;
       if ("count" in spec) out.count = stats.count;
       input = [out];
@@ -215,7 +276,12 @@ const aggregate: CommandHandler = (ctx) => {
     } else {
       const coll = ctx.catalog.collection(ctx.db, collName);
       // A leading $match goes through the query planner (and its indexes).
-      if (first && "$match" in first && isPlainObject(first.$match) && !JSON.stringify(Object.keys(first.$match)).includes("$expr")) {
+      if (
+        first &&
+        "$match" in first &&
+        isPlainObject(first.$match) &&
+        !JSON.stringify(Object.keys(first.$match)).includes("$expr")
+      ) {
         input = ctx.view.find(coll, first.$match);
         stages = stages.slice(1);
       } else {
@@ -227,13 +293,20 @@ const aggregate: CommandHandler = (ctx) => {
   const last = stages[stages.length - 1];
   if (last && "$out" in last) {
     const spec = last.$out;
-    outTarget = typeof spec === "string" ? spec : isPlainObject(spec) && typeof spec.coll === "string" ? spec.coll : undefined;
+    outTarget =
+      typeof spec === "string"
+        ? spec
+        : isPlainObject(spec) && typeof spec.coll === "string"
+          ? spec.coll
+          : undefined;
     if (!outTarget) throw new CommandError(ErrorCodes.BadValue, "$out requires a collection name");
     stages = stages.slice(0, -1);
   }
   const aggregator = new Aggregator(
     stages,
-    mingoOptionsWith({ collectionResolver: (name: string) => ctx.view.find(ctx.catalog.collection(ctx.db, name), {}) }),
+    mingoOptionsWith({
+      collectionResolver: (name: string) => ctx.view.find(ctx.catalog.collection(ctx.db, name), {}),
+    }),
   );
   let result: Doc[];
   try {
@@ -241,7 +314,11 @@ const aggregate: CommandHandler = (ctx) => {
   } catch (err) {
     const message = (err as Error).message;
     const unknown = /unregistered pipeline operator (\$\w+)/.exec(message);
-    if (unknown) throw new CommandError(ErrorCodes.Location40324, `Unrecognized pipeline stage name: '${unknown[1]}'`);
+    if (unknown)
+      throw new CommandError(
+        ErrorCodes.Location40324,
+        `Unrecognized pipeline stage name: '${unknown[1]}'`,
+      );
     throw new CommandError(ErrorCodes.BadValue, message);
   }
   const ns = `${ctx.db}.${collName ?? "$cmd.aggregate"}`;
@@ -252,13 +329,28 @@ const aggregate: CommandHandler = (ctx) => {
     for (const doc of result) ctx.view.insert(coll, doc);
     return ctx.cursors.open(ns, [], {});
   }
-  return ctx.cursors.open(ns, result, { batchSize: numberArg(cursorOpts, "batchSize"), lsid: ctx.session?.id });
+  return ctx.cursors.open(ns, result, {
+    batchSize: numberArg(cursorOpts, "batchSize"),
+    lsid: ctx.session?.id,
+  });
 };
 
 const collStats: CommandHandler = (ctx) => {
   const { name } = collectionFor(ctx, "collStats");
-  if (!ctx.catalog.collection(ctx.db, name)) throw new CommandError(ErrorCodes.NamespaceNotFound, `Collection [${ctx.db}.${name}] not found.`);
+  if (!ctx.catalog.collection(ctx.db, name))
+    throw new CommandError(
+      ErrorCodes.NamespaceNotFound,
+      `Collection [${ctx.db}.${name}] not found.`,
+    );
   return { ...collStatsDoc(ctx, name), ok: 1 };
 };
 
-export const readCommands: Record<string, CommandHandler> = { find, getMore, killCursors, count, distinct, aggregate, collStats };
+export const readCommands: Record<string, CommandHandler> = {
+  find,
+  getMore,
+  killCursors,
+  count,
+  distinct,
+  aggregate,
+  collStats,
+};

@@ -6,7 +6,8 @@ import { noSuchTransaction } from "../transactions.js";
 
 const endSessions: CommandHandler = (ctx) => {
   const list = ctx.body[Object.keys(ctx.body)[0] as string];
-  if (!Array.isArray(list)) throw new CommandError(ErrorCodes.TypeMismatch, "expected an array of session ids");
+  if (!Array.isArray(list))
+    throw new CommandError(ErrorCodes.TypeMismatch, "expected an array of session ids");
   for (const lsid of list) {
     const key = sessionKey(lsid);
     if (!key) continue;
@@ -22,10 +23,11 @@ export const sessionCommands: Record<string, CommandHandler> = {
   killSessions: endSessions,
   refreshSessions: (ctx) => {
     const list = ctx.body.refreshSessions;
-    if (Array.isArray(list)) for (const lsid of list) {
-      const key = sessionKey(lsid);
-      if (key && ctx.sessions.sessions.has(key)) ctx.sessions.get(key);
-    }
+    if (Array.isArray(list))
+      for (const lsid of list) {
+        const key = sessionKey(lsid);
+        if (key && ctx.sessions.sessions.has(key)) ctx.sessions.get(key);
+      }
     return { ok: 1 };
   },
   killAllSessions: (ctx) => {
@@ -44,7 +46,11 @@ export const sessionCommands: Record<string, CommandHandler> = {
   abortTransaction: (ctx) => {
     const txn = ctx.transaction;
     if (!txn) throw noSuchTransaction(Number(ctx.body.txnNumber ?? -1));
-    if (txn.state === "committed") throw new CommandError(ErrorCodes.TransactionCommitted, "Cannot abort a committed transaction");
+    if (txn.state === "committed")
+      throw new CommandError(
+        ErrorCodes.TransactionCommitted,
+        "Cannot abort a committed transaction",
+      );
     txn.abort();
     return { ok: 1 };
   },

@@ -29,17 +29,30 @@ export function AdminShell({ email, children }: { email: string; children: React
       brand="Tenantry Admin"
       brandSub="Platform"
       nav={LINKS.map((l) => (
-        <Link key={l.href} href={l.href} aria-current={pathname.startsWith(l.href) ? "page" : undefined}>
+        <Link
+          key={l.href}
+          href={l.href}
+          aria-current={pathname.startsWith(l.href) ? "page" : undefined}
+        >
           {l.label}
         </Link>
       ))}
       footer={
         <div className="stack" style={{ gap: 6 }}>
           <div>
-            <div className="who" data-testid="current-admin">{email}</div>
+            <div className="who" data-testid="current-admin">
+              {email}
+            </div>
             <div className="muted">super admin</div>
           </div>
-          <button type="button" className="btn btn-sm" onClick={signOut} disabled={logout.isPending}>Sign out</button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={signOut}
+            disabled={logout.isPending}
+          >
+            Sign out
+          </button>
         </div>
       }
     >

@@ -25,15 +25,38 @@ export function LoginForm({ next }: { next: string }) {
     } catch (err) {
       const info = describeApiError(err);
       setFieldErrors(info.fieldErrors);
-      setFormError(info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED" ? "Email or password is incorrect." : info.message);
+      setFormError(
+        info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
+          ? "Email or password is incorrect."
+          : info.message,
+      );
     }
   }
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Sign in">
-      {formError ? <div className="form-error" role="alert" data-testid="login-error">{formError}</div> : null}
-      <TextField label="Email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldErrors.email} autoFocus />
-      <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={fieldErrors.password} />
+      {formError ? (
+        <div className="form-error" role="alert" data-testid="login-error">
+          {formError}
+        </div>
+      ) : null}
+      <TextField
+        label="Email"
+        type="email"
+        autoComplete="username"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={fieldErrors.email}
+        autoFocus
+      />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={fieldErrors.password}
+      />
       <button type="submit" className="btn btn-primary" disabled={login.isPending}>
         {login.isPending ? <span className="spinner" aria-hidden /> : null}
         Sign in

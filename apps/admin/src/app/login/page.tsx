@@ -4,13 +4,20 @@ import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const sp = await searchParams;
   return (
     <div className="auth-wrap">
       <div className="card auth-card">
         <div className="brand">
-          <span className="brand-mark" aria-hidden>T</span> Tenantry Admin
+          <span className="brand-mark" aria-hidden>
+            T
+          </span>{" "}
+          Tenantry Admin
         </div>
         <h1>Platform sign in</h1>
         <p className="muted">For platform super admins only.</p>

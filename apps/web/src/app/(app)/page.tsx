@@ -15,8 +15,16 @@ export default async function DashboardPage() {
     <>
       <PageHead
         title={`Welcome, ${firstName}`}
-        subtitle={<>You are working in <strong>{me.tenant.name}</strong>.</>}
-        actions={<Link className="btn btn-primary" href="/notes?new=1">New note</Link>}
+        subtitle={
+          <>
+            You are working in <strong>{me.tenant.name}</strong>.
+          </>
+        }
+        actions={
+          <Link className="btn btn-primary" href="/notes?new=1">
+            New note
+          </Link>
+        }
       />
       <div className="grid grid-3" style={{ marginBottom: 16 }}>
         <Stat label="Organisation" value={me.tenant.name} />
@@ -29,7 +37,14 @@ export default async function DashboardPage() {
           <Link href="/notes">All notes →</Link>
         </div>
         {recent.items.length === 0 ? (
-          <EmptyState title="No notes yet" action={<Link className="btn btn-primary" href="/notes?new=1">Write the first note</Link>}>
+          <EmptyState
+            title="No notes yet"
+            action={
+              <Link className="btn btn-primary" href="/notes?new=1">
+                Write the first note
+              </Link>
+            }
+          >
             Notes you and your colleagues write appear here.
           </EmptyState>
         ) : (
@@ -38,7 +53,11 @@ export default async function DashboardPage() {
               <li key={n.id} className="note">
                 <h3>{n.title}</h3>
                 <div className="meta">
-                  {n.tags.map((t) => <span key={t} className="tag">{t}</span>)}
+                  {n.tags.map((t) => (
+                    <span key={t} className="tag">
+                      {t}
+                    </span>
+                  ))}
                   <span>{new Date(n.updatedAt).toLocaleString("en-GB")}</span>
                 </div>
               </li>

@@ -46,9 +46,12 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
           <div className="banner banner-warn" role="status" data-testid="impersonation-banner">
             <strong>Impersonation:</strong>
             <span>
-              {impersonatedBy} is signed in as {user.email}. Every action is recorded in the audit log.
+              {impersonatedBy} is signed in as {user.email}. Every action is recorded in the audit
+              log.
             </span>
-            <button type="button" className="btn btn-sm" onClick={signOut}>End session</button>
+            <button type="button" className="btn btn-sm" onClick={signOut}>
+              End session
+            </button>
           </div>
         ) : null
       }
@@ -60,10 +63,19 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
       footer={
         <div className="stack" style={{ gap: 6 }}>
           <div>
-            <div className="who" data-testid="current-user">{user.name}</div>
-            <div className="muted">{user.email} · {user.role}</div>
+            <div className="who" data-testid="current-user">
+              {user.name}
+            </div>
+            <div className="muted">
+              {user.email} · {user.role}
+            </div>
           </div>
-          <button type="button" className="btn btn-sm" onClick={signOut} disabled={logout.isPending}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={signOut}
+            disabled={logout.isPending}
+          >
             Sign out
           </button>
         </div>

@@ -8,7 +8,12 @@ export default function InvitePage() {
   return (
     <div className="auth-wrap">
       <div className="card auth-card">
-        <div className="brand"><span className="brand-mark" aria-hidden>T</span> Tenantry</div>
+        <div className="brand">
+          <span className="brand-mark" aria-hidden>
+            T
+          </span>{" "}
+          Tenantry
+        </div>
         <h1>Accept your invitation</h1>
         <p className="muted">Choose a password to finish setting up your account.</p>
         <AcceptInviteForm />

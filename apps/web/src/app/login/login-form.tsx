@@ -4,7 +4,10 @@ import { useState } from "react";
 import type { FormEvent } from "react";
 import { api } from "~/trpc/react";
 
-interface Props { next: string; initialTenant?: string | undefined }
+interface Props {
+  next: string;
+  initialTenant?: string | undefined;
+}
 
 export function LoginForm({ next, initialTenant }: Props) {
   const [email, setEmail] = useState("");
@@ -25,7 +28,11 @@ export function LoginForm({ next, initialTenant }: Props) {
     if (choices && !tenantSlug) local.tenantSlug = "Choose an organisation.";
     if (Object.keys(local).length > 0) return setFieldErrors(local);
     try {
-      const res = await login.mutateAsync({ email: email.trim(), password, ...(choices && tenantSlug ? { tenantSlug } : {}) });
+      const res = await login.mutateAsync({
+        email: email.trim(),
+        password,
+        ...(choices && tenantSlug ? { tenantSlug } : {}),
+      });
       if (res.status === "chooseTenant") {
         setChoices(res.tenants);
         setTenantSlug(res.tenants[0]?.slug);
@@ -51,14 +58,21 @@ export function LoginForm({ next, initialTenant }: Props) {
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Sign in">
-      {formError ? <div className="form-error" role="alert" data-testid="login-error">{formError}</div> : null}
+      {formError ? (
+        <div className="form-error" role="alert" data-testid="login-error">
+          {formError}
+        </div>
+      ) : null}
       <TextField
         label="Email"
         type="email"
         name="email"
         autoComplete="username"
         value={email}
-        onChange={(e) => { setEmail(e.target.value); setChoices(null); }}
+        onChange={(e) => {
+          setEmail(e.target.value);
+          setChoices(null);
+        }}
         error={fieldErrors.email}
         autoFocus
       />
@@ -73,18 +87,34 @@ export function LoginForm({ next, initialTenant }: Props) {
       />
       {choices ? (
         <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend className="label">Your email belongs to several organisations. Choose one:</legend>
+          <legend className="label">
+            Your email belongs to several organisations. Choose one:
+          </legend>
           <div className="stack" style={{ gap: 6, marginTop: 6 }} data-testid="tenant-picker">
             {choices.map((t) => (
-              <label key={t.slug} className="row card" style={{ padding: "10px 12px", cursor: "pointer" }}>
-                <input type="radio" name="tenant" value={t.slug} checked={tenantSlug === t.slug} onChange={() => setTenantSlug(t.slug)} />
+              <label
+                key={t.slug}
+                className="row card"
+                style={{ padding: "10px 12px", cursor: "pointer" }}
+              >
+                <input
+                  type="radio"
+                  name="tenant"
+                  value={t.slug}
+                  checked={tenantSlug === t.slug}
+                  onChange={() => setTenantSlug(t.slug)}
+                />
                 <span>
                   <strong>{t.name}</strong> <span className="muted small">{t.slug}</span>
                 </span>
               </label>
             ))}
           </div>
-          {fieldErrors.tenantSlug ? <span className="error" role="alert">{fieldErrors.tenantSlug}</span> : null}
+          {fieldErrors.tenantSlug ? (
+            <span className="error" role="alert">
+              {fieldErrors.tenantSlug}
+            </span>
+          ) : null}
         </fieldset>
       ) : null}
       <button type="submit" className="btn btn-primary" disabled={login.isPending}>

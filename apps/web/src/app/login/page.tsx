@@ -4,17 +4,27 @@ import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const sp = await searchParams;
   return (
     <div className="auth-wrap">
       <div className="card auth-card">
         <div className="brand">
-          <span className="brand-mark" aria-hidden>T</span> Tenantry
+          <span className="brand-mark" aria-hidden>
+            T
+          </span>{" "}
+          Tenantry
         </div>
         <h1>Sign in</h1>
         <p className="muted">Sign in to your organisation&apos;s workspace.</p>
-        <LoginForm next={safeNext(sp.next)} initialTenant={typeof sp.tenant === "string" ? sp.tenant : undefined} />
+        <LoginForm
+          next={safeNext(sp.next)}
+          initialTenant={typeof sp.tenant === "string" ? sp.tenant : undefined}
+        />
       </div>
     </div>
   );

@@ -4,7 +4,12 @@ import type { AdminContext } from "../../trpc";
 export async function recordAdminAudit(
   ctx: AdminContext,
   action: string,
-  entry: { tenantId?: string | null; tenantSlug?: string | null; target?: string | null; details?: Record<string, unknown> } = {},
+  entry: {
+    tenantId?: string | null;
+    tenantSlug?: string | null;
+    target?: string | null;
+    details?: Record<string, unknown>;
+  } = {},
 ): Promise<void> {
   await ctx.services.tenancy.audit.record({
     actor: { type: "admin", id: ctx.admin._id.toString(), email: ctx.admin.email },
@@ -17,4 +22,8 @@ export async function recordAdminAudit(
   });
 }
 
-export const adminActor = (ctx: AdminContext) => ({ type: "admin" as const, id: ctx.admin._id.toString(), email: ctx.admin.email });
+export const adminActor = (ctx: AdminContext) => ({
+  type: "admin" as const,
+  id: ctx.admin._id.toString(),
+  email: ctx.admin.email,
+});

@@ -5,7 +5,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, TenantFixture } from "../../../test/api-harness";
-import { ADMIN, OWNER_PASSWORD, adminClient, appClient, failure, startHarness } from "../../../test/api-harness";
+import {
+  ADMIN,
+  OWNER_PASSWORD,
+  adminClient,
+  appClient,
+  failure,
+  startHarness,
+} from "../../../test/api-harness";
 
 let h: Harness;
 let acme: TenantFixture;
@@ -21,20 +28,38 @@ afterAll(async () => h?.stop());
 describe("admin auth", () => {
   it("is a separate identity with its own refresh rotation and logout", async () => {
     const anon = adminClient(h.url);
-    expect((await failure(anon.auth.login.mutate({ email: ADMIN.email, password: "wrong-password-1" }))).reason).toBe("INVALID_CREDENTIALS");
-    expect((await failure(anon.auth.login.mutate({ email: "nobody@tenantry.test", password: "wrong-password-1" }))).reason).toBe("INVALID_CREDENTIALS");
+    expect(
+      (await failure(anon.auth.login.mutate({ email: ADMIN.email, password: "wrong-password-1" })))
+        .reason,
+    ).toBe("INVALID_CREDENTIALS");
+    expect(
+      (
+        await failure(
+          anon.auth.login.mutate({ email: "nobody@tenantry.test", password: "wrong-password-1" }),
+        )
+      ).reason,
+    ).toBe("INVALID_CREDENTIALS");
     // A tenant owner's credentials are no good here.
-    expect((await failure(anon.auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD }))).reason).toBe("INVALID_CREDENTIALS");
+    expect(
+      (await failure(anon.auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD })))
+        .reason,
+    ).toBe("INVALID_CREDENTIALS");
     const res = await anon.auth.login.mutate(ADMIN);
     expect(res.admin.email).toBe(ADMIN.email);
     const me = await adminClient(h.url, res.accessToken ?? "").auth.me.query();
     expect(me.admin.email).toBe(ADMIN.email);
     const r1 = await anon.auth.refresh.mutate({ refreshToken: res.refreshToken ?? "" });
-    expect((await failure(anon.auth.refresh.mutate({ refreshToken: res.refreshToken ?? "" }))).reason).toBe("REFRESH_REUSED");
-    expect((await failure(adminClient(h.url, r1.accessToken ?? "").auth.me.query())).reason).toBe("SESSION_REVOKED");
+    expect(
+      (await failure(anon.auth.refresh.mutate({ refreshToken: res.refreshToken ?? "" }))).reason,
+    ).toBe("REFRESH_REUSED");
+    expect((await failure(adminClient(h.url, r1.accessToken ?? "").auth.me.query())).reason).toBe(
+      "SESSION_REVOKED",
+    );
     const again = await anon.auth.login.mutate(ADMIN);
     await adminClient(h.url, again.accessToken ?? "").auth.logout.mutate({});
-    expect((await failure(adminClient(h.url, again.accessToken ?? "").tenants.list.query())).reason).toBe("SESSION_REVOKED");
+    expect(
+      (await failure(adminClient(h.url, again.accessToken ?? "").tenants.list.query())).reason,
+    ).toBe("SESSION_REVOKED");
     expect((await failure(anon.tenants.list.query())).code).toBe("UNAUTHORIZED");
   });
 });
@@ -47,21 +72,66 @@ describe("tenants", () => {
     const desc = await h.admin.tenants.list.query({ sort: "-slug", limit: 2, page: 1 });
     expect(desc.items.map((t) => t.slug)).toEqual(["initech", "globex"]);
     expect(desc.pages).toBe(2);
-    expect((await h.admin.tenants.list.query({ sort: "-slug", limit: 2, page: 2 })).items.map((t) => t.slug)).toEqual(["acme"]);
-    expect((await h.admin.tenants.list.query({ search: "GLOB" })).items.map((t) => t.slug)).toEqual(["globex"]);
+    expect(
+      (await h.admin.tenants.list.query({ sort: "-slug", limit: 2, page: 2 })).items.map(
+        (t) => t.slug,
+      ),
+    ).toEqual(["acme"]);
+    expect((await h.admin.tenants.list.query({ search: "GLOB" })).items.map((t) => t.slug)).toEqual(
+      ["globex"],
+    );
     expect((await h.admin.tenants.list.query({ status: "suspended" })).items).toEqual([]);
   });
 
   it("creates (provisions) a tenant and refuses a taken slug, a bad slug or a weak owner password", async () => {
-    const t = await h.admin.tenants.create.mutate({ slug: "umbrella", name: "Umbrella", owner: { email: "boss@umbrella.test", name: "Boss", password: "Umbrella-Pass-2026!" } });
+    const t = await h.admin.tenants.create.mutate({
+      slug: "umbrella",
+      name: "Umbrella",
+      owner: { email: "boss@umbrella.test", name: "Boss", password: "Umbrella-Pass-2026!" },
+    });
     expect(t).toMatchObject({ slug: "umbrella", status: "active" });
-    expect((await appClient(h.url).auth.login.mutate({ email: "boss@umbrella.test", password: "Umbrella-Pass-2026!" })).status).toBe("ok");
-    expect(await failure(h.admin.tenants.create.mutate({ slug: "umbrella", name: "Again", owner: { email: "x@y.test", name: "X", password: "Umbrella-Pass-2026!" } }))).toMatchObject({
+    expect(
+      (
+        await appClient(h.url).auth.login.mutate({
+          email: "boss@umbrella.test",
+          password: "Umbrella-Pass-2026!",
+        })
+      ).status,
+    ).toBe("ok");
+    expect(
+      await failure(
+        h.admin.tenants.create.mutate({
+          slug: "umbrella",
+          name: "Again",
+          owner: { email: "x@y.test", name: "X", password: "Umbrella-Pass-2026!" },
+        }),
+      ),
+    ).toMatchObject({
       code: "CONFLICT",
       reason: "SLUG_TAKEN",
     });
-    expect((await failure(h.admin.tenants.create.mutate({ slug: "Bad Slug", name: "x", owner: { email: "x@y.test", name: "X", password: "Umbrella-Pass-2026!" } }))).code).toBe("BAD_REQUEST");
-    expect((await failure(h.admin.tenants.create.mutate({ slug: "weakling", name: "x", owner: { email: "x@y.test", name: "X", password: "12345678" } }))).reason).toBe("WEAK_PASSWORD");
+    expect(
+      (
+        await failure(
+          h.admin.tenants.create.mutate({
+            slug: "Bad Slug",
+            name: "x",
+            owner: { email: "x@y.test", name: "X", password: "Umbrella-Pass-2026!" },
+          }),
+        )
+      ).code,
+    ).toBe("BAD_REQUEST");
+    expect(
+      (
+        await failure(
+          h.admin.tenants.create.mutate({
+            slug: "weakling",
+            name: "x",
+            owner: { email: "x@y.test", name: "X", password: "12345678" },
+          }),
+        )
+      ).reason,
+    ).toBe("WEAK_PASSWORD");
     expect((await h.admin.tenants.list.query({ search: "weakling" })).total).toBe(0);
   });
 
@@ -71,27 +141,46 @@ describe("tenants", () => {
     expect(t).toMatchObject({ slug: "acme", status: "active", cached: true, leasedNow: 0 });
     expect(t.stats).toMatchObject({ users: 1, notes: 1 });
     expect(t.stats?.lastActivityAt).toBeInstanceOf(Date);
-    expect((await failure(h.admin.tenants.get.query({ id: "0".repeat(24) }))).reason).toBe("TENANT_NOT_FOUND");
+    expect((await failure(h.admin.tenants.get.query({ id: "0".repeat(24) }))).reason).toBe(
+      "TENANT_NOT_FOUND",
+    );
   });
 
   it("suspends with a reason, resumes, soft-deletes, restores and purges with confirmation", async () => {
     const initech = (await h.admin.tenants.list.query({ search: "initech" })).items[0];
     const id = initech?.id ?? "";
-    expect((await h.admin.tenants.suspend.mutate({ id, reason: "abuse report" })).status).toBe("suspended");
+    expect((await h.admin.tenants.suspend.mutate({ id, reason: "abuse report" })).status).toBe(
+      "suspended",
+    );
     const suspended = await h.admin.tenants.get.query({ id });
     expect(suspended.statusReason).toBe("abuse report");
     // The dashboard still shows a suspended tenant's figures (the owner exists in its database).
     expect(suspended.stats?.users).toBeGreaterThanOrEqual(1);
-    expect((await h.admin.tenants.list.query({ status: "suspended" })).items.map((t) => t.slug)).toEqual(["initech"]);
+    expect(
+      (await h.admin.tenants.list.query({ status: "suspended" })).items.map((t) => t.slug),
+    ).toEqual(["initech"]);
     expect((await h.admin.tenants.resume.mutate({ id })).status).toBe("active");
     expect((await failure(h.admin.tenants.resume.mutate({ id }))).code).toBe("BAD_REQUEST");
     expect((await h.admin.tenants.delete.mutate({ id })).status).toBe("deleted");
     expect((await h.admin.tenants.get.query({ id })).stats?.users).toBeGreaterThanOrEqual(1);
-    expect((await failure(appClient(h.url).auth.login.mutate({ email: "owner@initech.test", password: OWNER_PASSWORD }))).reason).toBe("TENANT_DELETED");
+    expect(
+      (
+        await failure(
+          appClient(h.url).auth.login.mutate({
+            email: "owner@initech.test",
+            password: OWNER_PASSWORD,
+          }),
+        )
+      ).reason,
+    ).toBe("TENANT_DELETED");
     expect((await h.admin.tenants.restore.mutate({ id })).status).toBe("active");
     await h.admin.tenants.delete.mutate({ id });
-    expect((await failure(h.admin.tenants.purge.mutate({ id, confirmSlug: "acme" }))).code).toBe("BAD_REQUEST");
-    expect((await h.admin.tenants.purge.mutate({ id, confirmSlug: "initech" })).status).toBe("purged");
+    expect((await failure(h.admin.tenants.purge.mutate({ id, confirmSlug: "acme" }))).code).toBe(
+      "BAD_REQUEST",
+    );
+    expect((await h.admin.tenants.purge.mutate({ id, confirmSlug: "initech" })).status).toBe(
+      "purged",
+    );
   });
 
   it("migrates one tenant and all tenants with progress, and exports one", async () => {
@@ -131,46 +220,101 @@ describe("dedicated pools", () => {
 describe("clusters, system, audit, impersonation", () => {
   it("lists clusters with health and adds one, never returning a URI", async () => {
     const before = await h.admin.clusters.list.query();
-    expect(before).toEqual(expect.arrayContaining([expect.objectContaining({ name: "default", healthy: true })]));
+    expect(before).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "default", healthy: true })]),
+    );
     await h.admin.clusters.add.mutate({ name: "second", uri: `${h.uri.replace(/\/$/, "")}` });
     const after = await h.admin.clusters.list.query();
     expect(after.map((c) => c.name)).toEqual(expect.arrayContaining(["default", "second"]));
     expect(JSON.stringify(after)).not.toContain("mongodb://");
-    expect((await failure(h.admin.clusters.add.mutate({ name: "bad", uri: "http://nope" }))).code).toBe("BAD_REQUEST");
+    expect(
+      (await failure(h.admin.clusters.add.mutate({ name: "bad", uri: "http://nope" }))).code,
+    ).toBe("BAD_REQUEST");
   });
 
   it("reports pool stats and instance info", async () => {
     const stats = await h.admin.system.stats.query();
-    expect(stats.pool).toMatchObject({ handles: expect.any(Number), leases: expect.any(Number), hits: expect.any(Number), openClients: expect.any(Number) });
+    expect(stats.pool).toMatchObject({
+      handles: expect.any(Number),
+      leases: expect.any(Number),
+      hits: expect.any(Number),
+      openClients: expect.any(Number),
+    });
     const info = await h.admin.system.info.query();
-    expect(info).toMatchObject({ pid: process.pid, node: process.version, instanceId: expect.any(String) });
+    expect(info).toMatchObject({
+      pid: process.pid,
+      node: process.version,
+      instanceId: expect.any(String),
+    });
   });
 
   it("records every admin action in the control audit log", async () => {
     const log = await h.admin.audit.list.query({ limit: 100 });
     const actions = log.items.map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["tenants.create", "tenants.suspend", "tenants.resume", "tenants.purge", "clusters.add", "admin.login"]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "tenants.create",
+        "tenants.suspend",
+        "tenants.resume",
+        "tenants.purge",
+        "clusters.add",
+        "admin.login",
+      ]),
+    );
     const forAcme = await h.admin.audit.list.query({ tenantId: acme.id });
     expect(forAcme.items.length).toBeGreaterThan(0);
     expect(forAcme.items.every((a) => a.tenantId === acme.id)).toBe(true);
-    const byActor = await h.admin.audit.list.query({ actor: ADMIN.email, action: "tenants.create" });
-    expect(byActor.items.every((a) => a.actor.email === ADMIN.email && a.action === "tenants.create")).toBe(true);
+    const byActor = await h.admin.audit.list.query({
+      actor: ADMIN.email,
+      action: "tenants.create",
+    });
+    expect(
+      byActor.items.every((a) => a.actor.email === ADMIN.email && a.action === "tenants.create"),
+    ).toBe(true);
   });
 
   it("impersonates a named user with a short-lived, marked, audited token", async () => {
-    const imp = await h.admin.impersonate.start.mutate({ tenantId: acme.id, userEmail: acme.ownerEmail, reason: "support ticket 42" });
+    const imp = await h.admin.impersonate.start.mutate({
+      tenantId: acme.id,
+      userEmail: acme.ownerEmail,
+      reason: "support ticket 42",
+    });
     expect(imp.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000 + 1000);
-    const claims = JSON.parse(Buffer.from(imp.accessToken.split(".")[1] ?? "", "base64url").toString()) as { imp?: { adminEmail: string } };
+    const claims = JSON.parse(
+      Buffer.from(imp.accessToken.split(".")[1] ?? "", "base64url").toString(),
+    ) as { imp?: { adminEmail: string } };
     expect(claims.imp?.adminEmail).toBe(ADMIN.email);
     const asUser = appClient(h.url, imp.accessToken);
     const me = await asUser.auth.me.query();
     expect(me.impersonatedBy).toEqual({ adminEmail: ADMIN.email });
     await asUser.notes.create.mutate({ title: "made during support", body: "", tags: [] });
-    expect((await failure(asUser.auth.changePassword.mutate({ currentPassword: OWNER_PASSWORD, newPassword: "Whatever-2026-Pass!" }))).reason).toBe("IMPERSONATION_READ_ONLY");
+    expect(
+      (
+        await failure(
+          asUser.auth.changePassword.mutate({
+            currentPassword: OWNER_PASSWORD,
+            newPassword: "Whatever-2026-Pass!",
+          }),
+        )
+      ).reason,
+    ).toBe("IMPERSONATION_READ_ONLY");
     const tenantLog = await acme.client.audit.list.query({ action: "impersonation.start" });
-    expect(tenantLog.items[0]).toMatchObject({ impersonatedBy: ADMIN.email, details: { reason: "support ticket 42" } });
+    expect(tenantLog.items[0]).toMatchObject({
+      impersonatedBy: ADMIN.email,
+      details: { reason: "support ticket 42" },
+    });
     const adminLog = await h.admin.audit.list.query({ action: "impersonate.start" });
     expect(adminLog.items[0]).toMatchObject({ target: acme.ownerEmail, tenantId: acme.id });
-    expect((await failure(h.admin.impersonate.start.mutate({ tenantId: acme.id, userEmail: "ghost@acme.test", reason: "nope" }))).code).toBe("NOT_FOUND");
+    expect(
+      (
+        await failure(
+          h.admin.impersonate.start.mutate({
+            tenantId: acme.id,
+            userEmail: "ghost@acme.test",
+            reason: "nope",
+          }),
+        )
+      ).code,
+    ).toBe("NOT_FOUND");
   });
 });

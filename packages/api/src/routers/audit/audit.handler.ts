@@ -4,11 +4,20 @@ import type { TenantAuditDoc } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
 import type { TListTenantAuditInput } from "./audit.schema";
 
-export async function listTenantAuditHandler({ ctx, input }: { ctx: TenantContext; input: TListTenantAuditInput }) {
+export async function listTenantAuditHandler({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: TListTenantAuditInput;
+}) {
   const filter: Record<string, unknown> = {};
   if (input.action) filter.action = input.action;
   if (input.cursor) filter._id = { $lt: new Types.ObjectId(input.cursor) };
-  const rows = await ctx.tenant.models.Audit.find(filter).sort({ _id: -1 }).limit(input.limit + 1).lean<TenantAuditDoc[]>();
+  const rows = await ctx.tenant.models.Audit.find(filter)
+    .sort({ _id: -1 })
+    .limit(input.limit + 1)
+    .lean<TenantAuditDoc[]>();
   const page = rows.slice(0, input.limit);
   return {
     items: page.map((a) => ({

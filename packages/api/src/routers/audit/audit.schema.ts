@@ -6,7 +6,10 @@ export const ZListTenantAuditInput = z
   .strictObject({
     cursor: ZCursor.optional(),
     limit: ZLimit,
-    action: z.string().regex(/^[A-Za-z.]{1,60}$/).optional(),
+    action: z
+      .string()
+      .regex(/^[A-Za-z.]{1,60}$/)
+      .optional(),
   })
   .optional()
   .default({ limit: 20 });

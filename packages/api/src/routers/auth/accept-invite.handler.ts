@@ -8,9 +8,16 @@ import { consumeInvite } from "../members/invites";
 import { publicTenant, publicUser } from "./login.handler";
 import type { TAcceptInviteInput } from "./accept-invite.schema";
 
-export async function acceptInviteHandler({ ctx, input }: { ctx: Context; input: TAcceptInviteInput }) {
+export async function acceptInviteHandler({
+  ctx,
+  input,
+}: {
+  ctx: Context;
+  input: TAcceptInviteInput;
+}) {
   const tenantId = routingIdOf(input.token);
-  const invalid = () => refuse("BAD_REQUEST", "INVITE_INVALID", "This invite link is invalid, used or expired");
+  const invalid = () =>
+    refuse("BAD_REQUEST", "INVITE_INVALID", "This invite link is invalid, used or expired");
   if (!tenantId) throw invalid();
   const run = ctx.services.tenancy.withTenant(tenantId, async (scope) => {
     const invite = await consumeInvite(scope, input.token, async (invite) => {
@@ -44,7 +51,12 @@ export async function acceptInviteHandler({ ctx, input }: { ctx: Context; input:
       details: {},
     });
     const tokens = await issueTenantSession(ctx, scope, user);
-    return { status: "ok" as const, ...deliverTokens(ctx, tokens), user: publicUser(user), tenant: publicTenant(scope) };
+    return {
+      status: "ok" as const,
+      ...deliverTokens(ctx, tokens),
+      user: publicUser(user),
+      tenant: publicTenant(scope),
+    };
   });
   return run.catch((err: unknown) => {
     if ((err as { code?: unknown }).code === "TENANT_NOT_FOUND") throw invalid();

@@ -5,14 +5,28 @@ import { recordTenantAudit } from "../tenant-audit";
 import type { TChangePasswordInput } from "./change-password.schema";
 import { enforceLoginRateLimit } from "./login.handler";
 
-export async function changePasswordHandler({ ctx, input }: { ctx: TenantContext; input: TChangePasswordInput }) {
+export async function changePasswordHandler({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: TChangePasswordInput;
+}) {
   if (ctx.impersonatedBy) {
-    throw refuse("FORBIDDEN", "IMPERSONATION_READ_ONLY", "An impersonating admin cannot change the user's password");
+    throw refuse(
+      "FORBIDDEN",
+      "IMPERSONATION_READ_ONLY",
+      "An impersonating admin cannot change the user's password",
+    );
   }
   const { User, Session } = ctx.tenant.models;
   await enforceLoginRateLimit(ctx, "tenant", ctx.user.email);
   // Read fresh: ctx.user may come from the auth-check cache, up to authCheckCacheMs old.
-  const current = (await User.findById(ctx.user._id).select({ passwordHash: 1 }).lean<{ passwordHash?: string | null }>())?.passwordHash;
+  const current = (
+    await User.findById(ctx.user._id)
+      .select({ passwordHash: 1 })
+      .lean<{ passwordHash?: string | null }>()
+  )?.passwordHash;
   if (!current || !(await ctx.services.passwords.verify(current, input.currentPassword))) {
     await ctx.services.rateLimiter.record("tenant", ctx.user.email, ctx.ip, false);
     throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", "Current password is incorrect");
@@ -23,7 +37,10 @@ export async function changePasswordHandler({ ctx, input }: { ctx: TenantContext
   const newHash = await ctx.services.passwords.hash(input.newPassword);
   let ended: { modifiedCount: number };
   try {
-    await User.updateOne({ _id: ctx.user._id }, { $set: { passwordHash: newHash, passwordChangedAt: now } });
+    await User.updateOne(
+      { _id: ctx.user._id },
+      { $set: { passwordHash: newHash, passwordChangedAt: now } },
+    );
     // Other sign-ins of this user end; this one continues.
     ended = await Session.updateMany(
       { userId: ctx.user._id, familyId: { $ne: ctx.claims.sid }, revokedAt: null },

@@ -11,18 +11,29 @@ import type { TLoginInput } from "./login.schema";
 
 export const INVALID_CREDENTIALS_MESSAGE = "Email or password is incorrect";
 
-export async function enforceLoginRateLimit(ctx: Context, scope: "tenant" | "admin", email: string): Promise<void> {
+export async function enforceLoginRateLimit(
+  ctx: Context,
+  scope: "tenant" | "admin",
+  email: string,
+): Promise<void> {
   try {
     await ctx.services.rateLimiter.check(scope, email, ctx.ip);
   } catch (err) {
     if (!(err instanceof RateLimited)) throw err;
     ctx.resHeaders.set("retry-after", String(err.retryAfterSeconds));
-    throw refuse("TOO_MANY_REQUESTS", "RATE_LIMITED", err.message, { retryAfterSeconds: err.retryAfterSeconds });
+    throw refuse("TOO_MANY_REQUESTS", "RATE_LIMITED", err.message, {
+      retryAfterSeconds: err.retryAfterSeconds,
+    });
   }
 }
 
 /** Verifies the password inside the tenant; burns a dummy verification when there is no usable user. */
-async function checkPassword(ctx: Context, scope: TenantScope, email: string, password: string): Promise<UserDoc | null> {
+async function checkPassword(
+  ctx: Context,
+  scope: TenantScope,
+  email: string,
+  password: string,
+): Promise<UserDoc | null> {
   const user = await scope.models.User.findOne({ email }).lean<UserDoc>();
   const usable = user && user.status === "active" && user.passwordHash;
   const ok = usable
@@ -66,7 +77,9 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
   const { email, password } = input;
   await enforceLoginRateLimit(ctx, "tenant", email);
   const memberships = await ctx.services.tenancy.directory.findByEmail(email);
-  const candidates = input.tenantSlug ? memberships.filter((m) => m.tenantSlug === input.tenantSlug) : memberships;
+  const candidates = input.tenantSlug
+    ? memberships.filter((m) => m.tenantSlug === input.tenantSlug)
+    : memberships;
 
   const fail = async () => {
     await ctx.services.rateLimiter.record("tenant", email, ctx.ip, false);

@@ -8,7 +8,9 @@ import type { TRefreshInput } from "./refresh.schema";
 export async function logoutHandler({ ctx, input }: { ctx: Context; input: TRefreshInput }) {
   clearTokens(ctx);
   const { tenancy, tokens } = ctx.services;
-  const claims = ctx.credentials.token ? await tokens.verifyTenant(ctx.credentials.token).catch(() => null) : null;
+  const claims = ctx.credentials.token
+    ? await tokens.verifyTenant(ctx.credentials.token).catch(() => null)
+    : null;
   const refresh = presentedRefreshToken(ctx, input.refreshToken);
   const tenantId = claims?.tid ?? (refresh ? routingIdOf(refresh) : null);
   if (!tenantId) return { ok: true as const, revoked: false };
@@ -16,7 +18,9 @@ export async function logoutHandler({ ctx, input }: { ctx: Context; input: TRefr
     const revoked = await tenancy.withTenant(tenantId, async (scope) => {
       let familyId = claims?.sid ?? null;
       if (!familyId && refresh) {
-        familyId = (await scope.models.Session.findOne({ tokenHash: hashToken(refresh) }).lean())?.familyId ?? null;
+        familyId =
+          (await scope.models.Session.findOne({ tokenHash: hashToken(refresh) }).lean())
+            ?.familyId ?? null;
       }
       if (!familyId) return false;
       await revokeFamily(ctx, scope, familyId, "logout");

@@ -10,7 +10,11 @@ export async function meHandler({ ctx }: { ctx: TenantContext }) {
       role: ctx.user.role,
       lastLoginAt: ctx.user.lastLoginAt,
     },
-    tenant: { id: ctx.tenant.tenant.id, slug: ctx.tenant.tenant.slug, name: ctx.tenant.tenant.name },
+    tenant: {
+      id: ctx.tenant.tenant.id,
+      slug: ctx.tenant.tenant.slug,
+      name: ctx.tenant.tenant.name,
+    },
     memberships: memberships.map((m) => ({ slug: m.tenantSlug, name: m.tenantName, role: m.role })),
     impersonatedBy: ctx.impersonatedBy ? { adminEmail: ctx.impersonatedBy.adminEmail } : null,
   };

@@ -1,6 +1,11 @@
 import { refuse } from "../../api-errors";
 import { routingIdOf } from "../../auth/refresh-tokens";
-import { clearTokens, deliverTokens, presentedRefreshToken, rotateTenantRefresh } from "../../auth/tenant-sessions";
+import {
+  clearTokens,
+  deliverTokens,
+  presentedRefreshToken,
+  rotateTenantRefresh,
+} from "../../auth/tenant-sessions";
 import type { Context } from "../../context";
 import { publicTenant, publicUser } from "./login.handler";
 import type { TRefreshInput } from "./refresh.schema";
@@ -15,7 +20,12 @@ export async function refreshHandler({ ctx, input }: { ctx: Context; input: TRef
   try {
     return await ctx.services.tenancy.withTenant(tenantId, async (scope) => {
       const { tokens, user } = await rotateTenantRefresh(ctx, scope, token);
-      return { ...deliverTokens(ctx, tokens), refreshTokenExpiresAt: tokens.refreshTokenExpiresAt, user: publicUser(user), tenant: publicTenant(scope) };
+      return {
+        ...deliverTokens(ctx, tokens),
+        refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+        user: publicUser(user),
+        tenant: publicTenant(scope),
+      };
     });
   } catch (err) {
     clearTokens(ctx);

@@ -3,11 +3,24 @@
 import { refuse } from "../../api-errors";
 import { deliverTokens, revokeFamily } from "../../auth/tenant-sessions";
 import type { TenantContext } from "../../trpc";
-import { INVALID_CREDENTIALS_MESSAGE, enforceLoginRateLimit, publicTenant, publicUser, signInToTenant } from "./login.handler";
+import {
+  INVALID_CREDENTIALS_MESSAGE,
+  enforceLoginRateLimit,
+  publicTenant,
+  publicUser,
+  signInToTenant,
+} from "./login.handler";
 import type { TSwitchTenantInput } from "./switch-tenant.schema";
 
-export async function switchTenantHandler({ ctx, input }: { ctx: TenantContext; input: TSwitchTenantInput }) {
-  if (ctx.impersonatedBy) throw refuse("FORBIDDEN", "IMPERSONATION_READ_ONLY", "Impersonation is limited to one tenant");
+export async function switchTenantHandler({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: TSwitchTenantInput;
+}) {
+  if (ctx.impersonatedBy)
+    throw refuse("FORBIDDEN", "IMPERSONATION_READ_ONLY", "Impersonation is limited to one tenant");
   const email = ctx.user.email;
   await enforceLoginRateLimit(ctx, "tenant", email);
   const memberships = await ctx.services.tenancy.directory.findByEmail(email);

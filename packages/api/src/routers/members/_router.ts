@@ -3,7 +3,12 @@ import { createMemberHandler } from "./create.handler";
 import { ZCreateMemberInput } from "./create.schema";
 import { listMembersHandler } from "./list.handler";
 import { ZListMembersInput } from "./list.schema";
-import { changeRoleHandler, deactivateHandler, reactivateHandler, removeHandler } from "./member-changes.handler";
+import {
+  changeRoleHandler,
+  deactivateHandler,
+  reactivateHandler,
+  removeHandler,
+} from "./member-changes.handler";
 import { ZChangeRoleInput, ZMemberTargetInput } from "./member-target.schema";
 
 export const membersRouter = createTRPCRouter({

@@ -8,7 +8,13 @@ import { addMembership } from "./directory-sync";
 import { createInvite } from "./invites";
 import { publicMember } from "./list.handler";
 
-export async function createMemberHandler({ ctx, input }: { ctx: TenantContext; input: TCreateMemberInput }) {
+export async function createMemberHandler({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: TCreateMemberInput;
+}) {
   if (input.role === "owner" && ctx.user.role !== "owner") {
     throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only an owner can add another owner");
   }
@@ -38,9 +44,14 @@ export async function createMemberHandler({ ctx, input }: { ctx: TenantContext; 
     inviteUrl = `${base}/invite#token=${invite.token}`;
     inviteExpiresAt = invite.expiresAt;
   }
-  await recordTenantAudit(ctx, input.password ? "members.create" : "members.invite", user._id.toString(), {
-    email: user.email,
-    role: user.role,
-  });
+  await recordTenantAudit(
+    ctx,
+    input.password ? "members.create" : "members.invite",
+    user._id.toString(),
+    {
+      email: user.email,
+      role: user.role,
+    },
+  );
   return { member: publicMember(user), inviteUrl, inviteExpiresAt };
 }

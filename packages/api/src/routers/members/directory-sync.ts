@@ -2,11 +2,22 @@
 // the tenant's users.
 import type { MemberRole, Tenancy, TenantScope } from "../../tenancy-port";
 
-export async function addMembership(tenancy: Tenancy, scope: TenantScope, email: string, role: MemberRole, userId: string) {
+export async function addMembership(
+  tenancy: Tenancy,
+  scope: TenantScope,
+  email: string,
+  role: MemberRole,
+  userId: string,
+) {
   await tenancy.directory.add({ email, tenantId: scope.tenant.id, role, userId });
 }
 
-export async function setMembershipRole(tenancy: Tenancy, scope: TenantScope, email: string, role: MemberRole) {
+export async function setMembershipRole(
+  tenancy: Tenancy,
+  scope: TenantScope,
+  email: string,
+  role: MemberRole,
+) {
   await tenancy.directory.setRole({ email, tenantId: scope.tenant.id, role });
 }
 

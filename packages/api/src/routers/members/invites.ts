@@ -17,12 +17,21 @@ interface InviteDoc {
 
 const invites = (scope: TenantScope) => scope.conn.collection<InviteDoc>("invites");
 
-export async function createInvite(scope: TenantScope, userId: Types.ObjectId): Promise<{ token: string; expiresAt: Date }> {
+export async function createInvite(
+  scope: TenantScope,
+  userId: Types.ObjectId,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = newOpaqueToken(scope.tenant.id);
   const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
   // A new invite replaces any earlier one for the same user.
   await invites(scope).deleteMany({ userId, usedAt: null });
-  await invites(scope).insertOne({ tokenHash: hashToken(token), userId, expiresAt, usedAt: null, createdAt: new Date() });
+  await invites(scope).insertOne({
+    tokenHash: hashToken(token),
+    userId,
+    expiresAt,
+    usedAt: null,
+    createdAt: new Date(),
+  });
   return { token, expiresAt };
 }
 
@@ -33,7 +42,11 @@ export async function consumeInvite(
   check: (invite: InviteDoc) => Promise<boolean>,
 ): Promise<InviteDoc | null> {
   const tokenHash = hashToken(token);
-  const invite = await invites(scope).findOne({ tokenHash, usedAt: null, expiresAt: { $gt: new Date() } });
+  const invite = await invites(scope).findOne({
+    tokenHash,
+    usedAt: null,
+    expiresAt: { $gt: new Date() },
+  });
   if (!invite || !(await check(invite))) return null;
   const claimed = await invites(scope).findOneAndUpdate(
     { tokenHash, usedAt: null },

@@ -17,14 +17,23 @@ export function publicMember(u: UserDoc) {
   };
 }
 
-export async function listMembersHandler({ ctx, input }: { ctx: TenantContext; input: TListMembersInput }) {
+export async function listMembersHandler({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: TListMembersInput;
+}) {
   const filter: Record<string, unknown> = {};
   if (input.search) {
     const re = searchRegex(input.search);
     filter.$or = [{ email: re }, { name: re }];
   }
   if (input.cursor) filter._id = { $gt: new Types.ObjectId(input.cursor) };
-  const rows = await ctx.tenant.models.User.find(filter).sort({ _id: 1 }).limit(input.limit + 1).lean<UserDoc[]>();
+  const rows = await ctx.tenant.models.User.find(filter)
+    .sort({ _id: 1 })
+    .limit(input.limit + 1)
+    .lean<UserDoc[]>();
   const page = rows.slice(0, input.limit);
   return {
     items: page.map(publicMember),

@@ -23,14 +23,20 @@ async function loadTarget(ctx: TenantContext, userId: string): Promise<UserDoc> 
 async function refuseIfLastOwner(ctx: TenantContext, target: UserDoc, action: string) {
   if (target.role !== "owner" || target.status !== "active") return;
   const owners = await ctx.tenant.models.User.countDocuments({ role: "owner", status: "active" });
-  if (owners <= 1) throw refuse("PRECONDITION_FAILED", "LAST_OWNER", `The last owner cannot be ${action}`);
+  if (owners <= 1)
+    throw refuse("PRECONDITION_FAILED", "LAST_OWNER", `The last owner cannot be ${action}`);
 }
 
 /**
  * Two admins demoting the last two owners at once would each pass the pre-check; re-counting after
  * the write and undoing it when no active owner is left closes that race.
  */
-async function confirmOwnerRemains(ctx: TenantContext, target: UserDoc, action: string, undo: () => Promise<unknown>) {
+async function confirmOwnerRemains(
+  ctx: TenantContext,
+  target: UserDoc,
+  action: string,
+  undo: () => Promise<unknown>,
+) {
   if (target.role !== "owner" || target.status !== "active") return;
   const owners = await ctx.tenant.models.User.countDocuments({ role: "owner", status: "active" });
   if (owners >= 1) return;
@@ -45,21 +51,39 @@ async function changeRole({ ctx, input }: { ctx: TenantContext; input: TChangeRo
   }
   if (target.role === input.role) return { member: publicMember(target) };
   if (input.role !== "owner") await refuseIfLastOwner(ctx, target, "demoted");
-  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { role: input.role } }, { returnDocument: "after" }).lean<UserDoc>();
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(
+    target._id,
+    { $set: { role: input.role } },
+    { returnDocument: "after" },
+  ).lean<UserDoc>();
   if (!updated) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this tenant");
-  await confirmOwnerRemains(ctx, target, "demoted", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { role: target.role } }));
+  await confirmOwnerRemains(ctx, target, "demoted", () =>
+    ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { role: target.role } }),
+  );
   await setMembershipRole(ctx.services.tenancy, ctx.tenant, target.email, input.role);
-  await recordTenantAudit(ctx, "members.changeRole", target._id.toString(), { email: target.email, from: target.role, to: input.role });
+  await recordTenantAudit(ctx, "members.changeRole", target._id.toString(), {
+    email: target.email,
+    from: target.role,
+    to: input.role,
+  });
   return { member: publicMember(updated) };
 }
 
 async function deactivate({ ctx, input }: { ctx: TenantContext; input: TMemberTargetInput }) {
   const target = await loadTarget(ctx, input.userId);
   await refuseIfLastOwner(ctx, target, "deactivated");
-  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status: "deactivated" } }, { returnDocument: "after" }).lean<UserDoc>();
-  await confirmOwnerRemains(ctx, target, "deactivated", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }));
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(
+    target._id,
+    { $set: { status: "deactivated" } },
+    { returnDocument: "after" },
+  ).lean<UserDoc>();
+  await confirmOwnerRemains(ctx, target, "deactivated", () =>
+    ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }),
+  );
   await revokeUserSessions(ctx, ctx.tenant, target._id, "deactivated");
-  await recordTenantAudit(ctx, "members.deactivate", target._id.toString(), { email: target.email });
+  await recordTenantAudit(ctx, "members.deactivate", target._id.toString(), {
+    email: target.email,
+  });
   return { member: publicMember(updated ?? target) };
 }
 
@@ -68,8 +92,14 @@ async function reactivate({ ctx, input }: { ctx: TenantContext; input: TMemberTa
   if (target.status !== "deactivated") return { member: publicMember(target) };
   // An invited user who never set a password goes back to "invited", not "active".
   const status = target.passwordHash ? "active" : "invited";
-  const updated = await ctx.tenant.models.User.findByIdAndUpdate(target._id, { $set: { status } }, { returnDocument: "after" }).lean<UserDoc>();
-  await recordTenantAudit(ctx, "members.reactivate", target._id.toString(), { email: target.email });
+  const updated = await ctx.tenant.models.User.findByIdAndUpdate(
+    target._id,
+    { $set: { status } },
+    { returnDocument: "after" },
+  ).lean<UserDoc>();
+  await recordTenantAudit(ctx, "members.reactivate", target._id.toString(), {
+    email: target.email,
+  });
   return { member: publicMember(updated ?? target) };
 }
 
@@ -78,7 +108,9 @@ async function remove({ ctx, input }: { ctx: TenantContext; input: TMemberTarget
   await refuseIfLastOwner(ctx, target, "removed");
   // Deactivate first so the owner re-count sees the removal before anything is deleted.
   await ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: "deactivated" } });
-  await confirmOwnerRemains(ctx, target, "removed", () => ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }));
+  await confirmOwnerRemains(ctx, target, "removed", () =>
+    ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { status: target.status } }),
+  );
   await revokeUserSessions(ctx, ctx.tenant, target._id, "removed");
   await dropInvites(ctx.tenant, target._id);
   await ctx.tenant.models.User.deleteOne({ _id: target._id });

@@ -33,7 +33,10 @@ export async function listNotesHandler({ ctx, input }: H<TListNotesInput>) {
   if (input.tag) filter.tags = input.tag;
   // Newest first; the cursor is the last id seen, stable under concurrent edits.
   if (input.cursor) filter._id = { $lt: new Types.ObjectId(input.cursor) };
-  const rows = await ctx.tenant.models.Note.find(filter).sort({ _id: -1 }).limit(input.limit + 1).lean<NoteDoc[]>();
+  const rows = await ctx.tenant.models.Note.find(filter)
+    .sort({ _id: -1 })
+    .limit(input.limit + 1)
+    .lean<NoteDoc[]>();
   const page = rows.slice(0, input.limit);
   return {
     items: page.map(publicNote),
@@ -62,7 +65,11 @@ export async function updateNoteHandler({ ctx, input }: H<TUpdateNoteInput>) {
   const { id, ...changes } = input;
   const $set: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(changes)) if (v !== undefined) $set[k] = v;
-  const note = await ctx.tenant.models.Note.findByIdAndUpdate(id, { $set }, { returnDocument: "after", runValidators: true }).lean<NoteDoc>();
+  const note = await ctx.tenant.models.Note.findByIdAndUpdate(
+    id,
+    { $set },
+    { returnDocument: "after", runValidators: true },
+  ).lean<NoteDoc>();
   if (!note) throw notFound();
   return publicNote(note);
 }

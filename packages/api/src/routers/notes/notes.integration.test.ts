@@ -14,11 +14,26 @@ afterAll(async () => h?.stop());
 
 describe("notes over HTTP", () => {
   it("creates, gets, updates, lists and deletes a note with its author recorded", async () => {
-    const created = await acme.client.notes.create.mutate({ title: "First", body: "hello world", tags: ["Work", "work", "todo"] });
-    expect(created).toMatchObject({ title: "First", body: "hello world", tags: ["work", "todo"], author: { name: "Owner of acme" } });
+    const created = await acme.client.notes.create.mutate({
+      title: "First",
+      body: "hello world",
+      tags: ["Work", "work", "todo"],
+    });
+    expect(created).toMatchObject({
+      title: "First",
+      body: "hello world",
+      tags: ["work", "todo"],
+      author: { name: "Owner of acme" },
+    });
     expect(created.createdAt).toBeInstanceOf(Date);
-    expect(await acme.client.notes.get.query({ id: created.id })).toMatchObject({ id: created.id, title: "First" });
-    const updated = await acme.client.notes.update.mutate({ id: created.id, title: "First, edited" });
+    expect(await acme.client.notes.get.query({ id: created.id })).toMatchObject({
+      id: created.id,
+      title: "First",
+    });
+    const updated = await acme.client.notes.update.mutate({
+      id: created.id,
+      title: "First, edited",
+    });
     expect(updated.title).toBe("First, edited");
     expect(updated.body).toBe("hello world");
     const list = await acme.client.notes.list.query({ search: "edited" });
@@ -31,7 +46,11 @@ describe("notes over HTTP", () => {
 describe("notes listing", () => {
   it("filters by tag and text and pages with a cursor, newest first", async () => {
     for (let i = 0; i < 7; i++) {
-      await acme.client.notes.create.mutate({ title: `Page note ${i}`, body: i % 2 ? "odd body" : "even body", tags: i % 2 ? ["odd"] : ["even"] });
+      await acme.client.notes.create.mutate({
+        title: `Page note ${i}`,
+        body: i % 2 ? "odd body" : "even body",
+        tags: i % 2 ? ["odd"] : ["even"],
+      });
     }
     const odd = await acme.client.notes.list.query({ tag: "odd" });
     expect(odd.items.map((n) => n.title)).toEqual(["Page note 5", "Page note 3", "Page note 1"]);
@@ -39,7 +58,11 @@ describe("notes listing", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await acme.client.notes.list.query({ limit: 3, search: "page note", ...(cursor ? { cursor } : {}) });
+      const page = await acme.client.notes.list.query({
+        limit: 3,
+        search: "page note",
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...page.items.map((n) => n.title));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -50,9 +73,19 @@ describe("notes listing", () => {
     const before = (await acme.client.notes.list.query({ limit: 100 })).items.length;
     const f = await failure(acme.client.notes.create.mutate({ title: "", body: "x", tags: [] }));
     expect(f).toMatchObject({ code: "BAD_REQUEST", httpStatus: 400 });
-    expect((f.data.zodError as { fieldErrors: Record<string, unknown> }).fieldErrors.title).toBeTruthy();
-    expect((await failure(acme.client.notes.create.mutate({ title: "x".repeat(201), body: "", tags: [] }))).code).toBe("BAD_REQUEST");
-    expect((await failure(acme.client.notes.get.query({ id: "not-an-id" }))).code).toBe("BAD_REQUEST");
+    expect(
+      (f.data.zodError as { fieldErrors: Record<string, unknown> }).fieldErrors.title,
+    ).toBeTruthy();
+    expect(
+      (
+        await failure(
+          acme.client.notes.create.mutate({ title: "x".repeat(201), body: "", tags: [] }),
+        )
+      ).code,
+    ).toBe("BAD_REQUEST");
+    expect((await failure(acme.client.notes.get.query({ id: "not-an-id" }))).code).toBe(
+      "BAD_REQUEST",
+    );
     expect((await failure(acme.client.notes.list.query({ limit: 1000 }))).code).toBe("BAD_REQUEST");
     expect((await acme.client.notes.list.query({ limit: 100 })).items.length).toBe(before);
   });

@@ -2,8 +2,17 @@ import { z } from "zod";
 
 import { ZCursor, ZLimit, ZObjectId, ZSearch } from "../shared.schema";
 
-const ZTag = z.string().trim().toLowerCase().min(1).max(40).regex(/^[\p{L}\p{N}_ -]+$/u, "letters, digits, spaces, - and _");
-const ZTags = z.array(ZTag).max(20).transform((tags) => [...new Set(tags)]);
+const ZTag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N}_ -]+$/u, "letters, digits, spaces, - and _");
+const ZTags = z
+  .array(ZTag)
+  .max(20)
+  .transform((tags) => [...new Set(tags)]);
 
 export const ZNoteId = z.strictObject({ id: ZObjectId });
 export type TNoteId = z.infer<typeof ZNoteId>;
@@ -24,7 +33,12 @@ export const ZUpdateNoteInput = z.strictObject({
 export type TUpdateNoteInput = z.infer<typeof ZUpdateNoteInput>;
 
 export const ZListNotesInput = z
-  .strictObject({ search: ZSearch.optional(), tag: ZTag.optional(), cursor: ZCursor.optional(), limit: ZLimit })
+  .strictObject({
+    search: ZSearch.optional(),
+    tag: ZTag.optional(),
+    cursor: ZCursor.optional(),
+    limit: ZLimit,
+  })
   .optional()
   .default({ limit: 20 });
 export type TListNotesInput = z.infer<typeof ZListNotesInput>;

@@ -17,7 +17,13 @@ export async function getSettingsHandler({ ctx }: { ctx: TenantContext }) {
   return publicSettings(ctx, await ctx.tenant.models.Setting.findById(KEY).lean<SettingDoc>());
 }
 
-export async function updateSettingsHandler({ ctx, input }: { ctx: TenantContext; input: TUpdateSettingsInput }) {
+export async function updateSettingsHandler({
+  ctx,
+  input,
+}: {
+  ctx: TenantContext;
+  input: TUpdateSettingsInput;
+}) {
   const $set: Record<string, unknown> = {};
   if (input.displayName !== undefined) $set.displayName = input.displayName;
   // Preferences merge key by key, so two admins editing different keys do not clobber each other.

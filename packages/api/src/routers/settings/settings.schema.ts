@@ -7,6 +7,9 @@ const ZPrefValue = z.union([z.string().max(1000), z.number().finite(), z.boolean
 
 export const ZUpdateSettingsInput = z.strictObject({
   displayName: z.string().trim().min(1).max(100).nullable().optional(),
-  preferences: z.record(ZPrefKey, ZPrefValue).refine((o) => Object.keys(o).length <= 50, "at most 50 preferences").optional(),
+  preferences: z
+    .record(ZPrefKey, ZPrefValue)
+    .refine((o) => Object.keys(o).length <= 50, "at most 50 preferences")
+    .optional(),
 });
 export type TUpdateSettingsInput = z.infer<typeof ZUpdateSettingsInput>;

@@ -1,5 +1,13 @@
 "use client";
-import { EmptyState, ErrorState, Loading, PageHead, SelectField, TextField, describeApiError } from "@tenantry/ui";
+import {
+  EmptyState,
+  ErrorState,
+  Loading,
+  PageHead,
+  SelectField,
+  TextField,
+  describeApiError,
+} from "@tenantry/ui";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 
@@ -30,15 +38,21 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
     const t = setTimeout(() => setTyped({ tenantId: tenantId.trim(), actor: actor.trim() }), 300);
     return () => clearTimeout(t);
   }, [tenantId, actor]);
-  const tenantError = typed.tenantId && !OBJECT_ID.test(typed.tenantId) ? "A tenant ID has 24 hexadecimal characters." : undefined;
-  const actorError = typed.actor && !EMAIL.test(typed.actor) ? "Enter the admin's full email address." : undefined;
+  const tenantError =
+    typed.tenantId && !OBJECT_ID.test(typed.tenantId)
+      ? "A tenant ID has 24 hexadecimal characters."
+      : undefined;
+  const actorError =
+    typed.actor && !EMAIL.test(typed.actor) ? "Enter the admin's full email address." : undefined;
   const input = {
     limit: 25,
     ...(action ? { action } : {}),
     ...(typed.tenantId && !tenantError ? { tenantId: typed.tenantId } : {}),
     ...(typed.actor && !actorError ? { actor: typed.actor.toLowerCase() } : {}),
   };
-  const list = api.audit.list.useInfiniteQuery(input, { getNextPageParam: (last) => last.nextCursor ?? undefined });
+  const list = api.audit.list.useInfiniteQuery(input, {
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
   const entries = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const filtered = Boolean(action || tenantId || actor);
 
@@ -48,12 +62,38 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
       <div className="toolbar" role="search">
         <SelectField label="Action" value={action} onChange={(e) => setAction(e.target.value)}>
           <option value="">All actions</option>
-          {ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+          {ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
         </SelectField>
-        <TextField label="Tenant ID" value={tenantId} onChange={(e) => setTenantId(e.target.value)} error={tenantError} autoComplete="off" />
-        <TextField label="Actor" type="email" placeholder="admin email" value={actor} onChange={(e) => setActor(e.target.value)} error={actorError} autoComplete="off" />
+        <TextField
+          label="Tenant ID"
+          value={tenantId}
+          onChange={(e) => setTenantId(e.target.value)}
+          error={tenantError}
+          autoComplete="off"
+        />
+        <TextField
+          label="Actor"
+          type="email"
+          placeholder="admin email"
+          value={actor}
+          onChange={(e) => setActor(e.target.value)}
+          error={actorError}
+          autoComplete="off"
+        />
         {filtered ? (
-          <button type="button" className="btn" onClick={() => { setAction(""); setTenantId(""); setActor(""); }}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setAction("");
+              setTenantId("");
+              setActor("");
+            }}
+          >
             Clear filters
           </button>
         ) : null}
@@ -63,12 +103,20 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
       ) : list.isError ? (
         <ErrorState message={describeApiError(list.error).message} />
       ) : entries.length === 0 ? (
-        <div className="card"><EmptyState title={filtered ? "No entries match" : "No entries yet"} /></div>
+        <div className="card">
+          <EmptyState title={filtered ? "No entries match" : "No entries yet"} />
+        </div>
       ) : (
         <div className="table-wrap">
           <table className="table" data-testid="audit-table">
             <thead>
-              <tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Tenant</th><th scope="col">Details</th></tr>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Tenant</th>
+                <th scope="col">Details</th>
+              </tr>
             </thead>
             <tbody>
               {entries.map((e) => (
@@ -76,10 +124,25 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
                   <td style={{ whiteSpace: "nowrap" }}>{new Date(e.at).toLocaleString("en-GB")}</td>
                   <td>{e.actor.email ?? e.actor.type}</td>
                   <td className="mono">{e.action}</td>
-                  <td>{e.tenantSlug ? <button type="button" className="tag" onClick={() => e.tenantId && setTenantId(e.tenantId)} aria-label={`Filter by tenant ${e.tenantSlug}`}>{e.tenantSlug}</button> : "—"}</td>
+                  <td>
+                    {e.tenantSlug ? (
+                      <button
+                        type="button"
+                        className="tag"
+                        onClick={() => e.tenantId && setTenantId(e.tenantId)}
+                        aria-label={`Filter by tenant ${e.tenantSlug}`}
+                      >
+                        {e.tenantSlug}
+                      </button>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                   <td className="small muted" style={{ overflowWrap: "anywhere" }}>
                     {e.target ? <>target {e.target} </> : null}
-                    {e.details && Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : ""}
+                    {e.details && Object.keys(e.details).length > 0
+                      ? JSON.stringify(e.details)
+                      : ""}
                   </td>
                 </tr>
               ))}
@@ -89,7 +152,14 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
       )}
       {list.hasNextPage ? (
         <div className="pagination">
-          <button type="button" className="btn" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>Load more</button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void list.fetchNextPage()}
+            disabled={list.isFetchingNextPage}
+          >
+            Load more
+          </button>
         </div>
       ) : null}
     </>

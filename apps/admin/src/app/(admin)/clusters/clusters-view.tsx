@@ -1,5 +1,14 @@
 "use client";
-import { Badge, EmptyState, ErrorState, Loading, PageHead, TextField, describeApiError, useToast } from "@tenantry/ui";
+import {
+  Badge,
+  EmptyState,
+  ErrorState,
+  Loading,
+  PageHead,
+  TextField,
+  describeApiError,
+  useToast,
+} from "@tenantry/ui";
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { api } from "~/trpc/react";
@@ -17,7 +26,8 @@ export function ClustersView() {
     e.preventDefault();
     const local: Record<string, string> = {};
     if (!/^[a-z0-9-]{2,40}$/.test(name)) local.name = "2–40 lowercase letters, digits or hyphens.";
-    if (!/^mongodb(\+srv)?:\/\//.test(uri)) local.uri = "Must start with mongodb:// or mongodb+srv://";
+    if (!/^mongodb(\+srv)?:\/\//.test(uri))
+      local.uri = "Must start with mongodb:// or mongodb+srv://";
     setErrors(local);
     if (Object.keys(local).length > 0) return;
     try {
@@ -28,13 +38,18 @@ export function ClustersView() {
       await utils.clusters.list.invalidate();
     } catch (err) {
       const info = describeApiError(err);
-      setErrors(Object.keys(info.fieldErrors).length > 0 ? info.fieldErrors : { name: info.message });
+      setErrors(
+        Object.keys(info.fieldErrors).length > 0 ? info.fieldErrors : { name: info.message },
+      );
     }
   }
 
   return (
     <>
-      <PageHead title="Clusters" subtitle="Database clusters that hold tenant databases. Connection strings are stored encrypted and never shown." />
+      <PageHead
+        title="Clusters"
+        subtitle="Database clusters that hold tenant databases. Connection strings are stored encrypted and never shown."
+      />
       <div className="grid grid-2" style={{ alignItems: "start" }}>
         <section className="card" aria-labelledby="clusters-h">
           <h2 id="clusters-h">Registered clusters</h2>
@@ -47,13 +62,23 @@ export function ClustersView() {
           ) : (
             <div className="table-wrap">
               <table className="table" data-testid="clusters-table">
-                <thead><tr><th scope="col">Name</th><th scope="col">Tenants</th><th scope="col">Health</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Tenants</th>
+                    <th scope="col">Health</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {clusters.data.map((c) => (
                     <tr key={c.name}>
                       <td className="mono">{c.name}</td>
                       <td>{c.tenantCount}</td>
-                      <td><Badge tone={c.healthy ? "ok" : "danger"}>{c.healthy ? "healthy" : "unreachable"}</Badge></td>
+                      <td>
+                        <Badge tone={c.healthy ? "ok" : "danger"}>
+                          {c.healthy ? "healthy" : "unreachable"}
+                        </Badge>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -64,8 +89,22 @@ export function ClustersView() {
         <section className="card" aria-labelledby="add-h">
           <h2 id="add-h">Add a cluster</h2>
           <form className="form" onSubmit={submit} noValidate aria-label="Add cluster">
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} autoComplete="off" />
-            <TextField label="Connection string" type="password" value={uri} onChange={(e) => setUri(e.target.value)} error={errors.uri} autoComplete="off" hint="Encrypted at rest (AES-256-GCM)." />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              error={errors.name}
+              autoComplete="off"
+            />
+            <TextField
+              label="Connection string"
+              type="password"
+              value={uri}
+              onChange={(e) => setUri(e.target.value)}
+              error={errors.uri}
+              autoComplete="off"
+              hint="Encrypted at rest (AES-256-GCM)."
+            />
             <div className="row">
               <button type="submit" className="btn btn-primary" disabled={add.isPending}>
                 {add.isPending ? <span className="spinner" aria-hidden /> : null}

@@ -13,10 +13,17 @@ function formatUptime(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-interface Sample { hits: number; misses: number; evictions: number }
+interface Sample {
+  hits: number;
+  misses: number;
+  evictions: number;
+}
 
 export function SystemView() {
-  const stats = api.system.stats.useQuery(undefined, { refetchInterval: POLL_MS, refetchIntervalInBackground: false });
+  const stats = api.system.stats.useQuery(undefined, {
+    refetchInterval: POLL_MS,
+    refetchIntervalInBackground: false,
+  });
   const info = api.system.info.useQuery();
   const [history, setHistory] = useState<Sample[]>([]);
 
@@ -24,11 +31,17 @@ export function SystemView() {
   useEffect(() => {
     const p = stats.data?.pool;
     if (!p) return;
-    setHistory((h) => [...h, { hits: p.hits, misses: p.misses, evictions: p.evictions }].slice(-(HISTORY + 1)));
+    setHistory((h) =>
+      [...h, { hits: p.hits, misses: p.misses, evictions: p.evictions }].slice(-(HISTORY + 1)),
+    );
   }, [stats.data]);
   const deltas = history.slice(1).map((s, i) => {
     const prev = history[i] ?? s;
-    return { hits: Math.max(0, s.hits - prev.hits), misses: Math.max(0, s.misses - prev.misses), evictions: Math.max(0, s.evictions - prev.evictions) };
+    return {
+      hits: Math.max(0, s.hits - prev.hits),
+      misses: Math.max(0, s.misses - prev.misses),
+      evictions: Math.max(0, s.evictions - prev.evictions),
+    };
   });
 
   const p = stats.data?.pool;
@@ -36,7 +49,12 @@ export function SystemView() {
     <>
       <PageHead
         title="System"
-        subtitle={<>Connection pool and instance figures, refreshed every {POLL_MS / 1000} s. <span className="small">{stats.isFetching ? "Updating…" : ""}</span></>}
+        subtitle={
+          <>
+            Connection pool and instance figures, refreshed every {POLL_MS / 1000} s.{" "}
+            <span className="small">{stats.isFetching ? "Updating…" : ""}</span>
+          </>
+        }
       />
       {stats.isPending ? (
         <Loading label="Loading pool figures…" />
@@ -79,12 +97,25 @@ export function SystemView() {
           <ErrorState message={describeApiError(info.error).message} />
         ) : (
           <dl className="kv">
-            <dt>Instance</dt><dd className="mono">{info.data.instanceId}</dd>
-            <dt>Version</dt><dd>{info.data.version}</dd>
-            <dt>Host</dt><dd>{info.data.hostname} (pid {info.data.pid})</dd>
-            <dt>Node.js</dt><dd>{info.data.node}</dd>
-            <dt>Started</dt><dd>{new Date(info.data.startedAt).toLocaleString("en-GB")} · up {formatUptime(info.data.uptimeSeconds)}</dd>
-            <dt>Memory</dt><dd>{mb(info.data.memory.rssBytes)} resident · {mb(info.data.memory.heapUsedBytes)} heap</dd>
+            <dt>Instance</dt>
+            <dd className="mono">{info.data.instanceId}</dd>
+            <dt>Version</dt>
+            <dd>{info.data.version}</dd>
+            <dt>Host</dt>
+            <dd>
+              {info.data.hostname} (pid {info.data.pid})
+            </dd>
+            <dt>Node.js</dt>
+            <dd>{info.data.node}</dd>
+            <dt>Started</dt>
+            <dd>
+              {new Date(info.data.startedAt).toLocaleString("en-GB")} · up{" "}
+              {formatUptime(info.data.uptimeSeconds)}
+            </dd>
+            <dt>Memory</dt>
+            <dd>
+              {mb(info.data.memory.rssBytes)} resident · {mb(info.data.memory.heapUsedBytes)} heap
+            </dd>
           </dl>
         )}
       </section>

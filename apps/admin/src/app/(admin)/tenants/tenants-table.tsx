@@ -1,5 +1,14 @@
 "use client";
-import { Badge, EmptyState, ErrorState, Loading, PageHead, SelectField, TextField, describeApiError } from "@tenantry/ui";
+import {
+  Badge,
+  EmptyState,
+  ErrorState,
+  Loading,
+  PageHead,
+  SelectField,
+  TextField,
+  describeApiError,
+} from "@tenantry/ui";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -12,7 +21,12 @@ type Status = (typeof STATUSES)[number];
 type SortKey = "name" | "slug" | "createdAt" | "status";
 type SortParam = "createdAt" | "-createdAt" | "name" | "-name" | "slug" | "-slug" | "status";
 
-interface Query { search: string; status: string; sort: string; page: number }
+interface Query {
+  search: string;
+  status: string;
+  sort: string;
+  page: number;
+}
 
 export function TenantsTable({ initial }: { initial: Query }) {
   const router = useRouter();
@@ -22,7 +36,13 @@ export function TenantsTable({ initial }: { initial: Query }) {
 
   // Debounce typing; every other change applies at once.
   useEffect(() => {
-    const t = setTimeout(() => setQ((prev) => (prev.search === search.trim() ? prev : { ...prev, search: search.trim(), page: 1 })), 300);
+    const t = setTimeout(
+      () =>
+        setQ((prev) =>
+          prev.search === search.trim() ? prev : { ...prev, search: search.trim(), page: 1 },
+        ),
+      300,
+    );
     return () => clearTimeout(t);
   }, [search]);
   // Keep the URL shareable.
@@ -53,7 +73,8 @@ export function TenantsTable({ initial }: { initial: Query }) {
     const nextDir = field !== "status" && sortField === field && sortDir === "asc" ? "desc" : "asc";
     setQ((prev) => ({ ...prev, sort: nextDir === "desc" ? `-${field}` : field, page: 1 }));
   }
-  const ariaSort = (field: SortKey) => (sortField === field ? (sortDir === "asc" ? "ascending" : "descending") : "none");
+  const ariaSort = (field: SortKey) =>
+    sortField === field ? (sortDir === "asc" ? "ascending" : "descending") : "none";
   const arrow = (field: SortKey) => (sortField === field ? (sortDir === "asc" ? "▲" : "▼") : "");
   const total = list.data?.total ?? 0;
   const pages = list.data?.pages ?? 1;
@@ -66,27 +87,60 @@ export function TenantsTable({ initial }: { initial: Query }) {
         actions={
           <>
             <MigrateAllButton />
-            <Link className="btn btn-primary" href="/tenants/new">Create tenant</Link>
+            <Link className="btn btn-primary" href="/tenants/new">
+              Create tenant
+            </Link>
           </>
         }
       />
       <div className="toolbar" role="search">
-        <TextField label="Search" type="search" placeholder="Name or slug" value={search} onChange={(e) => setSearch(e.target.value)} fieldClassName="grow" />
-        <SelectField label="Status" value={q.status} onChange={(e) => setQ((prev) => ({ ...prev, status: e.target.value, page: 1 }))}>
+        <TextField
+          label="Search"
+          type="search"
+          placeholder="Name or slug"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          fieldClassName="grow"
+        />
+        <SelectField
+          label="Status"
+          value={q.status}
+          onChange={(e) => setQ((prev) => ({ ...prev, status: e.target.value, page: 1 }))}
+        >
           <option value="">All statuses</option>
-          {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
         </SelectField>
       </div>
       {list.isPending ? (
         <Loading label="Loading tenants…" />
       ) : list.isError ? (
-        <ErrorState message={describeApiError(list.error).message} action={<button className="btn btn-sm" onClick={() => void list.refetch()}>Try again</button>} />
+        <ErrorState
+          message={describeApiError(list.error).message}
+          action={
+            <button className="btn btn-sm" onClick={() => void list.refetch()}>
+              Try again
+            </button>
+          }
+        />
       ) : list.data.items.length === 0 ? (
         <div className="card">
           {q.search || q.status ? (
-            <EmptyState title="No tenants match">Change the search or the status filter.</EmptyState>
+            <EmptyState title="No tenants match">
+              Change the search or the status filter.
+            </EmptyState>
           ) : (
-            <EmptyState title="No tenants yet" action={<Link className="btn btn-primary" href="/tenants/new">Create the first tenant</Link>}>
+            <EmptyState
+              title="No tenants yet"
+              action={
+                <Link className="btn btn-primary" href="/tenants/new">
+                  Create the first tenant
+                </Link>
+              }
+            >
               A tenant is an organisation with its own database.
             </EmptyState>
           )}
@@ -100,7 +154,8 @@ export function TenantsTable({ initial }: { initial: Query }) {
                   {(["name", "slug", "status"] as const).map((f) => (
                     <th key={f} scope="col" aria-sort={ariaSort(f)}>
                       <button type="button" className="sort" onClick={() => toggleSort(f)}>
-                        {f === "name" ? "Name" : f === "slug" ? "Slug" : "Status"} <span aria-hidden>{arrow(f)}</span>
+                        {f === "name" ? "Name" : f === "slug" ? "Slug" : "Status"}{" "}
+                        <span aria-hidden>{arrow(f)}</span>
                       </button>
                     </th>
                   ))}
@@ -116,9 +171,13 @@ export function TenantsTable({ initial }: { initial: Query }) {
               <tbody>
                 {list.data.items.map((t) => (
                   <tr key={t.id} data-testid="tenant-row">
-                    <td><Link href={`/tenants/${t.id}`}>{t.name}</Link></td>
+                    <td>
+                      <Link href={`/tenants/${t.id}`}>{t.name}</Link>
+                    </td>
                     <td className="mono">{t.slug}</td>
-                    <td><Badge tone={t.status}>{t.status}</Badge></td>
+                    <td>
+                      <Badge tone={t.status}>{t.status}</Badge>
+                    </td>
                     <td>{t.plan ?? "—"}</td>
                     <td>{t.cluster}</td>
                     <td>{new Date(t.createdAt).toLocaleDateString("en-GB")}</td>
@@ -128,9 +187,25 @@ export function TenantsTable({ initial }: { initial: Query }) {
             </table>
           </div>
           <nav className="pagination" aria-label="Pagination">
-            <span className="muted small">{total} tenant{total === 1 ? "" : "s"} · page {q.page} of {pages}</span>
-            <button type="button" className="btn btn-sm" disabled={q.page <= 1} onClick={() => setQ((p) => ({ ...p, page: p.page - 1 }))}>Previous</button>
-            <button type="button" className="btn btn-sm" disabled={q.page >= pages} onClick={() => setQ((p) => ({ ...p, page: p.page + 1 }))}>Next</button>
+            <span className="muted small">
+              {total} tenant{total === 1 ? "" : "s"} · page {q.page} of {pages}
+            </span>
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={q.page <= 1}
+              onClick={() => setQ((p) => ({ ...p, page: p.page - 1 }))}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={q.page >= pages}
+              onClick={() => setQ((p) => ({ ...p, page: p.page + 1 }))}
+            >
+              Next
+            </button>
           </nav>
         </>
       )}

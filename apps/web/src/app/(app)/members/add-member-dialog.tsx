@@ -6,7 +6,15 @@ import { api } from "~/trpc/react";
 
 type Role = "owner" | "admin" | "member";
 
-export function AddMemberDialog({ roles, onClose, onAdded }: { roles: readonly Role[]; onClose: () => void; onAdded: () => Promise<void> }) {
+export function AddMemberDialog({
+  roles,
+  onClose,
+  onAdded,
+}: {
+  roles: readonly Role[];
+  onClose: () => void;
+  onAdded: () => Promise<void>;
+}) {
   const toast = useToast();
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
@@ -28,7 +36,12 @@ export function AddMemberDialog({ roles, onClose, onAdded }: { roles: readonly R
     if (mode === "password" && password.length < 12) local.password = "Use at least 12 characters.";
     if (Object.keys(local).length > 0) return setErrors(local);
     try {
-      const res = await create.mutateAsync({ email: email.trim(), name: name.trim(), role, ...(mode === "password" ? { password } : {}) });
+      const res = await create.mutateAsync({
+        email: email.trim(),
+        name: name.trim(),
+        role,
+        ...(mode === "password" ? { password } : {}),
+      });
       await onAdded();
       if (res && "inviteUrl" in res && typeof res.inviteUrl === "string") {
         setInviteUrl(res.inviteUrl);
@@ -45,14 +58,34 @@ export function AddMemberDialog({ roles, onClose, onAdded }: { roles: readonly R
 
   if (inviteUrl) {
     return (
-      <Dialog open title="Invitation created" onClose={onClose} footer={<button type="button" className="btn btn-primary" onClick={onClose}>Done</button>}>
+      <Dialog
+        open
+        title="Invitation created"
+        onClose={onClose}
+        footer={
+          <button type="button" className="btn btn-primary" onClick={onClose}>
+            Done
+          </button>
+        }
+      >
         <p>Send this one-time link to {email}. It lets them choose a password and sign in.</p>
-        <TextField label="Invite link" readOnly value={inviteUrl} onFocus={(e) => e.currentTarget.select()} data-testid="invite-url" />
+        <TextField
+          label="Invite link"
+          readOnly
+          value={inviteUrl}
+          onFocus={(e) => e.currentTarget.select()}
+          data-testid="invite-url"
+        />
         <button
           type="button"
           className="btn btn-sm"
           style={{ marginTop: 8 }}
-          onClick={() => void navigator.clipboard?.writeText(inviteUrl).then(() => toast.success("Link copied."), () => toast.error("Copy failed; select the link and copy it."))}
+          onClick={() =>
+            void navigator.clipboard?.writeText(inviteUrl).then(
+              () => toast.success("Link copied."),
+              () => toast.error("Copy failed; select the link and copy it."),
+            )
+          }
         >
           Copy link
         </button>
@@ -67,8 +100,15 @@ export function AddMemberDialog({ roles, onClose, onAdded }: { roles: readonly R
       onClose={onClose}
       footer={
         <>
-          <button type="button" className="btn" data-close onClick={onClose}>Cancel</button>
-          <button type="submit" form="member-form" className="btn btn-primary" disabled={create.isPending}>
+          <button type="button" className="btn" data-close onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form="member-form"
+            className="btn btn-primary"
+            disabled={create.isPending}
+          >
             {create.isPending ? <span className="spinner" aria-hidden /> : null}
             {mode === "invite" ? "Create invite" : "Create member"}
           </button>
@@ -76,19 +116,69 @@ export function AddMemberDialog({ roles, onClose, onAdded }: { roles: readonly R
       }
     >
       <form id="member-form" className="form" onSubmit={submit} noValidate>
-        {formError ? <div className="form-error" role="alert">{formError}</div> : null}
-        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} autoComplete="off" />
-        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} autoComplete="off" />
-        <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} error={errors.role}>
-          {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+        {formError ? (
+          <div className="form-error" role="alert">
+            {formError}
+          </div>
+        ) : null}
+        <TextField
+          label="Email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+          autoComplete="off"
+        />
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.name}
+          autoComplete="off"
+        />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role)}
+          error={errors.role}
+        >
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
         </SelectField>
         <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend className="label">How will they sign in?</legend>
-          <label className="row"><input type="radio" name="mode" checked={mode === "invite"} onChange={() => setMode("invite")} /> Send a one-time invite link</label>
-          <label className="row"><input type="radio" name="mode" checked={mode === "password"} onChange={() => setMode("password")} /> Set an initial password</label>
+          <label className="row">
+            <input
+              type="radio"
+              name="mode"
+              checked={mode === "invite"}
+              onChange={() => setMode("invite")}
+            />{" "}
+            Send a one-time invite link
+          </label>
+          <label className="row">
+            <input
+              type="radio"
+              name="mode"
+              checked={mode === "password"}
+              onChange={() => setMode("password")}
+            />{" "}
+            Set an initial password
+          </label>
         </fieldset>
         {mode === "password" ? (
-          <TextField label="Initial password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint="At least 12 characters, mixing letters, digits or symbols. Ask them to change it after signing in." />
+          <TextField
+            label="Initial password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={errors.password}
+            hint="At least 12 characters, mixing letters, digits or symbols. Ask them to change it after signing in."
+          />
         ) : null}
       </form>
     </Dialog>

@@ -1,5 +1,15 @@
 "use client";
-import { Badge, ConfirmDialog, EmptyState, ErrorState, Loading, PageHead, TextField, describeApiError, useToast } from "@tenantry/ui";
+import {
+  Badge,
+  ConfirmDialog,
+  EmptyState,
+  ErrorState,
+  Loading,
+  PageHead,
+  TextField,
+  describeApiError,
+  useToast,
+} from "@tenantry/ui";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 import { AddMemberDialog } from "./add-member-dialog";
@@ -27,11 +37,33 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
 
   const onError = (err: unknown) => toast.error(describeApiError(err).message);
   const refresh = () => utils.members.list.invalidate();
-  const changeRole = api.members.changeRole.useMutation({ onSuccess: async () => { toast.success("Role updated."); await refresh(); }, onError });
-  const deactivate = api.members.deactivate.useMutation({ onSuccess: async () => { toast.success("Member deactivated."); await refresh(); }, onError });
-  const reactivate = api.members.reactivate.useMutation({ onSuccess: async () => { toast.success("Member reactivated."); await refresh(); }, onError });
+  const changeRole = api.members.changeRole.useMutation({
+    onSuccess: async () => {
+      toast.success("Role updated.");
+      await refresh();
+    },
+    onError,
+  });
+  const deactivate = api.members.deactivate.useMutation({
+    onSuccess: async () => {
+      toast.success("Member deactivated.");
+      await refresh();
+    },
+    onError,
+  });
+  const reactivate = api.members.reactivate.useMutation({
+    onSuccess: async () => {
+      toast.success("Member reactivated.");
+      await refresh();
+    },
+    onError,
+  });
   const remove = api.members.remove.useMutation({
-    onSuccess: async () => { toast.success("Member removed."); setRemoving(null); await refresh(); },
+    onSuccess: async () => {
+      toast.success("Member removed.");
+      setRemoving(null);
+      await refresh();
+    },
     onError,
   });
   const assignable: readonly Role[] = myRole === "owner" ? ROLES : ["admin", "member"];
@@ -41,22 +73,42 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
       <PageHead
         title="Members"
         subtitle="People who can sign in to this organisation."
-        actions={<button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>Add member</button>}
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+            Add member
+          </button>
+        }
       />
       <div className="toolbar" role="search">
-        <TextField label="Search members" type="search" placeholder="Name or email" value={search} onChange={(e) => setSearch(e.target.value)} fieldClassName="grow" />
+        <TextField
+          label="Search members"
+          type="search"
+          placeholder="Name or email"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          fieldClassName="grow"
+        />
       </div>
       {list.isPending ? (
         <Loading label="Loading members…" />
       ) : list.isError ? (
         <ErrorState message={describeApiError(list.error).message} />
       ) : members.length === 0 ? (
-        <div className="card"><EmptyState title={debounced ? "No matching members" : "No members yet"} /></div>
+        <div className="card">
+          <EmptyState title={debounced ? "No matching members" : "No members yet"} />
+        </div>
       ) : (
         <div className="table-wrap">
           <table className="table" data-testid="members-table">
             <thead>
-              <tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+              <tr>
+                <th scope="col">Member</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {members.map((m) => {
@@ -64,35 +116,77 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                 return (
                   <tr key={m.id} data-testid="member-row">
                     <td>
-                      <div><strong>{m.name || m.email}</strong>{self ? <span className="muted small"> (you)</span> : null}</div>
+                      <div>
+                        <strong>{m.name || m.email}</strong>
+                        {self ? <span className="muted small"> (you)</span> : null}
+                      </div>
                       <div className="muted small">{m.email}</div>
                     </td>
                     <td>
-                      <label className="sr-only" htmlFor={`role-${m.id}`}>Role of {m.email}</label>
+                      <label className="sr-only" htmlFor={`role-${m.id}`}>
+                        Role of {m.email}
+                      </label>
                       <select
                         id={`role-${m.id}`}
                         value={m.role}
-                        disabled={self || changeRole.isPending || (m.role === "owner" && myRole !== "owner")}
-                        onChange={(e) => changeRole.mutate({ userId: m.id, role: e.target.value as Role })}
+                        disabled={
+                          self || changeRole.isPending || (m.role === "owner" && myRole !== "owner")
+                        }
+                        onChange={(e) =>
+                          changeRole.mutate({ userId: m.id, role: e.target.value as Role })
+                        }
                         style={{ width: "auto" }}
                       >
                         {ROLES.map((r) => (
-                          <option key={r} value={r} disabled={!assignable.includes(r) && r !== m.role}>{r}</option>
+                          <option
+                            key={r}
+                            value={r}
+                            disabled={!assignable.includes(r) && r !== m.role}
+                          >
+                            {r}
+                          </option>
                         ))}
                       </select>
                     </td>
                     <td>
-                      <Badge tone={m.status === "active" ? "active" : m.status === "invited" ? "info" : "deactivated"}>{m.status}</Badge>
+                      <Badge
+                        tone={
+                          m.status === "active"
+                            ? "active"
+                            : m.status === "invited"
+                              ? "info"
+                              : "deactivated"
+                        }
+                      >
+                        {m.status}
+                      </Badge>
                     </td>
                     <td>
                       {self ? null : (
                         <div className="row" style={{ justifyContent: "flex-end" }}>
                           {m.status === "deactivated" ? (
-                            <button type="button" className="btn btn-sm" onClick={() => reactivate.mutate({ userId: m.id })}>Reactivate</button>
+                            <button
+                              type="button"
+                              className="btn btn-sm"
+                              onClick={() => reactivate.mutate({ userId: m.id })}
+                            >
+                              Reactivate
+                            </button>
                           ) : (
-                            <button type="button" className="btn btn-sm" onClick={() => deactivate.mutate({ userId: m.id })}>Deactivate</button>
+                            <button
+                              type="button"
+                              className="btn btn-sm"
+                              onClick={() => deactivate.mutate({ userId: m.id })}
+                            >
+                              Deactivate
+                            </button>
                           )}
-                          <button type="button" className="btn btn-sm btn-ghost" onClick={() => setRemoving({ id: m.id, email: m.email })} aria-label={`Remove ${m.email}`}>
+                          <button
+                            type="button"
+                            className="btn btn-sm btn-ghost"
+                            onClick={() => setRemoving({ id: m.id, email: m.email })}
+                            aria-label={`Remove ${m.email}`}
+                          >
                             Remove
                           </button>
                         </div>
@@ -107,10 +201,19 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
       )}
       {list.hasNextPage ? (
         <div className="pagination">
-          <button type="button" className="btn" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>Load more</button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void list.fetchNextPage()}
+            disabled={list.isFetchingNextPage}
+          >
+            Load more
+          </button>
         </div>
       ) : null}
-      {adding ? <AddMemberDialog roles={assignable} onClose={() => setAdding(false)} onAdded={refresh} /> : null}
+      {adding ? (
+        <AddMemberDialog roles={assignable} onClose={() => setAdding(false)} onAdded={refresh} />
+      ) : null}
       <ConfirmDialog
         open={removing !== null}
         title="Remove member?"

@@ -12,7 +12,9 @@ export default async function MembersPage() {
       <>
         <PageHead title="Members" />
         <div className="card">
-          <EmptyState title="Only admins manage members">Ask an owner or admin of {me.tenant.name} for access.</EmptyState>
+          <EmptyState title="Only admins manage members">
+            Ask an owner or admin of {me.tenant.name} for access.
+          </EmptyState>
         </div>
       </>
     );

@@ -4,13 +4,33 @@ import { useState } from "react";
 import type { FormEvent } from "react";
 import { api } from "~/trpc/react";
 
-export interface NoteDraft { id?: string; title: string; body: string; tags: string[] }
-
-function parseTags(raw: string): string[] {
-  return [...new Set(raw.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean))];
+export interface NoteDraft {
+  id?: string;
+  title: string;
+  body: string;
+  tags: string[];
 }
 
-export function NoteEditor({ draft, onClose, onSaved }: { draft: NoteDraft; onClose: () => void; onSaved: (created: boolean) => void | Promise<void> }) {
+function parseTags(raw: string): string[] {
+  return [
+    ...new Set(
+      raw
+        .split(",")
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+export function NoteEditor({
+  draft,
+  onClose,
+  onSaved,
+}: {
+  draft: NoteDraft;
+  onClose: () => void;
+  onSaved: (created: boolean) => void | Promise<void>;
+}) {
   const [title, setTitle] = useState(draft.title);
   const [body, setBody] = useState(draft.body);
   const [tags, setTags] = useState(draft.tags.join(", "));
@@ -44,7 +64,9 @@ export function NoteEditor({ draft, onClose, onSaved }: { draft: NoteDraft; onCl
       onClose={onClose}
       footer={
         <>
-          <button type="button" className="btn" data-close onClick={onClose}>Cancel</button>
+          <button type="button" className="btn" data-close onClick={onClose}>
+            Cancel
+          </button>
           <button type="submit" form="note-form" className="btn btn-primary" disabled={busy}>
             {busy ? <span className="spinner" aria-hidden /> : null}
             {draft.id ? "Save changes" : "Create note"}
@@ -53,10 +75,32 @@ export function NoteEditor({ draft, onClose, onSaved }: { draft: NoteDraft; onCl
       }
     >
       <form id="note-form" className="form" onSubmit={submit} noValidate>
-        {formError ? <div className="form-error" role="alert">{formError}</div> : null}
-        <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={errors.title} maxLength={200} required />
-        <TextArea label="Text" value={body} onChange={(e) => setBody(e.target.value)} error={errors.body} />
-        <TextField label="Tags" hint="Separate tags with commas" value={tags} onChange={(e) => setTags(e.target.value)} error={errors.tags} />
+        {formError ? (
+          <div className="form-error" role="alert">
+            {formError}
+          </div>
+        ) : null}
+        <TextField
+          label="Title"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          error={errors.title}
+          maxLength={200}
+          required
+        />
+        <TextArea
+          label="Text"
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          error={errors.body}
+        />
+        <TextField
+          label="Tags"
+          hint="Separate tags with commas"
+          value={tags}
+          onChange={(e) => setTags(e.target.value)}
+          error={errors.tags}
+        />
       </form>
     </Dialog>
   );

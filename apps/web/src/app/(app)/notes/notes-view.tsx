@@ -1,5 +1,14 @@
 "use client";
-import { ConfirmDialog, EmptyState, ErrorState, Loading, PageHead, TextField, describeApiError, useToast } from "@tenantry/ui";
+import {
+  ConfirmDialog,
+  EmptyState,
+  ErrorState,
+  Loading,
+  PageHead,
+  TextField,
+  describeApiError,
+  useToast,
+} from "@tenantry/ui";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 import { NoteEditor } from "./note-editor";
@@ -23,7 +32,9 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
   const [tag, setTag] = useState(initialTag);
   const debouncedSearch = useDebounced(search.trim(), 300);
   const debouncedTag = useDebounced(tag.trim(), 300);
-  const [editing, setEditing] = useState<NoteDraft | null>(openNew ? { title: "", body: "", tags: [] } : null);
+  const [editing, setEditing] = useState<NoteDraft | null>(
+    openNew ? { title: "", body: "", tags: [] } : null,
+  );
   const [deleting, setDeleting] = useState<{ id: string; title: string } | null>(null);
 
   const input = {
@@ -31,7 +42,9 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
     ...(debouncedSearch ? { search: debouncedSearch } : {}),
     ...(debouncedTag ? { tag: debouncedTag } : {}),
   };
-  const list = api.notes.list.useInfiniteQuery(input, { getNextPageParam: (last) => last.nextCursor ?? undefined });
+  const list = api.notes.list.useInfiniteQuery(input, {
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
   const notes = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const knownTags = useMemo(() => [...new Set(notes.flatMap((n) => n.tags))].sort(), [notes]);
 
@@ -52,7 +65,11 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
         title="Notes"
         subtitle="Shared with everyone in your organisation."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setEditing({ title: "", body: "", tags: [] })}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => setEditing({ title: "", body: "", tags: [] })}
+          >
             New note
           </button>
         }
@@ -66,12 +83,27 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
           onChange={(e) => setSearch(e.target.value)}
           fieldClassName="grow"
         />
-        <TextField label="Tag" placeholder="Any tag" list="known-tags" value={tag} onChange={(e) => setTag(e.target.value)} />
+        <TextField
+          label="Tag"
+          placeholder="Any tag"
+          list="known-tags"
+          value={tag}
+          onChange={(e) => setTag(e.target.value)}
+        />
         <datalist id="known-tags">
-          {knownTags.map((t) => <option key={t} value={t} />)}
+          {knownTags.map((t) => (
+            <option key={t} value={t} />
+          ))}
         </datalist>
         {filtered ? (
-          <button type="button" className="btn" onClick={() => { setSearch(""); setTag(""); }}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setSearch("");
+              setTag("");
+            }}
+          >
             Clear filters
           </button>
         ) : null}
@@ -80,7 +112,14 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
       {list.isPending ? (
         <Loading label="Loading notes…" />
       ) : list.isError ? (
-        <ErrorState message={describeApiError(list.error).message} action={<button className="btn btn-sm" onClick={() => void list.refetch()}>Try again</button>} />
+        <ErrorState
+          message={describeApiError(list.error).message}
+          action={
+            <button className="btn btn-sm" onClick={() => void list.refetch()}>
+              Try again
+            </button>
+          }
+        />
       ) : notes.length === 0 ? (
         <div className="card">
           {filtered ? (
@@ -88,7 +127,15 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
           ) : (
             <EmptyState
               title="No notes yet"
-              action={<button type="button" className="btn btn-primary" onClick={() => setEditing({ title: "", body: "", tags: [] })}>Write the first note</button>}
+              action={
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  onClick={() => setEditing({ title: "", body: "", tags: [] })}
+                >
+                  Write the first note
+                </button>
+              }
             >
               Notes are visible to every member of your organisation.
             </EmptyState>
@@ -96,22 +143,45 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
         </div>
       ) : (
         <>
-          <ul className="note-list" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Notes" data-testid="note-list">
+          <ul
+            className="note-list"
+            style={{ listStyle: "none", padding: 0, margin: 0 }}
+            aria-label="Notes"
+            data-testid="note-list"
+          >
             {notes.map((n) => (
               <li key={n.id} className="note" data-testid="note">
                 <div className="row" style={{ alignItems: "flex-start" }}>
                   <h3 style={{ flex: 1 }}>{n.title}</h3>
-                  <button type="button" className="btn btn-sm" onClick={() => setEditing({ id: n.id, title: n.title, body: n.body, tags: n.tags })} aria-label={`Edit ${n.title}`}>
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    onClick={() =>
+                      setEditing({ id: n.id, title: n.title, body: n.body, tags: n.tags })
+                    }
+                    aria-label={`Edit ${n.title}`}
+                  >
                     Edit
                   </button>
-                  <button type="button" className="btn btn-sm btn-ghost" onClick={() => setDeleting({ id: n.id, title: n.title })} aria-label={`Delete ${n.title}`}>
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-ghost"
+                    onClick={() => setDeleting({ id: n.id, title: n.title })}
+                    aria-label={`Delete ${n.title}`}
+                  >
                     Delete
                   </button>
                 </div>
                 {n.body ? <p className="body">{n.body}</p> : null}
                 <div className="meta">
                   {n.tags.map((t) => (
-                    <button key={t} type="button" className="tag" onClick={() => setTag(t)} aria-label={`Filter by tag ${t}`}>
+                    <button
+                      key={t}
+                      type="button"
+                      className="tag"
+                      onClick={() => setTag(t)}
+                      aria-label={`Filter by tag ${t}`}
+                    >
                       {t}
                     </button>
                   ))}
@@ -123,7 +193,12 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
           <div className="pagination">
             <span className="muted small">{notes.length} shown</span>
             {list.hasNextPage ? (
-              <button type="button" className="btn" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void list.fetchNextPage()}
+                disabled={list.isFetchingNextPage}
+              >
                 {list.isFetchingNextPage ? <span className="spinner" aria-hidden /> : null}
                 Load more
               </button>
@@ -146,7 +221,12 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
       <ConfirmDialog
         open={deleting !== null}
         title="Delete note?"
-        message={<>“{deleting?.title}” will be deleted for everyone in your organisation. This cannot be undone.</>}
+        message={
+          <>
+            “{deleting?.title}” will be deleted for everyone in your organisation. This cannot be
+            undone.
+          </>
+        }
         confirmLabel="Delete note"
         danger
         busy={remove.isPending}

@@ -14,10 +14,14 @@ export default async function ProfilePage() {
         <section className="card" aria-labelledby="account-h">
           <h2 id="account-h">Account</h2>
           <dl className="kv">
-            <dt>Name</dt><dd>{me.user.name ?? "—"}</dd>
-            <dt>Email</dt><dd>{me.user.email}</dd>
-            <dt>Role</dt><dd>{me.user.role}</dd>
-            <dt>Organisation</dt><dd>{me.tenant.name}</dd>
+            <dt>Name</dt>
+            <dd>{me.user.name ?? "—"}</dd>
+            <dt>Email</dt>
+            <dd>{me.user.email}</dd>
+            <dt>Role</dt>
+            <dd>{me.user.role}</dd>
+            <dt>Organisation</dt>
+            <dd>{me.tenant.name}</dd>
           </dl>
         </section>
         <section className="card" aria-labelledby="pw-h">

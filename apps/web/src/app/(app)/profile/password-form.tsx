@@ -22,11 +22,17 @@ export function PasswordForm() {
     if (Object.keys(local).length > 0) return;
     try {
       await change.mutateAsync({ currentPassword: current, newPassword: next });
-      setCurrent(""); setNext(""); setConfirm("");
+      setCurrent("");
+      setNext("");
+      setConfirm("");
       toast.success("Password changed.");
     } catch (err) {
       const info = describeApiError(err);
-      if (info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED" || info.code === "FORBIDDEN") {
+      if (
+        info.reason === "INVALID_CREDENTIALS" ||
+        info.code === "UNAUTHORIZED" ||
+        info.code === "FORBIDDEN"
+      ) {
         setErrors({ currentPassword: "Current password is incorrect." });
       } else {
         setErrors(info.fieldErrors);
@@ -37,9 +43,31 @@ export function PasswordForm() {
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Change password">
-      <TextField label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.currentPassword} />
-      <TextField label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={errors.newPassword} hint="At least 12 characters, mixing letters, digits or symbols." />
-      <TextField label="Repeat new password" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.confirm} />
+      <TextField
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        value={current}
+        onChange={(e) => setCurrent(e.target.value)}
+        error={errors.currentPassword}
+      />
+      <TextField
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        value={next}
+        onChange={(e) => setNext(e.target.value)}
+        error={errors.newPassword}
+        hint="At least 12 characters, mixing letters, digits or symbols."
+      />
+      <TextField
+        label="Repeat new password"
+        type="password"
+        autoComplete="new-password"
+        value={confirm}
+        onChange={(e) => setConfirm(e.target.value)}
+        error={errors.confirm}
+      />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={change.isPending}>
           {change.isPending ? <span className="spinner" aria-hidden /> : null}

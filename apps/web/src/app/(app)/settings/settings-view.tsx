@@ -1,5 +1,13 @@
 "use client";
-import { ErrorState, Loading, PageHead, SelectField, TextField, describeApiError, useToast } from "@tenantry/ui";
+import {
+  ErrorState,
+  Loading,
+  PageHead,
+  SelectField,
+  TextField,
+  describeApiError,
+  useToast,
+} from "@tenantry/ui";
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { api } from "~/trpc/react";
@@ -16,7 +24,7 @@ export function SettingsView() {
   useEffect(() => {
     if (!settings.data) return;
     setDisplayName(settings.data.displayName ?? "");
-    const prefs = (settings.data.preferences ?? {});
+    const prefs = settings.data.preferences ?? {};
     if (typeof prefs.weekStart === "string") setWeekStart(prefs.weekStart);
   }, [settings.data]);
 
@@ -25,8 +33,11 @@ export function SettingsView() {
     setErrors({});
     if (!displayName.trim()) return setErrors({ displayName: "Enter a display name." });
     try {
-      const prefs = (settings.data?.preferences ?? {});
-      await update.mutateAsync({ displayName: displayName.trim(), preferences: { ...prefs, weekStart } });
+      const prefs = settings.data?.preferences ?? {};
+      await update.mutateAsync({
+        displayName: displayName.trim(),
+        preferences: { ...prefs, weekStart },
+      });
       await utils.settings.get.invalidate();
       toast.success("Settings saved.");
     } catch (err) {
@@ -45,8 +56,18 @@ export function SettingsView() {
         <ErrorState message={describeApiError(settings.error).message} />
       ) : (
         <form className="card form" style={{ maxWidth: 560 }} onSubmit={submit} noValidate>
-          <TextField label="Display name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={errors.displayName} maxLength={100} />
-          <SelectField label="Week starts on" value={weekStart} onChange={(e) => setWeekStart(e.target.value)}>
+          <TextField
+            label="Display name"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            error={errors.displayName}
+            maxLength={100}
+          />
+          <SelectField
+            label="Week starts on"
+            value={weekStart}
+            onChange={(e) => setWeekStart(e.target.value)}
+          >
             <option value="monday">Monday</option>
             <option value="sunday">Sunday</option>
           </SelectField>

@@ -16,7 +16,8 @@ export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: s
     setError(null);
     setFieldErrors({});
     // Each organisation keeps its own password, so switching asks for that one.
-    if (!password) return setFieldErrors({ password: "Enter your password for that organisation." });
+    if (!password)
+      return setFieldErrors({ password: "Enter your password for that organisation." });
     try {
       await sw.mutateAsync({ tenantSlug: slug, password });
       window.location.assign("/");
@@ -24,17 +25,42 @@ export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: s
       const info = describeApiError(err);
       if (info.reason === "TENANT_SUSPENDED") return setError("That organisation is suspended.");
       setFieldErrors(info.fieldErrors);
-      setError(info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED" ? "Password is incorrect for that organisation." : info.message);
+      setError(
+        info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
+          ? "Password is incorrect for that organisation."
+          : info.message,
+      );
     }
   }
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Switch organisation">
-      {error ? <div className="form-error" role="alert">{error}</div> : null}
-      <SelectField label="Organisation" value={slug} onChange={(e) => setSlug(e.target.value)} error={fieldErrors.tenantSlug}>
-        {tenants.map((t) => <option key={t.slug} value={t.slug}>{t.name}</option>)}
+      {error ? (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <SelectField
+        label="Organisation"
+        value={slug}
+        onChange={(e) => setSlug(e.target.value)}
+        error={fieldErrors.tenantSlug}
+      >
+        {tenants.map((t) => (
+          <option key={t.slug} value={t.slug}>
+            {t.name}
+          </option>
+        ))}
       </SelectField>
-      <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={fieldErrors.password} hint="Your password in the organisation you switch to." />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={fieldErrors.password}
+        hint="Your password in the organisation you switch to."
+      />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={sw.isPending}>
           {sw.isPending ? <span className="spinner" aria-hidden /> : null}

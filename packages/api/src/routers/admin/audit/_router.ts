@@ -11,7 +11,10 @@ export const adminAuditRouter = createTRPCRouter({
     if (input.tenantId) filter.tenantId = new Types.ObjectId(input.tenantId);
     if (input.actor) filter["actor.email"] = input.actor;
     if (input.cursor) filter._id = { $lt: new Types.ObjectId(input.cursor) };
-    const rows = await ctx.services.tenancy.control.Audit.find(filter).sort({ _id: -1 }).limit(input.limit + 1).lean<ControlAuditDoc[]>();
+    const rows = await ctx.services.tenancy.control.Audit.find(filter)
+      .sort({ _id: -1 })
+      .limit(input.limit + 1)
+      .lean<ControlAuditDoc[]>();
     const page = rows.slice(0, input.limit);
     return {
       items: page.map((a) => ({
@@ -25,7 +28,8 @@ export const adminAuditRouter = createTRPCRouter({
         details: a.details,
         ip: a.ip,
       })),
-      nextCursor: rows.length > input.limit ? (page[page.length - 1]?._id.toString() ?? null) : null,
+      nextCursor:
+        rows.length > input.limit ? (page[page.length - 1]?._id.toString() ?? null) : null,
     };
   }),
 });

@@ -4,7 +4,10 @@ import { ZCursor, ZEmail, ZLimit, ZObjectId } from "../../shared.schema";
 
 export const ZListAdminAuditInput = z
   .strictObject({
-    action: z.string().regex(/^[A-Za-z.]{1,60}$/).optional(),
+    action: z
+      .string()
+      .regex(/^[A-Za-z.]{1,60}$/)
+      .optional(),
     tenantId: ZObjectId.optional(),
     actor: ZEmail.optional(),
     cursor: ZCursor.optional(),

@@ -1,6 +1,11 @@
 import { createTRPCRouter, publicProcedure, superAdminProcedure } from "../../../trpc";
 import { ZRefreshInput } from "../../auth/refresh.schema";
-import { adminLoginHandler, adminLogoutHandler, adminMeHandler, adminRefreshHandler } from "./admin-auth.handler";
+import {
+  adminLoginHandler,
+  adminLogoutHandler,
+  adminMeHandler,
+  adminRefreshHandler,
+} from "./admin-auth.handler";
 import { ZAdminLoginInput } from "./admin-auth.schema";
 
 export const adminAuthRouter = createTRPCRouter({

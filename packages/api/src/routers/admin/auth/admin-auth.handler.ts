@@ -1,5 +1,9 @@
 import { refuse } from "../../../api-errors";
-import { issueAdminSession, revokeAdminFamily, rotateAdminRefresh } from "../../../auth/admin-sessions";
+import {
+  issueAdminSession,
+  revokeAdminFamily,
+  rotateAdminRefresh,
+} from "../../../auth/admin-sessions";
 import { hashToken } from "../../../auth/refresh-tokens";
 import { clearTokens, deliverTokens, presentedRefreshToken } from "../../../auth/tenant-sessions";
 import type { Context } from "../../../context";
@@ -42,7 +46,11 @@ export async function adminRefreshHandler({ ctx, input }: { ctx: Context; input:
   }
   try {
     const { tokens, admin } = await rotateAdminRefresh(ctx, token);
-    return { ...deliverTokens(ctx, tokens), refreshTokenExpiresAt: tokens.refreshTokenExpiresAt, admin: publicAdmin(admin) };
+    return {
+      ...deliverTokens(ctx, tokens),
+      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+      admin: publicAdmin(admin),
+    };
   } catch (err) {
     clearTokens(ctx);
     throw err;
@@ -51,11 +59,18 @@ export async function adminRefreshHandler({ ctx, input }: { ctx: Context; input:
 
 export async function adminLogoutHandler({ ctx, input }: { ctx: Context; input: TRefreshInput }) {
   clearTokens(ctx);
-  const claims = ctx.credentials.token ? await ctx.services.tokens.verifyAdmin(ctx.credentials.token).catch(() => null) : null;
+  const claims = ctx.credentials.token
+    ? await ctx.services.tokens.verifyAdmin(ctx.credentials.token).catch(() => null)
+    : null;
   let familyId = claims?.sid ?? null;
   const refresh = presentedRefreshToken(ctx, input.refreshToken);
   if (!familyId && refresh) {
-    familyId = (await ctx.services.tenancy.control.AdminSession.findOne({ tokenHash: hashToken(refresh) }).lean())?.familyId ?? null;
+    familyId =
+      (
+        await ctx.services.tenancy.control.AdminSession.findOne({
+          tokenHash: hashToken(refresh),
+        }).lean()
+      )?.familyId ?? null;
   }
   if (familyId) await revokeAdminFamily(ctx, familyId);
   return { ok: true as const, revoked: Boolean(familyId) };

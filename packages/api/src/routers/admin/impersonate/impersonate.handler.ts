@@ -7,13 +7,23 @@ import type { AdminContext } from "../../../trpc";
 import { recordAdminAudit } from "../admin-audit";
 import type { TImpersonateInput } from "./impersonate.schema";
 
-export async function impersonateHandler({ ctx, input }: { ctx: AdminContext; input: TImpersonateInput }) {
+export async function impersonateHandler({
+  ctx,
+  input,
+}: {
+  ctx: AdminContext;
+  input: TImpersonateInput;
+}) {
   const ttlSeconds = ctx.services.config.impersonationTtlSeconds ?? 600;
   const imp = { adminId: ctx.admin._id.toString(), adminEmail: ctx.admin.email };
   const issued = await ctx.services.tenancy.withTenant(input.tenantId, async (scope) => {
     const user = await scope.models.User.findOne({ email: input.userEmail }).lean<UserDoc>();
-    if (!user || user.status !== "active") throw refuse("NOT_FOUND", "NOT_FOUND", "No active user with that email in this tenant");
-    const tokens = await issueTenantSession({ ...ctx, transport: "body" }, scope, user, { impersonatedBy: imp, ttlSeconds });
+    if (!user || user.status !== "active")
+      throw refuse("NOT_FOUND", "NOT_FOUND", "No active user with that email in this tenant");
+    const tokens = await issueTenantSession({ ...ctx, transport: "body" }, scope, user, {
+      impersonatedBy: imp,
+      ttlSeconds,
+    });
     await scope.models.Audit.create({
       at: new Date(),
       actorId: user._id.toString(),

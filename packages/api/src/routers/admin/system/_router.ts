@@ -4,7 +4,10 @@ import { createTRPCRouter, superAdminProcedure } from "../../../trpc";
 
 export const adminSystemRouter = createTRPCRouter({
   /** Connection-pool statistics of this instance (handles, leases, hits, misses, evictions, …). */
-  stats: superAdminProcedure.query(({ ctx }) => ({ pool: ctx.services.tenancy.stats(), at: new Date() })),
+  stats: superAdminProcedure.query(({ ctx }) => ({
+    pool: ctx.services.tenancy.stats(),
+    at: new Date(),
+  })),
   info: superAdminProcedure.query(({ ctx }) => {
     const mem = process.memoryUsage();
     return {

@@ -5,7 +5,6 @@ import { readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-
 import { refuse } from "../../../api-errors";
 import { passwordWeakness } from "../../../auth/password-policy";
 import type { TenantDoc, TenantRecord } from "../../../tenancy-port";
@@ -65,7 +64,10 @@ export async function listTenantsHandler({ ctx, input }: H<TListTenantsInput>) {
     Tenant.countDocuments(filter),
   ]);
   return {
-    items: rows.map((t) => ({ ...publicTenantRow(t), cached: ctx.services.tenancy.registry.isCached(t._id.toString()) })),
+    items: rows.map((t) => ({
+      ...publicTenantRow(t),
+      cached: ctx.services.tenancy.registry.isCached(t._id.toString()),
+    })),
     total,
     page: input.page,
     pages: Math.max(1, Math.ceil(total / input.limit)),
@@ -93,28 +95,41 @@ export async function createTenantHandler({ ctx, input }: H<TCreateTenantInput>)
 export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
   const doc = await loadTenant(ctx, input.id);
   const { tenancy } = ctx.services;
-  let stats: { users: number; notes: number; storageBytes: number | null; lastActivityAt: Date | null } | null = null;
+  let stats: {
+    users: number;
+    notes: number;
+    storageBytes: number | null;
+    lastActivityAt: Date | null;
+  } | null = null;
   // Admins see stats of suspended and soft-deleted tenants too (a read-only lease that bypasses the
   // status check); purged tenants have no database, provisioning ones no complete one.
   if (doc.status !== "purged" && doc.status !== "provisioning") {
     stats = await tenancy
-      .withTenant(input.id, async (scope) => {
-        const [users, notes, lastAudit, lastNote, dbStats] = await Promise.all([
-          scope.models.User.countDocuments({}),
-          scope.models.Note.countDocuments({}),
-          scope.models.Audit.findOne({}).sort({ at: -1 }).select({ at: 1 }).lean(),
-          scope.models.Note.findOne({}).sort({ updatedAt: -1 }).select({ updatedAt: 1 }).lean(),
-          scope.conn.db?.stats().catch(() => null) ?? Promise.resolve(null),
-        ]);
-        const times = [lastAudit?.at, lastNote?.updatedAt].filter((d): d is Date => d instanceof Date);
-        const size = dbStats ? Number(dbStats.storageSize ?? dbStats.dataSize) : NaN;
-        return {
-          users,
-          notes,
-          storageBytes: Number.isFinite(size) ? size : null,
-          lastActivityAt: times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : null,
-        };
-      }, { allowInactive: true })
+      .withTenant(
+        input.id,
+        async (scope) => {
+          const [users, notes, lastAudit, lastNote, dbStats] = await Promise.all([
+            scope.models.User.countDocuments({}),
+            scope.models.Note.countDocuments({}),
+            scope.models.Audit.findOne({}).sort({ at: -1 }).select({ at: 1 }).lean(),
+            scope.models.Note.findOne({}).sort({ updatedAt: -1 }).select({ updatedAt: 1 }).lean(),
+            scope.conn.db?.stats().catch(() => null) ?? Promise.resolve(null),
+          ]);
+          const times = [lastAudit?.at, lastNote?.updatedAt].filter(
+            (d): d is Date => d instanceof Date,
+          );
+          const size = dbStats ? Number(dbStats.storageSize ?? dbStats.dataSize) : NaN;
+          return {
+            users,
+            notes,
+            storageBytes: Number.isFinite(size) ? size : null,
+            lastActivityAt: times.length
+              ? new Date(Math.max(...times.map((d) => d.getTime())))
+              : null,
+          };
+        },
+        { allowInactive: true },
+      )
       .catch(() => null);
   }
   const pool = tenancy.stats();
@@ -147,25 +162,41 @@ async function transition(
 }
 
 export const suspendTenantHandler = ({ ctx, input }: H<TSuspendTenantInput>) =>
-  transition(ctx, input.id, "tenants.suspend", () => ctx.services.tenancy.lifecycle.suspend(input.id, input.reason, adminActor(ctx)), {
-    reason: input.reason,
-  });
+  transition(
+    ctx,
+    input.id,
+    "tenants.suspend",
+    () => ctx.services.tenancy.lifecycle.suspend(input.id, input.reason, adminActor(ctx)),
+    {
+      reason: input.reason,
+    },
+  );
 
 export const resumeTenantHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.resume", () => ctx.services.tenancy.lifecycle.resume(input.id, adminActor(ctx)));
+  transition(ctx, input.id, "tenants.resume", () =>
+    ctx.services.tenancy.lifecycle.resume(input.id, adminActor(ctx)),
+  );
 
 export const deleteTenantHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.delete", () => ctx.services.tenancy.lifecycle.softDelete(input.id, adminActor(ctx)));
+  transition(ctx, input.id, "tenants.delete", () =>
+    ctx.services.tenancy.lifecycle.softDelete(input.id, adminActor(ctx)),
+  );
 
 export const restoreTenantHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.restore", () => ctx.services.tenancy.lifecycle.restore(input.id, adminActor(ctx)));
+  transition(ctx, input.id, "tenants.restore", () =>
+    ctx.services.tenancy.lifecycle.restore(input.id, adminActor(ctx)),
+  );
 
 /** Moves a busy tenant to a connection pool of its own (same servers), so it cannot starve others. */
 export const dedicatePoolHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.dedicatePool", () => ctx.services.tenancy.lifecycle.dedicatePool(input.id, adminActor(ctx)));
+  transition(ctx, input.id, "tenants.dedicatePool", () =>
+    ctx.services.tenancy.lifecycle.dedicatePool(input.id, adminActor(ctx)),
+  );
 
 export const releasePoolHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.releasePool", () => ctx.services.tenancy.lifecycle.releasePool(input.id, adminActor(ctx)));
+  transition(ctx, input.id, "tenants.releasePool", () =>
+    ctx.services.tenancy.lifecycle.releasePool(input.id, adminActor(ctx)),
+  );
 
 export const purgeTenantHandler = ({ ctx, input }: H<TPurgeTenantInput>) =>
   transition(ctx, input.id, "tenants.purge", async (doc) => {
@@ -179,7 +210,10 @@ export async function migrateTenantHandler({ ctx, input }: H<TTenantId>) {
   const doc = await loadTenant(ctx, input.id);
   const result = await ctx.services.tenancy.lifecycle.migrate(input.id);
   await recordAdminAudit(ctx, "tenants.migrate", { tenantId: input.id, tenantSlug: doc.slug });
-  return { tenant: publicTenantRow(await loadTenant(ctx, input.id)), result: (result ?? null) as unknown };
+  return {
+    tenant: publicTenantRow(await loadTenant(ctx, input.id)),
+    result: (result ?? null) as unknown,
+  };
 }
 
 /** Starts migrating every tenant in the background; poll migrationStatus for progress. */
@@ -187,13 +221,19 @@ export async function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
   const jobs = ctx.services.migrationJobs;
   const running = [...jobs.values()].find((j) => !j.finishedAt);
   if (running) return { jobId: running.id, alreadyRunning: true };
-  const job = { id: randomUUID(), startedAt: new Date(), finishedAt: null as Date | null, progress: {}, error: null as string | null };
+  const job = {
+    id: randomUUID(),
+    startedAt: new Date(),
+    finishedAt: null as Date | null,
+    progress: {},
+    error: null as string | null,
+  };
   jobs.set(job.id, job);
   await recordAdminAudit(ctx, "tenants.migrateAll", { details: { jobId: job.id } });
   void ctx.services.tenancy.lifecycle
     .migrateAll({ concurrency: 4, onProgress: (p) => (job.progress = { ...p }) })
     .then((summary) => {
-      if (summary && typeof summary === "object") job.progress = { ...job.progress, ...(summary) };
+      if (summary && typeof summary === "object") job.progress = { ...job.progress, ...summary };
     })
     .catch((err: unknown) => {
       job.error = err instanceof Error ? err.message : String(err);
@@ -219,14 +259,21 @@ export async function exportTenantHandler({ ctx, input }: H<TExportTenantInput>)
   const file = join(dir, fileName);
   await ctx.services.tenancy.lifecycle.exportTenant(input.id, file);
   const size = (await stat(file).catch(() => null))?.size ?? null;
-  await recordAdminAudit(ctx, "tenants.export", { tenantId: input.id, tenantSlug: doc.slug, details: { file, inline: input.inline } });
+  await recordAdminAudit(ctx, "tenants.export", {
+    tenantId: input.id,
+    tenantSlug: doc.slug,
+    details: { file, inline: input.inline },
+  });
   let archiveBase64: string | null = null;
   if (input.inline) {
     if (size === null || size > INLINE_EXPORT_MAX_BYTES) {
-      throw refuse("PAYLOAD_TOO_LARGE", "INVALID_INPUT", `The archive is too large to download inline; it was written to ${file}`);
+      throw refuse(
+        "PAYLOAD_TOO_LARGE",
+        "INVALID_INPUT",
+        `The archive is too large to download inline; it was written to ${file}`,
+      );
     }
     archiveBase64 = (await readFile(file)).toString("base64");
   }
   return { file, fileName, sizeBytes: size, archiveBase64 };
 }
-

@@ -8,7 +8,9 @@ export const ZListTenantsInput = z
   .strictObject({
     search: ZSearch.optional(),
     status: ZTenantStatus.optional(),
-    sort: z.enum(["createdAt", "-createdAt", "name", "-name", "slug", "-slug", "status"]).default("-createdAt"),
+    sort: z
+      .enum(["createdAt", "-createdAt", "name", "-name", "slug", "-slug", "status"])
+      .default("-createdAt"),
     page: z.number().int().min(1).max(100_000).default(1),
     limit: z.number().int().min(1).max(100).default(20),
   })
@@ -19,9 +21,19 @@ export type TListTenantsInput = z.infer<typeof ZListTenantsInput>;
 export const ZCreateTenantInput = z.strictObject({
   slug: ZSlug,
   name: z.string().trim().min(1).max(100),
-  owner: z.strictObject({ email: ZEmail, name: z.string().trim().min(1).max(100), password: ZPasswordInput }),
-  cluster: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
-  plan: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+  owner: z.strictObject({
+    email: ZEmail,
+    name: z.string().trim().min(1).max(100),
+    password: ZPasswordInput,
+  }),
+  cluster: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
+  plan: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
 });
 export type TCreateTenantInput = z.infer<typeof ZCreateTenantInput>;
 
@@ -29,10 +41,16 @@ export const ZTenantId = z.strictObject({ id: ZObjectId });
 export type TTenantId = z.infer<typeof ZTenantId>;
 
 /** `inline: true` also returns the archive (base64) so a browser can download it; capped in size. */
-export const ZExportTenantInput = z.strictObject({ id: ZObjectId, inline: z.boolean().default(false) });
+export const ZExportTenantInput = z.strictObject({
+  id: ZObjectId,
+  inline: z.boolean().default(false),
+});
 export type TExportTenantInput = z.infer<typeof ZExportTenantInput>;
 
-export const ZSuspendTenantInput = z.strictObject({ id: ZObjectId, reason: z.string().trim().min(3).max(500) });
+export const ZSuspendTenantInput = z.strictObject({
+  id: ZObjectId,
+  reason: z.string().trim().min(3).max(500),
+});
 export type TSuspendTenantInput = z.infer<typeof ZSuspendTenantInput>;
 
 export const ZPurgeTenantInput = z.strictObject({ id: ZObjectId, confirmSlug: ZSlug });

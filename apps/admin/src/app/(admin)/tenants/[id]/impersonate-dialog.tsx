@@ -8,7 +8,15 @@ import { api } from "~/trpc/react";
  * Gets a short-lived token for a named user, then posts it to the web app in a new tab; the
  * web app turns it into its session cookie and shows the impersonation banner.
  */
-export function ImpersonateDialog({ tenantId, webUrl, onClose }: { tenantId: string; webUrl: string; onClose: () => void }) {
+export function ImpersonateDialog({
+  tenantId,
+  webUrl,
+  onClose,
+}: {
+  tenantId: string;
+  webUrl: string;
+  onClose: () => void;
+}) {
   const [email, setEmail] = useState("");
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -24,13 +32,20 @@ export function ImpersonateDialog({ tenantId, webUrl, onClose }: { tenantId: str
     setErrors(local);
     if (Object.keys(local).length > 0) return;
     try {
-      const res = await start.mutateAsync({ tenantId, userEmail: email.trim(), reason: reason.trim() });
+      const res = await start.mutateAsync({
+        tenantId,
+        userEmail: email.trim(),
+        reason: reason.trim(),
+      });
       setToken({ accessToken: res.accessToken, expiresAt: new Date(res.expiresAt).toISOString() });
       // Let React render the hidden form with the token, then submit it.
       setTimeout(() => handoff.current?.submit(), 0);
     } catch (err) {
       const info = describeApiError(err);
-      setErrors({ ...info.fieldErrors, ...(Object.keys(info.fieldErrors).length === 0 ? { userEmail: info.message } : {}) });
+      setErrors({
+        ...info.fieldErrors,
+        ...(Object.keys(info.fieldErrors).length === 0 ? { userEmail: info.message } : {}),
+      });
     }
   }
 
@@ -41,8 +56,15 @@ export function ImpersonateDialog({ tenantId, webUrl, onClose }: { tenantId: str
       onClose={onClose}
       footer={
         <>
-          <button type="button" className="btn" data-close onClick={onClose}>Close</button>
-          <button type="submit" form="impersonate-form" className="btn btn-primary" disabled={start.isPending}>
+          <button type="button" className="btn" data-close onClick={onClose}>
+            Close
+          </button>
+          <button
+            type="submit"
+            form="impersonate-form"
+            className="btn btn-primary"
+            disabled={start.isPending}
+          >
             {start.isPending ? <span className="spinner" aria-hidden /> : null}
             Open web app as this user
           </button>
@@ -50,13 +72,39 @@ export function ImpersonateDialog({ tenantId, webUrl, onClose }: { tenantId: str
       }
     >
       <form id="impersonate-form" className="form" onSubmit={submit} noValidate>
-        <p className="muted">Opens the tenant app in a new tab, signed in as the user for a short time. The session is marked and audited.</p>
-        <TextField label="User email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.userEmail} autoComplete="off" />
-        <TextField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} hint="For example: support ticket number." />
-        {token ? <div className="alert alert-ok" role="status">Opened in a new tab.</div> : null}
+        <p className="muted">
+          Opens the tenant app in a new tab, signed in as the user for a short time. The session is
+          marked and audited.
+        </p>
+        <TextField
+          label="User email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.userEmail}
+          autoComplete="off"
+        />
+        <TextField
+          label="Reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          error={errors.reason}
+          hint="For example: support ticket number."
+        />
+        {token ? (
+          <div className="alert alert-ok" role="status">
+            Opened in a new tab.
+          </div>
+        ) : null}
       </form>
       {token ? (
-        <form ref={handoff} method="post" action={`${webUrl}/api/session/impersonate`} target="_blank" hidden>
+        <form
+          ref={handoff}
+          method="post"
+          action={`${webUrl}/api/session/impersonate`}
+          target="_blank"
+          hidden
+        >
           <input type="hidden" name="token" value={token.accessToken} />
           <input type="hidden" name="expiresAt" value={token.expiresAt} />
         </form>

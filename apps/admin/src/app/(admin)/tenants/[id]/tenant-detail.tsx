@@ -1,5 +1,14 @@
 "use client";
-import { Badge, ConfirmDialog, ErrorState, Loading, PageHead, Stat, describeApiError, useToast } from "@tenantry/ui";
+import {
+  Badge,
+  ConfirmDialog,
+  ErrorState,
+  Loading,
+  PageHead,
+  Stat,
+  describeApiError,
+  useToast,
+} from "@tenantry/ui";
 import Link from "next/link";
 import { useState } from "react";
 import { api } from "~/trpc/react";
@@ -27,9 +36,15 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
   };
   const onError = (err: unknown) => toast.error(describeApiError(err).message);
   const resume = api.tenants.resume.useMutation({ onSuccess: done("Tenant resumed."), onError });
-  const del = api.tenants.delete.useMutation({ onSuccess: done("Tenant deleted. It can be restored during the grace period."), onError });
+  const del = api.tenants.delete.useMutation({
+    onSuccess: done("Tenant deleted. It can be restored during the grace period."),
+    onError,
+  });
   const restore = api.tenants.restore.useMutation({ onSuccess: done("Tenant restored."), onError });
-  const purge = api.tenants.purge.useMutation({ onSuccess: done("Tenant purged: its database was dropped."), onError });
+  const purge = api.tenants.purge.useMutation({
+    onSuccess: done("Tenant purged: its database was dropped."),
+    onError,
+  });
   const migrate = api.tenants.migrate.useMutation({
     onSuccess: async (r) => {
       toast.success(`Migrations done: schema version ${r.tenant.schemaVersion}.`);
@@ -42,8 +57,22 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
   if (tenant.isError) {
     return (
       <>
-        <PageHead title="Tenant" actions={<Link className="btn" href="/tenants">Back to tenants</Link>} />
-        <ErrorState title={tenant.error.data?.code === "NOT_FOUND" ? "Tenant not found" : "Could not load the tenant"} message={describeApiError(tenant.error).message} />
+        <PageHead
+          title="Tenant"
+          actions={
+            <Link className="btn" href="/tenants">
+              Back to tenants
+            </Link>
+          }
+        />
+        <ErrorState
+          title={
+            tenant.error.data?.code === "NOT_FOUND"
+              ? "Tenant not found"
+              : "Could not load the tenant"
+          }
+          message={describeApiError(tenant.error).message}
+        />
       </>
     );
   }
@@ -56,34 +85,62 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
     <>
       <PageHead
         title={t.name}
-        subtitle={<><span className="mono">{t.slug}</span> · <Badge tone={t.status}>{t.status}</Badge></>}
-        actions={<Link className="btn" href="/tenants">Back to tenants</Link>}
+        subtitle={
+          <>
+            <span className="mono">{t.slug}</span> · <Badge tone={t.status}>{t.status}</Badge>
+          </>
+        }
+        actions={
+          <Link className="btn" href="/tenants">
+            Back to tenants
+          </Link>
+        }
       />
       {t.status === "suspended" ? (
-        <div className="alert alert-warn" style={{ marginBottom: 16 }} data-testid="suspended-alert">
-          <strong>Suspended</strong>{t.statusReason ? <>: {t.statusReason}</> : null}. Its users cannot sign in or use the app.
+        <div
+          className="alert alert-warn"
+          style={{ marginBottom: 16 }}
+          data-testid="suspended-alert"
+        >
+          <strong>Suspended</strong>
+          {t.statusReason ? <>: {t.statusReason}</> : null}. Its users cannot sign in or use the
+          app.
         </div>
       ) : null}
-      {isDeleted ? <div className="alert alert-danger" style={{ marginBottom: 16 }}>Deleted. Restore it to bring it back, or purge it to drop its database for good.</div> : null}
+      {isDeleted ? (
+        <div className="alert alert-danger" style={{ marginBottom: 16 }}>
+          Deleted. Restore it to bring it back, or purge it to drop its database for good.
+        </div>
+      ) : null}
 
       <div className="grid grid-4" style={{ marginBottom: 16 }} aria-label="Statistics">
         <Stat label="Users" value={s?.users ?? "—"} testId="stat-users" />
         <Stat label="Notes" value={s?.notes ?? "—"} testId="stat-notes" />
         <Stat label="Storage" value={formatBytes(s?.storageBytes)} />
-        <Stat label="Connection" value={t.leasedNow ? `${t.leasedNow} leased` : t.cached ? "cached" : "idle"} />
+        <Stat
+          label="Connection"
+          value={t.leasedNow ? `${t.leasedNow} leased` : t.cached ? "cached" : "idle"}
+        />
       </div>
 
       <div className="grid grid-2">
         <section className="card" aria-labelledby="details-h">
           <h2 id="details-h">Details</h2>
           <dl className="kv">
-            <dt>ID</dt><dd className="mono">{t.id}</dd>
-            <dt>Database</dt><dd className="mono">{t.dbName}</dd>
-            <dt>Cluster</dt><dd>{t.cluster}</dd>
-            <dt>Plan</dt><dd>{t.plan ?? "—"}</dd>
-            <dt>Schema version</dt><dd>{t.schemaVersion}</dd>
-            <dt>Created</dt><dd>{new Date(t.createdAt).toLocaleString("en-GB")}</dd>
-            <dt>Last activity</dt><dd>{s?.lastActivityAt ? new Date(s.lastActivityAt).toLocaleString("en-GB") : "—"}</dd>
+            <dt>ID</dt>
+            <dd className="mono">{t.id}</dd>
+            <dt>Database</dt>
+            <dd className="mono">{t.dbName}</dd>
+            <dt>Cluster</dt>
+            <dd>{t.cluster}</dd>
+            <dt>Plan</dt>
+            <dd>{t.plan ?? "—"}</dd>
+            <dt>Schema version</dt>
+            <dd>{t.schemaVersion}</dd>
+            <dt>Created</dt>
+            <dd>{new Date(t.createdAt).toLocaleString("en-GB")}</dd>
+            <dt>Last activity</dt>
+            <dd>{s?.lastActivityAt ? new Date(s.lastActivityAt).toLocaleString("en-GB") : "—"}</dd>
           </dl>
         </section>
         <section className="card" aria-labelledby="actions-h">
@@ -92,35 +149,83 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
             {!isDeleted && !isPurged ? (
               <div className="row">
                 {t.status === "suspended" ? (
-                  <button type="button" className="btn btn-primary" onClick={() => setDialog("resume")}>Resume tenant</button>
+                  <button
+                    type="button"
+                    className="btn btn-primary"
+                    onClick={() => setDialog("resume")}
+                  >
+                    Resume tenant
+                  </button>
                 ) : (
-                  <button type="button" className="btn" onClick={() => setDialog("suspend")}>Suspend tenant</button>
+                  <button type="button" className="btn" onClick={() => setDialog("suspend")}>
+                    Suspend tenant
+                  </button>
                 )}
-                <button type="button" className="btn" onClick={() => migrate.mutate({ id })} disabled={migrate.isPending}>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => migrate.mutate({ id })}
+                  disabled={migrate.isPending}
+                >
                   {migrate.isPending ? <span className="spinner" aria-hidden /> : null}
                   Run migrations
                 </button>
-                <a className="btn" href={`/api/tenants/${encodeURIComponent(id)}/export`} download>Export archive</a>
-                <button type="button" className="btn" onClick={() => setDialog("impersonate")} disabled={t.status !== "active"}>Impersonate a user</button>
+                <a className="btn" href={`/api/tenants/${encodeURIComponent(id)}/export`} download>
+                  Export archive
+                </a>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => setDialog("impersonate")}
+                  disabled={t.status !== "active"}
+                >
+                  Impersonate a user
+                </button>
               </div>
             ) : null}
             <div className="row">
               {isDeleted ? (
                 <>
-                  <button type="button" className="btn btn-primary" onClick={() => setDialog("restore")}>Restore</button>
-                  <button type="button" className="btn btn-danger" onClick={() => setDialog("purge")}>Purge…</button>
+                  <button
+                    type="button"
+                    className="btn btn-primary"
+                    onClick={() => setDialog("restore")}
+                  >
+                    Restore
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-danger"
+                    onClick={() => setDialog("purge")}
+                  >
+                    Purge…
+                  </button>
                 </>
               ) : !isPurged ? (
-                <button type="button" className="btn btn-danger" onClick={() => setDialog("delete")}>Delete…</button>
+                <button
+                  type="button"
+                  className="btn btn-danger"
+                  onClick={() => setDialog("delete")}
+                >
+                  Delete…
+                </button>
               ) : (
-                <p className="muted">Purged: the database is gone; the audit log keeps the receipt.</p>
+                <p className="muted">
+                  Purged: the database is gone; the audit log keeps the receipt.
+                </p>
               )}
             </div>
           </div>
         </section>
       </div>
 
-      <SuspendDialog open={dialog === "suspend"} tenantId={id} slug={t.slug} onClose={() => setDialog(null)} onDone={done("Tenant suspended.")} />
+      <SuspendDialog
+        open={dialog === "suspend"}
+        tenantId={id}
+        slug={t.slug}
+        onClose={() => setDialog(null)}
+        onDone={done("Tenant suspended.")}
+      />
       <ConfirmDialog
         open={dialog === "resume"}
         title="Resume tenant?"
@@ -133,7 +238,9 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
       <ConfirmDialog
         open={dialog === "delete"}
         title="Delete tenant?"
-        message={<>{t.name} stops working immediately. It can be restored during the grace period.</>}
+        message={
+          <>{t.name} stops working immediately. It can be restored during the grace period.</>
+        }
         confirmLabel="Delete tenant"
         danger
         typedConfirmation={t.slug}
@@ -154,7 +261,11 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
       <ConfirmDialog
         open={dialog === "purge"}
         title="Purge tenant permanently?"
-        message={<>This drops the database of {t.name}. <strong>It cannot be undone.</strong></>}
+        message={
+          <>
+            This drops the database of {t.name}. <strong>It cannot be undone.</strong>
+          </>
+        }
         confirmLabel="Purge forever"
         danger
         typedConfirmation={t.slug}
@@ -162,7 +273,9 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
         onCancel={() => setDialog(null)}
         onConfirm={() => purge.mutate({ id, confirmSlug: t.slug })}
       />
-      {dialog === "impersonate" ? <ImpersonateDialog tenantId={id} webUrl={webUrl} onClose={() => setDialog(null)} /> : null}
+      {dialog === "impersonate" ? (
+        <ImpersonateDialog tenantId={id} webUrl={webUrl} onClose={() => setDialog(null)} />
+      ) : null}
     </>
   );
 }

@@ -12,11 +12,22 @@ export function CreateTenantForm() {
   const toast = useToast();
   const clusters = api.clusters.list.useQuery();
   const utils = api.useUtils();
-  const create = api.tenants.create.useMutation({ onSuccess: () => utils.tenants.list.invalidate() });
-  const [v, setV] = useState({ slug: "", name: "", ownerEmail: "", ownerName: "", ownerPassword: "", cluster: "", plan: "free" });
+  const create = api.tenants.create.useMutation({
+    onSuccess: () => utils.tenants.list.invalidate(),
+  });
+  const [v, setV] = useState({
+    slug: "",
+    name: "",
+    ownerEmail: "",
+    ownerName: "",
+    ownerPassword: "",
+    cluster: "",
+    plan: "free",
+  });
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
+    setV((p) => ({ ...p, [k]: e.target.value }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -49,26 +60,71 @@ export function CreateTenantForm() {
         ...(fe.plan ? { plan: fe.plan } : {}),
       };
       if (fe.owner) mapped.ownerEmail = fe.owner;
-      if (info.code === "CONFLICT" || info.reason === "SLUG_TAKEN") mapped.slug = info.message || "This slug is already taken.";
+      if (info.code === "CONFLICT" || info.reason === "SLUG_TAKEN")
+        mapped.slug = info.message || "This slug is already taken.";
       setErrors(mapped);
       if (Object.keys(mapped).length === 0) setFormError(info.message);
     }
   }
 
   return (
-    <form className="card form" style={{ maxWidth: 640 }} onSubmit={submit} noValidate aria-label="Create tenant">
-      {formError ? <div className="form-error" role="alert">{formError}</div> : null}
+    <form
+      className="card form"
+      style={{ maxWidth: 640 }}
+      onSubmit={submit}
+      noValidate
+      aria-label="Create tenant"
+    >
+      {formError ? (
+        <div className="form-error" role="alert">
+          {formError}
+        </div>
+      ) : null}
       <h2>Organisation</h2>
       <div className="grid grid-2">
-        <TextField label="Name" name="name" value={v.name} onChange={set("name")} error={errors.name} autoFocus />
-        <TextField label="Slug" name="slug" value={v.slug} onChange={(e) => setV((p) => ({ ...p, slug: e.target.value.toLowerCase() }))} error={errors.slug} hint="Used in URLs and the database name." autoComplete="off" />
+        <TextField
+          label="Name"
+          name="name"
+          value={v.name}
+          onChange={set("name")}
+          error={errors.name}
+          autoFocus
+        />
+        <TextField
+          label="Slug"
+          name="slug"
+          value={v.slug}
+          onChange={(e) => setV((p) => ({ ...p, slug: e.target.value.toLowerCase() }))}
+          error={errors.slug}
+          hint="Used in URLs and the database name."
+          autoComplete="off"
+        />
       </div>
       <div className="grid grid-2">
-        <SelectField label="Cluster" name="cluster" value={v.cluster} onChange={set("cluster")} error={errors.cluster} hint={clusters.isPending ? "Loading clusters…" : "Empty: the cluster with the fewest tenants."}>
+        <SelectField
+          label="Cluster"
+          name="cluster"
+          value={v.cluster}
+          onChange={set("cluster")}
+          error={errors.cluster}
+          hint={
+            clusters.isPending ? "Loading clusters…" : "Empty: the cluster with the fewest tenants."
+          }
+        >
           <option value="">Automatic</option>
-          {clusters.data?.map((c) => <option key={c.name} value={c.name}>{c.name} ({c.tenantCount} tenants)</option>)}
+          {clusters.data?.map((c) => (
+            <option key={c.name} value={c.name}>
+              {c.name} ({c.tenantCount} tenants)
+            </option>
+          ))}
         </SelectField>
-        <SelectField label="Plan" name="plan" value={v.plan} onChange={set("plan")} error={errors.plan}>
+        <SelectField
+          label="Plan"
+          name="plan"
+          value={v.plan}
+          onChange={set("plan")}
+          error={errors.plan}
+        >
           <option value="free">Free</option>
           <option value="pro">Pro</option>
           <option value="enterprise">Enterprise</option>
@@ -76,10 +132,34 @@ export function CreateTenantForm() {
       </div>
       <h2 style={{ marginTop: 8 }}>Owner</h2>
       <div className="grid grid-2">
-        <TextField label="Owner email" name="ownerEmail" type="email" value={v.ownerEmail} onChange={set("ownerEmail")} error={errors.ownerEmail} autoComplete="off" />
-        <TextField label="Owner name" name="ownerName" value={v.ownerName} onChange={set("ownerName")} error={errors.ownerName} autoComplete="off" />
+        <TextField
+          label="Owner email"
+          name="ownerEmail"
+          type="email"
+          value={v.ownerEmail}
+          onChange={set("ownerEmail")}
+          error={errors.ownerEmail}
+          autoComplete="off"
+        />
+        <TextField
+          label="Owner name"
+          name="ownerName"
+          value={v.ownerName}
+          onChange={set("ownerName")}
+          error={errors.ownerName}
+          autoComplete="off"
+        />
       </div>
-      <TextField label="Owner password" name="ownerPassword" type="password" value={v.ownerPassword} onChange={set("ownerPassword")} error={errors.ownerPassword} autoComplete="new-password" hint="At least 12 characters, mixing letters, digits or symbols. Stored only in the tenant's own database." />
+      <TextField
+        label="Owner password"
+        name="ownerPassword"
+        type="password"
+        value={v.ownerPassword}
+        onChange={set("ownerPassword")}
+        error={errors.ownerPassword}
+        autoComplete="new-password"
+        hint="At least 12 characters, mixing letters, digits or symbols. Stored only in the tenant's own database."
+      />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? <span className="spinner" aria-hidden /> : null}

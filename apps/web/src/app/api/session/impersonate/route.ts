@@ -15,12 +15,24 @@ export async function POST(req: Request): Promise<Response> {
   const token = form?.get("token");
   const expiresAt = form?.get("expiresAt");
   if (typeof token !== "string" || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
-    return NextResponse.json({ error: "A valid impersonation token is required." }, { status: 400 });
+    return NextResponse.json(
+      { error: "A valid impersonation token is required." },
+      { status: 400 },
+    );
   }
-  const expires = typeof expiresAt === "string" && !Number.isNaN(Date.parse(expiresAt)) ? new Date(expiresAt) : new Date(Date.now() + 15 * 60_000);
+  const expires =
+    typeof expiresAt === "string" && !Number.isNaN(Date.parse(expiresAt))
+      ? new Date(expiresAt)
+      : new Date(Date.now() + 15 * 60_000);
   // 303: the browser follows with a GET.
   const out = redirectTo("/", 303);
-  out.cookies.set(ACCESS_COOKIE, token, { httpOnly: true, sameSite: "lax", secure: cookieSecure(), path: "/", expires });
+  out.cookies.set(ACCESS_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: cookieSecure(),
+    path: "/",
+    expires,
+  });
   out.cookies.delete(REFRESH_COOKIE);
   return out;
 }

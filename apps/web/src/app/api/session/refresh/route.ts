@@ -31,7 +31,9 @@ export async function GET(req: Request): Promise<Response> {
     for (const c of res.headers.getSetCookie()) out.headers.append("set-cookie", c);
     return out;
   }
-  const body = (await res.json().catch(() => null)) as { error?: { json?: { data?: { reason?: string } } } } | null;
+  const body = (await res.json().catch(() => null)) as {
+    error?: { json?: { data?: { reason?: string } } };
+  } | null;
   if (body?.error?.json?.data?.reason === "TENANT_SUSPENDED") return redirectTo("/suspended");
   const out = redirectTo(`/login?next=${encodeURIComponent(next)}`);
   out.cookies.delete(ACCESS_COOKIE);

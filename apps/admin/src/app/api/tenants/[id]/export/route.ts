@@ -15,11 +15,17 @@ export const dynamic = "force-dynamic";
  * Browser download of a tenant archive. The api writes the archive into EXPORT_DIR (this
  * process's disk); we stream it out and then remove it, so exports do not pile up.
  */
-export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+export async function GET(
+  req: Request,
+  { params }: { params: Promise<{ id: string }> },
+): Promise<Response> {
   // Only a click on our own page may start an export, not a link on some other site.
   const site = req.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") {
-    return NextResponse.json({ error: "Start the export from the admin dashboard." }, { status: 403 });
+    return NextResponse.json(
+      { error: "Start the export from the admin dashboard." },
+      { status: 403 },
+    );
   }
   const { id } = await params;
   await mkdir(path.resolve(getEnv().EXPORT_DIR), { recursive: true });
@@ -43,7 +49,17 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     });
   } catch (err) {
     const info = serverError(err);
-    const status = info.code === "UNAUTHORIZED" ? 401 : info.code === "NOT_FOUND" ? 404 : info.code === "FORBIDDEN" ? 403 : 500;
-    return NextResponse.json({ error: status === 500 ? "Export failed." : info.message }, { status });
+    const status =
+      info.code === "UNAUTHORIZED"
+        ? 401
+        : info.code === "NOT_FOUND"
+          ? 404
+          : info.code === "FORBIDDEN"
+            ? 403
+            : 500;
+    return NextResponse.json(
+      { error: status === 500 ? "Export failed." : info.message },
+      { status },
+    );
   }
 }
