@@ -3,7 +3,4 @@ import { defineProject, mergeConfig } from "vitest/config";
 
 // The security suite: one file per class of the audit, each against the HTTP surfaces of a real
 // stack it starts itself. Files run one at a time: they time argon2 and race requests.
-export default mergeConfig(
-  preset,
-  defineProject({ test: { fileParallelism: false, passWithNoTests: true } }),
-);
+export default mergeConfig(preset, defineProject({ test: { fileParallelism: false } }));

@@ -24,8 +24,15 @@ const schema = z.object({
     .min(12, "must be at least 12 characters"),
   // Where the tenant app runs: impersonation hands its token to this origin.
   WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),
-  // Where tenant export archives are written before download.
+  // The dedicated folder (kept 0700) tenant export archives wait in for their download.
   EXPORT_DIR: z.string().min(1).default(".data/exports"),
+  // How long an archive nobody downloads stays there.
+  EXPORT_TTL_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .max(86_400, "must be at most 86400 (a day)")
+    .default(600),
   ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
   INSECURE_COOKIES: z
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
@@ -51,4 +58,16 @@ export function getEnv(): AdminEnv {
 /** Cookies are Secure in production unless explicitly running over plain local http. */
 export function cookieSecure(env: AdminEnv = getEnv()): boolean {
   return env.NODE_ENV === "production" && !env.INSECURE_COOKIES;
+}
+
+/**
+ * What the page CSP depends on, for proxy.ts on every page request: only non-secret settings,
+ * read as they are (the policy builder treats a missing value as its default).
+ */
+export function policyEnv(): Record<string, string | undefined> {
+  return {
+    NODE_ENV: process.env.NODE_ENV,
+    INSECURE_COOKIES: process.env.INSECURE_COOKIES,
+    WEB_URL: process.env.WEB_URL,
+  };
 }

@@ -14,6 +14,7 @@ const appsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.
 
 export interface StackInfo {
   mongoUri: string;
+  /** Where the web app runs, or (admin-only stacks) where the admin app hands impersonation to. */
   webUrl?: string;
   adminUrl?: string;
   adminEmail: string;
@@ -109,11 +110,16 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts mongo and the named apps; returns the info (also exported as E2E_* env) and a stop function. */
+/**
+ * Starts mongo and the named apps; returns the info (also exported as E2E_* env), the apps'
+ * environment (secrets included, for tests that sign their own tokens) and a stop function.
+ * `extraEnv` adds to or overrides the apps' environment (e.g. a short EXPORT_TTL_SECONDS).
+ */
 export async function startStack(
   apps: ("web" | "admin")[],
   logDir: string,
-): Promise<{ info: StackInfo; stop: () => Promise<void> }> {
+  extraEnv: Record<string, string> = {},
+): Promise<{ info: StackInfo; env: Record<string, string>; stop: () => Promise<void> }> {
   mkdirSync(logDir, { recursive: true });
   // TEST_MONGODB_URI runs the suite against an existing server (e.g. a real replica set); it must
   // be empty, since the tests assume a fresh database. Otherwise a fresh in-memory one is started.
@@ -146,6 +152,7 @@ export async function startStack(
       WEB_URL: info.webUrl ?? "",
       ADMIN_URL: info.adminUrl ?? "",
       INSECURE_COOKIES: "true",
+      ...extraEnv,
     };
     if (apps.includes("web"))
       children.push(startApp("web", webPort, env, path.join(logDir, "web-server.log")));
@@ -164,8 +171,7 @@ export async function startStack(
           ]
         : []),
     ]);
-    if (!apps.includes("web")) delete info.webUrl;
-    return { info, stop };
+    return { info, env, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -19,6 +19,8 @@ const schema = z.object({
     .string({ error: "is required (32 random bytes, base64)" })
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes encoded as base64"),
   WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),
+  // The admin app: the only origin that may hand an impersonation token to this app.
+  ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
   INSECURE_COOKIES: z
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
     .default("false")
@@ -43,4 +45,15 @@ export function getEnv(): WebEnv {
 /** Cookies are Secure in production unless explicitly running over plain local http. */
 export function cookieSecure(env: WebEnv = getEnv()): boolean {
   return env.NODE_ENV === "production" && !env.INSECURE_COOKIES;
+}
+
+/**
+ * What the page CSP depends on, for proxy.ts on every page request: only non-secret settings,
+ * read as they are (the policy builder treats a missing value as its default).
+ */
+export function policyEnv(): Record<string, string | undefined> {
+  return {
+    NODE_ENV: process.env.NODE_ENV,
+    INSECURE_COOKIES: process.env.INSECURE_COOKIES,
+  };
 }

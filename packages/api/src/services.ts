@@ -3,6 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 
+import { openExportFolder } from "@tenantry/tenancy";
+import type { ExportFolder } from "@tenantry/tenancy";
 import pino from "pino";
 import type { Logger } from "pino";
 
@@ -39,8 +41,13 @@ export interface ApiServicesConfig {
   /** First super admin, created on first start only when no admin exists (ADMIN_EMAIL / ADMIN_PASSWORD). */
   firstAdmin?: { email: string; password: string; name?: string };
   logger?: Logger;
-  /** Directory tenant exports are written to (admin `tenants.export`). */
+  /**
+   * The dedicated folder tenant exports wait in (admin `tenants.export`), kept 0700; default a
+   * fresh folder under the OS temp dir. Archives are removed after download or after `exportTtlMs`.
+   */
   exportDir?: string;
+  /** How long an export archive waits for its download (default 10 minutes). */
+  exportTtlMs?: number;
   /** Lifetime of impersonation tokens, seconds (default 10 minutes). */
   impersonationTtlSeconds?: number;
   version?: string;
@@ -73,6 +80,8 @@ export interface ApiServices {
   activeTenantCalls: Map<string, number>;
   /** Recent successful user + session checks of tenant calls (see `authCheckCacheMs`). */
   authChecks: AuthCheckCache;
+  /** The export folder, opened (and its sweep started) on first use. */
+  exportFolder(): Promise<ExportFolder>;
   /** Creates the first super admin from config if none exists; refuses a weak password. */
   ensureFirstAdmin(): Promise<"created" | "exists" | "not-configured">;
 }
@@ -98,6 +107,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     ...config.rateLimit,
   });
   const logger = config.logger ?? pino({ level: "info" });
+  let exportFolder: Promise<ExportFolder> | undefined;
   const services: ApiServices = {
     tenancy: config.tenancy,
     tokens,
@@ -113,6 +123,12 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     migrationJobs: new Map(),
     activeTenantCalls: new Map(),
     authChecks: createAuthCheckCache(config.authCheckCacheMs ?? DEFAULT_AUTH_CHECK_CACHE_MS),
+    exportFolder: () =>
+      (exportFolder ??= openExportFolder({
+        ...(config.exportDir ? { dir: config.exportDir } : {}),
+        ...(config.exportTtlMs ? { ttlMs: config.exportTtlMs } : {}),
+        onSweepError: (err) => logger.warn({ err }, "export folder sweep failed"),
+      })),
     async ensureFirstAdmin() {
       const first = config.firstAdmin;
       const { Admin } = config.tenancy.control;

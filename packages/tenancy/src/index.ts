@@ -23,6 +23,13 @@ export type {
   ArchiveOptions,
 } from "./tenant-archive";
 export { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, readArchiveHeader } from "./tenant-archive";
+export {
+  DEFAULT_EXPORT_TTL_MS,
+  EXPORT_FILE_MODE,
+  EXPORT_FOLDER_MODE,
+  openExportFolder,
+} from "./export-folder";
+export type { ExportFolder, ExportFolderOptions } from "./export-folder";
 export type { ClusterInfo } from "./cluster-registry";
 export type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
 export { SYSTEM_ACTOR } from "./audit-log";

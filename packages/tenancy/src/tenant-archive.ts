@@ -15,6 +15,7 @@ import { Types } from "mongoose";
 import { z } from "zod";
 
 import type { AuditActor, TenantDoc } from "./control-models";
+import { EXPORT_FILE_MODE } from "./export-folder";
 import { InvalidInput, SlugTaken, TenancyError, TenantNotFound } from "./errors";
 import { latestVersion, migrateTenantDatabase } from "./migrations";
 import {
@@ -203,7 +204,13 @@ export async function exportTenant(
           done(null, chunk);
         },
       });
-      await pipeline(Readable.from(lines()), createGzip(), countBytes, createWriteStream(tmp));
+      // 0600: the archive holds password hashes (see export-folder.ts); the umask can only narrow it.
+      await pipeline(
+        Readable.from(lines()),
+        createGzip(),
+        countBytes,
+        createWriteStream(tmp, { mode: EXPORT_FILE_MODE }),
+      );
       await rename(tmp, file); // a reader never sees half an archive
     } catch (err) {
       await rm(tmp, { force: true });

@@ -2,7 +2,7 @@
 // app's own test checks its form-action and that the set applies to every path.
 import { describe, expect, it } from "vitest";
 
-import { securityHeaders } from "./security-headers";
+import { contentSecurityPolicy, securityHeaders, withPagePolicy } from "./security-headers";
 
 const get = (headers: { key: string; value: string }[], key: string) =>
   headers.find((h) => h.key === key)?.value;
@@ -13,7 +13,8 @@ describe("security headers", () => {
     expect(get(h, "Strict-Transport-Security")).toBe("max-age=63072000; includeSubDomains");
     const csp = get(h, "Content-Security-Policy") ?? "";
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("script-src 'self' 'unsafe-inline';");
+    // Baked for API answers, files and redirects: no inline script at all.
+    expect(csp).toContain("script-src 'self';");
     expect(csp).not.toContain("unsafe-eval");
     expect(get(h, "X-Frame-Options")).toBe("DENY");
     expect(get(h, "X-Content-Type-Options")).toBe("nosniff");
@@ -42,5 +43,24 @@ describe("security headers", () => {
         "Content-Security-Policy",
       ),
     ).toMatch(/form-action 'self' https:\/\/app\.example\.com$/);
+  });
+
+  it("a page's policy allows scripts with its nonce only, never 'unsafe-inline'", () => {
+    const csp = contentSecurityPolicy({ NODE_ENV: "production" }, { nonce: "abc123==" });
+    expect(csp).toContain("script-src 'self' 'nonce-abc123==' 'strict-dynamic';");
+    expect(csp.match(/script-src [^;]*/)?.[0]).not.toContain("unsafe-inline");
+  });
+
+  it("withPagePolicy puts a fresh nonce policy on a copy of the request headers", () => {
+    const original = new Headers({ cookie: "a=1" });
+    const a = withPagePolicy(original, { NODE_ENV: "production" }, { formAction: "https://x.io" });
+    const b = withPagePolicy(original, { NODE_ENV: "production" });
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(a.policy)?.[1] ?? "";
+    expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+    expect(a.policy).not.toBe(b.policy);
+    expect(a.requestHeaders.get("content-security-policy")).toBe(a.policy);
+    expect(a.requestHeaders.get("cookie")).toBe("a=1");
+    expect(original.has("content-security-policy")).toBe(false);
+    expect(a.policy).toMatch(/form-action 'self' https:\/\/x\.io$/);
   });
 });

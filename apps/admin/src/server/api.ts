@@ -26,6 +26,7 @@ export async function createAppServices(): Promise<AppServices> {
     allowedOrigins: [new URL(env.ADMIN_URL).origin],
     firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
     exportDir: path.resolve(env.EXPORT_DIR),
+    exportTtlMs: env.EXPORT_TTL_SECONDS * 1000,
     logger,
   });
   // No default credentials: the first super admin comes from ADMIN_EMAIL / ADMIN_PASSWORD.

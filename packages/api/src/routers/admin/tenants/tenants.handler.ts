@@ -2,8 +2,6 @@
 // its invariants); the api validates, audits and shapes the answers.
 import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 import { refuse } from "../../../api-errors";
 import { passwordWeakness } from "../../../auth/password-policy";
@@ -254,26 +252,31 @@ export const INLINE_EXPORT_MAX_BYTES = 32 * 1024 * 1024;
 
 export async function exportTenantHandler({ ctx, input }: H<TExportTenantInput>) {
   const doc = await loadTenant(ctx, input.id);
-  const dir = ctx.services.config.exportDir ?? tmpdir();
-  const fileName = `${doc.slug}-${new Date().toISOString().replace(/[:.]/g, "-")}.tenantry-export`;
-  const file = join(dir, fileName);
+  const folder = await ctx.services.exportFolder();
+  const fileName = folder.newName(doc.slug);
+  const file = folder.pathOf(fileName);
   await ctx.services.tenancy.lifecycle.exportTenant(input.id, file);
   const size = (await stat(file).catch(() => null))?.size ?? null;
+  // The file name only: no answer (the audit log included) names a server path.
   await recordAdminAudit(ctx, "tenants.export", {
     tenantId: input.id,
     tenantSlug: doc.slug,
-    details: { file, inline: input.inline },
+    details: { fileName, inline: input.inline },
   });
   let archiveBase64: string | null = null;
   if (input.inline) {
-    if (size === null || size > INLINE_EXPORT_MAX_BYTES) {
-      throw refuse(
-        "PAYLOAD_TOO_LARGE",
-        "INVALID_INPUT",
-        `The archive is too large to download inline; it was written to ${file}`,
-      );
+    try {
+      if (size === null || size > INLINE_EXPORT_MAX_BYTES) {
+        throw refuse(
+          "PAYLOAD_TOO_LARGE",
+          "INVALID_INPUT",
+          "The archive is too large to download inline; use the admin app's download or the CLI.",
+        );
+      }
+      archiveBase64 = (await readFile(file)).toString("base64");
+    } finally {
+      await folder.remove(fileName); // delivered (or refused): nothing waits for a download
     }
-    archiveBase64 = (await readFile(file)).toString("base64");
   }
-  return { file, fileName, sizeBytes: size, archiveBase64 };
+  return { fileName, sizeBytes: size, archiveBase64 };
 }

@@ -1,5 +1,5 @@
 import { redirectTo } from "~/relative-redirect";
-import { safeNext } from "~/safe-next";
+import { safeNext } from "@tenantry/ui/safe-next";
 import { handleTrpcRequest } from "~/server/api";
 import { getServices } from "~/server/services";
 import { ACCESS_COOKIE, REFRESH_COOKIE } from "~/session-cookies";

@@ -1,19 +1,27 @@
 import { createReadStream } from "node:fs";
-import { mkdir, stat, unlink } from "node:fs/promises";
-import path from "node:path";
+import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { headers } from "next/headers";
 import { NextResponse } from "next/server";
-import { getEnv } from "~/env";
 import { createServerCaller } from "~/server/api";
 import { serverError } from "~/server/errors";
 import { getServices } from "~/server/services";
 
 export const dynamic = "force-dynamic";
 
+/** tRPC codes this route answers with their own status; anything else is a 500. */
+const STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+};
+
 /**
- * Browser download of a tenant archive. The api writes the archive into EXPORT_DIR (this
- * process's disk); we stream it out and then remove it, so exports do not pile up.
+ * Browser download of a tenant archive. The api writes the archive into the export folder (a
+ * dedicated 0700 folder on this process's disk); we stream it out and then remove it, and the
+ * folder's sweep removes any that nobody downloads.
  */
 export async function GET(
   req: Request,
@@ -28,38 +36,36 @@ export async function GET(
     );
   }
   const { id } = await params;
-  await mkdir(path.resolve(getEnv().EXPORT_DIR), { recursive: true });
   // export is a mutation: the same-site check above stands in for the CSRF header of the tRPC client.
   const h = new Headers(await headers());
   h.set("x-tenantry-csrf", "1");
   h.delete("origin");
-  const caller = createServerCaller(await getServices(), h);
+  const services = await getServices();
+  const caller = createServerCaller(services, h);
   try {
-    const { file } = await caller.tenants.export({ id });
+    const { fileName } = await caller.tenants.export({ id });
+    const folder = await services.exportFolder();
+    const file = folder.pathOf(fileName);
     const size = (await stat(file)).size;
     const stream = createReadStream(file);
-    stream.on("close", () => void unlink(file).catch(() => undefined));
+    stream.on("close", () => void folder.remove(fileName).catch(() => undefined));
     return new Response(Readable.toWeb(stream) as ReadableStream, {
       headers: {
         "content-type": "application/octet-stream",
         "content-length": String(size),
-        "content-disposition": `attachment; filename="${path.basename(file).replace(/[^\w.-]/g, "_")}"`,
+        "content-disposition": `attachment; filename="${fileName}"`,
         "cache-control": "no-store",
       },
     });
   } catch (err) {
     const info = serverError(err);
-    const status =
-      info.code === "UNAUTHORIZED"
-        ? 401
-        : info.code === "NOT_FOUND"
-          ? 404
-          : info.code === "FORBIDDEN"
-            ? 403
-            : 500;
-    return NextResponse.json(
-      { error: status === 500 ? "Export failed." : info.message },
-      { status },
-    );
+    const status = (info.code && STATUS[info.code]) || 500;
+    const error =
+      status === 500
+        ? "Export failed."
+        : info.code === "BAD_REQUEST"
+          ? "Not a tenant id: expected 24 hexadecimal characters."
+          : info.message;
+    return NextResponse.json({ error }, { status });
   }
 }
