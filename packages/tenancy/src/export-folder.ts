@@ -28,7 +28,7 @@ export interface ExportFolder {
 }
 
 export interface ExportFolderOptions {
-  /** The dedicated folder (created 0700, or set to 0700). Default: a fresh one under the OS temp dir. */
+  /** The dedicated folder, absolute (created 0700, or set to 0700). Default: a fresh one under the OS temp dir. */
   dir?: string;
   ttlMs?: number;
   onSweepError?: (err: unknown) => void;
@@ -37,9 +37,9 @@ export interface ExportFolderOptions {
 export async function openExportFolder(opts: ExportFolderOptions = {}): Promise<ExportFolder> {
   const ttlMs = opts.ttlMs ?? DEFAULT_EXPORT_TTL_MS;
   if (!Number.isInteger(ttlMs) || ttlMs < 1000) throw new Error("export TTL must be at least 1 s");
-  const dir = opts.dir
-    ? path.resolve(opts.dir)
-    : await mkdtemp(path.join(tmpdir(), "tenantry-exports-"));
+  if (opts.dir !== undefined && !path.isAbsolute(opts.dir))
+    throw new Error(`export folder ${opts.dir} must be an absolute path`);
+  const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), "tenantry-exports-")));
   await mkdir(dir, { recursive: true, mode: EXPORT_FOLDER_MODE });
   const info = await lstat(dir);
   if (!info.isDirectory()) throw new Error(`export folder ${dir} is not a directory`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { safeNext } from "./safe-next";
+import { hasRefusedNext, safeNext } from "./safe-next";
 
 describe("safeNext", () => {
   it("keeps same-origin paths with their query and hash", () => {
@@ -37,5 +37,12 @@ describe("safeNext", () => {
     expect(safeNext("//evil.example", "/login")).toBe("/login");
     expect(safeNext("/\t/evil.example/", null)).toBeNull();
     expect(safeNext("/ok", null)).toBe("/ok");
+  });
+
+  it("hasRefusedNext tells a URL with a refused next= from one with none or a safe one", () => {
+    expect(hasRefusedNext(new URL("http://a.test/login?next=%2F%09%2Fevil.example%2F"))).toBe(true);
+    expect(hasRefusedNext(new URL("http://a.test/login?next="))).toBe(true);
+    expect(hasRefusedNext(new URL("http://a.test/login?next=%2Fnotes"))).toBe(false);
+    expect(hasRefusedNext(new URL("http://a.test/login?tenant=acme"))).toBe(false);
   });
 });

@@ -31,3 +31,9 @@ export function safeNext<F extends string | null = string>(
   if (url.origin !== OWN_ORIGIN) return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
 }
+
+/** Whether `url` carries a next= that `safeNext` refuses. */
+export function hasRefusedNext(url: URL): boolean {
+  const raw = url.searchParams.get("next");
+  return raw !== null && safeNext(raw, null) === null;
+}

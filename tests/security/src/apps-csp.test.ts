@@ -6,18 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AppSession, AppsStack } from "./apps-stack";
-import { AppSession as Session, adminSession, createTenant, startAppsStack } from "./apps-stack";
+import { AppSession as Session, startSignedInStack } from "./apps-stack";
 
 let stack: AppsStack;
 let web: AppSession;
 let admin: AppSession;
 
 beforeAll(async () => {
-  stack = await startAppsStack("apps-csp");
-  admin = await adminSession(stack);
-  const tenant = await createTenant(admin, "csp-co");
-  web = new Session(stack.webUrl);
-  await web.mutate("auth.login", { email: tenant.email, password: tenant.password });
+  ({ stack, admin, web } = await startSignedInStack("apps-csp", "csp-co"));
 }, 240_000);
 
 afterAll(async () => {

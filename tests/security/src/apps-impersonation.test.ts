@@ -5,18 +5,17 @@
 import { SignJWT, decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { AppSession, AppsStack } from "./apps-stack";
-import { adminSession, createTenant, setCookies, startAppsStack, webSession } from "./apps-stack";
+import type { AppSession, AppsStack, SignedInStack } from "./apps-stack";
+import { setCookies, startSignedInStack } from "./apps-stack";
 
 let stack: AppsStack;
 let admin: AppSession;
-let tenant: Awaited<ReturnType<typeof createTenant>>;
+let owner: AppSession;
+let tenant: SignedInStack["tenant"];
 let impToken = "";
 
 beforeAll(async () => {
-  stack = await startAppsStack("apps-impersonation");
-  admin = await adminSession(stack);
-  tenant = await createTenant(admin, "imp-co");
+  ({ stack, admin, tenant, web: owner } = await startSignedInStack("apps-impersonation", "imp-co"));
   impToken = (
     await admin.mutate<{ accessToken: string }>("impersonate.start", {
       tenantId: tenant.id,
@@ -92,7 +91,6 @@ describe("impersonation hand-off (POST /api/session/impersonate)", () => {
   });
 
   it("only a valid, unexpired tenant token carrying imp is taken; nothing else sets a cookie", async () => {
-    const owner = await webSession(stack, tenant);
     const ownToken = owner.cookies.get("tenantry_at") ?? "";
     const adminToken = admin.cookies.get("tenantry_admin_at") ?? "";
     expect(ownToken).not.toBe("");

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AppSession, AppsStack } from "./apps-stack";
-import { AppSession as Session, adminSession, createTenant, startAppsStack } from "./apps-stack";
+import { AppSession as Session, startSignedInStack } from "./apps-stack";
 
 /** Raw `next=` query values (already URL-encoded where a browser link would be). */
 const HOSTILE = [
@@ -28,11 +28,7 @@ let web: AppSession;
 let admin: AppSession;
 
 beforeAll(async () => {
-  stack = await startAppsStack("apps-redirects");
-  admin = await adminSession(stack);
-  const tenant = await createTenant(admin, "redirect-co");
-  web = new Session(stack.webUrl);
-  await web.mutate("auth.login", { email: tenant.email, password: tenant.password });
+  ({ stack, admin, web } = await startSignedInStack("apps-redirects", "redirect-co"));
 }, 240_000);
 
 afterAll(async () => {

@@ -147,3 +147,28 @@ export async function webSession(
   await web.mutate("auth.login", { email: tenant.email, password: tenant.password });
   return web;
 }
+
+export interface SignedInStack {
+  stack: AppsStack;
+  admin: AppSession;
+  tenant: Awaited<ReturnType<typeof createTenant>>;
+  /** The tenant's owner signed in to the web app. */
+  web: AppSession;
+}
+
+/** A stack with one tenant, its super admin and its owner signed in. */
+export async function startSignedInStack(
+  name: string,
+  slug: string,
+  extraEnv: Record<string, string> = {},
+): Promise<SignedInStack> {
+  const stack = await startAppsStack(name, extraEnv);
+  try {
+    const admin = await adminSession(stack);
+    const tenant = await createTenant(admin, slug);
+    return { stack, admin, tenant, web: await webSession(stack, tenant) };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}

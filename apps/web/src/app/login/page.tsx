@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { safeNext } from "@tenantry/ui/safe-next";
 import { LoginForm } from "./login-form";
 
@@ -11,8 +10,6 @@ export default async function LoginPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const sp = await searchParams;
-  // A refused next= leaves the address bar too, so nothing later can follow it.
-  if (sp.next !== undefined && safeNext(sp.next, null) === null) redirect("/login");
   return (
     <div className="auth-wrap">
       <div className="card auth-card">
