@@ -62,6 +62,19 @@ test("the built pages run under the policy: signing in to both apps reports no C
   expect(violations).toEqual([]);
 });
 
+test("signing in from a link with a foreign next= (/%09/evil.example/) stays on the web app", async ({
+  page,
+}) => {
+  const web = new URL(stack().webUrl).origin;
+  await page.goto(`${web}/login?next=/%09/evil.example/`);
+  await expect(page).toHaveURL(`${web}/login`); // the refused target is dropped at once
+  await page.getByLabel("Email", { exact: true }).fill(OWNER.email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: /Welcome, Sam/ })).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(web);
+});
+
 test("session cookies are HttpOnly and SameSite=Lax (Secure off: the stack runs INSECURE_COOKIES=true)", async () => {
   const res = await rawMutation(
     web,

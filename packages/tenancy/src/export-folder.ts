@@ -2,6 +2,7 @@
 // hash, all notes and pending invites, so it lives in a folder only this process's user can
 // open (0700), as a file only that user can read (0600, see tenant-archive.ts), and for a short
 // time only: removed after its download, or by a sweep once it is older than the TTL.
+// (The turbopackIgnore comments: the folder is chosen at run time, not a file of the build.)
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -49,14 +50,14 @@ export async function openExportFolder(opts: ExportFolderOptions = {}): Promise<
 
   const pathOf = (fileName: string): string => {
     if (!ARCHIVE_NAME.test(fileName)) throw new InvalidInput("Not an export archive name");
-    return path.join(dir, fileName);
+    return path.join(/* turbopackIgnore: true */ dir, fileName);
   };
 
   async function sweep(): Promise<number> {
     const cutoff = Date.now() - ttlMs;
     let removed = 0;
-    for (const name of await readdir(dir)) {
-      const file = path.join(dir, name);
+    for (const name of await readdir(/* turbopackIgnore: true */ dir)) {
+      const file = path.join(/* turbopackIgnore: true */ dir, name);
       const st = await lstat(file).catch(() => null);
       if (st && st.mtimeMs < cutoff) {
         await rm(file, { force: true, recursive: true });
