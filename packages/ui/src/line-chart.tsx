@@ -20,7 +20,7 @@ export interface ChartSeries {
 const MUTED = "#5d6879";
 const AXIS = "#dde1e7";
 const GRID = "#f1f3f6";
-const TICK = { fontSize: 10, fill: MUTED };
+const TICK = { fontSize: 13, fill: MUTED };
 
 /** Straight segments between samples, drawn as one polyline per series. */
 function SeriesLine({ points, stroke, name }: LineDrawShapeProps & { name: string }) {
@@ -79,8 +79,21 @@ export function LineChart({
             interval="preserveStartEnd"
             minTickGap={24}
           />
-          <YAxis width={40} tick={TICK} stroke={AXIS} allowDecimals={false} tickLine={false} />
-          <Tooltip isAnimationActive={false} />
+          {/* Three ticks (0, half, max) and no vertical axis line, as the chart always had. */}
+          <YAxis
+            width={40}
+            tick={TICK}
+            tickCount={3}
+            allowDecimals={false}
+            axisLine={false}
+            tickLine={false}
+          />
+          <Tooltip
+            isAnimationActive={false}
+            // Series in the order given, not sorted by name.
+            itemSorter={(item) => series.findIndex((s) => s.name === item.name)}
+            contentStyle={{ borderRadius: 8, borderColor: AXIS, fontSize: 13 }}
+          />
           {series.map((s) => (
             <Line
               key={s.name}
