@@ -1,3 +1,4 @@
+import "./zod-browser";
 export { AppShell } from "./app-shell";
 export { ConfirmDialog, Dialog } from "./dialog";
 export { FormError, SelectField, TextArea, TextField } from "./field";
