@@ -174,6 +174,14 @@ test("system page shows live pool figures and a chart over time", async ({ page 
   await admin.dispose();
   await expect(page.getByTestId("pool-chart")).toBeVisible({ timeout: 15_000 });
   await expect(page.locator("[data-testid=pool-chart] polyline")).toHaveCount(3);
+  // Labelled axes, a tooltip under the pointer, and the figures as a table for screen readers.
+  const chart = page.getByTestId("pool-chart");
+  await expect(chart.locator("svg").getByText("now", { exact: true })).toBeVisible();
+  await chart.locator(".recharts-surface").hover();
+  await expect(chart.locator(".recharts-tooltip-wrapper")).toContainText("hits");
+  const table = page.getByRole("table", { name: /Connection cache hits/ });
+  await expect(table.getByRole("columnheader", { name: "evictions" })).toBeAttached();
+  await expect(table.getByRole("row").last()).toContainText("now");
   const hits = Number(await page.getByTestId("stat-hits").locator(".value").textContent());
   expect(hits).toBeGreaterThanOrEqual(0);
   await shot(page, "admin-system");

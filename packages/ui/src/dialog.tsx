@@ -1,4 +1,5 @@
 "use client";
+import * as RadixDialog from "@radix-ui/react-dialog";
 import { useEffect, useId, useRef, useState } from "react";
 import type { ReactNode } from "react";
 
@@ -10,64 +11,45 @@ interface DialogProps {
   footer?: ReactNode;
 }
 
-/** Modal dialog: Escape closes, focus moves inside on open and returns to the opener on close. */
+/**
+ * Modal dialog on Radix UI (focus trap, Escape, outside click, inert background, scroll lock).
+ * Focus starts on the first field, or the first button that is not marked `data-close`, and
+ * returns to the opener: the apps open dialogs from plain buttons, not from a Radix trigger.
+ */
 export function Dialog({ open, title, children, onClose, footer }: DialogProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    if (!open) return;
-    const opener = document.activeElement as HTMLElement | null;
-    const el = ref.current;
-    const first = el?.querySelector<HTMLElement>(
-      "input, textarea, select, button:not([data-close])",
-    );
-    (first ?? el)?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onClose();
-      if (e.key === "Tab" && el) {
-        // Keep Tab inside the dialog.
-        const items = Array.from(
-          el.querySelectorAll<HTMLElement>("a, button, input, textarea, select"),
-        ).filter((x) => !x.hasAttribute("disabled"));
-        if (items.length === 0) return;
-        const firstItem = items[0];
-        const lastItem = items[items.length - 1];
-        if (e.shiftKey && document.activeElement === firstItem) {
-          e.preventDefault();
-          lastItem?.focus();
-        } else if (!e.shiftKey && document.activeElement === lastItem) {
-          e.preventDefault();
-          firstItem?.focus();
-        }
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      opener?.focus();
-    };
-  }, [open, onClose]);
-  if (!open) return null;
+  const opener = useRef<HTMLElement | null>(null);
   return (
-    <div
-      className="dialog-backdrop"
-      onMouseDown={(e) => {
-        if (e.target === e.currentTarget) onClose();
-      }}
-    >
-      <div
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        ref={ref}
-        tabIndex={-1}
-      >
-        <h2 id={titleId}>{title}</h2>
-        {children}
-        {footer ? <div className="actions">{footer}</div> : null}
-      </div>
-    </div>
+    <RadixDialog.Root open={open} onOpenChange={(next) => (next ? undefined : onClose())}>
+      <RadixDialog.Portal>
+        {/* Content inside the overlay keeps the backdrop's grid centring from styles.css. */}
+        <RadixDialog.Overlay className="dialog-backdrop">
+          <RadixDialog.Content
+            className="dialog"
+            aria-describedby={undefined}
+            onOpenAutoFocus={(e) => {
+              opener.current = document.activeElement as HTMLElement | null;
+              const first = (e.currentTarget as HTMLElement).querySelector<HTMLElement>(
+                "input, textarea, select, button:not([data-close])",
+              );
+              if (first) {
+                e.preventDefault();
+                first.focus();
+              }
+            }}
+            onCloseAutoFocus={(e) => {
+              e.preventDefault();
+              opener.current?.focus();
+            }}
+          >
+            <RadixDialog.Title asChild>
+              <h2>{title}</h2>
+            </RadixDialog.Title>
+            {children}
+            {footer ? <div className="actions">{footer}</div> : null}
+          </RadixDialog.Content>
+        </RadixDialog.Overlay>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
 }
 

@@ -119,3 +119,12 @@ export function SelectField({
     </FieldShell>
   );
 }
+
+/** The message for the whole form (the api refused it, or no field matched the problem). */
+export function FormError({ message, testId }: { message?: string | undefined; testId?: string }) {
+  return message ? (
+    <div className="form-error" role="alert" data-testid={testId}>
+      {message}
+    </div>
+  ) : null;
+}

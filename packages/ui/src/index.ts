@@ -1,6 +1,8 @@
+import "./zod-browser";
 export { AppShell } from "./app-shell";
 export { ConfirmDialog, Dialog } from "./dialog";
-export { SelectField, TextArea, TextField } from "./field";
+export { FormError, SelectField, TextArea, TextField } from "./field";
+export { setServerErrors, useZodForm } from "./form";
 export { LineChart } from "./line-chart";
 export type { ChartSeries } from "./line-chart";
 export { Badge, EmptyState, ErrorState, Loading, PageHead, Stat } from "./states";

@@ -1,77 +1,113 @@
+"use client";
+import {
+  CartesianGrid,
+  Line,
+  LineChart as RechartsLineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { LineDrawShapeProps } from "recharts";
+
 export interface ChartSeries {
   name: string;
   color: string;
   values: number[];
 }
 
-/** A small dependency-free SVG line chart; values are plotted left (oldest) to right (newest). */
+// The palette of styles.css (--muted, --border, --surface-2); SVG attributes cannot read CSS vars.
+const MUTED = "#5d6879";
+const AXIS = "#dde1e7";
+const GRID = "#f1f3f6";
+const TICK = { fontSize: 13, fill: MUTED };
+
+/** Straight segments between samples, drawn as one polyline per series. */
+function SeriesLine({ points, stroke, name }: LineDrawShapeProps & { name: string }) {
+  const coords = (points ?? []).flatMap((p) =>
+    p.x === null || p.y === null ? [] : [`${p.x},${p.y}`],
+  );
+  return (
+    <polyline
+      fill="none"
+      stroke={stroke}
+      strokeWidth={2}
+      strokeLinejoin="round"
+      points={coords.join(" ")}
+      data-series={name}
+    />
+  );
+}
+
+/**
+ * Line chart on Recharts: values are plotted left (oldest) to right (newest), with axes, a
+ * tooltip (also reachable with the arrow keys) and the same figures in a table for screen readers.
+ * `labels` names each sample on the x axis, in the tooltip and in the table.
+ */
 export function LineChart({
   series,
+  labels,
   height = 160,
   title,
 }: {
   series: ChartSeries[];
+  labels?: string[];
   height?: number;
   title: string;
 }) {
-  const width = 600;
-  const pad = { l: 40, r: 8, t: 8, b: 20 };
-  const len = Math.max(2, ...series.map((s) => s.values.length));
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const x = (i: number) => pad.l + (i / (len - 1)) * (width - pad.l - pad.r);
-  const y = (v: number) => pad.t + (1 - v / max) * (height - pad.t - pad.b);
-  const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));
+  const len = Math.max(0, ...series.map((s) => s.values.length));
+  const label = (i: number) => labels?.[i] ?? String(i + 1);
+  const rows = Array.from({ length: len }, (_, i) => ({
+    label: label(i),
+    ...Object.fromEntries(series.map((s) => [s.name, s.values[i] ?? 0])),
+  }));
   return (
-    <figure style={{ margin: 0 }}>
-      <svg
-        className="chart"
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={title}
-        data-testid="pool-chart"
-      >
-        <title>{title}</title>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line
-              className="grid-line"
-              x1={pad.l}
-              x2={width - pad.r}
-              y1={y(t)}
-              y2={y(t)}
-              strokeWidth={1}
-            />
-            <text x={pad.l - 6} y={y(t) + 4} fontSize={10} textAnchor="end" fill="#5d6879">
-              {t}
-            </text>
-          </g>
-        ))}
-        <line
-          className="axis"
-          x1={pad.l}
-          x2={width - pad.r}
-          y1={height - pad.b}
-          y2={height - pad.b}
-          strokeWidth={1}
-        />
-        {series.map((s) => (
-          <polyline
-            key={s.name}
-            fill="none"
-            stroke={s.color}
-            strokeWidth={2}
-            strokeLinejoin="round"
-            points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")}
-            data-series={s.name}
+    <figure style={{ margin: 0 }} data-testid="pool-chart">
+      {/* The chart scales with its width like the old 600-wide viewBox did. */}
+      <ResponsiveContainer width="100%" aspect={600 / height}>
+        <RechartsLineChart
+          data={rows}
+          title={title}
+          margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        >
+          <CartesianGrid vertical={false} stroke={GRID} />
+          <XAxis
+            dataKey="label"
+            tick={TICK}
+            stroke={AXIS}
+            tickLine={false}
+            interval="preserveStartEnd"
+            minTickGap={24}
           />
-        ))}
-        <text x={pad.l} y={height - 4} fontSize={10} fill="#5d6879">
-          older
-        </text>
-        <text x={width - pad.r} y={height - 4} fontSize={10} fill="#5d6879" textAnchor="end">
-          now
-        </text>
-      </svg>
+          {/* Three ticks (0, half, max) and no vertical axis line, as the chart always had. */}
+          <YAxis
+            width={40}
+            tick={TICK}
+            tickCount={3}
+            allowDecimals={false}
+            axisLine={false}
+            tickLine={false}
+          />
+          <Tooltip
+            isAnimationActive={false}
+            // Series in the order given, not sorted by name.
+            itemSorter={(item) => series.findIndex((s) => s.name === item.name)}
+            contentStyle={{ borderRadius: 8, borderColor: AXIS, fontSize: 13 }}
+          />
+          {series.map((s) => (
+            <Line
+              key={s.name}
+              dataKey={s.name}
+              name={s.name}
+              type="linear"
+              stroke={s.color}
+              dot={false}
+              isAnimationActive={false}
+              shape={(props: LineDrawShapeProps) => <SeriesLine {...props} name={s.name} />}
+            />
+          ))}
+        </RechartsLineChart>
+      </ResponsiveContainer>
       <figcaption className="legend">
         {series.map((s) => (
           <span key={s.name}>
@@ -80,6 +116,29 @@ export function LineChart({
           </span>
         ))}
       </figcaption>
+      <table className="sr-only">
+        <caption>{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Sample</th>
+            {series.map((s) => (
+              <th key={s.name} scope="col">
+                {s.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              <th scope="row">{r.label}</th>
+              {series.map((s) => (
+                <td key={s.name}>{s.values[i] ?? 0}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </figure>
   );
 }

@@ -1,57 +1,56 @@
 "use client";
-import { createContext, useCallback, useContext, useMemo, useRef, useState } from "react";
-import type { ReactNode } from "react";
+import { useMemo } from "react";
+import type { CSSProperties, ReactNode } from "react";
+import { Toaster, toast } from "sonner";
 
 export type ToastKind = "info" | "success" | "error";
-interface Toast {
-  id: number;
-  kind: ToastKind;
-  message: string;
-}
 interface ToastApi {
   show: (message: string, kind?: ToastKind) => void;
   error: (message: string) => void;
   success: (message: string) => void;
 }
 
-const ToastContext = createContext<ToastApi | null>(null);
+// Errors stay longer: they usually ask the reader to do something.
+const DURATION_MS: Record<ToastKind, number> = { info: 4000, success: 4000, error: 8000 };
 
-/** Toasts live in an aria-live region so screen readers announce them too. */
-export function ToastProvider({ children }: { children: ReactNode }) {
-  const [toasts, setToasts] = useState<Toast[]>([]);
-  const next = useRef(1);
-  const dismiss = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
-  const show = useCallback(
-    (message: string, kind: ToastKind = "info") => {
-      const id = next.current++;
-      setToasts((t) => [...t.slice(-3), { id, kind, message }]);
-      setTimeout(() => dismiss(id), kind === "error" ? 8000 : 4000);
-    },
-    [dismiss],
-  );
-  const api = useMemo<ToastApi>(
-    () => ({ show, error: (m) => show(m, "error"), success: (m) => show(m, "success") }),
-    [show],
-  );
-  return (
-    <ToastContext.Provider value={api}>
-      {children}
-      <div className="toasts" role="status" aria-live="polite">
-        {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast">
-            <span>{t.message}</span>
-            <button type="button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
-              ×
-            </button>
-          </div>
-        ))}
+function show(message: string, kind: ToastKind = "info") {
+  // sonner keeps the queue, the timers (paused on hover and while the tab is hidden), the live
+  // region and swipe-to-dismiss; the toast's own markup keeps the look of styles.css.
+  toast.custom(
+    (id) => (
+      <div className={`toast toast-${kind}`} data-testid="toast">
+        <span>{message}</span>
+        <button type="button" aria-label="Dismiss" onClick={() => toast.dismiss(id)}>
+          ×
+        </button>
       </div>
-    </ToastContext.Provider>
+    ),
+    { duration: DURATION_MS[kind] },
+  );
+}
+
+/** Renders the toast stack (sonner's Toaster) bottom right, placed like styles.css's `.toasts`. */
+export function ToastProvider({ children }: { children: ReactNode }) {
+  return (
+    <>
+      {children}
+      <Toaster
+        position="bottom-right"
+        offset={16}
+        mobileOffset={16}
+        gap={8}
+        visibleToasts={4}
+        expand
+        toastOptions={{ unstyled: true }}
+        style={{ "--width": "min(380px, calc(100vw - 32px))" } as CSSProperties}
+      />
+    </>
   );
 }
 
 export function useToast(): ToastApi {
-  const ctx = useContext(ToastContext);
-  if (!ctx) throw new Error("useToast must be used inside <ToastProvider>");
-  return ctx;
+  return useMemo<ToastApi>(
+    () => ({ show, error: (m) => show(m, "error"), success: (m) => show(m, "success") }),
+    [],
+  );
 }

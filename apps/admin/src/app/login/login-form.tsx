@@ -1,61 +1,51 @@
 "use client";
-import { TextField, describeApiError } from "@tenantry/ui";
-import { useState } from "react";
-import type { FormEvent } from "react";
+import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
+import { z } from "zod";
 import { api } from "~/trpc/react";
 
+const schema = z.object({
+  email: z.string().trim().min(1, "Enter your email address."),
+  password: z.string().min(1, "Enter your password."),
+});
+
 export function LoginForm({ next }: { next: string }) {
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [formError, setFormError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const form = useZodForm(schema, { defaultValues: { email: "", password: "" } });
+  const { errors } = form.formState;
   const login = api.auth.login.useMutation();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const local: Record<string, string> = {};
-    if (!email.trim()) local.email = "Enter your email address.";
-    if (!password) local.password = "Enter your password.";
-    setFieldErrors(local);
-    if (Object.keys(local).length > 0) return;
+  const submit = form.handleSubmit(async (values) => {
     try {
-      await login.mutateAsync({ email: email.trim(), password });
+      await login.mutateAsync(values);
       window.location.assign(next);
     } catch (err) {
       const info = describeApiError(err);
-      setFieldErrors(info.fieldErrors);
-      setFormError(
-        info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
-          ? "Email or password is incorrect."
-          : info.message,
-      );
+      setServerErrors(form, info.fieldErrors);
+      form.setError("root", {
+        message:
+          info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
+            ? "Email or password is incorrect."
+            : info.message,
+      });
     }
-  }
+  });
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Sign in">
-      {formError ? (
-        <div className="form-error" role="alert" data-testid="login-error">
-          {formError}
-        </div>
-      ) : null}
+      <FormError message={errors.root?.message} testId="login-error" />
       <TextField
         label="Email"
         type="email"
         autoComplete="username"
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        error={fieldErrors.email}
+        {...form.register("email")}
+        error={errors.email?.message}
         autoFocus
       />
       <TextField
         label="Password"
         type="password"
         autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={fieldErrors.password}
+        {...form.register("password")}
+        error={errors.password?.message}
       />
       <button type="submit" className="btn btn-primary" disabled={login.isPending}>
         {login.isPending ? <span className="spinner" aria-hidden /> : null}

@@ -1,9 +1,23 @@
 "use client";
-import { TextField, describeApiError } from "@tenantry/ui";
+import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { FormEvent } from "react";
+import { z } from "zod";
 import { api } from "~/trpc/react";
+
+const INCOMPLETE = "This invitation link is incomplete. Open the full link you were sent.";
+
+const schema = z
+  .object({
+    name: z.string().trim(),
+    password: z.string().min(12, "Use at least 12 characters."),
+    confirm: z.string(),
+  })
+  // Only a long enough password is compared with its repetition.
+  .refine((v) => v.password.length < 12 || v.password === v.confirm, {
+    path: ["confirm"],
+    message: "The two passwords differ.",
+  });
 
 export function AcceptInviteForm() {
   const [token, setToken] = useState<string | null>(null);
@@ -11,42 +25,32 @@ export function AcceptInviteForm() {
     setToken(new URLSearchParams(window.location.hash.slice(1)).get("token") ?? "");
   }, []);
   const accept = api.auth.acceptInvite.useMutation();
-  const [name, setName] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useZodForm(schema, { defaultValues: { name: "", password: "", confirm: "" } });
+  const { errors } = form.formState;
   const [done, setDone] = useState(false);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const local: Record<string, string> = {};
-    if (!token)
-      return setFormError("This invitation link is incomplete. Open the full link you were sent.");
-    if (password.length < 12) local.password = "Use at least 12 characters.";
-    else if (password !== confirm) local.confirm = "The two passwords differ.";
-    setErrors(local);
-    if (Object.keys(local).length > 0) return;
+  const submit = form.handleSubmit(async ({ name, password }) => {
+    if (!token) return form.setError("root", { message: INCOMPLETE });
     try {
-      await accept.mutateAsync({ token, password, ...(name.trim() ? { name: name.trim() } : {}) });
+      await accept.mutateAsync({ token, password, ...(name ? { name } : {}) });
       setDone(true);
     } catch (err) {
       const info = describeApiError(err);
-      setErrors(info.fieldErrors);
-      setFormError(
-        info.code === "NOT_FOUND" ||
+      setServerErrors(form, info.fieldErrors);
+      form.setError("root", {
+        message:
+          info.code === "NOT_FOUND" ||
           (info.code === "BAD_REQUEST" && Object.keys(info.fieldErrors).length === 0)
-          ? "This invitation link is invalid or has expired. Ask for a new one."
-          : info.message,
-      );
+            ? "This invitation link is invalid or has expired. Ask for a new one."
+            : info.message,
+      });
     }
-  }
+  });
 
   if (token === "") {
     return (
       <div className="form-error" role="alert">
-        This invitation link is incomplete. Open the full link you were sent.
+        {INCOMPLETE}
       </div>
     );
   }
@@ -64,33 +68,22 @@ export function AcceptInviteForm() {
   }
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Accept invitation">
-      {formError ? (
-        <div className="form-error" role="alert">
-          {formError}
-        </div>
-      ) : null}
-      <TextField
-        label="Your name (optional)"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        autoComplete="name"
-      />
+      <FormError message={errors.root?.message} />
+      <TextField label="Your name (optional)" {...form.register("name")} autoComplete="name" />
       <TextField
         label="Password"
         type="password"
         autoComplete="new-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={errors.password}
+        {...form.register("password")}
+        error={errors.password?.message}
         hint="At least 12 characters, mixing letters, digits or symbols."
       />
       <TextField
         label="Repeat password"
         type="password"
         autoComplete="new-password"
-        value={confirm}
-        onChange={(e) => setConfirm(e.target.value)}
-        error={errors.confirm}
+        {...form.register("confirm")}
+        error={errors.confirm?.message}
       />
       <button type="submit" className="btn btn-primary" disabled={accept.isPending}>
         {accept.isPending ? <span className="spinner" aria-hidden /> : null}

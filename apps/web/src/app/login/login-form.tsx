@@ -1,7 +1,7 @@
 "use client";
-import { TextField, describeApiError } from "@tenantry/ui";
+import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
 import { useState } from "react";
-import type { FormEvent } from "react";
+import { z } from "zod";
 import { api } from "~/trpc/react";
 
 interface Props {
@@ -9,33 +9,38 @@ interface Props {
   initialTenant?: string | undefined;
 }
 
+const schema = z
+  .object({
+    email: z.string().trim().min(1, "Enter your email address."),
+    password: z.string().min(1, "Enter your password."),
+    tenantSlug: z.string().optional(),
+    // True once the api answered that the email belongs to several organisations.
+    choosing: z.boolean(),
+  })
+  .refine((v) => !v.choosing || Boolean(v.tenantSlug), {
+    path: ["tenantSlug"],
+    message: "Choose an organisation.",
+  });
+
 export function LoginForm({ next, initialTenant }: Props) {
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
   const [choices, setChoices] = useState<{ slug: string; name: string }[] | null>(null);
-  const [tenantSlug, setTenantSlug] = useState<string | undefined>(initialTenant);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const form = useZodForm(schema, {
+    defaultValues: { email: "", password: "", tenantSlug: initialTenant, choosing: false },
+  });
+  const { errors } = form.formState;
   const login = api.auth.login.useMutation();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    setFieldErrors({});
-    const local: Record<string, string> = {};
-    if (!email.trim()) local.email = "Enter your email address.";
-    if (!password) local.password = "Enter your password.";
-    if (choices && !tenantSlug) local.tenantSlug = "Choose an organisation.";
-    if (Object.keys(local).length > 0) return setFieldErrors(local);
+  const submit = form.handleSubmit(async ({ email, password, tenantSlug, choosing }) => {
     try {
       const res = await login.mutateAsync({
-        email: email.trim(),
+        email,
         password,
-        ...(choices && tenantSlug ? { tenantSlug } : {}),
+        ...(choosing && tenantSlug ? { tenantSlug } : {}),
       });
       if (res.status === "chooseTenant") {
         setChoices(res.tenants);
-        setTenantSlug(res.tenants[0]?.slug);
+        form.setValue("tenantSlug", res.tenants[0]?.slug);
+        form.setValue("choosing", true);
         return;
       }
       // Full navigation so server components see the new cookies.
@@ -47,43 +52,38 @@ export function LoginForm({ next, initialTenant }: Props) {
         window.location.assign(`/suspended${why ? `?reason=${encodeURIComponent(why)}` : ""}`);
         return;
       }
-      setFieldErrors(info.fieldErrors);
-      setFormError(
-        info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
-          ? "Email or password is incorrect."
-          : info.message,
-      );
+      setServerErrors(form, info.fieldErrors);
+      form.setError("root", {
+        message:
+          info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
+            ? "Email or password is incorrect."
+            : info.message,
+      });
     }
-  }
+  });
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Sign in">
-      {formError ? (
-        <div className="form-error" role="alert" data-testid="login-error">
-          {formError}
-        </div>
-      ) : null}
+      <FormError message={errors.root?.message} testId="login-error" />
       <TextField
         label="Email"
         type="email"
-        name="email"
         autoComplete="username"
-        value={email}
-        onChange={(e) => {
-          setEmail(e.target.value);
-          setChoices(null);
-        }}
-        error={fieldErrors.email}
+        {...form.register("email", {
+          onChange: () => {
+            setChoices(null);
+            form.setValue("choosing", false);
+          },
+        })}
+        error={errors.email?.message}
         autoFocus
       />
       <TextField
         label="Password"
         type="password"
-        name="password"
         autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={fieldErrors.password}
+        {...form.register("password")}
+        error={errors.password?.message}
       />
       {choices ? (
         <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
@@ -97,22 +97,16 @@ export function LoginForm({ next, initialTenant }: Props) {
                 className="row card"
                 style={{ padding: "10px 12px", cursor: "pointer" }}
               >
-                <input
-                  type="radio"
-                  name="tenant"
-                  value={t.slug}
-                  checked={tenantSlug === t.slug}
-                  onChange={() => setTenantSlug(t.slug)}
-                />
+                <input type="radio" value={t.slug} {...form.register("tenantSlug")} />
                 <span>
                   <strong>{t.name}</strong> <span className="muted small">{t.slug}</span>
                 </span>
               </label>
             ))}
           </div>
-          {fieldErrors.tenantSlug ? (
+          {errors.tenantSlug ? (
             <span className="error" role="alert">
-              {fieldErrors.tenantSlug}
+              {errors.tenantSlug.message}
             </span>
           ) : null}
         </fieldset>

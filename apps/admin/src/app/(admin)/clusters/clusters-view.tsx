@@ -7,42 +7,38 @@ import {
   PageHead,
   TextField,
   describeApiError,
+  setServerErrors,
   useToast,
+  useZodForm,
 } from "@tenantry/ui";
-import { useState } from "react";
-import type { FormEvent } from "react";
+import { z } from "zod";
 import { api } from "~/trpc/react";
+
+const schema = z.object({
+  name: z.string().regex(/^[a-z0-9-]{2,40}$/, "2–40 lowercase letters, digits or hyphens."),
+  uri: z.string().regex(/^mongodb(\+srv)?:\/\//, "Must start with mongodb:// or mongodb+srv://"),
+});
 
 export function ClustersView() {
   const toast = useToast();
   const utils = api.useUtils();
   const clusters = api.clusters.list.useQuery(undefined, { refetchInterval: 10_000 });
   const add = api.clusters.add.useMutation();
-  const [name, setName] = useState("");
-  const [uri, setUri] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const form = useZodForm(schema, { defaultValues: { name: "", uri: "" } });
+  const { errors } = form.formState;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local: Record<string, string> = {};
-    if (!/^[a-z0-9-]{2,40}$/.test(name)) local.name = "2–40 lowercase letters, digits or hyphens.";
-    if (!/^mongodb(\+srv)?:\/\//.test(uri))
-      local.uri = "Must start with mongodb:// or mongodb+srv://";
-    setErrors(local);
-    if (Object.keys(local).length > 0) return;
+  const submit = form.handleSubmit(async ({ name, uri }) => {
     try {
       await add.mutateAsync({ name, uri });
-      setName("");
-      setUri("");
+      form.reset();
       toast.success(`Cluster ${name} added.`);
       await utils.clusters.list.invalidate();
     } catch (err) {
       const info = describeApiError(err);
-      setErrors(
-        Object.keys(info.fieldErrors).length > 0 ? info.fieldErrors : { name: info.message },
-      );
+      if (setServerErrors(form, info.fieldErrors) === 0)
+        form.setError("name", { message: info.message });
     }
-  }
+  });
 
   return (
     <>
@@ -91,17 +87,15 @@ export function ClustersView() {
           <form className="form" onSubmit={submit} noValidate aria-label="Add cluster">
             <TextField
               label="Name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              error={errors.name}
+              {...form.register("name")}
+              error={errors.name?.message}
               autoComplete="off"
             />
             <TextField
               label="Connection string"
               type="password"
-              value={uri}
-              onChange={(e) => setUri(e.target.value)}
-              error={errors.uri}
+              {...form.register("uri")}
+              error={errors.uri?.message}
               autoComplete="off"
               hint="Encrypted at rest (AES-256-GCM)."
             />

@@ -79,6 +79,10 @@ export function SystemView() {
             ) : (
               <LineChart
                 title="Connection cache hits, misses and evictions over time"
+                labels={deltas.map((_, i) => {
+                  const ago = ((deltas.length - 1 - i) * POLL_MS) / 1000;
+                  return ago === 0 ? "now" : `${ago} s ago`;
+                })}
                 series={[
                   { name: "hits", color: "#2b8a3e", values: deltas.map((d) => d.hits) },
                   { name: "misses", color: "#e8590c", values: deltas.map((d) => d.misses) },

@@ -1,10 +1,35 @@
 "use client";
-import { Dialog, SelectField, TextField, describeApiError, useToast } from "@tenantry/ui";
+import {
+  Dialog,
+  FormError,
+  SelectField,
+  TextField,
+  describeApiError,
+  setServerErrors,
+  useToast,
+  useZodForm,
+} from "@tenantry/ui";
 import { useState } from "react";
-import type { FormEvent } from "react";
+import { z } from "zod";
 import { api } from "~/trpc/react";
 
 type Role = "owner" | "admin" | "member";
+
+const schema = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .regex(/^\S+@\S+\.\S+$/, "Enter a valid email address."),
+    name: z.string().trim().min(1, "Enter the member's name."),
+    role: z.enum(["owner", "admin", "member"]),
+    mode: z.enum(["invite", "password"]),
+    password: z.string(),
+  })
+  .refine((v) => v.mode !== "password" || v.password.length >= 12, {
+    path: ["password"],
+    message: "Use at least 12 characters.",
+  });
 
 export function AddMemberDialog({
   roles,
@@ -16,47 +41,37 @@ export function AddMemberDialog({
   onAdded: () => Promise<void>;
 }) {
   const toast = useToast();
-  const [email, setEmail] = useState("");
-  const [name, setName] = useState("");
-  const [role, setRole] = useState<Role>("member");
-  const [mode, setMode] = useState<"invite" | "password">("invite");
-  const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [inviteUrl, setInviteUrl] = useState<string | null>(null);
+  const form = useZodForm(schema, {
+    defaultValues: { email: "", name: "", role: "member", mode: "invite", password: "" },
+  });
+  const { errors } = form.formState;
+  const mode = form.watch("mode");
+  const [invited, setInvited] = useState<{ email: string; url: string } | null>(null);
   const create = api.members.create.useMutation();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setErrors({});
-    setFormError(null);
-    const local: Record<string, string> = {};
-    if (!/^\S+@\S+\.\S+$/.test(email.trim())) local.email = "Enter a valid email address.";
-    if (!name.trim()) local.name = "Enter the member's name.";
-    if (mode === "password" && password.length < 12) local.password = "Use at least 12 characters.";
-    if (Object.keys(local).length > 0) return setErrors(local);
+  const submit = form.handleSubmit(async ({ email, name, role, mode, password }) => {
     try {
       const res = await create.mutateAsync({
-        email: email.trim(),
-        name: name.trim(),
+        email,
+        name,
         role,
         ...(mode === "password" ? { password } : {}),
       });
       await onAdded();
       if (res && "inviteUrl" in res && typeof res.inviteUrl === "string") {
-        setInviteUrl(res.inviteUrl);
+        setInvited({ email, url: res.inviteUrl });
       } else {
-        toast.success(`${email.trim()} can now sign in.`);
+        toast.success(`${email} can now sign in.`);
         onClose();
       }
     } catch (err) {
       const info = describeApiError(err);
-      setErrors(info.fieldErrors);
-      setFormError(info.message);
+      setServerErrors(form, info.fieldErrors);
+      form.setError("root", { message: info.message });
     }
-  }
+  });
 
-  if (inviteUrl) {
+  if (invited) {
     return (
       <Dialog
         open
@@ -68,11 +83,13 @@ export function AddMemberDialog({
           </button>
         }
       >
-        <p>Send this one-time link to {email}. It lets them choose a password and sign in.</p>
+        <p>
+          Send this one-time link to {invited.email}. It lets them choose a password and sign in.
+        </p>
         <TextField
           label="Invite link"
           readOnly
-          value={inviteUrl}
+          value={invited.url}
           onFocus={(e) => e.currentTarget.select()}
           data-testid="invite-url"
         />
@@ -81,7 +98,7 @@ export function AddMemberDialog({
           className="btn btn-sm"
           style={{ marginTop: 8 }}
           onClick={() =>
-            void navigator.clipboard?.writeText(inviteUrl).then(
+            void navigator.clipboard?.writeText(invited.url).then(
               () => toast.success("Link copied."),
               () => toast.error("Copy failed; select the link and copy it."),
             )
@@ -116,32 +133,21 @@ export function AddMemberDialog({
       }
     >
       <form id="member-form" className="form" onSubmit={submit} noValidate>
-        {formError ? (
-          <div className="form-error" role="alert">
-            {formError}
-          </div>
-        ) : null}
+        <FormError message={errors.root?.message} />
         <TextField
           label="Email"
           type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.email}
+          {...form.register("email")}
+          error={errors.email?.message}
           autoComplete="off"
         />
         <TextField
           label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
+          {...form.register("name")}
+          error={errors.name?.message}
           autoComplete="off"
         />
-        <SelectField
-          label="Role"
-          value={role}
-          onChange={(e) => setRole(e.target.value as Role)}
-          error={errors.role}
-        >
+        <SelectField label="Role" {...form.register("role")} error={errors.role?.message}>
           {roles.map((r) => (
             <option key={r} value={r}>
               {r}
@@ -151,22 +157,12 @@ export function AddMemberDialog({
         <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend className="label">How will they sign in?</legend>
           <label className="row">
-            <input
-              type="radio"
-              name="mode"
-              checked={mode === "invite"}
-              onChange={() => setMode("invite")}
-            />{" "}
-            Send a one-time invite link
+            <input type="radio" value="invite" {...form.register("mode")} /> Send a one-time invite
+            link
           </label>
           <label className="row">
-            <input
-              type="radio"
-              name="mode"
-              checked={mode === "password"}
-              onChange={() => setMode("password")}
-            />{" "}
-            Set an initial password
+            <input type="radio" value="password" {...form.register("mode")} /> Set an initial
+            password
           </label>
         </fieldset>
         {mode === "password" ? (
@@ -174,9 +170,8 @@ export function AddMemberDialog({
             label="Initial password"
             type="password"
             autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.password}
+            {...form.register("password")}
+            error={errors.password?.message}
             hint="At least 12 characters, mixing letters, digits or symbols. Ask them to change it after signing in."
           />
         ) : null}

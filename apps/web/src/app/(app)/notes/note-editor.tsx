@@ -1,7 +1,14 @@
 "use client";
-import { Dialog, TextArea, TextField, describeApiError } from "@tenantry/ui";
-import { useState } from "react";
-import type { FormEvent } from "react";
+import {
+  Dialog,
+  FormError,
+  TextArea,
+  TextField,
+  describeApiError,
+  setServerErrors,
+  useZodForm,
+} from "@tenantry/ui";
+import { z } from "zod";
 import { api } from "~/trpc/react";
 
 export interface NoteDraft {
@@ -11,16 +18,19 @@ export interface NoteDraft {
   tags: string[];
 }
 
-function parseTags(raw: string): string[] {
-  return [
+const schema = z.object({
+  title: z.string().trim().min(1, "Give the note a title."),
+  body: z.string(),
+  // Typed as "a, b"; sent as a list, lower-cased and without repeats.
+  tags: z.string().transform((raw) => [
     ...new Set(
       raw
         .split(",")
         .map((t) => t.trim().toLowerCase())
         .filter(Boolean),
     ),
-  ];
-}
+  ]),
+});
 
 export function NoteEditor({
   draft,
@@ -31,31 +41,25 @@ export function NoteEditor({
   onClose: () => void;
   onSaved: (created: boolean) => void | Promise<void>;
 }) {
-  const [title, setTitle] = useState(draft.title);
-  const [body, setBody] = useState(draft.body);
-  const [tags, setTags] = useState(draft.tags.join(", "));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useZodForm(schema, {
+    defaultValues: { title: draft.title, body: draft.body, tags: draft.tags.join(", ") },
+  });
+  const { errors } = form.formState;
   const create = api.notes.create.useMutation();
   const update = api.notes.update.useMutation();
   const busy = create.isPending || update.isPending;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setErrors({});
-    setFormError(null);
-    if (!title.trim()) return setErrors({ title: "Give the note a title." });
-    const values = { title: title.trim(), body, tags: parseTags(tags) };
+  const submit = form.handleSubmit(async (values) => {
     try {
       if (draft.id) await update.mutateAsync({ id: draft.id, ...values });
       else await create.mutateAsync(values);
       await onSaved(!draft.id);
     } catch (err) {
       const info = describeApiError(err);
-      setErrors(info.fieldErrors);
-      setFormError(info.message);
+      setServerErrors(form, info.fieldErrors);
+      form.setError("root", { message: info.message });
     }
-  }
+  });
 
   return (
     <Dialog
@@ -75,31 +79,20 @@ export function NoteEditor({
       }
     >
       <form id="note-form" className="form" onSubmit={submit} noValidate>
-        {formError ? (
-          <div className="form-error" role="alert">
-            {formError}
-          </div>
-        ) : null}
+        <FormError message={errors.root?.message} />
         <TextField
           label="Title"
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          error={errors.title}
+          {...form.register("title")}
+          error={errors.title?.message}
           maxLength={200}
           required
         />
-        <TextArea
-          label="Text"
-          value={body}
-          onChange={(e) => setBody(e.target.value)}
-          error={errors.body}
-        />
+        <TextArea label="Text" {...form.register("body")} error={errors.body?.message} />
         <TextField
           label="Tags"
           hint="Separate tags with commas"
-          value={tags}
-          onChange={(e) => setTags(e.target.value)}
-          error={errors.tags}
+          {...form.register("tags")}
+          error={errors.tags?.message}
         />
       </form>
     </Dialog>

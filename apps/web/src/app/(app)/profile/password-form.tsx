@@ -1,30 +1,32 @@
 "use client";
-import { TextField, describeApiError, useToast } from "@tenantry/ui";
-import { useState } from "react";
-import type { FormEvent } from "react";
+import { TextField, describeApiError, setServerErrors, useToast, useZodForm } from "@tenantry/ui";
+import { z } from "zod";
 import { api } from "~/trpc/react";
+
+const schema = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password."),
+    newPassword: z.string().min(12, "Use at least 12 characters."),
+    confirm: z.string(),
+  })
+  // Only a long enough new password is compared with its repetition.
+  .refine((v) => v.newPassword.length < 12 || v.newPassword === v.confirm, {
+    path: ["confirm"],
+    message: "The two new passwords differ.",
+  });
 
 export function PasswordForm() {
   const toast = useToast();
   const change = api.auth.changePassword.useMutation();
-  const [current, setCurrent] = useState("");
-  const [next, setNext] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const form = useZodForm(schema, {
+    defaultValues: { currentPassword: "", newPassword: "", confirm: "" },
+  });
+  const { errors } = form.formState;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local: Record<string, string> = {};
-    if (!current) local.currentPassword = "Enter your current password.";
-    if (next.length < 12) local.newPassword = "Use at least 12 characters.";
-    else if (next !== confirm) local.confirm = "The two new passwords differ.";
-    setErrors(local);
-    if (Object.keys(local).length > 0) return;
+  const submit = form.handleSubmit(async ({ currentPassword, newPassword }) => {
     try {
-      await change.mutateAsync({ currentPassword: current, newPassword: next });
-      setCurrent("");
-      setNext("");
-      setConfirm("");
+      await change.mutateAsync({ currentPassword, newPassword });
+      form.reset();
       toast.success("Password changed.");
     } catch (err) {
       const info = describeApiError(err);
@@ -33,13 +35,12 @@ export function PasswordForm() {
         info.code === "UNAUTHORIZED" ||
         info.code === "FORBIDDEN"
       ) {
-        setErrors({ currentPassword: "Current password is incorrect." });
-      } else {
-        setErrors(info.fieldErrors);
-        if (Object.keys(info.fieldErrors).length === 0) toast.error(info.message);
+        form.setError("currentPassword", { message: "Current password is incorrect." });
+      } else if (setServerErrors(form, info.fieldErrors) === 0) {
+        toast.error(info.message);
       }
     }
-  }
+  });
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Change password">
@@ -47,26 +48,23 @@ export function PasswordForm() {
         label="Current password"
         type="password"
         autoComplete="current-password"
-        value={current}
-        onChange={(e) => setCurrent(e.target.value)}
-        error={errors.currentPassword}
+        {...form.register("currentPassword")}
+        error={errors.currentPassword?.message}
       />
       <TextField
         label="New password"
         type="password"
         autoComplete="new-password"
-        value={next}
-        onChange={(e) => setNext(e.target.value)}
-        error={errors.newPassword}
+        {...form.register("newPassword")}
+        error={errors.newPassword?.message}
         hint="At least 12 characters, mixing letters, digits or symbols."
       />
       <TextField
         label="Repeat new password"
         type="password"
         autoComplete="new-password"
-        value={confirm}
-        onChange={(e) => setConfirm(e.target.value)}
-        error={errors.confirm}
+        {...form.register("confirm")}
+        error={errors.confirm?.message}
       />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={change.isPending}>

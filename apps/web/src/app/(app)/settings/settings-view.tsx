@@ -6,46 +6,50 @@ import {
   SelectField,
   TextField,
   describeApiError,
+  setServerErrors,
   useToast,
+  useZodForm,
 } from "@tenantry/ui";
-import { useEffect, useState } from "react";
-import type { FormEvent } from "react";
+import { useEffect } from "react";
+import { z } from "zod";
 import { api } from "~/trpc/react";
+
+const schema = z.object({
+  displayName: z.string().trim().min(1, "Enter a display name."),
+  weekStart: z.string(),
+});
 
 export function SettingsView() {
   const toast = useToast();
   const utils = api.useUtils();
   const settings = api.settings.get.useQuery();
   const update = api.settings.update.useMutation();
-  const [displayName, setDisplayName] = useState("");
-  const [weekStart, setWeekStart] = useState("monday");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const form = useZodForm(schema, { defaultValues: { displayName: "", weekStart: "monday" } });
+  const { errors } = form.formState;
+  const { reset } = form;
 
+  // The saved settings replace the form's values whenever they (re)load.
   useEffect(() => {
     if (!settings.data) return;
-    setDisplayName(settings.data.displayName ?? "");
     const prefs = settings.data.preferences ?? {};
-    if (typeof prefs.weekStart === "string") setWeekStart(prefs.weekStart);
-  }, [settings.data]);
+    reset({
+      displayName: settings.data.displayName ?? "",
+      weekStart: typeof prefs.weekStart === "string" ? prefs.weekStart : "monday",
+    });
+  }, [settings.data, reset]);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setErrors({});
-    if (!displayName.trim()) return setErrors({ displayName: "Enter a display name." });
+  const submit = form.handleSubmit(async ({ displayName, weekStart }) => {
     try {
       const prefs = settings.data?.preferences ?? {};
-      await update.mutateAsync({
-        displayName: displayName.trim(),
-        preferences: { ...prefs, weekStart },
-      });
+      await update.mutateAsync({ displayName, preferences: { ...prefs, weekStart } });
       await utils.settings.get.invalidate();
       toast.success("Settings saved.");
     } catch (err) {
       const info = describeApiError(err);
-      setErrors(info.fieldErrors);
+      setServerErrors(form, info.fieldErrors);
       toast.error(info.message);
     }
-  }
+  });
 
   return (
     <>
@@ -58,16 +62,11 @@ export function SettingsView() {
         <form className="card form" style={{ maxWidth: 560 }} onSubmit={submit} noValidate>
           <TextField
             label="Display name"
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-            error={errors.displayName}
+            {...form.register("displayName")}
+            error={errors.displayName?.message}
             maxLength={100}
           />
-          <SelectField
-            label="Week starts on"
-            value={weekStart}
-            onChange={(e) => setWeekStart(e.target.value)}
-          >
+          <SelectField label="Week starts on" {...form.register("weekStart")}>
             <option value="monday">Monday</option>
             <option value="sunday">Sunday</option>
           </SelectField>

@@ -1,50 +1,53 @@
 "use client";
-import { SelectField, TextField, describeApiError } from "@tenantry/ui";
-import { useState } from "react";
-import type { FormEvent } from "react";
+import {
+  FormError,
+  SelectField,
+  TextField,
+  describeApiError,
+  setServerErrors,
+  useZodForm,
+} from "@tenantry/ui";
+import { z } from "zod";
 import { api } from "~/trpc/react";
 
+const schema = z.object({
+  tenantSlug: z.string(),
+  // Each organisation keeps its own password, so switching asks for that one.
+  password: z.string().min(1, "Enter your password for that organisation."),
+});
+
 export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: string }[] }) {
-  const [slug, setSlug] = useState(tenants[0]?.slug ?? "");
-  const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const form = useZodForm(schema, {
+    defaultValues: { tenantSlug: tenants[0]?.slug ?? "", password: "" },
+  });
+  const { errors } = form.formState;
   const sw = api.auth.switchTenant.useMutation();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setFieldErrors({});
-    // Each organisation keeps its own password, so switching asks for that one.
-    if (!password)
-      return setFieldErrors({ password: "Enter your password for that organisation." });
+  const submit = form.handleSubmit(async (values) => {
     try {
-      await sw.mutateAsync({ tenantSlug: slug, password });
+      await sw.mutateAsync(values);
       window.location.assign("/");
     } catch (err) {
       const info = describeApiError(err);
-      if (info.reason === "TENANT_SUSPENDED") return setError("That organisation is suspended.");
-      setFieldErrors(info.fieldErrors);
-      setError(
-        info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
-          ? "Password is incorrect for that organisation."
-          : info.message,
-      );
+      if (info.reason === "TENANT_SUSPENDED")
+        return form.setError("root", { message: "That organisation is suspended." });
+      setServerErrors(form, info.fieldErrors);
+      form.setError("root", {
+        message:
+          info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
+            ? "Password is incorrect for that organisation."
+            : info.message,
+      });
     }
-  }
+  });
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Switch organisation">
-      {error ? (
-        <div className="form-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <FormError message={errors.root?.message} />
       <SelectField
         label="Organisation"
-        value={slug}
-        onChange={(e) => setSlug(e.target.value)}
-        error={fieldErrors.tenantSlug}
+        {...form.register("tenantSlug")}
+        error={errors.tenantSlug?.message}
       >
         {tenants.map((t) => (
           <option key={t.slug} value={t.slug}>
@@ -56,9 +59,8 @@ export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: s
         label="Password"
         type="password"
         autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={fieldErrors.password}
+        {...form.register("password")}
+        error={errors.password?.message}
         hint="Your password in the organisation you switch to."
       />
       <div className="row">

@@ -1,8 +1,11 @@
 "use client";
-import { Dialog, TextArea, describeApiError } from "@tenantry/ui";
-import { useState } from "react";
-import type { FormEvent } from "react";
+import { Dialog, TextArea, describeApiError, useZodForm } from "@tenantry/ui";
+import { z } from "zod";
 import { api } from "~/trpc/react";
+
+const schema = z.object({
+  reason: z.string().trim().min(3, "Give a reason; the tenant's users will see it."),
+});
 
 export function SuspendDialog({
   open,
@@ -17,22 +20,19 @@ export function SuspendDialog({
   onClose: () => void;
   onDone: () => Promise<void>;
 }) {
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | undefined>();
+  const form = useZodForm(schema, { defaultValues: { reason: "" } });
+  const { errors } = form.formState;
   const suspend = api.tenants.suspend.useMutation();
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (reason.trim().length < 3) return setError("Give a reason; the tenant's users will see it.");
-    setError(undefined);
+  const submit = form.handleSubmit(async ({ reason }) => {
     try {
-      await suspend.mutateAsync({ id: tenantId, reason: reason.trim() });
-      setReason("");
+      await suspend.mutateAsync({ id: tenantId, reason });
+      form.reset();
       await onDone();
     } catch (err) {
       const info = describeApiError(err);
-      setError(info.fieldErrors.reason ?? info.message);
+      form.setError("reason", { message: info.fieldErrors.reason ?? info.message });
     }
-  }
+  });
   return (
     <Dialog
       open={open}
@@ -62,9 +62,8 @@ export function SuspendDialog({
         </p>
         <TextArea
           label="Reason"
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          error={error}
+          {...form.register("reason")}
+          error={errors.reason?.message}
           maxLength={500}
           hint="Shown to the tenant's users."
           style={{ minHeight: 80 }}

@@ -1,11 +1,16 @@
 "use client";
-import { SelectField, TextField, describeApiError, useToast } from "@tenantry/ui";
+import {
+  FormError,
+  SelectField,
+  TextField,
+  describeApiError,
+  setServerErrors,
+  useToast,
+  useZodForm,
+} from "@tenantry/ui";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import type { FormEvent } from "react";
 import { api } from "~/trpc/react";
-import { validateTenantForm } from "./tenant-form-validation";
-import type { TenantFormErrors as Errors } from "./tenant-form-validation";
+import { tenantFormSchema } from "./tenant-form-validation";
 
 export function CreateTenantForm() {
   const router = useRouter();
@@ -15,36 +20,26 @@ export function CreateTenantForm() {
   const create = api.tenants.create.useMutation({
     onSuccess: () => utils.tenants.list.invalidate(),
   });
-  const [v, setV] = useState({
-    slug: "",
-    name: "",
-    ownerEmail: "",
-    ownerName: "",
-    ownerPassword: "",
-    cluster: "",
-    plan: "free",
+  const form = useZodForm(tenantFormSchema, {
+    defaultValues: {
+      slug: "",
+      name: "",
+      ownerEmail: "",
+      ownerName: "",
+      ownerPassword: "",
+      cluster: "",
+      plan: "free",
+    },
   });
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
-    setV((p) => ({ ...p, [k]: e.target.value }));
+  const { errors } = form.formState;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const local = validateTenantForm(v);
-    setErrors(local);
-    if (Object.keys(local).length > 0) {
-      // Move focus to the first invalid field so keyboard users land on the problem.
-      const first = Object.keys(local)[0];
-      document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
-      return;
-    }
+  // react-hook-form moves focus to the first invalid field, so keyboard users land on the problem.
+  const submit = form.handleSubmit(async (v) => {
     try {
       const tenant = await create.mutateAsync({
         slug: v.slug,
-        name: v.name.trim(),
-        owner: { email: v.ownerEmail.trim(), name: v.ownerName.trim(), password: v.ownerPassword },
+        name: v.name,
+        owner: { email: v.ownerEmail, name: v.ownerName, password: v.ownerPassword },
         ...(v.cluster ? { cluster: v.cluster } : {}),
         ...(v.plan ? { plan: v.plan } : {}),
       });
@@ -52,20 +47,14 @@ export function CreateTenantForm() {
       router.push(`/tenants/${tenant.id}`);
     } catch (err) {
       const info = describeApiError(err);
-      const fe = info.fieldErrors;
-      const mapped: Errors = {
-        ...(fe.slug ? { slug: fe.slug } : {}),
-        ...(fe.name ? { name: fe.name } : {}),
-        ...(fe.cluster ? { cluster: fe.cluster } : {}),
-        ...(fe.plan ? { plan: fe.plan } : {}),
-      };
-      if (fe.owner) mapped.ownerEmail = fe.owner;
-      if (info.code === "CONFLICT" || info.reason === "SLUG_TAKEN")
-        mapped.slug = info.message || "This slug is already taken.";
-      setErrors(mapped);
-      if (Object.keys(mapped).length === 0) setFormError(info.message);
+      let placed = setServerErrors(form, info.fieldErrors, { owner: "ownerEmail" });
+      if (info.code === "CONFLICT" || info.reason === "SLUG_TAKEN") {
+        form.setError("slug", { message: info.message || "This slug is already taken." });
+        placed++;
+      }
+      if (placed === 0) form.setError("root", { message: info.message });
     }
-  }
+  });
 
   return (
     <form
@@ -75,27 +64,18 @@ export function CreateTenantForm() {
       noValidate
       aria-label="Create tenant"
     >
-      {formError ? (
-        <div className="form-error" role="alert">
-          {formError}
-        </div>
-      ) : null}
+      <FormError message={errors.root?.message} />
       <h2>Organisation</h2>
       <div className="grid grid-2">
-        <TextField
-          label="Name"
-          name="name"
-          value={v.name}
-          onChange={set("name")}
-          error={errors.name}
-          autoFocus
-        />
+        <TextField label="Name" {...form.register("name")} error={errors.name?.message} autoFocus />
         <TextField
           label="Slug"
-          name="slug"
-          value={v.slug}
-          onChange={(e) => setV((p) => ({ ...p, slug: e.target.value.toLowerCase() }))}
-          error={errors.slug}
+          {...form.register("slug", {
+            // Shown as it will be stored.
+            onChange: (e: { target: { value: string } }) =>
+              form.setValue("slug", e.target.value.toLowerCase()),
+          })}
+          error={errors.slug?.message}
           hint="Used in URLs and the database name."
           autoComplete="off"
         />
@@ -103,10 +83,8 @@ export function CreateTenantForm() {
       <div className="grid grid-2">
         <SelectField
           label="Cluster"
-          name="cluster"
-          value={v.cluster}
-          onChange={set("cluster")}
-          error={errors.cluster}
+          {...form.register("cluster")}
+          error={errors.cluster?.message}
           hint={
             clusters.isPending ? "Loading clusters…" : "Empty: the cluster with the fewest tenants."
           }
@@ -118,13 +96,7 @@ export function CreateTenantForm() {
             </option>
           ))}
         </SelectField>
-        <SelectField
-          label="Plan"
-          name="plan"
-          value={v.plan}
-          onChange={set("plan")}
-          error={errors.plan}
-        >
+        <SelectField label="Plan" {...form.register("plan")} error={errors.plan?.message}>
           <option value="free">Free</option>
           <option value="pro">Pro</option>
           <option value="enterprise">Enterprise</option>
@@ -134,29 +106,23 @@ export function CreateTenantForm() {
       <div className="grid grid-2">
         <TextField
           label="Owner email"
-          name="ownerEmail"
           type="email"
-          value={v.ownerEmail}
-          onChange={set("ownerEmail")}
-          error={errors.ownerEmail}
+          {...form.register("ownerEmail")}
+          error={errors.ownerEmail?.message}
           autoComplete="off"
         />
         <TextField
           label="Owner name"
-          name="ownerName"
-          value={v.ownerName}
-          onChange={set("ownerName")}
-          error={errors.ownerName}
+          {...form.register("ownerName")}
+          error={errors.ownerName?.message}
           autoComplete="off"
         />
       </div>
       <TextField
         label="Owner password"
-        name="ownerPassword"
         type="password"
-        value={v.ownerPassword}
-        onChange={set("ownerPassword")}
-        error={errors.ownerPassword}
+        {...form.register("ownerPassword")}
+        error={errors.ownerPassword?.message}
         autoComplete="new-password"
         hint="At least 12 characters, mixing letters, digits or symbols. Stored only in the tenant's own database."
       />
