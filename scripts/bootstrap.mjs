@@ -76,7 +76,7 @@ export function ensureDependencies() {
   run("pnpm", ["install", "--frozen-lockfile"]);
 }
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Debian's Chromium for the end-to-end tests (Playwright cannot download browsers here). */
 export function ensureChromium() {

@@ -194,7 +194,8 @@ if (exists("apps/admin/scripts/seed-demo.ts")) {
   const seeded = await new Promise((resolve) => {
     const c = spawn(
       "pnpm",
-      ["--filter", "@tenantry/admin", "exec", "tsx", "scripts/seed-demo.ts"],
+      // --silent: stdout carries only the demo logins, printed in the banner.
+      ["--silent", "--filter", "@tenantry/admin", "run", "seed-demo"],
       {
         cwd: root,
         env: { ...process.env, ...env },

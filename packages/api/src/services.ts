@@ -52,7 +52,7 @@ export interface ApiServicesConfig {
   authCheckCacheMs?: number;
 }
 
-export interface MigrationJob {
+interface MigrationJob {
   id: string;
   startedAt: Date;
   finishedAt: Date | null;
