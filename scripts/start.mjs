@@ -186,6 +186,9 @@ const env = {
   API_PORT: String(ports.api),
   // Local http: cookies cannot be Secure without TLS.
   INSECURE_COOKIES: "true",
+  // The processes write into pipes (prefixed here), so they would pick JSON: readable lines when
+  // this terminal is a person's; LOG_FORMAT=json (or output into a file or pipe) keeps JSON.
+  LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json"),
 };
 
 let demoLogins = null;
