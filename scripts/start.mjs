@@ -9,7 +9,6 @@ import { ensureDependencies, ensurePnpm, fail, log, root, run } from "./bootstra
 
 ensurePnpm();
 ensureDependencies();
-process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const dataDir = path.join(root, ".data");
 mkdirSync(dataDir, { recursive: true });

@@ -118,7 +118,7 @@ describe("fresh clone bootstrap (no pnpm on PATH, empty npm cache and pnpm store
       ...inherited,
       PATH: pathWithoutPnpm(),
       npm_config_cache: npmCache,
-      npm_config_store_dir: pnpmStore,
+      // pnpm 12 reads pnpm_config_* (npm_config_store_dir is ignored, and npm warns about it).
       pnpm_config_store_dir: pnpmStore,
       XDG_DATA_HOME: xdg[0],
       XDG_CACHE_HOME: xdg[1],
