@@ -7,7 +7,7 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 ENV CI=true
-# The pnpm pin from shared/TOOLCHAIN.md (newer 12.x refuse a frozen install without signatures).
+# The pnpm pin of docs/toolchain.md (newer 12.x refuse a frozen install without signatures).
 RUN npm i -g --allow-scripts=pnpm pnpm@12.4.2
 WORKDIR /app
 

@@ -13,6 +13,11 @@ const PNPM_VERSION = JSON.parse(
 ).packageManager.split("@")[1];
 const localPnpmBin = path.join(root, ".tools", "node_modules", ".bin");
 
+// Next.js and turbo would phone home (the network here is closed, and CI must not depend on it),
+// and turbo prints a notice about its telemetry on first use: off for everything both commands run.
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+process.env.TURBO_TELEMETRY_DISABLED = "1";
+
 export function log(msg) {
   console.log(`\x1b[36m[tenantry]\x1b[0m ${msg}`);
 }
@@ -76,7 +81,7 @@ export function ensureDependencies() {
   run("pnpm", ["install", "--frozen-lockfile"]);
 }
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Debian's Chromium for the end-to-end tests (Playwright cannot download browsers here). */
 export function ensureChromium() {

@@ -9,7 +9,6 @@ import { ensureDependencies, ensurePnpm, fail, log, root, run } from "./bootstra
 
 ensurePnpm();
 ensureDependencies();
-process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const dataDir = path.join(root, ".data");
 mkdirSync(dataDir, { recursive: true });
@@ -186,6 +185,9 @@ const env = {
   API_PORT: String(ports.api),
   // Local http: cookies cannot be Secure without TLS.
   INSECURE_COOKIES: "true",
+  // The processes write into pipes (prefixed here), so they would pick JSON: readable lines when
+  // this terminal is a person's; LOG_FORMAT=json (or output into a file or pipe) keeps JSON.
+  LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json"),
 };
 
 let demoLogins = null;
@@ -194,7 +196,8 @@ if (exists("apps/admin/scripts/seed-demo.ts")) {
   const seeded = await new Promise((resolve) => {
     const c = spawn(
       "pnpm",
-      ["--filter", "@tenantry/admin", "exec", "tsx", "scripts/seed-demo.ts"],
+      // --silent: stdout carries only the demo logins, printed in the banner.
+      ["--silent", "--filter", "@tenantry/admin", "run", "seed-demo"],
       {
         cwd: root,
         env: { ...process.env, ...env },

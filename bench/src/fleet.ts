@@ -27,8 +27,8 @@ export interface FleetConfig {
   migrations?: TenantMigration[];
 }
 
-export const BENCH_JWT = { issuer: "tenantry-bench", audience: "tenantry-api" };
-export const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const BENCH_JWT = { issuer: "tenantry-bench", audience: "tenantry-api" };
+const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export async function openTenancy(
   cfg: FleetConfig,

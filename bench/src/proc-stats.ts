@@ -2,14 +2,14 @@
 // (matched by socket inode, since /proc/<pid>/net/tcp lists the whole network namespace).
 import { readFile, readdir, readlink } from "node:fs/promises";
 
-export async function rssBytes(pid: number): Promise<number> {
+async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
   if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(kb) * 1024;
 }
 
-export async function socketInodes(pid: number): Promise<Set<string>> {
+async function socketInodes(pid: number): Promise<Set<string>> {
   const inodes = new Set<string>();
   const fds = await readdir(`/proc/${pid}/fd`);
   await Promise.all(
@@ -23,12 +23,12 @@ export async function socketInodes(pid: number): Promise<Set<string>> {
 }
 
 /** Open fds of a process (sockets, files, pipes). */
-export async function fdCount(pid: number): Promise<number> {
+async function fdCount(pid: number): Promise<number> {
   return (await readdir(`/proc/${pid}/fd`)).length;
 }
 
 /** Established (or opening) TCP connections from `pid` to local port `port`. */
-export async function socketsToPort(pid: number, port: number): Promise<number> {
+async function socketsToPort(pid: number, port: number): Promise<number> {
   const inodes = await socketInodes(pid);
   const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
   let count = 0;

@@ -26,7 +26,7 @@ function git(args: string[], cwd: string): string {
   }
 }
 
-export function machine() {
+function machine() {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model ?? "unknown",

@@ -1,5 +1,4 @@
 // Types for preset.js so packages' vitest.config.ts typecheck under strict mode.
-import type { UserConfig } from "vitest/config";
+import type { ViteUserConfig } from "vitest/config";
 
-export declare const preset: UserConfig;
-export default preset;
+export declare const preset: ViteUserConfig;

@@ -13,5 +13,3 @@ export const preset = defineConfig({
     outputFile: { junit: "test-results/junit.xml" },
   },
 });
-
-export default preset;

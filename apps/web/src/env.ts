@@ -1,5 +1,6 @@
 // The only place apps/web reads process.env. Validated on first use (not at import) so that
 // `next build` works without secrets; a missing or bad value stops the server with a clear list.
+import { LOG_FORMATS } from "@tenantry/api/logger";
 import { z } from "zod";
 
 const schema = z.object({
@@ -15,6 +16,7 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().min(1).default("tenantry-api"),
   CONTROL_DB_NAME: z.string().min(1).default("tenantry_control"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   ENCRYPTION_KEY: z
     .string({ error: "is required (32 random bytes, base64)" })
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes encoded as base64"),

@@ -25,7 +25,7 @@ interface Row {
   poolSocketsPeak?: number;
 }
 
-export const MAX_POOL_SIZE = 32;
+const MAX_POOL_SIZE = 32;
 const LRU_HANDLES = 500;
 const RSS_GOAL_MB = 400;
 

@@ -59,7 +59,7 @@ export interface ApiServicesConfig {
   authCheckCacheMs?: number;
 }
 
-export interface MigrationJob {
+interface MigrationJob {
   id: string;
   startedAt: Date;
   finishedAt: Date | null;

@@ -46,7 +46,6 @@ const t = initTRPC.context<Context>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 /** Observes every call (log line, metrics), enforces CSRF and maps domain errors. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
@@ -248,7 +247,7 @@ export const superAdminProcedure = publicProcedure.use(async ({ ctx, next }) => 
 });
 
 /** What handlers behind each base procedure receive (handlers are typed by these). */
-export type AuthedContext = Context & { claims: TenantClaims };
+type AuthedContext = Context & { claims: TenantClaims };
 export type TenantContext = AuthedContext & {
   tenant: TenantScope;
   user: UserDoc;

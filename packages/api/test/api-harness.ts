@@ -24,7 +24,7 @@ export const ADMIN = { email: "root@tenantry.test", password: "Sup3r-Admin-Passw
 export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 /** argon2id, cheap but real: same algorithm and format at test-suite speed. */
-export const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export interface Instance {
   url: string;
@@ -186,9 +186,7 @@ export async function startHarness(overrides: Partial<ApiServicesConfig> = {}): 
 }
 
 /** The tRPC error's code and machine reason, for assertions. */
-export async function failure(
-  p: Promise<unknown>,
-): Promise<{
+export async function failure(p: Promise<unknown>): Promise<{
   code: string;
   reason: string | null;
   httpStatus: number;

@@ -5,7 +5,7 @@ import type { AuditActor, Tenancy } from "@tenantry/tenancy";
 import type { ExitCode } from "./exit-codes";
 import type { ProgressBar, ProgressStream } from "./progress-bar";
 
-export type OptionValues = Record<string, string | boolean | undefined>;
+type OptionValues = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
   values: OptionValues;
@@ -20,7 +20,7 @@ export interface CommandContext {
   stderr: ProgressStream;
 }
 
-export interface CommandResult {
+interface CommandResult {
   /** What `--json` prints. */
   json: unknown;
   /** What a person sees. */

@@ -1,8 +1,4 @@
 // Human output: aligned tables and key/value blocks. `--json` bypasses all of this.
-export interface Writable {
-  write(chunk: string): boolean;
-}
-
 export function formatTable(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return "(none)\n";
   const cells = rows.map((r) => columns.map((c) => display(r[c])));

@@ -18,7 +18,7 @@ export interface TokenSessionOptions {
 }
 
 /** Milliseconds-since-epoch expiry of a JWT, or null if it cannot be read (the server decides). */
-export function jwtExpiry(token: string): number | null {
+function jwtExpiry(token: string): number | null {
   try {
     const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as {
       exp?: unknown;

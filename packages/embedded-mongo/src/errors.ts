@@ -46,7 +46,7 @@ const codeNames = new Map<number, string>(
   Object.entries(ErrorCodes).map(([name, code]) => [code, name]),
 );
 
-export function codeNameOf(code: number): string {
+function codeNameOf(code: number): string {
   return codeNames.get(code) ?? "UnknownError";
 }
 
@@ -85,14 +85,6 @@ export class CommandError extends Error {
   toWriteError(index: number): Record<string, unknown> {
     return { index, code: this.code, errmsg: this.message, ...this.extra };
   }
-}
-
-export function badValue(message: string): CommandError {
-  return new CommandError(ErrorCodes.BadValue, message);
-}
-
-export function typeMismatch(message: string): CommandError {
-  return new CommandError(ErrorCodes.TypeMismatch, message);
 }
 
 export function writeConflict(): CommandError {

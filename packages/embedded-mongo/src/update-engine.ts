@@ -43,7 +43,7 @@ const SUPPORTED = new Set([
 
 export type UpdateSpec = Doc | Doc[];
 
-export function isOperatorUpdate(u: Doc): boolean {
+function isOperatorUpdate(u: Doc): boolean {
   const keys = Object.keys(u);
   return keys.length > 0 && (keys[0] as string).startsWith("$");
 }
@@ -255,7 +255,7 @@ export function applyUpdate(
 }
 
 /** The equality fields of a filter, as an upsert's starting document. */
-export function upsertSeed(filter: Doc): Doc {
+function upsertSeed(filter: Doc): Doc {
   const seed: Doc = {};
   const visit = (f: Doc): void => {
     for (const [k, v] of Object.entries(f)) {

@@ -1,19 +1,17 @@
 import { deserialize, serialize, Long } from "bson";
 import type { Document } from "bson";
 
-export const OP_REPLY = 1;
-export const OP_QUERY = 2004;
-export const OP_COMPRESSED = 2012;
-export const OP_MSG = 2013;
+const OP_REPLY = 1;
+const OP_QUERY = 2004;
+const OP_MSG = 2013;
 
 export const MAX_MESSAGE_SIZE = 48_000_000;
-export const MAX_BSON_SIZE = 16 * 1024 * 1024;
 const HEADER_SIZE = 16;
 
 const FLAG_CHECKSUM_PRESENT = 1;
 const FLAG_MORE_TO_COME = 2;
 
-export interface MessageHeader {
+interface MessageHeader {
   length: number;
   requestId: number;
   responseTo: number;
@@ -50,7 +48,7 @@ const deserializeOptions = {
   bsonRegExp: false,
 } as const;
 
-export function readHeader(buf: Buffer, offset: number): MessageHeader {
+function readHeader(buf: Buffer, offset: number): MessageHeader {
   return {
     length: buf.readInt32LE(offset),
     requestId: buf.readInt32LE(offset + 4),

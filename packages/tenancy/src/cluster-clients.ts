@@ -6,7 +6,7 @@ import type { Connection } from "mongoose";
 import mongoose from "mongoose";
 
 import { decryptUri, redactUri } from "./cluster-crypto";
-import type { TenancyLogger } from "./config";
+import type { TenancyLogger } from "./tenancy-logger";
 import type { ClusterDoc, ControlModels } from "./control-models";
 import { ClusterNotFound, TenantUnavailable } from "./errors";
 

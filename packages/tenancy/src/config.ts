@@ -3,12 +3,7 @@ import { z } from "zod";
 
 import { InvalidInput } from "./errors";
 import type { TenantMigration } from "./migrations";
-
-export interface TenancyLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { TenancyLogger } from "./tenancy-logger";
 
 export type ProvisionStep = "record" | "database" | "owner" | "directory" | "active";
 

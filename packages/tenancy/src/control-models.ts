@@ -259,7 +259,7 @@ loginAttemptSchema.index({ key: 1, createdAt: -1 });
 loginAttemptSchema.index({ createdAt: 1 }, { expireAfterSeconds: LOGIN_ATTEMPT_TTL_SECONDS });
 
 /** Counter + recent-change ring read by every instance's registry poller (see tenant-registry.ts). */
-export interface RegistryVersionDoc {
+interface RegistryVersionDoc {
   _id: string;
   v: number;
   recent: { tenantId: string }[];

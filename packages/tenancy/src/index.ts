@@ -1,13 +1,8 @@
 export { createTenancy } from "./tenancy";
 export type { Tenancy, PoolStats, WithTenantOptions } from "./tenancy";
 export type { TenantScope } from "./tenancy-runtime";
-export type {
-  TenancyConfig,
-  TenancyLogger,
-  TenancyHooks,
-  ProvisionStep,
-  PasswordHashingParams,
-} from "./config";
+export type { TenancyConfig, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
+export type { TenancyLogger } from "./tenancy-logger";
 export type { TenantRecord } from "./tenant-registry";
 export type { Membership } from "./tenant-directory";
 export type { ProvisionInput, RecoveryReport } from "./provision";

@@ -12,7 +12,7 @@ import { withHandle } from "./tenancy-runtime";
 /** Statuses whose databases are kept current (a deleted tenant may be restored). */
 const MIGRATABLE = ["active", "suspended", "deleted"] as const;
 
-export async function migrateOne(rt: TenancyRuntime, record: TenantRecord): Promise<MigrateResult> {
+async function migrateOne(rt: TenancyRuntime, record: TenantRecord): Promise<MigrateResult> {
   const result = await withHandle(rt, record, (scope) =>
     migrateTenantDatabase(scope, rt.migrations, { owner: rt.instanceId, lockMs: 10 * 60_000 }),
   );

@@ -175,7 +175,7 @@ export async function activate(
 }
 
 /** Creates the databases's collections and indexes and runs every migration. */
-export async function prepareDatabase(rt: TenancyRuntime, record: TenantRecord): Promise<number> {
+async function prepareDatabase(rt: TenancyRuntime, record: TenantRecord): Promise<number> {
   const result = await withHandle(rt, record, (scope) =>
     migrateTenantDatabase(scope, rt.migrations, {
       owner: rt.instanceId,

@@ -45,20 +45,15 @@ beforeAll(async () => {
   try {
     for (let i = 0; i < docs.length; i += 25) {
       await Promise.all(
-        docs
-          .slice(i, i + 25)
-          .map((d) =>
-            seed
-              .db(d.dbName)
-              .collection("notes")
-              .insertOne({
-                title: d._id.toHexString(),
-                body: d.slug,
-                tags: [],
-                authorId: new ObjectId(),
-                authorName: "seed",
-              }),
-          ),
+        docs.slice(i, i + 25).map((d) =>
+          seed.db(d.dbName).collection("notes").insertOne({
+            title: d._id.toHexString(),
+            body: d.slug,
+            tags: [],
+            authorId: new ObjectId(),
+            authorName: "seed",
+          }),
+        ),
       );
     }
   } finally {

@@ -26,7 +26,7 @@ export interface UserDoc {
   updatedAt: Date;
 }
 
-export const userSchema = new Schema<UserDoc>(
+const userSchema = new Schema<UserDoc>(
   {
     email: { type: String, required: true, lowercase: true, trim: true },
     name: { type: String, required: true },
@@ -58,7 +58,7 @@ export interface SessionDoc {
   updatedAt: Date;
 }
 
-export const sessionSchema = new Schema<SessionDoc>(
+const sessionSchema = new Schema<SessionDoc>(
   {
     userId: { type: Schema.Types.ObjectId, required: true },
     tokenHash: { type: String, required: true },
@@ -90,7 +90,7 @@ export interface NoteDoc {
   updatedAt: Date;
 }
 
-export const noteSchema = new Schema<NoteDoc>(
+const noteSchema = new Schema<NoteDoc>(
   {
     title: { type: String, required: true, maxlength: 200 },
     body: { type: String, default: "", maxlength: 100_000 },
@@ -113,7 +113,7 @@ export interface SettingDoc {
   createdAt: Date;
 }
 
-export const settingSchema = new Schema<SettingDoc>(
+const settingSchema = new Schema<SettingDoc>(
   {
     _id: { type: String, required: true },
     displayName: { type: String, default: null },
@@ -134,7 +134,7 @@ export interface TenantAuditDoc {
   details: Record<string, unknown>;
 }
 
-export const tenantAuditSchema = new Schema<TenantAuditDoc>(
+const tenantAuditSchema = new Schema<TenantAuditDoc>(
   {
     at: { type: Date, required: true, default: () => new Date() },
     actorId: { type: String, default: null },
@@ -159,7 +159,7 @@ export interface InviteDoc {
   createdAt: Date;
 }
 
-export const inviteSchema = new Schema<InviteDoc>(
+const inviteSchema = new Schema<InviteDoc>(
   {
     tokenHash: { type: String, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
@@ -181,7 +181,7 @@ export interface MetaDoc {
   lock: { owner: string; until: Date } | null;
 }
 
-export const metaSchema = new Schema<MetaDoc>(
+const metaSchema = new Schema<MetaDoc>(
   {
     _id: { type: String, required: true },
     version: { type: Number, default: 0 },

@@ -7,7 +7,7 @@ import { LRUCache } from "lru-cache";
 import type { ChangeStream } from "mongodb";
 import { isValidObjectId } from "mongoose";
 
-import type { TenancyLogger } from "./config";
+import type { TenancyLogger } from "./tenancy-logger";
 import type { ControlModels, TenantDoc, TenantStatus } from "./control-models";
 import {
   TenantDeleted,

@@ -7,10 +7,10 @@ import { MongoClient } from "mongodb";
 
 import type { TenancyConfig } from "../src/config";
 
-export const TEST_KEY = randomBytes(32).toString("base64");
+const TEST_KEY = randomBytes(32).toString("base64");
 
 /** argon2id with small memory and one pass: same algorithm and format, test-suite speed. */
-export const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export interface TestServer {
   uri: string;

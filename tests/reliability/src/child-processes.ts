@@ -10,9 +10,8 @@ const packageDir = (specifier: string) =>
   path.dirname(path.dirname(fileURLToPath(import.meta.resolve(specifier))));
 
 /** EMBEDDED_MONGO_DIR runs another copy of the server (e.g. a pinned commit) instead of the workspace's. */
-export const EMBEDDED_MONGO_DIR =
-  process.env.EMBEDDED_MONGO_DIR ?? packageDir("@tenantry/embedded-mongo");
-export const API_DIR = packageDir("@tenantry/api");
+const EMBEDDED_MONGO_DIR = process.env.EMBEDDED_MONGO_DIR ?? packageDir("@tenantry/embedded-mongo");
+const API_DIR = packageDir("@tenantry/api");
 const RELIABILITY_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /**
@@ -21,7 +20,7 @@ const RELIABILITY_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)
  */
 export type ApiEntry = "main" | "with-tenancy-knobs";
 
-export interface Child {
+interface Child {
   child: ChildProcess;
   pid: number;
   /** Every stdout/stderr line so far (bounded), for diagnostics and log assertions. */

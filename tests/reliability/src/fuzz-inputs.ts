@@ -4,7 +4,7 @@
 import fc from "fast-check";
 
 /** Field names that appear in appRouter / adminRouter inputs. */
-export const FIELD_NAMES = [
+const FIELD_NAMES = [
   "email",
   "password",
   "tenantSlug",
@@ -42,7 +42,7 @@ export const FIELD_NAMES = [
   "plan",
 ] as const;
 
-export const OPERATOR_OBJECTS: unknown[] = [
+const OPERATOR_OBJECTS: unknown[] = [
   { $ne: null },
   { $gt: "" },
   { $regex: ".*" },
@@ -95,7 +95,7 @@ const strangeString = fc.oneof(
   fc.stringMatching(/^[a-f0-9]{24}$/),
 );
 
-export function nastyValue(known: unknown[]): fc.Arbitrary<unknown> {
+function nastyValue(known: unknown[]): fc.Arbitrary<unknown> {
   const leaf = fc.oneof(
     { weight: 4, arbitrary: strangeString },
     { weight: 1, arbitrary: hugeString },

@@ -8,7 +8,7 @@ import { callProcedure } from "./trpc-over-http";
 import { OWNER_PASSWORD } from "./tenant-fixtures";
 import type { TenantSeed } from "./tenant-fixtures";
 
-export interface AckedWrite {
+interface AckedWrite {
   tenant: number;
   noteId: string;
   title: string;

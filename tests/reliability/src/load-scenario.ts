@@ -63,7 +63,7 @@ export const TOLERANCE = {
  */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-export interface Sample {
+interface Sample {
   atMs: number;
   rss: number;
   dbSockets: number;

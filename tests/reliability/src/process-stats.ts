@@ -38,8 +38,3 @@ export async function establishedSocketsTo(pid: number, ports: number[]): Promis
   }
   return count;
 }
-
-/** Open file descriptors of `pid` (sockets, files, pipes). */
-export async function openFds(pid: number): Promise<number> {
-  return (await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])).length;
-}

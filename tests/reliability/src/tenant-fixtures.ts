@@ -9,7 +9,7 @@ import { createTenancy } from "@tenantry/tenancy";
 export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
 export const ADMIN = { email: "root@reliability.test", password: "Sup3r-Admin-Passw0rd!" };
 /** argon2id, real format and algorithm, at test speed. */
-export const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export interface Deployment {
   uri: string;

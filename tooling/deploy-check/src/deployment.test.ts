@@ -118,16 +118,16 @@ describe("each check catches what it exists for", () => {
     const problems = problemsAfter(COMPOSE_FILE, (t) =>
       t.replace(
         "  LOG_LEVEL: ${LOG_LEVEL:-info}",
-        "  LOG_LEVEL: ${LOG_LEVEL:-info}\n  LOG_FORMAT: ${LOG_FORMAT:-json}",
+        "  LOG_LEVEL: ${LOG_LEVEL:-info}\n  LOG_COLOUR: ${LOG_COLOUR:-none}",
       ),
     );
     expect(problems).toContainEqual(
-      "api-1: sets LOG_FORMAT, which packages/api/src/server/env.ts never reads",
+      "api-1: sets LOG_COLOUR, which packages/api/src/server/env.ts never reads",
     );
-    expect(problems).toContainEqual("web: sets LOG_FORMAT, which apps/web/src/env.ts never reads");
+    expect(problems).toContainEqual("web: sets LOG_COLOUR, which apps/web/src/env.ts never reads");
     expect(problems).toContainEqual(
       expect.stringMatching(
-        /reads \$\{LOG_FORMAT\}, which neither .env.example nor deploy\/compose.env.example/,
+        /reads \$\{LOG_COLOUR\}, which neither .env.example nor deploy\/compose.env.example/,
       ),
     );
   });

@@ -109,7 +109,7 @@ export function checkDockerfile(repo: RepoView, spec: ImageSpec): DockerfileRepo
   return { problems, parsed: df, exposed };
 }
 
-/** The pnpm pin and install flags that shared/TOOLCHAIN.md requires; filters name real packages. */
+/** The pnpm pin and install flags that docs/toolchain.md requires; filters name real packages. */
 function checkToolchain(repo: RepoView, df: Dockerfile, spec: ImageSpec): string[] {
   const problems: string[] = [];
   const runs = df.instructions.filter((i) => i.name === "RUN").map((i) => i.args);

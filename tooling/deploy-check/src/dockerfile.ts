@@ -34,7 +34,7 @@ export interface Instruction {
   line: number;
 }
 
-export interface Stage {
+interface Stage {
   /** Image or earlier stage this stage starts from, with ARG defaults substituted. */
   base: string;
   name?: string;
@@ -124,7 +124,7 @@ function parseInstruction(text: string, line: number): Instruction {
 }
 
 /** `${NAME}` / `$NAME` replaced by ARG defaults (what Docker does for FROM lines). */
-export function substitute(value: string, args: Record<string, string>): string {
+function substitute(value: string, args: Record<string, string>): string {
   return value.replace(
     /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g,
     (whole, key: string) => args[key] ?? whole,

@@ -3,15 +3,20 @@ import "server-only";
 import path from "node:path";
 import { createAdminCaller, createApiServices, createNextRouteHandler } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
+import { createLogger } from "@tenantry/api/logger";
 import { createTenancy } from "@tenantry/tenancy";
-import pino from "pino";
 import { cookieSecure, getEnv } from "~/env";
 
 export type AppServices = ApiServices;
 
 export async function createAppServices(): Promise<AppServices> {
   const env = getEnv();
-  const logger = pino({ level: env.LOG_LEVEL, base: { service: "tenantry-admin" } });
+  const logger = createLogger({
+    service: "tenantry-admin",
+    level: env.LOG_LEVEL,
+    nodeEnv: env.NODE_ENV,
+    format: env.LOG_FORMAT,
+  });
   const tenancy = await createTenancy({
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,

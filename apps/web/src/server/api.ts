@@ -2,15 +2,20 @@ import "server-only";
 // The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
 import { createApiServices, createAppCaller, createNextRouteHandler } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
+import { createLogger } from "@tenantry/api/logger";
 import { createTenancy } from "@tenantry/tenancy";
-import pino from "pino";
 import { cookieSecure, getEnv } from "~/env";
 
 export type AppServices = ApiServices;
 
 export async function createAppServices(): Promise<AppServices> {
   const env = getEnv();
-  const logger = pino({ level: env.LOG_LEVEL, base: { service: "tenantry-web" } });
+  const logger = createLogger({
+    service: "tenantry-web",
+    level: env.LOG_LEVEL,
+    nodeEnv: env.NODE_ENV,
+    format: env.LOG_FORMAT,
+  });
   const tenancy = await createTenancy({
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,

@@ -6,10 +6,10 @@ import { webcrypto } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALG = "HS256";
 
-export interface JwtKey {
+interface JwtKey {
   kid: string;
   secret: string;
 }

@@ -28,6 +28,14 @@ describe("standalone server env", () => {
     );
   });
 
+  it("takes LOG_FORMAT json or pretty, unset by default, and refuses anything else by name", () => {
+    expect(loadServerEnv(base).LOG_FORMAT).toBeUndefined();
+    expect(loadServerEnv({ ...base, LOG_FORMAT: "pretty" }).LOG_FORMAT).toBe("pretty");
+    expect(() => loadServerEnv({ ...base, LOG_FORMAT: "yaml" })).toThrow(
+      /LOG_FORMAT: Invalid option: expected one of "json"\|"pretty"/,
+    );
+  });
+
   it("caps V8 heap growth at 2x the live heap unless told otherwise", () => {
     expect(loadServerEnv(base).API_HEAP_GROWTH_PERCENT).toBe(100);
     expect(loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "0" }).API_HEAP_GROWTH_PERCENT).toBe(

@@ -2,6 +2,8 @@
 // the api reads the environment.
 import { z } from "zod";
 
+import { LOG_FORMATS } from "../logger";
+
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const schema = z
@@ -41,6 +43,8 @@ const schema = z
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
+    /** Unset: JSON, or readable lines outside production on a terminal (see logger.ts). */
+    LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {
     message: "set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither",

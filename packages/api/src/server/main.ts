@@ -1,8 +1,7 @@
 // `pnpm --filter @tenantry/api serve`: the standalone API server. Configuration comes from the
 // validated env module; without MONGODB_URI (outside production) an embedded server is started.
 import { createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
-import pino from "pino";
-
+import { createLogger } from "../logger";
 import { createApiServices } from "../services";
 import { loadServerEnv } from "./env";
 import { applyHeapGrowthPolicy } from "./heap-policy";
@@ -11,7 +10,12 @@ import { createStandaloneServer } from "./http-server";
 async function main() {
   const env = loadServerEnv();
   applyHeapGrowthPolicy(env.API_HEAP_GROWTH_PERCENT);
-  const logger = pino({ level: env.LOG_LEVEL, base: { service: "tenantry-api" } });
+  const logger = createLogger({
+    service: "tenantry-api",
+    level: env.LOG_LEVEL,
+    nodeEnv: env.NODE_ENV,
+    format: env.LOG_FORMAT,
+  });
   let uri = env.MONGODB_URI;
   let stopEmbedded: (() => Promise<void>) | null = null;
   if (!uri) {

@@ -3,7 +3,7 @@ import os from "node:os";
 import type { CommandContext, CommandHandler } from "../command-context.js";
 import { queryMetrics } from "../data-view.js";
 
-export const REPLICA_SET_NAME = "rs0";
+const REPLICA_SET_NAME = "rs0";
 const VERSION = "7.0.0";
 // Constant and never decreasing, so the driver never sees a stale primary.
 const ELECTION_ID = new ObjectId("7fffffff0000000000000001");

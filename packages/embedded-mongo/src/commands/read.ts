@@ -27,7 +27,7 @@ function sortKey(doc: Doc, path: string[], dir: number): unknown {
 }
 
 /** A stable sort with MongoDB's cross-type order (numbers of every BSON type compare by value). */
-export function sortDocs(docs: Doc[], sort: Doc): Doc[] {
+function sortDocs(docs: Doc[], sort: Doc): Doc[] {
   const fields = Object.entries(sort)
     .filter(([, v]) => v === 1 || v === -1)
     .map(([k, v]) => ({ path: k.split("."), dir: v as number }));

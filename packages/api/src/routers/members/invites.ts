@@ -5,7 +5,7 @@ import type { Types } from "mongoose";
 import { hashToken, newOpaqueToken } from "../../auth/refresh-tokens";
 import type { TenantScope } from "../../tenancy-port";
 
-export const INVITE_TTL_MS = 7 * 24 * 3600_000;
+const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
 interface InviteDoc {
   tokenHash: string;

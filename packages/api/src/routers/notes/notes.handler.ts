@@ -10,7 +10,7 @@ import type { TCreateNoteInput, TListNotesInput, TNoteId, TUpdateNoteInput } fro
 
 type H<I> = { ctx: TenantContext; input: I };
 
-export function publicNote(n: NoteDoc) {
+function publicNote(n: NoteDoc) {
   return {
     id: n._id.toString(),
     title: n.title,

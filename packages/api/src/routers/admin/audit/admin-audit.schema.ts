@@ -15,4 +15,3 @@ export const ZListAdminAuditInput = z
   })
   .optional()
   .default({ limit: 20 });
-export type TListAdminAuditInput = z.infer<typeof ZListAdminAuditInput>;

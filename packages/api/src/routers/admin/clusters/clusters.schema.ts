@@ -7,4 +7,3 @@ export const ZAddClusterInput = z.strictObject({
     .max(2000)
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, "must be a mongodb:// or mongodb+srv:// URI"),
 });
-export type TAddClusterInput = z.infer<typeof ZAddClusterInput>;

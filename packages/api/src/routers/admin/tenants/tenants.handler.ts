@@ -248,7 +248,7 @@ export async function migrationStatusHandler({ ctx, input }: H<TMigrationJobInpu
 }
 
 /** Largest archive returned inline; bigger ones stay on the server (or use the CLI). */
-export const INLINE_EXPORT_MAX_BYTES = 32 * 1024 * 1024;
+const INLINE_EXPORT_MAX_BYTES = 32 * 1024 * 1024;
 
 export async function exportTenantHandler({ ctx, input }: H<TExportTenantInput>) {
   const doc = await loadTenant(ctx, input.id);

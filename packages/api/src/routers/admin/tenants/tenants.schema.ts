@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { ZEmail, ZObjectId, ZPasswordInput, ZSearch, ZSlug } from "../../shared.schema";
 
-export const ZTenantStatus = z.enum(["provisioning", "active", "suspended", "deleted", "purged"]);
+const ZTenantStatus = z.enum(["provisioning", "active", "suspended", "deleted", "purged"]);
 
 export const ZListTenantsInput = z
   .strictObject({

@@ -1,0 +1,55 @@
+// dependency-cruiser (run by `pnpm lint`): the dependency direction of docs/package-interfaces.md
+// and no import cycles, type-only imports included.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-cycles",
+      severity: "error",
+      comment: "Import cycles (type-only ones too) make load order and ownership unclear.",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "tenancy-is-framework-free",
+      severity: "error",
+      comment:
+        "@tenantry/tenancy takes no tRPC, HTTP, React or Next: the api and apps sit on it, not the other way round.",
+      from: { path: "^packages/tenancy/" },
+      // Resolved (a node_modules path) or not (the bare name, when tenancy does not depend on it).
+      to: {
+        path: "(^|/node_modules/)(@trpc/|next($|/)|react($|/)|react-dom($|/))|^(node:)?(http|https|http2)$",
+      },
+    },
+    {
+      name: "embedded-mongo-stands-alone",
+      severity: "error",
+      comment:
+        "@tenantry/embedded-mongo imports nothing of ours (but the shared lint and test presets): it stands in for MongoDB.",
+      from: { path: "^packages/embedded-mongo/" },
+      to: {
+        path: "^(packages/(?!embedded-mongo/)|apps/|tests/|bench/|examples/|tooling/(?!vitest/|eslint/)|@tenantry/(?!vitest-config$|eslint-config/))",
+      },
+    },
+    {
+      name: "client-takes-types-from-api",
+      severity: "error",
+      comment:
+        "@tenantry/client imports only types from @tenantry/api (import type), never its runtime.",
+      from: { path: "^packages/client/src/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^packages/api/", dependencyTypesNot: ["type-only"] },
+    },
+  ],
+  options: {
+    // Type-only imports count: they are edges of the graph like any other.
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)(node_modules|\\.next|dist|test-results|coverage)/" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".d.ts", ".js", ".mjs", ".cjs", ".json"],
+    },
+    moduleSystems: ["es6", "cjs"],
+  },
+};
