@@ -11,6 +11,8 @@ export interface ServerInfo {
   port: number;
   startedAt: number;
   connections(): number;
+  /** Open client connections, for currentOp. */
+  connectionList(): { id: number; remote: string }[];
   dbPath?: string;
   /** Journal counters (records, rounds, fsyncs) when running with a dbPath. */
   journalStats?: () => Record<string, number>;

@@ -31,6 +31,7 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promi
       port: opts.port ?? 0,
       startedAt: Date.now(),
       connections: () => 0,
+      connectionList: () => [],
       dbPath: opts.dbPath,
       journalStats: journal ? () => ({ ...journal.stats }) : undefined,
     },

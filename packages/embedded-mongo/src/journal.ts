@@ -4,7 +4,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { deserialize, serialize } from "bson";
 import { valueKey, type Doc } from "./bson-values.js";
-import type { ChangeSink, Database } from "./catalog.js";
+import { applyIndexOptions, type ChangeSink, type Database } from "./catalog.js";
 import { Collection, idKeyOf } from "./collection.js";
 import type { DurabilityBarrier } from "./engine.js";
 import { parseIndexSpec } from "./index-spec.js";
@@ -356,6 +356,12 @@ function applyRecord(db: Database, r: Doc): void {
       return;
     case "dropIndex":
       coll?.indexes.delete(r.name as string);
+      return;
+    case "indexOptions":
+      if (coll) applyIndexOptions(coll, r.name as string, r.raw as Doc);
+      return;
+    case "options":
+      if (coll) Object.assign(coll.options, r.options as Doc);
       return;
     case "i":
     case "u": {

@@ -1,3 +1,4 @@
+import { CommandError, ErrorCodes } from "./errors.js";
 import { ObjectId } from "bson";
 import { isPlainObject, numericValue, type Doc } from "./bson-values.js";
 import type { Collection } from "./collection.js";
@@ -99,4 +100,41 @@ export function planQuery(coll: Collection, filter: Doc): Plan {
     }
   }
   return rangePlan ?? { kind: "scan" };
+}
+
+/** What a `hint` asks for: an index's key pattern (for its order) or a natural-order scan. */
+export type Hint = { key: Doc } | { natural: number };
+
+/**
+ * Resolves a `hint` (an index name or key pattern, or {$natural: ±1}). Like MongoDB, a hint that
+ * names no index of an existing collection is an error (2 BadValue); hidden indexes don't count.
+ */
+export function resolveHint(coll: Collection | undefined, hint: unknown): Hint | undefined {
+  if (hint === undefined || hint === null || !coll) return undefined;
+  if (isPlainObject(hint) && Object.keys(hint).length === 0) return undefined;
+  if (isPlainObject(hint) && "$natural" in hint) return { natural: Number(hint.$natural) };
+  const idIndex = typeof hint === "string" ? hint === "_id_" : isIdPattern(hint);
+  if (idIndex) return { key: { _id: 1 } };
+  for (const index of coll.indexes.values()) {
+    if (index.spec.raw.hidden === true) continue;
+    const key = index.spec.raw.key as Doc;
+    if (typeof hint === "string" ? index.spec.name === hint : sameKey(key, hint)) return { key };
+  }
+  throw new CommandError(
+    ErrorCodes.BadValue,
+    "error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index",
+  );
+}
+
+function isIdPattern(hint: unknown): boolean {
+  return isPlainObject(hint) && Object.keys(hint).length === 1 && hint._id === 1;
+}
+
+function sameKey(a: Doc, b: unknown): boolean {
+  if (!isPlainObject(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length && ka.every((k, i) => k === kb[i] && valueKey(a[k]) === valueKey(b[k]))
+  );
 }
