@@ -7,6 +7,7 @@ import { valueKey, type Doc } from "./bson-values.js";
 import { applyIndexOptions, type ChangeSink, type Database } from "./catalog.js";
 import { Collection, idKeyOf } from "./collection.js";
 import type { DurabilityBarrier } from "./engine.js";
+import { lockDirectory, unlockDirectory } from "./dbpath-lock.js";
 import { parseIndexSpec } from "./index-spec.js";
 
 // One append-only journal per database (<dbPath>/<db>.journal), opened only when the database is
@@ -295,35 +296,6 @@ export class Journal implements ChangeSink, DurabilityBarrier {
     this.files.clear();
     await unlockDirectory(this.dir);
   }
-}
-
-// Two servers appending to the same journals would corrupt them: a lock file names the owner.
-const lockedHere = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function lockDirectory(dir: string): Promise<void> {
-  const key = path.resolve(dir);
-  const lock = path.join(dir, "mongod.lock");
-  if (lockedHere.has(key))
-    throw new Error(`dbPath ${dir} is already in use by another server in this process`);
-  const owner = Number((await fsp.readFile(lock, "utf8").catch(() => "")).trim());
-  if (owner && owner !== process.pid && isAlive(owner))
-    throw new Error(`dbPath ${dir} is in use by process ${owner} (${lock})`);
-  await fsp.writeFile(lock, String(process.pid));
-  lockedHere.add(key);
-}
-
-async function unlockDirectory(dir: string): Promise<void> {
-  lockedHere.delete(path.resolve(dir));
-  await fsp.rm(path.join(dir, "mongod.lock"), { force: true });
 }
 
 function applyRecord(db: Database, r: Doc): void {
