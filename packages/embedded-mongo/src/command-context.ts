@@ -11,6 +11,8 @@ export interface ServerInfo {
   port: number;
   startedAt: number;
   connections(): number;
+  /** The connection cap (serverStatus reports what is left of it). */
+  maxConnections: number;
   /** Open client connections, for currentOp. */
   connectionList(): { id: number; remote: string }[];
   dbPath?: string;

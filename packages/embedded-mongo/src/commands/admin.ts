@@ -237,7 +237,7 @@ export const adminCommands: Record<string, CommandHandler> = {
     localTime: new Date(),
     connections: {
       current: ctx.server.connections(),
-      available: 10_000,
+      available: ctx.server.maxConnections - ctx.server.connections(),
       totalCreated: ctx.connectionId,
     },
     metrics: { cursor: { open: { total: ctx.cursors.size } }, queryExecutor: { ...queryMetrics } },
