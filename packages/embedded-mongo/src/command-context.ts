@@ -37,7 +37,8 @@ export interface CommandContext {
   requestSize: number;
 }
 
-export type CommandHandler = (ctx: CommandContext) => Doc | Promise<Doc>;
+/** Handlers are synchronous: a reply waits only for durability, which the engine adds. */
+export type CommandHandler = (ctx: CommandContext) => Doc;
 
 /** Reads a required string argument (a collection name, usually). */
 export function stringArg(body: Doc, field: string): string {

@@ -97,7 +97,7 @@ export function findCommitted(coll: Collection, filter: Doc, limit?: number): Do
   const max = limit && limit > 0 ? limit : Infinity;
   const plan = planQuery(coll, filter);
   const empty = isEmptyFilter(filter);
-  const query = empty ? undefined : compileFilter(filter);
+  const query = empty || (plan.kind === "ids" && plan.exact) ? undefined : compileFilter(filter);
   if (plan.kind === "ids") {
     const ids = Array.from(plan.ids);
     queryMetrics.scanned += ids.length;

@@ -8,8 +8,12 @@ import type { KeyBound } from "./sorted-key-list.js";
 // Picks the ids a filter can possibly match from an index, so that equality and range queries
 // on indexed fields never walk the whole collection. The full filter is still applied afterwards.
 
-/** `byId`: the ids come straight from an _id predicate (they may not exist). */
-type Plan = { kind: "ids"; ids: Iterable<string>; byId?: boolean } | { kind: "scan" };
+/**
+ * `byId`: the ids come straight from an _id predicate (they may not exist). `exact`: the filter
+ * is that equality alone, so every document found by id matches without testing it.
+ */
+type Plan =
+  { kind: "ids"; ids: Iterable<string>; byId?: boolean; exact?: boolean } | { kind: "scan" };
 
 /** Values usable as index keys: scalars whose equality is the same in an index and a query. */
 function isIndexableScalar(v: unknown): boolean {
@@ -71,6 +75,17 @@ function typeCeiling(v: unknown): KeyBound | undefined {
 }
 
 export function planQuery(coll: Collection, filter: Doc): Plan {
+  // The most common lookup, {_id: value}, without building anything.
+  let only: string | undefined;
+  for (const k in filter) {
+    if (only !== undefined) {
+      only = undefined;
+      break;
+    }
+    only = k;
+  }
+  if (only === "_id" && isIndexableScalar(filter._id))
+    return { kind: "ids", ids: [valueKey(filter._id)], byId: true, exact: true };
   const preds = predicates(filter);
   let rangePlan: Plan | undefined;
   for (const [path, v] of preds) {

@@ -1,4 +1,5 @@
 import net from "node:net";
+import type { Doc } from "./bson-values.js";
 import type { Engine } from "./engine.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 import {
@@ -108,10 +109,12 @@ function refuse(socket: net.Socket, message: string): void {
 function serve(engine: Engine, socket: net.Socket, conn: Conn, limits: ConnectionLimits): void {
   const chunks: Buffer[] = [];
   let buffered = 0;
-  /** Bytes of complete messages waiting for their reply. */
+  /** Complete messages waiting for their turn, and their total size. */
+  const inbox: Buffer[] = [];
   let pending = 0;
+  /** A reply is waiting for the disk: later messages wait too, so replies stay in order. */
+  let busy = false;
   let writesBlocked = false;
-  let queue = Promise.resolve();
   let closed = false;
 
   const fail = (): void => {
@@ -126,39 +129,11 @@ function serve(engine: Engine, socket: net.Socket, conn: Conn, limits: Connectio
     if (writesBlocked || pending > limits.maxPendingBytes) socket.pause();
     else socket.resume();
   };
-  let drained: (() => void) | undefined;
-  socket.on("drain", () => {
-    writesBlocked = false;
-    drained?.();
-    drained = undefined;
-    flow();
-  });
-  /** Resolves once earlier replies have left: no new reply is produced while they wait. */
-  const writable = (): Promise<void> | undefined =>
-    writesBlocked ? new Promise<void>((resolve) => (drained = resolve)) : undefined;
   const send = (buf: Buffer): void => {
-    if (!socket.write(buf)) {
-      writesBlocked = true;
-      flow();
-    }
+    if (!socket.write(buf)) writesBlocked = true;
   };
 
-  const handle = async (msg: Buffer): Promise<void> => {
-    if (closed) return;
-    const requestId = msg.readInt32LE(4);
-    let req: CommandRequest;
-    try {
-      req = decodeMessage(msg);
-    } catch (err) {
-      if (err instanceof ProtocolError && !err.fatal) {
-        const reply = new CommandError(ErrorCodes.InvalidBSON, err.message).toReply();
-        send(encodeOpMsgReply(requestId, reply));
-        return;
-      }
-      fail();
-      return;
-    }
-    const reply = await engine.run(req, conn);
+  const answer = (req: CommandRequest, requestId: number, reply: Doc): void => {
     if (closed || req.moreToCome) return;
     const encode = req.kind === "query" ? encodeOpReply : encodeOpMsgReply;
     try {
@@ -172,6 +147,59 @@ function serve(engine: Engine, socket: net.Socket, conn: Conn, limits: Connectio
       send(encode(requestId, e));
     }
   };
+
+  /** Handles one message; a promise only when its reply waits for the disk. */
+  const handle = (msg: Buffer): Promise<void> | undefined => {
+    const requestId = msg.readInt32LE(4);
+    let req: CommandRequest;
+    try {
+      req = decodeMessage(msg);
+    } catch (err) {
+      if (err instanceof ProtocolError && !err.fatal) {
+        const reply = new CommandError(ErrorCodes.InvalidBSON, err.message).toReply();
+        send(encodeOpMsgReply(requestId, reply));
+        return undefined;
+      }
+      fail();
+      return undefined;
+    }
+    const reply = engine.run(req, conn);
+    if (reply instanceof Promise) return reply.then((r) => answer(req, requestId, r));
+    answer(req, requestId, reply);
+    return undefined;
+  };
+
+  // Messages are answered one after another, synchronously when nothing waits for the disk.
+  const pump = (): void => {
+    while (!busy && !writesBlocked && !closed && inbox.length > 0) {
+      const msg = inbox.shift() as Buffer;
+      let waiting: Promise<void> | undefined;
+      try {
+        waiting = handle(msg);
+      } catch {
+        fail();
+        return;
+      }
+      if (waiting) {
+        busy = true;
+        waiting.then(
+          () => {
+            busy = false;
+            pending -= msg.length;
+            pump();
+          },
+          () => fail(),
+        );
+        break;
+      }
+      pending -= msg.length;
+    }
+    flow();
+  };
+  socket.on("drain", () => {
+    writesBlocked = false;
+    pump();
+  });
 
   socket.on("data", (chunk: Buffer) => {
     if (closed) return;
@@ -206,24 +234,16 @@ function serve(engine: Engine, socket: net.Socket, conn: Conn, limits: Connectio
         );
         return;
       }
-      if (buffered < length) return;
+      if (buffered < length) break;
       const all = head.length >= length ? head : Buffer.concat(chunks);
-      const msg = all.subarray(0, length);
+      inbox.push(all.subarray(0, length));
+      pending += length;
       const rest = all.subarray(length);
       chunks.length = 0;
       if (rest.length > 0) chunks.push(rest);
       buffered -= length;
-      pending += length;
-      flow();
-      queue = queue
-        .then(writable)
-        .then(() => handle(msg))
-        .then(() => {
-          pending -= length;
-          flow();
-        })
-        .catch(() => fail());
     }
+    pump();
   });
   socket.on("error", () => fail());
   socket.on("close", () => {
