@@ -16,6 +16,24 @@ import {
 // Canonical forms and ordering of BSON values, as MongoDB compares them: 1, 1.0, Long(1) and
 // Decimal128("1.0") are equal; null and missing are equal in indexes.
 
+// bson decodes {$ref, $id, $db} subdocuments into DBRef objects, whose fields are named
+// collection / oid / db. Read-only, non-enumerable aliases let dotted paths ("r.$id") reach them
+// as MongoDB's do; serialisation is unchanged (it never looks at these names).
+for (const [alias, prop] of [
+  ["$ref", "collection"],
+  ["$id", "oid"],
+  ["$db", "db"],
+] as const) {
+  if (!Object.hasOwn(DBRef.prototype, alias))
+    Object.defineProperty(DBRef.prototype, alias, {
+      get(this: DBRef) {
+        return this[prop];
+      },
+      enumerable: false,
+      configurable: true,
+    });
+}
+
 export type Doc = Record<string, unknown>;
 
 export function isPlainObject(v: unknown): v is Doc {
@@ -302,8 +320,9 @@ export function valuesAtPath(doc: unknown, path: string[], i = 0, out: unknown[]
     }
     return out;
   }
-  if (isPlainObject(doc)) {
-    const next = doc[path[i] as string];
+  // A DBRef is a subdocument in MongoDB: its $ref/$id/$db are reached through aliases.
+  if (isPlainObject(doc) || doc instanceof DBRef) {
+    const next = (doc as Doc)[path[i] as string];
     if (next === undefined) {
       if (out.length === 0) out.push(undefined);
       return out;

@@ -131,6 +131,7 @@ describe("$all and DBRefs", () => {
     expect(await c.countDocuments({ r: { $elemMatch: { $id: 5 } } })).toBe(1);
     expect(await c.countDocuments({ r: { $elemMatch: { $ref: "x", $id: 5 } } })).toBe(1);
     expect(await c.countDocuments({ r: { $elemMatch: { $id: 6 } } })).toBe(0);
+    expect(await c.countDocuments({ "one.$id": 6 })).toBe(1);
   });
 });
 
