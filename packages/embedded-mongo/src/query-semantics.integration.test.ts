@@ -7,51 +7,19 @@ import {
   Long,
   MaxKey,
   MinKey,
-  MongoClient,
-  MongoServerError,
   ObjectId,
   Timestamp,
-  type Collection,
-  type Db,
 } from "mongodb";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freshDbName, serverUnderTest, type ServerUnderTest } from "../test/server-under-test.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { codeOf, driverFixture } from "../test/driver-fixture.js";
 
 // Query and projection semantics, as MongoDB 7.0 documents them.
 
-let server: ServerUnderTest;
-let client: MongoClient;
-let db: Db;
-let c: Collection;
-
-beforeAll(async () => {
-  server = await serverUnderTest();
-  client = await new MongoClient(server.uri).connect();
-  db = client.db(freshDbName("queries"));
-});
-
-beforeEach(async () => {
-  c = db.collection(`x_${Math.random().toString(36).slice(2)}`);
-});
-
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
-  await server.stop();
-});
-
-async function codeOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return err instanceof MongoServerError ? (err.code as number) : -1;
-  }
-}
+const fx = driverFixture("queries");
 
 describe("$type", () => {
   it("tells every BSON type apart, by alias and by number", async () => {
-    await c.insertOne({
+    await fx.c.insertOne({
       _id: new ObjectId(),
       i: 42,
       d: 4.5,
@@ -72,7 +40,7 @@ describe("$type", () => {
       mx: new MaxKey(),
       i32: new Int32(7),
     });
-    const count = (filter: object) => c.countDocuments(filter);
+    const count = (filter: object) => fx.c.countDocuments(filter);
     const cases: [string, unknown, number][] = [
       ["_id", "objectId", 1],
       ["_id", 7, 1],
@@ -106,51 +74,51 @@ describe("$type", () => {
     for (const [field, type, n] of cases) {
       expect([field, type, await count({ [field]: { $type: type } })]).toEqual([field, type, n]);
     }
-    expect(await codeOf(c.countDocuments({ i: { $type: "nope" } }))).toBe(2);
+    expect(await codeOf(fx.c.countDocuments({ i: { $type: "nope" } }))).toBe(2);
   });
 });
 
 describe("$all and DBRefs", () => {
   it("matches $all on a scalar field as the $and of equalities", async () => {
-    await c.insertMany([
+    await fx.c.insertMany([
       { _id: 1 as never, v: 4, s: "a" },
       { _id: 2 as never, v: [4, 5] },
     ]);
-    expect((await c.find({ v: { $all: [4] } }).toArray()).map((d) => d._id)).toEqual([1, 2]);
-    expect((await c.find({ v: { $all: [4, 5] } }).toArray()).map((d) => d._id)).toEqual([2]);
-    expect(await c.countDocuments({ s: { $all: ["a"] } })).toBe(1);
-    expect(await c.countDocuments({ v: { $all: [] } })).toBe(0);
+    expect((await fx.c.find({ v: { $all: [4] } }).toArray()).map((d) => d._id)).toEqual([1, 2]);
+    expect((await fx.c.find({ v: { $all: [4, 5] } }).toArray()).map((d) => d._id)).toEqual([2]);
+    expect(await fx.c.countDocuments({ s: { $all: ["a"] } })).toBe(1);
+    expect(await fx.c.countDocuments({ v: { $all: [] } })).toBe(0);
   });
 
   it("queries DBRef fields ($ref, $id) instead of calling them operators", async () => {
-    await c.insertOne({
+    await fx.c.insertOne({
       _id: 1 as never,
       r: [new DBRef("x", 5 as never)],
       one: new DBRef("y", 6 as never),
     });
-    expect(await c.countDocuments({ r: { $elemMatch: { $id: 5 } } })).toBe(1);
-    expect(await c.countDocuments({ r: { $elemMatch: { $ref: "x", $id: 5 } } })).toBe(1);
-    expect(await c.countDocuments({ r: { $elemMatch: { $id: 6 } } })).toBe(0);
-    expect(await c.countDocuments({ "one.$id": 6 })).toBe(1);
+    expect(await fx.c.countDocuments({ r: { $elemMatch: { $id: 5 } } })).toBe(1);
+    expect(await fx.c.countDocuments({ r: { $elemMatch: { $ref: "x", $id: 5 } } })).toBe(1);
+    expect(await fx.c.countDocuments({ r: { $elemMatch: { $id: 6 } } })).toBe(0);
+    expect(await fx.c.countDocuments({ "one.$id": 6 })).toBe(1);
   });
 });
 
 describe("BinData order and bits", () => {
   it("orders BinData by length, then subtype, then bytes", async () => {
-    await c.insertMany([
+    await fx.c.insertMany([
       { _id: 1 as never, b: new Binary(Buffer.from("b")) },
       { _id: 2 as never, b: new Binary(Buffer.from("aa")) },
       { _id: 3 as never, b: new Binary(Buffer.from("b"), 128) },
     ]);
     const ids = (filter: object) =>
-      c
+      fx.c
         .find(filter)
         .toArray()
         .then((d) => d.map((x) => x._id));
     expect(await ids({ b: { $gt: new Binary(Buffer.from("b")) } })).toEqual([2, 3]);
     expect(await ids({ b: { $lt: new Binary(Buffer.from("aa")) } })).toEqual([1, 3]);
     expect(
-      await c
+      await fx.c
         .find({})
         .sort({ b: 1 })
         .toArray()
@@ -159,21 +127,21 @@ describe("BinData order and bits", () => {
   });
 
   it("tests $bits* operators on BinData", async () => {
-    await c.insertOne({ _id: 1 as never, b: new Binary(Buffer.from([0x0f, 0x01])) });
-    expect(await c.countDocuments({ b: { $bitsAllSet: [0, 1] } })).toBe(1);
-    expect(await c.countDocuments({ b: { $bitsAllSet: [0, 8] } })).toBe(1);
-    expect(await c.countDocuments({ b: { $bitsAllSet: [4] } })).toBe(0);
-    expect(await c.countDocuments({ b: { $bitsAnySet: 0x30 } })).toBe(0);
-    expect(await c.countDocuments({ b: { $bitsAllClear: [4, 5, 9] } })).toBe(1);
-    expect(await c.countDocuments({ b: { $bitsAnyClear: new Binary(Buffer.from([0x1f])) } })).toBe(
-      1,
-    );
+    await fx.c.insertOne({ _id: 1 as never, b: new Binary(Buffer.from([0x0f, 0x01])) });
+    expect(await fx.c.countDocuments({ b: { $bitsAllSet: [0, 1] } })).toBe(1);
+    expect(await fx.c.countDocuments({ b: { $bitsAllSet: [0, 8] } })).toBe(1);
+    expect(await fx.c.countDocuments({ b: { $bitsAllSet: [4] } })).toBe(0);
+    expect(await fx.c.countDocuments({ b: { $bitsAnySet: 0x30 } })).toBe(0);
+    expect(await fx.c.countDocuments({ b: { $bitsAllClear: [4, 5, 9] } })).toBe(1);
+    expect(
+      await fx.c.countDocuments({ b: { $bitsAnyClear: new Binary(Buffer.from([0x1f])) } }),
+    ).toBe(1);
   });
 });
 
 describe("invalid filters", () => {
   it("refuses an unknown operator even when the collection does not exist", async () => {
-    const none = db.collection("does_not_exist");
+    const none = fx.db.collection("does_not_exist");
     expect(await codeOf(none.find({ p: { $notAnOperator: 1 } }).toArray())).toBe(2);
     expect(await codeOf(none.countDocuments({ p: { $notAnOperator: 1 } }))).toBe(2);
     expect(await codeOf(none.deleteMany({ p: { $notAnOperator: 1 } }))).toBe(2);
@@ -185,23 +153,23 @@ describe("invalid filters", () => {
 
 describe("projections", () => {
   beforeEach(async () => {
-    await c.insertOne({ _id: 1 as never, a: [1, 2, 3], t: "keep", d: [1, 5, 9], b: 2 });
+    await fx.c.insertOne({ _id: 1 as never, a: [1, 2, 3], t: "keep", d: [1, 5, 9], b: 2 });
   });
 
   it("treats $slice alone as an exclusion and allows it next to exclusions", async () => {
-    expect(await c.findOne({}, { projection: { a: { $slice: 1 } } })).toEqual({
+    expect(await fx.c.findOne({}, { projection: { a: { $slice: 1 } } })).toEqual({
       _id: 1,
       a: [1],
       t: "keep",
       d: [1, 5, 9],
       b: 2,
     });
-    expect(await c.findOne({}, { projection: { a: { $slice: -2 }, t: 0, d: 0 } })).toEqual({
+    expect(await fx.c.findOne({}, { projection: { a: { $slice: -2 }, t: 0, d: 0 } })).toEqual({
       _id: 1,
       a: [2, 3],
       b: 2,
     });
-    expect(await c.findOne({}, { projection: { a: { $slice: [1, 1] }, t: 1 } })).toEqual({
+    expect(await fx.c.findOne({}, { projection: { a: { $slice: [1, 1] }, t: 1 } })).toEqual({
       _id: 1,
       a: [2],
       t: "keep",
@@ -209,22 +177,22 @@ describe("projections", () => {
   });
 
   it("accepts $elemMatch with operator-only conditions", async () => {
-    expect(await c.findOne({}, { projection: { d: { $elemMatch: { $gte: 4 } } } })).toEqual({
+    expect(await fx.c.findOne({}, { projection: { d: { $elemMatch: { $gte: 4 } } } })).toEqual({
       _id: 1,
       d: [5],
     });
-    expect(await c.findOne({}, { projection: { d: { $elemMatch: { $in: [9] } } } })).toEqual({
+    expect(await fx.c.findOne({}, { projection: { d: { $elemMatch: { $in: [9] } } } })).toEqual({
       _id: 1,
       d: [9],
     });
   });
 
   it("returns _id first and the other fields in stored order", async () => {
-    const doc = await c.findOne({}, { projection: { b: 1, t: 1 } });
+    const doc = await fx.c.findOne({}, { projection: { b: 1, t: 1 } });
     expect(Object.keys(doc ?? {})).toEqual(["_id", "t", "b"]);
-    const [agg] = await c.aggregate([{ $project: { b: 1, t: 1 } }]).toArray();
+    const [agg] = await fx.c.aggregate([{ $project: { b: 1, t: 1 } }]).toArray();
     expect(Object.keys(agg ?? {})).toEqual(["_id", "t", "b"]);
-    const r = await c.findOneAndUpdate(
+    const r = await fx.c.findOneAndUpdate(
       { _id: 1 as never },
       { $set: { z: 1 } },
       { projection: { b: 1, t: 1 }, returnDocument: "after" },
