@@ -7,10 +7,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MongoClient, ObjectId, type Collection, type Document } from "mongodb";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+/** Another checkout of this package (e.g. `git archive b399d2e packages/embedded-mongo`) to compare with. */
+const BASELINE = process.env.BENCH_BASELINE;
+/** `targets`: only the figures issue 20 sets targets for (findOne by _id, durable insertOne). */
+const ONLY = process.env.BENCH_ONLY;
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-async function startServer(dbPath?: string): Promise<{ uri: string; child: ChildProcess }> {
+async function startServer(
+  dbPath?: string,
+  dir = packageDir,
+): Promise<{ uri: string; child: ChildProcess }> {
   const args = [
     "--import",
     "tsx",
@@ -20,7 +27,7 @@ async function startServer(dbPath?: string): Promise<{ uri: string; child: Child
     ...(dbPath ? ["--dbpath", dbPath] : []),
   ];
   const child = spawn(process.execPath, args, {
-    cwd: packageDir,
+    cwd: dir,
     stdio: ["ignore", "pipe", "inherit"],
   });
   const uri = await new Promise<string>((resolve, reject) => {
@@ -39,34 +46,52 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** CPU time (user + system) the server process has used, in microseconds, from /proc. */
-function serverCpuMicros(): number {
-  if (!serverPid) return 0;
+/**
+ * CPU time the server process has used, in microseconds: /proc/<pid>/schedstat (nanoseconds on
+ * CPU, all threads), else utime + stime from /proc/<pid>/stat (10 ms ticks).
+ */
+function serverCpuMicros(pid: number | undefined): number {
+  if (!pid) return 0;
   try {
-    const fields =
-      fs.readFileSync(`/proc/${serverPid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return Number(fs.readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]) / 1000;
+  } catch {
+    // fall through
+  }
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     const ticks = Number(fields[11]) + Number(fields[12]);
     return (ticks * 1_000_000) / 100; // USER_HZ is 100 on Linux
   } catch {
     return 0;
   }
 }
-let serverPid: number | undefined;
+
+function ownCpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
 
 interface Measured {
   opsPerSec: number;
   /** Server CPU per operation: what the rate would be bounded by on an idle core. */
   serverCpuMicrosPerOp: number;
+  /** This process's CPU per operation: the driver's share (plus the bench loop). */
+  driverCpuMicrosPerOp: number;
 }
 
-/** Runs `op` in `clients` concurrent loops for SECONDS. */
+let serverPid: number | undefined;
+
+/** Runs `op` in `clients` concurrent loops for SECONDS, against the server with `pid`. */
 async function measure(
   clients: number,
   op: (worker: number, i: number) => Promise<unknown>,
+  pid = serverPid,
+  seconds = SECONDS,
 ): Promise<Measured> {
-  const deadline = performance.now() + SECONDS * 1000;
+  const deadline = performance.now() + seconds * 1000;
   let count = 0;
-  const cpuBefore = serverCpuMicros();
+  const cpuBefore = serverCpuMicros(pid);
+  const ownBefore = ownCpuMicros();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, w) => {
@@ -78,15 +103,16 @@ async function measure(
   );
   return {
     opsPerSec: count / ((performance.now() - start) / 1000),
-    serverCpuMicrosPerOp: (serverCpuMicros() - cpuBefore) / Math.max(1, count),
+    serverCpuMicrosPerOp: (serverCpuMicros(pid) - cpuBefore) / Math.max(1, count),
+    driverCpuMicrosPerOp: (ownCpuMicros() - ownBefore) / Math.max(1, count),
   };
 }
 
-const rows: { name: string; clients: number; opsPerSec: number }[] = [];
+const rows: ({ name: string; clients: number } & Measured)[] = [];
 function report(name: string, clients: number, m: Measured): void {
-  rows.push({ name, clients, opsPerSec: m.opsPerSec });
+  rows.push({ name, clients, ...m });
   console.log(
-    `${name.padEnd(38)} ${String(clients).padStart(3)} client(s)  ${m.opsPerSec.toFixed(0).padStart(8)} ops/s   server CPU ${m.serverCpuMicrosPerOp.toFixed(0).padStart(5)} µs/op`,
+    `${name.padEnd(38)} ${String(clients).padStart(3)} client(s)  ${m.opsPerSec.toFixed(0).padStart(8)} ops/s   server CPU ${m.serverCpuMicrosPerOp.toFixed(1).padStart(6)} µs/op   driver CPU ${m.driverCpuMicrosPerOp.toFixed(0).padStart(4)} µs/op`,
   );
 }
 
@@ -113,6 +139,120 @@ async function lookupMicros(
   return ((performance.now() - start) * 1000) / samples;
 }
 
+type Op = (worker: number, i: number) => Promise<unknown>;
+const TRIALS = 5;
+
+/** The least disturbed of several trials: lowest CPU per op, highest rate, each on its own. */
+function best(trials: Measured[]): Measured {
+  return {
+    opsPerSec: Math.max(...trials.map((m) => m.opsPerSec)),
+    serverCpuMicrosPerOp: Math.min(...trials.map((m) => m.serverCpuMicrosPerOp)),
+    driverCpuMicrosPerOp: Math.min(...trials.map((m) => m.driverCpuMicrosPerOp)),
+  };
+}
+
+interface Target {
+  name: string;
+  clients: number;
+  /** Issue 20's ceiling for server CPU per op. */
+  maxServerCpu: number;
+}
+
+const TARGETS: Target[] = [
+  { name: "findOne by _id", clients: 1, maxServerCpu: 25 },
+  { name: "findOne by _id", clients: 16, maxServerCpu: 25 },
+  { name: "insertOne (durable, fsync'd)", clients: 1, maxServerCpu: 120 },
+  { name: "insertOne (durable, fsync'd)", clients: 16, maxServerCpu: 30 },
+];
+
+interface BenchServer {
+  label: string;
+  pid: number | undefined;
+  client: MongoClient;
+  stop(): Promise<void>;
+}
+
+async function openServer(label: string, dir: string, dbPath?: string): Promise<BenchServer> {
+  const s = await startServer(dbPath, dir);
+  const client = await new MongoClient(s.uri, { maxPoolSize: 16 }).connect();
+  return {
+    label,
+    pid: s.child.pid,
+    client,
+    stop: async () => {
+      await client.close();
+      await stopServer(s.child);
+    },
+  };
+}
+
+/**
+ * The figures issue 20 sets targets for, for this checkout and (BENCH_BASELINE) another one,
+ * measured alternately in the same run so that machine load hits both alike.
+ */
+async function targetFigures(): Promise<void> {
+  const dirs: [string, string][] = [["now", packageDir]];
+  if (BASELINE) dirs.push(["baseline", path.resolve(BASELINE)]);
+  const tmp: string[] = [];
+  const memory = await Promise.all(dirs.map(([label, dir]) => openServer(label, dir)));
+  const durable = await Promise.all(
+    dirs.map(([label, dir]) => {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), "embedded-mongo-bench-"));
+      tmp.push(d);
+      return openServer(label, dir, d);
+    }),
+  );
+  const ids: ObjectId[] = [];
+  for (let i = 0; i < 10_000; i++) ids.push(new ObjectId());
+  for (const s of memory) {
+    await s.client
+      .db("bench")
+      .collection("docs")
+      .insertMany(ids.map((_id, i) => ({ _id, k: i, n: 0, name: `doc-${i}` })));
+  }
+  const results: { t: Target; label: string; m: Measured }[] = [];
+  try {
+    for (const t of TARGETS) {
+      const servers = t.name.startsWith("findOne") ? memory : durable;
+      const ops = servers.map((s) => {
+        const coll = s.client
+          .db("bench")
+          .collection(t.name.startsWith("findOne") ? "docs" : "durable");
+        return t.name.startsWith("findOne")
+          ? (_: number, i: number) => coll.findOne({ _id: ids[(i * 7919) % ids.length] })
+          : () => coll.insertOne({ a: 1, b: "x" });
+      });
+      for (const [i, s] of servers.entries()) await measure(t.clients, ops[i] as Op, s.pid, 0.3); // warm-up (JIT), not reported
+      // Short trials, alternating between the servers; the best trial is the one least disturbed
+      // by other load on the machine (CPU per op only grows with contention).
+      const trials: Measured[][] = servers.map(() => []);
+      for (let k = 0; k < TRIALS; k++) {
+        for (const [i, s] of servers.entries())
+          trials[i]?.push(await measure(t.clients, ops[i] as Op, s.pid, SECONDS / TRIALS));
+      }
+      for (const [i, s] of servers.entries()) {
+        const m = best(trials[i] as Measured[]);
+        results.push({ t, label: s.label, m });
+        report(`${t.name} [${s.label}]`, t.clients, m);
+      }
+    }
+  } finally {
+    for (const s of [...memory, ...durable]) await s.stop();
+    for (const d of tmp) fs.rmSync(d, { recursive: true, force: true });
+  }
+  console.log("\ntargets (server CPU per op):");
+  for (const t of TARGETS) {
+    const line = results
+      .filter((r) => r.t === t)
+      .map((r) => `${r.label} ${r.m.serverCpuMicrosPerOp.toFixed(1)} µs`)
+      .join(", ");
+    const now = results.find((r) => r.t === t && r.label === "now");
+    const ok = now && now.m.serverCpuMicrosPerOp <= t.maxServerCpu ? "met" : "NOT met";
+    console.log(`  ${t.name}, ${t.clients} client(s) <= ${t.maxServerCpu} µs: ${line} — ${ok}`);
+  }
+  console.log("");
+}
+
 async function main(): Promise<void> {
   console.log(
     `embedded-mongo bench — ${os.cpus().length} cores, node ${process.version}, ${SECONDS}s per figure\n`,
@@ -124,6 +264,8 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(" ")} (figures drop with machine load; server CPU per op does not)\n`,
   );
+  await targetFigures();
+  if (ONLY === "targets") return;
   const mem = await startServer();
   serverPid = mem.child.pid;
   const client = await new MongoClient(mem.uri, { maxPoolSize: 16 }).connect();
@@ -141,11 +283,6 @@ async function main(): Promise<void> {
         "insertOne (in-memory)",
         clients,
         await measure(clients, () => ins.insertOne({ a: 1, b: "x" })),
-      );
-      report(
-        "findOne by _id",
-        clients,
-        await measure(clients, (_, i) => docs.findOne({ _id: ids[(i * 7919) % ids.length] })),
       );
       report(
         "indexed find (k = value)",
@@ -184,8 +321,8 @@ async function main(): Promise<void> {
     const large = db.collection("lookup_100k");
     await seed(small, 1_000);
     await seed(large, 100_000);
-    const tSmall = await lookupMicros(small, 1_000, 3000);
-    const tLarge = await lookupMicros(large, 100_000, 3000);
+    const tSmall = await lookupMicros(small, 1_000, 1000);
+    const tLarge = await lookupMicros(large, 100_000, 1000);
     console.log(
       `\nindexed findOne latency: 1,000 docs ${tSmall.toFixed(0)} µs, 100,000 docs ${tLarge.toFixed(0)} µs (ratio ${(tLarge / tSmall).toFixed(2)}x)`,
     );
@@ -203,43 +340,6 @@ async function main(): Promise<void> {
     await client.close();
     await stopServer(mem.child);
   }
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedded-mongo-bench-"));
-  const durable = await startServer(dir);
-  serverPid = durable.child.pid;
-  const dclient = await new MongoClient(durable.uri, { maxPoolSize: 16 }).connect();
-  try {
-    const coll = dclient.db("bench").collection("durable");
-    console.log("");
-    for (const clients of [1, 16]) {
-      const journal = async () =>
-        (await dclient.db().admin().command({ serverStatus: 1 })).journal as {
-          records: number;
-          rounds: number;
-        };
-      const before = await journal();
-      report(
-        "insertOne (durable, fsync'd)",
-        clients,
-        await measure(clients, () => coll.insertOne({ a: 1, b: "x" })),
-      );
-      const after = await journal();
-      const perRound = (after.records - before.records) / Math.max(1, after.rounds - before.rounds);
-      console.log(`${"".padEnd(38)} group commit: ${perRound.toFixed(1)} writes per fsync round`);
-    }
-  } finally {
-    await dclient.close();
-    await stopServer(durable.child);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-
-  const get = (name: string, clients: number) =>
-    rows.find((r) => r.name === name && r.clients === clients)?.opsPerSec ?? 0;
-  console.log("\ngoals:");
-  console.log(`  findOne by _id, 1 client >= 5,000 ops/s: ${get("findOne by _id", 1).toFixed(0)}`);
-  console.log(
-    `  durable insertOne, 16 clients >= 2,000 ops/s: ${get("insertOne (durable, fsync'd)", 16).toFixed(0)}`,
-  );
 }
 
 await main();

@@ -1,7 +1,38 @@
-import { Binary, Decimal128, Long, ObjectId, Timestamp, MinKey, MaxKey, Double, Int32 } from "bson";
+import {
+  Binary,
+  BSONSymbol,
+  Code,
+  DBRef,
+  Decimal128,
+  Double,
+  Int32,
+  Long,
+  MaxKey,
+  MinKey,
+  ObjectId,
+  Timestamp,
+} from "bson";
 
 // Canonical forms and ordering of BSON values, as MongoDB compares them: 1, 1.0, Long(1) and
 // Decimal128("1.0") are equal; null and missing are equal in indexes.
+
+// bson decodes {$ref, $id, $db} subdocuments into DBRef objects, whose fields are named
+// collection / oid / db. Read-only, non-enumerable aliases let dotted paths ("r.$id") reach them
+// as MongoDB's do; serialisation is unchanged (it never looks at these names).
+for (const [alias, prop] of [
+  ["$ref", "collection"],
+  ["$id", "oid"],
+  ["$db", "db"],
+] as const) {
+  if (!Object.hasOwn(DBRef.prototype, alias))
+    Object.defineProperty(DBRef.prototype, alias, {
+      get(this: DBRef) {
+        return this[prop];
+      },
+      enumerable: false,
+      configurable: true,
+    });
+}
 
 export type Doc = Record<string, unknown>;
 
@@ -72,8 +103,14 @@ export function compareValues(a: unknown, b: unknown): number {
       }
       return xa.length - xb.length;
     }
-    case 6:
-      return Buffer.compare(Buffer.from((a as Binary).buffer), Buffer.from((b as Binary).buffer));
+    case 6: {
+      // BinData orders by length, then subtype, then bytes.
+      const x = a as Binary;
+      const y = b as Binary;
+      if (x.position !== y.position) return x.position - y.position;
+      if (x.sub_type !== y.sub_type) return x.sub_type - y.sub_type;
+      return Buffer.compare(binaryBytes(x), binaryBytes(y));
+    }
     case 7:
       return (a as ObjectId).toHexString() < (b as ObjectId).toHexString()
         ? -1
@@ -142,16 +179,98 @@ export function valueKey(v: unknown): string {
   return "?" + typeof v;
 }
 
+/** The bytes a Binary holds (its buffer may be larger than its length). */
+export function binaryBytes(b: Binary): Buffer {
+  return Buffer.from(b.buffer.buffer, b.buffer.byteOffset, b.position);
+}
+
+/**
+ * Sets a field as an own property. `__proto__` is an ordinary field name in BSON; plain
+ * assignment would change the object's prototype instead.
+ */
+export function setField(obj: Doc, key: string, value: unknown): void {
+  if (key === "__proto__")
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else obj[key] = value;
+}
+
 /** Deep copy of a document's containers; BSON scalar objects are immutable and shared. */
 export function cloneDoc<T>(v: T): T {
   if (Array.isArray(v)) return v.map(cloneDoc) as T;
   if (v instanceof Date) return new Date(v.getTime()) as T;
   if (isPlainObject(v)) {
     const out: Doc = {};
-    for (const k of Object.keys(v)) out[k] = cloneDoc(v[k]);
+    for (const k of Object.keys(v)) setField(out, k, cloneDoc(v[k]));
     return out as T;
   }
   return v;
+}
+
+/**
+ * The `$type` alias of a value as the client would read it back. Plain numbers carry no int/double
+ * tag once decoded: an integer in int32 range is reported as "int" (the driver sends such numbers
+ * as int32), anything else as "double".
+ */
+export function bsonTypeAlias(v: unknown): string {
+  if (v === undefined) return "undefined";
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "number":
+      return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0)
+        ? "int"
+        : "double";
+    case "string":
+      return "string";
+    case "boolean":
+      return "bool";
+    case "bigint":
+      return "long";
+    default:
+      break;
+  }
+  if (Array.isArray(v)) return "array";
+  if (v instanceof ObjectId) return "objectId";
+  if (v instanceof Date) return "date";
+  if (v instanceof Binary) return "binData";
+  // Timestamp extends Long in the bson package: test it first.
+  if (v instanceof Timestamp) return "timestamp";
+  if (v instanceof Long) return "long";
+  if (v instanceof Int32) return "int";
+  if (v instanceof Double) return "double";
+  if (v instanceof Decimal128) return "decimal";
+  if (v instanceof RegExp) return "regex";
+  if (v instanceof MinKey) return "minKey";
+  if (v instanceof MaxKey) return "maxKey";
+  if (v instanceof Code) return v.scope ? "javascriptWithScope" : "javascript";
+  if (v instanceof BSONSymbol) return "symbol";
+  if (v instanceof DBRef) return "object";
+  return "object";
+}
+
+/** A value written the way the shell prints it, for error messages. */
+export function formatValue(v: unknown): string {
+  if (v === undefined) return "undefined";
+  if (v === null) return "null";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+  if (Array.isArray(v)) return v.length === 0 ? "[]" : `[ ${v.map(formatValue).join(", ")} ]`;
+  if (v instanceof Date) return `new Date(${v.getTime()})`;
+  if (v instanceof ObjectId) return `ObjectId('${v.toHexString()}')`;
+  if (isPlainObject(v)) {
+    const parts = Object.keys(v).map((k) => `${k}: ${formatValue(v[k])}`);
+    return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+  }
+  if (v instanceof RegExp) return v.toString();
+  try {
+    return JSON.stringify(v) ?? "<value>";
+  } catch {
+    return "<value>";
+  }
 }
 
 /** Structural equality, field order included (as BSON compares documents). */
@@ -201,8 +320,9 @@ export function valuesAtPath(doc: unknown, path: string[], i = 0, out: unknown[]
     }
     return out;
   }
-  if (isPlainObject(doc)) {
-    const next = doc[path[i] as string];
+  // A DBRef is a subdocument in MongoDB: its $ref/$id/$db are reached through aliases.
+  if (isPlainObject(doc) || doc instanceof DBRef) {
+    const next = (doc as Doc)[path[i] as string];
     if (next === undefined) {
       if (out.length === 0) out.push(undefined);
       return out;
@@ -221,4 +341,25 @@ export function valueAtPath(doc: unknown, path: string): unknown {
     cur = (cur as Doc)[seg];
   }
   return cur;
+}
+
+/** `_id` first, as MongoDB returns it (mingo's projections append it after the other fields). */
+export function idFirst(doc: Doc): Doc {
+  if (!("_id" in doc) || Object.keys(doc)[0] === "_id") return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}
+
+/**
+ * A projection's output in MongoDB's field order: `_id`, then the fields in the source
+ * document's order (mingo follows the projection's order), then computed fields.
+ */
+export function inSourceOrder(projected: Doc, source: Doc): Doc {
+  const out: Doc = {};
+  if ("_id" in projected) out._id = projected._id;
+  for (const k of Object.keys(source))
+    if (Object.hasOwn(projected, k)) setField(out, k, projected[k]);
+  for (const k of Object.keys(projected))
+    if (!Object.hasOwn(out, k)) setField(out, k, projected[k]);
+  return out;
 }

@@ -192,6 +192,17 @@ export class Catalog {
     this.sink?.append(coll.db, { op: "dropIndex", coll: coll.name, name });
   }
 
+  /** collMod of an index: options that change no keys (hidden, expireAfterSeconds). */
+  setIndexOptions(coll: Collection, name: string, raw: Doc): void {
+    applyIndexOptions(coll, name, raw);
+    this.sink?.append(coll.db, { op: "indexOptions", coll: coll.name, name, raw });
+  }
+
+  setCollectionOptions(coll: Collection, options: Doc): void {
+    Object.assign(coll.options, options);
+    this.sink?.append(coll.db, { op: "options", coll: coll.name, options });
+  }
+
   private changed(coll: Collection, id: string, prev: Doc | undefined, record: Doc): void {
     const ts = ++this.clock;
     coll.lastWriteTs = ts;
@@ -236,4 +247,12 @@ export class Catalog {
         this.sink?.append(db, ops.length === 1 ? (ops[0] as Doc) : { op: "batch", ops });
     }
   }
+}
+
+export function applyIndexOptions(coll: Collection, name: string, raw: Doc): void {
+  const index = coll.indexes.get(name);
+  if (!index) return;
+  index.spec.raw = raw;
+  index.spec.expireAfterSeconds = raw.expireAfterSeconds as number | undefined;
+  index.spec.unique = raw.unique === true;
 }

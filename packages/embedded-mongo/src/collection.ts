@@ -1,5 +1,5 @@
 import { UUID } from "bson";
-import { valueKey, type Doc } from "./bson-values.js";
+import { formatValue, valueKey, type Doc } from "./bson-values.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 import { IndexStore, type IndexSpec } from "./index-store.js";
 
@@ -148,18 +148,5 @@ export class Collection {
           throw this.duplicateKeyError(index, e.values);
       }
     }
-  }
-}
-
-function formatValue(v: unknown): string {
-  if (v === undefined || v === null) return "null";
-  if (typeof v === "string") return JSON.stringify(v);
-  if (v instanceof Date) return `new Date(${v.getTime()})`;
-  if (typeof v === "object" && "toHexString" in v && typeof v.toHexString === "function")
-    return `ObjectId('${String(v.toHexString())}')`;
-  try {
-    return JSON.stringify(v) ?? "undefined";
-  } catch {
-    return "<value>";
   }
 }

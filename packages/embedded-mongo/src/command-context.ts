@@ -11,6 +11,10 @@ export interface ServerInfo {
   port: number;
   startedAt: number;
   connections(): number;
+  /** The connection cap (serverStatus reports what is left of it). */
+  maxConnections: number;
+  /** Open client connections, for currentOp. */
+  connectionList(): { id: number; remote: string }[];
   dbPath?: string;
   /** Journal counters (records, rounds, fsyncs) when running with a dbPath. */
   journalStats?: () => Record<string, number>;
@@ -33,7 +37,8 @@ export interface CommandContext {
   requestSize: number;
 }
 
-export type CommandHandler = (ctx: CommandContext) => Doc | Promise<Doc>;
+/** Handlers are synchronous: a reply waits only for durability, which the engine adds. */
+export type CommandHandler = (ctx: CommandContext) => Doc;
 
 /** Reads a required string argument (a collection name, usually). */
 export function stringArg(body: Doc, field: string): string {

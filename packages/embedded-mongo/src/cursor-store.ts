@@ -32,8 +32,11 @@ export class CursorStore {
     let bytes = 0;
     while (pos + batch.length < docs.length && batch.length < max) {
       const doc = docs[pos + batch.length] as Doc;
-      bytes += calculateObjectSize(doc, { ignoreUndefined: true });
-      if (batch.length > 0 && bytes > MAX_BATCH_BYTES) break;
+      // The first document always goes (it is at most 16 MB); only later ones are measured.
+      if (batch.length > 0 || pos + 1 < docs.length) {
+        bytes += calculateObjectSize(doc, { ignoreUndefined: true });
+        if (batch.length > 0 && bytes > MAX_BATCH_BYTES) break;
+      }
       batch.push(doc);
     }
     return batch;

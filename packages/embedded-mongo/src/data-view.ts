@@ -5,6 +5,7 @@ import type { Catalog } from "./catalog.js";
 import type { Collection } from "./collection.js";
 import { planQuery } from "./query-planner.js";
 import { mingoOptions } from "./mingo-options.js";
+import { CommandError, ErrorCodes } from "./errors.js";
 
 /**
  * What a command reads and writes through: the committed state directly, or a transaction's
@@ -66,7 +67,23 @@ export function compileFilter(filter: Doc): Matcher {
         }),
     };
   }
-  return new Query(filter, mingoOptions);
+  try {
+    return new Query(filter, mingoOptions);
+  } catch (err) {
+    if (err instanceof CommandError) throw err;
+    // mingo's wording, in MongoDB's ("unknown operator: $x", code 2).
+    const message = (err as Error).message.replace(
+      /^unknown query operator /,
+      "unknown operator: ",
+    );
+    throw new CommandError(ErrorCodes.BadValue, message);
+  }
+}
+
+/** No documents, once the filter has been checked: MongoDB refuses a bad filter on a missing collection too. */
+export function validatedEmpty(filter: Doc): Doc[] {
+  if (!isEmptyFilter(filter)) compileFilter(filter);
+  return [];
 }
 
 export function isEmptyFilter(filter: Doc): boolean {
@@ -80,7 +97,7 @@ export function findCommitted(coll: Collection, filter: Doc, limit?: number): Do
   const max = limit && limit > 0 ? limit : Infinity;
   const plan = planQuery(coll, filter);
   const empty = isEmptyFilter(filter);
-  const query = empty ? undefined : compileFilter(filter);
+  const query = empty || (plan.kind === "ids" && plan.exact) ? undefined : compileFilter(filter);
   if (plan.kind === "ids") {
     const ids = Array.from(plan.ids);
     queryMetrics.scanned += ids.length;
@@ -109,7 +126,7 @@ export class DirectView implements DataView {
   constructor(private readonly catalog: Catalog) {}
 
   find(coll: Collection | undefined, filter: Doc, limit?: number): Doc[] {
-    if (!coll) return [];
+    if (!coll) return validatedEmpty(filter);
     return findCommitted(coll, filter, limit);
   }
 

@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { MongoClient } from "mongodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { startChild } from "../test/child-server.js";
 import { startEmbeddedMongo } from "./index.js";
 
 // Durability is a property of the embedded server's dbPath; a real MongoDB has its own.
 const external = Boolean(process.env.TEST_MONGODB_URI);
-const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -21,32 +19,6 @@ function tempDir(): string {
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** Runs the CLI in its own process (node --import tsx, so the pid is the server itself). */
-async function startChild(dbPath: string): Promise<{ child: ChildProcess; uri: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "scripts/start.ts", "--port", "0", "--dbpath", dbPath],
-    {
-      cwd: packageDir,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const uri = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /mongodb:\/\/\S+/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { child, uri };
-}
 
 describe.skipIf(external)("durability with a dbPath", () => {
   it("keeps documents, collections and unique indexes across a restart", async () => {

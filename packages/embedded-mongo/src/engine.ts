@@ -1,5 +1,5 @@
 import type { Doc } from "./bson-values.js";
-import type { Catalog } from "./catalog.js";
+import { validateDbName, type Catalog } from "./catalog.js";
 import type { CommandContext, CommandHandler, ServerInfo } from "./command-context.js";
 import { adminCommands } from "./commands/admin.js";
 import { ddlCommands } from "./commands/ddl.js";
@@ -22,6 +22,11 @@ const commands: Record<string, CommandHandler> = {
   ...sessionCommands,
 };
 
+function firstKey(o: Doc): string | undefined {
+  for (const k in o) return k;
+  return undefined;
+}
+
 const RETRYABLE_WRITES = new Set(["insert", "update", "delete", "findAndModify", "findandmodify"]);
 const TXN_LIFETIME_MS = 60_000;
 const SESSION_TIMEOUT_MS = 30 * 60_000;
@@ -43,6 +48,8 @@ export class Engine {
   readonly sessions: SessionStore;
   readonly direct: DirectView;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Database names already checked, so that the check is not repeated on every command. */
+  private readonly validDbNames = new Set<string>();
 
   constructor(
     readonly catalog: Catalog,
@@ -68,27 +75,29 @@ export class Engine {
     for (const t of this.timers) clearInterval(t);
   }
 
-  async run(req: CommandRequest, conn: { id: number; remote: string }): Promise<Doc> {
+  /** The reply, or a promise of it when a write must first reach the disk. */
+  run(req: CommandRequest, conn: { id: number; remote: string }): Doc | Promise<Doc> {
     const body = req.body;
-    const name = Object.keys(body)[0];
+    const name = firstKey(body);
     const before = this.durability?.appended ?? 0;
     let reply: Doc;
     try {
-      reply = await this.execute(name, body, req, conn);
+      reply = this.execute(name, body, req, conn);
     } catch (err) {
       reply = toCommandError(err).toReply();
     }
     // Acknowledge writes only once they are on disk (group commit shares the fsync).
-    if (this.durability && this.durability.appended !== before) await this.durability.waitDurable();
+    if (this.durability && this.durability.appended !== before)
+      return this.durability.waitDurable().then(() => reply);
     return reply;
   }
 
-  private async execute(
+  private execute(
     name: string | undefined,
     body: Doc,
     req: CommandRequest,
     conn: { id: number; remote: string },
-  ): Promise<Doc> {
+  ): Doc {
     if (name === undefined)
       throw new CommandError(ErrorCodes.FailedToParse, "Empty command object");
     const handler = Object.hasOwn(commands, name) ? commands[name] : undefined;
@@ -96,8 +105,9 @@ export class Engine {
     const db = body.$db;
     if (typeof db !== "string")
       throw new CommandError(ErrorCodes.InvalidNamespace, "the command is missing its $db field");
-    if (db.length === 0 || db.length >= 64 || /[/\\. "$*<>:|?\0]/.test(db)) {
-      throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
+    if (!this.validDbNames.has(db)) {
+      validateDbName(db);
+      if (this.validDbNames.size < 100_000) this.validDbNames.add(db);
     }
     const ctx: CommandContext = {
       catalog: this.catalog,
@@ -129,7 +139,7 @@ export class Engine {
       );
       ctx.view = ctx.transaction;
       try {
-        return await handler(ctx);
+        return handler(ctx);
       } catch (err) {
         // As in MongoDB, a failed statement aborts its transaction.
         if (name !== "commitTransaction" && name !== "abortTransaction") ctx.transaction.abort();
@@ -146,10 +156,10 @@ export class Engine {
           `txnNumber ${txnNumber} is older than ${session.txnNumber}`,
         );
       session.txnNumber = txnNumber;
-      const reply = await handler(ctx);
+      const reply = handler(ctx);
       session.lastWrite = { txnNumber, reply };
       return reply;
     }
-    return await handler(ctx);
+    return handler(ctx);
   }
 }

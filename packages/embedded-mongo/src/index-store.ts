@@ -102,9 +102,19 @@ export class IndexStore {
     return this.byFirst.get(valueKey(value)) ?? [];
   }
 
-  /** Whether the index holds every document (sparse and partial ones do not). */
+  /**
+   * Whether the planner may answer from this index alone: it holds every document (sparse and
+   * partial ones do not) and is not hidden (collMod).
+   */
   get complete(): boolean {
-    return !this.spec.sparse && !this.partial;
+    return !this.spec.sparse && !this.partial && this.spec.raw.hidden !== true;
+  }
+
+  /** Number of keys, for validate. */
+  get keyCount(): number {
+    let n = 0;
+    for (const ids of this.byKey.values()) n += ids.size;
+    return n;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Catalog } from "./catalog.js";
 import { Engine } from "./engine.js";
 import { Journal } from "./journal.js";
-import { listen } from "./server.js";
+import { DEFAULT_LIMITS, listen } from "./server.js";
 
 export interface EmbeddedMongoOptions {
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
@@ -10,6 +10,15 @@ export interface EmbeddedMongoOptions {
   dbPath?: string;
   /** How often expired TTL documents are deleted (MongoDB's default: 60 s). */
   ttlMonitorIntervalMs?: number;
+  /** Open connections at most (default 10,000); one more gets an error and is closed. */
+  maxConnections?: number;
+  /** Close a connection idle for this long (default 10 minutes; 0: never). */
+  idleTimeoutMs?: number;
+  /**
+   * Bytes a connection may have received and not yet been answered (default 64 MiB); beyond it
+   * the server stops reading that socket until it catches up.
+   */
+  maxPendingBytesPerConnection?: number;
 }
 
 export interface EmbeddedMongo {
@@ -31,6 +40,8 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promi
       port: opts.port ?? 0,
       startedAt: Date.now(),
       connections: () => 0,
+      connectionList: () => [],
+      maxConnections: opts.maxConnections ?? DEFAULT_LIMITS.maxConnections,
       dbPath: opts.dbPath,
       journalStats: journal ? () => ({ ...journal.stats }) : undefined,
     },
@@ -39,7 +50,11 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promi
   );
   let server;
   try {
-    server = await listen(engine, HOST, opts.port ?? 0);
+    server = await listen(engine, HOST, opts.port ?? 0, {
+      maxConnections: opts.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+      idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
+      maxPendingBytes: opts.maxPendingBytesPerConnection ?? DEFAULT_LIMITS.maxPendingBytes,
+    });
   } catch (err) {
     engine.stop();
     await journal?.close();

@@ -4,9 +4,10 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { deserialize, serialize } from "bson";
 import { valueKey, type Doc } from "./bson-values.js";
-import type { ChangeSink, Database } from "./catalog.js";
+import { applyIndexOptions, type ChangeSink, type Database } from "./catalog.js";
 import { Collection, idKeyOf } from "./collection.js";
 import type { DurabilityBarrier } from "./engine.js";
+import { lockDirectory, unlockDirectory } from "./dbpath-lock.js";
 import { parseIndexSpec } from "./index-spec.js";
 
 // One append-only journal per database (<dbPath>/<db>.journal), opened only when the database is
@@ -35,15 +36,23 @@ interface PendingWrites {
 }
 
 function encodeRecord(record: Doc): Buffer {
-  let payload: Buffer;
-  if (record.op === "batch") {
-    const parts = (record.ops as Doc[]).map((op) => serialize(op, serializeOptions));
-    payload = Buffer.concat([Buffer.from([KIND_BATCH]), ...parts]);
-  } else payload = Buffer.concat([Buffer.from([KIND_SINGLE]), serialize(record, serializeOptions)]);
-  const header = Buffer.allocUnsafe(RECORD_HEADER);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(zlib.crc32(payload), 4);
-  return Buffer.concat([header, payload]);
+  const parts =
+    record.op === "batch"
+      ? (record.ops as Doc[]).map((op) => serialize(op, serializeOptions))
+      : [serialize(record, serializeOptions)];
+  let length = 1;
+  for (const p of parts) length += p.length;
+  // One buffer: header, kind byte, then the BSON.
+  const buf = Buffer.allocUnsafe(RECORD_HEADER + length);
+  buf[RECORD_HEADER] = record.op === "batch" ? KIND_BATCH : KIND_SINGLE;
+  let offset = RECORD_HEADER + 1;
+  for (const p of parts) {
+    buf.set(p, offset);
+    offset += p.length;
+  }
+  buf.writeUInt32LE(length, 0);
+  buf.writeUInt32LE(zlib.crc32(buf.subarray(RECORD_HEADER)), 4);
+  return buf;
 }
 
 function decodePayload(payload: Buffer): Doc[] {
@@ -59,10 +68,17 @@ function decodePayload(payload: Buffer): Doc[] {
   return ops;
 }
 
+function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
 export class Journal implements ChangeSink, DurabilityBarrier {
   private readonly sizes = new Map<string, number>();
   private pending = new Map<string, PendingWrites>();
-  private readonly files = new Map<string, fsp.FileHandle>();
+  /** Open journal files (descriptors), least recently used first. */
+  private readonly files = new Map<string, number>();
   appended = 0;
   private durable = 0;
   /** Group-commit evidence for serverStatus: records written and the fsync rounds they took. */
@@ -214,50 +230,57 @@ export class Journal implements ChangeSink, DurabilityBarrier {
     );
   }
 
-  private async handle(db: string): Promise<fsp.FileHandle> {
-    let fh = this.files.get(db);
-    if (fh) {
+  private fd(db: string): number {
+    let fd = this.files.get(db);
+    if (fd !== undefined) {
       // Keep the map in least-recently-used order.
       this.files.delete(db);
-      this.files.set(db, fh);
-      return fh;
+      this.files.set(db, fd);
+      return fd;
     }
-    fh = await fsp.open(this.file(db), "a");
-    this.files.set(db, fh);
-    return fh;
+    fd = fs.openSync(this.file(db), "a");
+    this.files.set(db, fd);
+    return fd;
   }
 
+  private closeFile(db: string): void {
+    const fd = this.files.get(db);
+    if (fd === undefined) return;
+    this.files.delete(db);
+    fs.closeSync(fd);
+  }
+
+  // Each round writes synchronously (a page-cache copy, cheaper than a thread-pool trip) and
+  // waits for one fdatasync per touched file on the thread pool, so reads go on meanwhile.
   private async flushLoop(): Promise<void> {
     try {
       while (this.pending.size > 0) {
         const batch = this.pending;
         this.pending = new Map();
         const target = this.appended;
-        const touched: fsp.FileHandle[] = [];
+        const touched: number[] = [];
         for (const [db, writes] of batch) {
           if (writes.truncate) {
-            await this.files.get(db)?.close();
-            this.files.delete(db);
-            await fsp.rm(this.file(db), { force: true });
+            this.closeFile(db);
+            fs.rmSync(this.file(db), { force: true });
           }
           if (writes.buffers.length === 0) continue;
-          const fh = await this.handle(db);
-          await fh.write(
+          const fd = this.fd(db);
+          const data =
             writes.buffers.length === 1
               ? (writes.buffers[0] as Buffer)
-              : Buffer.concat(writes.buffers),
-          );
+              : Buffer.concat(writes.buffers);
+          for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off);
           this.stats.records += writes.buffers.length;
-          touched.push(fh);
+          touched.push(fd);
         }
-        await Promise.all(touched.map((fh) => fh.datasync()));
+        await Promise.all(touched.map((fd) => fdatasync(fd)));
         this.stats.rounds++;
         this.stats.fsyncs += touched.length;
         // Bound the number of open files: 10,000 databases must not mean 10,000 descriptors.
         while (this.files.size > MAX_OPEN_FILES) {
-          const [oldest, fh] = this.files.entries().next().value as [string, fsp.FileHandle];
-          this.files.delete(oldest);
-          await fh.close();
+          const [oldest] = this.files.keys();
+          this.closeFile(oldest as string);
         }
         this.durable = target;
         this.release();
@@ -291,39 +314,9 @@ export class Journal implements ChangeSink, DurabilityBarrier {
 
   async close(): Promise<void> {
     while (this.flushing) await this.flushing;
-    for (const fh of this.files.values()) await fh.close();
-    this.files.clear();
+    for (const db of [...this.files.keys()]) this.closeFile(db);
     await unlockDirectory(this.dir);
   }
-}
-
-// Two servers appending to the same journals would corrupt them: a lock file names the owner.
-const lockedHere = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function lockDirectory(dir: string): Promise<void> {
-  const key = path.resolve(dir);
-  const lock = path.join(dir, "mongod.lock");
-  if (lockedHere.has(key))
-    throw new Error(`dbPath ${dir} is already in use by another server in this process`);
-  const owner = Number((await fsp.readFile(lock, "utf8").catch(() => "")).trim());
-  if (owner && owner !== process.pid && isAlive(owner))
-    throw new Error(`dbPath ${dir} is in use by process ${owner} (${lock})`);
-  await fsp.writeFile(lock, String(process.pid));
-  lockedHere.add(key);
-}
-
-async function unlockDirectory(dir: string): Promise<void> {
-  lockedHere.delete(path.resolve(dir));
-  await fsp.rm(path.join(dir, "mongod.lock"), { force: true });
 }
 
 function applyRecord(db: Database, r: Doc): void {
@@ -356,6 +349,12 @@ function applyRecord(db: Database, r: Doc): void {
       return;
     case "dropIndex":
       coll?.indexes.delete(r.name as string);
+      return;
+    case "indexOptions":
+      if (coll) applyIndexOptions(coll, r.name as string, r.raw as Doc);
+      return;
+    case "options":
+      if (coll) Object.assign(coll.options, r.options as Doc);
       return;
     case "i":
     case "u": {

@@ -1,3 +1,4 @@
+import { CommandError, ErrorCodes } from "./errors.js";
 import { ObjectId } from "bson";
 import { isPlainObject, numericValue, type Doc } from "./bson-values.js";
 import type { Collection } from "./collection.js";
@@ -7,8 +8,12 @@ import type { KeyBound } from "./sorted-key-list.js";
 // Picks the ids a filter can possibly match from an index, so that equality and range queries
 // on indexed fields never walk the whole collection. The full filter is still applied afterwards.
 
-/** `byId`: the ids come straight from an _id predicate (they may not exist). */
-type Plan = { kind: "ids"; ids: Iterable<string>; byId?: boolean } | { kind: "scan" };
+/**
+ * `byId`: the ids come straight from an _id predicate (they may not exist). `exact`: the filter
+ * is that equality alone, so every document found by id matches without testing it.
+ */
+type Plan =
+  { kind: "ids"; ids: Iterable<string>; byId?: boolean; exact?: boolean } | { kind: "scan" };
 
 /** Values usable as index keys: scalars whose equality is the same in an index and a query. */
 function isIndexableScalar(v: unknown): boolean {
@@ -70,6 +75,17 @@ function typeCeiling(v: unknown): KeyBound | undefined {
 }
 
 export function planQuery(coll: Collection, filter: Doc): Plan {
+  // The most common lookup, {_id: value}, without building anything.
+  let only: string | undefined;
+  for (const k in filter) {
+    if (only !== undefined) {
+      only = undefined;
+      break;
+    }
+    only = k;
+  }
+  if (only === "_id" && isIndexableScalar(filter._id))
+    return { kind: "ids", ids: [valueKey(filter._id)], byId: true, exact: true };
   const preds = predicates(filter);
   let rangePlan: Plan | undefined;
   for (const [path, v] of preds) {
@@ -99,4 +115,41 @@ export function planQuery(coll: Collection, filter: Doc): Plan {
     }
   }
   return rangePlan ?? { kind: "scan" };
+}
+
+/** What a `hint` asks for: an index's key pattern (for its order) or a natural-order scan. */
+export type Hint = { key: Doc } | { natural: number };
+
+/**
+ * Resolves a `hint` (an index name or key pattern, or {$natural: ±1}). Like MongoDB, a hint that
+ * names no index of an existing collection is an error (2 BadValue); hidden indexes don't count.
+ */
+export function resolveHint(coll: Collection | undefined, hint: unknown): Hint | undefined {
+  if (hint === undefined || hint === null || !coll) return undefined;
+  if (isPlainObject(hint) && Object.keys(hint).length === 0) return undefined;
+  if (isPlainObject(hint) && "$natural" in hint) return { natural: Number(hint.$natural) };
+  const idIndex = typeof hint === "string" ? hint === "_id_" : isIdPattern(hint);
+  if (idIndex) return { key: { _id: 1 } };
+  for (const index of coll.indexes.values()) {
+    if (index.spec.raw.hidden === true) continue;
+    const key = index.spec.raw.key as Doc;
+    if (typeof hint === "string" ? index.spec.name === hint : sameKey(key, hint)) return { key };
+  }
+  throw new CommandError(
+    ErrorCodes.BadValue,
+    "error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index",
+  );
+}
+
+function isIdPattern(hint: unknown): boolean {
+  return isPlainObject(hint) && Object.keys(hint).length === 1 && hint._id === 1;
+}
+
+function sameKey(a: Doc, b: unknown): boolean {
+  if (!isPlainObject(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length && ka.every((k, i) => k === kb[i] && valueKey(a[k]) === valueKey(b[k]))
+  );
 }

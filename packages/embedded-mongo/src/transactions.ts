@@ -6,6 +6,7 @@ import {
   findCommitted,
   isEmptyFilter,
   queryMetrics,
+  validatedEmpty,
   type DataView,
 } from "./data-view.js";
 import { CommandError, ErrorCodes, writeConflict } from "./errors.js";
@@ -50,7 +51,7 @@ export class Transaction implements DataView {
   }
 
   find(coll: Collection | undefined, filter: Doc, limit?: number): Doc[] {
-    if (!coll) return [];
+    if (!coll) return validatedEmpty(filter);
     const overlay = this.writes.get(coll);
     if (!overlay && coll.lastWriteTs <= this.snapshotTs) return findCommitted(coll, filter, limit);
     // Candidates: what the (current) indexes find, plus every document whose version differs

@@ -1,4 +1,4 @@
-import { deserialize, serialize, Long } from "bson";
+import { deserialize, serializeWithBufferAndIndex } from "bson";
 import type { Document } from "bson";
 
 const OP_REPLY = 1;
@@ -155,26 +155,54 @@ function header(buf: Buffer, responseTo: number, opCode: number): void {
 
 const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
 
+// Replies are serialised straight after their header in one scratch buffer, then copied out
+// once (bson's serialize would copy its result, and the header would need another copy).
+// A reply is at most 16 MB plus the cursor envelope.
+let scratch = Buffer.allocUnsafe(1024 * 1024);
+const SCRATCH_MAX = MAX_BSON_SIZE + 1024 * 1024;
+
+function encode(
+  responseTo: number,
+  opCode: number,
+  prefix: number,
+  reply: Document,
+  writePrefix: (buf: Buffer) => void,
+): Buffer {
+  for (;;) {
+    try {
+      const end = serializeWithBufferAndIndex(reply, scratch, {
+        ...serializeOptions,
+        index: prefix,
+      });
+      // Byte writes past the end are dropped silently, but the returned end still counts them.
+      if (end >= scratch.length) throw new RangeError("reply larger than the scratch buffer");
+      const out = Buffer.allocUnsafe(end + 1);
+      scratch.copy(out, 0, 0, end + 1);
+      header(out, responseTo, opCode);
+      writePrefix(out);
+      return out;
+    } catch (err) {
+      // Too small a scratch buffer shows as a RangeError: grow it, up to the largest reply.
+      if (!(err instanceof RangeError) || scratch.length >= SCRATCH_MAX) throw err;
+      scratch = Buffer.allocUnsafe(Math.min(SCRATCH_MAX, scratch.length * 4));
+    }
+  }
+}
+
 export function encodeOpMsgReply(responseTo: number, reply: Document): Buffer {
-  const body = serialize(reply, serializeOptions);
-  const buf = Buffer.allocUnsafe(HEADER_SIZE + 5 + body.length);
-  header(buf, responseTo, OP_MSG);
-  buf.writeUInt32LE(0, HEADER_SIZE);
-  buf[HEADER_SIZE + 4] = 0;
-  buf.set(body, HEADER_SIZE + 5);
-  return buf;
+  return encode(responseTo, OP_MSG, HEADER_SIZE + 5, reply, (buf) => {
+    buf.writeUInt32LE(0, HEADER_SIZE); // flags
+    buf[HEADER_SIZE + 4] = 0; // section kind 0: the body
+  });
 }
 
 export function encodeOpReply(responseTo: number, reply: Document): Buffer {
-  const body = serialize(reply, serializeOptions);
-  const buf = Buffer.allocUnsafe(HEADER_SIZE + 20 + body.length);
-  header(buf, responseTo, OP_REPLY);
-  buf.writeInt32LE(8, HEADER_SIZE); // AwaitCapable
-  buf.set(Buffer.from(Long.ZERO.toBytesLE()), HEADER_SIZE + 4);
-  buf.writeInt32LE(0, HEADER_SIZE + 12);
-  buf.writeInt32LE(1, HEADER_SIZE + 16);
-  buf.set(body, HEADER_SIZE + 20);
-  return buf;
+  return encode(responseTo, OP_REPLY, HEADER_SIZE + 20, reply, (buf) => {
+    buf.writeInt32LE(8, HEADER_SIZE); // AwaitCapable
+    buf.fill(0, HEADER_SIZE + 4, HEADER_SIZE + 12); // cursor id 0
+    buf.writeInt32LE(0, HEADER_SIZE + 12); // starting from
+    buf.writeInt32LE(1, HEADER_SIZE + 16); // number returned
+  });
 }
 
 export { HEADER_SIZE };

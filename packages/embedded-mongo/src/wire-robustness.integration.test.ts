@@ -47,14 +47,17 @@ describe("bad input on the wire", () => {
   });
 
   it("closes the connection on malformed headers, oversized lengths and unknown opcodes", async () => {
-    for (const bad of [
-      header(8, 2013),
-      header(49_000_000, 2013),
-      Buffer.concat([header(26, 9999), Buffer.alloc(10)]),
-    ]) {
+    for (const bad of [header(8, 2013), Buffer.concat([header(26, 9999), Buffer.alloc(10)])]) {
       const conn = await RawConnection.connect(port);
       expect(await conn.request(bad)).toBe("closed");
     }
+    // A length over maxMessageSizeBytes is answered with the reason, then the socket is closed.
+    const conn = await RawConnection.connect(port);
+    expect(await conn.request(header(49_000_000, 2013))).toMatchObject({
+      ok: 0,
+      errmsg: expect.stringMatching(/exceeds maxMessageSizeBytes/),
+    });
+    expect(await conn.request(header(8, 2013))).toBe("closed");
     await stillServing();
   });
 

@@ -1,6 +1,8 @@
 import { ObjectId } from "bson";
 import os from "node:os";
+import { Timestamp } from "bson";
 import type { CommandContext, CommandHandler } from "../command-context.js";
+import { CommandError, ErrorCodes } from "../errors.js";
 import { queryMetrics } from "../data-view.js";
 
 const REPLICA_SET_NAME = "rs0";
@@ -33,7 +35,140 @@ function hello(ctx: CommandContext, legacy: boolean): Record<string, unknown> {
   };
 }
 
+function adminOnly(ctx: CommandContext, name: string): void {
+  if (ctx.db !== "admin")
+    throw new CommandError(
+      ErrorCodes.Unauthorized,
+      `${name} may only be run against the admin database.`,
+    );
+}
+
+/** The one member of the replica set, as replSetGetStatus describes it. */
+function member(ctx: CommandContext): Record<string, unknown> {
+  const now = new Date();
+  const optime = { ts: new Timestamp({ t: Math.floor(now.getTime() / 1000), i: 1 }), t: 1 };
+  const uptime = Math.floor((now.getTime() - ctx.server.startedAt) / 1000);
+  return {
+    _id: 0,
+    name: `${ctx.server.host}:${ctx.server.port}`,
+    health: 1,
+    state: 1,
+    stateStr: "PRIMARY",
+    uptime,
+    optime,
+    optimeDate: now,
+    lastAppliedWallTime: now,
+    lastDurableWallTime: now,
+    syncSourceHost: "",
+    syncSourceId: -1,
+    infoMessage: "",
+    electionTime: new Timestamp({ t: Math.floor(ctx.server.startedAt / 1000), i: 1 }),
+    electionDate: new Date(ctx.server.startedAt),
+    configVersion: 1,
+    configTerm: 1,
+    self: true,
+    lastHeartbeatMessage: "",
+  };
+}
+
+/** In-progress operations for currentOp / $currentOp: this one, and idle connections on request. */
+export function currentOps(
+  ctx: CommandContext,
+  opts: Record<string, unknown>,
+): Record<string, unknown>[] {
+  const now = new Date();
+  const ops: Record<string, unknown>[] = [
+    {
+      type: "op",
+      host: `${ctx.server.host}:${ctx.server.port}`,
+      desc: `conn${ctx.connectionId}`,
+      connectionId: ctx.connectionId,
+      client: ctx.clientAddress,
+      active: true,
+      currentOpTime: now.toISOString(),
+      opid: ctx.connectionId,
+      secs_running: 0,
+      microsecs_running: 0,
+      op: "command",
+      ns: `${ctx.db}.$cmd.aggregate`,
+      command: ctx.body,
+      numYields: 0,
+      waitingForLock: false,
+    },
+  ];
+  if (opts.idleConnections === true || opts.$all === true) {
+    for (const c of ctx.server.connectionList()) {
+      if (c.id === ctx.connectionId) continue;
+      ops.push({
+        type: "op",
+        host: `${ctx.server.host}:${ctx.server.port}`,
+        desc: `conn${c.id}`,
+        connectionId: c.id,
+        client: c.remote,
+        active: false,
+        currentOpTime: now.toISOString(),
+      });
+    }
+  }
+  return ops;
+}
+
 export const adminCommands: Record<string, CommandHandler> = {
+  replSetGetStatus: (ctx) => {
+    adminOnly(ctx, "replSetGetStatus");
+    const self = member(ctx);
+    return {
+      set: REPLICA_SET_NAME,
+      date: new Date(),
+      myState: 1,
+      term: 1,
+      syncSourceHost: "",
+      syncSourceId: -1,
+      heartbeatIntervalMillis: 2000,
+      majorityVoteCount: 1,
+      writeMajorityCount: 1,
+      votingMembersCount: 1,
+      writableVotingMembersCount: 1,
+      optimes: {
+        lastCommittedOpTime: self.optime,
+        appliedOpTime: self.optime,
+        durableOpTime: self.optime,
+      },
+      members: [self],
+      ok: 1,
+    };
+  },
+  replSetGetConfig: (ctx) => {
+    adminOnly(ctx, "replSetGetConfig");
+    return {
+      config: {
+        _id: REPLICA_SET_NAME,
+        version: 1,
+        term: 1,
+        members: [
+          {
+            _id: 0,
+            host: `${ctx.server.host}:${ctx.server.port}`,
+            arbiterOnly: false,
+            buildIndexes: true,
+            hidden: false,
+            priority: 1,
+            tags: {},
+            secondaryDelaySecs: 0,
+            votes: 1,
+          },
+        ],
+        protocolVersion: 1,
+        writeConcernMajorityJournalDefault: true,
+        settings: { chainingAllowed: true, electionTimeoutMillis: 10000 },
+      },
+      ok: 1,
+    };
+  },
+  currentOp: (ctx) => {
+    adminOnly(ctx, "currentOp");
+    return { inprog: currentOps(ctx, ctx.body), ok: 1 };
+  },
   hello: (ctx) => hello(ctx, false),
   isMaster: (ctx) => hello(ctx, true),
   ismaster: (ctx) => hello(ctx, true),
@@ -102,7 +237,7 @@ export const adminCommands: Record<string, CommandHandler> = {
     localTime: new Date(),
     connections: {
       current: ctx.server.connections(),
-      available: 10_000,
+      available: ctx.server.maxConnections - ctx.server.connections(),
       totalCreated: ctx.connectionId,
     },
     metrics: { cursor: { open: { total: ctx.cursors.size } }, queryExecutor: { ...queryMetrics } },

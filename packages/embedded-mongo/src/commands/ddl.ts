@@ -9,6 +9,16 @@ import { INDEX_OPTIONS, parseIndexSpec } from "../index-spec.js";
 import { mingoOptions } from "../mingo-options.js";
 
 const ID_INDEX = { v: 2, key: { _id: 1 }, name: "_id_" };
+/** Generic command fields that are not collection options. */
+const SESSION_FIELDS = [
+  "lsid",
+  "txnNumber",
+  "writeConcern",
+  "autocommit",
+  "startTransaction",
+  "readConcern",
+  "comment",
+];
 
 function collName(ctx: CommandContext, field: string): string {
   return validateCollectionName(ctx.db, stringArg(ctx.body, field));
@@ -134,15 +144,126 @@ const dropIndexes: CommandHandler = (ctx) => {
 };
 
 function collectionInfo(coll: Collection, nameOnly: boolean): Doc {
-  if (nameOnly) return { name: coll.name, type: "collection" };
+  // Time-series collections are stored as plain ones; they are reported as MongoDB reports them.
+  const type = coll.options.timeseries ? "timeseries" : "collection";
+  if (nameOnly) return { name: coll.name, type };
+  if (type === "timeseries")
+    return { name: coll.name, type, options: coll.options, info: { readOnly: false } };
   return {
     name: coll.name,
-    type: "collection",
+    type,
     options: coll.options,
     info: { readOnly: false, uuid: coll.uuid },
     idIndex: ID_INDEX,
   };
 }
+
+/** A time-series option with MongoDB's defaults filled in. */
+function timeseriesOptions(raw: unknown): Doc {
+  if (!isPlainObject(raw) || typeof raw.timeField !== "string")
+    throw new CommandError(
+      ErrorCodes.Location40414,
+      "BSON field 'create.timeseries.timeField' is missing but a required field",
+    );
+  const granularity = raw.granularity ?? (raw.bucketMaxSpanSeconds ? undefined : "seconds");
+  const out: Doc = { timeField: raw.timeField };
+  if (raw.metaField !== undefined) out.metaField = raw.metaField;
+  if (granularity !== undefined) out.granularity = granularity;
+  const spans: Record<string, number> = { seconds: 3600, minutes: 86400, hours: 2592000 };
+  out.bucketMaxSpanSeconds =
+    raw.bucketMaxSpanSeconds ?? spans[typeof granularity === "string" ? granularity : ""] ?? 3600;
+  if (raw.bucketRoundingSeconds !== undefined)
+    out.bucketRoundingSeconds = raw.bucketRoundingSeconds;
+  return out;
+}
+
+const COLLMOD_INDEX_OPTIONS = ["hidden", "expireAfterSeconds", "prepareUnique", "unique"] as const;
+
+const collMod: CommandHandler = (ctx) => {
+  const name = collName(ctx, "collMod");
+  const coll = ctx.catalog.collection(ctx.db, name);
+  if (!coll) throw notFound(`${ctx.db}.${name}`);
+  const reply: Doc = {};
+  const change = ctx.body.index;
+  if (change !== undefined) {
+    if (!isPlainObject(change))
+      throw new CommandError(ErrorCodes.TypeMismatch, "collMod 'index' must be an object");
+    const byName = typeof change.name === "string";
+    const found = [...coll.indexes.values()].find((i) =>
+      byName ? i.spec.name === change.name : deepEqual(i.spec.raw.key, change.keyPattern),
+    );
+    if (!found) {
+      const isId = byName ? change.name === "_id_" : deepEqual(change.keyPattern, { _id: 1 });
+      if (isId && change.hidden !== undefined)
+        throw new CommandError(ErrorCodes.BadValue, "can't hide _id index");
+      throw new CommandError(
+        ErrorCodes.IndexNotFound,
+        `cannot find index ${byName ? String(change.name) : JSON.stringify(change.keyPattern)} for ns ${coll.ns}`,
+      );
+    }
+    const raw: Doc = { ...found.spec.raw };
+    for (const k of COLLMOD_INDEX_OPTIONS) {
+      if (change[k] === undefined) continue;
+      const old = raw[k] ?? (k === "hidden" ? false : undefined);
+      if (k === "hidden" && change[k] === false) delete raw[k];
+      else raw[k] = change[k];
+      if (!deepEqual(old, change[k])) {
+        reply[`${k}_old`] = old;
+        reply[`${k}_new`] = change[k];
+      }
+    }
+    ctx.catalog.setIndexOptions(coll, found.spec.name, raw);
+  }
+  const options: Doc = {};
+  for (const [k, v] of Object.entries(ctx.body)) {
+    if (k === "collMod" || k === "index" || k.startsWith("$") || SESSION_FIELDS.includes(k))
+      continue;
+    options[k] = v;
+  }
+  if (Object.keys(options).length > 0) ctx.catalog.setCollectionOptions(coll, options);
+  return { ...reply, ok: 1 };
+};
+
+const validate: CommandHandler = (ctx) => {
+  const name = collName(ctx, "validate");
+  const coll = ctx.catalog.collection(ctx.db, name);
+  if (!coll)
+    throw new CommandError(
+      ErrorCodes.NamespaceNotFound,
+      `Collection '${ctx.db}.${name}' does not exist to validate.`,
+    );
+  // Every index is checked against the documents: its keys must be exactly theirs.
+  const keysPerIndex: Doc = { _id_: coll.docs.size };
+  const indexDetails: Doc = { _id_: { valid: true } };
+  const errors: string[] = [];
+  for (const index of coll.indexes.values()) {
+    let expected = 0;
+    for (const doc of coll.docs.values()) expected += index.entriesOf(doc).length;
+    const actual = index.keyCount;
+    keysPerIndex[index.spec.name] = actual;
+    indexDetails[index.spec.name] = { valid: actual === expected };
+    if (actual !== expected)
+      errors.push(`index ${index.spec.name} has ${actual} keys, its documents give ${expected}`);
+  }
+  return {
+    ns: coll.ns,
+    uuid: coll.uuid,
+    nInvalidDocuments: 0,
+    nNonCompliantDocuments: 0,
+    nrecords: coll.docs.size,
+    nIndexes: coll.indexes.size + 1,
+    keysPerIndex,
+    indexDetails,
+    valid: errors.length === 0,
+    repaired: false,
+    warnings: [],
+    errors,
+    extraIndexEntries: [],
+    missingIndexEntries: [],
+    corruptRecords: [],
+    ok: 1,
+  };
+};
 
 const listCollections: CommandHandler = (ctx) => {
   const filter = docArg(ctx.body, "filter");
@@ -170,21 +291,9 @@ const create: CommandHandler = (ctx) => {
     );
   const options: Doc = {};
   for (const [k, v] of Object.entries(ctx.body)) {
-    if (
-      k !== "create" &&
-      !k.startsWith("$") &&
-      ![
-        "lsid",
-        "txnNumber",
-        "writeConcern",
-        "autocommit",
-        "startTransaction",
-        "readConcern",
-        "comment",
-      ].includes(k)
-    )
-      options[k] = v;
+    if (k !== "create" && !k.startsWith("$") && !SESSION_FIELDS.includes(k)) options[k] = v;
   }
+  if (options.timeseries !== undefined) options.timeseries = timeseriesOptions(options.timeseries);
   ctx.catalog.createCollection(ctx.db, name, options);
   return { ok: 1 };
 };
@@ -294,4 +403,6 @@ export const ddlCommands: Record<string, CommandHandler> = {
   dbStats,
   dbstats: dbStats,
   renameCollection,
+  collMod,
+  validate,
 };

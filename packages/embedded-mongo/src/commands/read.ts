@@ -1,5 +1,4 @@
 import { Aggregator } from "mingo/aggregator";
-import { Query } from "mingo/query";
 import { calculateObjectSize } from "bson";
 import { compareValues, isPlainObject, valueKey, valuesAtPath, type Doc } from "../bson-values.js";
 import {
@@ -11,8 +10,12 @@ import {
 } from "../command-context.js";
 import { validateCollectionName } from "../catalog.js";
 import { CommandError, ErrorCodes } from "../errors.js";
-import { mingoOptions, mingoOptionsWith } from "../mingo-options.js";
+import { mingoOptionsWith } from "../mingo-options.js";
 import { compileFilter, isEmptyFilter, queryMetrics } from "../data-view.js";
+import { projectDocs } from "../projection.js";
+import { resolveHint } from "../query-planner.js";
+import { currentOps } from "./admin.js";
+import { writeStageOutput, writeStageOf } from "./aggregate-output.js";
 import type { Collection } from "../collection.js";
 
 /** The value a document sorts by: for arrays the smallest (ascending) or largest element. */
@@ -65,10 +68,7 @@ export function shapeResult(
   if (skip > 0 || limit !== undefined)
     out = out.slice(skip, limit !== undefined ? skip + limit : undefined);
   if (!opts.projection || isEmptyFilter(opts.projection)) return out;
-  // Positional projection ("a.$") needs the filter to know which element matched.
-  const positional = Object.keys(opts.projection).some((k) => k.endsWith(".$"));
-  const query = new Query(positional ? opts.filter : {}, mingoOptions);
-  return query.find(out, opts.projection).all() as Doc[];
+  return projectDocs(out, opts.projection, opts.filter);
 }
 
 /**
@@ -134,17 +134,20 @@ const find: CommandHandler = (ctx) => {
   if (batchSize !== undefined && batchSize < 0)
     throw new CommandError(ErrorCodes.BadValue, "batchSize value must be non-negative");
   const coll = ctx.catalog.collection(ctx.db, name);
+  const hint = resolveHint(coll, ctx.body.hint);
   const hasSort = !isEmptyFilter(sort);
+  // A hinted index gives its order, as MongoDB's index scan does.
+  const order = hasSort || !hint ? sort : "key" in hint ? hint.key : { $natural: hint.natural };
   const ordered =
     hasSort && limit > 0 && coll && !ctx.view.inTransaction
       ? indexOrdered(coll, filter, sort, skip + limit)
       : undefined;
   // Without a sort, matching can stop as soon as skip + limit documents are found.
-  const matched =
-    ordered ?? ctx.view.find(coll, filter, !hasSort && limit > 0 ? skip + limit : undefined);
+  const early = order === sort && !hasSort && limit > 0;
+  const matched = ordered ?? ctx.view.find(coll, filter, early ? skip + limit : undefined);
   const docs = shapeResult(matched, {
     filter,
-    sort: ordered ? undefined : sort,
+    sort: ordered ? undefined : order,
     skip,
     limit,
     projection,
@@ -179,6 +182,7 @@ const count: CommandHandler = (ctx) => {
   const skip = numberArg(ctx.body, "skip") ?? 0;
   const limit = Math.abs(numberArg(ctx.body, "limit") ?? 0);
   const coll = ctx.catalog.collection(ctx.db, name);
+  resolveHint(coll, ctx.body.hint);
   let n: number;
   if (isEmptyFilter(filter) && !ctx.view.inTransaction) n = coll?.docs.size ?? 0;
   else n = ctx.view.find(coll, filter, limit > 0 ? skip + limit : undefined).length;
@@ -253,8 +257,20 @@ const aggregate: CommandHandler = (ctx) => {
   let collName: string | undefined;
   let input: Doc[];
   let stages = pipeline as Doc[];
+  const output = writeStageOf(stages);
+  if (output) stages = stages.slice(0, -1);
   if (target === 1) {
     input = [];
+    const first = stages[0];
+    if (first && "$currentOp" in first) {
+      if (ctx.db !== "admin")
+        throw new CommandError(
+          ErrorCodes.InvalidNamespace,
+          "$currentOp must be run against the 'admin' database with {aggregate: 1}",
+        );
+      input = currentOps(ctx, isPlainObject(first.$currentOp) ? first.$currentOp : {});
+      stages = stages.slice(1);
+    }
   } else {
     collName = validateCollectionName(
       ctx.db,
@@ -275,6 +291,7 @@ const aggregate: CommandHandler = (ctx) => {
       stages = stages.slice(1);
     } else {
       const coll = ctx.catalog.collection(ctx.db, collName);
+      resolveHint(coll, ctx.body.hint);
       // A leading $match goes through the query planner (and its indexes).
       if (
         first &&
@@ -288,19 +305,6 @@ const aggregate: CommandHandler = (ctx) => {
         input = ctx.view.find(coll, {});
       }
     }
-  }
-  let outTarget: string | undefined;
-  const last = stages[stages.length - 1];
-  if (last && "$out" in last) {
-    const spec = last.$out;
-    outTarget =
-      typeof spec === "string"
-        ? spec
-        : isPlainObject(spec) && typeof spec.coll === "string"
-          ? spec.coll
-          : undefined;
-    if (!outTarget) throw new CommandError(ErrorCodes.BadValue, "$out requires a collection name");
-    stages = stages.slice(0, -1);
   }
   const aggregator = new Aggregator(
     stages,
@@ -322,11 +326,8 @@ const aggregate: CommandHandler = (ctx) => {
     throw new CommandError(ErrorCodes.BadValue, message);
   }
   const ns = `${ctx.db}.${collName ?? "$cmd.aggregate"}`;
-  if (outTarget) {
-    validateCollectionName(ctx.db, outTarget);
-    ctx.catalog.dropCollection(ctx.db, outTarget);
-    const coll = ctx.catalog.ensureCollection(ctx.db, outTarget);
-    for (const doc of result) ctx.view.insert(coll, doc);
+  if (output) {
+    writeStageOutput(ctx, output, result);
     return ctx.cursors.open(ns, [], {});
   }
   return ctx.cursors.open(ns, result, {

@@ -12,6 +12,8 @@ import {
   withId,
 } from "../update-engine.js";
 import { shapeResult } from "./read.js";
+import { validatedEmpty } from "../data-view.js";
+import { resolveHint } from "../query-planner.js";
 
 const MAX_DOC_SIZE = 16 * 1024 * 1024;
 
@@ -110,6 +112,7 @@ const update: CommandHandler = (ctx) => {
         "multi update is not supported for replacement-style update",
       );
     }
+    resolveHint(coll, stmt.hint);
     let matched = ctx.view.find(coll, filter, multi ? undefined : stmt.sort ? undefined : 1);
     if (!multi && stmt.sort && isPlainObject(stmt.sort))
       matched = shapeResult(matched, { filter, sort: stmt.sort, limit: 1 });
@@ -151,7 +154,8 @@ const del: CommandHandler = (ctx) => {
         ErrorCodes.FailedToParse,
         "The limit field in delete objects must be 0 or 1",
       );
-    if (!coll) return;
+    resolveHint(coll, stmt.hint);
+    if (!coll) return void validatedEmpty(filter);
     for (const doc of ctx.view.find(coll, filter, limit === 1 ? 1 : undefined)) {
       ctx.view.remove(coll, idKeyOf(doc));
       n++;
@@ -186,6 +190,7 @@ const findAndModify: CommandHandler = (ctx) => {
     );
   const u = remove ? undefined : validateUpdate(b.update);
   let coll = ctx.catalog.collection(ctx.db, name);
+  resolveHint(coll, b.hint);
   const hasSort = Object.keys(sort).length > 0;
   const candidates = ctx.view.find(coll, filter, hasSort ? undefined : 1);
   const target = hasSort ? shapeResult(candidates, { filter, sort, limit: 1 })[0] : candidates[0];
