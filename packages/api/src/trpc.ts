@@ -9,6 +9,7 @@ import { z, ZodError } from "zod";
 import { TokenInvalid } from "./auth/access-tokens";
 import type { AdminClaims, TenantClaims } from "./auth/access-tokens";
 import { mapDomainError, reasonOf, refuse } from "./api-errors";
+import { SOLO_PROCEDURES } from "./http/request-limits";
 import type { Context } from "./context";
 import { outputTransformer } from "./output-transformer";
 import type { AdminDoc, TenantScope, UserDoc } from "./tenancy-port";
@@ -48,7 +49,10 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const mergeRouters = t.mergeRouters;
 
-/** Observes every call (log line, metrics), enforces CSRF and maps domain errors. */
+/**
+ * Observes every call (log line, metrics), enforces CSRF, keeps password checks and token
+ * rotations out of batches, and maps domain errors.
+ */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const finish = (outcome: string, error?: TRPCError) => {
@@ -70,6 +74,15 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
       "FORBIDDEN",
       "CSRF",
       "Cookie-authenticated mutations need the x-tenantry-csrf: 1 header from an allowed origin",
+    );
+    finish(error.code, error);
+    throw error;
+  }
+  if (ctx.batchSize > 1 && SOLO_PROCEDURES.includes(path)) {
+    const error = refuse(
+      "BAD_REQUEST",
+      "AUTH_IN_BATCH",
+      `${path} cannot be sent in a batch with other calls; send it as a request of its own`,
     );
     finish(error.code, error);
     throw error;

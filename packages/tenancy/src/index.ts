@@ -9,6 +9,7 @@ export type {
   PasswordHashingParams,
 } from "./config";
 export type { TenantRecord } from "./tenant-registry";
+export { assertActive } from "./tenant-registry";
 export type { Membership } from "./tenant-directory";
 export type { ProvisionInput, RecoveryReport } from "./provision";
 export { PROVISION_STEPS, slugSchema } from "./provision";
