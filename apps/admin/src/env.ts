@@ -1,5 +1,6 @@
 // The only place apps/admin reads process.env. Validated on first use (not at import) so that
 // `next build` works without secrets; a missing or bad value stops the server with a clear list.
+import { clusterUriPolicySchema, splitList } from "@tenantry/tenancy";
 import { z } from "zod";
 
 const schema = z.object({
@@ -31,6 +32,17 @@ const schema = z.object({
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
     .default("false")
     .transform((v) => v === "true"),
+  // Which cluster URIs super admins may add (packages/tenancy cluster-uri-policy.ts); unset: loopback.
+  CLUSTER_HOST_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : splitList(v)))
+    .pipe(clusterUriPolicySchema.shape.hostAllowlist.optional()),
+  CLUSTER_URI_ALLOWED_OPTIONS: z
+    .string()
+    .optional()
+    .transform(splitList)
+    .pipe(clusterUriPolicySchema.shape.allowedOptions),
   // Behind the deploy proxy: client IPs (login limits) and hosts come from its X-Forwarded-* headers.
   TRUST_PROXY: z
     .enum(["true", "false"], { error: 'must be "true" or "false"' })

@@ -16,6 +16,10 @@ export async function createAppServices(): Promise<AppServices> {
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
+    clusterUriPolicy: {
+      ...(env.CLUSTER_HOST_ALLOWLIST ? { hostAllowlist: env.CLUSTER_HOST_ALLOWLIST } : {}),
+      allowedOptions: env.CLUSTER_URI_ALLOWED_OPTIONS,
+    },
     logger: logger.child({ component: "tenancy" }),
   });
   const services = await createApiServices({
