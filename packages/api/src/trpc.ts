@@ -184,9 +184,16 @@ async function checkUserAndSession(
  */
 // One middleware rather than authedProcedure.use(...): each tRPC middleware level copies the whole
 // context object, and this is the path of every tenant call.
-export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const tenantProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   const claims = await verifiedTenantClaims(ctx);
   ctx.state.tenantId = claims.tid;
+  if (claims.imp && !claims.imp.write && type === "mutation") {
+    throw refuse(
+      "FORBIDDEN",
+      "IMPERSONATION_READ_ONLY",
+      "This impersonation is read-only; start one with write access (and a reason) to make changes",
+    );
+  }
   if (ctx.namedTenantSlug) {
     const named = await ctx.services.tenancy.registry
       .getBySlug(ctx.namedTenantSlug)

@@ -24,7 +24,8 @@ export async function issueTenantSession(
   user: Pick<UserDoc, "_id" | "role">,
   opts: {
     familyId?: string;
-    impersonatedBy?: { adminId: string; adminEmail: string };
+    /** `write`: the super admin asked for write access (with a reason); read-only otherwise. */
+    impersonatedBy?: { adminId: string; adminEmail: string; write?: true };
     ttlSeconds?: number;
   } = {},
 ): Promise<IssuedTokens> {
