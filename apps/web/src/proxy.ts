@@ -15,7 +15,7 @@ export function proxy(req: NextRequest) {
     return NextResponse.next({ request: { headers } });
   }
   if (req.cookies.has(REFRESH_COOKIE)) {
-    return NextResponse.redirect(new URL(`/api/session/refresh?next=${next}`, req.url));
+    return NextResponse.redirect(new URL(`/session/refresh?next=${next}`, req.url));
   }
   return NextResponse.redirect(new URL(`/login?next=${next}`, req.url));
 }

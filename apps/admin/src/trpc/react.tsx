@@ -21,7 +21,7 @@ function onGlobalError(err: unknown) {
   const info = describeApiError(err);
   if (info.code === "UNAUTHORIZED") {
     window.location.assign(
-      `/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
+      `/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
     );
   }
 }

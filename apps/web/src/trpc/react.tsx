@@ -23,7 +23,7 @@ function onGlobalError(err: unknown) {
     window.location.assign("/suspended");
   } else if (info.code === "UNAUTHORIZED") {
     window.location.assign(
-      `/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
+      `/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
     );
   }
 }
