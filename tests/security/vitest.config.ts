@@ -5,5 +5,5 @@ import { defineProject, mergeConfig } from "vitest/config";
 // stack it starts itself. Files run one at a time: they time argon2 and race requests.
 export default mergeConfig(
   preset,
-  defineProject({ test: { fileParallelism: false, passWithNoTests: true } }),
+  defineProject({ test: { fileParallelism: false, testTimeout: 60_000, hookTimeout: 120_000 } }),
 );

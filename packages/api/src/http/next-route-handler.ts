@@ -35,6 +35,7 @@ export function createNextRouteHandler(
   const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   return async (incoming) => {
     const req = cappedBody(incoming, maxBodyBytes);
+    if (req instanceof Response) return req;
     const services = typeof opts.services === "function" ? await opts.services() : opts.services;
     const router = surface === "admin" ? adminRouter : appRouter;
     return fetchRequestHandler({
