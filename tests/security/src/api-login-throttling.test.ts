@@ -20,7 +20,13 @@ describe("tenant login", () => {
   it("verifies at most 5 of 20 parallel wrong guesses on one email from one address (API)", async () => {
     const owner = s.tenants[0]?.email ?? "";
     const results = await inParallel(20, () =>
-      s.apiCall("app", "mutation", "auth.login", { email: owner, password: WRONG }, { headers: ip(1) }),
+      s.apiCall(
+        "app",
+        "mutation",
+        "auth.login",
+        { email: owner, password: WRONG },
+        { headers: ip(1) },
+      ),
     );
     const by = reasons(results);
     expect(by.INVALID_CREDENTIALS ?? 0).toBeLessThanOrEqual(5);
@@ -77,7 +83,13 @@ describe("tenant login", () => {
   it("does not lock the user out: after an attacker's failures the right password works from another address", async () => {
     const owner = s.tenants[2]?.email ?? "";
     for (let i = 0; i < 6; i++)
-      await s.apiCall("app", "mutation", "auth.login", { email: owner, password: WRONG }, { headers: ip(4) });
+      await s.apiCall(
+        "app",
+        "mutation",
+        "auth.login",
+        { email: owner, password: WRONG },
+        { headers: ip(4) },
+      );
     const attacker = await s.apiCall(
       "app",
       "mutation",
@@ -107,7 +119,8 @@ describe("super-admin login, changePassword and switchTenant", () => {
     const many = await inParallel(60, (i) =>
       s.admin.call("mutation", "auth.login", { email: `root-${i}@nowhere.test`, password: WRONG }),
     );
-    const failed = (reasons(one).INVALID_CREDENTIALS ?? 0) + (reasons(many).INVALID_CREDENTIALS ?? 0);
+    const failed =
+      (reasons(one).INVALID_CREDENTIALS ?? 0) + (reasons(many).INVALID_CREDENTIALS ?? 0);
     expect(failed).toBeLessThanOrEqual(50);
     expect(reasons(many).RATE_LIMITED ?? 0).toBeGreaterThanOrEqual(10);
   });
