@@ -98,7 +98,7 @@ describe("body size on the apps' route handlers", () => {
         headers,
         body: chunks,
         duplex: "half",
-      } as RequestInit);
+      });
       expect(streamed.status).toBe(413);
       expect(await streamed.text()).toMatch(/larger than 1024 KiB/);
     }

@@ -60,7 +60,7 @@ async function serveNextApp(
       method: req.method ?? "GET",
       headers,
       ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
-    } as RequestInit);
+    });
     void handler(request).then(
       async (response) => {
         const out: Record<string, string | string[]> = {};
