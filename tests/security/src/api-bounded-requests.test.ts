@@ -26,18 +26,19 @@ function batchOf(n: number, base: string): string {
 }
 
 describe("batch size", () => {
-  it(`refuses a batch of ${MAX_BATCH_SIZE + 1} calls with 400 on every surface, and runs one of ${MAX_BATCH_SIZE}`, async () => {
-    expect(MAX_BATCH_SIZE).toBe(20);
+  it("refuses a batch of 21 calls with 400 on every surface, and runs one of 20", async () => {
     for (const [name, base] of surfaces()) {
-      const over = await fetch(batchOf(MAX_BATCH_SIZE + 1, base));
+      const over = await fetch(batchOf(21, base));
       const text = await over.text();
       expect(over.status, `${name}: ${text.slice(0, 200)}`).toBe(400);
       expect(text).toMatch(/batch/i);
       // At the limit the calls run (and each is refused for want of a session, not for the batch).
-      const at = await fetch(batchOf(MAX_BATCH_SIZE, base));
+      const at = await fetch(batchOf(20, base));
       expect(at.status, name).toBe(401);
-      expect((await at.json()) as unknown[]).toHaveLength(MAX_BATCH_SIZE);
+      expect((await at.json()) as unknown[]).toHaveLength(20);
     }
+    // The clients' links are configured from this constant.
+    expect(MAX_BATCH_SIZE).toBe(20);
   });
 
   it("refuses auth mutations inside a batch with a clear 400, alone they still run", async () => {

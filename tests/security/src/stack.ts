@@ -137,7 +137,9 @@ export async function startStack(
   const tenancy = await openTenancy(deployment, { registryRefreshMs: 50 });
   await createAdmin(tenancy);
   const tenants = await provisionTenants(tenancy, opts.tenants ?? 2, { prefix: "sec" });
-  const api = await startApiChild(apiEnv(deployment, { TRUST_PROXY: "true" }));
+  // One retry: on a loaded machine the server's start-up ping of the control database can time out.
+  const env = apiEnv(deployment, { TRUST_PROXY: "true" });
+  const api = await startApiChild(env).catch(() => startApiChild(env));
   const servicesFor = (trustProxy: boolean) =>
     createApiServices({
       tenancy,

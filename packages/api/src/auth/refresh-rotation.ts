@@ -13,25 +13,28 @@
 // successor not yet rotated), within REFRESH_GRACE_MS of the rotation, from the same client (IP
 // and user agent as the successor row). Anything else presenting a rotated token is a replay:
 // the whole family is revoked.
-import type { Model, Types } from "mongoose";
+import type { Model } from "mongoose";
 
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
+import type { SessionDoc } from "../tenancy-port";
 import { hashToken, newOpaqueToken } from "./refresh-tokens";
 
 export const REFRESH_GRACE_MS = 20_000;
 
-export interface RotatableSession {
-  _id: Types.ObjectId;
-  tokenHash: string;
-  familyId: string;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  replacedBy: string | null;
-  userAgent: string | null;
-  ip: string | null;
-  createdAt: Date;
-}
+/** What tenant sessions and admin sessions have in common. */
+export type RotatableSession = Pick<
+  SessionDoc,
+  | "_id"
+  | "tokenHash"
+  | "familyId"
+  | "expiresAt"
+  | "revokedAt"
+  | "replacedBy"
+  | "userAgent"
+  | "ip"
+  | "createdAt"
+>;
 
 export const reuseRefusal = () =>
   refuse(
