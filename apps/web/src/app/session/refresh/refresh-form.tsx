@@ -4,7 +4,13 @@ import { useEffect, useRef } from "react";
 /** Submits itself once hydrated; the button is there for a browser that runs no script. */
 export function RefreshForm({ next }: { next: string }) {
   const form = useRef<HTMLFormElement>(null);
-  useEffect(() => form.current?.requestSubmit(), []);
+  const sent = useRef(false);
+  useEffect(() => {
+    // Once, also under StrictMode's double effects in development.
+    if (sent.current) return;
+    sent.current = true;
+    form.current?.requestSubmit();
+  }, []);
   return (
     <div className="status-page">
       <form ref={form} method="post" action="/api/session/refresh" className="card form">
