@@ -4,8 +4,8 @@
 import { MAX_BATCH_SIZE } from "@tenantry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Stack } from "./stack";
-import { OWNER_PASSWORD, cookiesOf, startStack } from "./stack";
+import type { Stack } from "./api-stack";
+import { OWNER_PASSWORD, cookiesOf, startStack } from "./api-stack";
 
 let s: Stack;
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Stack } from "./stack";
-import { startStack } from "./stack";
+import type { Stack } from "./api-stack";
+import { startStack } from "./api-stack";
 
 let s: Stack;
 beforeAll(async () => {

@@ -5,8 +5,8 @@
 // - a sign-in admitted just before a suspension leaves no session alive after resume.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Stack, TenantSeed } from "./stack";
-import { ADMIN, OWNER_PASSWORD, startStack } from "./stack";
+import type { Stack, TenantSeed } from "./api-stack";
+import { ADMIN, OWNER_PASSWORD, startStack } from "./api-stack";
 
 let s: Stack;
 let seed: TenantSeed;

@@ -4,8 +4,8 @@
 import { openTenancy, provisionTenants } from "@tenantry/reliability/tenant-fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Stack, TenantSeed } from "./stack";
-import { OWNER_PASSWORD, startStack } from "./stack";
+import type { Stack, TenantSeed } from "./api-stack";
+import { OWNER_PASSWORD, startStack } from "./api-stack";
 
 let s: Stack;
 let active: TenantSeed;

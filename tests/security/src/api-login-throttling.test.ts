@@ -4,8 +4,8 @@
 // lock out the attacker's address, not the user.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Stack } from "./stack";
-import { ADMIN, OWNER_PASSWORD, cookiesOf, inParallel, reasons, startStack } from "./stack";
+import type { Stack } from "./api-stack";
+import { ADMIN, OWNER_PASSWORD, cookiesOf, inParallel, reasons, startStack } from "./api-stack";
 
 let s: Stack;
 beforeAll(async () => {

@@ -3,8 +3,8 @@
 // signed in (a short grace for the immediately previous token, same client only).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { CallResult, Stack } from "./stack";
-import { OWNER_PASSWORD, cookiesOf, startStack } from "./stack";
+import type { CallResult, Stack } from "./api-stack";
+import { OWNER_PASSWORD, cookiesOf, startStack } from "./api-stack";
 
 let s: Stack;
 beforeAll(async () => {
