@@ -109,12 +109,14 @@ test("an expired access cookie is renewed by the POST-only refresh, back on the 
   await webLogin(page, OWNER.email);
   await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
   await context.clearCookies({ name: "tenantry_at" });
-  await page.goto("/notes");
+  await page.goto(`${stack().webUrl}/notes`);
   await expect(page).toHaveURL(/\/notes$/);
   await expect(page.getByRole("button", { name: "New note" })).toBeVisible();
   expect((await context.cookies()).some((c) => c.name === "tenantry_at")).toBe(true);
   // Rotating tokens changes state: a GET (a link, an <img> on another site) rotates nothing.
-  const viaGet = await page.request.get("/api/session/refresh?next=/notes", { maxRedirects: 0 });
+  const viaGet = await page.request.get(`${stack().webUrl}/api/session/refresh?next=/notes`, {
+    maxRedirects: 0,
+  });
   expect(viaGet.status()).toBe(405);
 });
 
