@@ -30,5 +30,5 @@ export function cappedBody(req: Request, max: number): Request | Response {
       },
     }),
   );
-  return new Request(req, { body, duplex: "half" } as RequestInit & { duplex: "half" });
+  return new Request(req, { body, duplex: "half" });
 }
