@@ -3,4 +3,4 @@
 export const ACCESS_COOKIE = "tenantry_admin_at";
 export const REFRESH_COOKIE = "tenantry_admin_rt";
 /** Paths a signed-out visitor may open. */
-export const PUBLIC_PATHS = ["/login"];
+export const PUBLIC_PATHS = ["/login", "/session/refresh"];

@@ -102,6 +102,24 @@ test("owner signs in, writes, edits, searches and deletes notes", async ({ page 
   await expect(page.getByTestId("note-list")).not.toContainText("Lunch menu");
 });
 
+test("an expired access cookie is renewed by the POST-only refresh, back on the same page", async ({
+  page,
+  context,
+}) => {
+  await webLogin(page, OWNER.email);
+  await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
+  await context.clearCookies({ name: "tenantry_at" });
+  await page.goto(`${stack().webUrl}/notes`);
+  await expect(page).toHaveURL(/\/notes$/);
+  await expect(page.getByRole("button", { name: "New note" })).toBeVisible();
+  expect((await context.cookies()).some((c) => c.name === "tenantry_at")).toBe(true);
+  // Rotating tokens changes state: a GET (a link, an <img> on another site) rotates nothing.
+  const viaGet = await page.request.get(`${stack().webUrl}/api/session/refresh?next=/notes`, {
+    maxRedirects: 0,
+  });
+  expect(viaGet.status()).toBe(405);
+});
+
 test("owner invites a member, who accepts and sees only this tenant's notes", async ({
   page,
   browser,

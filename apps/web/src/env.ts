@@ -27,6 +27,11 @@ const schema = z.object({
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
     .default("false")
     .transform((v) => v === "true"),
+  // Behind the deploy proxy: client IPs (login limits) and hosts come from its X-Forwarded-* headers.
+  TRUST_PROXY: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export type WebEnv = z.infer<typeof schema>;

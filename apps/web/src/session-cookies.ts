@@ -2,4 +2,4 @@
 export const ACCESS_COOKIE = "tenantry_at";
 export const REFRESH_COOKIE = "tenantry_rt";
 /** Paths a signed-out visitor may open. */
-export const PUBLIC_PATHS = ["/login", "/suspended", "/invite"];
+export const PUBLIC_PATHS = ["/login", "/suspended", "/invite", "/session/refresh"];

@@ -2,10 +2,12 @@
 // callers build it directly); the outer one reads a fetch Request once per batch.
 import { randomUUID } from "node:crypto";
 
+import { TRPCError } from "@trpc/server";
 import type { Logger } from "pino";
 
 import type { Surface } from "./auth/cookies";
 import { COOKIE_NAMES, parseCookies } from "./auth/cookies";
+import { MAX_BATCH_SIZE } from "./http/request-limits";
 import type { ApiServices } from "./services";
 
 /**
@@ -21,6 +23,8 @@ export interface InnerContextOptions {
   headers?: Headers;
   resHeaders?: Headers;
   ip?: string | null;
+  /** Calls in the HTTP request this call came in (1 unless batched). */
+  batchSize?: number;
   requestId?: string;
   tokenTransport?: TokenTransport;
   /**
@@ -90,6 +94,7 @@ export function createInnerTRPCContext(opts: InnerContextOptions) {
     headers,
     resHeaders: opts.resHeaders ?? new Headers(),
     ip: opts.ip ?? null,
+    batchSize: opts.batchSize ?? 1,
     userAgent: headers.get("user-agent")?.slice(0, 300) ?? null,
     requestId,
     log,
@@ -108,25 +113,55 @@ export function createInnerTRPCContext(opts: InnerContextOptions) {
 
 export type Context = ReturnType<typeof createInnerTRPCContext>;
 
+/**
+ * The address the nearest proxy saw: the right-most X-Forwarded-For entry. Caddy replaces the
+ * header and nginx's $proxy_add_x_forwarded_for appends to it, so with one trusted proxy in front
+ * the right-most entry is the one no client can choose.
+ */
+export function forwardedClientIp(headers: Headers): string | null {
+  const entries = headers.get("x-forwarded-for")?.split(",") ?? [];
+  const last = entries[entries.length - 1]?.trim();
+  return last ? last.slice(0, 64) : null;
+}
+
+/** How many calls a tRPC request carries: tRPC's own count when given, else from its URL. */
+function callsInRequest(req: Request, info: { calls: readonly unknown[] } | undefined): number {
+  if (info) return info.calls.length;
+  const url = new URL(req.url);
+  if (url.searchParams.get("batch") !== "1") return 1;
+  return (url.pathname.split("/").pop() ?? "").split(",").length;
+}
+
 /** Outer context for the fetch adapter (Next route handlers and the standalone server). */
 export function createTRPCContext(opts: {
   services: ApiServices;
   surface: Surface;
   req: Request;
   resHeaders: Headers;
+  /** The socket's address; ignored when the services trust the proxy's X-Forwarded-For. */
   ip?: string | null;
   tokenTransport?: TokenTransport;
+  /** tRPC's request info (createContext's `info`), for the batch size. */
+  info?: { calls: readonly unknown[] };
 }): Context {
   const { req, services } = opts;
-  const forwarded = services.config.trustProxy
-    ? req.headers.get("x-forwarded-for")?.split(",")[0]?.trim()
-    : undefined;
+  const batchSize = callsInRequest(req, opts.info);
+  // Also enforced here, not only by fetchRequestHandler's maxBatchSize, so that no server mounting
+  // the routers can forget it.
+  if (batchSize > MAX_BATCH_SIZE) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `A batch may carry at most ${MAX_BATCH_SIZE} calls; this one has ${batchSize}`,
+    });
+  }
+  const ip = services.config.trustProxy ? forwardedClientIp(req.headers) : opts.ip;
   const ctx = createInnerTRPCContext({
     services,
     surface: opts.surface,
     headers: req.headers,
     resHeaders: opts.resHeaders,
-    ip: forwarded ?? opts.ip ?? null,
+    ip: ip ?? null,
+    batchSize,
     ...(opts.tokenTransport ? { tokenTransport: opts.tokenTransport } : {}),
   });
   opts.resHeaders.set("x-request-id", ctx.requestId);

@@ -21,6 +21,13 @@ export { createAppCaller, createAdminCaller } from "./callers";
 export { createApiServices, WeakAdminPassword } from "./services";
 export type { ApiServices, ApiServicesConfig } from "./services";
 export { createNextRouteHandler } from "./http/next-route-handler";
+export {
+  MAX_BATCH_SIZE,
+  MAX_BODY_BYTES,
+  SOLO_PROCEDURES,
+  TRPC_HANDLER_LIMITS,
+} from "./http/request-limits";
+export { forwardedClientIp } from "./context";
 export { createStandaloneServer } from "./server/http-server";
 export { applyHeapGrowthPolicy, DEFAULT_HEAP_GROWTH_PERCENT } from "./server/heap-policy";
 export type { StandaloneServer, StandaloneServerOptions } from "./server/http-server";

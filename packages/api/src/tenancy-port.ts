@@ -17,3 +17,5 @@ export type {
 
 // Values: the tenant schemas, for their collection names (the auth check reads without models).
 export { tenantSchemas } from "@tenantry/tenancy";
+// The status rule of withTenant, for a login that checks the password before the status.
+export { assertActive } from "@tenantry/tenancy";

@@ -9,6 +9,7 @@ import { z, ZodError } from "zod";
 import { TokenInvalid } from "./auth/access-tokens";
 import type { AdminClaims, TenantClaims } from "./auth/access-tokens";
 import { mapDomainError, reasonOf, refuse } from "./api-errors";
+import { SOLO_PROCEDURES } from "./http/request-limits";
 import type { Context } from "./context";
 import { outputTransformer } from "./output-transformer";
 import type { AdminDoc, TenantScope, UserDoc } from "./tenancy-port";
@@ -47,7 +48,10 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Observes every call (log line, metrics), enforces CSRF and maps domain errors. */
+/**
+ * Observes every call (log line, metrics), enforces CSRF, keeps password checks and token
+ * rotations out of batches, and maps domain errors.
+ */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const finish = (outcome: string, error?: TRPCError) => {
@@ -69,6 +73,15 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
       "FORBIDDEN",
       "CSRF",
       "Cookie-authenticated mutations need the x-tenantry-csrf: 1 header from an allowed origin",
+    );
+    finish(error.code, error);
+    throw error;
+  }
+  if (ctx.batchSize > 1 && SOLO_PROCEDURES.includes(path)) {
+    const error = refuse(
+      "BAD_REQUEST",
+      "AUTH_IN_BATCH",
+      `${path} cannot be sent in a batch with other calls; send it as a request of its own`,
     );
     finish(error.code, error);
     throw error;
@@ -170,9 +183,16 @@ async function checkUserAndSession(
  */
 // One middleware rather than authedProcedure.use(...): each tRPC middleware level copies the whole
 // context object, and this is the path of every tenant call.
-export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const tenantProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   const claims = await verifiedTenantClaims(ctx);
   ctx.state.tenantId = claims.tid;
+  if (claims.imp && !claims.imp.write && type === "mutation") {
+    throw refuse(
+      "FORBIDDEN",
+      "IMPERSONATION_READ_ONLY",
+      "This impersonation is read-only; start one with write access (and a reason) to make changes",
+    );
+  }
   if (ctx.namedTenantSlug) {
     const named = await ctx.services.tenancy.registry
       .getBySlug(ctx.namedTenantSlug)

@@ -7,6 +7,9 @@ import { z } from "zod";
 import type { ClusterClients } from "./cluster-clients";
 import { DEFAULT_CLUSTER } from "./cluster-clients";
 import { decryptUri, encryptUri, redactUri } from "./cluster-crypto";
+import type { ClusterUriPolicy } from "./cluster-uri-policy";
+import { assertClusterUriAllowed } from "./cluster-uri-policy";
+import type { TenancyLogger } from "./config";
 import type { ClusterDoc, ControlModels } from "./control-models";
 import { ClusterNotFound, InvalidInput } from "./errors";
 
@@ -38,6 +41,8 @@ export class ClusterRegistry {
     private readonly clients: ClusterClients,
     private readonly key: Buffer,
     private readonly unavailableAfterMs: number,
+    private readonly uriPolicy: ClusterUriPolicy,
+    private readonly logger: TenancyLogger,
   ) {}
 
   /** Registers (or re-keys) the control cluster as "default"; runs at every start. */
@@ -49,7 +54,10 @@ export class ClusterRegistry {
     );
   }
 
-  /** Adds a cluster; by default checks that it answers first so a typo fails here, not later. */
+  /**
+   * Adds a cluster; by default checks that it answers first so a typo fails here, not later. The
+   * URI passes the policy (cluster-uri-policy.ts) before any connection is opened.
+   */
   async add(input: { name: string; uri: string; verify?: boolean }): Promise<{ name: string }> {
     const parsed = addSchema.safeParse(input);
     if (!parsed.success) {
@@ -59,6 +67,7 @@ export class ClusterRegistry {
       );
     }
     const { name, uri, verify = true } = parsed.data;
+    assertClusterUriAllowed(uri, this.uriPolicy);
     if (await this.models.Cluster.exists({ name }))
       throw new InvalidInput(`Cluster "${name}" already exists`);
     if (verify) {
@@ -70,8 +79,14 @@ export class ClusterRegistry {
         await probe.connect();
         await probe.db("admin").command({ ping: 1 });
       } catch (err) {
+        // One message for every failure: the driver's (refused, closed, timed out, no such file)
+        // would tell a caller what listens where on this server's network. The log has it.
+        this.logger.warn(
+          { cluster: name, uri: redactUri(uri), err: (err as Error).message },
+          "cluster did not answer",
+        );
         throw new InvalidInput(
-          `Cluster "${name}" at ${redactUri(uri)} did not answer: ${(err as Error).message}`,
+          `Cluster "${name}" did not answer; check the URI and that it accepts connections from this server`,
         );
       } finally {
         await probe.close().catch(() => undefined);

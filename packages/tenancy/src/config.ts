@@ -1,6 +1,8 @@
 // TenancyConfig: validated once in createTenancy so a bad value fails at start-up, not mid-request.
 import { z } from "zod";
 
+import type { ClusterUriPolicy } from "./cluster-uri-policy";
+import { DEFAULT_CLUSTER_URI_POLICY, clusterUriPolicySchema } from "./cluster-uri-policy";
 import { InvalidInput } from "./errors";
 import type { TenantMigration } from "./migrations";
 import type { TenancyLogger } from "./tenancy-logger";
@@ -53,6 +55,8 @@ export interface TenancyConfig {
   recoverOnStart?: boolean;
   /** Also sweep periodically, for workers that crashed while this instance runs (0 = never). */
   recoverySweepIntervalMs?: number;
+  /** Which URIs clusters.add accepts (default: loopback hosts only, no file/credential options). */
+  clusterUriPolicy?: Partial<ClusterUriPolicy>;
   logger?: TenancyLogger;
   hooks?: TenancyHooks;
 }
@@ -96,6 +100,14 @@ const configSchema = z.object({
       parallelism: z.number().int().min(1).max(16).optional(),
     })
     .default({}),
+  clusterUriPolicy: z
+    .object({
+      hostAllowlist: clusterUriPolicySchema.shape.hostAllowlist.default(
+        DEFAULT_CLUSTER_URI_POLICY.hostAllowlist,
+      ),
+      allowedOptions: clusterUriPolicySchema.shape.allowedOptions.default([]),
+    })
+    .default(DEFAULT_CLUSTER_URI_POLICY),
   recoverOnStart: z.boolean().default(true),
   recoverySweepIntervalMs: z
     .number()

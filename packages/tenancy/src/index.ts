@@ -4,6 +4,14 @@ export type { TenantScope } from "./tenancy-runtime";
 export type { TenancyConfig, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
 export type { TenancyLogger } from "./tenancy-logger";
 export type { TenantRecord } from "./tenant-registry";
+export { assertActive } from "./tenant-registry";
+export {
+  DEFAULT_CLUSTER_URI_POLICY,
+  assertClusterUriAllowed,
+  clusterUriPolicySchema,
+  splitList,
+} from "./cluster-uri-policy";
+export type { ClusterUriPolicy } from "./cluster-uri-policy";
 export type { Membership } from "./tenant-directory";
 export type { ProvisionInput, RecoveryReport } from "./provision";
 export { PROVISION_STEPS, slugSchema } from "./provision";

@@ -184,6 +184,8 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       clusterClients,
       cfg.encryptionKeyBytes,
       cfg.unavailableAfterMs,
+      cfg.clusterUriPolicy,
+      cfg.logger,
     ),
     handles: new TenantHandles(clusterClients, cfg.cache),
     concurrency: new TenantConcurrency(cfg.perTenantConcurrency),

@@ -47,6 +47,32 @@ async function transition(
   throw new InvalidInput(`Cannot ${verb} a tenant that is ${current.status}`);
 }
 
+/**
+ * Ends every live session of the tenant; null if its cluster could not be reached (the status
+ * change already blocks every request meanwhile).
+ */
+async function revokeSessions(
+  rt: TenancyRuntime,
+  tenant: TenantRecord,
+  reason: string,
+): Promise<number | null> {
+  try {
+    return await withHandle(rt, tenant, async ({ models }) => {
+      const res = await models.Session.updateMany(
+        { revokedAt: null },
+        { $set: { revokedAt: new Date(), revokedReason: reason } },
+      );
+      return res.modifiedCount;
+    });
+  } catch (err) {
+    rt.config.logger.warn(
+      { tenantId: tenant.id, reason, err: (err as Error).message },
+      "could not revoke sessions of the tenant",
+    );
+    return null;
+  }
+}
+
 export interface SuspendResult {
   tenant: TenantRecord;
   /** Refresh tokens revoked; null if the tenant's cluster could not be reached (status still holds). */
@@ -68,22 +94,7 @@ export async function suspend(
     "suspend",
   );
   const tenant = toTenantRecord(doc);
-  let sessionsRevoked: number | null = null;
-  try {
-    sessionsRevoked = await withHandle(rt, tenant, async ({ models }) => {
-      const res = await models.Session.updateMany(
-        { revokedAt: null },
-        { $set: { revokedAt: new Date(), revokedReason: "tenant_suspended" } },
-      );
-      return res.modifiedCount;
-    });
-  } catch (err) {
-    // The status change already blocks every request; tokens are refused on the tenant check.
-    rt.config.logger.warn(
-      { tenantId: id, err: (err as Error).message },
-      "could not revoke sessions of suspended tenant",
-    );
-  }
+  const sessionsRevoked = await revokeSessions(rt, tenant, "tenant_suspended");
   await rt.audit.record({
     actor,
     action: "tenant.suspended",
@@ -106,8 +117,20 @@ export async function resume(
     { status: "active", statusReason: null, suspendedAt: null },
     "resume",
   );
-  await rt.audit.record({ actor, action: "tenant.resumed", tenantId: id, tenantSlug: doc.slug });
-  return toTenantRecord(doc);
+  // A sign-in or refresh admitted just before the suspension may have written its session after
+  // the suspension's sweep. No sign-in is admitted while suspended, so every live session now is
+  // such a late one (or one racing this very resume, which then signs in again): end them all.
+  // No timestamps are compared, so clocks of other instances do not matter.
+  const tenant = toTenantRecord(doc);
+  const sessionsRevoked = await revokeSessions(rt, tenant, "tenant_suspended");
+  await rt.audit.record({
+    actor,
+    action: "tenant.resumed",
+    tenantId: id,
+    tenantSlug: doc.slug,
+    details: { lateSessionsRevoked: sessionsRevoked },
+  });
+  return tenant;
 }
 
 export async function softDelete(
@@ -133,13 +156,15 @@ export async function softDelete(
     { status: "deleted", deletedAt: now, purgeAfter, restoreTo },
     "delete",
   );
+  // Offboarding ends every sign-in, as suspension does; a restore brings back data, not sessions.
+  const sessionsRevoked = await revokeSessions(rt, toTenantRecord(doc), "tenant_deleted");
   rt.handles.forget(id);
   await rt.audit.record({
     actor,
     action: "tenant.deleted",
     tenantId: id,
     tenantSlug: doc.slug,
-    details: { purgeAfter },
+    details: { purgeAfter, sessionsRevoked },
   });
   return toTenantRecord(doc);
 }
@@ -164,6 +189,8 @@ export async function restore(
     restoreTo: null,
   };
   const doc = await transition(rt, id, ["deleted"], set, "restore");
+  // Same rule as resume: a session written while the tenant was deleted does not come back.
+  await revokeSessions(rt, toTenantRecord(doc), "tenant_deleted");
   await rt.audit.record({
     actor,
     action: "tenant.restored",

@@ -30,7 +30,7 @@ export function createPageProxy(opts: PageProxyOptions): (req: NextRequest) => N
     const isPublic = opts.publicPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`));
     if (!isPublic && !req.cookies.has(opts.accessCookie)) {
       const next = encodeURIComponent(pathname + search);
-      const to = req.cookies.has(opts.refreshCookie) ? "/api/session/refresh" : "/login";
+      const to = req.cookies.has(opts.refreshCookie) ? "/session/refresh" : "/login";
       return NextResponse.redirect(new URL(`${to}?next=${next}`, req.url));
     }
     const env = opts.policyEnv();

@@ -87,6 +87,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         reason: null,
         message: (err as Error).message,
         raw: "",
+        headers: new Headers(),
       };
     }
     latencies.push(performance.now() - t0);

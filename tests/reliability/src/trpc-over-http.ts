@@ -13,6 +13,8 @@ export interface CallResult {
   reason: string | null;
   message: string | null;
   raw: string;
+  /** The response headers (Set-Cookie, Retry-After, ...). */
+  headers: Headers;
 }
 
 export interface CallOptions {
@@ -21,6 +23,8 @@ export interface CallOptions {
   /** Send this exact body/query value instead of superjson-serialising `input`. */
   rawInput?: string;
   signal?: AbortSignal;
+  /** Mount path instead of the standalone server's /trpc or /admin/trpc (e.g. a Next app's /api/trpc). */
+  endpoint?: string;
 }
 
 /** superjson refuses to serialise keys such as "constructor"; the server must cope with them anyway. */
@@ -45,7 +49,7 @@ export async function callProcedure(
   const encoded = opts.rawInput ?? (input === undefined ? undefined : encodeInput(input));
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let url = `${baseUrl}${endpoint(surface)}/${path}`;
+  let url = `${baseUrl}${opts.endpoint ?? endpoint(surface)}/${path}`;
   const init: RequestInit = { headers, ...(opts.signal ? { signal: opts.signal } : {}) };
   if (type === "query") {
     if (encoded !== undefined) url += `?input=${encodeURIComponent(encoded)}`;
@@ -82,6 +86,7 @@ export async function callProcedure(
       reason: null,
       message: null,
       raw,
+      headers: res.headers,
     };
   }
   const err = body.error?.json;
@@ -93,6 +98,7 @@ export async function callProcedure(
     reason: err?.data?.reason ?? null,
     message: err?.message ?? null,
     raw,
+    headers: res.headers,
   };
 }
 

@@ -21,12 +21,18 @@ export async function createAppServices(): Promise<AppServices> {
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
+    clusterUriPolicy: {
+      ...(env.CLUSTER_HOST_ALLOWLIST ? { hostAllowlist: env.CLUSTER_HOST_ALLOWLIST } : {}),
+      allowedOptions: env.CLUSTER_URI_ALLOWED_OPTIONS,
+    },
     logger: logger.child({ component: "tenancy" }),
   });
   const services = await createApiServices({
     tenancy,
     jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
     cookies: { secure: cookieSecure(env) },
+    // Login limits per client IP: see "Client IP" in packages/api/README.md.
+    trustProxy: env.TRUST_PROXY,
     publicAppUrl: env.WEB_URL,
     allowedOrigins: [new URL(env.ADMIN_URL).origin],
     firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },

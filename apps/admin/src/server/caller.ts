@@ -26,7 +26,7 @@ export async function callOrRedirect<T>(
     const info = serverError(err);
     if (info.code === "UNAUTHORIZED") {
       const path = (await headers()).get("x-pathname") ?? "/";
-      redirect(`/api/session/refresh?next=${encodeURIComponent(path)}`);
+      redirect(`/session/refresh?next=${encodeURIComponent(path)}`);
     }
     throw err;
   }

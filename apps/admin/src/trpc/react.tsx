@@ -2,7 +2,8 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { AdminRouter } from "@tenantry/api";
 import { describeApiError } from "@tenantry/ui";
-import { httpBatchLink } from "@trpc/client";
+import { MAX_BATCH_SIZE, SOLO_PROCEDURES } from "@tenantry/api/limits";
+import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import { useState } from "react";
 import type { ReactNode } from "react";
@@ -20,10 +21,16 @@ function onGlobalError(err: unknown) {
   const info = describeApiError(err);
   if (info.code === "UNAUTHORIZED") {
     window.location.assign(
-      `/api/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
+      `/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,
     );
   }
 }
+
+const linkOptions = {
+  url: "/api/trpc",
+  transformer: superjson,
+  headers: () => ({ "x-tenantry-csrf": "1" }),
+};
 
 export function TRPCProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
@@ -48,10 +55,12 @@ export function TRPCProvider({ children }: { children: ReactNode }) {
       links: [
         stripDirectionLink(),
         // Non-streaming link: login/refresh/logout set cookies through response headers.
-        httpBatchLink({
-          url: "/api/trpc",
-          transformer: superjson,
-          headers: () => ({ "x-tenantry-csrf": "1" }),
+        // Sign-in, refresh and password checks go alone (the api refuses them inside a batch);
+        // everything else is batched up to the api's limit.
+        splitLink({
+          condition: (op) => SOLO_PROCEDURES.includes(op.path),
+          true: httpLink(linkOptions),
+          false: httpBatchLink({ ...linkOptions, maxItems: MAX_BATCH_SIZE }),
         }),
       ],
     }),

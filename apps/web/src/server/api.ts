@@ -26,6 +26,8 @@ export async function createAppServices(): Promise<AppServices> {
     tenancy,
     jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
     cookies: { secure: cookieSecure(env) },
+    // Login limits per client IP: see "Client IP" in packages/api/README.md.
+    trustProxy: env.TRUST_PROXY,
     publicAppUrl: env.WEB_URL,
     allowedOrigins: [new URL(env.WEB_URL).origin],
     logger,

@@ -27,7 +27,7 @@ export async function callOrRedirect<T>(
     if (info.reason === "TENANT_SUSPENDED") redirect("/suspended");
     if (info.code === "UNAUTHORIZED") {
       const path = (await headers()).get("x-pathname") ?? "/";
-      redirect(`/api/session/refresh?next=${encodeURIComponent(path)}`);
+      redirect(`/session/refresh?next=${encodeURIComponent(path)}`);
     }
     throw err;
   }

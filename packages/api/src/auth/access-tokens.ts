@@ -30,7 +30,7 @@ export interface TenantClaims {
   role: "owner" | "admin" | "member";
   sid: string;
   /** Set on impersonation tokens: the super admin acting as this user. */
-  imp?: { adminId: string; adminEmail: string };
+  imp?: { adminId: string; adminEmail: string; write?: true };
   exp: number;
 }
 
@@ -170,7 +170,7 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
     ) {
       throw new TokenInvalid("TOKEN_INVALID");
     }
-    const imp = p.imp as { adminId?: unknown; adminEmail?: unknown } | undefined;
+    const imp = p.imp as { adminId?: unknown; adminEmail?: unknown; write?: unknown } | undefined;
     return {
       kind: "tenant",
       sub: p.sub,
@@ -179,7 +179,13 @@ export function createAccessTokens(config: JwtConfig): AccessTokens {
       role,
       exp: p.exp ?? 0,
       ...(imp && typeof imp.adminId === "string" && typeof imp.adminEmail === "string"
-        ? { imp: { adminId: imp.adminId, adminEmail: imp.adminEmail } }
+        ? {
+            imp: {
+              adminId: imp.adminId,
+              adminEmail: imp.adminEmail,
+              ...(imp.write === true ? { write: true as const } : {}),
+            },
+          }
         : {}),
     };
   }

@@ -1,17 +1,18 @@
 // Super-admin sessions, in the control database (adminSessions): same rotation and reuse
-// detection as tenant sessions. The refresh token's routing id is the admin's id.
+// detection as tenant sessions (refresh-rotation.ts). The refresh token's routing id is the admin's id.
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
 import type { AdminDoc } from "../tenancy-port";
 import type { IssuedTokens } from "./tenant-sessions";
+import { claimRotation, confirmFamilyLive } from "./refresh-rotation";
 import { REFRESH_TOKEN_TTL_MS, hashToken, newFamilyId, newOpaqueToken } from "./refresh-tokens";
 
 export async function issueAdminSession(
   ctx: Context,
   admin: Pick<AdminDoc, "_id">,
   familyId = newFamilyId(),
+  refreshToken = newOpaqueToken(admin._id.toString()),
 ): Promise<IssuedTokens> {
-  const refreshToken = newOpaqueToken(admin._id.toString());
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
   await ctx.services.tenancy.control.AdminSession.create({
     adminId: admin._id,
@@ -34,33 +35,22 @@ export async function issueAdminSession(
 export async function rotateAdminRefresh(
   ctx: Context,
   refreshToken: string,
+  fromCookie: boolean,
 ): Promise<{ tokens: IssuedTokens; admin: AdminDoc }> {
   const { AdminSession, Admin } = ctx.services.tenancy.control;
-  const tokenHash = hashToken(refreshToken);
-  const now = new Date();
-  const claimed = await AdminSession.findOneAndUpdate(
-    { tokenHash, revokedAt: null, replacedBy: null, expiresAt: { $gt: now } },
-    { $set: { replacedBy: "rotated" } },
-    { returnDocument: "after" },
-  ).lean();
-  if (!claimed) {
-    const seen = await AdminSession.findOne({ tokenHash }).lean();
-    if (seen && (seen.replacedBy || seen.revokedAt)) {
-      await revokeAdminFamily(ctx, seen.familyId);
-      throw refuse(
-        "UNAUTHORIZED",
-        "REFRESH_REUSED",
-        "This refresh token was already used; the session has been ended",
-      );
-    }
-    throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
-  }
-  const admin = await Admin.findById(claimed.adminId).lean<AdminDoc>();
+  const adminId = refreshToken.split(".")[0] ?? "";
+  const { previous, successor } = await claimRotation(ctx, AdminSession, refreshToken, adminId, {
+    fromCookie,
+    revokeFamily: (familyId) => revokeAdminFamily(ctx, familyId),
+  });
+  const admin = await Admin.findById(previous.adminId).lean<AdminDoc>();
   if (!admin || admin.status !== "active") {
-    await revokeAdminFamily(ctx, claimed.familyId);
+    await revokeAdminFamily(ctx, previous.familyId);
     throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This admin account is disabled");
   }
-  return { admin, tokens: await issueAdminSession(ctx, admin, claimed.familyId) };
+  const tokens = await issueAdminSession(ctx, admin, previous.familyId, successor);
+  await confirmFamilyLive(AdminSession, previous.familyId, successor);
+  return { admin, tokens };
 }
 
 export async function revokeAdminFamily(ctx: Context, familyId: string): Promise<void> {

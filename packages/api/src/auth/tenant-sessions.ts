@@ -1,11 +1,13 @@
 // Tenant sessions: one family per sign-in; each refresh rotates the token inside the family.
-// Presenting an already-rotated token means it was copied: the whole family is revoked.
+// Presenting an already-rotated token means it was copied: the whole family is revoked
+// (refresh-rotation.ts, which also allows two tabs refreshing at once).
 import type { Types } from "mongoose";
 
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
 import type { TenantScope, UserDoc } from "../tenancy-port";
 import { COOKIE_NAMES, serializeCookie } from "./cookies";
+import { claimRotation, confirmFamilyLive } from "./refresh-rotation";
 import { REFRESH_TOKEN_TTL_MS, hashToken, newFamilyId, newOpaqueToken } from "./refresh-tokens";
 
 export interface IssuedTokens {
@@ -22,7 +24,8 @@ export async function issueTenantSession(
   user: Pick<UserDoc, "_id" | "role">,
   opts: {
     familyId?: string;
-    impersonatedBy?: { adminId: string; adminEmail: string };
+    /** `write`: the super admin asked for write access (with a reason); read-only otherwise. */
+    impersonatedBy?: { adminId: string; adminEmail: string; write?: true };
     ttlSeconds?: number;
   } = {},
 ): Promise<IssuedTokens> {
@@ -60,66 +63,51 @@ export async function issueTenantSession(
   };
 }
 
-/** Rotates a refresh token; returns the user the new pair belongs to. */
+/** Rotates a refresh token (see refresh-rotation.ts); returns the user the new pair belongs to. */
 export async function rotateTenantRefresh(
   ctx: Context,
   scope: TenantScope,
   refreshToken: string,
+  fromCookie: boolean,
 ): Promise<{ tokens: IssuedTokens; user: UserDoc }> {
   const { Session, User } = scope.models;
-  const tokenHash = hashToken(refreshToken);
-  const now = new Date();
-  const replacement = newOpaqueToken(scope.tenant.id);
-  // Atomic claim: of two concurrent refreshes with one token, exactly one wins.
-  const claimed = await Session.findOneAndUpdate(
-    { tokenHash, revokedAt: null, replacedBy: null, expiresAt: { $gt: now } },
-    { $set: { replacedBy: hashToken(replacement) } },
-    { returnDocument: "after" },
-  ).lean();
-  if (!claimed) {
-    const seen = await Session.findOne({ tokenHash }).lean();
-    if (seen && (seen.replacedBy || seen.revokedAt)) {
-      await revokeFamily(ctx, scope, seen.familyId, "refresh-token-reuse");
-      ctx.log.warn(
-        { tenantId: scope.tenant.id, familyId: seen.familyId },
-        "refresh token reuse: session family revoked",
-      );
-      throw refuse(
-        "UNAUTHORIZED",
-        "REFRESH_REUSED",
-        "This refresh token was already used; the session has been ended",
-      );
-    }
-    throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
-  }
-  const user = await User.findById(claimed.userId).lean<UserDoc>();
+  const { previous, successor } = await claimRotation(ctx, Session, refreshToken, scope.tenant.id, {
+    fromCookie,
+    revokeFamily: (familyId) => revokeFamily(ctx, scope, familyId, "refresh-token-reuse"),
+  });
+  const user = await User.findById(previous.userId).lean<UserDoc>();
   if (!user || user.status !== "active") {
-    await revokeFamily(ctx, scope, claimed.familyId, "user-inactive");
+    await revokeFamily(ctx, scope, previous.familyId, "user-inactive");
     throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This account is no longer active");
   }
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
   await Session.create({
     userId: user._id,
-    tokenHash: hashToken(replacement),
-    familyId: claimed.familyId,
+    tokenHash: hashToken(successor),
+    familyId: previous.familyId,
     expiresAt,
     userAgent: ctx.userAgent,
     ip: ctx.ip,
   });
+  try {
+    await confirmFamilyLive(Session, previous.familyId, successor);
+  } finally {
+    ctx.services.authChecks.invalidate(scope.tenant.id);
+  }
   const access = await ctx.services.tokens.signTenant({
     sub: user._id.toString(),
     tid: scope.tenant.id,
     role: user.role,
-    sid: claimed.familyId,
+    sid: previous.familyId,
   });
   return {
     user,
     tokens: {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
-      refreshToken: replacement,
+      refreshToken: successor,
       refreshTokenExpiresAt: expiresAt,
-      familyId: claimed.familyId,
+      familyId: previous.familyId,
     },
   };
 }

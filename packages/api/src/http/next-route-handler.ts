@@ -4,9 +4,11 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 import type { Surface } from "../auth/cookies";
 import type { TokenTransport } from "../context";
-import { createTRPCContext } from "../context";
+import { createTRPCContext, forwardedClientIp } from "../context";
 import { adminRouter, appRouter } from "../root";
 import type { ApiServices } from "../services";
+import { cappedBody } from "./capped-body";
+import { MAX_BODY_BYTES, TRPC_HANDLER_LIMITS } from "./request-limits";
 
 export interface NextRouteHandlerOptions {
   /** The services, or a function resolving them (lets the app build them lazily once). */
@@ -16,28 +18,39 @@ export interface NextRouteHandlerOptions {
   /** Path the handler is mounted at, e.g. "/api/trpc". */
   endpoint: string;
   tokenTransport?: TokenTransport;
-  /** Client IP for rate limiting; default: X-Forwarded-For when services trust the proxy. */
+  /**
+   * Client IP for rate limiting when the services do not trust a proxy. Default: the
+   * X-Forwarded-For that `next start` fills in from the socket (see the README's security notes).
+   */
   getIp?: (req: Request) => string | null;
+  /** Largest accepted request body (default 1 MiB, as the standalone server). */
+  maxBodyBytes?: number;
 }
 
 export function createNextRouteHandler(
   opts: NextRouteHandlerOptions,
 ): (req: Request) => Promise<Response> {
   const surface = opts.surface ?? "app";
-  return async (req) => {
+  const getIp = opts.getIp ?? ((req: Request) => forwardedClientIp(req.headers));
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  return async (incoming) => {
+    const req = cappedBody(incoming, maxBodyBytes);
+    if (req instanceof Response) return req;
     const services = typeof opts.services === "function" ? await opts.services() : opts.services;
     const router = surface === "admin" ? adminRouter : appRouter;
     return fetchRequestHandler({
       endpoint: opts.endpoint,
       req,
       router,
-      createContext: ({ resHeaders }) =>
+      ...TRPC_HANDLER_LIMITS,
+      createContext: ({ resHeaders, info }) =>
         createTRPCContext({
           services,
           surface,
           req,
           resHeaders,
-          ip: opts.getIp?.(req) ?? null,
+          info,
+          ip: getIp(req),
           tokenTransport: opts.tokenTransport ?? "cookie",
         }),
     });

@@ -279,6 +279,8 @@ describe("clusters, system, audit, impersonation", () => {
       tenantId: acme.id,
       userEmail: acme.ownerEmail,
       reason: "support ticket 42",
+      // Impersonation is read-only unless asked for (issue 13): this one writes a note below.
+      writeAccess: { reason: "reproduce the customer's note bug" },
     });
     expect(imp.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000 + 1000);
     const claims = JSON.parse(

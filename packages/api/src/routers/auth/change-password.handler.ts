@@ -3,7 +3,7 @@ import { passwordWeakness } from "../../auth/password-policy";
 import type { TenantContext } from "../../trpc";
 import { recordTenantAudit } from "../tenant-audit";
 import type { TChangePasswordInput } from "./change-password.schema";
-import { enforceLoginRateLimit } from "./login.handler";
+import { beginLoginAttempt } from "./login.handler";
 
 export async function changePasswordHandler({
   ctx,
@@ -20,17 +20,16 @@ export async function changePasswordHandler({
     );
   }
   const { User, Session } = ctx.tenant.models;
-  await enforceLoginRateLimit(ctx, "tenant", ctx.user.email);
+  const attempt = await beginLoginAttempt(ctx, "tenant", ctx.user.email);
   // Read fresh: ctx.user may come from the auth-check cache, up to authCheckCacheMs old.
   const current = (
     await User.findById(ctx.user._id)
       .select({ passwordHash: 1 })
       .lean<{ passwordHash?: string | null }>()
   )?.passwordHash;
-  if (!current || !(await ctx.services.passwords.verify(current, input.currentPassword))) {
-    await ctx.services.rateLimiter.record("tenant", ctx.user.email, ctx.ip, false);
+  if (!current || !(await ctx.services.passwords.verify(current, input.currentPassword)))
     throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", "Current password is incorrect");
-  }
+  await attempt.succeeded();
   const weakness = passwordWeakness(input.newPassword, ctx.user.email);
   if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", weakness);
   const now = new Date();

@@ -1,23 +1,28 @@
 // Sign-in. The directory (control DB) says where the email is a member; the password is checked
-// in that tenant's own database. Unknown email and wrong password take the same path to the same
-// answer: both spend one argon2 verification and record one failure.
+// in that tenant's own database. Unknown email, wrong password and a user of a suspended or
+// deleted tenant all take the same path to the same answer: one argon2 verification, one counted
+// failure, the same 401. The tenant's status (and its suspension reason) is told only to someone
+// who gave the right password.
 import { refuse } from "../../api-errors";
+import type { LoginAttempt, RateLimitScope } from "../../auth/login-rate-limit";
+import { RateLimited } from "../../auth/login-rate-limit";
 import type { IssuedTokens } from "../../auth/tenant-sessions";
 import { deliverTokens, issueTenantSession } from "../../auth/tenant-sessions";
-import { RateLimited } from "../../auth/login-rate-limit";
 import type { Context } from "../../context";
 import type { Membership, TenantScope, UserDoc } from "../../tenancy-port";
+import { assertActive } from "../../tenancy-port";
 import type { TLoginInput } from "./login.schema";
 
 export const INVALID_CREDENTIALS_MESSAGE = "Email or password is incorrect";
 
-export async function enforceLoginRateLimit(
+/** Counts the attempt before any password is verified; refuses with 429 when over a limit. */
+export async function beginLoginAttempt(
   ctx: Context,
-  scope: "tenant" | "admin",
+  scope: RateLimitScope,
   email: string,
-): Promise<void> {
+): Promise<LoginAttempt> {
   try {
-    await ctx.services.rateLimiter.check(scope, email, ctx.ip);
+    return await ctx.services.rateLimiter.begin(scope, email, ctx.ip);
   } catch (err) {
     if (!(err instanceof RateLimited)) throw err;
     ctx.resHeaders.set("retry-after", String(err.retryAfterSeconds));
@@ -42,6 +47,15 @@ async function checkPassword(
   return ok && user ? user : null;
 }
 
+/** The password check of one membership, whatever the tenant's status (never purged ones). */
+function passwordMatches(ctx: Context, tenantId: string, email: string, password: string) {
+  return ctx.services.tenancy.withTenant(
+    tenantId,
+    (scope) => checkPassword(ctx, scope, email, password),
+    { allowInactive: true },
+  );
+}
+
 export function publicUser(user: UserDoc) {
   return { id: user._id.toString(), email: user.email, name: user.name, role: user.role };
 }
@@ -56,52 +70,59 @@ export async function signInToTenant(
   email: string,
   password: string,
 ): Promise<{ tokens: IssuedTokens; user: UserDoc; scope: TenantScope } | null> {
-  return ctx.services.tenancy.withTenant(membership.tenantId, async (scope) => {
-    const user = await checkPassword(ctx, scope, email, password);
-    if (!user) return null;
-    const tokens = await issueTenantSession(ctx, scope, user);
-    await scope.models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
-    await scope.models.Audit.create({
-      at: new Date(),
-      actorId: user._id.toString(),
-      actorEmail: user.email,
-      action: "auth.login",
-      target: user._id.toString(),
-      details: { ip: ctx.ip },
-    });
-    return { tokens, user, scope };
-  });
+  // One lease that admits inactive tenants, so a suspended tenant's wrong password costs a full
+  // verification; its status is checked only once the password is known to be right.
+  return ctx.services.tenancy.withTenant(
+    membership.tenantId,
+    async (scope) => {
+      const user = await checkPassword(ctx, scope, email, password);
+      if (!user) return null;
+      assertActive(scope.tenant);
+      const tokens = await issueTenantSession(ctx, scope, user);
+      await scope.models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+      await scope.models.Audit.create({
+        at: new Date(),
+        actorId: user._id.toString(),
+        actorEmail: user.email,
+        action: "auth.login",
+        target: user._id.toString(),
+        details: { ip: ctx.ip },
+      });
+      return { tokens, user, scope };
+    },
+    { allowInactive: true },
+  );
 }
+
+const isInactiveTenant = (err: unknown) => {
+  const code = (err as { code?: unknown }).code;
+  return code === "TENANT_SUSPENDED" || code === "TENANT_DELETED";
+};
+
+const invalidCredentials = () =>
+  refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
 
 export async function loginHandler({ ctx, input }: { ctx: Context; input: TLoginInput }) {
   const { email, password } = input;
-  await enforceLoginRateLimit(ctx, "tenant", email);
+  const attempt = await beginLoginAttempt(ctx, "tenant", email);
   const memberships = await ctx.services.tenancy.directory.findByEmail(email);
   const candidates = input.tenantSlug
     ? memberships.filter((m) => m.tenantSlug === input.tenantSlug)
     : memberships;
 
-  const fail = async () => {
-    await ctx.services.rateLimiter.record("tenant", email, ctx.ip, false);
-    return refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
-  };
-
   if (candidates.length === 0) {
     await ctx.services.passwords.burn(password);
-    throw await fail();
+    throw invalidCredentials();
   }
 
   if (candidates.length > 1) {
     // Offer the picker only to someone who knows a password of this email, and never say which
     // tenants it matched: the list is every membership.
     const matches = await Promise.all(
-      candidates.map((m) =>
-        ctx.services.tenancy
-          .withTenant(m.tenantId, (scope) => checkPassword(ctx, scope, email, password))
-          .catch(() => null),
-      ),
+      candidates.map((m) => passwordMatches(ctx, m.tenantId, email, password).catch(() => null)),
     );
-    if (!matches.some(Boolean)) throw await fail();
+    if (!matches.some(Boolean)) throw invalidCredentials();
+    await attempt.succeeded();
     return {
       status: "chooseTenant" as const,
       tenants: candidates.map((m) => ({ slug: m.tenantSlug, name: m.tenantName })),
@@ -109,9 +130,15 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
   }
 
   const membership = candidates[0] as Membership;
-  const signedIn = await signInToTenant(ctx, membership, email, password);
-  if (!signedIn) throw await fail();
-  await ctx.services.rateLimiter.record("tenant", email, ctx.ip, true);
+  const signedIn = await signInToTenant(ctx, membership, email, password).catch(
+    async (err: unknown) => {
+      // The right password for an inactive tenant is not a failed guess.
+      if (isInactiveTenant(err)) await attempt.succeeded();
+      throw err;
+    },
+  );
+  if (!signedIn) throw invalidCredentials();
+  await attempt.succeeded();
   return {
     status: "ok" as const,
     ...deliverTokens(ctx, signedIn.tokens),

@@ -19,7 +19,7 @@ export async function refreshHandler({ ctx, input }: { ctx: Context; input: TRef
   }
   try {
     return await ctx.services.tenancy.withTenant(tenantId, async (scope) => {
-      const { tokens, user } = await rotateTenantRefresh(ctx, scope, token);
+      const { tokens, user } = await rotateTenantRefresh(ctx, scope, token, !input.refreshToken);
       return {
         ...deliverTokens(ctx, tokens),
         refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,

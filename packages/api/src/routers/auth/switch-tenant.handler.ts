@@ -5,7 +5,7 @@ import { deliverTokens, revokeFamily } from "../../auth/tenant-sessions";
 import type { TenantContext } from "../../trpc";
 import {
   INVALID_CREDENTIALS_MESSAGE,
-  enforceLoginRateLimit,
+  beginLoginAttempt,
   publicTenant,
   publicUser,
   signInToTenant,
@@ -22,15 +22,13 @@ export async function switchTenantHandler({
   if (ctx.impersonatedBy)
     throw refuse("FORBIDDEN", "IMPERSONATION_READ_ONLY", "Impersonation is limited to one tenant");
   const email = ctx.user.email;
-  await enforceLoginRateLimit(ctx, "tenant", email);
+  const attempt = await beginLoginAttempt(ctx, "tenant", email);
   const memberships = await ctx.services.tenancy.directory.findByEmail(email);
   const target = memberships.find((m) => m.tenantSlug === input.tenantSlug);
   if (!target) throw refuse("FORBIDDEN", "NOT_A_MEMBER", "You are not a member of that tenant");
   const signedIn = await signInToTenant(ctx, target, email, input.password);
-  if (!signedIn) {
-    await ctx.services.rateLimiter.record("tenant", email, ctx.ip, false);
-    throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
-  }
+  if (!signedIn) throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+  await attempt.succeeded();
   await revokeFamily(ctx, ctx.tenant, ctx.claims.sid, "switched-tenant");
   return {
     status: "ok" as const,

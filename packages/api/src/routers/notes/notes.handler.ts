@@ -6,6 +6,7 @@ import { refuse } from "../../api-errors";
 import type { NoteDoc } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
 import { searchRegex } from "../shared.schema";
+import { recordTenantAudit } from "../tenant-audit";
 import type { TCreateNoteInput, TListNotesInput, TNoteId, TUpdateNoteInput } from "./notes.schema";
 
 type H<I> = { ctx: TenantContext; input: I };
@@ -58,6 +59,8 @@ export async function createNoteHandler({ ctx, input }: H<TCreateNoteInput>) {
     authorId: ctx.user._id,
     authorName: ctx.user.name,
   });
+  // Notes writes are audited like member changes; under impersonation the entry names the admin.
+  await recordTenantAudit(ctx, "notes.create", created._id.toString(), { title: input.title });
   return publicNote(created.toObject());
 }
 
@@ -71,11 +74,13 @@ export async function updateNoteHandler({ ctx, input }: H<TUpdateNoteInput>) {
     { returnDocument: "after", runValidators: true },
   ).lean<NoteDoc>();
   if (!note) throw notFound();
+  await recordTenantAudit(ctx, "notes.update", id, { fields: Object.keys($set) });
   return publicNote(note);
 }
 
 export async function deleteNoteHandler({ ctx, input }: H<TNoteId>) {
   const res = await ctx.tenant.models.Note.deleteOne({ _id: input.id });
   if (res.deletedCount !== 1) throw notFound();
+  await recordTenantAudit(ctx, "notes.delete", input.id);
   return { ok: true as const, id: input.id };
 }

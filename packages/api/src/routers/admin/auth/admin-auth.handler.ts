@@ -9,7 +9,7 @@ import { clearTokens, deliverTokens, presentedRefreshToken } from "../../../auth
 import type { Context } from "../../../context";
 import type { AdminDoc } from "../../../tenancy-port";
 import type { AdminContext } from "../../../trpc";
-import { INVALID_CREDENTIALS_MESSAGE, enforceLoginRateLimit } from "../../auth/login.handler";
+import { INVALID_CREDENTIALS_MESSAGE, beginLoginAttempt } from "../../auth/login.handler";
 import type { TRefreshInput } from "../../auth/refresh.schema";
 import type { TAdminLoginInput } from "./admin-auth.schema";
 
@@ -17,17 +17,15 @@ const publicAdmin = (a: AdminDoc) => ({ id: a._id.toString(), email: a.email, na
 
 export async function adminLoginHandler({ ctx, input }: { ctx: Context; input: TAdminLoginInput }) {
   const { Admin } = ctx.services.tenancy.control;
-  await enforceLoginRateLimit(ctx, "admin", input.email);
+  const attempt = await beginLoginAttempt(ctx, "admin", input.email);
   const admin = await Admin.findOne({ email: input.email }).lean<AdminDoc>();
   const ok =
     admin && admin.status === "active"
       ? await ctx.services.passwords.verify(admin.passwordHash, input.password)
       : await ctx.services.passwords.burn(input.password);
-  if (!ok || !admin) {
-    await ctx.services.rateLimiter.record("admin", input.email, ctx.ip, false);
+  if (!ok || !admin)
     throw refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
-  }
-  await ctx.services.rateLimiter.record("admin", input.email, ctx.ip, true);
+  await attempt.succeeded();
   await Admin.updateOne({ _id: admin._id }, { $set: { lastLoginAt: new Date() } });
   const tokens = await issueAdminSession(ctx, admin);
   await ctx.services.tenancy.audit.record({
@@ -45,7 +43,7 @@ export async function adminRefreshHandler({ ctx, input }: { ctx: Context; input:
     throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
   }
   try {
-    const { tokens, admin } = await rotateAdminRefresh(ctx, token);
+    const { tokens, admin } = await rotateAdminRefresh(ctx, token, !input.refreshToken);
     return {
       ...deliverTokens(ctx, tokens),
       refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,

@@ -1,5 +1,6 @@
 // A short-lived tenant token for a named user, marked with `imp` so the web app shows a banner
 // and the tenant's audit log names the admin. It has no refresh token and cannot change passwords.
+// It is read-only (every mutation refused) unless the admin asked for write access with a reason.
 import { refuse } from "../../../api-errors";
 import { issueTenantSession } from "../../../auth/tenant-sessions";
 import type { UserDoc } from "../../../tenancy-port";
@@ -15,7 +16,13 @@ export async function impersonateHandler({
   input: TImpersonateInput;
 }) {
   const ttlSeconds = ctx.services.config.impersonationTtlSeconds ?? 600;
-  const imp = { adminId: ctx.admin._id.toString(), adminEmail: ctx.admin.email };
+  const write = input.writeAccess ? { write: true as const } : {};
+  const imp = { adminId: ctx.admin._id.toString(), adminEmail: ctx.admin.email, ...write };
+  const details = {
+    reason: input.reason,
+    access: input.writeAccess ? "write" : "read",
+    ...(input.writeAccess ? { writeReason: input.writeAccess.reason } : {}),
+  };
   const issued = await ctx.services.tenancy.withTenant(input.tenantId, async (scope) => {
     const user = await scope.models.User.findOne({ email: input.userEmail }).lean<UserDoc>();
     if (!user || user.status !== "active")
@@ -31,7 +38,7 @@ export async function impersonateHandler({
       impersonatedBy: ctx.admin.email,
       action: "impersonation.start",
       target: user._id.toString(),
-      details: { reason: input.reason },
+      details,
     });
     return { tokens, slug: scope.tenant.slug, user };
   });
@@ -39,11 +46,12 @@ export async function impersonateHandler({
     tenantId: input.tenantId,
     tenantSlug: issued.slug,
     target: input.userEmail,
-    details: { reason: input.reason },
+    details,
   });
   return {
     accessToken: issued.tokens.accessToken,
     expiresAt: issued.tokens.accessTokenExpiresAt,
+    access: details.access,
     tenant: { id: input.tenantId, slug: issued.slug },
     user: { id: issued.user._id.toString(), email: issued.user.email, name: issued.user.name },
   };

@@ -6,7 +6,8 @@ import { api } from "~/trpc/react";
 
 /**
  * Gets a short-lived token for a named user, then posts it to the web app in a new tab; the
- * web app turns it into its session cookie and shows the impersonation banner.
+ * web app turns it into its session cookie and shows the impersonation banner. The session is
+ * read-only unless write access is asked for, with its own reason (both go into the audit logs).
  */
 export function ImpersonateDialog({
   tenantId,
@@ -19,6 +20,8 @@ export function ImpersonateDialog({
 }) {
   const [email, setEmail] = useState("");
   const [reason, setReason] = useState("");
+  const [write, setWrite] = useState(false);
+  const [writeReason, setWriteReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [token, setToken] = useState<{ accessToken: string; expiresAt: string } | null>(null);
   const handoff = useRef<HTMLFormElement>(null);
@@ -29,6 +32,8 @@ export function ImpersonateDialog({
     const local: Record<string, string> = {};
     if (!/^\S+@\S+\.\S+$/.test(email.trim())) local.userEmail = "Enter the user's email address.";
     if (reason.trim().length < 3) local.reason = "Say why; it goes into the audit log.";
+    if (write && writeReason.trim().length < 3)
+      local["writeAccess.reason"] = "Say why changes are needed; it goes into the audit log.";
     setErrors(local);
     if (Object.keys(local).length > 0) return;
     try {
@@ -36,6 +41,7 @@ export function ImpersonateDialog({
         tenantId,
         userEmail: email.trim(),
         reason: reason.trim(),
+        ...(write ? { writeAccess: { reason: writeReason.trim() } } : {}),
       });
       setToken({ accessToken: res.accessToken, expiresAt: new Date(res.expiresAt).toISOString() });
       // Let React render the hidden form with the token, then submit it.
@@ -74,7 +80,7 @@ export function ImpersonateDialog({
       <form id="impersonate-form" className="form" onSubmit={submit} noValidate>
         <p className="muted">
           Opens the tenant app in a new tab, signed in as the user for a short time. The session is
-          marked and audited.
+          marked, audited and read-only unless you ask for write access.
         </p>
         <TextField
           label="User email"
@@ -91,6 +97,21 @@ export function ImpersonateDialog({
           error={errors.reason}
           hint="For example: support ticket number."
         />
+        <div className="field">
+          <label>
+            <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} />{" "}
+            Allow changes (write access)
+          </label>
+        </div>
+        {write ? (
+          <TextField
+            label="Why changes are needed"
+            value={writeReason}
+            onChange={(e) => setWriteReason(e.target.value)}
+            error={errors["writeAccess.reason"]}
+            hint="Recorded with every change made in this session."
+          />
+        ) : null}
         {token ? (
           <div className="alert alert-ok" role="status">
             Opened in a new tab.

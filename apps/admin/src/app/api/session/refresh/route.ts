@@ -10,9 +10,13 @@ export const dynamic = "force-dynamic";
  * Pages land here when the access token is missing or expired: rotate the refresh token through
  * the api (which sets fresh cookies) and go back, or go to the login page with cookies cleared.
  */
-export async function GET(req: Request): Promise<Response> {
+// POST only (a GET is answered 405 by Next): rotating the token changes state. /session/refresh
+// is the page that submits here; a cross-site form post carries no SameSite=Lax cookie and fails.
+export async function POST(req: Request): Promise<Response> {
   const url = new URL(req.url);
-  const next = safeNext(url.searchParams.get("next") ?? undefined);
+  const form = await req.formData().catch(() => null);
+  const posted = form?.get("next");
+  const next = safeNext(typeof posted === "string" ? posted : undefined);
   const services = await getServices();
   const inner = new Request(new URL("/api/trpc/auth.refresh", url), {
     method: "POST",
@@ -27,11 +31,11 @@ export async function GET(req: Request): Promise<Response> {
   });
   const res = await handleTrpcRequest(services, inner);
   if (res.ok) {
-    const out = redirectTo(next);
+    const out = redirectTo(next, 303);
     for (const c of res.headers.getSetCookie()) out.headers.append("set-cookie", c);
     return out;
   }
-  const out = redirectTo(`/login?next=${encodeURIComponent(next)}`);
+  const out = redirectTo(`/login?next=${encodeURIComponent(next)}`, 303);
   out.cookies.delete(ACCESS_COOKIE);
   out.cookies.delete(REFRESH_COOKIE);
   return out;
