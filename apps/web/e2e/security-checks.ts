@@ -10,7 +10,7 @@ import { freePort, startApp, stopChild, waitForHttp } from "./stack";
 export const STACK_INSECURE_COOKIES = true;
 
 /** Every security header the apps promise, with the directives a browser enforces. */
-export async function expectSecurityHeaders(
+async function expectSecurityHeaders(
   res: APIResponse,
   extraFormAction?: string,
   page = false,

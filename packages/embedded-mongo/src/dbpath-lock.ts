@@ -52,7 +52,7 @@ function parseOwner(text: string): Owner | undefined {
   return undefined;
 }
 
-export function isOwnerAlive(owner: Owner): boolean {
+function isOwnerAlive(owner: Owner): boolean {
   if (hasProc) {
     const stat = procStat(owner.pid);
     if (!stat || stat.state === "Z" || stat.state === "X") return false;

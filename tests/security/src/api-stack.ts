@@ -30,7 +30,7 @@ export { ADMIN, OWNER_PASSWORD };
 export type { CallResult, TenantSeed };
 
 /** A Next app's tRPC route, served like `next start` serves it. */
-export interface NextApp {
+interface NextApp {
   url: string;
   services: ApiServices;
   call(

@@ -6,7 +6,7 @@ import path from "node:path";
 
 import { startStack } from "@tenantry/web/e2e/stack";
 
-export const PASSWORD = "Corr3ct-Horse-Battery";
+const PASSWORD = "Corr3ct-Horse-Battery";
 
 export interface AppsStack {
   webUrl: string;
@@ -139,7 +139,7 @@ export async function createTenant(
 }
 
 /** The tenant's owner signed in to the web app. */
-export async function webSession(
+async function webSession(
   stack: AppsStack,
   tenant: { email: string; password: string },
 ): Promise<AppSession> {

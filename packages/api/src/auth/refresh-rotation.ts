@@ -20,7 +20,7 @@ import type { Context } from "../context";
 import type { SessionDoc } from "../tenancy-port";
 import { hashToken, newOpaqueToken } from "./refresh-tokens";
 
-export const REFRESH_GRACE_MS = 20_000;
+const REFRESH_GRACE_MS = 20_000;
 
 /** What tenant sessions and admin sessions have in common. */
 export type RotatableSession = Pick<
@@ -36,7 +36,7 @@ export type RotatableSession = Pick<
   | "createdAt"
 >;
 
-export const reuseRefusal = () =>
+const reuseRefusal = () =>
   refuse(
     "UNAUTHORIZED",
     "REFRESH_REUSED",
