@@ -10,11 +10,7 @@ import { freePort, startApp, stopChild, waitForHttp } from "./stack";
 export const STACK_INSECURE_COOKIES = true;
 
 /** Every security header the apps promise, with the directives a browser enforces. */
-async function expectSecurityHeaders(
-  res: APIResponse,
-  extraFormAction?: string,
-  page = false,
-) {
+async function expectSecurityHeaders(res: APIResponse, extraFormAction?: string, page = false) {
   const h = res.headers();
   const csp = h["content-security-policy"] ?? "";
   const directives = new Map(
