@@ -53,7 +53,7 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const finish = (outcome: string, error?: TRPCError) => {
     const seconds = (performance.now() - started) / 1000;
-    ctx.services.metrics.observeCall(`${ctx.surface}:${path}`, outcome, seconds);
+    ctx.services.metrics.observeCall(ctx.surface, path, outcome, seconds);
     const line = {
       path,
       type,
