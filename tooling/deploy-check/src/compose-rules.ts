@@ -247,6 +247,11 @@ export function checkCompose(repo: RepoView): string[] {
         problems.push(
           `${configPath}: the API site has no health_uri, so a dead instance stays in rotation`,
         );
+      // Metrics are for the operator's scraper inside the network, never the public API URL.
+      if (apiSite && !apiSite.blockedPaths.includes("/metrics"))
+        problems.push(
+          `${configPath}: the API site proxies /metrics publicly; answer it with respond @metrics 404`,
+        );
       for (const key of ["web", "admin"] as const) {
         const spec = IMAGES[key];
         const ups = upstreamsOf(
