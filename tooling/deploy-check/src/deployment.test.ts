@@ -210,9 +210,18 @@ describe("each check catches what it exists for", () => {
     );
   });
 
+  it("an API image that drops the serve script's --import (tracing would never start)", () => {
+    const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
+      t.replace(/CMD \["tsx", [^\]]+\]/, 'CMD ["tsx", "src/server/main.ts"]'),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/CMD runs tsx src\/server\/main.ts, but @tenantry\/api's serve script/),
+    );
+  });
+
   it("an API image that runs something other than the serve script", () => {
     const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
-      t.replace(/CMD \["tsx", "[^"]+"\]/, 'CMD ["tsx", "src/main.ts"]'),
+      t.replace(/CMD \["tsx", [^\]]+\]/, 'CMD ["tsx", "src/main.ts"]'),
     );
     expect(problems).toContainEqual(
       expect.stringMatching(/CMD runs tsx src\/main.ts, but @tenantry\/api's serve script/),
