@@ -108,9 +108,11 @@ function startChild(file: string, args: string[]): Promise<{ child: ChildProcess
     env,
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
+  const { stdout } = child;
+  if (!stdout) throw new Error("bench server has no stdout");
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => {
+    createInterface({ input: stdout }).once("line", (line) => {
       resolve({ child, url: (JSON.parse(line) as { url: string }).url });
     });
   });
