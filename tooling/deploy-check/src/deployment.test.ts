@@ -140,7 +140,7 @@ describe("each check catches what it exists for", () => {
       ),
     );
     expect(problems).toContainEqual(
-      "api-1: sets LOG_FORMAT, which packages/api/src/server/env.ts never reads",
+      "api-1: sets LOG_FORMAT, which packages/api/src/server/env.ts + packages/api/src/observation/env.ts never reads",
     );
     expect(problems).toContainEqual("web: sets LOG_FORMAT, which apps/web/src/env.ts never reads");
     expect(problems).toContainEqual(

@@ -4,12 +4,11 @@
 import { z } from "zod";
 
 const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
-const endpoint = z.preprocess(unsetIfEmpty, z.url().optional());
 
 const schema = z.object({
   OTEL_SDK_DISABLED: z.preprocess(unsetIfEmpty, z.enum(["true", "false"]).optional()),
-  OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint,
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(unsetIfEmpty, z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess(unsetIfEmpty, z.url().optional()),
   /** "otlp" (the default), "console" or "none"; a list is allowed by the spec. */
   OTEL_TRACES_EXPORTER: z.preprocess(unsetIfEmpty, z.string().optional()),
 });
