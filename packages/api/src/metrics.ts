@@ -47,6 +47,56 @@ function sampled(
   });
 }
 
+type PoolStats = ReturnType<Tenancy["stats"]>;
+
+/** tenantry_pool_<name> gauges: tenant handle pool and registry cache, aggregates only. */
+const POOL_GAUGES: [name: string, help: string, read: (p: PoolStats) => number][] = [
+  ["handles", "Open tenant database handles (LRU).", (p) => p.handles],
+  ["draining", "Evicted handles kept until their leases end.", (p) => p.draining],
+  ["leases", "Tenant handle leases out now.", (p) => p.leases],
+  ["hits", "Tenant handle cache hits since start.", (p) => p.hits],
+  ["misses", "Tenant handle cache misses since start.", (p) => p.misses],
+  ["evictions", "Tenant handle evictions since start.", (p) => p.evictions],
+  [
+    "deferred_evictions",
+    "Handles evicted while leased, dropped at release.",
+    (p) => p.deferredEvictions,
+  ],
+  [
+    "evicted_while_leased",
+    "Handles dropped while leased (must stay 0).",
+    (p) => p.evictedWhileLeased,
+  ],
+  [
+    "leased_tenants",
+    "Tenants holding at least one lease now (a count, never their ids).",
+    (p) => Object.keys(p.leasesByTenant).length,
+  ],
+  ["open_clients", "Cluster clients open.", (p) => p.openClients],
+  ["sockets", "Driver pool sockets open across cluster clients.", (p) => p.sockets],
+  ["queued", "withTenant calls waiting for their tenant's slot.", (p) => p.queued],
+  ["busy_tenants", "Tenants at their in-flight limit now.", (p) => p.busyTenants],
+  ["registry_cached", "Tenant records in the registry cache.", (p) => p.registry.cached],
+  ["registry_hits", "Tenant registry cache hits since start.", (p) => p.registry.hits],
+  ["registry_misses", "Tenant registry cache misses since start.", (p) => p.registry.misses],
+  [
+    "registry_invalidations",
+    "Tenant registry invalidations since start.",
+    (p) => p.registry.invalidations,
+  ],
+  ["registry_polls", "Tenant registry polls since start.", (p) => p.registry.polls],
+  [
+    "registry_poll_failures",
+    "Tenant registry polls that failed since start.",
+    (p) => p.registry.pollFailures,
+  ],
+  [
+    "registry_version",
+    "Control database registry version last seen (-1 before the first poll).",
+    (p) => p.registry.version ?? -1,
+  ],
+];
+
 export function createMetrics(sources: MetricsSources): ApiMetrics {
   const register = new client.Registry();
   client.collectDefaultMetrics({ register });
@@ -99,58 +149,10 @@ export function createMetrics(sources: MetricsSources): ApiMetrics {
     return child;
   };
 
-  // Pool and cache statistics, sampled once per scrape (one stats() call feeds every pool gauge).
+  // Pool statistics: one stats() call per scrape feeds every pool gauge.
   let pool = sources.tenancy.stats();
-  const fromPool = (name: string, help: string, read: (p: typeof pool) => number) =>
+  for (const [name, help, read] of POOL_GAUGES)
     sampled(register, `tenantry_pool_${name}`, help, () => read(pool));
-  fromPool("handles", "Open tenant database handles (LRU).", (p) => p.handles);
-  fromPool("draining", "Evicted handles kept until their leases end.", (p) => p.draining);
-  fromPool("leases", "Tenant handle leases out now.", (p) => p.leases);
-  fromPool("hits", "Tenant handle cache hits since start.", (p) => p.hits);
-  fromPool("misses", "Tenant handle cache misses since start.", (p) => p.misses);
-  fromPool("evictions", "Tenant handle evictions since start.", (p) => p.evictions);
-  fromPool(
-    "deferred_evictions",
-    "Handles evicted while leased, dropped at release.",
-    (p) => p.deferredEvictions,
-  );
-  fromPool(
-    "evicted_while_leased",
-    "Handles dropped while leased (must stay 0).",
-    (p) => p.evictedWhileLeased,
-  );
-  fromPool(
-    "leased_tenants",
-    "Tenants holding at least one lease now (a count, never their ids).",
-    (p) => Object.keys(p.leasesByTenant).length,
-  );
-  fromPool("open_clients", "Cluster clients open.", (p) => p.openClients);
-  fromPool("sockets", "Driver pool sockets open across cluster clients.", (p) => p.sockets);
-  fromPool("queued", "withTenant calls waiting for their tenant's slot.", (p) => p.queued);
-  fromPool("busy_tenants", "Tenants at their in-flight limit now.", (p) => p.busyTenants);
-  fromPool("registry_cached", "Tenant records in the registry cache.", (p) => p.registry.cached);
-  fromPool("registry_hits", "Tenant registry cache hits since start.", (p) => p.registry.hits);
-  fromPool(
-    "registry_misses",
-    "Tenant registry cache misses since start.",
-    (p) => p.registry.misses,
-  );
-  fromPool(
-    "registry_invalidations",
-    "Tenant registry invalidations since start.",
-    (p) => p.registry.invalidations,
-  );
-  fromPool("registry_polls", "Tenant registry polls since start.", (p) => p.registry.polls);
-  fromPool(
-    "registry_poll_failures",
-    "Tenant registry polls that failed since start.",
-    (p) => p.registry.pollFailures,
-  );
-  fromPool(
-    "registry_version",
-    "Control database registry version last seen (-1 before the first poll).",
-    (p) => p.registry.version ?? -1,
-  );
   sampled(register, "tenantry_tenant_calls_in_flight", "Tenant procedures running now.", () => {
     let n = 0;
     for (const v of sources.activeTenantCalls.values()) n += v;

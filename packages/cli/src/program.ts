@@ -1,6 +1,7 @@
 // The `tenantry` command tree in commander: parsing, option and argument checks, and help text
 // come from it; this file only describes the commands and maps commander's errors to exit 2.
-import { Command, CommanderError } from "commander";
+import type { CommanderError } from "commander";
+import { Command } from "commander";
 
 import type { CommandSpec, OptionValues } from "./command";
 import { EXIT, usageError } from "./exit-codes";
@@ -38,9 +39,7 @@ export function buildProgram(
   onInvoke: (call: Invocation) => Promise<void>,
 ): Command {
   const program = new Command("tenantry")
-    .description(
-      "operate a Tenantry deployment straight on its databases (no API server needed)",
-    )
+    .description("operate a Tenantry deployment straight on its databases (no API server needed)")
     .usage("<group> <command> [arguments] [--json]")
     .option(
       "--json",
