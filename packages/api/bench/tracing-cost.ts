@@ -3,7 +3,7 @@
 // null) and once with the hooks cut out of src/trpc.ts. Both run side by side on the same
 // database; autocannon loads one at a time in alternating short runs (so drift on a shared machine
 // hits both alike), and the medians are compared. Goal: ≤ 3% of req/s.
-// Flags: --pairs N alternating runs per scenario (default 5), --seconds S per run (default 2),
+// Flags: --pairs N alternating runs per scenario (default 4), --seconds S per run (default 2),
 // --connections C (default 16).
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
@@ -22,7 +22,7 @@ import type { Plugin } from "esbuild";
 
 const { values: flags } = parseArgs({
   options: {
-    pairs: { type: "string", default: "5" },
+    pairs: { type: "string", default: "4" },
     seconds: { type: "string", default: "2" },
     connections: { type: "string", default: "16" },
   },
@@ -76,10 +76,10 @@ const externalPackages: Plugin = {
 };
 
 const outDir = mkdtempSync(path.join(tmpdir(), "tenantry-tracing-bench-"));
-async function bundle(name: string, plugins: Plugin[]): Promise<string> {
+async function bundle(name: string, plugins: Plugin[], entry: string): Promise<string> {
   const outfile = path.join(outDir, `${name}.mjs`);
   await build({
-    entryPoints: [path.join(here, "tracing-cost-server.ts")],
+    entryPoints: [path.join(here, entry)],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -96,7 +96,30 @@ async function bundle(name: string, plugins: Plugin[]): Promise<string> {
 
 interface Variant {
   name: string;
+  /** The server bundle, run as a child process. */
   file: string;
+  /** The in-process bundle (tracing-cost-calls.ts). */
+  calls: string;
+}
+
+const CALL_ROUNDS = 9;
+const CALLS_PER_ROUND = 20_000;
+
+/** Median CPU µs per call of each variant, rounds alternating. */
+async function middlewareCost(variants: Variant[]): Promise<number[]> {
+  const fns = await Promise.all(
+    variants.map(async (v) => {
+      const mod = (await import(pathToFileURL(v.calls).href)) as {
+        cpuMicrosPerCall: (n: number) => Promise<number>;
+      };
+      await mod.cpuMicrosPerCall(CALLS_PER_ROUND); // warm-up
+      return mod.cpuMicrosPerCall;
+    }),
+  );
+  const samples: number[][] = variants.map(() => []);
+  for (let r = 0; r < CALL_ROUNDS; r++)
+    for (const [i, fn] of fns.entries()) samples[i]?.push(await fn(CALLS_PER_ROUND));
+  return samples.map(median);
 }
 
 function startChild(file: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
@@ -204,9 +227,19 @@ const median = (xs: number[]) => {
 async function main() {
   const started = performance.now();
   const variants: Variant[] = [
-    { name: "hooks compiled out", file: await bundle("compiled-out", [compileOutHooks]) },
-    { name: "hooks present, tracing off", file: await bundle("present-off", []) },
+    {
+      name: "hooks compiled out",
+      file: await bundle("compiled-out", [compileOutHooks], "tracing-cost-server.ts"),
+      calls: await bundle("calls-compiled-out", [compileOutHooks], "tracing-cost-calls.ts"),
+    },
+    {
+      name: "hooks present, tracing off",
+      file: await bundle("present-off", [], "tracing-cost-server.ts"),
+      calls: await bundle("calls-present-off", [], "tracing-cost-calls.ts"),
+    },
   ];
+  // In-process first (nothing else running): CPU per call through the middleware alone.
+  const callCost = await middlewareCost(variants);
   const mongo = await startEmbeddedMongo({ port: 0 });
   const args = [
     mongo.uri,
@@ -270,6 +303,13 @@ async function main() {
       `| ${s.name} | ${rpsA?.toFixed(0)} | ${rpsB?.toFixed(0)} | ${cpuA?.toFixed(0)} µs | ${cpuB?.toFixed(0)} µs | ${cost.toFixed(1)}% |`,
     );
   }
+  const [callOut = 0, callOff = 0] = callCost;
+  console.log(
+    `\nMiddleware alone, in process (${CALL_ROUNDS} alternating rounds of ${CALLS_PER_ROUND} calls of a no-op procedure, median CPU per call):`,
+  );
+  console.log(
+    `  ${out}: ${callOut.toFixed(2)} µs, ${off}: ${callOff.toFixed(2)} µs, difference ${((callOff - callOut) * 1000).toFixed(0)} ns per call`,
+  );
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 
