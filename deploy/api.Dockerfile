@@ -40,4 +40,5 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["tsx", "src/server/main.ts"]
+# register-tracing starts OpenTelemetry first when OTEL_EXPORTER_OTLP_ENDPOINT is set (else a no-op).
+CMD ["tsx", "--import", "./src/observation/register-tracing.ts", "src/server/main.ts"]

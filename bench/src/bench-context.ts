@@ -135,12 +135,17 @@ export function startApi(
     BENCH_JWT_SECRET: ctx.secrets.jwtSecret,
     BENCH_MAX_HANDLES: String(opts.maxHandles ?? 500),
     BENCH_MAX_POOL_SIZE: String(opts.maxPoolSize ?? 32),
+    BENCH_METRICS_TOKEN: METRICS_TOKEN,
   });
 }
 
+/** /metrics answers only this Bearer token (the api child gets it as BENCH_METRICS_TOKEN). */
+const METRICS_TOKEN = randomBytes(24).toString("hex");
+
 /** Reads the API's /metrics gauges (tenancy pool statistics) into a flat map. */
 export async function poolMetrics(apiUrl: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const headers = { authorization: `Bearer ${METRICS_TOKEN}` };
+  const text = await (await fetch(`${apiUrl}/metrics`, { headers })).text();
   const out = new Map<string, number>();
   for (const line of text.split("\n")) {
     const m = /^(tenantry_pool_[a-z0-9_]+) (-?[0-9.e+]+)$/.exec(line);

@@ -33,6 +33,7 @@ const services = await createApiServices({
   tenancy,
   jwt: { secret: required("BENCH_JWT_SECRET"), issuer: "tenantry-bench", audience: "tenantry-api" },
   cookies: { secure: false },
+  metricsToken: required("BENCH_METRICS_TOKEN"),
   logger: pino({ level: "silent" }),
 });
 const server = createStandaloneServer({ services, admin: false });

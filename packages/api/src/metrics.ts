@@ -1,75 +1,197 @@
-// In-process Prometheus counters. Deliberately tiny: one counter family and one histogram, plus
-// the tenancy pool gauges sampled at scrape time.
+// Prometheus metrics through prom-client: its default process metrics plus the api's own, in one
+// registry per services object (tests run several instances in one process).
+//
+// Cardinality: every label is bounded. `procedure` is a router path (tRPC answers an unknown path
+// before any middleware runs, so only real procedures reach observeCall), `outcome` is "ok" or a
+// tRPC error code, `route` is one of the server's fixed routes or "other", `status` an HTTP
+// status. Per-tenant figures are exported only as aggregates; no tenant id or slug is a label.
+import type { Tenancy } from "@tenantry/tenancy";
+import type { Counter, Histogram } from "prom-client";
+import * as client from "prom-client";
+
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface ApiMetrics {
-  observeCall(procedure: string, outcome: string, seconds: number): void;
+  observeCall(surface: string, path: string, outcome: string, seconds: number): void;
   observeHttp(route: string, status: number): void;
-  render(poolStats: object, extra?: Record<string, number>): string;
+  /** The Prometheus text exposition; pool and cache gauges are sampled now. */
+  render(): Promise<string>;
+  readonly contentType: string;
 }
 
-const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+export interface MetricsSources {
+  tenancy: Pick<Tenancy, "stats">;
+  activeTenantCalls: ReadonlyMap<string, number>;
+  authChecks: { stats(): { size: number; hits: number; misses: number; invalidations: number } };
+}
 
-export function createMetrics(): ApiMetrics {
-  const calls = new Map<string, number>();
-  const http = new Map<string, number>();
-  const hist = new Map<string, { buckets: number[]; sum: number; count: number }>();
+interface CallChildren {
+  count: Counter.Internal;
+  duration: Histogram.Internal<"procedure" | "outcome">;
+}
+
+/** A gauge whose value is read at scrape time. */
+function sampled(
+  register: client.Registry,
+  name: string,
+  help: string,
+  read: () => number,
+): client.Gauge {
+  return new client.Gauge({
+    name,
+    help,
+    registers: [register],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+type PoolStats = ReturnType<Tenancy["stats"]>;
+
+/** tenantry_pool_<name> gauges: tenant handle pool and registry cache, aggregates only. */
+const POOL_GAUGES: [name: string, help: string, read: (p: PoolStats) => number][] = [
+  ["handles", "Open tenant database handles (LRU).", (p) => p.handles],
+  ["draining", "Evicted handles kept until their leases end.", (p) => p.draining],
+  ["leases", "Tenant handle leases out now.", (p) => p.leases],
+  ["hits", "Tenant handle cache hits since start.", (p) => p.hits],
+  ["misses", "Tenant handle cache misses since start.", (p) => p.misses],
+  ["evictions", "Tenant handle evictions since start.", (p) => p.evictions],
+  [
+    "deferred_evictions",
+    "Handles evicted while leased, dropped at release.",
+    (p) => p.deferredEvictions,
+  ],
+  [
+    "evicted_while_leased",
+    "Handles dropped while leased (must stay 0).",
+    (p) => p.evictedWhileLeased,
+  ],
+  [
+    "leased_tenants",
+    "Tenants holding at least one lease now (a count, never their ids).",
+    (p) => Object.keys(p.leasesByTenant).length,
+  ],
+  ["open_clients", "Cluster clients open.", (p) => p.openClients],
+  ["sockets", "Driver pool sockets open across cluster clients.", (p) => p.sockets],
+  ["queued", "withTenant calls waiting for their tenant's slot.", (p) => p.queued],
+  ["busy_tenants", "Tenants at their in-flight limit now.", (p) => p.busyTenants],
+  ["registry_cached", "Tenant records in the registry cache.", (p) => p.registry.cached],
+  ["registry_hits", "Tenant registry cache hits since start.", (p) => p.registry.hits],
+  ["registry_misses", "Tenant registry cache misses since start.", (p) => p.registry.misses],
+  [
+    "registry_invalidations",
+    "Tenant registry invalidations since start.",
+    (p) => p.registry.invalidations,
+  ],
+  ["registry_polls", "Tenant registry polls since start.", (p) => p.registry.polls],
+  [
+    "registry_poll_failures",
+    "Tenant registry polls that failed since start.",
+    (p) => p.registry.pollFailures,
+  ],
+  [
+    "registry_version",
+    "Control database registry version last seen (-1 before the first poll).",
+    (p) => p.registry.version ?? -1,
+  ],
+];
+
+export function createMetrics(sources: MetricsSources): ApiMetrics {
+  const register = new client.Registry();
+  client.collectDefaultMetrics({ register });
+
+  const calls = new client.Counter({
+    name: "tenantry_trpc_requests_total",
+    help: "tRPC procedure calls by procedure and outcome.",
+    labelNames: ["procedure", "outcome"] as const,
+    registers: [register],
+  });
+  const durations = new client.Histogram({
+    name: "tenantry_trpc_duration_seconds",
+    help: "tRPC procedure latency by procedure and outcome.",
+    labelNames: ["procedure", "outcome"] as const,
+    buckets: BUCKETS,
+    registers: [register],
+  });
+  const http = new client.Counter({
+    name: "tenantry_http_responses_total",
+    help: "HTTP responses of the standalone server by route and status.",
+    labelNames: ["route", "status"] as const,
+    registers: [register],
+  });
+
+  // Bound children, cached by surface → path → outcome: after warm-up an observation allocates
+  // only what prom-client itself does (its label hash), not a labels object or a key string.
+  const callChildren = new Map<string, Map<string, Map<string, CallChildren>>>();
+  const callChild = (surface: string, path: string, outcome: string): CallChildren => {
+    let bySurface = callChildren.get(surface);
+    if (!bySurface) callChildren.set(surface, (bySurface = new Map()));
+    let byPath = bySurface.get(path);
+    if (!byPath) bySurface.set(path, (byPath = new Map()));
+    let child = byPath.get(outcome);
+    if (!child) {
+      const procedure = `${surface}:${path}`;
+      child = {
+        count: calls.labels(procedure, outcome),
+        duration: durations.labels(procedure, outcome),
+      };
+      byPath.set(outcome, child);
+    }
+    return child;
+  };
+  const httpChildren = new Map<string, Map<number, Counter.Internal>>();
+  const httpChild = (route: string, status: number) => {
+    let byRoute = httpChildren.get(route);
+    if (!byRoute) httpChildren.set(route, (byRoute = new Map()));
+    let child = byRoute.get(status);
+    if (!child) byRoute.set(status, (child = http.labels(route, String(status))));
+    return child;
+  };
+
+  // Pool statistics: one stats() call per scrape feeds every pool gauge.
+  let pool = sources.tenancy.stats();
+  for (const [name, help, read] of POOL_GAUGES)
+    sampled(register, `tenantry_pool_${name}`, help, () => read(pool));
+  sampled(register, "tenantry_tenant_calls_in_flight", "Tenant procedures running now.", () => {
+    let n = 0;
+    for (const v of sources.activeTenantCalls.values()) n += v;
+    return n;
+  });
+  sampled(
+    register,
+    "tenantry_tenants_in_flight",
+    "Tenants with at least one procedure running now.",
+    () => sources.activeTenantCalls.size,
+  );
+  const authChecks = (name: string, help: string, key: "size" | "hits" | "misses") =>
+    sampled(
+      register,
+      `tenantry_auth_check_cache_${name}`,
+      help,
+      () => sources.authChecks.stats()[key],
+    );
+  authChecks("entries", "Cached user + session checks.", "size");
+  authChecks("hits", "User + session checks answered from the cache since start.", "hits");
+  authChecks(
+    "misses",
+    "User + session checks read from the tenant database since start.",
+    "misses",
+  );
+
   return {
-    observeCall(procedure, outcome, seconds) {
-      const key = `procedure="${esc(procedure)}",outcome="${esc(outcome)}"`;
-      calls.set(key, (calls.get(key) ?? 0) + 1);
-      let h = hist.get(procedure);
-      if (!h) hist.set(procedure, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
-      BUCKETS.forEach((b, i) => {
-        if (seconds <= b) h.buckets[i] = (h.buckets[i] ?? 0) + 1;
-      });
-      h.sum += seconds;
-      h.count += 1;
+    observeCall(surface, path, outcome, seconds) {
+      const child = callChild(surface, path, outcome);
+      child.count.inc();
+      child.duration.observe(seconds);
     },
     observeHttp(route, status) {
-      const key = `route="${esc(route)}",status="${status}"`;
-      http.set(key, (http.get(key) ?? 0) + 1);
+      httpChild(route, status).inc();
     },
-    render(poolStats, extra = {}) {
-      const lines: string[] = [];
-      lines.push(
-        "# HELP tenantry_trpc_requests_total tRPC procedure calls by procedure and outcome.",
-      );
-      lines.push("# TYPE tenantry_trpc_requests_total counter");
-      for (const [k, v] of calls) lines.push(`tenantry_trpc_requests_total{${k}} ${v}`);
-      lines.push("# HELP tenantry_trpc_duration_seconds tRPC procedure latency.");
-      lines.push("# TYPE tenantry_trpc_duration_seconds histogram");
-      for (const [p, h] of hist) {
-        BUCKETS.forEach((b, i) =>
-          lines.push(
-            `tenantry_trpc_duration_seconds_bucket{procedure="${esc(p)}",le="${b}"} ${h.buckets[i] ?? 0}`,
-          ),
-        );
-        lines.push(
-          `tenantry_trpc_duration_seconds_bucket{procedure="${esc(p)}",le="+Inf"} ${h.count}`,
-        );
-        lines.push(`tenantry_trpc_duration_seconds_sum{procedure="${esc(p)}"} ${h.sum}`);
-        lines.push(`tenantry_trpc_duration_seconds_count{procedure="${esc(p)}"} ${h.count}`);
-      }
-      lines.push("# HELP tenantry_http_responses_total HTTP responses by route and status.");
-      lines.push("# TYPE tenantry_http_responses_total counter");
-      for (const [k, v] of http) lines.push(`tenantry_http_responses_total{${k}} ${v}`);
-      // Every numeric pool statistic becomes a gauge; nested objects are flattened with "_".
-      const flat: [string, number][] = [];
-      const walk = (prefix: string, o: unknown) => {
-        if (typeof o === "number" && Number.isFinite(o)) flat.push([prefix, o]);
-        else if (o && typeof o === "object" && !Array.isArray(o)) {
-          for (const [k, v] of Object.entries(o))
-            walk(`${prefix}_${k.replace(/[^A-Za-z0-9_]/g, "_")}`, v);
-        }
-      };
-      walk("tenantry_pool", poolStats);
-      for (const [k, v] of Object.entries(extra)) flat.push([k, v]);
-      for (const [name, v] of flat) {
-        const metric = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-        lines.push(`# TYPE ${metric} gauge`, `${metric} ${v}`);
-      }
-      return lines.join("\n") + "\n";
+    render() {
+      pool = sources.tenancy.stats();
+      return register.metrics();
     },
+    contentType: register.contentType,
   };
 }

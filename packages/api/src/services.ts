@@ -20,6 +20,7 @@ import { createPasswordHasher } from "./auth/password-hasher";
 import { passwordWeakness } from "./auth/password-policy";
 import type { ApiMetrics } from "./metrics";
 import { createMetrics } from "./metrics";
+import { metricsTokenSchema } from "./observation/metrics-endpoint";
 import type { Tenancy } from "./tenancy-port";
 
 export interface ApiServicesConfig {
@@ -57,6 +58,11 @@ export interface ApiServicesConfig {
    * once; a session revoked or a user changed through another instance is seen within this time.
    */
   authCheckCacheMs?: number;
+  /**
+   * Bearer token that unlocks GET /metrics on the standalone server (METRICS_TOKEN). Unset: the
+   * server answers /metrics with 404, so metrics are never public by default.
+   */
+  metricsToken?: string;
 }
 
 interface MigrationJob {
@@ -100,6 +106,11 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
   if (cacheMs !== undefined && (!Number.isInteger(cacheMs) || cacheMs < 0 || cacheMs > 60_000)) {
     throw new Error("authCheckCacheMs must be an integer from 0 to 60000");
   }
+  if (config.metricsToken !== undefined) {
+    const checked = metricsTokenSchema.safeParse(config.metricsToken);
+    if (!checked.success)
+      throw new Error(`metricsToken ${checked.error.issues[0]?.message ?? "is invalid"}`);
+  }
   const tokens = createAccessTokens(config.jwt);
   const passwords = await createPasswordHasher(config.tenancy.passwords);
   const rateLimiter = createLoginRateLimiter(config.tenancy.control, {
@@ -108,12 +119,14 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
   });
   const logger = config.logger ?? pino({ level: "info" });
   let exportFolder: Promise<ExportFolder> | undefined;
+  const activeTenantCalls = new Map<string, number>();
+  const authChecks = createAuthCheckCache(config.authCheckCacheMs ?? DEFAULT_AUTH_CHECK_CACHE_MS);
   const services: ApiServices = {
     tenancy: config.tenancy,
     tokens,
     passwords,
     rateLimiter,
-    metrics: createMetrics(),
+    metrics: createMetrics({ tenancy: config.tenancy, activeTenantCalls, authChecks }),
     logger,
     config: {
       ...config,
@@ -121,8 +134,8 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       startedAt: new Date(),
     },
     migrationJobs: new Map(),
-    activeTenantCalls: new Map(),
-    authChecks: createAuthCheckCache(config.authCheckCacheMs ?? DEFAULT_AUTH_CHECK_CACHE_MS),
+    activeTenantCalls,
+    authChecks,
     exportFolder: () =>
       (exportFolder ??= openExportFolder({
         ...(config.exportDir ? { dir: config.exportDir } : {}),

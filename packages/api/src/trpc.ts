@@ -1,5 +1,6 @@
 // The whole tRPC setup: initTRPC, the error formatter, the one middleware that observes calls and
 // translates domain errors, and the base procedures. `t` itself is never exported.
+import type { Span } from "@opentelemetry/api";
 import type { TRPCError } from "@trpc/server";
 import { initTRPC } from "@trpc/server";
 import { Types } from "mongoose";
@@ -11,6 +12,7 @@ import type { AdminClaims, TenantClaims } from "./auth/access-tokens";
 import { mapDomainError, reasonOf, refuse } from "./api-errors";
 import { SOLO_PROCEDURES } from "./http/request-limits";
 import type { Context } from "./context";
+import { callTracer, endCallSpan } from "./observation/call-tracer";
 import { outputTransformer } from "./output-transformer";
 import type { AdminDoc, TenantScope, UserDoc } from "./tenancy-port";
 import { tenantSchemas } from "./tenancy-port";
@@ -48,15 +50,18 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+type ObservedOptions = Parameters<Parameters<typeof t.middleware>[0]>[0];
+
 /**
- * Observes every call (log line, metrics), enforces CSRF, keeps password checks and token
- * rotations out of batches, and maps domain errors.
+ * Observes every call (log line, metrics, span when tracing), enforces CSRF, keeps password
+ * checks and token rotations out of batches, and maps domain errors.
  */
-const observed = t.middleware(async ({ ctx, path, type, next }) => {
+async function observeCall({ ctx, path, type, next }: ObservedOptions, span: Span | null) {
   const started = performance.now();
   const finish = (outcome: string, error?: TRPCError) => {
     const seconds = (performance.now() - started) / 1000;
-    ctx.services.metrics.observeCall(`${ctx.surface}:${path}`, outcome, seconds);
+    ctx.services.metrics.observeCall(ctx.surface, path, outcome, seconds);
+    if (span) endCallSpan(span, ctx.state.tenantId, outcome);
     const line = {
       path,
       type,
@@ -94,6 +99,21 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const error = mapDomainError(result.error.cause) ?? result.error;
   finish(error.code, error);
   throw error;
+}
+
+// With tracing off callTracer() is null and a call costs one null check; with it on, the call's
+// span is the active context, so mongoose and driver spans started inside become its children.
+const observed = t.middleware((opts) => {
+  const tracer = callTracer();
+  if (tracer === null) return observeCall(opts, null);
+  const { surface } = opts.ctx;
+  return tracer.startActiveSpan(
+    `trpc ${surface}:${opts.path}`,
+    {
+      attributes: { "trpc.surface": surface, "trpc.procedure": opts.path, "trpc.type": opts.type },
+    },
+    (span) => observeCall(opts, span),
+  );
 });
 
 export const publicProcedure = t.procedure.use(observed);

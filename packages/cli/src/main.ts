@@ -1,21 +1,23 @@
-// `tenantry`: argument checking first (exit 2 before touching configuration), then config (exit 4),
-// then one connection through @tenantry/tenancy for the command, always shut down cleanly.
-import { parseArgs } from "node:util";
-
+// `tenantry`: argument checking first (commander; exit 2 before touching configuration), then
+// config (exit 4), then one connection through @tenantry/tenancy for the command, always shut
+// down cleanly.
 import type { Tenancy, TenancyLogger } from "@tenantry/tenancy";
 import { createTenancy, TenancyError } from "@tenantry/tenancy";
 
-import type { CommandContext, CommandSpec } from "./command-spec";
+import { CommanderError } from "commander";
+
+import type { CommandContext, CommandSpec } from "./command";
 import { adminCommands } from "./commands/admin";
 import { clusterCommands } from "./commands/clusters";
 import { tenantCommands } from "./commands/tenants";
 import { osUser, readCliConfig } from "./env";
 import type { ExitCode } from "./exit-codes";
 import { CliError, EXIT, usageError } from "./exit-codes";
-import { commandHelp, groupHelp, mainHelp } from "./help";
 import { toJson } from "./output";
-import type { ProgressStream } from "./progress-bar";
-import { createProgressBar } from "./progress-bar";
+import type { Invocation } from "./program";
+import { buildProgram, fromCommanderError } from "./program";
+import type { ProgressStream } from "./progress";
+import { createProgressBar } from "./progress";
 
 export const COMMANDS: CommandSpec[] = [...tenantCommands, ...clusterCommands, ...adminCommands];
 
@@ -32,50 +34,34 @@ const processIo = (): CliIo => ({
 });
 
 export async function run(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
+  // Read before parsing, so that a usage error is reported as JSON too.
   const json = argv.includes("--json");
-  const wantsHelp = argv.includes("--help") || argv.includes("-h");
   const words = argv.filter((a) => !a.startsWith("-"));
   let tenancy: Tenancy | undefined;
   let command: CommandSpec | undefined;
+  let exitCode: ExitCode = EXIT.ok;
+  const program = buildProgram(
+    COMMANDS,
+    (text) => void io.stdout.write(text),
+    async (call) => {
+      command = call.command;
+      const ctx = buildContext(call, json, io, () => connect(io).then((t) => (tenancy = t)));
+      const result = await call.command.run(ctx);
+      io.stdout.write(json ? toJson(result.json) : result.human);
+      exitCode = result.exitCode ?? EXIT.ok;
+    },
+  );
   try {
-    const [group, name] = words;
-    if (group === undefined || group === "help") {
-      if (!wantsHelp && group === undefined)
-        throw usageError("No command given", [mainHelp(COMMANDS)]);
-      io.stdout.write(mainHelp(COMMANDS));
-      return EXIT.ok;
+    try {
+      await program.parseAsync(argv, { from: "user" });
+    } catch (err) {
+      if (!(err instanceof CommanderError)) throw err;
+      const usage = fromCommanderError(err, program, words);
+      if (usage === null) return EXIT.ok;
+      command ??= COMMANDS.find((c) => c.group === words[0] && c.name === words[1]);
+      throw usage;
     }
-    // The group and command must be the first two arguments, so a value such as a reason that
-    // happens to match a command name is never taken for one.
-    if (argv[0] !== group)
-      throw usageError(`Expected a command before ${argv[0] ?? ""}`, [mainHelp(COMMANDS)]);
-    const groups = [...new Set(COMMANDS.map((c) => c.group))];
-    if (!groups.includes(group))
-      throw usageError(`Unknown command "${group}". Commands: ${groups.join(", ")}`);
-    if (name === undefined || argv[1] !== name) {
-      if (wantsHelp) {
-        io.stdout.write(groupHelp(group, COMMANDS));
-        return EXIT.ok;
-      }
-      throw usageError(`Missing a ${group} command`, [groupHelp(group, COMMANDS)]);
-    }
-    command = COMMANDS.find((c) => c.group === group && c.name === name);
-    if (!command) {
-      const names = COMMANDS.filter((c) => c.group === group).map((c) => c.name);
-      throw usageError(
-        `Unknown command "${group} ${name}". ${group} commands: ${names.join(", ")}`,
-      );
-    }
-    if (wantsHelp) {
-      io.stdout.write(commandHelp(command));
-      return EXIT.ok;
-    }
-    const ctx = buildContext(command, argv.slice(2), json, io, () =>
-      connect(io).then((t) => (tenancy = t)),
-    );
-    const result = await command.run(ctx);
-    io.stdout.write(json ? toJson(result.json) : result.human);
-    return result.exitCode ?? EXIT.ok;
+    return exitCode;
   } catch (err) {
     const error = toCliError(err);
     if (json)
@@ -111,41 +97,11 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
 }
 
 function buildContext(
-  command: CommandSpec,
-  args: string[],
+  { values, positionals }: Invocation,
   json: boolean,
   io: CliIo,
   open: () => Promise<Tenancy>,
 ): CommandContext {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        ...command.options,
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        "no-progress": { type: "boolean" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    // node:util reports unknown options and missing values as TypeErrors with an ERR_PARSE_ARGS_* code.
-    throw usageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
-  }
-  const { positionals } = parsed;
-  const values = parsed.values as CommandContext["values"];
-  const declared = command.positionals;
-  const requiredCount = declared.filter((p) => !p.endsWith("?")).length;
-  if (positionals.length < requiredCount)
-    throw usageError(`Missing <${declared[positionals.length] ?? "argument"}>`);
-  if (positionals.length > declared.length)
-    throw usageError(`Unexpected argument "${positionals[declared.length] ?? ""}"`);
-  for (const key of command.required ?? []) {
-    const v = values[key];
-    if (typeof v !== "string" || v.trim() === "") throw usageError(`Missing --${key}`);
-  }
   let connection: Promise<Tenancy> | undefined;
   return {
     values,

@@ -8,21 +8,22 @@ import type { RepoView } from "./repo-view";
 export const COMPOSE_FILE = "docker-compose.prod.yml";
 
 /** The images the stack builds, and which workspace package each runs. */
-export const IMAGES: Record<string, ImageSpec & { envModule: string }> = {
+export const IMAGES: Record<string, ImageSpec & { envModules: string[] }> = {
   api: {
     dockerfile: "deploy/api.Dockerfile",
     pkg: "@tenantry/api",
-    envModule: "packages/api/src/server/env.ts",
+    // The server's configuration, and the OTEL_* variables that decide whether tracing starts.
+    envModules: ["packages/api/src/server/env.ts", "packages/api/src/observation/env.ts"],
   },
   web: {
     dockerfile: "deploy/web.Dockerfile",
     pkg: "@tenantry/web",
-    envModule: "apps/web/src/env.ts",
+    envModules: ["apps/web/src/env.ts"],
   },
   admin: {
     dockerfile: "deploy/admin.Dockerfile",
     pkg: "@tenantry/admin",
-    envModule: "apps/admin/src/env.ts",
+    envModules: ["apps/admin/src/env.ts"],
   },
 };
 
@@ -247,6 +248,11 @@ export function checkCompose(repo: RepoView): string[] {
         problems.push(
           `${configPath}: the API site has no health_uri, so a dead instance stays in rotation`,
         );
+      // Metrics are for the operator's scraper inside the network, never the public API URL.
+      if (apiSite && !apiSite.blockedPaths.includes("/metrics"))
+        problems.push(
+          `${configPath}: the API site proxies /metrics publicly; answer it with respond @metrics 404`,
+        );
       for (const key of ["web", "admin"] as const) {
         const spec = IMAGES[key];
         const ups = upstreamsOf(
@@ -306,15 +312,17 @@ export function checkCompose(repo: RepoView): string[] {
     const spec = Object.values(IMAGES).find((i) => i.dockerfile === builtFrom(services[n]));
     if (spec) {
       // Compose must speak the process's language: what its env module reads, nothing it ignores.
-      const module = readEnvModule(repo.read(spec.envModule) ?? "");
-      if (module.size === 0) problems.push(`${n}: ${spec.envModule} declares no variables`);
+      const envModule = spec.envModules.join(" + ");
+      const module = new Map(
+        spec.envModules.flatMap((file) => [...readEnvModule(repo.read(file) ?? "")]),
+      );
+      if (module.size === 0) problems.push(`${n}: ${envModule} declares no variables`);
       for (const key of Object.keys(e)) {
-        if (!module.has(key))
-          problems.push(`${n}: sets ${key}, which ${spec.envModule} never reads`);
+        if (!module.has(key)) problems.push(`${n}: sets ${key}, which ${envModule} never reads`);
       }
       for (const [key, required] of module) {
         if (required && !(key in e))
-          problems.push(`${n}: ${spec.envModule} requires ${key}, which compose does not set`);
+          problems.push(`${n}: ${envModule} requires ${key}, which compose does not set`);
       }
     }
     for (const [key, value] of Object.entries(e)) {

@@ -86,6 +86,24 @@ describe("each check catches what it exists for", () => {
     expect(problems).toContainEqual(expect.stringMatching(/no site proxies to both API instances/));
   });
 
+  it("a proxy that serves the API's /metrics publicly", () => {
+    const problems = problemsAfter("deploy/proxy/Caddyfile", (t) =>
+      t.replace(/\n\t@metrics path .*\n\trespond @metrics 404\n/, "\n"),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/the API site proxies \/metrics publicly/),
+    );
+  });
+
+  it("a /metrics block that answers 200 instead of refusing", () => {
+    const problems = problemsAfter("deploy/proxy/Caddyfile", (t) =>
+      t.replace("respond @metrics 404", "respond @metrics 200"),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/the API site proxies \/metrics publicly/),
+    );
+  });
+
   it("a literal secret in the compose file", () => {
     const problems = problemsAfter(COMPOSE_FILE, (t) =>
       t.replace(
@@ -122,7 +140,7 @@ describe("each check catches what it exists for", () => {
       ),
     );
     expect(problems).toContainEqual(
-      "api-1: sets LOG_COLOUR, which packages/api/src/server/env.ts never reads",
+      "api-1: sets LOG_COLOUR, which packages/api/src/server/env.ts + packages/api/src/observation/env.ts never reads",
     );
     expect(problems).toContainEqual("web: sets LOG_COLOUR, which apps/web/src/env.ts never reads");
     expect(problems).toContainEqual(
@@ -192,9 +210,18 @@ describe("each check catches what it exists for", () => {
     );
   });
 
+  it("an API image that drops the serve script's --import (tracing would never start)", () => {
+    const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
+      t.replace(/CMD \["tsx", [^\]]+\]/, 'CMD ["tsx", "src/server/main.ts"]'),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/CMD runs tsx src\/server\/main.ts, but @tenantry\/api's serve script/),
+    );
+  });
+
   it("an API image that runs something other than the serve script", () => {
     const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
-      t.replace(/CMD \["tsx", "[^"]+"\]/, 'CMD ["tsx", "src/main.ts"]'),
+      t.replace(/CMD \["tsx", [^\]]+\]/, 'CMD ["tsx", "src/main.ts"]'),
     );
     expect(problems).toContainEqual(
       expect.stringMatching(/CMD runs tsx src\/main.ts, but @tenantry\/api's serve script/),
@@ -258,6 +285,7 @@ describe("the readers", () => {
     ]);
     expect(sites[2]?.upstreams).toEqual(["api-1:4000", "api-2:4000"]);
     expect(sites[2]?.healthUri).toBe("/readyz");
+    expect(sites[2]?.blockedPaths).toEqual(["/metrics", "/metrics/*"]);
     expect(compose).toContain("./deploy/proxy/Caddyfile:/etc/caddy/Caddyfile:ro");
   });
 });

@@ -173,15 +173,18 @@ function checkRuntimeCommand(
     if (!manifest.scripts?.build?.includes("next build"))
       problems.push(`${spec.dockerfile}: ${spec.pkg} has no \`next build\` script`);
   } else if (cmd[0] === "tsx") {
-    // The image runs what `pnpm --filter <pkg> serve` runs, so both stay one program.
+    // The image runs what `pnpm --filter <pkg> serve` runs (flags such as --import included), so
+    // both stay one program.
     const serve = manifest.scripts?.serve;
-    const entry = cmd[1] ?? "";
-    if (!serve?.includes(`tsx ${entry}`))
+    const args = cmd.slice(1);
+    if (!serve?.includes(`tsx ${args.join(" ")}`))
       problems.push(
-        `${spec.dockerfile}: CMD runs tsx ${entry}, but ${spec.pkg}'s serve script is \`${serve}\``,
+        `${spec.dockerfile}: CMD runs tsx ${args.join(" ")}, but ${spec.pkg}'s serve script is \`${serve}\``,
       );
-    if (!repo.exists(`${dir}/${entry}`))
-      problems.push(`${spec.dockerfile}: ${dir}/${entry} does not exist`);
+    const files = args.filter((a, i) => i === args.length - 1 || args[i - 1] === "--import");
+    for (const file of files)
+      if (!repo.exists(`${dir}/${file.replace(/^\.\//, "")}`))
+        problems.push(`${spec.dockerfile}: ${dir}/${file} does not exist`);
   } else {
     problems.push(`${spec.dockerfile}: unexpected runtime command ${cmd.join(" ")}`);
   }

@@ -48,4 +48,17 @@ describe("standalone server env", () => {
       /API_HEAP_GROWTH_PERCENT/,
     );
   });
+
+  it("takes an optional METRICS_TOKEN: empty is unset, a short or spaced one is refused", () => {
+    expect(loadServerEnv({ ...base, METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
+    expect(loadServerEnv({ ...base, METRICS_TOKEN: "t".repeat(32) }).METRICS_TOKEN).toBe(
+      "t".repeat(32),
+    );
+    expect(() => loadServerEnv({ ...base, METRICS_TOKEN: "short" })).toThrow(
+      /METRICS_TOKEN: must be at least 32 characters/,
+    );
+    expect(() => loadServerEnv({ ...base, METRICS_TOKEN: `${"t".repeat(32)} x` })).toThrow(
+      /METRICS_TOKEN: must be printable ASCII without spaces/,
+    );
+  });
 });

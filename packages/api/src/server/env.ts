@@ -3,6 +3,7 @@
 import { z } from "zod";
 
 import { LOG_FORMATS } from "../logger";
+import { metricsTokenSchema } from "../observation/metrics-endpoint";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -40,6 +41,8 @@ const schema = z
     API_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
     TENANT_HOST_SUFFIX: z.string().optional(),
     TRUST_PROXY: bool.default(false),
+    /** Bearer token for GET /metrics; unset or empty: /metrics answers 404. */
+    METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), metricsTokenSchema.optional()),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),

@@ -5,7 +5,7 @@ import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, TenantFixture } from "../../test/api-harness";
-import { appClient, startHarness, startInstance } from "../../test/api-harness";
+import { startHarness, startInstance } from "../../test/api-harness";
 import { createStandaloneServer } from "./http-server";
 
 let h: Harness;
@@ -25,28 +25,6 @@ describe("standalone server", () => {
     const ready = await fetch(`${h.url}/readyz`);
     expect(ready.status).toBe(200);
     expect((await fetch(`${h.url}/nope`)).status).toBe(404);
-  });
-
-  it("serves Prometheus metrics: calls by procedure and outcome, pool stats", async () => {
-    await acme.client.notes.list.query();
-    await appClient(h.url)
-      .notes.list.query()
-      .catch(() => undefined);
-    const res = await fetch(`${h.url}/metrics`);
-    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
-    const text = await res.text();
-    expect(text).toMatch(
-      /tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="ok"\} \d+/,
-    );
-    expect(text).toMatch(
-      /tenantry_trpc_requests_total\{procedure="app:notes.list",outcome="UNAUTHORIZED"\} \d+/,
-    );
-    expect(text).toMatch(
-      /tenantry_trpc_duration_seconds_bucket\{procedure="app:notes.list",le="\+Inf"\} \d+/,
-    );
-    expect(text).toMatch(/^tenantry_pool_handles \d+$/m);
-    expect(text).toMatch(/^tenantry_pool_leases \d+$/m);
-    expect(text).toMatch(/^tenantry_pool_open_clients \d+$/m);
   });
 
   it("logs JSON lines that all carry a request id, and the tenant id once known", async () => {

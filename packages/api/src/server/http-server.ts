@@ -1,5 +1,6 @@
 // Standalone Node HTTP server: /trpc (appRouter, bearer tokens in bodies), /admin/trpc (adminRouter,
-// can be switched off), /healthz, /readyz (control database reachable), /metrics (Prometheus).
+// can be switched off), /healthz, /readyz (control database reachable), /metrics (Prometheus,
+// behind METRICS_TOKEN).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
@@ -11,6 +12,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Surface } from "../auth/cookies";
 import { createTRPCContext } from "../context";
 import { adminRouter, appRouter } from "../root";
+import { createMetricsEndpoint } from "../observation/metrics-endpoint";
 import type { ApiServices } from "../services";
 import { toFetchRequest } from "./node-request";
 
@@ -67,6 +69,7 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
   const { services } = opts;
   const adminEnabled = opts.admin ?? true;
   const maxBodySize = opts.maxBodyBytes ?? 1024 * 1024;
+  const serveMetrics = createMetricsEndpoint(services);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
@@ -104,9 +107,7 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
       }
       if (path === "/metrics") {
         route = "/metrics";
-        const body = services.metrics.render(services.tenancy.stats());
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-        return res.end(body);
+        return await serveMetrics(req, res);
       }
       let surface: Surface | null = null;
       let endpoint = "";

@@ -1,4 +1,4 @@
-import type { CommandSpec } from "../command-spec";
+import type { CommandSpec } from "../command";
 import { formatRecord } from "../output";
 import { secret } from "./tenants";
 
@@ -7,12 +7,7 @@ const create: CommandSpec = {
   name: "create",
   summary: "Create a super-admin account (control database; argon2id hash)",
   usage: "--email <email> --name <name> (--password <pw> | --password-stdin)",
-  options: {
-    email: { type: "string" },
-    name: { type: "string" },
-    password: { type: "string" },
-    "password-stdin": { type: "boolean" },
-  },
+  options: ["--email <email>", "--name <name>", "--password <pw>", "--password-stdin"],
   positionals: [],
   required: ["email", "name"],
   async run(ctx) {

@@ -1,4 +1,4 @@
-import type { CommandSpec } from "../command-spec";
+import type { CommandSpec } from "../command";
 import { formatTable } from "../output";
 import { secret } from "./tenants";
 
@@ -7,12 +7,7 @@ const add: CommandSpec = {
   name: "add",
   summary: "Register a MongoDB cluster for tenant databases (URI stored encrypted)",
   usage: "--name <name> (--uri <mongodb-uri> | --uri-stdin) [--skip-verify]",
-  options: {
-    name: { type: "string" },
-    uri: { type: "string" },
-    "uri-stdin": { type: "boolean" },
-    "skip-verify": { type: "boolean" },
-  },
+  options: ["--name <name>", "--uri <mongodb-uri>", "--uri-stdin", "--skip-verify"],
   positionals: [],
   required: ["name"],
   details: "The cluster must answer a ping unless --skip-verify. The URI is never printed again.",
@@ -40,7 +35,7 @@ const list: CommandSpec = {
   name: "list",
   summary: "List clusters with their tenant counts and health (never their URIs)",
   usage: "",
-  options: {},
+  options: [],
   positionals: [],
   async run(ctx) {
     const clusters = await (await ctx.tenancy()).clusters.list();

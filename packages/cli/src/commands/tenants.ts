@@ -5,7 +5,7 @@ import path from "node:path";
 import type { ArchiveProgress, TenantDoc, TenantRecord } from "@tenantry/tenancy";
 import { TENANT_STATUSES } from "@tenantry/tenancy";
 
-import type { CommandContext, CommandSpec } from "../command-spec";
+import type { CommandContext, CommandSpec } from "../command";
 import { EXIT, usageError } from "../exit-codes";
 import { formatRecord, formatTable } from "../output";
 import { findTenant, tenantSummary } from "../tenant-lookup";
@@ -67,12 +67,7 @@ const list: CommandSpec = {
   name: "list",
   summary: "List tenants (purged ones only with --status purged)",
   usage: "[--status <status>] [--search <text>] [--cluster <name>] [--limit <n>]",
-  options: {
-    status: { type: "string" },
-    search: { type: "string" },
-    cluster: { type: "string" },
-    limit: { type: "string" },
-  },
+  options: ["--status <status>", "--search <text>", "--cluster <name>", "--limit <n>"],
   positionals: [],
   details: `Statuses: ${TENANT_STATUSES.join(", ")}. --limit defaults to 1000.`,
   async run(ctx) {
@@ -115,16 +110,16 @@ const create: CommandSpec = {
   summary: "Provision a tenant: its database, indexes, migrations and owner user",
   usage:
     "--slug <slug> --name <name> --owner-email <email> --owner-name <name> (--owner-password <pw> | --owner-password-stdin) [--cluster <name>] [--plan <plan>]",
-  options: {
-    slug: { type: "string" },
-    name: { type: "string" },
-    "owner-email": { type: "string" },
-    "owner-name": { type: "string" },
-    "owner-password": { type: "string" },
-    "owner-password-stdin": { type: "boolean" },
-    cluster: { type: "string" },
-    plan: { type: "string" },
-  },
+  options: [
+    "--slug <slug>",
+    "--name <name>",
+    "--owner-email <email>",
+    "--owner-name <name>",
+    "--owner-password <pw>",
+    "--owner-password-stdin",
+    "--cluster <name>",
+    "--plan <plan>",
+  ],
   positionals: [],
   required: ["slug", "name", "owner-email", "owner-name"],
   details: "Without --cluster the registered cluster with the fewest tenants is used.",
@@ -185,8 +180,8 @@ function lifecycleCommand(
     name,
     summary,
     usage: `<tenant>${extra?.usage ? ` ${extra.usage}` : ""}`,
-    options: extra?.options ?? {},
-    positionals: ["tenant"],
+    options: extra?.options ?? [],
+    positionals: ["<tenant>"],
     required: extra?.required,
     details: extra?.details ?? "<tenant> is a slug or a tenant id.",
     async run(ctx) {
@@ -200,7 +195,7 @@ function lifecycleCommand(
 const suspend = lifecycleCommand(
   "suspend",
   "Suspend a tenant: every request of its users is refused within 1 s, sessions revoked",
-  { usage: "--reason <text>", options: { reason: { type: "string" } }, required: ["reason"] },
+  { usage: "--reason <text>", options: ["--reason <text>"], required: ["reason"] },
   async (ctx, t) => {
     const res = await (
       await ctx.tenancy()
@@ -247,7 +242,7 @@ const purge = lifecycleCommand(
   "Drop a deleted tenant's database for good (leaves a receipt in the audit log)",
   {
     usage: "--confirm <slug>",
-    options: { confirm: { type: "string" } },
+    options: ["--confirm <slug>"],
     required: ["confirm"],
     details:
       "Irreversible. --confirm must repeat the tenant's slug; the tenant must be deleted first.",
@@ -269,8 +264,8 @@ const migrate: CommandSpec = {
   name: "migrate",
   summary: "Run pending migrations for one tenant, or for all with --all",
   usage: "(<tenant> | --all [--concurrency <n>])",
-  options: { all: { type: "boolean" }, concurrency: { type: "string" } },
-  positionals: ["tenant?"],
+  options: ["--all", "--concurrency <n>"],
+  positionals: ["[tenant]"],
   details: "--all skips tenants whose migration fails, reports them, and exits 1 if any failed.",
   async run(ctx) {
     const all = ctx.values.all === true;
@@ -324,8 +319,8 @@ const exportCmd: CommandSpec = {
   name: "export",
   summary: "Write a tenant's whole database to one portable archive file",
   usage: "<tenant> [--out <file>] [--force]",
-  options: { out: { type: "string" }, force: { type: "boolean" } },
-  positionals: ["tenant"],
+  options: ["--out <file>", "--force"],
+  positionals: ["<tenant>"],
   details:
     "--out defaults to ./<slug>-<timestamp>.tenantry.gz; an existing file is kept unless --force.",
   async run(ctx) {
@@ -360,8 +355,8 @@ const importCmd: CommandSpec = {
   name: "import",
   summary: "Create a new tenant from an export archive",
   usage: "<file> --slug <slug> [--name <name>] [--cluster <name>]",
-  options: { slug: { type: "string" }, name: { type: "string" }, cluster: { type: "string" } },
-  positionals: ["file"],
+  options: ["--slug <slug>", "--name <name>", "--cluster <name>"],
+  positionals: ["<file>"],
   required: ["slug"],
   details:
     "The new tenant gets a new id and database; its users can log in with their old passwords.",

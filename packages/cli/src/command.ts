@@ -1,9 +1,9 @@
-import type { ParseArgsConfig } from "node:util";
-
+// What a command declares (fed to commander, which parses, checks and renders help) and what it
+// gets and returns when it runs.
 import type { AuditActor, Tenancy } from "@tenantry/tenancy";
 
 import type { ExitCode } from "./exit-codes";
-import type { ProgressBar, ProgressStream } from "./progress-bar";
+import type { ProgressBar, ProgressStream } from "./progress";
 
 type OptionValues = Record<string, string | boolean | undefined>;
 
@@ -35,10 +35,11 @@ export interface CommandSpec {
   summary: string;
   /** Arguments after `tenantry <group> <name>`, as shown in help. */
   usage: string;
-  options: NonNullable<ParseArgsConfig["options"]>;
-  /** Positional argument names; `?` suffix = optional. */
+  /** commander flags: "--reason <text>" takes a value, "--force" is a switch. */
+  options: string[];
+  /** commander arguments: "<tenant>" required, "[tenant]" optional. */
   positionals: string[];
-  /** Options that must be present (checked before any connection). */
+  /** Options that must be present and not blank (checked before any connection). */
   required?: string[];
   details?: string;
   run(ctx: CommandContext): Promise<CommandResult>;
