@@ -1,7 +1,7 @@
 // The only place apps/admin reads process.env. Validated on first use (not at import) so that
 // `next build` works without secrets; a missing or bad value stops the server with a clear list.
 import { LOG_FORMATS } from "@tenantry/api/logger";
-import { clusterUriPolicySchema, splitList } from "@tenantry/tenancy";
+import { clusterUriPolicyEnv } from "@tenantry/tenancy";
 import { z } from "zod";
 
 const schema = z.object({
@@ -42,16 +42,7 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true"),
   // Which cluster URIs super admins may add (packages/tenancy cluster-uri-policy.ts); unset: loopback.
-  CLUSTER_HOST_ALLOWLIST: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined ? undefined : splitList(v)))
-    .pipe(clusterUriPolicySchema.shape.hostAllowlist.optional()),
-  CLUSTER_URI_ALLOWED_OPTIONS: z
-    .string()
-    .optional()
-    .transform(splitList)
-    .pipe(clusterUriPolicySchema.shape.allowedOptions),
+  ...clusterUriPolicyEnv,
   // Behind the deploy proxy: client IPs (login limits) and hosts come from its X-Forwarded-* headers.
   TRUST_PROXY: z
     .enum(["true", "false"], { error: 'must be "true" or "false"' })

@@ -6,6 +6,7 @@ export type {
   Membership,
   MemberRole,
   UserDoc,
+  SessionDoc,
   NoteDoc,
   SettingDoc,
   TenantAuditDoc,

@@ -352,6 +352,30 @@ describe("clusters and admins", () => {
     expect(missing.code).toBe(3);
   });
 
+  it("refuses a cluster URI the admin app would refuse (host allow-list, risky options)", async () => {
+    const add = (uri: string, env?: Record<string, string>) =>
+      cli(["clusters", "add", "--name", "refused", "--uri-stdin", "--skip-verify", "--json"], {
+        input: `${uri}\n`,
+        ...(env ? { env } : {}),
+      });
+    // Unset allow-list: loopback only, so a cloud metadata address is refused before any connection.
+    const metadata = await add("mongodb://169.254.169.254:27017");
+    expect(metadata.code).toBe(2);
+    expect(metadata.stderr).toContain("allow-list");
+    const fileReading = await add(`${uri}/?tls=true&tlsCAFile=/etc/passwd`);
+    expect(fileReading.code).toBe(2);
+    expect(fileReading.stderr).toContain("tlsCAFile");
+    // A configured allow-list replaces the loopback default.
+    const elsewhere = await add(uri, { CLUSTER_HOST_ALLOWLIST: "*.db.internal" });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain("allow-list");
+    const badConfig = await add(uri, { CLUSTER_HOST_ALLOWLIST: "db:27017" });
+    expect(badConfig.code).toBe(4);
+    expect(badConfig.stderr).toContain("CLUSTER_HOST_ALLOWLIST");
+    const list = await json<{ clusters: { name: string }[] }>(["clusters", "list", "--json"]);
+    expect(list.clusters.map((c) => c.name)).not.toContain("refused");
+  });
+
   it("creates a super admin who can then authenticate", async () => {
     const out = await json<{ admin: { email: string } }>(
       ["admin", "create", "--email", "Root@Example.test", "--name", "Root", "--password-stdin"],

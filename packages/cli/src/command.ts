@@ -5,7 +5,7 @@ import type { AuditActor, Tenancy } from "@tenantry/tenancy";
 import type { ExitCode } from "./exit-codes";
 import type { ProgressBar, ProgressStream } from "./progress";
 
-type OptionValues = Record<string, string | boolean | undefined>;
+export type OptionValues = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
   values: OptionValues;

@@ -1,4 +1,6 @@
 // The CLI's configuration: the same variables the apps read (.env.example), validated once.
+import { clusterUriPolicyEnv, clusterUriPolicyFromEnv } from "@tenantry/tenancy";
+import type { ClusterUriPolicy } from "@tenantry/tenancy";
 import { z } from "zod";
 
 import { CliError, EXIT } from "./exit-codes";
@@ -7,6 +9,7 @@ export interface CliConfig {
   controlUri: string;
   controlDbName: string;
   encryptionKey: string;
+  clusterUriPolicy: Partial<ClusterUriPolicy>;
 }
 
 const schema = z.object({
@@ -29,6 +32,8 @@ const schema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, digits, _ or -")
     .default("tenantry_control"),
+  // `clusters add` obeys the same URI policy as the admin app (unset: loopback hosts only).
+  ...clusterUriPolicyEnv,
 });
 
 export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -44,6 +49,8 @@ export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     MONGODB_URI: env.MONGODB_URI,
     ENCRYPTION_KEY: env.ENCRYPTION_KEY,
     TENANTRY_CONTROL_DB: named ?? fallback,
+    CLUSTER_HOST_ALLOWLIST: env.CLUSTER_HOST_ALLOWLIST,
+    CLUSTER_URI_ALLOWED_OPTIONS: env.CLUSTER_URI_ALLOWED_OPTIONS,
   });
   if (!parsed.success) {
     // One message per variable: the first problem is the one to fix.
@@ -64,6 +71,7 @@ export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     controlUri: parsed.data.MONGODB_URI,
     controlDbName: parsed.data.TENANTRY_CONTROL_DB,
     encryptionKey: parsed.data.ENCRYPTION_KEY,
+    clusterUriPolicy: clusterUriPolicyFromEnv(parsed.data),
   };
 }
 

@@ -6,6 +6,7 @@ const OP_QUERY = 2004;
 const OP_MSG = 2013;
 
 export const MAX_MESSAGE_SIZE = 48_000_000;
+const MAX_BSON_SIZE = 16 * 1024 * 1024;
 const HEADER_SIZE = 16;
 
 const FLAG_CHECKSUM_PRESENT = 1;

@@ -9,7 +9,7 @@ import { DEFAULT_CLUSTER } from "./cluster-clients";
 import { decryptUri, encryptUri, redactUri } from "./cluster-crypto";
 import type { ClusterUriPolicy } from "./cluster-uri-policy";
 import { assertClusterUriAllowed } from "./cluster-uri-policy";
-import type { TenancyLogger } from "./config";
+import type { TenancyLogger } from "./tenancy-logger";
 import type { ClusterDoc, ControlModels } from "./control-models";
 import { ClusterNotFound, InvalidInput } from "./errors";
 

@@ -71,6 +71,34 @@ function isMechanism(entry: string): boolean {
   return key?.toLowerCase() === "authmechanism" && RISKY_MECHANISMS.includes(value ?? "");
 }
 
+/**
+ * The two environment variables that configure the policy, validated once here and composed into
+ * every env schema that creates a tenancy (admin app, standalone API server, CLI).
+ */
+export const clusterUriPolicyEnv = {
+  CLUSTER_HOST_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : splitList(v)))
+    .pipe(clusterUriPolicySchema.shape.hostAllowlist.optional()),
+  CLUSTER_URI_ALLOWED_OPTIONS: z
+    .string()
+    .optional()
+    .transform(splitList)
+    .pipe(clusterUriPolicySchema.shape.allowedOptions),
+};
+
+/** The parsed variables as the `clusterUriPolicy` of createTenancy (unset = loopback only). */
+export function clusterUriPolicyFromEnv(env: {
+  CLUSTER_HOST_ALLOWLIST?: string[] | undefined;
+  CLUSTER_URI_ALLOWED_OPTIONS: string[];
+}): Partial<ClusterUriPolicy> {
+  return {
+    ...(env.CLUSTER_HOST_ALLOWLIST ? { hostAllowlist: env.CLUSTER_HOST_ALLOWLIST } : {}),
+    allowedOptions: env.CLUSTER_URI_ALLOWED_OPTIONS,
+  };
+}
+
 /** A comma-separated list (an env var) as a list of entries; empty entries dropped. */
 export function splitList(value: string | undefined): string[] {
   return (value ?? "")

@@ -8,8 +8,8 @@ export { assertActive } from "./tenant-registry";
 export {
   DEFAULT_CLUSTER_URI_POLICY,
   assertClusterUriAllowed,
-  clusterUriPolicySchema,
-  splitList,
+  clusterUriPolicyEnv,
+  clusterUriPolicyFromEnv,
 } from "./cluster-uri-policy";
 export type { ClusterUriPolicy } from "./cluster-uri-policy";
 export type { Membership } from "./tenant-directory";

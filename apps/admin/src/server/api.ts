@@ -4,7 +4,7 @@ import path from "node:path";
 import { createAdminCaller, createApiServices, createNextRouteHandler } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
-import { createTenancy } from "@tenantry/tenancy";
+import { clusterUriPolicyFromEnv, createTenancy } from "@tenantry/tenancy";
 import { cookieSecure, getEnv } from "~/env";
 
 export type AppServices = ApiServices;
@@ -21,10 +21,7 @@ export async function createAppServices(): Promise<AppServices> {
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
-    clusterUriPolicy: {
-      ...(env.CLUSTER_HOST_ALLOWLIST ? { hostAllowlist: env.CLUSTER_HOST_ALLOWLIST } : {}),
-      allowedOptions: env.CLUSTER_URI_ALLOWED_OPTIONS,
-    },
+    clusterUriPolicy: clusterUriPolicyFromEnv(env),
     logger: logger.child({ component: "tenancy" }),
   });
   const services = await createApiServices({

@@ -30,5 +30,7 @@ export function cappedBody(req: Request, max: number): Request | Response {
       },
     }),
   );
-  return new Request(req, { body, duplex: "half" });
+  // A streamed body needs duplex "half"; the DOM lib's RequestInit (the apps' typecheck) lacks it.
+  const init: RequestInit & { duplex: "half" } = { body, duplex: "half" };
+  return new Request(req, init);
 }
