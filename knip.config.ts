@@ -10,6 +10,8 @@ const config: KnipConfig = {
     ".": { project: ["scripts/**/*.mjs", "*.ts"] },
     // Each runs in its own process, spawned by src/processes/child-process.ts.
     bench: { entry: ["src/processes/*-process.ts"] },
+    // Bundled by bench/tracing-cost.ts with esbuild and run by path.
+    "packages/api": { entry: ["bench/*.ts"] },
     // The profiling load script, run by path under `node --cpu-prof` (see its README).
     "packages/embedded-mongo": { entry: ["bench/*.ts"] },
     // Tests start scripts with `node --import tsx`, which no import shows.

@@ -100,7 +100,7 @@ export function clusterUriPolicyFromEnv(env: {
 }
 
 /** A comma-separated list (an env var) as a list of entries; empty entries dropped. */
-export function splitList(value: string | undefined): string[] {
+function splitList(value: string | undefined): string[] {
   return (value ?? "")
     .split(",")
     .map((s) => s.trim())
