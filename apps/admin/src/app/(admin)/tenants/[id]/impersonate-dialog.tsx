@@ -1,8 +1,23 @@
 "use client";
-import { Dialog, TextField, describeApiError } from "@tenantry/ui";
+import { Dialog, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
 import { useRef, useState } from "react";
-import type { FormEvent } from "react";
+import { z } from "zod";
 import { api } from "~/trpc/react";
+
+const schema = z
+  .object({
+    userEmail: z
+      .string()
+      .trim()
+      .regex(/^\S+@\S+\.\S+$/, "Enter the user's email address."),
+    reason: z.string().trim().min(3, "Say why; it goes into the audit log."),
+    write: z.boolean(),
+    writeReason: z.string().trim(),
+  })
+  .refine((v) => !v.write || v.writeReason.length >= 3, {
+    path: ["writeReason"],
+    message: "Say why changes are needed; it goes into the audit log.",
+  });
 
 /**
  * Gets a short-lived token for a named user, then posts it to the web app in a new tab; the
@@ -18,42 +33,34 @@ export function ImpersonateDialog({
   webUrl: string;
   onClose: () => void;
 }) {
-  const [email, setEmail] = useState("");
-  const [reason, setReason] = useState("");
-  const [write, setWrite] = useState(false);
-  const [writeReason, setWriteReason] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [token, setToken] = useState<{ accessToken: string; expiresAt: string } | null>(null);
+  const form = useZodForm(schema, {
+    defaultValues: { userEmail: "", reason: "", write: false, writeReason: "" },
+  });
+  const { errors } = form.formState;
+  const write = form.watch("write");
+  const [token, setToken] = useState<string | null>(null);
   const handoff = useRef<HTMLFormElement>(null);
   const start = api.impersonate.start.useMutation();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local: Record<string, string> = {};
-    if (!/^\S+@\S+\.\S+$/.test(email.trim())) local.userEmail = "Enter the user's email address.";
-    if (reason.trim().length < 3) local.reason = "Say why; it goes into the audit log.";
-    if (write && writeReason.trim().length < 3)
-      local["writeAccess.reason"] = "Say why changes are needed; it goes into the audit log.";
-    setErrors(local);
-    if (Object.keys(local).length > 0) return;
+  const submit = form.handleSubmit(async (values) => {
     try {
       const res = await start.mutateAsync({
         tenantId,
-        userEmail: email.trim(),
-        reason: reason.trim(),
-        ...(write ? { writeAccess: { reason: writeReason.trim() } } : {}),
+        userEmail: values.userEmail,
+        reason: values.reason,
+        ...(values.write ? { writeAccess: { reason: values.writeReason } } : {}),
       });
-      setToken({ accessToken: res.accessToken, expiresAt: new Date(res.expiresAt).toISOString() });
+      setToken(res.accessToken);
       // Let React render the hidden form with the token, then submit it.
       setTimeout(() => handoff.current?.submit(), 0);
     } catch (err) {
       const info = describeApiError(err);
-      setErrors({
-        ...info.fieldErrors,
-        ...(Object.keys(info.fieldErrors).length === 0 ? { userEmail: info.message } : {}),
+      const placed = setServerErrors(form, info.fieldErrors, {
+        "writeAccess.reason": "writeReason",
       });
+      if (placed === 0) form.setError("userEmail", { type: "server", message: info.message });
     }
-  }
+  });
 
   return (
     <Dialog
@@ -85,30 +92,26 @@ export function ImpersonateDialog({
         <TextField
           label="User email"
           type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.userEmail}
+          {...form.register("userEmail")}
+          error={errors.userEmail?.message}
           autoComplete="off"
         />
         <TextField
           label="Reason"
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          error={errors.reason}
+          {...form.register("reason")}
+          error={errors.reason?.message}
           hint="For example: support ticket number."
         />
         <div className="field">
           <label>
-            <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} />{" "}
-            Allow changes (write access)
+            <input type="checkbox" {...form.register("write")} /> Allow changes (write access)
           </label>
         </div>
         {write ? (
           <TextField
             label="Why changes are needed"
-            value={writeReason}
-            onChange={(e) => setWriteReason(e.target.value)}
-            error={errors["writeAccess.reason"]}
+            {...form.register("writeReason")}
+            error={errors.writeReason?.message}
             hint="Recorded with every change made in this session."
           />
         ) : null}
@@ -126,8 +129,7 @@ export function ImpersonateDialog({
           target="_blank"
           hidden
         >
-          <input type="hidden" name="token" value={token.accessToken} />
-          <input type="hidden" name="expiresAt" value={token.expiresAt} />
+          <input type="hidden" name="token" value={token} />
         </form>
       ) : null}
     </Dialog>
