@@ -130,7 +130,12 @@ function appCaller(app: Omit<NextApp, "call"> & { surface: Surface }): NextApp["
 }
 
 export async function startStack(
-  opts: { tenants?: number; services?: Partial<ApiServicesConfig> } = {},
+  opts: {
+    tenants?: number;
+    services?: Partial<ApiServicesConfig>;
+    /** More variables for the standalone API server (e.g. METRICS_TOKEN). */
+    apiEnv?: Record<string, string>;
+  } = {},
 ): Promise<Stack> {
   const mongo = await startMongoChild();
   const deployment = newDeployment(mongo.uri);
@@ -138,7 +143,7 @@ export async function startStack(
   await createAdmin(tenancy);
   const tenants = await provisionTenants(tenancy, opts.tenants ?? 2, { prefix: "sec" });
   // One retry: on a loaded machine the server's start-up ping of the control database can time out.
-  const env = apiEnv(deployment, { TRUST_PROXY: "true" });
+  const env = apiEnv(deployment, { TRUST_PROXY: "true", ...opts.apiEnv });
   const api = await startApiChild(env).catch(() => startApiChild(env));
   const servicesFor = (trustProxy: boolean) =>
     createApiServices({
