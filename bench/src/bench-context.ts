@@ -3,8 +3,9 @@
 import { randomBytes } from "node:crypto";
 
 import type { Child } from "./processes/child-process";
-import { startChild } from "./processes/child-process";
+import { API_SERVER_ENTRY, freePort, startChild } from "./processes/child-process";
 import type { Fleet } from "./fleet";
+import { BENCH_JWT } from "./fleet";
 import type { BarChartSpec } from "./svg-chart";
 
 export type Mode = "full" | "quick" | "smoke";
@@ -124,18 +125,47 @@ export function newSecrets() {
   };
 }
 
-export function startApi(
-  ctx: BenchContext,
-  opts: { maxHandles?: number; maxPoolSize?: number } = {},
-): Promise<Child<{ url: string }>> {
-  return startChild<{ url: string }>("api-process.ts", {
-    BENCH_MONGO_URI: ctx.mongo.uri,
-    BENCH_CONTROL_DB: ctx.secrets.controlDbName,
-    BENCH_ENCRYPTION_KEY: ctx.secrets.encryptionKey,
-    BENCH_JWT_SECRET: ctx.secrets.jwtSecret,
-    BENCH_MAX_HANDLES: String(opts.maxHandles ?? 500),
-    BENCH_MAX_POOL_SIZE: String(opts.maxPoolSize ?? 32),
-  });
+export type ApiChild = Child<{ url: string }> & {
+  /** From spawn to /healthz answering 200: module loading, tenancy and services set-up, listen. */
+  startMs: number;
+};
+
+/**
+ * The Tenantry API under test: the compiled standalone server itself (packages/api/dist/main.mjs,
+ * what `pnpm --filter @tenantry/api serve` and the image run), configured through its env module
+ * like a deployment. Request logging is off, as it is for the bare handler and the recipe. The
+ * heap policy is the server's default; BENCH_HEAP_GROWTH_PERCENT=0 measures V8's own policy. The
+ * database pool is tenancy's default maxPoolSize (32), which scenario 2 checks sockets against.
+ */
+export async function startApi(
+  ctx: Pick<BenchContext, "mongo" | "secrets">,
+  opts: { maxHandles?: number; profileFile?: string } = {},
+): Promise<ApiChild> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = await startChild<{ url: string }>(
+    API_SERVER_ENTRY,
+    {
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      MONGODB_URI: ctx.mongo.uri,
+      CONTROL_DB_NAME: ctx.secrets.controlDbName,
+      ENCRYPTION_KEY: ctx.secrets.encryptionKey,
+      JWT_SECRET: ctx.secrets.jwtSecret,
+      JWT_ISSUER: BENCH_JWT.issuer,
+      JWT_AUDIENCE: BENCH_JWT.audience,
+      TENANT_CACHE_MAX: String(opts.maxHandles ?? 500),
+      ADMIN_API_ENABLED: "false",
+      LOG_LEVEL: "silent",
+      ...(process.env.BENCH_HEAP_GROWTH_PERCENT
+        ? { API_HEAP_GROWTH_PERCENT: process.env.BENCH_HEAP_GROWTH_PERCENT }
+        : {}),
+      ...(opts.profileFile ? { BENCH_PROFILE_FILE: opts.profileFile } : {}),
+    },
+    { readyUrl: `http://127.0.0.1:${port}/healthz` },
+  );
+  return Object.assign(child, { startMs: performance.now() - t0 });
 }
 
 /** Reads the API's /metrics gauges (tenancy pool statistics) into a flat map. */

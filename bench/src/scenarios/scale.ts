@@ -95,7 +95,7 @@ async function touchRecipe(
 
 export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const s = ctx.sizes.scale;
-  const api = await startApi(ctx, { maxPoolSize: MAX_POOL_SIZE, maxHandles: LRU_HANDLES });
+  const api = await startApi(ctx, { maxHandles: LRU_HANDLES });
   const recipeEnv = { BENCH_MONGO_URI: ctx.mongo.uri };
   let defaults: Child<{ url: string }> | null = await startChild<{ url: string }>(
     "recipe-process.ts",

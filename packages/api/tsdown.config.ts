@@ -1,0 +1,19 @@
+// The standalone server's production build: one ESM file (plus a lazy chunk for the dev-only
+// embedded database) that Node 20 runs directly, so production and the bench start without tsx.
+// Workspace packages ship TypeScript source, so they are bundled; every npm package stays an
+// import, resolved from this package's node_modules at run time.
+import { defineConfig } from "tsdown";
+
+export default defineConfig({
+  entry: { main: "src/server/main.ts" },
+  outDir: "dist",
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  dts: false,
+  sourcemap: true,
+  deps: {
+    alwaysBundle: [/^@tenantry\//],
+    neverBundle: [/^(?!@tenantry\/)[^./]/],
+  },
+});
