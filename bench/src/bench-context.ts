@@ -6,7 +6,7 @@ import type { Child } from "./processes/child-process";
 import { API_SERVER_ENTRY, freePort, startChild } from "./processes/child-process";
 import type { Fleet } from "./fleet";
 import { BENCH_JWT } from "./fleet";
-import type { BarChartSpec } from "./svg-chart";
+import type { BarChartSpec } from "./charts";
 
 export type Mode = "full" | "quick" | "smoke";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import type { Mode, ScenarioResult } from "./bench-context";
-import { barChart } from "./svg-chart";
+import { barChart } from "./charts";
 
 export interface RunInfo {
   mode: Mode;
@@ -124,7 +124,7 @@ export async function writeReport(
       out.push("");
     }
     if (r.log?.length) out.push("Progress output:", "", "```", ...r.log, "```", "");
-    await writeFile(path.join(chartsDir, `${r.id}-${r.slug}.svg`), barChart(r.chart));
+    await writeFile(path.join(chartsDir, `${r.id}-${r.slug}.svg`), await barChart(r.chart));
   }
   if (run.failures.length) {
     out.push("## Scenarios that did not complete", "");
