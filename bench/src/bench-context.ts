@@ -6,12 +6,20 @@ import type { Child } from "./processes/child-process";
 import { API_SERVER_ENTRY, freePort, startChild } from "./processes/child-process";
 import type { Fleet } from "./fleet";
 import { BENCH_JWT } from "./fleet";
+import { cpuMs } from "./proc-stats";
 import type { BarChartSpec } from "./charts";
 
 export type Mode = "full" | "quick" | "smoke";
 
 export interface Sizes {
-  overhead: { connections: number[]; durationMs: number; warmupMs: number; pageNotes: number };
+  overhead: {
+    connections: number[];
+    durationMs: number;
+    warmupMs: number;
+    pageNotes: number;
+    /** The CPU-profiled window of each process. */
+    profileMs: number;
+  };
   scale: {
     steps: number[];
     touchConcurrency: number;
@@ -20,6 +28,11 @@ export interface Sizes {
     provisionBudgetMs: number;
     /** Per step and process: a touch pass that cannot finish in time is cut and reported. */
     touchBudgetMs: number;
+    /**
+     * Tenantry alone at a larger fleet, its tenants written straight into the databases
+     * (Fleet.bulkGrow: the saga would not fit the budget), each touched once.
+     */
+    bulk: { tenants: number; provisionBudgetMs: number; touchBudgetMs: number };
   };
   churn: {
     lru: number;
@@ -36,13 +49,20 @@ export interface Sizes {
 
 export const SIZES: Record<Mode, Sizes> = {
   full: {
-    overhead: { connections: [1, 16, 64], durationMs: 5000, warmupMs: 1500, pageNotes: 40 },
+    overhead: {
+      connections: [1, 16, 64],
+      durationMs: 5000,
+      warmupMs: 1500,
+      pageNotes: 40,
+      profileMs: 5000,
+    },
     scale: {
       steps: [1000, 10_000],
       touchConcurrency: 32,
       provisionConcurrency: 8,
       provisionBudgetMs: 330_000,
       touchBudgetMs: 120_000,
+      bulk: { tenants: 100_000, provisionBudgetMs: 180_000, touchBudgetMs: 150_000 },
     },
     churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
     cold: { samples: 200 },
@@ -51,13 +71,20 @@ export const SIZES: Record<Mode, Sizes> = {
     notesPerTenant: 3,
   },
   quick: {
-    overhead: { connections: [1, 16], durationMs: 1000, warmupMs: 300, pageNotes: 25 },
+    overhead: {
+      connections: [1, 16],
+      durationMs: 1000,
+      warmupMs: 300,
+      pageNotes: 25,
+      profileMs: 1000,
+    },
     scale: {
       steps: [20, 60],
       touchConcurrency: 8,
       provisionConcurrency: 8,
       provisionBudgetMs: 60_000,
       touchBudgetMs: 30_000,
+      bulk: { tenants: 300, provisionBudgetMs: 30_000, touchBudgetMs: 30_000 },
     },
     churn: { lru: 5, workingSetFactor: 10, clients: 16, durationMs: 2000, inCacheMs: 1000 },
     cold: { samples: 10 },
@@ -67,13 +94,20 @@ export const SIZES: Record<Mode, Sizes> = {
   },
   // The test suite's size: every code path, a few seconds.
   smoke: {
-    overhead: { connections: [2], durationMs: 300, warmupMs: 100, pageNotes: 22 },
+    overhead: {
+      connections: [2],
+      durationMs: 300,
+      warmupMs: 100,
+      pageNotes: 22,
+      profileMs: 300,
+    },
     scale: {
       steps: [6, 12],
       touchConcurrency: 4,
       provisionConcurrency: 4,
       provisionBudgetMs: 30_000,
       touchBudgetMs: 20_000,
+      bulk: { tenants: 30, provisionBudgetMs: 20_000, touchBudgetMs: 20_000 },
     },
     churn: { lru: 2, workingSetFactor: 5, clients: 4, durationMs: 400, inCacheMs: 200 },
     cold: { samples: 3 },
@@ -106,6 +140,8 @@ export interface BenchContext {
   mongo: { uri: string; port: number; pid: number };
   fleet: Fleet;
   secrets: { encryptionKey: string; jwtSecret: string; controlDbName: string };
+  /** Where CPU profiles of the processes under test are written. */
+  profileDir: string;
   /** Provisioning figures gathered while the fleet grows (scenario 6 reports them). */
   provisioning: { fleetSize: number; added: number; elapsedMs: number }[];
   log(msg: string): void;
@@ -128,6 +164,8 @@ export function newSecrets() {
 export type ApiChild = Child<{ url: string }> & {
   /** From spawn to /healthz answering 200: module loading, tenancy and services set-up, listen. */
   startMs: number;
+  /** CPU time the process had used by then (/proc): start-up cost without the machine's queue. */
+  startCpuMs: number;
 };
 
 /**
@@ -165,7 +203,8 @@ export async function startApi(
     },
     { readyUrl: `http://127.0.0.1:${port}/healthz` },
   );
-  return Object.assign(child, { startMs: performance.now() - t0 });
+  const startMs = performance.now() - t0;
+  return Object.assign(child, { startMs, startCpuMs: await cpuMs(child.pid) });
 }
 
 /** Reads the API's /metrics gauges (tenancy pool statistics) into a flat map. */

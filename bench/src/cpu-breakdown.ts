@@ -30,7 +30,7 @@ export const LAYERS = [
   "MongoDB driver + BSON",
   "serialisation (superjson format)",
   "logging and metrics",
-  "notes handler",
+  "request handler (notes.list; the bare handler's own code, with its res.end)",
   "promise / async-hook machinery",
   "garbage collection",
   "other",
@@ -53,7 +53,7 @@ const RULES: [RegExp, Layer][] = [
     /\/api\/src\/metrics|\/(pino|sonic-boom|pino-std-serializers)\/|\/observation|\/tracing/,
     LAYERS[8],
   ],
-  [/\/routers\//, LAYERS[9]],
+  [/\/routers\/|\/bench\/src\/processes\//, LAYERS[9]],
 ];
 
 function layerOf(url: string): Layer | null {

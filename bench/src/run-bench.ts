@@ -1,6 +1,8 @@
 // Runs the six scenarios in order on one database child and one tenant fleet, then writes the
 // report. A scenario that throws is reported as not completed; the others still run.
+import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 
 import type { BenchContext, Mode, ScenarioResult } from "./bench-context";
 import { SIZES, newSecrets, provisionDeadline } from "./bench-context";
@@ -45,6 +47,8 @@ export async function runBench(
     jwtSecret: secrets.jwtSecret,
     notesPerTenant: sizes.notesPerTenant,
   });
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), "tenantry-bench-profiles-"));
+  log(`CPU profiles go to ${profileDir}`);
   const ctx: BenchContext = {
     mode: opts.mode,
     sizes,
@@ -52,6 +56,7 @@ export async function runBench(
     fleet,
     secrets,
     provisioning: [],
+    profileDir,
     log,
   };
   const results: ScenarioResult[] = [];
