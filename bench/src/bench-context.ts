@@ -62,7 +62,7 @@ export const SIZES: Record<Mode, Sizes> = {
       provisionConcurrency: 8,
       provisionBudgetMs: 330_000,
       touchBudgetMs: 120_000,
-      bulk: { tenants: 100_000, provisionBudgetMs: 180_000, touchBudgetMs: 150_000 },
+      bulk: { tenants: 100_000, provisionBudgetMs: 150_000, touchBudgetMs: 100_000 },
     },
     churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
     cold: { samples: 200 },
@@ -140,6 +140,8 @@ export interface BenchContext {
   mongo: { uri: string; port: number; pid: number };
   fleet: Fleet;
   secrets: { encryptionKey: string; jwtSecret: string; controlDbName: string };
+  /** Epoch ms by which the whole run should be done (issue 21: `pnpm bench` within 15 minutes). */
+  runDeadline: number;
   /** Where CPU profiles of the processes under test are written. */
   profileDir: string;
   /** Provisioning figures gathered while the fleet grows (scenario 6 reports them). */
@@ -178,6 +180,22 @@ export type ApiChild = Child<{ url: string }> & {
 export async function startApi(
   ctx: Pick<BenchContext, "mongo" | "secrets">,
   opts: { maxHandles?: number; profileFile?: string } = {},
+): Promise<ApiChild> {
+  // The server gives up when the control database does not answer within tenancy's 1.5 s
+  // (unavailableAfterMs), as it should in production, where the orchestrator restarts it; on
+  // this shared machine a busy moment can take that long, so the bench restarts it too.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startApiOnce(ctx, opts);
+    } catch (err) {
+      if (attempt >= 3 || !/unreachable/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startApiOnce(
+  ctx: Pick<BenchContext, "mongo" | "secrets">,
+  opts: { maxHandles?: number; profileFile?: string },
 ): Promise<ApiChild> {
   const port = await freePort();
   const t0 = performance.now();

@@ -15,7 +15,7 @@ export interface RunInfo {
   elapsedMs: number;
   failures: { scenario: string; error: string }[];
   /** 1-minute load averages at the start and the end: how busy the shared machine was. */
-  load: { start: number; end: number };
+  load: { start: number; end: number; min: number; max: number; mean: number };
 }
 
 function git(args: string[], cwd: string): string {
@@ -65,7 +65,7 @@ export async function writeReport(
   out.push(`| machine | ${m.cpu}, ${m.cores} cores, ${m.memoryGb.toFixed(1)} GB RAM, ${m.os} |`);
   out.push(`| node | ${m.node} |`);
   out.push(
-    `| machine load | 1-minute load average ${run.load.start.toFixed(1)} at the start, ${run.load.end.toFixed(1)} at the end (${m.cores} cores; anything else running on the machine shows here) |`,
+    `| machine load | 1-minute load average ${run.load.start.toFixed(1)} at the start, ${run.load.end.toFixed(1)} at the end; ${run.load.min.toFixed(1)}–${run.load.max.toFixed(1)} (mean ${run.load.mean.toFixed(1)}) sampled every 10 s through the run (${m.cores} cores; the bench itself accounts for about 2 of it, the rest is whatever else runs on the machine) |`,
   );
   out.push(
     `| command | \`pnpm bench\` (all packages' bench scripts via turbo, one at a time), or this package alone: \`pnpm --filter @tenantry/bench bench\`; tiny sizes: \`pnpm --filter @tenantry/bench bench:quick\` |`,
@@ -74,11 +74,12 @@ export async function writeReport(
   out.push("");
   out.push(
     "**Read the figures with this in mind.** Everything runs on one 2-core machine over loopback: the database " +
-      "(a single-threaded JavaScript server), the process under test, and the load generator (this bench, Node's " +
-      "http client with keep-alive) compete for the same two cores, so absolute req/s are low and comparisons " +
+      "(a single-threaded JavaScript server), the process under test, and the load generator (autocannon, in this " +
+      "bench's process, keep-alive connections) compete for the same two cores, so absolute req/s are low and comparisons " +
       "within a table are what matters. Anything else running on the machine adds noise, mostly to p99; the " +
       "load average around each scenario is recorded with it. Each process under test (Tenantry API, bare handler, recipe) " +
-      "runs in its own child process so its RSS and sockets are measured apart from the load generator. " +
+      "runs in its own child process so its RSS and sockets are measured apart from the load generator; the Tenantry API is " +
+      "its compiled server (node packages/api/dist/main.mjs), as in production. " +
       "Request logging is off in every process under test.",
     "",
   );

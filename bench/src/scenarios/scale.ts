@@ -137,6 +137,9 @@ async function poolNote(apiUrl: string, n: number, poolPeak: number | undefined)
   );
 }
 
+/** What scenarios 3-6 take on a quiet machine, kept free of the bulk step at the end of the run. */
+const LATER_SCENARIOS_MS = 200_000;
+
 /** The bulk step needs the database to hold ~100,000 small databases in memory; a floor for it. */
 const BULK_FREE_MEMORY_BYTES = 6 * 1024 ** 3;
 
@@ -193,11 +196,14 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
     } else {
       ctx.log(`scale: writing tenants up to ${s.bulk.tenants} straight into the databases`);
       try {
+        // Within its own budgets, and ending early enough for scenarios 3-6 to fit the run's.
+        const latest = ctx.runDeadline - LATER_SCENARIOS_MS;
         bulkGrown = await ctx.fleet.bulkGrow(s.bulk.tenants, {
-          concurrency: 8,
-          deadline: Date.now() + s.bulk.provisionBudgetMs,
+          concurrency: 32,
+          deadline: Math.min(Date.now() + s.bulk.provisionBudgetMs, latest - s.bulk.touchBudgetMs),
         });
-        const ours = await touchTenantry(ctx, api, 1, s.bulk.touchBudgetMs);
+        const touchMs = Math.max(10_000, Math.min(s.bulk.touchBudgetMs, latest - Date.now()));
+        const ours = await touchTenantry(ctx, api, 1, touchMs);
         rows.push(ours);
         notes.push(await poolNote(api.info.url, ours.fleet, ours.poolSocketsPeak));
       } finally {
@@ -350,7 +356,7 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
       "Every process under test runs with the Tenantry API server's default heap policy (API_HEAP_GROWTH_PERCENT=100: V8 grows the heap to at most 2× what is live, instead of up to ~4× by its own policy); BENCH_HEAP_GROWTH_PERCENT=0 measures V8's own policy.",
       `Touches are notes.list (page of 20) with each tenant's bearer token, ${s.touchConcurrency} connections (autocannon), pass 1 over every tenant then pass 2. The recipe gets the same query over its own HTTP handler. Tenantry's LRU holds ${LRU_HANDLES} handles, so with more tenants than that most touches open a handle and evict another.`,
       `The recipe runs in two settings. 'driver defaults' is the recipe as blog posts write it: at the first step it held ${perTenantDefaults} sockets per tenant (a monitoring connection, an RTT pinger and a pooled socket), so ${int(target)} of its tenants would need ~${int(target * Number(perTenantDefaults))} fds in its process and as many in the database's, beyond this machine's hard limit of 20,000 per process (ulimit -Hn; raising it needs privileges the machine does not grant). 'lean' is the same recipe with monitoring by polling and pooled sockets closed after 1 s idle: one socket per tenant, which fits; it is measured at every tenant count and is what the 1/5 goal is judged against. Both settings make the baseline cheaper, never dearer, than as written.`,
-      `The ${int(s.bulk.tenants)}-tenant step is Tenantry alone (the recipe cannot hold that many connections here): the tenants past the saga-provisioned ${int(last?.fleet ?? 0)} are written straight into the databases (control record copied from a provisioned tenant, owner, session, ${ctx.sizes.notesPerTenant} notes; no directory entry or extra indexes, which notes.list does not read)${bulkGrown ? `, ${int(bulkGrown.added)} in ${(bulkGrown.elapsedMs / 1000).toFixed(0)} s` : ""}, and each tenant is touched once, within ${s.bulk.touchBudgetMs / 1000} s. Afterwards their ${int(bulkDropped)} control records are removed again, so the later scenarios and migrateAll see the provisioned fleet only.`,
+      `The ${int(s.bulk.tenants)}-tenant step is Tenantry alone (the recipe cannot hold that many connections here): the tenants past the saga-provisioned ${int(last?.fleet ?? 0)} are written straight into the databases (control record copied from a provisioned tenant, owner, session; no notes, so their page is empty, and no directory entry or extra indexes, which notes.list does not read)${bulkGrown ? `, ${int(bulkGrown.added)} in ${(bulkGrown.elapsedMs / 1000).toFixed(0)} s` : ""}, and each tenant is touched once, within ${s.bulk.touchBudgetMs / 1000} s. Afterwards their ${int(bulkDropped)} control records are removed again, so the later scenarios and migrateAll see the provisioned fleet only.`,
       ...notes,
       ...rows.flatMap((r) => r.touch.errorSamples.map((e) => `error sample (${r.who}): ${e}`)),
     ],
