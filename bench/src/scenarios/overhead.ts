@@ -131,26 +131,25 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
   const profConns = Math.max(...s.connections.filter((c) => c <= 16));
   const profLoad = (target: LoadTarget) => (url: string) =>
     runLoad({ baseUrl: url, concurrency: profConns, durationMs: s.profileMs, target });
+  /** Warm the fresh process, profile one window under the same load, then stop it. */
+  const profiled = async (child: Child<{ url: string }>, target: LoadTarget) => {
+    try {
+      await profLoad(target)(child.info.url);
+      return await profileUnderLoad(child, profLoad(target));
+    } finally {
+      await child.stop();
+    }
+  };
   const papi = await startApi(ctx, { profileFile: `${dir}/tenantry-api.cpuprofile` });
   starts.push(papi);
-  let profApi: Profiled;
-  try {
-    await profLoad(tenantry)(papi.info.url);
-    profApi = await profileUnderLoad(papi, profLoad(tenantry));
-  } finally {
-    await papi.stop();
-  }
-  const pbare = await startChild<{ url: string }>("bare-process.ts", {
-    ...bareEnv,
-    BENCH_PROFILE_FILE: `${dir}/bare-handler.cpuprofile`,
-  });
-  let profBare: Profiled;
-  try {
-    await profLoad(plain)(pbare.info.url);
-    profBare = await profileUnderLoad(pbare, profLoad(plain));
-  } finally {
-    await pbare.stop();
-  }
+  const profApi = await profiled(papi, tenantry);
+  const profBare = await profiled(
+    await startChild<{ url: string }>("bare-process.ts", {
+      ...bareEnv,
+      BENCH_PROFILE_FILE: `${dir}/bare-handler.cpuprofile`,
+    }),
+    plain,
+  );
 
   const ratios = rows.map((r) => r.t.load.rps / r.b.load.rps);
   const p99s = rows.map((r) => r.t.load.p99 / r.b.load.p99);
