@@ -84,6 +84,15 @@ export async function writeReport(
     "",
   );
   out.push(
+    "**Tools changed since the reports before December 2026.** Load now comes from autocannon instead of a hand-written loop on " +
+      "Node's http client: the load generator spends less CPU per request on the same two cores, so req/s in every table " +
+      "(both columns) are higher for that reason alone and p50/p99 lower; latencies are still taken from every response, so " +
+      "percentiles are exact, as before. The Tenantry API now runs from its compiled bundle instead of through tsx, which " +
+      "removes tsx's loader thread (about 38 MB) from its RSS. Charts are drawn by Vega-Lite/Vega instead of hand-written SVG; " +
+      "they show the same figures.",
+    "",
+  );
+  out.push(
     "## Summary",
     "",
     "| # | scenario | goal | result | load avg |",
