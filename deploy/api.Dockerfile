@@ -19,11 +19,14 @@ RUN pnpm fetch
 FROM deps AS build
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
-# Libraries ship TypeScript source (no build step); a type error must still stop the image.
-RUN pnpm --filter "@tenantry/api..." typecheck
+# Libraries ship TypeScript source; a type error must still stop the image. The server itself is
+# compiled (tsdown: one ESM bundle with the workspace packages inlined) so the runtime needs no tsx.
+RUN pnpm --filter "@tenantry/api..." typecheck \
+ && pnpm --filter @tenantry/api build
 
-# Production dependencies only, in the workspace layout that @tenantry/* links expect. The CLI
-# comes along so operators can run `node ../cli/bin/tenantry.js ...` inside an API container.
+# Production dependencies only, in the workspace layout that @tenantry/* links expect (the bundle
+# imports its npm packages from packages/api/node_modules). The CLI comes along so operators can
+# run `node ../cli/bin/tenantry.js ...` inside an API container.
 FROM build AS prod
 RUN find . -name .next -prune -o -name node_modules -type d -prune -exec rm -rf {} + \
  && pnpm install --prod --offline --frozen-lockfile --filter "@tenantry/api..." --filter "@tenantry/cli..." \
@@ -31,8 +34,6 @@ RUN find . -name .next -prune -o -name node_modules -type d -prune -exec rm -rf 
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
-# The server runs its TypeScript source through tsx, pinned to the lockfile's version.
-RUN npm i -g tsx@4.23.15
 WORKDIR /app
 COPY --from=prod --chown=node:node /app /app
 WORKDIR /app/packages/api
@@ -41,4 +42,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # register-tracing starts OpenTelemetry first when OTEL_EXPORTER_OTLP_ENDPOINT is set (else a no-op).
-CMD ["tsx", "--import", "./src/observation/register-tracing.ts", "src/server/main.ts"]
+CMD ["node", "--import", "./dist/register-tracing.mjs", "dist/main.mjs"]

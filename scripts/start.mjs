@@ -65,7 +65,8 @@ const children = [];
 let stopping = false;
 // Children run their package's own binaries directly (not through `pnpm run`), so Ctrl-C ends
 // them quietly instead of pnpm reporting a "failed" run for every signal.
-const bin = (pkgDir, name) => path.join(root, pkgDir, "node_modules", ".bin", name);
+const bin = (pkgDir, name) =>
+  path.isAbsolute(name) ? name : path.join(root, pkgDir, "node_modules", ".bin", name);
 function startChild(name, pkgDir, cmd, args, env = {}) {
   const child = spawn(bin(pkgDir, cmd), args, {
     cwd: path.join(root, pkgDir),
@@ -215,7 +216,8 @@ if (exists("apps/admin/scripts/seed-demo.ts")) {
 }
 
 if (exists("packages/api/src/server/main.ts")) {
-  startChild("api", "packages/api", "tsx", ["src/server/main.ts"], {
+  // The compiled server (built with the apps above: they depend on @tenantry/api).
+  startChild("api", "packages/api", process.execPath, ["dist/main.mjs"], {
     ...env,
     PORT: String(ports.api),
   });

@@ -64,10 +64,11 @@ describe("bench smoke run", () => {
     }
     // The scale scenario really counted the API's database sockets, and the churn run evicted.
     const scale = results.find((r) => r.id === 2);
-    expect(scale?.tables[0]?.rows.some((row) => row[0] === "Tenantry" && Number(row[8]) > 0)).toBe(
+    expect(scale?.tables[0]?.rows.some((row) => row[0] === "Tenantry" && Number(row[9]) > 0)).toBe(
       true,
     );
     const churn = results.find((r) => r.id === 3);
     expect(Number(String(churn?.tables[0]?.rows[0]?.[8]).replace(/,/g, ""))).toBeGreaterThan(0);
-  }, 240_000);
+    // Generous: seven API processes start here (two of them profiled), on a machine that may be busy.
+  }, 480_000);
 });

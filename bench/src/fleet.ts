@@ -8,6 +8,7 @@ import { createApiServices } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy, TenantMigration } from "@tenantry/tenancy";
+import { Types } from "mongoose";
 import pino from "pino";
 
 export interface BenchTenant {
@@ -27,8 +28,11 @@ export interface FleetConfig {
   migrations?: TenantMigration[];
 }
 
-const BENCH_JWT = { issuer: "tenantry-bench", audience: "tenantry-api" };
-const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+/** Slugs of tenants written by bulkGrow, so they can be taken out of the fleet in one command. */
+const BULK_SLUG_PREFIX = "bench-bulk-";
+
+export const BENCH_JWT = { issuer: "tenantry-bench", audience: "tenantry-api" };
+export const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export async function openTenancy(
   cfg: FleetConfig,
@@ -115,15 +119,127 @@ export class Fleet {
         familyId: sid,
         expiresAt: new Date(Date.now() + 24 * 3600_000),
       });
-      const signed = await this.services.tokens.signTenant({
-        sub: owner._id.toString(),
-        tid: rec.id,
-        role: "owner",
-        sid,
-      });
-      return signed.token;
+      return this.signFor(rec.id, owner._id, sid);
     });
     return { index: i, id: rec.id, slug, dbName: rec.dbName, token };
+  }
+
+  /**
+   * Adds tenants straight into the databases until `target` exist or `deadline` passes: for
+   * fleets the saga cannot provision inside the bench's time budget (scenario 2's last step).
+   * Each gets what a notes.list call reads — an active control record (copied from a
+   * saga-provisioned tenant, so cluster, plan and schema version match), an owner and a live
+   * session — and nothing else: no notes (an empty page still runs the whole request path), no
+   * indexes beyond _id, no login directory entry, no audit trail. Two commands per tenant, so
+   * 100,000 fit the bench's budget. Returns how many were added and how long it took.
+   */
+  async bulkGrow(
+    target: number,
+    opts: { concurrency: number; deadline?: number },
+  ): Promise<{ added: number; elapsedMs: number }> {
+    const t0 = performance.now();
+    const start = this.tenants.length;
+    const { Tenant } = this.tenancy.control;
+    const model = await Tenant.findById(this.tenants[0]?.id).lean();
+    if (!model) throw new Error("bulkGrow needs one saga-provisioned tenant to copy");
+    const client = Tenant.db.getClient();
+    const BATCH = 250;
+    let next = start;
+    const worker = async () => {
+      while (next < target && (opts.deadline === undefined || Date.now() < opts.deadline)) {
+        const first = next;
+        const count = Math.min(BATCH, target - first);
+        next += count;
+        const batch = Array.from({ length: count }, (_, k) => this.bulkTenant(first + k, model));
+        await Tenant.collection.insertMany(batch.map((b) => b.record));
+        for (const b of batch) {
+          const db = client.db(b.record.dbName);
+          await db.collection("users").insertOne(b.owner);
+          await db.collection("sessions").insertOne(b.session);
+          this.tenants[b.index] = {
+            index: b.index,
+            id: b.record._id.toHexString(),
+            slug: b.record.slug,
+            dbName: b.record.dbName,
+            token: await this.signFor(b.record._id.toHexString(), b.owner._id, b.session.familyId),
+          };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: opts.concurrency }, worker));
+    // Workers stopped by the deadline leave no hole: keep the contiguous prefix only.
+    const firstHole = this.tenants.findIndex((t) => !t);
+    if (firstHole >= 0) this.tenants.length = firstHole;
+    return { added: this.tenants.length - start, elapsedMs: performance.now() - t0 };
+  }
+
+  /**
+   * Takes the bulk-written tenants out again (their control records, so migrateAll and the later
+   * scenarios see the saga-provisioned fleet only; their databases stay, unused). Returns how
+   * many records were removed.
+   */
+  async dropBulk(): Promise<number> {
+    const keep = this.tenants.findIndex((t) => t.slug.startsWith(BULK_SLUG_PREFIX));
+    if (keep >= 0) this.tenants.length = keep;
+    const res = await this.tenancy.control.Tenant.deleteMany({
+      slug: { $regex: `^${BULK_SLUG_PREFIX}` },
+    });
+    return res.deletedCount;
+  }
+
+  private bulkTenant(i: number, model: object) {
+    const _id = new Types.ObjectId();
+    const now = new Date();
+    const owner = {
+      _id: new Types.ObjectId(),
+      email: `owner${i}@bench.test`,
+      name: `Owner ${i}`,
+      passwordHash: null,
+      role: "owner",
+      status: "active",
+      lastLoginAt: null,
+      passwordChangedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return {
+      index: i,
+      record: {
+        ...model,
+        _id,
+        slug: `${BULK_SLUG_PREFIX}${i}`,
+        name: `Bench tenant ${i} (bulk)`,
+        dbName: `t_${_id.toHexString()}`,
+        createdAt: now,
+        updatedAt: now,
+      },
+      owner,
+      session: {
+        _id: new Types.ObjectId(),
+        userId: owner._id,
+        tokenHash: createHash("sha256").update(randomBytes(32)).digest("hex"),
+        familyId: randomUUID(),
+        expiresAt: new Date(Date.now() + 24 * 3600_000),
+        revokedAt: null,
+        revokedReason: null,
+        replacedBy: null,
+        impersonatedBy: null,
+        userAgent: null,
+        ip: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    };
+  }
+
+  private async signFor(tenantId: string, ownerId: Types.ObjectId, sid: string): Promise<string> {
+    const signed = await this.services.tokens.signTenant({
+      sub: ownerId.toString(),
+      tid: tenantId,
+      role: "owner",
+      sid,
+    });
+    return signed.token;
   }
 
   /** Adds `count` more notes to one tenant (the page in scenario 1, the heavy tenant in 5). */

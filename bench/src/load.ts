@@ -1,7 +1,9 @@
-// The load generator: N keep-alive connections, each sending its next request as soon as the last
-// answer is read, bounded by a duration or a request count. Latencies are kept whole (bounded by
-// the run) so percentiles are exact, not bucketed.
-import { Agent, request } from "node:http";
+// The load generator: autocannon with N keep-alive connections, each sending its next request as
+// soon as the last answer is read, bounded by a duration or a request count. Every response's
+// latency is kept whole (bounded by the run) so percentiles are exact, not autocannon's
+// whole-millisecond histogram; the request for number i (across all connections) is built per
+// request, so each can carry its own tenant's path and token.
+import autocannon from "autocannon";
 
 export interface LoadTarget {
   /** Path and query for request number i (across all connections). */
@@ -36,57 +38,60 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[idx] ?? NaN;
 }
 
-function once(
-  agent: Agent,
-  url: URL,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, method: "GET", headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   if (!opts.durationMs && !opts.requests) throw new Error("runLoad needs durationMs or requests");
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const latencies: number[] = [];
   const errorSamples = new Set<string>();
   let errors = 0;
   let issued = 0;
+  let conns = 0;
+  const connections = Math.max(1, Math.min(opts.concurrency, opts.requests ?? Infinity));
   const started = performance.now();
-  const deadline = opts.durationMs ? started + opts.durationMs : Infinity;
-  const limit = opts.requests ?? Infinity;
-  const worker = async (conn: number) => {
-    while (performance.now() < deadline && issued < limit) {
-      const i = issued++;
-      const url = new URL(opts.target.path(i, conn), opts.baseUrl);
-      const t0 = performance.now();
-      try {
-        const res = await once(agent, url, opts.target.headers?.(i, conn) ?? {});
-        latencies.push(performance.now() - t0);
-        if (res.status !== 200) {
-          errors++;
-          if (errorSamples.size < 5) errorSamples.add(`${res.status} ${res.body.slice(0, 160)}`);
-        }
-      } catch (err) {
-        latencies.push(performance.now() - t0);
-        errors++;
-        if (errorSamples.size < 5) errorSamples.add((err as Error).message);
-      }
+  let finished: (err: Error | null) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    finished = (err) => (err ? reject(err) : resolve());
+  });
+  // With a callback autocannon hands back its instance (an event emitter), not a promise.
+  const instance = autocannon(
+    {
+      url: opts.baseUrl,
+      connections,
+      // A request count runs to its end unless the time budget below stops it first.
+      ...(opts.requests ? { amount: opts.requests } : { duration: (opts.durationMs ?? 0) / 1000 }),
+      timeout: 30,
+      requests: [
+        {
+          method: "GET",
+          setupRequest(req, context: { conn?: number }) {
+            context.conn ??= conns++;
+            const i = issued++;
+            return {
+              ...req,
+              path: opts.target.path(i, context.conn),
+              headers: opts.target.headers?.(i, context.conn) ?? {},
+            };
+          },
+        },
+      ],
+    },
+    (err) => finished(err),
+  );
+  instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+    latencies.push(ms);
+    if (status !== 200) {
+      errors++;
+      if (errorSamples.size < 5) errorSamples.add(`HTTP ${status}`);
     }
-  };
-  await Promise.all(Array.from({ length: opts.concurrency }, (_, c) => worker(c)));
+  });
+  instance.on("reqError", (err: Error) => {
+    errors++;
+    if (errorSamples.size < 5) errorSamples.add(err.message);
+  });
+  const budget =
+    opts.requests && opts.durationMs ? setTimeout(() => instance.stop(), opts.durationMs) : null;
+  await done;
+  if (budget) clearTimeout(budget);
   const elapsedMs = performance.now() - started;
-  agent.destroy();
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: latencies.length,

@@ -97,3 +97,14 @@ export function watch(pid: number, dbPort: number, everyMs = 250) {
     },
   };
 }
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start after the last ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on Linux on every architecture Node supports. */
+const CLOCK_TICKS = 100;

@@ -1,6 +1,8 @@
 // Runs the six scenarios in order on one database child and one tenant fleet, then writes the
 // report. A scenario that throws is reported as not completed; the others still run.
+import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 
 import type { BenchContext, Mode, ScenarioResult } from "./bench-context";
 import { SIZES, newSecrets, provisionDeadline } from "./bench-context";
@@ -14,6 +16,9 @@ import { noisyScenario } from "./scenarios/noisy";
 import { operationsScenario } from "./scenarios/operations";
 import { overheadScenario } from "./scenarios/overhead";
 import { scaleScenario } from "./scenarios/scale";
+
+/** The whole run's budget; scenario 2's bulk step shrinks to leave the later scenarios theirs. */
+const RUN_BUDGET_MS = 15 * 60_000;
 
 export interface BenchRunOptions {
   mode: Mode;
@@ -30,6 +35,10 @@ export async function runBench(
 ): Promise<{ results: ScenarioResult[]; failures: RunInfo["failures"]; file: string }> {
   const started = new Date();
   const loadStart = os.loadavg()[0] ?? 0;
+  // The machine is shared: the load average is sampled through the run and reported with it.
+  const loadSamples = [loadStart];
+  const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0] ?? 0), 10_000);
+  loadTimer.unref();
   const t0 = performance.now();
   const log =
     opts.log ??
@@ -45,6 +54,8 @@ export async function runBench(
     jwtSecret: secrets.jwtSecret,
     notesPerTenant: sizes.notesPerTenant,
   });
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), "tenantry-bench-profiles-"));
+  log(`CPU profiles go to ${profileDir}`);
   const ctx: BenchContext = {
     mode: opts.mode,
     sizes,
@@ -52,6 +63,8 @@ export async function runBench(
     fleet,
     secrets,
     provisioning: [],
+    profileDir,
+    runDeadline: started.getTime() + RUN_BUDGET_MS,
     log,
   };
   const results: ScenarioResult[] = [];
@@ -101,13 +114,20 @@ export async function runBench(
     await fleet.close().catch(() => undefined);
     await mongo.stop();
   }
+  clearInterval(loadTimer);
   const file = await writeReport(opts.mdFile, opts.chartsDir, results, {
     mode: opts.mode,
     command: opts.command,
     startedAt: started,
     elapsedMs: performance.now() - t0,
     failures,
-    load: { start: loadStart, end: os.loadavg()[0] ?? 0 },
+    load: {
+      start: loadStart,
+      end: os.loadavg()[0] ?? 0,
+      min: Math.min(...loadSamples),
+      max: Math.max(...loadSamples),
+      mean: loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length,
+    },
   });
   log(`wrote ${file}`);
   return { results, failures, file };

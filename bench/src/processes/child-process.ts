@@ -6,7 +6,7 @@ import path from "node:path";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchRoot = path.resolve(here, "../..");
@@ -48,13 +48,18 @@ async function waitForHttp(
       // not listening yet
     }
     if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
+/** The compiled standalone API server (`pnpm --filter @tenantry/api build`), what production runs. */
+export const API_SERVER_ENTRY = path.resolve(benchRoot, "../packages/api/dist/main.mjs");
+
 /**
- * `script` is relative to this directory or absolute. Ready when it prints `READY <json>`, or,
- * with `readyUrl`, when that URL answers 200 (info is then `{ url: readyUrl's origin }`).
+ * `script` is relative to this directory or absolute; TypeScript runs through tsx, compiled
+ * JavaScript (the API server) on plain Node. Ready when it prints `READY <json>`, or, with
+ * `readyUrl`, when that URL answers 200 (info is then `{ url: readyUrl's origin }`). An env with
+ * BENCH_PROFILE_FILE preloads the SIGUSR2-toggled CPU profiler (cpu-profiler.mjs).
  */
 export async function startChild<T>(
   script: string,
@@ -65,9 +70,13 @@ export async function startChild<T>(
   const entry = path.resolve(here, script);
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the actors.
   // BENCH_API_NODE_ARGS applies to the Tenantry API process only (e.g. V8 heap settings).
-  const apiArgs = script === "api-process.ts" ? (process.env.BENCH_API_NODE_ARGS ?? "") : "";
+  const apiArgs = entry === API_SERVER_ENTRY ? (process.env.BENCH_API_NODE_ARGS ?? "") : "";
   const extra = `${process.env.BENCH_CHILD_NODE_ARGS ?? ""} ${apiArgs}`.split(" ").filter(Boolean);
-  const proc: ChildProcess = spawn(process.execPath, [...extra, "--import", "tsx", entry], {
+  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const profiler = env.BENCH_PROFILE_FILE
+    ? ["--import", pathToFileURL(path.join(here, "cpu-profiler.mjs")).href]
+    : [];
+  const proc: ChildProcess = spawn(process.execPath, [...extra, ...loader, ...profiler, entry], {
     cwd: benchRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -84,8 +93,23 @@ export async function startChild<T>(
       "exit",
       (code) => (exitNote = `${script} exited with ${code} before it was ready:\n${errText}`),
     );
+    const lines: string[] = [];
+    const listeners: ((line: string) => void)[] = [];
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      lines.push(line);
+      for (const fn of listeners) fn(line);
+    });
     await waitForHttp(readyUrl, timeoutMs, () => exitNote);
-    return wrap(proc, { url: new URL(readyUrl).origin } as T, () => errText, exited);
+    return wrap(
+      proc,
+      { url: new URL(readyUrl).origin } as T,
+      () => errText,
+      exited,
+      (fn) => {
+        for (const line of lines) fn(line);
+        listeners.push(fn);
+      },
+    );
   }
   // Lines after READY are kept so a listener added later still sees them all.
   const listeners: ((line: string) => void)[] = [];

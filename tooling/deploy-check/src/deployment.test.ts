@@ -212,19 +212,28 @@ describe("each check catches what it exists for", () => {
 
   it("an API image that drops the serve script's --import (tracing would never start)", () => {
     const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
-      t.replace(/CMD \["tsx", [^\]]+\]/, 'CMD ["tsx", "src/server/main.ts"]'),
+      t.replace(/CMD \["node", [^\]]+\]/, 'CMD ["node", "dist/main.mjs"]'),
     );
     expect(problems).toContainEqual(
-      expect.stringMatching(/CMD runs tsx src\/server\/main.ts, but @tenantry\/api's serve script/),
+      expect.stringMatching(/CMD runs node dist\/main.mjs, but @tenantry\/api's serve script/),
     );
   });
 
   it("an API image that runs something other than the serve script", () => {
     const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
-      t.replace(/CMD \["tsx", [^\]]+\]/, 'CMD ["tsx", "src/main.ts"]'),
+      t.replace(/CMD \["node", [^\]]+\]/, 'CMD ["node", "dist/server.mjs"]'),
     );
     expect(problems).toContainEqual(
-      expect.stringMatching(/CMD runs tsx src\/main.ts, but @tenantry\/api's serve script/),
+      expect.stringMatching(/CMD runs node dist\/server.mjs, but @tenantry\/api's serve script/),
+    );
+  });
+
+  it("an API image that runs the compiled server without building it", () => {
+    const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
+      t.replace(/ \\\n && pnpm --filter @tenantry\/api build/, ""),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/CMD runs .*dist\/main.mjs, but no RUN builds @tenantry\/api/),
     );
   });
 });

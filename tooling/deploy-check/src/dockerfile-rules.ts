@@ -185,6 +185,20 @@ function checkRuntimeCommand(
     for (const file of files)
       if (!repo.exists(`${dir}/${file.replace(/^\.\//, "")}`))
         problems.push(`${spec.dockerfile}: ${dir}/${file} does not exist`);
+  } else if (cmd[0] === "node") {
+    // A compiled server: the image runs what the serve script runs, and builds it first.
+    const serve = manifest.scripts?.serve;
+    const entry = cmd.slice(1).join(" ");
+    if (!serve?.includes(`node ${entry}`))
+      problems.push(
+        `${spec.dockerfile}: CMD runs node ${entry}, but ${spec.pkg}'s serve script is \`${serve}\``,
+      );
+    const runs = df.instructions.filter((i) => i.name === "RUN").map((i) => i.args);
+    const builds = new RegExp(`--filter[ =]"?${spec.pkg.replace(/[/.]/g, "\\$&")}"? build\\b`);
+    if (!manifest.scripts?.build)
+      problems.push(`${spec.dockerfile}: ${spec.pkg} has no build script for CMD's ${entry}`);
+    else if (!runs.some((r) => builds.test(r)))
+      problems.push(`${spec.dockerfile}: CMD runs ${entry}, but no RUN builds ${spec.pkg}`);
   } else {
     problems.push(`${spec.dockerfile}: unexpected runtime command ${cmd.join(" ")}`);
   }

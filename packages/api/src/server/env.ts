@@ -1,5 +1,6 @@
 // The standalone server's configuration, validated once from process.env (zod). Nothing else in
 // the api reads the environment.
+import { clusterUriPolicyEnv } from "@tenantry/tenancy";
 import { z } from "zod";
 
 import { LOG_FORMATS } from "../logger";
@@ -41,6 +42,8 @@ const schema = z
     API_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
     TENANT_HOST_SUFFIX: z.string().optional(),
     TRUST_PROXY: bool.default(false),
+    // Which cluster URIs super admins may add (tenancy's cluster-uri-policy.ts); unset: loopback.
+    ...clusterUriPolicyEnv,
     /** Bearer token for GET /metrics; unset or empty: /metrics answers 404. */
     METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), metricsTokenSchema.optional()),
     LOG_LEVEL: z

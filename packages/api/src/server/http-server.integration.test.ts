@@ -5,7 +5,8 @@ import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, TenantFixture } from "../../test/api-harness";
-import { startHarness, startInstance } from "../../test/api-harness";
+import { appClient, startHarness, startInstance } from "../../test/api-harness";
+import { MAX_BATCH_SIZE } from "../http/request-limits";
 import { createStandaloneServer } from "./http-server";
 
 let h: Harness;
@@ -76,6 +77,22 @@ describe("standalone server", () => {
     expect(parts[0]?.result).toBeTruthy();
     expect(parts[1]?.error?.json.data.httpStatus).toBe(400);
     expect(parts[2]?.error?.json.data.httpStatus).toBe(404);
+  });
+
+  it("runs a batch of MAX_BATCH_SIZE calls and refuses a longer one with 400", async () => {
+    const auth = { authorization: `Bearer ${acme.token}` };
+    const batchOf = (n: number) =>
+      fetch(`${h.url}/trpc/${Array(n).fill("notes.list").join(",")}?batch=1&input={}`, {
+        headers: auth,
+      });
+    const full = await batchOf(MAX_BATCH_SIZE);
+    expect(full.status).toBe(200);
+    expect(((await full.json()) as unknown[]).length).toBe(MAX_BATCH_SIZE);
+    const tooLong = await batchOf(MAX_BATCH_SIZE + 1);
+    expect(tooLong.status).toBe(400);
+    const body = JSON.stringify(await tooLong.json());
+    expect(body).toContain("Batch call exceeds maximum size");
+    expect(body).not.toContain("at ");
   });
 
   it("answers a request whose Host makes no URL with 400, and keeps serving", async () => {

@@ -1,6 +1,6 @@
 // `pnpm --filter @tenantry/api serve`: the standalone API server. Configuration comes from the
 // validated env module; without MONGODB_URI (outside production) an embedded server is started.
-import { createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
+import { clusterUriPolicyFromEnv, createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
 import { createLogger } from "../logger";
 import { createApiServices } from "../services";
 import { loadServerEnv } from "./env";
@@ -34,6 +34,7 @@ async function main() {
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
     cache: { maxHandles: env.TENANT_CACHE_MAX, idleTtlMs: env.TENANT_CACHE_TTL_MS },
+    clusterUriPolicy: clusterUriPolicyFromEnv(env),
     logger: logger.child({ component: "tenancy" }),
   });
   const services = await createApiServices({

@@ -4,6 +4,7 @@ import { Types } from "mongoose";
 
 import { refuse } from "../../api-errors";
 import type { NoteDoc } from "../../tenancy-port";
+import { tenantSchemas } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
 import { searchRegex } from "../shared.schema";
 import { recordTenantAudit } from "../tenant-audit";
@@ -23,6 +24,29 @@ function publicNote(n: NoteDoc) {
   };
 }
 
+const NOTES = tenantSchemas.Note.get("collection") as string;
+/** What publicNote reads: the list leaves out every other stored field (e.g. `__v`). */
+const NOTE_FIELDS = {
+  title: 1,
+  body: 1,
+  tags: 1,
+  authorId: 1,
+  authorName: 1,
+  createdAt: 1,
+  updatedAt: 1,
+} as const;
+
+/**
+ * notes.list is the hot read: it goes to the driver with a projection instead of through a
+ * mongoose Query (no casting or hydration happens on a lean read anyway; the filter below is
+ * built from validated input with the driver's own types).
+ */
+function notesCollection(ctx: TenantContext) {
+  const db = ctx.tenant.conn.db;
+  if (!db) throw new Error(`tenant ${ctx.tenant.tenant.id} has no database handle`);
+  return db.collection<NoteDoc>(NOTES);
+}
+
 const notFound = () => refuse("NOT_FOUND", "NOT_FOUND", "No such note");
 
 export async function listNotesHandler({ ctx, input }: H<TListNotesInput>) {
@@ -34,10 +58,11 @@ export async function listNotesHandler({ ctx, input }: H<TListNotesInput>) {
   if (input.tag) filter.tags = input.tag;
   // Newest first; the cursor is the last id seen, stable under concurrent edits.
   if (input.cursor) filter._id = { $lt: new Types.ObjectId(input.cursor) };
-  const rows = await ctx.tenant.models.Note.find(filter)
+  const rows = await notesCollection(ctx)
+    .find(filter, { projection: NOTE_FIELDS })
     .sort({ _id: -1 })
     .limit(input.limit + 1)
-    .lean<NoteDoc[]>();
+    .toArray();
   const page = rows.slice(0, input.limit);
   return {
     items: page.map(publicNote),
