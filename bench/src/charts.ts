@@ -22,7 +22,7 @@ function label(v: number, digits: number): string {
   return digits === 0 ? Math.round(v).toLocaleString("en-US") : v.toFixed(digits);
 }
 
-export function barChartSpec(spec: BarChartSpec): TopLevelSpec {
+function barChartSpec(spec: BarChartSpec): TopLevelSpec {
   const digits = spec.digits ?? 0;
   const names = spec.series.map((s) => s.name);
   const rows = spec.series.flatMap((s) =>

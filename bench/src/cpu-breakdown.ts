@@ -35,7 +35,7 @@ export const LAYERS = [
   "garbage collection",
   "other",
 ] as const;
-export type Layer = (typeof LAYERS)[number];
+type Layer = (typeof LAYERS)[number];
 
 const RULES: [RegExp, Layer][] = [
   [
@@ -99,7 +99,7 @@ export interface Breakdown {
   wallMs: number;
 }
 
-export function breakdown(profile: CpuProfile): Breakdown {
+function breakdown(profile: CpuProfile): Breakdown {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -32,7 +32,7 @@ export interface FleetConfig {
 const BULK_SLUG_PREFIX = "bench-bulk-";
 
 export const BENCH_JWT = { issuer: "tenantry-bench", audience: "tenantry-api" };
-export const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export async function openTenancy(
   cfg: FleetConfig,
