@@ -20,7 +20,7 @@ import { createPasswordHasher } from "./auth/password-hasher";
 import { passwordWeakness } from "./auth/password-policy";
 import type { ApiMetrics } from "./metrics";
 import { createMetrics } from "./metrics";
-import { metricsTokenSchema } from "./observation/metrics-endpoint";
+import { metricsTokenSchema } from "./observation/metrics-token";
 import type { Tenancy } from "./tenancy-port";
 
 export interface ApiServicesConfig {

@@ -118,17 +118,20 @@ function hostAllowed(host: string, patterns: string[]): boolean {
   );
 }
 
+/** A refused URI is a wrong argument (the CLI's usage exit), so the message is also its issue. */
+const refusedUri = (message: string) => new InvalidInput(message, [message]);
+
 /** Throws InvalidInput naming what is not allowed; returns nothing when the URI may be used. */
 export function assertClusterUriAllowed(uri: string, policy: ClusterUriPolicy): void {
   let parsed: ConnectionString;
   try {
     parsed = new ConnectionString(uri);
   } catch {
-    throw new InvalidInput("Invalid cluster URI: it must be a mongodb:// or mongodb+srv:// URI");
+    throw refusedUri("Invalid cluster URI: it must be a mongodb:// or mongodb+srv:// URI");
   }
   const refused = parsed.hosts.map(hostOf).filter((h) => !hostAllowed(h, policy.hostAllowlist));
   if (refused.length > 0) {
-    throw new InvalidInput(
+    throw refusedUri(
       `Cluster host ${refused.join(", ")} is not on the cluster host allow-list (CLUSTER_HOST_ALLOWLIST)`,
     );
   }
@@ -142,7 +145,7 @@ export function assertClusterUriAllowed(uri: string, policy: ClusterUriPolicy): 
     }
   });
   if (bad.length > 0) {
-    throw new InvalidInput(
+    throw refusedUri(
       `Cluster URI option ${bad.join(", ")} is not allowed: it reads local files or fetches credentials from elsewhere`,
     );
   }

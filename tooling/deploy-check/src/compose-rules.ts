@@ -62,14 +62,15 @@ function builtFrom(svc: Service | undefined): string | undefined {
 
 /**
  * Variables a zod env module declares (`NAME: z...` keys of its schema), and whether each is
- * required: neither `.default(` nor `.optional()` anywhere in its definition.
+ * required: neither `.default(` nor `.optional()` anywhere in its definition. The schema comes
+ * first in the module; a later `NAME: process.env.NAME` (a raw read for a helper) is not one.
  */
 export function readEnvModule(text: string): Map<string, boolean> {
   const vars = new Map<string, boolean>();
   const keys = [...text.matchAll(/^\s+([A-Z][A-Z0-9_]*):\s/gm)];
   keys.forEach((m, i) => {
     const definition = text.slice(m.index, keys[i + 1]?.index ?? text.length);
-    if (m[1]) vars.set(m[1], !/\.default\(|\.optional\(\)/.test(definition));
+    if (m[1] && !vars.has(m[1])) vars.set(m[1], !/\.default\(|\.optional\(\)/.test(definition));
   });
   return vars;
 }

@@ -4,15 +4,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-import { z } from "zod";
-
 import type { ApiServices } from "../services";
-
-/** METRICS_TOKEN: long enough not to be guessed, and a valid Bearer credential (no spaces). */
-export const metricsTokenSchema = z
-  .string()
-  .min(32, "must be at least 32 characters")
-  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
 
 const digest = (v: string) => createHash("sha256").update(v).digest();
 

@@ -4,7 +4,7 @@ import { clusterUriPolicyEnv } from "@tenantry/tenancy";
 import { z } from "zod";
 
 import { LOG_FORMATS } from "../logger";
-import { metricsTokenSchema } from "../observation/metrics-endpoint";
+import { metricsTokenSchema } from "../observation/metrics-token";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
