@@ -216,8 +216,10 @@ if (exists("apps/admin/scripts/seed-demo.ts")) {
 }
 
 if (exists("packages/api/src/server/main.ts")) {
-  // The compiled server (built with the apps above: they depend on @tenantry/api).
-  startChild("api", "packages/api", process.execPath, ["dist/main.mjs"], {
+  // The compiled server (built with the apps above: they depend on @tenantry/api), started as its
+  // serve script starts it: tracing registered first (a no-op unless OTEL_* is set).
+  const serve = ["--import", "./dist/register-tracing.mjs", "dist/main.mjs"];
+  startChild("api", "packages/api", process.execPath, serve, {
     ...env,
     PORT: String(ports.api),
   });
