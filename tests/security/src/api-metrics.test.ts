@@ -19,8 +19,10 @@ const scrape = (authorization?: string) =>
 
 describe("/metrics", () => {
   it("answers 401 without the metrics token, with a wrong one, or with a tenant's token", async () => {
+    const [tenant] = s.tenants;
+    expect(tenant).toBeDefined();
     const login = await s.apiCall("app", "mutation", "auth.login", {
-      email: s.tenants[0]!.email,
+      email: tenant?.email,
       password: OWNER_PASSWORD,
     });
     const { accessToken } = login.data as { accessToken: string };

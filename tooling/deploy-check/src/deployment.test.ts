@@ -212,7 +212,7 @@ describe("each check catches what it exists for", () => {
 
   it("an API image that drops the serve script's --import (tracing would never start)", () => {
     const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
-      t.replace(/CMD \["node", [^\]]+\]/, 'CMD ["node", "dist/main.mjs"]'),
+      t.replace(/^CMD \["node", [^\]]+\]/m, 'CMD ["node", "dist/main.mjs"]'),
     );
     expect(problems).toContainEqual(
       expect.stringMatching(/CMD runs node dist\/main.mjs, but @tenantry\/api's serve script/),
@@ -221,7 +221,7 @@ describe("each check catches what it exists for", () => {
 
   it("an API image that runs something other than the serve script", () => {
     const problems = problemsAfter("deploy/api.Dockerfile", (t) =>
-      t.replace(/CMD \["node", [^\]]+\]/, 'CMD ["node", "dist/server.mjs"]'),
+      t.replace(/^CMD \["node", [^\]]+\]/m, 'CMD ["node", "dist/server.mjs"]'),
     );
     expect(problems).toContainEqual(
       expect.stringMatching(/CMD runs node dist\/server.mjs, but @tenantry\/api's serve script/),

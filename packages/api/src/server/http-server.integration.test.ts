@@ -5,7 +5,7 @@ import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, TenantFixture } from "../../test/api-harness";
-import { appClient, startHarness, startInstance } from "../../test/api-harness";
+import { startHarness, startInstance } from "../../test/api-harness";
 import { MAX_BATCH_SIZE } from "../http/request-limits";
 import { createStandaloneServer } from "./http-server";
 
