@@ -43,6 +43,11 @@ export type RateLimitScope = "tenant" | "admin";
 /** One admitted attempt: it counts as a failure unless `succeeded()` is called. */
 export interface LoginAttempt {
   succeeded(): Promise<void>;
+  /**
+   * No verdict on the password (the tenant's database did not answer, say): not a failed guess,
+   * so an outage never fills the per-IP budget that every user behind one address shares.
+   */
+  abandoned(): Promise<void>;
 }
 
 export interface LoginRateLimiter {
@@ -94,6 +99,9 @@ export function createLoginRateLimiter(
       return {
         async succeeded() {
           await LoginAttempt.updateMany({ _id: { $in: ids } }, { $set: { success: true } });
+        },
+        async abandoned() {
+          await LoginAttempt.deleteMany({ _id: { $in: ids } });
         },
       };
     },

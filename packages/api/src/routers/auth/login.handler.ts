@@ -132,8 +132,10 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
   const membership = candidates[0] as Membership;
   const signedIn = await signInToTenant(ctx, membership, email, password).catch(
     async (err: unknown) => {
-      // The right password for an inactive tenant is not a failed guess.
+      // The right password for an inactive tenant is not a failed guess; nor is an attempt whose
+      // password was never judged (a wrong one returns null, it does not throw).
       if (isInactiveTenant(err)) await attempt.succeeded();
+      else await attempt.abandoned();
       throw err;
     },
   );
