@@ -10,3 +10,4 @@ export { ToastProvider, useToast } from "./toast";
 export type { ToastKind } from "./toast";
 export { describeApiError } from "./api-error";
 export type { ApiErrorInfo } from "./api-error";
+export { RefreshForm } from "./session-refresh-form";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { RefreshForm } from "./refresh-form";
+import { RefreshForm } from "@tenantry/ui";
 
 export const metadata: Metadata = { title: "Signing you in" };
 export const dynamic = "force-dynamic";

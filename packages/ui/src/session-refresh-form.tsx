@@ -1,7 +1,10 @@
 "use client";
 import { useEffect, useRef } from "react";
 
-/** Submits itself once hydrated; the button is there for a browser that runs no script. */
+/**
+ * The /session/refresh page of both apps: posts to the POST-only /api/session/refresh route at
+ * once, once hydrated; the button is there for a browser that runs no script.
+ */
 export function RefreshForm({ next }: { next: string }) {
   const form = useRef<HTMLFormElement>(null);
   const sent = useRef(false);
