@@ -35,6 +35,11 @@ if (!existsSync(secretsFile)) {
   );
 }
 const secrets = JSON.parse(readFileSync(secretsFile, "utf8"));
+// /metrics answers only its Bearer token; added to secrets files written before it existed.
+if (!secrets.METRICS_TOKEN) {
+  secrets.METRICS_TOKEN = randomBytes(32).toString("base64url");
+  writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+}
 
 const ports = {
   mongo: Number(process.env.EMBEDDED_MONGO_PORT ?? 27017),
@@ -181,6 +186,7 @@ const env = {
   ADMIN_EMAIL: secrets.ADMIN_EMAIL,
   ADMIN_PASSWORD: secrets.ADMIN_PASSWORD,
   DEMO_PASSWORD: secrets.DEMO_PASSWORD,
+  METRICS_TOKEN: secrets.METRICS_TOKEN,
   WEB_URL: `http://localhost:${ports.web}`,
   ADMIN_URL: `http://localhost:${ports.admin}`,
   API_PORT: String(ports.api),
@@ -252,7 +258,7 @@ console.log(
 for (const app of apps) console.log(`  ${app.name.padEnd(10)} http://localhost:${app.port}`);
 if (exists("packages/api/src/server/main.ts")) {
   console.log(
-    `  api        http://localhost:${ports.api}/trpc  (health: /healthz, metrics: /metrics)`,
+    `  api        http://localhost:${ports.api}/trpc  (health: /healthz; /metrics with Bearer METRICS_TOKEN)`,
   );
 }
 console.log(`\n  super admin  ${secrets.ADMIN_EMAIL} / ${secrets.ADMIN_PASSWORD}`);
