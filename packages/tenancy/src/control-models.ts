@@ -240,9 +240,15 @@ export interface LoginAttemptDoc {
   _id: Types.ObjectId;
   /** What is being rate-limited, e.g. "email:a@b.c" or "ip:1.2.3.4". */
   key: string;
-  success: boolean;
+  /**
+   * `pending` until the password is judged: then `failed` (counts for the whole window) or
+   * `succeeded` (stops counting). An attempt never judged (an outage) stops counting soon.
+   */
+  outcome: LoginAttemptOutcome;
   createdAt: Date;
 }
+
+export type LoginAttemptOutcome = "pending" | "failed" | "succeeded";
 
 /** Login attempts expire on their own (TTL) so the rate limiter's window needs no cleanup job. */
 export const LOGIN_ATTEMPT_TTL_SECONDS = 3600;
@@ -250,7 +256,7 @@ export const LOGIN_ATTEMPT_TTL_SECONDS = 3600;
 const loginAttemptSchema = new Schema<LoginAttemptDoc>(
   {
     key: { type: String, required: true },
-    success: { type: Boolean, required: true },
+    outcome: { type: String, required: true, enum: ["pending", "failed", "succeeded"] },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { collection: "loginAttempts", ...noLazyWork },

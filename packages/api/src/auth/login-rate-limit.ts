@@ -1,8 +1,12 @@
 // Login throttling shared by every instance, in the control database's TTL-indexed loginAttempts.
-// Each attempt is written *before* its password is verified and then counted, so attempts that
-// run in parallel (or arrive in one request) see each other: of N concurrent attempts on a key
-// whose limit is L, at most L are verified. An attempt refused by the limit is deleted again (it
-// cost no verification, and must not fill another key's budget); a successful one stops counting.
+// Each attempt is written *before* its password is verified, as `pending`, and then counted, so
+// attempts that run in parallel (or arrive in one request) see each other: of N concurrent
+// attempts on a key whose limit is L, at most L are verified. Once judged, a wrong password is
+// `failed` (counted for the whole window) and a right one `succeeded` (no longer counted). An
+// attempt that is never judged (its database did not answer) counts only while it could still be
+// in flight (`pendingCountsMs`): an outage must not fill the per-IP budget that every user behind
+// one address shares, and it cannot, even when the outage also stops the attempt's own update.
+// An attempt refused by the limit is deleted again (it cost no verification).
 //
 // Keys (the email is hashed, so not even failed identifiers are stored):
 //   pair  = email + client IP   `maxFailuresPerEmail` (5): the lock an attacker can reach, and it
@@ -23,6 +27,8 @@ export interface RateLimitConfig {
   /** Failures per email over all addresses. */
   maxFailuresPerEmailAnyIp: number;
   maxFailuresPerIp: number;
+  /** How long an attempt not yet judged counts: longer than any verification takes. */
+  pendingCountsMs: number;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
@@ -30,6 +36,7 @@ export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
   maxFailuresPerEmail: 5,
   maxFailuresPerEmailAnyIp: 100,
   maxFailuresPerIp: 50,
+  pendingCountsMs: 10_000, // argon2 under load takes well under 1 s
 };
 
 export class RateLimited extends Error {
@@ -40,14 +47,12 @@ export class RateLimited extends Error {
 
 export type RateLimitScope = "tenant" | "admin";
 
-/** One admitted attempt: it counts as a failure unless `succeeded()` is called. */
+/** One admitted attempt, to be judged once its password has been verified. */
 export interface LoginAttempt {
+  /** The password was right: the attempt stops counting. */
   succeeded(): Promise<void>;
-  /**
-   * No verdict on the password (the tenant's database did not answer, say): not a failed guess,
-   * so an outage never fills the per-IP budget that every user behind one address shares.
-   */
-  abandoned(): Promise<void>;
+  /** The password was wrong (or there was no such account): a failure for the whole window. */
+  failed(): Promise<void>;
 }
 
 export interface LoginRateLimiter {
@@ -66,15 +71,29 @@ export function createLoginRateLimiter(
 
   /** Seconds until `key` is under `max` again, or null when it is under now (own attempt included). */
   async function over(key: string, max: number): Promise<number | null> {
-    const since = new Date(Date.now() - config.windowMs);
-    const failures = await LoginAttempt.find({ key, success: false, createdAt: { $gt: since } })
+    const now = Date.now();
+    const failures = await LoginAttempt.find({
+      key,
+      createdAt: { $gt: new Date(now - config.windowMs) },
+      $or: [
+        { outcome: "failed" },
+        { outcome: "pending", createdAt: { $gt: new Date(now - config.pendingCountsMs) } },
+      ],
+    })
       .sort({ createdAt: -1 })
       .limit(max + 1)
-      .select({ createdAt: 1 })
+      .select({ createdAt: 1, outcome: 1 })
       .lean();
     if (failures.length <= max) return null;
-    const oldest = failures[failures.length - 1]?.createdAt ?? new Date();
-    return Math.max(1, Math.ceil((oldest.getTime() + config.windowMs - Date.now()) / 1000));
+    // The soonest of these to stop counting brings the key back under its limit.
+    const until = Math.min(
+      ...failures.map(
+        (f) =>
+          f.createdAt.getTime() +
+          (f.outcome === "pending" ? config.pendingCountsMs : config.windowMs),
+      ),
+    );
+    return Math.max(1, Math.ceil((until - now) / 1000));
   }
 
   return {
@@ -87,7 +106,7 @@ export function createLoginRateLimiter(
       if (ip) limits.push([`${scope}:ip:${ip}`, config.maxFailuresPerIp]);
       const createdAt = new Date();
       const docs = await LoginAttempt.insertMany(
-        limits.map(([key]) => ({ key, success: false, createdAt })),
+        limits.map(([key]) => ({ key, outcome: "pending" as const, createdAt })),
       );
       const ids: Types.ObjectId[] = docs.map((d) => d._id);
       const waits = await Promise.all(limits.map(([key, max]) => over(key, max)));
@@ -96,14 +115,10 @@ export function createLoginRateLimiter(
         await LoginAttempt.deleteMany({ _id: { $in: ids } });
         throw new RateLimited(wait);
       }
-      return {
-        async succeeded() {
-          await LoginAttempt.updateMany({ _id: { $in: ids } }, { $set: { success: true } });
-        },
-        async abandoned() {
-          await LoginAttempt.deleteMany({ _id: { $in: ids } });
-        },
+      const judge = async (outcome: "failed" | "succeeded") => {
+        await LoginAttempt.updateMany({ _id: { $in: ids } }, { $set: { outcome } });
       };
+      return { succeeded: () => judge("succeeded"), failed: () => judge("failed") };
     },
   };
 }

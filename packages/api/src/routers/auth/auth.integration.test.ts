@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import {
+  DEFAULT_RATE_LIMIT,
+  RateLimited,
+  createLoginRateLimiter,
+} from "../../auth/login-rate-limit";
 import type { Harness, TenantFixture } from "../../../test/api-harness";
 import {
   OWNER_PASSWORD,
@@ -218,6 +223,27 @@ describe("per-IP rate limit", () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe("attempts whose password was never judged", () => {
+  it("count while they could be in flight, then stop counting (an outage cannot lock an address out)", async () => {
+    const limiter = createLoginRateLimiter(h.tenancy.control, {
+      ...DEFAULT_RATE_LIMIT,
+      maxFailuresPerIp: 3,
+      pendingCountsMs: 1_500,
+    });
+    const ip = "198.51.100.7";
+    // Three attempts admitted and never judged, as when the tenant's database stops answering.
+    for (let i = 0; i < 3; i++) await limiter.begin("tenant", `outage${i}@acme.test`, ip);
+    await expect(limiter.begin("tenant", "next@acme.test", ip)).rejects.toBeInstanceOf(RateLimited);
+    await new Promise((r) => setTimeout(r, 1_600));
+    const admitted = await limiter.begin("tenant", "next@acme.test", ip);
+    // A judged wrong password does count for the whole window.
+    await admitted.failed();
+    for (let i = 0; i < 2; i++)
+      await (await limiter.begin("tenant", `w${i}@acme.test`, ip)).failed();
+    await expect(limiter.begin("tenant", "last@acme.test", ip)).rejects.toBeInstanceOf(RateLimited);
   });
 });
 

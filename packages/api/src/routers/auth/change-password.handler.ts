@@ -27,8 +27,10 @@ export async function changePasswordHandler({
       .select({ passwordHash: 1 })
       .lean<{ passwordHash?: string | null }>()
   )?.passwordHash;
-  if (!current || !(await ctx.services.passwords.verify(current, input.currentPassword)))
+  if (!current || !(await ctx.services.passwords.verify(current, input.currentPassword))) {
+    await attempt.failed();
     throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", "Current password is incorrect");
+  }
   await attempt.succeeded();
   const weakness = passwordWeakness(input.newPassword, ctx.user.email);
   if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", weakness);

@@ -112,6 +112,7 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
 
   if (candidates.length === 0) {
     await ctx.services.passwords.burn(password);
+    await attempt.failed();
     throw invalidCredentials();
   }
 
@@ -121,7 +122,10 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
     const matches = await Promise.all(
       candidates.map((m) => passwordMatches(ctx, m.tenantId, email, password).catch(() => null)),
     );
-    if (!matches.some(Boolean)) throw invalidCredentials();
+    if (!matches.some(Boolean)) {
+      await attempt.failed();
+      throw invalidCredentials();
+    }
     await attempt.succeeded();
     return {
       status: "chooseTenant" as const,
@@ -132,14 +136,16 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
   const membership = candidates[0] as Membership;
   const signedIn = await signInToTenant(ctx, membership, email, password).catch(
     async (err: unknown) => {
-      // The right password for an inactive tenant is not a failed guess; nor is an attempt whose
-      // password was never judged (a wrong one returns null, it does not throw).
+      // The right password for an inactive tenant is not a failed guess. Any other error means
+      // the password was never judged: the attempt stays pending and soon stops counting.
       if (isInactiveTenant(err)) await attempt.succeeded();
-      else await attempt.abandoned();
       throw err;
     },
   );
-  if (!signedIn) throw invalidCredentials();
+  if (!signedIn) {
+    await attempt.failed();
+    throw invalidCredentials();
+  }
   await attempt.succeeded();
   return {
     status: "ok" as const,

@@ -25,9 +25,15 @@ export async function switchTenantHandler({
   const attempt = await beginLoginAttempt(ctx, "tenant", email);
   const memberships = await ctx.services.tenancy.directory.findByEmail(email);
   const target = memberships.find((m) => m.tenantSlug === input.tenantSlug);
-  if (!target) throw refuse("FORBIDDEN", "NOT_A_MEMBER", "You are not a member of that tenant");
+  if (!target) {
+    await attempt.failed();
+    throw refuse("FORBIDDEN", "NOT_A_MEMBER", "You are not a member of that tenant");
+  }
   const signedIn = await signInToTenant(ctx, target, email, input.password);
-  if (!signedIn) throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+  if (!signedIn) {
+    await attempt.failed();
+    throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+  }
   await attempt.succeeded();
   await revokeFamily(ctx, ctx.tenant, ctx.claims.sid, "switched-tenant");
   return {

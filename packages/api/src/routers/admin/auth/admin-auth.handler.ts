@@ -23,8 +23,10 @@ export async function adminLoginHandler({ ctx, input }: { ctx: Context; input: T
     admin && admin.status === "active"
       ? await ctx.services.passwords.verify(admin.passwordHash, input.password)
       : await ctx.services.passwords.burn(input.password);
-  if (!ok || !admin)
+  if (!ok || !admin) {
+    await attempt.failed();
     throw refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
+  }
   await attempt.succeeded();
   await Admin.updateOne({ _id: admin._id }, { $set: { lastLoginAt: new Date() } });
   const tokens = await issueAdminSession(ctx, admin);
