@@ -42,4 +42,5 @@ EXPOSE 3001
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3001/').then(r => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))"]
 # Inside a container the app must listen on every interface; the proxy is the only way in.
-CMD ["node", "node_modules/next/dist/bin/next", "start", "--hostname", "0.0.0.0", "--port", "3001"]
+# next-serve is `next start` that keys client IPs on the socket unless TRUST_PROXY=true.
+CMD ["node", "node_modules/@tenantry/api/bin/next-serve.mjs", "--hostname", "0.0.0.0", "--port", "3001"]

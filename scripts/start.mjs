@@ -234,8 +234,8 @@ for (const app of apps) {
   startChild(
     app.name,
     app.dir,
-    "next",
-    ["start", "--hostname", "127.0.0.1", "--port", String(app.port)],
+    "tenantry-next-serve", // `next start`, with client IPs from the socket (see packages/api/bin)
+    ["--hostname", "127.0.0.1", "--port", String(app.port)],
     {
       ...env,
       PORT: String(app.port),

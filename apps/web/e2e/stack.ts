@@ -55,7 +55,10 @@ export async function waitForHttp(
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/** `next start` of a built app on 127.0.0.1:port, its output in `logFile`, in its own process group. */
+/**
+ * A built app on 127.0.0.1:port as its start script serves it (`tenantry-next-serve`: `next start`
+ * with client IPs from the socket), its output in `logFile`, in its own process group.
+ */
 export function startApp(
   app: "web" | "admin",
   port: number,
@@ -68,10 +71,10 @@ export function startApp(
       `apps/${app} is not built: run \`pnpm --filter @tenantry/${app} build\` first (turbo's test:e2e does)`,
     );
   }
-  const nextBin = path.join(cwd, "node_modules", "next", "dist", "bin", "next");
+  const serve = path.join(cwd, "node_modules", "@tenantry", "api", "bin", "next-serve.mjs");
   const child = spawn(
     process.execPath,
-    [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    [serve, "--hostname", "127.0.0.1", "--port", String(port)],
     {
       cwd,
       env: { ...process.env, ...env, PORT: String(port) },

@@ -114,8 +114,7 @@ describe("super-admin login, changePassword and switchTenant", () => {
       s.admin.call("mutation", "auth.login", { email: ADMIN.email, password: WRONG }),
     );
     expect(reasons(one).INVALID_CREDENTIALS ?? 0).toBeLessThanOrEqual(5);
-    // No trusted proxy: a forged X-Forwarded-For is what `next start` passes on, so the admin app
-    // is tested from its own address (the socket's, 127.0.0.1) with fresh emails.
+    // No trusted proxy: the admin app keys on the socket's address (127.0.0.1), with fresh emails.
     const many = await inParallel(60, (i) =>
       s.admin.call("mutation", "auth.login", { email: `root-${i}@nowhere.test`, password: WRONG }),
     );

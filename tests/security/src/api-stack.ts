@@ -1,8 +1,9 @@
 // The stack every api-*.test.ts file starts: embedded-mongo and the standalone API server as child
 // processes (tests/reliability's helpers), plus the web and admin apps' tRPC route handlers
 // (createNextRouteHandler, as apps/*/src/server/api.ts mount it) served over real HTTP by a small
-// Node server that does what `next start` does before a route handler runs: it fills in
-// X-Forwarded-For from the socket when the request has none (next/dist/server/base-server.js).
+// Node server that does what the apps' launcher (`tenantry-next-serve`, packages/api/bin) does
+// before a route handler runs: without TRUST_PROXY it sets X-Forwarded-For to the socket's address.
+// (apps-client-ip.test.ts checks the launcher itself, in front of the production builds.)
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
@@ -29,7 +30,7 @@ import pino from "pino";
 export { ADMIN, OWNER_PASSWORD };
 export type { CallResult, TenantSeed };
 
-/** A Next app's tRPC route, served like `next start` serves it. */
+/** A Next app's tRPC route, served like `tenantry-next-serve` serves it. */
 interface NextApp {
   url: string;
   services: ApiServices;
@@ -48,8 +49,8 @@ async function serveNextApp(
 ): Promise<Omit<NextApp, "call"> & { surface: Surface }> {
   const handler = createNextRouteHandler({ services, surface, endpoint: "/api/trpc" });
   const server = createServer((req, res) => {
-    // What `next start` does before any route handler sees the request.
-    req.headers["x-forwarded-for"] ??= req.socket.remoteAddress;
+    // What tenantry-next-serve does before any route handler sees the request.
+    if (!services.config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress;
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {
       if (Array.isArray(v)) for (const item of v) headers.append(k, item);

@@ -164,7 +164,8 @@ function checkRuntimeCommand(
   const manifest = JSON.parse(repo.read(`${dir}/package.json`) ?? "{}") as {
     scripts?: Record<string, string>;
   };
-  if (cmd.some((c) => c.includes("next/dist/bin/next"))) {
+  // A Next app: `next start`, or the apps' own launcher of it (@tenantry/api's next-serve).
+  if (cmd.some((c) => c.includes("next/dist/bin/next") || c.endsWith("bin/next-serve.mjs"))) {
     const port = Number(cmd[cmd.indexOf("--port") + 1]);
     if (!exposed.includes(port))
       problems.push(`${spec.dockerfile}: CMD listens on ${port}, EXPOSE says ${exposed.join(",")}`);

@@ -20,7 +20,7 @@ export interface NextRouteHandlerOptions {
   tokenTransport?: TokenTransport;
   /**
    * Client IP for rate limiting when the services do not trust a proxy. Default: the
-   * X-Forwarded-For that `next start` fills in from the socket (see the README's security notes).
+   * X-Forwarded-For that `tenantry-next-serve` (bin/next-serve.mjs) sets to the socket's address.
    */
   getIp?: (req: Request) => string | null;
   /** Largest accepted request body (default 1 MiB, as the standalone server). */

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `next start` for the two apps, with one difference: unless TRUST_PROXY=true, X-Forwarded-For is
+// set to the socket's address before Next sees the request. `next start` itself keeps a header
+// the client sent (it fills it from the socket only when absent), and route handlers get no
+// socket address, so without this a client talking to the app directly could pick the "IP" that
+// the login limits key on. Behind the deploy proxy (TRUST_PROXY=true) the proxy's header is kept.
+//
+//   tenantry-next-serve --hostname 127.0.0.1 --port 3000     (run in the app's folder)
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    hostname: { type: "string", default: "127.0.0.1" },
+    port: { type: "string", default: "3000" },
+  },
+});
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`tenantry-next-serve: --port must be a port number, got "${values.port}"`);
+  process.exit(2);
+}
+// eslint-disable-next-line no-restricted-properties -- a launcher outside any app's env module
+const trustProxy = process.env.TRUST_PROXY === "true";
+
+// The app's own `next` (the one its build was made with), not one resolved from this package.
+const next = createRequire(path.join(process.cwd(), "package.json"))("next");
+const app = next({ dev: false, dir: process.cwd(), hostname: values.hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  void handle(req, res);
+});
+server.listen(port, values.hostname, () => {
+  const bound = /** @type {import("node:net").AddressInfo} */ (server.address());
+  console.log(`tenantry-next-serve: ready on http://${values.hostname}:${bound.port}`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
+}
