@@ -1,22 +1,54 @@
-// Human output: aligned tables and key/value blocks. `--json` bypasses all of this.
+// Human output: aligned tables and key/value blocks (cli-table3, drawn without borders, the way
+// kubectl and docker print lists). `--json` bypasses all of this.
+import Table from "cli-table3";
+
+const NO_BORDERS = {
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  left: "",
+  "left-mid": "",
+  mid: "",
+  "mid-mid": "",
+  right: "",
+  "right-mid": "",
+  middle: "  ",
+};
+
+function render(head: string[], rows: string[][]): string {
+  const table = new Table({
+    head,
+    chars: NO_BORDERS,
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
+  });
+  table.push(...rows);
+  return (
+    table
+      .toString()
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .join("\n") + "\n"
+  );
+}
+
 export function formatTable(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return "(none)\n";
-  const cells = rows.map((r) => columns.map((c) => display(r[c])));
-  const widths = columns.map((c, i) =>
-    Math.max(c.length, ...cells.map((row) => (row[i] ?? "").length)),
+  return render(
+    columns.map((c) => c.toUpperCase()),
+    rows.map((r) => columns.map((c) => display(r[c]))),
   );
-  const line = (values: string[]) =>
-    values
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join("\n") + "\n";
 }
 
 export function formatRecord(record: Record<string, unknown>, keys?: string[]): string {
-  const entries = (keys ?? Object.keys(record)).map((k) => [k, display(record[k])] as const);
-  const width = Math.max(...entries.map(([k]) => k.length));
-  return entries.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n";
+  return render(
+    [],
+    (keys ?? Object.keys(record)).map((k) => [k, display(record[k])]),
+  );
 }
 
 function display(value: unknown): string {
