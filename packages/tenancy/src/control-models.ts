@@ -248,7 +248,7 @@ export interface LoginAttemptDoc {
   createdAt: Date;
 }
 
-export type LoginAttemptOutcome = "pending" | "failed" | "succeeded";
+type LoginAttemptOutcome = "pending" | "failed" | "succeeded";
 
 /** Login attempts expire on their own (TTL) so the rate limiter's window needs no cleanup job. */
 export const LOGIN_ATTEMPT_TTL_SECONDS = 3600;

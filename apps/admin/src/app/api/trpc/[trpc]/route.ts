@@ -1,10 +1,12 @@
-import { handleTrpcRequest } from "~/server/api";
-import { getServices } from "~/server/services";
+import { createNextRouteHandler } from "@tenantry/api";
+import { getServices } from "~/server/api";
 
 // The admin router only, on the admin host only.
-async function handler(req: Request): Promise<Response> {
-  const services = await getServices();
-  return handleTrpcRequest(services, req);
-}
+const handler = createNextRouteHandler({
+  services: getServices,
+  surface: "admin",
+  endpoint: "/api/trpc",
+  tokenTransport: "cookie",
+});
 
 export { handler as GET, handler as POST };

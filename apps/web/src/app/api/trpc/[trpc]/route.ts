@@ -1,10 +1,12 @@
-import { handleTrpcRequest } from "~/server/api";
-import { getServices } from "~/server/services";
+import { createNextRouteHandler } from "@tenantry/api";
+import { getServices } from "~/server/api";
 
 // The tenant-facing router only: admin procedures are never reachable through this app.
-async function handler(req: Request): Promise<Response> {
-  const services = await getServices();
-  return handleTrpcRequest(services, req);
-}
+const handler = createNextRouteHandler({
+  services: getServices,
+  surface: "app",
+  endpoint: "/api/trpc",
+  tokenTransport: "cookie",
+});
 
 export { handler as GET, handler as POST };
