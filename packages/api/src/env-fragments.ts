@@ -3,8 +3,9 @@
 // with parseEnv. The database and encryption key fragments come from @tenantry/tenancy/env.
 import { z } from "zod";
 
-import { PASSWORD_MIN_LENGTH } from "./auth/password-policy";
 import { LOG_FORMATS } from "./logger";
+
+export { firstAdminEnv } from "./first-admin-env";
 
 /** A yes/no switch: "true" or "false" ("1" and "0" are taken too). */
 export const flag = z
@@ -37,16 +38,6 @@ export const webEnv = {
   INSECURE_COOKIES: flag.default(false),
   // Behind the deploy proxy: client IPs (login limits) and hosts come from its X-Forwarded-* headers.
   TRUST_PROXY: flag.default(false),
-};
-
-/** The first super admin, created on start-up when no super admin exists yet. */
-export const firstAdminEnv = {
-  ADMIN_EMAIL: z.email({ error: "is required: the first super admin's email" }),
-  ADMIN_PASSWORD: z
-    .string({
-      error: `is required: the first super admin's password (${PASSWORD_MIN_LENGTH}+ characters)`,
-    })
-    .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`),
 };
 
 /** Cookies are Secure in production unless explicitly running over plain local http. */

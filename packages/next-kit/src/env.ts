@@ -39,12 +39,7 @@ export function createAppEnv<Own extends z.ZodRawShape>(app: "web" | "admin", ow
  * read as they are (the policy builder treats a missing value as its default).
  */
 export function pagePolicyEnv(extra: readonly string[] = []) {
-  return (): Record<string, string | undefined> => {
-    const out: Record<string, string | undefined> = {
-      NODE_ENV: process.env.NODE_ENV,
-      INSECURE_COOKIES: process.env.INSECURE_COOKIES,
-    };
-    for (const name of extra) out[name] = process.env[name];
-    return out;
-  };
+  const names = ["NODE_ENV", "INSECURE_COOKIES", ...extra];
+  return (): Record<string, string | undefined> =>
+    Object.fromEntries(names.map((name) => [name, process.env[name]]));
 }

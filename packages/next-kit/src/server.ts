@@ -1,8 +1,15 @@
 // The server side both apps share, for one surface ("app" or "admin"): the services held once per
-// process, the server-side caller for server components, and the session refresh route.
+// process, the server-side caller for server components, the tRPC route and the session refresh
+// route.
 // Server-only: it holds the api's runtime.
 import "server-only";
-import { COOKIE_NAMES, createAdminCaller, createAppCaller, forwardedClientIp } from "@tenantry/api";
+import {
+  COOKIE_NAMES,
+  createAdminCaller,
+  createAppCaller,
+  createNextRouteHandler,
+  forwardedClientIp,
+} from "@tenantry/api";
 import type { ApiServices, InnerContextOptions } from "@tenantry/api";
 import { safeNext } from "@tenantry/ui/safe-next";
 import { headers } from "next/headers";
@@ -11,6 +18,7 @@ import { cache } from "react";
 
 import { redirectTo } from "./redirect-to";
 import { serverError } from "./server-error";
+import { TRPC_ENDPOINT } from "./trpc-endpoint";
 
 export { redirectTo } from "./redirect-to";
 export { serverError } from "./server-error";
@@ -81,6 +89,16 @@ export function createPageCaller<S extends Surface>(opts: SurfaceOptions<S>) {
   }
 
   return { getCaller, callOrRedirect };
+}
+
+/** The handler of the app's tRPC route: this surface's router only, tokens in cookies. */
+export function createTrpcRoute(opts: Omit<SurfaceOptions<Surface>, "suspendedPath">) {
+  return createNextRouteHandler({
+    services: opts.getServices,
+    surface: opts.surface,
+    endpoint: TRPC_ENDPOINT,
+    tokenTransport: "cookie",
+  });
 }
 
 /**

@@ -14,6 +14,7 @@ import superjson from "superjson";
 
 import { isPublicPath } from "./public-paths";
 import { stripDirectionLink } from "./strip-direction-link";
+import { TRPC_ENDPOINT } from "./trpc-endpoint";
 
 export interface TRPCKitOptions {
   /** Pages a signed-out visitor may open: no global redirect fires on them. */
@@ -23,7 +24,7 @@ export interface TRPCKitOptions {
 }
 
 const linkOptions = {
-  url: "/api/trpc",
+  url: TRPC_ENDPOINT,
   transformer: superjson,
   headers: () => ({ "x-tenantry-csrf": "1" }),
 };

@@ -1,12 +1,7 @@
-import { createNextRouteHandler } from "@tenantry/api";
+import { createTrpcRoute } from "@tenantry/next-kit/server";
 import { getServices } from "~/server/api";
 
 // The admin router only, on the admin host only.
-const handler = createNextRouteHandler({
-  services: getServices,
-  surface: "admin",
-  endpoint: "/api/trpc",
-  tokenTransport: "cookie",
-});
+const handler = createTrpcRoute({ surface: "admin", getServices });
 
 export { handler as GET, handler as POST };
