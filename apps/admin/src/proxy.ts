@@ -1,13 +1,12 @@
-import { createPageProxy } from "@tenantry/ui/page-proxy";
+import { createSessionProxy } from "@tenantry/next-kit/proxy";
 import { policyEnv } from "./env";
 import { formAction } from "./form-action";
-import { ACCESS_COOKIE, PUBLIC_PATHS, REFRESH_COOKIE } from "./session-cookies";
+import { PUBLIC_PATHS } from "./public-paths";
 
-// The session gate, next= check and page nonce policy both apps share (packages/ui); pages may
+// The session gate, next= check and page nonce policy both apps share (@tenantry/next-kit); pages may
 // post the impersonation hand-off to the web app.
-export const proxy = createPageProxy({
-  accessCookie: ACCESS_COOKIE,
-  refreshCookie: REFRESH_COOKIE,
+export const proxy = createSessionProxy({
+  surface: "admin",
   publicPaths: PUBLIC_PATHS,
   policyEnv,
   formAction,

@@ -1,11 +1,10 @@
-import { createPageProxy } from "@tenantry/ui/page-proxy";
+import { createSessionProxy } from "@tenantry/next-kit/proxy";
 import { policyEnv } from "./env";
-import { ACCESS_COOKIE, PUBLIC_PATHS, REFRESH_COOKIE } from "./session-cookies";
+import { PUBLIC_PATHS } from "./public-paths";
 
-// The session gate, next= check and page nonce policy both apps share (packages/ui).
-export const proxy = createPageProxy({
-  accessCookie: ACCESS_COOKIE,
-  refreshCookie: REFRESH_COOKIE,
+// The session gate, next= check and page nonce policy both apps share (@tenantry/next-kit).
+export const proxy = createSessionProxy({
+  surface: "app",
   publicPaths: PUBLIC_PATHS,
   policyEnv,
 });

@@ -1,6 +1,7 @@
-// The CLI's configuration: the same variables the apps read (.env.example), validated once.
+// The CLI's configuration: the same variables the apps read (.env.example), with the same rules.
 import { clusterUriPolicyEnv, clusterUriPolicyFromEnv } from "@tenantry/tenancy";
 import type { ClusterUriPolicy } from "@tenantry/tenancy";
+import { databaseEnv, encryptionKeyEnv } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 import { CliError, EXIT } from "./exit-codes";
@@ -12,26 +13,12 @@ export interface CliConfig {
   clusterUriPolicy: Partial<ClusterUriPolicy>;
 }
 
+// The database and key rules are tenancy's (the same ones the API and the apps obey).
 const schema = z.object({
-  MONGODB_URI: z
-    .string({
-      error: "is not set (the control cluster, e.g. mongodb://127.0.0.1:27017/?replicaSet=rs0)",
-    })
-    .trim()
-    .min(1, "is empty")
-    .regex(/^mongodb(\+srv)?:\/\/\S+$/, "must start with mongodb:// or mongodb+srv://"),
-  ENCRYPTION_KEY: z
-    .string({ error: "is not set (32 bytes, base64; the key the API was started with)" })
-    .trim()
-    .refine(
-      (k) => /^[A-Za-z0-9+/]+={0,2}$/.test(k) && Buffer.from(k, "base64").length === 32,
-      "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
-    ),
-  TENANTRY_CONTROL_DB: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, digits, _ or -")
-    .default("tenantry_control"),
+  MONGODB_URI: databaseEnv.MONGODB_URI,
+  ...encryptionKeyEnv,
+  // The CLI's own name for CONTROL_DB_NAME (either is accepted, see readCliConfig).
+  TENANTRY_CONTROL_DB: databaseEnv.CONTROL_DB_NAME,
   // `clusters add` obeys the same URI policy as the admin app (unset: loopback hosts only).
   ...clusterUriPolicyEnv,
 });

@@ -7,25 +7,38 @@ import type { RepoView } from "./repo-view";
 
 export const COMPOSE_FILE = "docker-compose.prod.yml";
 
-/** The images the stack builds, and which workspace package each runs. */
-export const IMAGES: Record<string, ImageSpec & { envModules: string[] }> = {
-  api: {
-    dockerfile: "deploy/api.Dockerfile",
-    pkg: "@tenantry/api",
-    // The server's configuration, and the OTEL_* variables that decide whether tracing starts.
-    envModules: ["packages/api/src/server/env.ts", "packages/api/src/observation/env.ts"],
-  },
-  web: {
-    dockerfile: "deploy/web.Dockerfile",
-    pkg: "@tenantry/web",
-    envModules: ["apps/web/src/env.ts"],
-  },
-  admin: {
-    dockerfile: "deploy/admin.Dockerfile",
-    pkg: "@tenantry/admin",
-    envModules: ["apps/admin/src/env.ts"],
-  },
-};
+// Env fragments: variables validated once and composed by several processes' env modules.
+const DATABASE_ENV = "packages/tenancy/src/env-fragments.ts";
+const API_ENV = "packages/api/src/env-fragments.ts";
+const NEXT_APP_ENV = "packages/next-kit/src/env.ts";
+const FIRST_ADMIN_ENV = "packages/api/src/first-admin-env.ts";
+
+/**
+ * The images the stack builds, which workspace package each runs, its env modules and the
+ * fragments they compose (read first, so a module's own declaration of a variable wins).
+ */
+export const IMAGES: Record<string, ImageSpec & { envModules: string[]; envFragments: string[] }> =
+  {
+    api: {
+      dockerfile: "deploy/api.Dockerfile",
+      pkg: "@tenantry/api",
+      // The server's configuration, and the OTEL_* variables that decide whether tracing starts.
+      envModules: ["packages/api/src/server/env.ts", "packages/api/src/observation/env.ts"],
+      envFragments: [DATABASE_ENV, API_ENV],
+    },
+    web: {
+      dockerfile: "deploy/web.Dockerfile",
+      pkg: "@tenantry/web",
+      envModules: ["apps/web/src/env.ts"],
+      envFragments: [DATABASE_ENV, API_ENV, NEXT_APP_ENV],
+    },
+    admin: {
+      dockerfile: "deploy/admin.Dockerfile",
+      pkg: "@tenantry/admin",
+      envModules: ["apps/admin/src/env.ts"],
+      envFragments: [DATABASE_ENV, API_ENV, NEXT_APP_ENV, FIRST_ADMIN_ENV],
+    },
+  };
 
 interface Service {
   image?: string;
@@ -315,7 +328,9 @@ export function checkCompose(repo: RepoView): string[] {
       // Compose must speak the process's language: what its env module reads, nothing it ignores.
       const envModule = spec.envModules.join(" + ");
       const module = new Map(
-        spec.envModules.flatMap((file) => [...readEnvModule(repo.read(file) ?? "")]),
+        [...spec.envFragments, ...spec.envModules].flatMap((file) => [
+          ...readEnvModule(repo.read(file) ?? ""),
+        ]),
       );
       if (module.size === 0) problems.push(`${n}: ${envModule} declares no variables`);
       for (const key of Object.keys(e)) {

@@ -1,15 +1,14 @@
 import "server-only";
 // The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
 import path from "node:path";
-import { createAdminCaller, createApiServices, createNextRouteHandler } from "@tenantry/api";
+import { createApiServices } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
+import { servicesHolder } from "@tenantry/next-kit/server";
 import { clusterUriPolicyFromEnv, createTenancy } from "@tenantry/tenancy";
 import { cookieSecure, getEnv } from "~/env";
 
-export type AppServices = ApiServices;
-
-export async function createAppServices(): Promise<AppServices> {
+async function createAppServices(): Promise<ApiServices> {
   const env = getEnv();
   const logger = createLogger({
     service: "tenantry-admin",
@@ -42,19 +41,4 @@ export async function createAppServices(): Promise<AppServices> {
   return services;
 }
 
-let handler: ((req: Request) => Promise<Response>) | undefined;
-
-/** adminRouter only, and only on the admin app. */
-export function handleTrpcRequest(services: AppServices, req: Request): Promise<Response> {
-  handler ??= createNextRouteHandler({
-    services,
-    surface: "admin",
-    endpoint: "/api/trpc",
-    tokenTransport: "cookie",
-  });
-  return handler(req);
-}
-
-export function createServerCaller(services: AppServices, headers: Headers) {
-  return createAdminCaller({ services, headers, tokenTransport: "cookie" });
-}
+export const getServices = servicesHolder("admin", createAppServices);

@@ -1,33 +1,8 @@
 import "server-only";
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { cache } from "react";
-import { createServerCaller } from "./api";
-import { serverError } from "./errors";
-import { getServices } from "./services";
+import { createPageCaller } from "@tenantry/next-kit/server";
+import { getServices } from "./api";
 
-/** Server-side caller for server components: same procedures, same cookies, no HTTP hop. */
-export const getCaller = cache(async () => {
-  const [services, h] = await Promise.all([getServices(), headers()]);
-  return createServerCaller(services, h);
+export const { callOrRedirect } = createPageCaller({
+  surface: "admin",
+  getServices,
 });
-
-/**
- * Runs a server-side call for a signed-in page; a lost session goes through refresh to login
- * instead of an error screen.
- */
-export async function callOrRedirect<T>(
-  fn: (caller: Awaited<ReturnType<typeof getCaller>>) => Promise<T>,
-): Promise<T> {
-  const caller = await getCaller();
-  try {
-    return await fn(caller);
-  } catch (err) {
-    const info = serverError(err);
-    if (info.code === "UNAUTHORIZED") {
-      const path = (await headers()).get("x-pathname") ?? "/";
-      redirect(`/session/refresh?next=${encodeURIComponent(path)}`);
-    }
-    throw err;
-  }
-}

@@ -2,7 +2,7 @@ import "@tenantry/ui/styles.css";
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
-import { Providers } from "./providers";
+import { Providers } from "~/trpc/react";
 
 export const metadata: Metadata = { title: { default: "Tenantry", template: "%s · Tenantry" } };
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };

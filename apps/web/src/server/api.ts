@@ -1,14 +1,13 @@
 import "server-only";
 // The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
-import { createApiServices, createAppCaller, createNextRouteHandler } from "@tenantry/api";
+import { createApiServices } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
+import { servicesHolder } from "@tenantry/next-kit/server";
 import { createTenancy } from "@tenantry/tenancy";
 import { cookieSecure, getEnv } from "~/env";
 
-export type AppServices = ApiServices;
-
-export async function createAppServices(): Promise<AppServices> {
+async function createAppServices(): Promise<ApiServices> {
   const env = getEnv();
   const logger = createLogger({
     service: "tenantry-web",
@@ -34,19 +33,4 @@ export async function createAppServices(): Promise<AppServices> {
   });
 }
 
-let handler: ((req: Request) => Promise<Response>) | undefined;
-
-/** appRouter only: admin procedures are not reachable through this app. */
-export function handleTrpcRequest(services: AppServices, req: Request): Promise<Response> {
-  handler ??= createNextRouteHandler({
-    services,
-    surface: "app",
-    endpoint: "/api/trpc",
-    tokenTransport: "cookie",
-  });
-  return handler(req);
-}
-
-export function createServerCaller(services: AppServices, headers: Headers) {
-  return createAppCaller({ services, headers, tokenTransport: "cookie" });
-}
+export const getServices = servicesHolder("app", createAppServices);

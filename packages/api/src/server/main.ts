@@ -1,6 +1,7 @@
 // `pnpm --filter @tenantry/api serve`: the standalone API server. Configuration comes from the
 // validated env module; without MONGODB_URI (outside production) an embedded server is started.
 import { clusterUriPolicyFromEnv, createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
+import { cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { createApiServices } from "../services";
 import { loadServerEnv } from "./env";
@@ -40,7 +41,7 @@ async function main() {
   const services = await createApiServices({
     tenancy,
     jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
-    cookies: { secure: env.NODE_ENV === "production" && !env.INSECURE_COOKIES },
+    cookies: { secure: cookieSecure(env) },
     publicAppUrl: env.PUBLIC_APP_URL ?? env.WEB_URL,
     ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
     trustProxy: env.TRUST_PROXY,

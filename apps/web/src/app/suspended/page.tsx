@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getCaller } from "~/server/caller";
-import { serverError } from "~/server/errors";
+import { serverError } from "@tenantry/next-kit/server";
 
 export const metadata: Metadata = { title: "Organisation suspended" };
 export const dynamic = "force-dynamic";

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { redirectTo } from "~/relative-redirect";
+import { COOKIE_NAMES } from "@tenantry/api/cookies";
+import { redirectTo } from "@tenantry/next-kit/server";
 import { cookieSecure, getEnv } from "~/env";
-import { getServices } from "~/server/services";
-import { ACCESS_COOKIE, REFRESH_COOKIE } from "~/session-cookies";
+import { getServices } from "~/server/api";
 
 export const dynamic = "force-dynamic";
 
@@ -51,13 +51,13 @@ export async function POST(req: Request): Promise<Response> {
   }
   // 303: the browser follows with a GET.
   const out = redirectTo("/", 303);
-  out.cookies.set(ACCESS_COOKIE, token, {
+  out.cookies.set(COOKIE_NAMES.app.access, token, {
     httpOnly: true,
     sameSite: "lax",
     secure: cookieSecure(env),
     path: "/",
     maxAge: remainingSeconds,
   });
-  out.cookies.delete(REFRESH_COOKIE);
+  out.cookies.delete(COOKIE_NAMES.app.refresh);
   return out;
 }

@@ -1,10 +1,7 @@
-import { handleTrpcRequest } from "~/server/api";
-import { getServices } from "~/server/services";
+import { createTrpcRoute } from "@tenantry/next-kit/server";
+import { getServices } from "~/server/api";
 
 // The tenant-facing router only: admin procedures are never reachable through this app.
-async function handler(req: Request): Promise<Response> {
-  const services = await getServices();
-  return handleTrpcRequest(services, req);
-}
+const handler = createTrpcRoute({ surface: "app", getServices });
 
 export { handler as GET, handler as POST };

@@ -3,9 +3,9 @@ import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { headers } from "next/headers";
 import { NextResponse } from "next/server";
-import { createServerCaller } from "~/server/api";
-import { serverError } from "~/server/errors";
-import { getServices } from "~/server/services";
+import { createAdminCaller } from "@tenantry/api";
+import { serverError } from "@tenantry/next-kit/server";
+import { getServices } from "~/server/api";
 
 export const dynamic = "force-dynamic";
 
@@ -41,7 +41,7 @@ export async function GET(
   h.set("x-tenantry-csrf", "1");
   h.delete("origin");
   const services = await getServices();
-  const caller = createServerCaller(services, h);
+  const caller = createAdminCaller({ services, headers: h, tokenTransport: "cookie" });
   try {
     const { fileName } = await caller.tenants.export({ id });
     const folder = await services.exportFolder();

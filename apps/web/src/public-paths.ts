@@ -1,0 +1,2 @@
+/** Pages a signed-out visitor may open. */
+export const PUBLIC_PATHS = ["/login", "/suspended", "/invite", "/session/refresh"];

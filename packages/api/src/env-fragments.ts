@@ -1,0 +1,58 @@
+// The env variables the api's hosts share (the standalone server and both Next apps), each
+// validated here once; a host composes the fragments it needs into its own schema and parses it
+// with parseEnv. The database and encryption key fragments come from @tenantry/tenancy/env.
+import { z } from "zod";
+
+import { LOG_FORMATS } from "./logger";
+
+export { firstAdminEnv } from "./first-admin-env";
+
+/** A yes/no switch: "true" or "false" ("1" and "0" are taken too). */
+export const flag = z
+  .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
+  .transform((v) => v === "true" || v === "1");
+
+export const nodeEnv = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+};
+
+export const logEnv = {
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Unset: JSON, or readable lines outside production on a terminal (see logger.ts). */
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
+};
+
+/** Token signing: every host that verifies a token must agree on all three. */
+export const jwtEnv = {
+  JWT_SECRET: z
+    .string({ error: "is required (at least 32 characters)" })
+    .min(32, "must be at least 32 characters"),
+  JWT_ISSUER: z.string().min(1).default("tenantry"),
+  JWT_AUDIENCE: z.string().min(1).default("tenantry-api"),
+};
+
+/** How browsers reach the tenant app, and what the hosts in front of it are trusted with. */
+export const webEnv = {
+  WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),
+  /** Local http only: cookies cannot be Secure without TLS. */
+  INSECURE_COOKIES: flag.default(false),
+  // Behind the deploy proxy: client IPs (login limits) and hosts come from its X-Forwarded-* headers.
+  TRUST_PROXY: flag.default(false),
+};
+
+/** Cookies are Secure in production unless explicitly running over plain local http. */
+export function cookieSecure(env: { NODE_ENV: string; INSECURE_COOKIES: boolean }): boolean {
+  return env.NODE_ENV === "production" && !env.INSECURE_COOKIES;
+}
+
+/** Parses `source` with `schema`, or throws one error listing every bad variable under `heading`. */
+export function parseEnv<T extends z.ZodType>(
+  schema: T,
+  source: Record<string, string | undefined>,
+  heading: string,
+): z.output<T> {
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+  throw new Error(`${heading}\n${lines.join("\n")}`);
+}

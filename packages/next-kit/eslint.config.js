@@ -1,0 +1,3 @@
+import next from "@tenantry/eslint-config/nextjs";
+
+export default next;

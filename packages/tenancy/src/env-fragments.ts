@@ -1,0 +1,30 @@
+// The env variables every process that opens the control database reads (web, admin, the api
+// server, the CLI), each validated here once; each process composes them into its own schema.
+import { z } from "zod";
+
+/** The control cluster and the control database in it. */
+export const databaseEnv = {
+  MONGODB_URI: z
+    .string({
+      error: "is not set (the control cluster, e.g. mongodb://127.0.0.1:27017/?replicaSet=rs0)",
+    })
+    .trim()
+    .min(1, "is empty")
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, "must start with mongodb:// or mongodb+srv://"),
+  CONTROL_DB_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, digits, _ or -")
+    .default("tenantry_control"),
+};
+
+/** The key tenant secrets (cluster URIs) are encrypted with; every process must hold the same one. */
+export const encryptionKeyEnv = {
+  ENCRYPTION_KEY: z
+    .string({ error: "is not set (32 random bytes, base64: openssl rand -base64 32)" })
+    .trim()
+    .refine(
+      (k) => /^[A-Za-z0-9+/]+={0,2}$/.test(k) && Buffer.from(k, "base64").length === 32,
+      "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
+    ),
+};
