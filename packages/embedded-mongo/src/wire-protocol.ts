@@ -1,5 +1,7 @@
 import { deserialize, serializeWithBufferAndIndex } from "bson";
 import type { Document } from "bson";
+import { decodeRequestDoc } from "./request-decode.js";
+import { encodeCursorReply } from "./stored-bson.js";
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -63,11 +65,13 @@ function readBsonDoc(buf: Buffer, offset: number, end: number): { doc: Document;
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new ProtocolError("invalid BSON document size", true);
   if (buf[offset + size - 1] !== 0) throw new ProtocolError("BSON document not terminated", true);
-  let doc: Document;
-  try {
-    doc = deserialize(buf.subarray(offset, offset + size), deserializeOptions);
-  } catch (err) {
-    throw new ProtocolError(`invalid BSON: ${(err as Error).message}`, false);
+  let doc = decodeRequestDoc(buf, offset, size);
+  if (!doc) {
+    try {
+      doc = deserialize(buf.subarray(offset, offset + size), deserializeOptions);
+    } catch (err) {
+      throw new ProtocolError(`invalid BSON: ${(err as Error).message}`, false);
+    }
   }
   return { doc, next: offset + size };
 }
@@ -169,6 +173,12 @@ function encode(
   reply: Document,
   writePrefix: (buf: Buffer) => void,
 ): Buffer {
+  const cursorReply = encodeCursorReply(reply, prefix);
+  if (cursorReply) {
+    header(cursorReply, responseTo, opCode);
+    writePrefix(cursorReply);
+    return cursorReply;
+  }
   for (;;) {
     try {
       const end = serializeWithBufferAndIndex(reply, scratch, {
