@@ -7,8 +7,9 @@ import type { Doc } from "./bson-values.js";
 
 const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
 const storedBson = new WeakMap<Doc, Uint8Array>();
-/** Result batches made only of stored documents (find without projection, outside transactions). */
-const storedBatches = new WeakSet<Doc[]>();
+/** Marks result batches made only of stored documents (find without projection, outside transactions). */
+const STORED_BATCH = Symbol("storedBatch");
+type MarkedBatch = Doc[] & { [STORED_BATCH]?: true };
 
 export function serializeDoc(doc: Doc): Uint8Array {
   return serialize(doc, serializeOptions);
@@ -20,7 +21,7 @@ export function rememberBson(doc: Doc, bytes: Uint8Array): void {
 }
 
 export function markStoredBatch(batch: Doc[]): void {
-  storedBatches.add(batch);
+  (batch as MarkedBatch)[STORED_BATCH] = true;
 }
 
 function bsonOf(doc: Doc, stored: boolean): Uint8Array {
@@ -58,11 +59,14 @@ function asCursorReply(reply: Doc): CursorReply | undefined {
   return { batchField: batchField as CursorReply["batchField"], batch: batch as Doc[], id, ns };
 }
 
-const T_STRING = 0x02;
 const T_DOC = 0x03;
-const T_ARRAY = 0x04;
-const T_INT32 = 0x10;
-const T_INT64 = 0x12;
+/** Element headers (type byte, name, NUL) of the envelope's fixed fields. */
+const latin1 = (s: string): Buffer => Buffer.from(s, "latin1");
+const CURSOR = latin1("\x03cursor\0");
+const BATCH = { firstBatch: latin1("\x04firstBatch\0"), nextBatch: latin1("\x04nextBatch\0") };
+const ID = latin1("\x12id\0");
+const NS = latin1("\x02ns\0");
+const OK = latin1("\x10ok\0");
 /** Larger replies take the general path, which refuses them with a clear error. */
 const MAX_REPLY_BYTES = 16 * 1024 * 1024 + 16 * 1024;
 
@@ -74,7 +78,7 @@ const MAX_REPLY_BYTES = 16 * 1024 * 1024 + 16 * 1024;
 export function encodeCursorReply(reply: Doc, offset: number): Buffer | undefined {
   const r = asCursorReply(reply);
   if (!r) return undefined;
-  const stored = storedBatches.has(r.batch);
+  const stored = (r.batch as MarkedBatch)[STORED_BATCH] === true;
   const docs = r.batch.map((d) => bsonOf(d, stored));
   const nsBytes = Buffer.byteLength(r.ns);
   let arraySize = 5;
@@ -87,34 +91,32 @@ export function encodeCursorReply(reply: Doc, offset: number): Buffer | undefine
   const size = 4 + (1 + 7 + cursorSize) + (1 + 3 + 4) + 1;
   if (size > MAX_REPLY_BYTES) return undefined;
   const out = Buffer.allocUnsafe(offset + size);
-  let p = offset;
-  p = out.writeInt32LE(size, p);
-  out[p++] = T_DOC;
-  p += out.write("cursor\0", p, "latin1");
+  const put = (bytes: Uint8Array, at: number): number => {
+    out.set(bytes, at);
+    return at + bytes.length;
+  };
+  let p = out.writeInt32LE(size, offset);
+  p = put(CURSOR, p);
   p = out.writeInt32LE(cursorSize, p);
-  out[p++] = T_ARRAY;
-  p += out.write(r.batchField + "\0", p, "latin1");
+  p = put(BATCH[r.batchField], p);
   p = out.writeInt32LE(arraySize, p);
   for (let i = 0; i < docs.length; i++) {
     out[p++] = T_DOC;
-    p += out.write(i + "\0", p, "latin1");
-    const bytes = docs[i] as Uint8Array;
-    out.set(bytes, p);
-    p += bytes.length;
+    if (i < 10) out[p++] = 0x30 + i;
+    else p += out.write(String(i), p, "latin1");
+    out[p++] = 0;
+    p = put(docs[i] as Uint8Array, p);
   }
   out[p++] = 0;
-  out[p++] = T_INT64;
-  p += out.write("id\0", p, "latin1");
+  p = put(ID, p);
   p = out.writeInt32LE(r.id.low, p);
   p = out.writeInt32LE(r.id.high, p);
-  out[p++] = T_STRING;
-  p += out.write("ns\0", p, "latin1");
+  p = put(NS, p);
   p = out.writeInt32LE(nsBytes + 1, p);
   p += out.write(r.ns, p, "utf8");
   out[p++] = 0;
   out[p++] = 0; // end of cursor
-  out[p++] = T_INT32;
-  p += out.write("ok\0", p, "latin1");
+  p = put(OK, p);
   p = out.writeInt32LE(1, p);
   out[p++] = 0;
   if (p !== out.length) throw new Error(`cursor reply size mismatch (${p} != ${out.length})`);
