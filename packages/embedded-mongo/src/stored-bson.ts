@@ -67,6 +67,11 @@ const BATCH = { firstBatch: latin1("\x04firstBatch\0"), nextBatch: latin1("\x04n
 const ID = latin1("\x12id\0");
 const NS = latin1("\x02ns\0");
 const OK = latin1("\x10ok\0");
+
+function put(out: Buffer, bytes: Uint8Array, at: number): number {
+  out.set(bytes, at);
+  return at + bytes.length;
+}
 /** Larger replies take the general path, which refuses them with a clear error. */
 const MAX_REPLY_BYTES = 16 * 1024 * 1024 + 16 * 1024;
 
@@ -79,7 +84,9 @@ export function encodeCursorReply(reply: Doc, offset: number): Buffer | undefine
   const r = asCursorReply(reply);
   if (!r) return undefined;
   const stored = (r.batch as MarkedBatch)[STORED_BATCH] === true;
-  const docs = r.batch.map((d) => bsonOf(d, stored));
+  // Plain loops, no closures per call: the tsx loader wraps every function it creates to name it.
+  const docs: Uint8Array[] = [];
+  for (const d of r.batch) docs.push(bsonOf(d, stored));
   const nsBytes = Buffer.byteLength(r.ns);
   let arraySize = 5;
   for (let i = 0; i < docs.length; i++)
@@ -91,32 +98,28 @@ export function encodeCursorReply(reply: Doc, offset: number): Buffer | undefine
   const size = 4 + (1 + 7 + cursorSize) + (1 + 3 + 4) + 1;
   if (size > MAX_REPLY_BYTES) return undefined;
   const out = Buffer.allocUnsafe(offset + size);
-  const put = (bytes: Uint8Array, at: number): number => {
-    out.set(bytes, at);
-    return at + bytes.length;
-  };
   let p = out.writeInt32LE(size, offset);
-  p = put(CURSOR, p);
+  p = put(out, CURSOR, p);
   p = out.writeInt32LE(cursorSize, p);
-  p = put(BATCH[r.batchField], p);
+  p = put(out, BATCH[r.batchField], p);
   p = out.writeInt32LE(arraySize, p);
   for (let i = 0; i < docs.length; i++) {
     out[p++] = T_DOC;
     if (i < 10) out[p++] = 0x30 + i;
     else p += out.write(String(i), p, "latin1");
     out[p++] = 0;
-    p = put(docs[i] as Uint8Array, p);
+    p = put(out, docs[i] as Uint8Array, p);
   }
   out[p++] = 0;
-  p = put(ID, p);
+  p = put(out, ID, p);
   p = out.writeInt32LE(r.id.low, p);
   p = out.writeInt32LE(r.id.high, p);
-  p = put(NS, p);
+  p = put(out, NS, p);
   p = out.writeInt32LE(nsBytes + 1, p);
   p += out.write(r.ns, p, "utf8");
   out[p++] = 0;
   out[p++] = 0; // end of cursor
-  p = put(OK, p);
+  p = put(out, OK, p);
   p = out.writeInt32LE(1, p);
   out[p++] = 0;
   if (p !== out.length) throw new Error(`cursor reply size mismatch (${p} != ${out.length})`);
