@@ -2,7 +2,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import zlib from "node:zlib";
-import { deserialize, serialize } from "bson";
+import { deserialize } from "bson";
 import { valueKey, type Doc } from "./bson-values.js";
 import { applyIndexOptions, type ChangeSink, type Database } from "./catalog.js";
 import { Collection, idKeyOf } from "./collection.js";
@@ -28,7 +28,6 @@ const deserializeOptions = {
   promoteValues: true,
   promoteBuffers: false,
 } as const;
-const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
 
 interface PendingWrites {
   /** The database was dropped: remove its file before writing anything new. */
@@ -43,7 +42,7 @@ interface PendingWrites {
 function encodeChange(change: Doc): Uint8Array {
   const { op, coll, doc } = change;
   if ((op !== "i" && op !== "u") || typeof coll !== "string" || Object.keys(change).length !== 3)
-    return serialize(change, serializeOptions);
+    return serializeDoc(change);
   const docBytes = serializeDoc(doc as Doc);
   rememberBson(doc as Doc, docBytes);
   const collBytes = Buffer.byteLength(coll);

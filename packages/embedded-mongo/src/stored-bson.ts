@@ -5,7 +5,8 @@ import type { Doc } from "./bson-values.js";
 // document's BSON, once made (by the journal, or by the first reply that carries it), is kept
 // and reused by every later reply instead of serialising the document again.
 
-const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
+/** How replies and journal records are serialised: undefined fields left out, keys not checked (stored names may hold `$` and `.`). */
+export const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
 const storedBson = new WeakMap<Doc, Uint8Array>();
 /** Marks result batches made only of stored documents (find without projection, outside transactions). */
 const STORED_BATCH = Symbol("storedBatch");

@@ -1,7 +1,7 @@
 import { deserialize, serializeWithBufferAndIndex } from "bson";
 import type { Document } from "bson";
 import { decodeRequestDoc } from "./request-decode.js";
-import { encodeCursorReply } from "./stored-bson.js";
+import { encodeCursorReply, serializeOptions } from "./stored-bson.js";
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -157,8 +157,6 @@ function header(buf: Buffer, responseTo: number, opCode: number): void {
   buf.writeInt32LE(responseTo, 8);
   buf.writeInt32LE(opCode, 12);
 }
-
-const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
 
 // Replies are serialised straight after their header in one scratch buffer, then copied out
 // once (bson's serialize would copy its result, and the header would need another copy).
