@@ -1,6 +1,7 @@
 import { calculateObjectSize, Long } from "bson";
 import type { Doc } from "./bson-values.js";
 import { CommandError, ErrorCodes } from "./errors.js";
+import { markStoredBatch } from "./stored-bson.js";
 
 // Open cursors hold the remaining documents of a result; batches stop at the batch size or
 // before the reply would exceed 16 MB.
@@ -16,6 +17,8 @@ interface OpenCursor {
   lastUsed: number;
   /** The transaction session that owns the cursor, if any. */
   lsid?: string;
+  /** The documents are stored ones (their BSON can be kept for later replies). */
+  stored: boolean;
 }
 
 export class CursorStore {
@@ -46,13 +49,22 @@ export class CursorStore {
   open(
     ns: string,
     docs: Doc[],
-    opts: { batchSize?: number; singleBatch?: boolean; lsid?: string },
+    opts: { batchSize?: number; singleBatch?: boolean; lsid?: string; stored?: boolean },
   ): Doc {
     const first = CursorStore.takeBatch(docs, 0, opts.batchSize ?? DEFAULT_FIRST_BATCH);
+    const stored = opts.stored === true;
+    if (stored) markStoredBatch(first);
     let id = 0;
     if (first.length < docs.length && !opts.singleBatch) {
       id = this.nextId++;
-      this.cursors.set(id, { ns, docs, pos: first.length, lastUsed: Date.now(), lsid: opts.lsid });
+      this.cursors.set(id, {
+        ns,
+        docs,
+        pos: first.length,
+        lastUsed: Date.now(),
+        lsid: opts.lsid,
+        stored,
+      });
     }
     return { cursor: { firstBatch: first, id: Long.fromNumber(id), ns }, ok: 1 };
   }
@@ -67,6 +79,7 @@ export class CursorStore {
       );
     }
     const batch = CursorStore.takeBatch(cursor.docs, cursor.pos, batchSize);
+    if (cursor.stored) markStoredBatch(batch);
     cursor.pos += batch.length;
     cursor.lastUsed = Date.now();
     let replyId = id;

@@ -2,13 +2,14 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import zlib from "node:zlib";
-import { deserialize, serialize } from "bson";
+import { deserialize } from "bson";
 import { valueKey, type Doc } from "./bson-values.js";
 import { applyIndexOptions, type ChangeSink, type Database } from "./catalog.js";
 import { Collection, idKeyOf } from "./collection.js";
 import type { DurabilityBarrier } from "./engine.js";
 import { lockDirectory, unlockDirectory } from "./dbpath-lock.js";
 import { parseIndexSpec } from "./index-spec.js";
+import { rememberBson, serializeDoc } from "./stored-bson.js";
 
 // One append-only journal per database (<dbPath>/<db>.journal), opened only when the database is
 // first used. Record: [u32 payload length][u32 crc32(payload)][payload]; the payload is a kind
@@ -27,7 +28,6 @@ const deserializeOptions = {
   promoteValues: true,
   promoteBuffers: false,
 } as const;
-const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
 
 interface PendingWrites {
   /** The database was dropped: remove its file before writing anything new. */
@@ -35,11 +35,40 @@ interface PendingWrites {
   buffers: Buffer[];
 }
 
+/**
+ * One change as BSON. An insert or update `{op, coll, doc}` is assembled around the document's
+ * own BSON, which is kept for the replies that will carry the stored document.
+ */
+function encodeChange(change: Doc): Uint8Array {
+  const { op, coll, doc } = change;
+  if ((op !== "i" && op !== "u") || typeof coll !== "string" || Object.keys(change).length !== 3)
+    return serializeDoc(change);
+  const docBytes = serializeDoc(doc as Doc);
+  rememberBson(doc as Doc, docBytes);
+  const collBytes = Buffer.byteLength(coll);
+  // {op: "i"|"u", coll: <string>, doc: <document>}
+  const size = 4 + (1 + 3 + 4 + 2) + (1 + 5 + 4 + collBytes + 1) + (1 + 4) + docBytes.length + 1;
+  const out = Buffer.allocUnsafe(size);
+  let p = out.writeInt32LE(size, 0);
+  out[p++] = 0x02;
+  p += out.write("op\0", p, "latin1");
+  p = out.writeInt32LE(2, p);
+  p += out.write(`${op}\0`, p, "latin1");
+  out[p++] = 0x02;
+  p += out.write("coll\0", p, "latin1");
+  p = out.writeInt32LE(collBytes + 1, p);
+  p += out.write(coll, p, "utf8");
+  out[p++] = 0;
+  out[p++] = 0x03;
+  p += out.write("doc\0", p, "latin1");
+  out.set(docBytes, p);
+  out[p + docBytes.length] = 0;
+  return out;
+}
+
 function encodeRecord(record: Doc): Buffer {
   const parts =
-    record.op === "batch"
-      ? (record.ops as Doc[]).map((op) => serialize(op, serializeOptions))
-      : [serialize(record, serializeOptions)];
+    record.op === "batch" ? (record.ops as Doc[]).map(encodeChange) : [encodeChange(record)];
   let length = 1;
   for (const p of parts) length += p.length;
   // One buffer: header, kind byte, then the BSON.

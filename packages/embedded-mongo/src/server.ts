@@ -36,7 +36,15 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxPendingBytes: 64 * 1024 * 1024,
 };
 
-type Conn = { id: number; remote: string };
+type Conn = {
+  id: number;
+  remote: string;
+  /** Idle-timeout sweeps since the last read or write. */
+  idleSweeps: number;
+};
+
+/** Idle connections are found by one sweep per tenth of the timeout (a timer per socket, re-armed on every read and write, costs more). */
+const IDLE_SWEEPS_PER_TIMEOUT = 10;
 
 /** Accepts connections and answers each socket's messages in order. */
 export async function listen(
@@ -49,7 +57,8 @@ export async function listen(
   const refused = new Set<net.Socket>();
   let nextConnectionId = 1;
   const server = net.createServer((socket) => {
-    const conn = {
+    const conn: Conn = {
+      idleSweeps: 0,
       id: nextConnectionId++,
       remote: `${socket.remoteAddress ?? "127.0.0.1"}:${socket.remotePort ?? 0}`,
     };
@@ -61,13 +70,16 @@ export async function listen(
     }
     sockets.set(socket, conn);
     socket.setNoDelay(true);
-    if (limits.idleTimeoutMs > 0) {
-      socket.setTimeout(limits.idleTimeoutMs);
-      socket.on("timeout", () => socket.destroy());
-    }
     serve(engine, socket, conn, limits);
     socket.on("close", () => sockets.delete(socket));
   });
+  const sweep =
+    limits.idleTimeoutMs > 0
+      ? setInterval(() => {
+          for (const [socket, conn] of sockets)
+            if (conn.idleSweeps++ >= IDLE_SWEEPS_PER_TIMEOUT) socket.destroy();
+        }, limits.idleTimeoutMs / IDLE_SWEEPS_PER_TIMEOUT).unref()
+      : undefined;
   server.maxConnections = limits.maxConnections + 1; // the one over the limit gets its error
   engine.info.connections = () => sockets.size;
   engine.info.connectionList = () => [...sockets.values()];
@@ -84,6 +96,7 @@ export async function listen(
     port: actualPort,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
         for (const s of [...sockets.keys(), ...refused]) s.destroy();
         server.close(() => resolve());
       }),
@@ -130,6 +143,7 @@ function serve(engine: Engine, socket: net.Socket, conn: Conn, limits: Connectio
     else socket.resume();
   };
   const send = (buf: Buffer): void => {
+    conn.idleSweeps = 0;
     if (!socket.write(buf)) writesBlocked = true;
   };
 
@@ -203,6 +217,7 @@ function serve(engine: Engine, socket: net.Socket, conn: Conn, limits: Connectio
 
   socket.on("data", (chunk: Buffer) => {
     if (closed) return;
+    conn.idleSweeps = 0;
     chunks.push(chunk);
     buffered += chunk.length;
     while (buffered >= 4) {

@@ -1,5 +1,7 @@
 import { deserialize, serializeWithBufferAndIndex } from "bson";
 import type { Document } from "bson";
+import { decodeRequestDoc } from "./request-decode.js";
+import { encodeCursorReply, serializeOptions } from "./stored-bson.js";
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -63,11 +65,13 @@ function readBsonDoc(buf: Buffer, offset: number, end: number): { doc: Document;
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new ProtocolError("invalid BSON document size", true);
   if (buf[offset + size - 1] !== 0) throw new ProtocolError("BSON document not terminated", true);
-  let doc: Document;
-  try {
-    doc = deserialize(buf.subarray(offset, offset + size), deserializeOptions);
-  } catch (err) {
-    throw new ProtocolError(`invalid BSON: ${(err as Error).message}`, false);
+  let doc = decodeRequestDoc(buf, offset, size);
+  if (!doc) {
+    try {
+      doc = deserialize(buf.subarray(offset, offset + size), deserializeOptions);
+    } catch (err) {
+      throw new ProtocolError(`invalid BSON: ${(err as Error).message}`, false);
+    }
   }
   return { doc, next: offset + size };
 }
@@ -154,8 +158,6 @@ function header(buf: Buffer, responseTo: number, opCode: number): void {
   buf.writeInt32LE(opCode, 12);
 }
 
-const serializeOptions = { ignoreUndefined: true, checkKeys: false } as const;
-
 // Replies are serialised straight after their header in one scratch buffer, then copied out
 // once (bson's serialize would copy its result, and the header would need another copy).
 // A reply is at most 16 MB plus the cursor envelope.
@@ -169,6 +171,12 @@ function encode(
   reply: Document,
   writePrefix: (buf: Buffer) => void,
 ): Buffer {
+  const cursorReply = encodeCursorReply(reply, prefix);
+  if (cursorReply) {
+    header(cursorReply, responseTo, opCode);
+    writePrefix(cursorReply);
+    return cursorReply;
+  }
   for (;;) {
     try {
       const end = serializeWithBufferAndIndex(reply, scratch, {

@@ -156,6 +156,8 @@ const find: CommandHandler = (ctx) => {
     batchSize: batchSize ?? (limit > 0 ? Math.min(limit, 101) : undefined),
     singleBatch,
     lsid: ctx.session?.id,
+    // Unprojected committed documents are the stored objects themselves.
+    stored: !ctx.view.inTransaction && isEmptyFilter(projection),
   });
 };
 
