@@ -3,15 +3,22 @@
 // each step checks before it writes. Prints the demo logins on stdout (start.mjs shows them).
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy } from "@tenantry/tenancy";
+import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { z } from "zod";
+
+// The domain's password policy, so a weak password fails here with its reason, before any write.
+const strongPassword = z.string().superRefine((pw, ctx) => {
+  const weakness = passwordWeakness(pw);
+  if (weakness) ctx.addIssue({ code: "custom", message: weakness });
+});
 
 const env = z
   .object({
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// URI"),
     ENCRYPTION_KEY: z.string().min(1, "is required"),
     ADMIN_EMAIL: z.email(),
-    ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters"),
-    DEMO_PASSWORD: z.string().min(12, "must be at least 12 characters"),
+    ADMIN_PASSWORD: strongPassword,
+    DEMO_PASSWORD: strongPassword,
   })
   .safeParse(process.env);
 if (!env.success) {

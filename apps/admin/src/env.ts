@@ -2,6 +2,7 @@
 // `next build` works without secrets; a missing or bad value stops the server with a clear list.
 import { LOG_FORMATS } from "@tenantry/api/logger";
 import { clusterUriPolicyEnv } from "@tenantry/tenancy";
+import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { z } from "zod";
 
 const schema = z.object({
@@ -24,7 +25,10 @@ const schema = z.object({
   ADMIN_EMAIL: z.email({ error: "is required: the first super admin's email" }),
   ADMIN_PASSWORD: z
     .string({ error: "is required: the first super admin's password (12+ characters)" })
-    .min(12, "must be at least 12 characters"),
+    .superRefine((pw, ctx) => {
+      const weakness = passwordWeakness(pw);
+      if (weakness) ctx.addIssue({ code: "custom", message: `is too weak: ${weakness}` });
+    }),
   // Where the tenant app runs: impersonation hands its token to this origin.
   WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),
   // The dedicated folder (kept 0700) tenant export archives wait in for their download.

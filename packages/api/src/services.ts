@@ -17,7 +17,7 @@ import type { RateLimitConfig, LoginRateLimiter } from "./auth/login-rate-limit"
 import { DEFAULT_RATE_LIMIT, createLoginRateLimiter } from "./auth/login-rate-limit";
 import type { PasswordHasher } from "./auth/password-hasher";
 import { createPasswordHasher } from "./auth/password-hasher";
-import { passwordWeakness } from "./auth/password-policy";
+import { isValidEmail, passwordWeakness } from "@tenantry/tenancy/policies";
 import type { ApiMetrics } from "./metrics";
 import { createMetrics } from "./metrics";
 import { metricsTokenSchema } from "./observation/metrics-token";
@@ -148,8 +148,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       if (await Admin.exists({})) return "exists";
       if (!first) return "not-configured";
       const email = first.email.trim().toLowerCase();
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-        throw new Error("ADMIN_EMAIL is not a valid email address");
+      if (!isValidEmail(email)) throw new Error("ADMIN_EMAIL is not a valid email address");
       const weakness = passwordWeakness(first.password, email);
       if (weakness) throw new WeakAdminPassword(weakness);
       try {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AdminDoc, ControlModels } from "./control-models";
 import { InvalidInput } from "./errors";
 import type { PasswordHasher } from "./password-hashing";
+import { checkPassword } from "./policy-checks";
 import { normalizeEmail } from "./tenant-directory";
 
 export interface AdminAccount {
@@ -29,7 +30,7 @@ function toAccount(doc: AdminDoc): AdminAccount {
 const createSchema = z.object({
   email: z.string(),
   name: z.string().trim().min(1).max(100),
-  password: z.string().min(10, "at least 10 characters").max(200),
+  password: z.string(),
 });
 
 export class AdminAccounts {
@@ -50,6 +51,7 @@ export class AdminAccounts {
       );
     }
     const email = normalizeEmail(parsed.data.email);
+    checkPassword(parsed.data.password, email, "Admin");
     const passwordHash = await this.hasher.hash(parsed.data.password);
     try {
       const doc = await this.models.Admin.create({ email, name: parsed.data.name, passwordHash });

@@ -8,6 +8,7 @@ export type TenancyErrorCode =
   | "NO_TENANT_CONTEXT"
   | "SLUG_TAKEN"
   | "INVALID_INPUT"
+  | "WEAK_PASSWORD"
   | "PROVISIONING_IN_PROGRESS"
   | "MIGRATION_LOCKED"
   | "CLUSTER_NOT_FOUND"
@@ -75,6 +76,13 @@ export class InvalidInput extends TenancyError {
   constructor(message: string, issues: string[] = []) {
     super("INVALID_INPUT", message);
     this.issues = issues;
+  }
+}
+
+/** A password the one password policy (policies/password.ts) refuses; the message says why. */
+export class WeakPassword extends TenancyError {
+  constructor(message: string) {
+    super("WEAK_PASSWORD", message);
   }
 }
 

@@ -1,5 +1,5 @@
 import { refuse } from "../../api-errors";
-import { passwordWeakness } from "../../auth/password-policy";
+import { passwordWeakness } from "@tenantry/tenancy/policies";
 import type { UserDoc } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
 import { recordTenantAudit } from "../tenant-audit";

@@ -4,7 +4,6 @@ import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 
 import { refuse } from "../../../api-errors";
-import { passwordWeakness } from "../../../auth/password-policy";
 import type { TenantDoc, TenantRecord } from "../../../tenancy-port";
 import type { AdminContext } from "../../../trpc";
 import { searchRegex } from "../../shared.schema";
@@ -73,8 +72,6 @@ export async function listTenantsHandler({ ctx, input }: H<TListTenantsInput>) {
 }
 
 export async function createTenantHandler({ ctx, input }: H<TCreateTenantInput>) {
-  const weakness = passwordWeakness(input.owner.password, input.owner.email);
-  if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", `Owner password: ${weakness}`);
   const record = await ctx.services.tenancy.lifecycle.provision({
     slug: input.slug,
     name: input.name,
