@@ -11,6 +11,7 @@ export type {
   SettingDoc,
   TenantAuditDoc,
   AdminDoc,
+  AuditActor,
   TenantDoc,
   AuditDoc as ControlAuditDoc,
   PasswordHasher as PasswordHashing,

@@ -81,8 +81,11 @@ export class InvalidInput extends TenancyError {
 
 /** A password the one password policy (policies/password.ts) refuses; the message says why. */
 export class WeakPassword extends TenancyError {
-  constructor(message: string) {
-    super("WEAK_PASSWORD", message);
+  /** The policy's sentence alone, without the "Owner password: " prefix of the message. */
+  readonly weakness: string;
+  constructor(whose: string, weakness: string) {
+    super("WEAK_PASSWORD", `${whose} password: ${weakness}`);
+    this.weakness = weakness;
   }
 }
 

@@ -5,5 +5,5 @@ import { passwordWeakness } from "./policies";
 /** Throws WeakPassword unless the one password policy accepts `password` (checked against `email`). */
 export function checkPassword(password: string, email: string | undefined, whose: string): void {
   const weakness = passwordWeakness(password, email);
-  if (weakness) throw new WeakPassword(`${whose} password: ${weakness}`);
+  if (weakness) throw new WeakPassword(whose, weakness);
 }

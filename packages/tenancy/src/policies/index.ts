@@ -3,3 +3,5 @@
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordWeakness } from "./password";
 export { RESERVED_SLUGS, SLUG_FORMAT_MESSAGE, SLUG_PATTERN, slugProblem } from "./slug";
 export { EMAIL_MAX_LENGTH, isValidEmail, normalizeEmailText } from "./email";
+export { CONTROL_AUDIT_ACTIONS } from "./audit-actions";
+export type { ControlAuditAction } from "./audit-actions";
