@@ -12,6 +12,7 @@ export type {
   TenantAuditDoc,
   AdminDoc,
   AuditActor,
+  MemberActor,
   TenantDoc,
   AuditDoc as ControlAuditDoc,
   PasswordHasher as PasswordHashing,

@@ -9,6 +9,10 @@ export type TenancyErrorCode =
   | "SLUG_TAKEN"
   | "INVALID_INPUT"
   | "WEAK_PASSWORD"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "FORBIDDEN_ROLE"
+  | "LAST_OWNER"
   | "PROVISIONING_IN_PROGRESS"
   | "MIGRATION_LOCKED"
   | "CLUSTER_NOT_FOUND"
@@ -83,9 +87,35 @@ export class InvalidInput extends TenancyError {
 export class WeakPassword extends TenancyError {
   /** The policy's sentence alone, without the "Owner password: " prefix of the message. */
   readonly weakness: string;
-  constructor(whose: string, weakness: string) {
-    super("WEAK_PASSWORD", `${whose} password: ${weakness}`);
+  constructor(whose: string | null, weakness: string) {
+    super("WEAK_PASSWORD", whose ? `${whose} password: ${weakness}` : weakness);
     this.weakness = weakness;
+  }
+}
+
+export class MemberNotFound extends TenancyError {
+  constructor() {
+    super("NOT_FOUND", "No such member in this tenant");
+  }
+}
+
+export class MemberExists extends TenancyError {
+  constructor() {
+    super("CONFLICT", "A member with this email already exists");
+  }
+}
+
+/** The actor's role does not allow the change (only owners touch owners). */
+export class RoleForbidden extends TenancyError {
+  constructor(message: string) {
+    super("FORBIDDEN_ROLE", message);
+  }
+}
+
+/** A tenant always keeps an active owner who can administer it. */
+export class LastOwner extends TenancyError {
+  constructor(action: string) {
+    super("LAST_OWNER", `The last owner cannot be ${action}`);
   }
 }
 

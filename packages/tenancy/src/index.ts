@@ -40,6 +40,8 @@ export type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
 export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount } from "./admin-accounts";
 export { AdminAccounts } from "./admin-accounts";
+export { Members, recordTenantAudit } from "./members";
+export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,
   verifyPassword,

@@ -19,6 +19,7 @@ import { ensureControlIndexes, registerControlModels } from "./control-models";
 import { NoTenantContext, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
+import { Members } from "./members";
 import type { MigrateResult } from "./migrations";
 import { latestVersion, resolveMigrations } from "./migrations";
 import type { PasswordHasher } from "./password-hashing";
@@ -103,6 +104,8 @@ export interface Tenancy {
     setRole(input: { email: string; tenantId: string; role: MemberRole }): Promise<boolean>;
   };
   admins: AdminAccounts;
+  /** Member changes with their invariants (last owner, directory, sessions, audit). */
+  members: Members;
   passwords: PasswordHasher;
   lifecycle: {
     provision(input: ProvisionInput, actor?: AuditActor): Promise<TenantRecord>;
@@ -283,6 +286,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       setRole: (input) => rt.directory.setRole(input),
     },
     admins: new AdminAccounts(control, hasher, rt.audit),
+    members: new Members(rt.directory, hasher),
     passwords: hasher,
     lifecycle: {
       provision: (input, actor = SYSTEM_ACTOR) => provision(rt, input, actor),

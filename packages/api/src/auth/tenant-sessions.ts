@@ -129,22 +129,6 @@ export async function revokeFamily(
   }
 }
 
-export async function revokeUserSessions(
-  ctx: Context,
-  scope: TenantScope,
-  userId: Types.ObjectId,
-  reason: string,
-): Promise<void> {
-  try {
-    await scope.models.Session.updateMany(
-      { userId, revokedAt: null },
-      { $set: { revokedAt: new Date(), revokedReason: reason } },
-    );
-  } finally {
-    ctx.services.authChecks.invalidate(scope.tenant.id);
-  }
-}
-
 /** Cookies for browsers, body fields for programs, per the handler's token transport. */
 export function deliverTokens(ctx: Context, tokens: IssuedTokens, surface = ctx.surface) {
   if (ctx.transport !== "body") {
