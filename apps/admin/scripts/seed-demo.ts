@@ -91,8 +91,8 @@ const logger = {
 };
 
 async function ensureAdmin(tenancy: Tenancy): Promise<void> {
-  if (await tenancy.control.Admin.exists({})) return;
-  await tenancy.admins.create({
+  if (await tenancy.admins.any()) return;
+  await tenancy.admins.createFirst({
     email: ADMIN_EMAIL,
     name: "Super Admin",
     password: ADMIN_PASSWORD,
@@ -100,7 +100,10 @@ async function ensureAdmin(tenancy: Tenancy): Promise<void> {
 }
 
 async function ensureTenant(tenancy: Tenancy, demo: DemoTenant): Promise<"created" | "exists"> {
-  const existed = await tenancy.control.Tenant.exists({ slug: demo.slug });
+  const existed = await tenancy.registry.getBySlug(demo.slug).then(
+    () => true,
+    () => false,
+  );
   const record = await tenancy.lifecycle.provision({
     slug: demo.slug,
     name: demo.name,

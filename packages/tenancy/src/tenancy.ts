@@ -346,7 +346,8 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
     async ping() {
       const db = controlConn.db;
       if (!db) throw new TenantUnavailable("Control database is not connected");
-      await db.command({ ping: 1 });
+      const answer = await db.command({ ping: 1 });
+      if (answer.ok !== 1) throw new TenantUnavailable("Control database did not answer the ping");
     },
     audit: {
       record: (entry) => rt.audit.record(entry),
