@@ -157,7 +157,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       } catch (err) {
         if (err instanceof WeakPassword) throw new WeakAdminPassword(err.weakness);
         if (err instanceof InvalidInput)
-          throw new Error("ADMIN_EMAIL is not a valid email address");
+          throw new Error("ADMIN_EMAIL is not a valid email address", { cause: err });
         throw err;
       }
     },
