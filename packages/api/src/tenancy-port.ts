@@ -4,7 +4,6 @@ export type {
   TenantScope,
   TenantRecord,
   Membership,
-  MemberRole,
   UserDoc,
   SessionDoc,
   NoteDoc,
@@ -13,8 +12,6 @@ export type {
   AdminDoc,
   AuditActor,
   MemberActor,
-  TenantDoc,
-  AuditDoc as ControlAuditDoc,
   PasswordHasher as PasswordHashing,
 } from "@tenantry/tenancy";
 

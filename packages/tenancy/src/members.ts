@@ -210,7 +210,7 @@ async function confirmOwnerRemains(
 }
 
 /** Revokes every live session of the user (refreshes and, at the next check, access tokens). */
-export async function revokeSessions(
+async function revokeSessions(
   scope: TenantScope,
   userId: Types.ObjectId,
   reason: string,
