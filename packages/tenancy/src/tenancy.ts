@@ -260,6 +260,17 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
     });
   };
 
+  /** One control audit entry about a tenant, for the use cases wired here. */
+  const auditTenant = async (
+    id: string,
+    actor: AuditActor,
+    action: string,
+    details: Record<string, unknown>,
+  ) => {
+    const { slug } = await registry.get(id);
+    await rt.audit.record({ actor, action, tenantId: id, tenantSlug: slug, details });
+  };
+
   const { Tenant, Directory, Admin, AdminSession, Cluster, Audit, LoginAttempt } = control;
 
   return {
@@ -300,14 +311,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       releasePool: (id, actor = SYSTEM_ACTOR) => releasePool(rt, id, actor),
       async migrate(id, actor = SYSTEM_ACTOR) {
         const result = await migrate(rt, id);
-        const { slug } = await registry.get(id);
-        await rt.audit.record({
-          actor,
-          action: "tenant.migrated",
-          tenantId: id,
-          tenantSlug: slug,
-          details: { from: result.from, to: result.to },
-        });
+        await auditTenant(id, actor, "tenant.migrated", { from: result.from, to: result.to });
         return result;
       },
       async migrateAll(opts, actor = SYSTEM_ACTOR) {
@@ -316,14 +320,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       },
       async exportTenant(id, file, opts, actor = SYSTEM_ACTOR) {
         const summary = await exportTenant(rt, id, file, opts);
-        const { slug } = await registry.get(id);
-        await rt.audit.record({
-          actor,
-          action: "tenant.exported",
-          tenantId: id,
-          tenantSlug: slug,
-          details: { fileName: basename(file) },
-        });
+        await auditTenant(id, actor, "tenant.exported", { fileName: basename(file) });
         return summary;
       },
       importTenant: (file, input, actor = SYSTEM_ACTOR, opts) =>
