@@ -22,6 +22,14 @@ module.exports = {
       },
     },
     {
+      name: "policies-are-dependency-free",
+      severity: "error",
+      comment:
+        "@tenantry/tenancy/policies runs in browsers too (forms): it imports nothing but its own files.",
+      from: { path: "^packages/tenancy/src/policies/", pathNot: "\\.test\\.ts$" },
+      to: { pathNot: "^packages/tenancy/src/policies/" },
+    },
+    {
       name: "embedded-mongo-stands-alone",
       severity: "error",
       comment:

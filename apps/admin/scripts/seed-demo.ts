@@ -3,15 +3,22 @@
 // each step checks before it writes. Prints the demo logins on stdout (start.mjs shows them).
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy } from "@tenantry/tenancy";
+import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { z } from "zod";
+
+// The domain's password policy, so a weak password fails here with its reason, before any write.
+const strongPassword = z.string().superRefine((pw, ctx) => {
+  const weakness = passwordWeakness(pw);
+  if (weakness) ctx.addIssue({ code: "custom", message: weakness });
+});
 
 const env = z
   .object({
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// URI"),
     ENCRYPTION_KEY: z.string().min(1, "is required"),
     ADMIN_EMAIL: z.email(),
-    ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters"),
-    DEMO_PASSWORD: z.string().min(12, "must be at least 12 characters"),
+    ADMIN_PASSWORD: strongPassword,
+    DEMO_PASSWORD: strongPassword,
   })
   .safeParse(process.env);
 if (!env.success) {
@@ -84,8 +91,8 @@ const logger = {
 };
 
 async function ensureAdmin(tenancy: Tenancy): Promise<void> {
-  if (await tenancy.control.Admin.exists({})) return;
-  await tenancy.admins.create({
+  if (await tenancy.admins.any()) return;
+  await tenancy.admins.createFirst({
     email: ADMIN_EMAIL,
     name: "Super Admin",
     password: ADMIN_PASSWORD,
@@ -93,7 +100,10 @@ async function ensureAdmin(tenancy: Tenancy): Promise<void> {
 }
 
 async function ensureTenant(tenancy: Tenancy, demo: DemoTenant): Promise<"created" | "exists"> {
-  const existed = await tenancy.control.Tenant.exists({ slug: demo.slug });
+  const existed = await tenancy.registry.getBySlug(demo.slug).then(
+    () => true,
+    () => false,
+  );
   const record = await tenancy.lifecycle.provision({
     slug: demo.slug,
     name: demo.name,

@@ -1,5 +1,6 @@
 // Machine-readable failure reasons. Every refusal carries one in `data.reason` so callers branch
 // on it instead of parsing messages; tenancy's typed errors are translated here, by their code.
+import type { TenancyErrorCode } from "@tenantry/tenancy";
 import { isUnreachableError } from "@tenantry/tenancy";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
@@ -63,7 +64,7 @@ export function refuse(
   });
 }
 
-const TENANCY_CODES: Record<string, TRPC_ERROR_CODE_KEY> = {
+const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   TENANT_NOT_FOUND: "NOT_FOUND",
   TENANT_SUSPENDED: "FORBIDDEN",
   TENANT_DELETED: "FORBIDDEN",
@@ -71,6 +72,11 @@ const TENANCY_CODES: Record<string, TRPC_ERROR_CODE_KEY> = {
   NO_TENANT_CONTEXT: "INTERNAL_SERVER_ERROR",
   SLUG_TAKEN: "CONFLICT",
   INVALID_INPUT: "BAD_REQUEST",
+  WEAK_PASSWORD: "BAD_REQUEST",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  FORBIDDEN_ROLE: "FORBIDDEN",
+  LAST_OWNER: "PRECONDITION_FAILED",
   PROVISIONING_IN_PROGRESS: "CONFLICT",
   MIGRATION_LOCKED: "CONFLICT",
   CLUSTER_NOT_FOUND: "NOT_FOUND",
@@ -82,7 +88,7 @@ export function mapDomainError(cause: unknown): TRPCError | null {
   if (!(cause instanceof Error) || cause instanceof ApiRefusal) return null;
   const code = (cause as { code?: unknown }).code;
   if (typeof code === "string" && code in TENANCY_CODES) {
-    const trpcCode = TENANCY_CODES[code] ?? "INTERNAL_SERVER_ERROR";
+    const trpcCode = TENANCY_CODES[code as TenancyErrorCode];
     const message = trpcCode === "INTERNAL_SERVER_ERROR" ? "Internal server error" : cause.message;
     return new TRPCError({ code: trpcCode, message, cause });
   }

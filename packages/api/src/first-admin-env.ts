@@ -2,7 +2,7 @@
 // optionally); in a file of their own so deploy-check reads them for the processes that do.
 import { z } from "zod";
 
-import { PASSWORD_MIN_LENGTH } from "./auth/password-policy";
+import { PASSWORD_MIN_LENGTH, passwordWeakness } from "@tenantry/tenancy/policies";
 
 /** The first super admin, created on start-up when no super admin exists yet. */
 export const firstAdminEnv = {
@@ -11,5 +11,8 @@ export const firstAdminEnv = {
     .string({
       error: `is required: the first super admin's password (${PASSWORD_MIN_LENGTH}+ characters)`,
     })
-    .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`),
+    .superRefine((pw, ctx) => {
+      const weakness = passwordWeakness(pw);
+      if (weakness) ctx.addIssue({ code: "custom", message: `is too weak: ${weakness}` });
+    }),
 };

@@ -33,7 +33,6 @@ export { applyHeapGrowthPolicy, DEFAULT_HEAP_GROWTH_PERCENT } from "./server/hea
 export type { StandaloneServer, StandaloneServerOptions } from "./server/http-server";
 export type { NextRouteHandlerOptions } from "./http/next-route-handler";
 export { COOKIE_NAMES } from "./auth/cookies";
-export { passwordWeakness, PASSWORD_MIN_LENGTH } from "./auth/password-policy";
 export type { ApiReason } from "./api-errors";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

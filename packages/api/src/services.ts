@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 
-import { openExportFolder } from "@tenantry/tenancy";
+import { InvalidInput, WeakPassword, openExportFolder } from "@tenantry/tenancy";
 import type { ExportFolder } from "@tenantry/tenancy";
 import pino from "pino";
 import type { Logger } from "pino";
@@ -17,7 +17,6 @@ import type { RateLimitConfig, LoginRateLimiter } from "./auth/login-rate-limit"
 import { DEFAULT_RATE_LIMIT, createLoginRateLimiter } from "./auth/login-rate-limit";
 import type { PasswordHasher } from "./auth/password-hasher";
 import { createPasswordHasher } from "./auth/password-hasher";
-import { passwordWeakness } from "./auth/password-policy";
 import type { ApiMetrics } from "./metrics";
 import { createMetrics } from "./metrics";
 import { metricsTokenSchema } from "./observation/metrics-token";
@@ -144,27 +143,23 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       })),
     async ensureFirstAdmin() {
       const first = config.firstAdmin;
-      const { Admin } = config.tenancy.control;
-      if (await Admin.exists({})) return "exists";
-      if (!first) return "not-configured";
+      if (!first) return (await config.tenancy.admins.any()) ? "exists" : "not-configured";
       const email = first.email.trim().toLowerCase();
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-        throw new Error("ADMIN_EMAIL is not a valid email address");
-      const weakness = passwordWeakness(first.password, email);
-      if (weakness) throw new WeakAdminPassword(weakness);
       try {
-        await Admin.create({
+        const outcome = await config.tenancy.admins.createFirst({
           email,
           name: first.name ?? email,
-          passwordHash: await passwords.hash(first.password),
+          password: first.password,
         });
+        if (outcome === "created")
+          logger.info({ email }, "created first super admin from configuration");
+        return outcome;
       } catch (err) {
-        // Another instance created it at the same moment: fine.
-        if ((err as { code?: unknown }).code !== 11000) throw err;
-        return "exists";
+        if (err instanceof WeakPassword) throw new WeakAdminPassword(err.weakness);
+        if (err instanceof InvalidInput)
+          throw new Error("ADMIN_EMAIL is not a valid email address", { cause: err });
+        throw err;
       }
-      logger.info({ email }, "created first super admin from configuration");
-      return "created";
     },
   };
   return services;

@@ -4,15 +4,14 @@ export type {
   TenantScope,
   TenantRecord,
   Membership,
-  MemberRole,
   UserDoc,
   SessionDoc,
   NoteDoc,
   SettingDoc,
   TenantAuditDoc,
   AdminDoc,
-  TenantDoc,
-  AuditDoc as ControlAuditDoc,
+  AuditActor,
+  MemberActor,
   PasswordHasher as PasswordHashing,
 } from "@tenantry/tenancy";
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
 import type { Tenancy } from "@tenantry/tenancy";
 import { createTenancy } from "@tenantry/tenancy";
+import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/tenantry.js");
@@ -396,6 +397,49 @@ describe("clusters and admins", () => {
       "another long one",
     ]);
     expect(dup.code).toBe(1);
+  });
+});
+
+describe("the password policy the apps and the api apply", () => {
+  // 9 characters: the UI's forms and the api refuse it (12 at least), so the CLI must too.
+  const NINE = "Nine-ch4r";
+
+  it("refuses a weak super-admin password with the policy's reason, creating nothing", async () => {
+    expect(passwordWeakness(NINE)).toMatch(/at least 12/);
+    const run = await cli(
+      ["admin", "create", "--email", "weak@example.test", "--name", "Weak", "--password-stdin"],
+      { input: `${NINE}\n` },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Admin password: Password must be at least 12 characters long");
+    expect(await tenancy.admins.authenticate("weak@example.test", NINE)).toBeNull();
+  });
+
+  it("refuses a weak owner password for a new tenant, provisioning nothing", async () => {
+    const run = await cli([
+      "tenants",
+      "create",
+      "--slug",
+      "weakpw",
+      "--name",
+      "Weak",
+      "--owner-email",
+      "o@weakpw.test",
+      "--owner-name",
+      "O",
+      "--owner-password",
+      NINE,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Owner password: Password must be at least 12 characters long");
+    const list = await json<{ tenants: ListedTenant[] }>([
+      "tenants",
+      "list",
+      "--status",
+      "provisioning",
+    ]);
+    expect(list.tenants.map((t) => t.slug)).not.toContain("weakpw");
+    await expect(tenancy.registry.getBySlug("weakpw")).rejects.toThrow(/not found/);
   });
 });
 

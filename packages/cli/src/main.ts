@@ -157,6 +157,8 @@ export function toCliError(err: unknown): CliError {
           issues,
         );
       }
+      case "WEAK_PASSWORD": // the argument was wrong: the same policy refuses it in the apps
+        return new CliError(EXIT.usage, err.code, err.message);
       default:
         return new CliError(EXIT.failed, err.code, err.message);
     }

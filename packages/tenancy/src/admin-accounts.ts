@@ -1,9 +1,12 @@
 // Super-admin accounts (control DB). A separate identity from tenant users.
 import { z } from "zod";
 
-import type { AdminDoc, ControlModels } from "./control-models";
+import type { AuditLog } from "./audit-log";
+import { SYSTEM_ACTOR } from "./audit-log";
+import type { AdminDoc, AuditActor, ControlModels } from "./control-models";
 import { InvalidInput } from "./errors";
 import type { PasswordHasher } from "./password-hashing";
+import { checkPassword } from "./policy-checks";
 import { normalizeEmail } from "./tenant-directory";
 
 export interface AdminAccount {
@@ -29,7 +32,7 @@ function toAccount(doc: AdminDoc): AdminAccount {
 const createSchema = z.object({
   email: z.string(),
   name: z.string().trim().min(1).max(100),
-  password: z.string().min(10, "at least 10 characters").max(200),
+  password: z.string(),
 });
 
 export class AdminAccounts {
@@ -39,9 +42,14 @@ export class AdminAccounts {
   constructor(
     private readonly models: ControlModels,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(input: { email: string; name: string; password: string }): Promise<AdminAccount> {
+  /** Refuses a password the one policy refuses (WeakPassword) and a taken email; audited as `admin.created`. */
+  async create(
+    input: { email: string; name: string; password: string },
+    actor: AuditActor = SYSTEM_ACTOR,
+  ): Promise<AdminAccount> {
     const parsed = createSchema.safeParse(input);
     if (!parsed.success) {
       throw new InvalidInput(
@@ -50,10 +58,13 @@ export class AdminAccounts {
       );
     }
     const email = normalizeEmail(parsed.data.email);
+    checkPassword(parsed.data.password, email, "Admin");
     const passwordHash = await this.hasher.hash(parsed.data.password);
     try {
       const doc = await this.models.Admin.create({ email, name: parsed.data.name, passwordHash });
-      return toAccount(doc.toObject());
+      const account = toAccount(doc.toObject());
+      await this.audit.record({ actor, action: "admin.created", target: account.email });
+      return account;
     } catch (err) {
       if ((err as { code?: number }).code === 11000)
         throw new InvalidInput(`Admin ${email} already exists`);
@@ -61,8 +72,37 @@ export class AdminAccounts {
     }
   }
 
-  /** The admin if the password matches an active account, else null. */
-  async authenticate(email: string, password: string): Promise<AdminAccount | null> {
+  /** Whether any super admin exists. */
+  async any(): Promise<boolean> {
+    return Boolean(await this.models.Admin.exists({}));
+  }
+
+  /** The first admin from configuration: created only while there is none (races end in "exists"). */
+  async createFirst(input: {
+    email: string;
+    name: string;
+    password: string;
+  }): Promise<"created" | "exists"> {
+    if (await this.any()) return "exists";
+    try {
+      await this.create(input);
+      return "created";
+    } catch (err) {
+      // Another instance created it at the same moment: fine.
+      if (err instanceof InvalidInput && (await this.any())) return "exists";
+      throw err;
+    }
+  }
+
+  /**
+   * The admin if the password matches an active account, else null (an unknown email costs the same
+   * time as a wrong password). A success is audited as `admin.login`, from `ip` when given.
+   */
+  async authenticate(
+    email: string,
+    password: string,
+    from: { ip?: string | null } = {},
+  ): Promise<AdminAccount | null> {
     let normalized: string;
     try {
       normalized = normalizeEmail(email);
@@ -78,7 +118,12 @@ export class AdminAccounts {
     const ok = await this.hasher.verify(doc.passwordHash, password);
     if (!ok || doc.status !== "active") return null;
     await this.models.Admin.updateOne({ _id: doc._id }, { $set: { lastLoginAt: new Date() } });
-    return toAccount(doc);
+    const account = toAccount(doc);
+    await this.audit.record({
+      actor: { type: "admin", id: account.id, email: account.email, ip: from.ip ?? null },
+      action: "admin.login",
+    });
+    return account;
   }
 
   async get(id: string): Promise<AdminAccount | null> {

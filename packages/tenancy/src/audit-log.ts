@@ -6,6 +6,7 @@ import { InvalidInput } from "./errors";
 
 export interface AuditEntryInput {
   actor: AuditActor;
+  /** One of CONTROL_AUDIT_ACTIONS (policies/audit-actions.ts) for platform actions. */
   action: string;
   tenantId?: string | null;
   tenantSlug?: string | null;
@@ -72,15 +73,16 @@ export class AuditLog {
       entry.tenantId && Types.ObjectId.isValid(entry.tenantId)
         ? new Types.ObjectId(entry.tenantId)
         : null;
+    const { ip: actorIp, ...actor } = entry.actor;
     const doc = await this.models.Audit.create({
       at: new Date(),
-      actor: entry.actor,
+      actor,
       action: entry.action,
       tenantId,
       tenantSlug: entry.tenantSlug ?? null,
       target: entry.target ?? null,
       details: entry.details ?? {},
-      ip: entry.ip ?? null,
+      ip: entry.ip ?? actorIp ?? null,
     });
     return toEntry(doc.toObject());
   }

@@ -195,6 +195,8 @@ export interface AuditActor {
   type: "admin" | "system" | "user" | "cli";
   id?: string | null;
   email?: string | null;
+  /** The request's client address, when the actor came over HTTP; stored on the entry, not the actor. */
+  ip?: string | null;
 }
 
 export interface AuditDoc {

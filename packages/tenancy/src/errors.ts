@@ -8,6 +8,11 @@ export type TenancyErrorCode =
   | "NO_TENANT_CONTEXT"
   | "SLUG_TAKEN"
   | "INVALID_INPUT"
+  | "WEAK_PASSWORD"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "FORBIDDEN_ROLE"
+  | "LAST_OWNER"
   | "PROVISIONING_IN_PROGRESS"
   | "MIGRATION_LOCKED"
   | "CLUSTER_NOT_FOUND"
@@ -75,6 +80,42 @@ export class InvalidInput extends TenancyError {
   constructor(message: string, issues: string[] = []) {
     super("INVALID_INPUT", message);
     this.issues = issues;
+  }
+}
+
+/** A password the one password policy (policies/password.ts) refuses; the message says why. */
+export class WeakPassword extends TenancyError {
+  /** The policy's sentence alone, without the "Owner password: " prefix of the message. */
+  readonly weakness: string;
+  constructor(whose: string | null, weakness: string) {
+    super("WEAK_PASSWORD", whose ? `${whose} password: ${weakness}` : weakness);
+    this.weakness = weakness;
+  }
+}
+
+export class MemberNotFound extends TenancyError {
+  constructor() {
+    super("NOT_FOUND", "No such member in this tenant");
+  }
+}
+
+export class MemberExists extends TenancyError {
+  constructor() {
+    super("CONFLICT", "A member with this email already exists");
+  }
+}
+
+/** The actor's role does not allow the change (only owners touch owners). */
+export class RoleForbidden extends TenancyError {
+  constructor(message: string) {
+    super("FORBIDDEN_ROLE", message);
+  }
+}
+
+/** A tenant always keeps an active owner who can administer it. */
+export class LastOwner extends TenancyError {
+  constructor(action: string) {
+    super("LAST_OWNER", `The last owner cannot be ${action}`);
   }
 }
 

@@ -4,6 +4,8 @@ export type { TenantScope } from "./tenancy-runtime";
 export type { TenancyConfig, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
 export type { TenancyLogger } from "./tenancy-logger";
 export type { TenantRecord } from "./tenant-registry";
+export type { TenantListFilter, TenantSort } from "./tenant-queries";
+export { TENANT_SORTS } from "./tenant-queries";
 export { assertActive } from "./tenant-registry";
 export {
   DEFAULT_CLUSTER_URI_POLICY,
@@ -38,6 +40,8 @@ export type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
 export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount } from "./admin-accounts";
 export { AdminAccounts } from "./admin-accounts";
+export { Members, recordTenantAudit } from "./members";
+export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,
   verifyPassword,

@@ -11,6 +11,8 @@ import type { AuditActor, TenantDoc } from "./control-models";
 import { InvalidInput, ProvisioningInProgress, SlugTaken } from "./errors";
 import { migrateTenantDatabase } from "./migrations";
 import type { ProvisionStep } from "./config";
+import { checkPassword } from "./policy-checks";
+import { slugProblem } from "./policies";
 import { normalizeEmail } from "./tenant-directory";
 import type { TenantRecord } from "./tenant-registry";
 import { toTenantRecord } from "./tenant-registry";
@@ -25,28 +27,10 @@ export const PROVISION_STEPS: readonly ProvisionStep[] = [
   "active",
 ];
 
-const RESERVED_SLUGS = new Set([
-  "admin",
-  "api",
-  "app",
-  "www",
-  "static",
-  "assets",
-  "login",
-  "logout",
-  "signup",
-  "trpc",
-  "health",
-  "default",
-]);
-
-export const slugSchema = z
-  .string()
-  .regex(
-    /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/,
-    "3-40 lowercase letters, digits or dashes, not starting or ending with a dash",
-  )
-  .refine((s) => !RESERVED_SLUGS.has(s), "this slug is reserved");
+export const slugSchema = z.string().superRefine((slug, ctx) => {
+  const problem = slugProblem(slug);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const tenantNameSchema = z.string().trim().min(1, "required").max(100);
 
@@ -56,7 +40,7 @@ const provisionSchema = z.object({
   owner: z.object({
     email: z.string().max(254),
     name: z.string().trim().min(1, "required").max(100),
-    password: z.string().min(8, "at least 8 characters").max(200),
+    password: z.string(),
   }),
   cluster: z.string().min(1).max(40).optional(),
   plan: z.string().min(1).max(40).optional(),
@@ -231,6 +215,7 @@ export async function provision(
 ): Promise<TenantRecord> {
   const input = parseOrThrow(provisionSchema, rawInput, "tenant");
   const ownerEmail = normalizeEmail(input.owner.email);
+  checkPassword(input.owner.password, ownerEmail, "Owner");
   return exclusiveBySlug(rt, input.slug, () => provisionOnce(rt, input, ownerEmail, actor));
 }
 

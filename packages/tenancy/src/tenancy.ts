@@ -2,6 +2,7 @@
 // lifecycle into the Tenancy object the api consumes.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { basename } from "node:path";
 
 import mongoose from "mongoose";
 
@@ -18,6 +19,7 @@ import { ensureControlIndexes, registerControlModels } from "./control-models";
 import { NoTenantContext, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
+import { Members } from "./members";
 import type { MigrateResult } from "./migrations";
 import { latestVersion, resolveMigrations } from "./migrations";
 import type { PasswordHasher } from "./password-hashing";
@@ -42,6 +44,8 @@ import {
   softDelete,
   suspend,
 } from "./tenant-lifecycle";
+import type { TenantListFilter } from "./tenant-queries";
+import { getTenant, listTenants } from "./tenant-queries";
 import type { TenantRecord } from "./tenant-registry";
 import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
@@ -100,6 +104,8 @@ export interface Tenancy {
     setRole(input: { email: string; tenantId: string; role: MemberRole }): Promise<boolean>;
   };
   admins: AdminAccounts;
+  /** Member changes with their invariants (last owner, directory, sessions, audit). */
+  members: Members;
   passwords: PasswordHasher;
   lifecycle: {
     provision(input: ProvisionInput, actor?: AuditActor): Promise<TenantRecord>;
@@ -116,12 +122,20 @@ export interface Tenancy {
     purgeExpired(
       actor?: AuditActor,
     ): Promise<{ purged: PurgeReceipt[]; failed: { tenantId: string; error: string }[] }>;
-    migrate(id: string): Promise<MigrateResult>;
-    migrateAll(opts?: {
-      concurrency?: number;
-      onProgress?: (p: MigrateProgress) => void;
-    }): Promise<MigrateAllReport>;
-    exportTenant(id: string, file: string, opts?: ArchiveOptions): Promise<ArchiveSummary>;
+    /** Audited as `tenant.migrated`. */
+    migrate(id: string, actor?: AuditActor): Promise<MigrateResult>;
+    /** Audited once as `tenant.migrateAll.started`. */
+    migrateAll(
+      opts?: { concurrency?: number; onProgress?: (p: MigrateProgress) => void },
+      actor?: AuditActor,
+    ): Promise<MigrateAllReport>;
+    /** Audited as `tenant.exported` with the archive's file name (never its path). */
+    exportTenant(
+      id: string,
+      file: string,
+      opts?: ArchiveOptions,
+      actor?: AuditActor,
+    ): Promise<ArchiveSummary>;
     importTenant(
       file: string,
       input: { slug: string; name?: string; cluster?: string },
@@ -132,9 +146,20 @@ export interface Tenancy {
     latestSchemaVersion: number;
   };
   clusters: {
-    add(input: { name: string; uri: string; verify?: boolean }): Promise<{ name: string }>;
+    /** Audited as `cluster.added`. */
+    add(
+      input: { name: string; uri: string; verify?: boolean },
+      actor?: AuditActor,
+    ): Promise<{ name: string }>;
     list(): Promise<ClusterInfo[]>;
   };
+  tenants: {
+    list(filter?: TenantListFilter): Promise<{ items: TenantRecord[]; total: number }>;
+    /** Read from the control database, not the registry's cache; TenantNotFound if there is none. */
+    get(id: string): Promise<TenantRecord>;
+  };
+  /** Resolves when the control database answers a ping (readiness probes); throws otherwise. */
+  ping(): Promise<void>;
   audit: {
     record(entry: AuditEntryInput): Promise<AuditEntry>;
     list(filter?: AuditListFilter): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
@@ -235,6 +260,17 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
     });
   };
 
+  /** One control audit entry about a tenant, for the use cases wired here. */
+  const auditTenant = async (
+    id: string,
+    actor: AuditActor,
+    action: string,
+    details: Record<string, unknown>,
+  ) => {
+    const { slug } = await registry.get(id);
+    await rt.audit.record({ actor, action, tenantId: id, tenantSlug: slug, details });
+  };
+
   const { Tenant, Directory, Admin, AdminSession, Cluster, Audit, LoginAttempt } = control;
 
   return {
@@ -260,7 +296,8 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       remove: (input) => rt.directory.remove(input),
       setRole: (input) => rt.directory.setRole(input),
     },
-    admins: new AdminAccounts(control, hasher),
+    admins: new AdminAccounts(control, hasher, rt.audit),
+    members: new Members(rt.directory, hasher),
     passwords: hasher,
     lifecycle: {
       provision: (input, actor = SYSTEM_ACTOR) => provision(rt, input, actor),
@@ -272,17 +309,42 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       purgeExpired: (actor = SYSTEM_ACTOR) => purgeExpired(rt, actor),
       dedicatePool: (id, actor = SYSTEM_ACTOR) => dedicatePool(rt, id, actor),
       releasePool: (id, actor = SYSTEM_ACTOR) => releasePool(rt, id, actor),
-      migrate: (id) => migrate(rt, id),
-      migrateAll: (opts) => migrateAll(rt, opts),
-      exportTenant: (id, file, opts) => exportTenant(rt, id, file, opts),
+      async migrate(id, actor = SYSTEM_ACTOR) {
+        const result = await migrate(rt, id);
+        await auditTenant(id, actor, "tenant.migrated", { from: result.from, to: result.to });
+        return result;
+      },
+      async migrateAll(opts, actor = SYSTEM_ACTOR) {
+        await rt.audit.record({ actor, action: "tenant.migrateAll.started" });
+        return migrateAll(rt, opts);
+      },
+      async exportTenant(id, file, opts, actor = SYSTEM_ACTOR) {
+        const summary = await exportTenant(rt, id, file, opts);
+        await auditTenant(id, actor, "tenant.exported", { fileName: basename(file) });
+        return summary;
+      },
       importTenant: (file, input, actor = SYSTEM_ACTOR, opts) =>
         importTenant(rt, file, input, actor, opts),
       recoverySweep: () => recoverySweep(rt, SYSTEM_ACTOR),
       latestSchemaVersion: latestVersion(migrations),
     },
     clusters: {
-      add: (input) => rt.clusters.add(input),
+      async add(input, actor = SYSTEM_ACTOR) {
+        const added = await rt.clusters.add(input);
+        await rt.audit.record({ actor, action: "cluster.added", target: added.name });
+        return added;
+      },
       list: () => rt.clusters.list(),
+    },
+    tenants: {
+      list: (filter) => listTenants(rt, filter),
+      get: (id) => getTenant(rt, id),
+    },
+    async ping() {
+      const db = controlConn.db;
+      if (!db) throw new TenantUnavailable("Control database is not connected");
+      const answer = await db.command({ ping: 1 });
+      if (answer.ok !== 1) throw new TenantUnavailable("Control database did not answer the ping");
     },
     audit: {
       record: (entry) => rt.audit.record(entry),

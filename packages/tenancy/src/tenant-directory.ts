@@ -1,6 +1,5 @@
 // email -> tenant memberships in the control DB. Holds nothing secret: no password, no hash.
 import { Types } from "mongoose";
-import { z } from "zod";
 
 import type {
   ControlModels,
@@ -11,6 +10,7 @@ import type {
 } from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
 import { InvalidInput, TenantNotFound } from "./errors";
+import { isValidEmail, normalizeEmailText } from "./policies";
 
 export interface Membership {
   email: string;
@@ -22,12 +22,9 @@ export interface Membership {
   userId: string | null;
 }
 
-const emailSchema = z.email().max(254);
-
 export function normalizeEmail(email: string): string {
-  const normalized = email.trim().toLowerCase();
-  if (!emailSchema.safeParse(normalized).success)
-    throw new InvalidInput(`Invalid email address: ${email}`);
+  const normalized = normalizeEmailText(email);
+  if (!isValidEmail(normalized)) throw new InvalidInput(`Invalid email address: ${email}`);
   return normalized;
 }
 

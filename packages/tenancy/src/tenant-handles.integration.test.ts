@@ -154,7 +154,7 @@ describe("leased handles over one client", () => {
       const t = await short.lifecycle.provision({
         slug: "ttl",
         name: "TTL",
-        owner: { email: "o@example.com", name: "O", password: "password123" },
+        owner: { email: "o@example.com", name: "O", password: "Correct-Horse-42-Battery!" },
       });
       await short.withTenant(t.id, async () => undefined);
       expect(short.stats().handles).toBe(1);

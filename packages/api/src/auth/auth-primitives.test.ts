@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { createAccessTokens } from "./access-tokens";
 import { parseCookies, serializeCookie } from "./cookies";
-import { passwordWeakness } from "./password-policy";
 import { hashToken, newOpaqueToken, routingIdOf } from "./refresh-tokens";
 
 describe("cookies", () => {
@@ -15,17 +14,6 @@ describe("cookies", () => {
         ["tenantry_at", "x=y"],
       ]),
     );
-  });
-});
-
-describe("password policy", () => {
-  it("refuses short, common, repetitive and email-containing passwords with a reason", () => {
-    expect(passwordWeakness("short")).toMatch(/at least 12/);
-    expect(passwordWeakness("password1234")).toMatch(/three of|common/);
-    expect(passwordWeakness("aaaaaaaaaaaaaaaa")).toMatch(/distinct/);
-    expect(passwordWeakness("Alice-Secret-2026", "alice@example.com")).toMatch(/email/);
-    expect(passwordWeakness("Correct-Horse-42-Battery!")).toBeNull();
-    expect(passwordWeakness("correct horse battery staple")).toBeNull();
   });
 });
 

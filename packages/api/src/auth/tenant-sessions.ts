@@ -1,8 +1,6 @@
 // Tenant sessions: one family per sign-in; each refresh rotates the token inside the family.
 // Presenting an already-rotated token means it was copied: the whole family is revoked
 // (refresh-rotation.ts, which also allows two tabs refreshing at once).
-import type { Types } from "mongoose";
-
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
 import type { TenantScope, UserDoc } from "../tenancy-port";
@@ -122,22 +120,6 @@ export async function revokeFamily(
   try {
     await scope.models.Session.updateMany(
       { familyId, revokedAt: null },
-      { $set: { revokedAt: new Date(), revokedReason: reason } },
-    );
-  } finally {
-    ctx.services.authChecks.invalidate(scope.tenant.id);
-  }
-}
-
-export async function revokeUserSessions(
-  ctx: Context,
-  scope: TenantScope,
-  userId: Types.ObjectId,
-  reason: string,
-): Promise<void> {
-  try {
-    await scope.models.Session.updateMany(
-      { userId, revokedAt: null },
       { $set: { revokedAt: new Date(), revokedReason: reason } },
     );
   } finally {

@@ -1,5 +1,11 @@
 // Building blocks for procedure inputs. Objects are strict (unknown keys refused) and every leaf
 // is a primitive, so query operators such as {"$ne": null} never reach a database filter.
+import {
+  EMAIL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  isValidEmail,
+  slugProblem,
+} from "@tenantry/tenancy/policies";
 import { z } from "zod";
 
 const OBJECT_ID = /^[a-f0-9]{24}$/;
@@ -8,14 +14,17 @@ export const ZEmail = z
   .string()
   .trim()
   .toLowerCase()
-  .max(254)
-  .pipe(z.email({ message: "must be an email address" }));
+  .max(EMAIL_MAX_LENGTH)
+  .refine(isValidEmail, "must be an email address");
 export const ZSlug = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/, "3-40 lower-case letters, digits or dashes");
-export const ZPasswordInput = z.string().min(1, "required").max(256);
+  .superRefine((slug, ctx) => {
+    const problem = slugProblem(slug);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+export const ZPasswordInput = z.string().min(1, "required").max(PASSWORD_MAX_LENGTH);
 export const ZRole = z.enum(["owner", "admin", "member"]);
 export const ZLimit = z.number().int().min(1).max(100).default(20);
 export const ZSearch = z.string().trim().max(100);

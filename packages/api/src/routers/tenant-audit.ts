@@ -1,5 +1,8 @@
 // The tenant's own audit log (tenant database): member and settings changes, sign-ins.
+import { recordTenantAudit as record } from "@tenantry/tenancy";
+
 import type { TenantContext } from "../trpc";
+import { memberActor } from "./members/member-view";
 
 export async function recordTenantAudit(
   ctx: TenantContext,
@@ -7,13 +10,5 @@ export async function recordTenantAudit(
   target: string | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await ctx.tenant.models.Audit.create({
-    at: new Date(),
-    actorId: ctx.user._id.toString(),
-    actorEmail: ctx.user.email,
-    impersonatedBy: ctx.impersonatedBy?.adminEmail ?? null,
-    action,
-    target,
-    details,
-  });
+  await record(ctx.tenant, memberActor(ctx), action, target, details);
 }

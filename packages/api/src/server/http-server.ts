@@ -67,12 +67,10 @@ function sendJson(
 }
 
 async function controlReachable(services: ApiServices): Promise<boolean> {
-  const db = services.tenancy.control.Tenant.db.db;
-  if (!db) return false;
   const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1500).unref());
   return Promise.race([
-    db.command({ ping: 1 }).then(
-      (r) => r.ok === 1,
+    services.tenancy.ping().then(
+      () => true,
       () => false,
     ),
     timeout,

@@ -13,17 +13,15 @@ const create: CommandSpec = {
   async run(ctx) {
     const password = await secret(ctx, "password");
     const tenancy = await ctx.tenancy();
-    const admin = await tenancy.admins.create({
-      email: typeof ctx.values.email === "string" ? ctx.values.email : "",
-      name: typeof ctx.values.name === "string" ? ctx.values.name : "",
-      password,
-    });
-    await tenancy.audit.record({
-      actor: ctx.actor,
-      action: "admin.created",
-      target: admin.email,
-      details: { via: "cli" },
-    });
+    // tenancy applies the password policy the admin app applies, and audits the creation.
+    const admin = await tenancy.admins.create(
+      {
+        email: typeof ctx.values.email === "string" ? ctx.values.email : "",
+        name: typeof ctx.values.name === "string" ? ctx.values.name : "",
+        password,
+      },
+      ctx.actor,
+    );
     const record = {
       id: admin.id,
       email: admin.email,

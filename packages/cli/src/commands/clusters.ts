@@ -15,17 +15,10 @@ const add: CommandSpec = {
     const uri = await secret(ctx, "uri");
     const name = typeof ctx.values.name === "string" ? ctx.values.name : "";
     const tenancy = await ctx.tenancy();
-    const res = await tenancy.clusters.add({
-      name,
-      uri,
-      verify: ctx.values["skip-verify"] !== true,
-    });
-    await tenancy.audit.record({
-      actor: ctx.actor,
-      action: "cluster.added",
-      target: res.name,
-      details: { via: "cli" },
-    });
+    const res = await tenancy.clusters.add(
+      { name, uri, verify: ctx.values["skip-verify"] !== true },
+      ctx.actor,
+    );
     return { json: { cluster: res }, human: `Registered cluster ${res.name}\n` };
   },
 };

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 
-import type { ArchiveProgress, TenantDoc, TenantRecord } from "@tenantry/tenancy";
+import type { ArchiveProgress, TenantRecord, TenantStatus } from "@tenantry/tenancy";
 import { TENANT_STATUSES } from "@tenantry/tenancy";
 
 import type { CommandContext, CommandSpec } from "../command";
@@ -76,29 +76,26 @@ const list: CommandSpec = {
       throw usageError(`--status must be one of ${TENANT_STATUSES.join(", ")}`);
     }
     const limit = positiveInt(ctx, "limit", 1000, 100_000);
-    const filter: Record<string, unknown> = { status: status ?? { $ne: "purged" } };
     const cluster = str(ctx, "cluster");
-    if (cluster) filter.cluster = cluster;
     const search = str(ctx, "search");
-    if (search) {
-      const re = new RegExp(search.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
-      filter.$or = [{ slug: re }, { name: re }];
-    }
     const tenancy = await ctx.tenancy();
-    const docs = await tenancy.control.Tenant.find(filter)
-      .sort({ slug: 1 })
-      .limit(limit)
-      .lean<TenantDoc[]>();
-    const rows = docs.map((d) => ({
-      id: d._id.toHexString(),
-      slug: d.slug,
-      name: d.name,
-      status: d.status,
-      reason: d.statusReason ?? null,
-      cluster: d.cluster,
-      plan: d.plan,
-      schemaVersion: d.schemaVersion ?? 0,
-      createdAt: d.createdAt,
+    const { items } = await tenancy.tenants.list({
+      ...(status ? { status: status as TenantStatus } : {}),
+      ...(cluster ? { cluster } : {}),
+      ...(search ? { search } : {}),
+      sort: "slug",
+      limit,
+    });
+    const rows = items.map((t) => ({
+      id: t.id,
+      slug: t.slug,
+      name: t.name,
+      status: t.status,
+      reason: t.statusReason,
+      cluster: t.cluster,
+      plan: t.plan,
+      schemaVersion: t.schemaVersion,
+      createdAt: t.createdAt,
     }));
     return { json: { tenants: rows, count: rows.length }, human: formatTable(rows, LIST_COLUMNS) };
   },
@@ -276,7 +273,7 @@ const migrate: CommandSpec = {
       const result = await withTicker(
         ctx,
         `migrating ${tenant.slug}`,
-        tenancy.lifecycle.migrate(tenant.id),
+        tenancy.lifecycle.migrate(tenant.id, ctx.actor),
       );
       const record = {
         slug: tenant.slug,
@@ -293,10 +290,13 @@ const migrate: CommandSpec = {
     const bar = ctx.progress("migrating");
     let report;
     try {
-      report = await tenancy.lifecycle.migrateAll({
-        concurrency,
-        onProgress: (p) => bar.update(p.done, p.total, p.ok ? p.slug : `${p.slug} FAILED`),
-      });
+      report = await tenancy.lifecycle.migrateAll(
+        {
+          concurrency,
+          onProgress: (p) => bar.update(p.done, p.total, p.ok ? p.slug : `${p.slug} FAILED`),
+        },
+        ctx.actor,
+      );
     } finally {
       bar.finish();
     }
@@ -340,7 +340,7 @@ const exportCmd: CommandSpec = {
       `exporting ${tenant.slug}`,
       "docs",
       (p) => [p.docsDone, p.docsTotal, p.collection],
-      (onProgress) => tenancy.lifecycle.exportTenant(tenant.id, file, { onProgress }),
+      (onProgress) => tenancy.lifecycle.exportTenant(tenant.id, file, { onProgress }, ctx.actor),
     );
     const docs = Object.values(summary.counts).reduce((a, b) => a + b, 0);
     return {

@@ -2,6 +2,7 @@
 import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { PASSWORD_MIN_LENGTH } from "@tenantry/tenancy/policies";
 import { z } from "zod";
 import { api } from "~/trpc/react";
 
@@ -10,11 +11,13 @@ const INCOMPLETE = "This invitation link is incomplete. Open the full link you w
 const schema = z
   .object({
     name: z.string().trim(),
-    password: z.string().min(12, "Use at least 12 characters."),
+    password: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`),
     confirm: z.string(),
   })
   // Only a long enough password is compared with its repetition.
-  .refine((v) => v.password.length < 12 || v.password === v.confirm, {
+  .refine((v) => v.password.length < PASSWORD_MIN_LENGTH || v.password === v.confirm, {
     path: ["confirm"],
     message: "The two passwords differ.",
   });

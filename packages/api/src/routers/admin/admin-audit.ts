@@ -1,5 +1,14 @@
-// Every super-admin action lands in the control database's audit log.
+// Super-admin actions are audited by the tenancy use case they call, with this actor; the few
+// api-only actions (impersonation) record through recordAdminAudit.
+import type { AuditActor } from "../../tenancy-port";
 import type { AdminContext } from "../../trpc";
+
+export const adminActor = (ctx: AdminContext): AuditActor => ({
+  type: "admin",
+  id: ctx.admin._id.toString(),
+  email: ctx.admin.email,
+  ip: ctx.ip,
+});
 
 export async function recordAdminAudit(
   ctx: AdminContext,
@@ -11,19 +20,5 @@ export async function recordAdminAudit(
     details?: Record<string, unknown>;
   } = {},
 ): Promise<void> {
-  await ctx.services.tenancy.audit.record({
-    actor: { type: "admin", id: ctx.admin._id.toString(), email: ctx.admin.email },
-    action,
-    tenantId: entry.tenantId ?? null,
-    tenantSlug: entry.tenantSlug ?? null,
-    target: entry.target ?? null,
-    details: entry.details ?? {},
-    ip: ctx.ip,
-  });
+  await ctx.services.tenancy.audit.record({ actor: adminActor(ctx), action, ...entry });
 }
-
-export const adminActor = (ctx: AdminContext) => ({
-  type: "admin" as const,
-  id: ctx.admin._id.toString(),
-  email: ctx.admin.email,
-});

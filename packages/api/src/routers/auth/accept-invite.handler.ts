@@ -1,5 +1,5 @@
 import { refuse } from "../../api-errors";
-import { passwordWeakness } from "../../auth/password-policy";
+import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { routingIdOf } from "../../auth/refresh-tokens";
 import { deliverTokens, issueTenantSession } from "../../auth/tenant-sessions";
 import type { Context } from "../../context";

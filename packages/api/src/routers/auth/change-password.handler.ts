@@ -1,5 +1,5 @@
 import { refuse } from "../../api-errors";
-import { passwordWeakness } from "../../auth/password-policy";
+import { passwordWeakness } from "@tenantry/tenancy/policies";
 import type { TenantContext } from "../../trpc";
 import { recordTenantAudit } from "../tenant-audit";
 import type { TChangePasswordInput } from "./change-password.schema";

@@ -1,13 +1,9 @@
-import { refuse } from "../../api-errors";
-import { passwordWeakness } from "../../auth/password-policy";
-import type { UserDoc } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
-import { recordTenantAudit } from "../tenant-audit";
 import type { TCreateMemberInput } from "./create.schema";
-import { addMembership } from "./directory-sync";
 import { createInvite } from "./invites";
-import { publicMember } from "./list.handler";
+import { memberActor, publicMember } from "./member-view";
 
+/** tenancy adds the member (roles, password policy, directory, audit); the api adds the invite link. */
 export async function createMemberHandler({
   ctx,
   input,
@@ -15,27 +11,7 @@ export async function createMemberHandler({
   ctx: TenantContext;
   input: TCreateMemberInput;
 }) {
-  if (input.role === "owner" && ctx.user.role !== "owner") {
-    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only an owner can add another owner");
-  }
-  if (input.password) {
-    const weakness = passwordWeakness(input.password, input.email);
-    if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", weakness);
-  }
-  const { User } = ctx.tenant.models;
-  if (await User.exists({ email: input.email })) {
-    throw refuse("CONFLICT", "CONFLICT", "A member with this email already exists");
-  }
-  const passwordHash = input.password ? await ctx.services.passwords.hash(input.password) : null;
-  const created = await User.create({
-    email: input.email,
-    name: input.name,
-    role: input.role,
-    passwordHash,
-    status: input.password ? "active" : "invited",
-  });
-  const user = created.toObject() as UserDoc;
-  await addMembership(ctx.services.tenancy, ctx.tenant, user.email, user.role, user._id.toString());
+  const user = await ctx.services.tenancy.members.add(ctx.tenant, memberActor(ctx), input);
   let inviteUrl: string | null = null;
   let inviteExpiresAt: Date | null = null;
   if (!input.password) {
@@ -44,14 +20,5 @@ export async function createMemberHandler({
     inviteUrl = `${base}/invite#token=${invite.token}`;
     inviteExpiresAt = invite.expiresAt;
   }
-  await recordTenantAudit(
-    ctx,
-    input.password ? "members.create" : "members.invite",
-    user._id.toString(),
-    {
-      email: user.email,
-      role: user.role,
-    },
-  );
   return { member: publicMember(user), inviteUrl, inviteExpiresAt };
 }

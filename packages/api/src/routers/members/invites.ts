@@ -55,7 +55,3 @@ export async function consumeInvite(
   );
   return claimed ?? null;
 }
-
-export async function dropInvites(scope: TenantScope, userId: Types.ObjectId): Promise<void> {
-  await invites(scope).deleteMany({ userId });
-}

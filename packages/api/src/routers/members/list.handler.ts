@@ -4,18 +4,7 @@ import type { UserDoc } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
 import { searchRegex } from "../shared.schema";
 import type { TListMembersInput } from "./list.schema";
-
-export function publicMember(u: UserDoc) {
-  return {
-    id: u._id.toString(),
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    status: u.status,
-    lastLoginAt: u.lastLoginAt,
-    createdAt: u.createdAt,
-  };
-}
+import { publicMember } from "./member-view";
 
 export async function listMembersHandler({
   ctx,

@@ -8,25 +8,16 @@ import {
   TextField,
   describeApiError,
 } from "@tenantry/ui";
+import {
+  CONTROL_AUDIT_ACTIONS,
+  isValidEmail,
+  normalizeEmailText,
+} from "@tenantry/tenancy/policies";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 
-const ACTIONS = [
-  "admin.login",
-  "tenants.create",
-  "tenants.suspend",
-  "tenants.resume",
-  "tenants.delete",
-  "tenants.restore",
-  "tenants.purge",
-  "tenants.migrate",
-  "tenants.migrateAll",
-  "tenants.export",
-  "clusters.add",
-  "impersonate.start",
-];
+const ACTIONS = CONTROL_AUDIT_ACTIONS;
 const OBJECT_ID = /^[a-f0-9]{24}$/i;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }) {
   const [action, setAction] = useState("");
@@ -43,7 +34,9 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
       ? "A tenant ID has 24 hexadecimal characters."
       : undefined;
   const actorError =
-    typed.actor && !EMAIL.test(typed.actor) ? "Enter the admin's full email address." : undefined;
+    typed.actor && !isValidEmail(normalizeEmailText(typed.actor))
+      ? "Enter the admin's full email address."
+      : undefined;
   const input = {
     limit: 25,
     ...(action ? { action } : {}),

@@ -9,6 +9,7 @@ import {
   useToast,
   useZodForm,
 } from "@tenantry/ui";
+import { PASSWORD_MIN_LENGTH, isValidEmail, normalizeEmailText } from "@tenantry/tenancy/policies";
 import { useState } from "react";
 import { z } from "zod";
 import { api } from "~/trpc/react";
@@ -20,15 +21,15 @@ const schema = z
     email: z
       .string()
       .trim()
-      .regex(/^\S+@\S+\.\S+$/, "Enter a valid email address."),
+      .refine((email) => isValidEmail(normalizeEmailText(email)), "Enter a valid email address."),
     name: z.string().trim().min(1, "Enter the member's name."),
     role: z.enum(["owner", "admin", "member"]),
     mode: z.enum(["invite", "password"]),
     password: z.string(),
   })
-  .refine((v) => v.mode !== "password" || v.password.length >= 12, {
+  .refine((v) => v.mode !== "password" || v.password.length >= PASSWORD_MIN_LENGTH, {
     path: ["password"],
-    message: "Use at least 12 characters.",
+    message: `Use at least ${PASSWORD_MIN_LENGTH} characters.`,
   });
 
 export function AddMemberDialog({

@@ -1,16 +1,19 @@
 "use client";
 import { TextField, describeApiError, setServerErrors, useToast, useZodForm } from "@tenantry/ui";
+import { PASSWORD_MIN_LENGTH } from "@tenantry/tenancy/policies";
 import { z } from "zod";
 import { api } from "~/trpc/react";
 
 const schema = z
   .object({
     currentPassword: z.string().min(1, "Enter your current password."),
-    newPassword: z.string().min(12, "Use at least 12 characters."),
+    newPassword: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`),
     confirm: z.string(),
   })
   // Only a long enough new password is compared with its repetition.
-  .refine((v) => v.newPassword.length < 12 || v.newPassword === v.confirm, {
+  .refine((v) => v.newPassword.length < PASSWORD_MIN_LENGTH || v.newPassword === v.confirm, {
     path: ["confirm"],
     message: "The two new passwords differ.",
   });

@@ -1,16 +1,19 @@
 import { z } from "zod";
 
-import { ZCursor, ZEmail, ZLimit, ZObjectId } from "../../shared.schema";
+import { ZEmail, ZLimit, ZObjectId } from "../../shared.schema";
 
 export const ZListAdminAuditInput = z
   .strictObject({
     action: z
       .string()
-      .regex(/^[A-Za-z.]{1,60}$/)
+      .regex(/^[A-Za-z.]{1,60}$/, "letters and dots, such as tenant.suspended")
       .optional(),
     tenantId: ZObjectId.optional(),
     actor: ZEmail.optional(),
-    cursor: ZCursor.optional(),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, "must be the nextCursor of an earlier page")
+      .optional(),
     limit: ZLimit,
   })
   .optional()

@@ -1,3 +1,5 @@
+import { Types } from "mongoose";
+
 import { refuse } from "../../../api-errors";
 import {
   issueAdminSession,
@@ -13,28 +15,22 @@ import { INVALID_CREDENTIALS_MESSAGE, beginLoginAttempt } from "../../auth/login
 import type { TRefreshInput } from "../../auth/refresh.schema";
 import type { TAdminLoginInput } from "./admin-auth.schema";
 
-const publicAdmin = (a: AdminDoc) => ({ id: a._id.toString(), email: a.email, name: a.name });
+function publicAdmin(a: AdminDoc | { id: string; email: string; name: string }) {
+  return { id: "id" in a ? a.id : a._id.toString(), email: a.email, name: a.name };
+}
 
+/** tenancy's admins.authenticate checks the password (and audits the login); the api adds rate limits and the session. */
 export async function adminLoginHandler({ ctx, input }: { ctx: Context; input: TAdminLoginInput }) {
-  const { Admin } = ctx.services.tenancy.control;
   const attempt = await beginLoginAttempt(ctx, "admin", input.email);
-  const admin = await Admin.findOne({ email: input.email }).lean<AdminDoc>();
-  const ok =
-    admin && admin.status === "active"
-      ? await ctx.services.passwords.verify(admin.passwordHash, input.password)
-      : await ctx.services.passwords.burn(input.password);
-  if (!ok || !admin) {
+  const admin = await ctx.services.tenancy.admins.authenticate(input.email, input.password, {
+    ip: ctx.ip,
+  });
+  if (!admin) {
     await attempt.failed();
     throw refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
   }
   await attempt.succeeded();
-  await Admin.updateOne({ _id: admin._id }, { $set: { lastLoginAt: new Date() } });
-  const tokens = await issueAdminSession(ctx, admin);
-  await ctx.services.tenancy.audit.record({
-    actor: { type: "admin", id: admin._id.toString(), email: admin.email },
-    action: "admin.login",
-    ip: ctx.ip,
-  });
+  const tokens = await issueAdminSession(ctx, { _id: new Types.ObjectId(admin.id) });
   return { status: "ok" as const, ...deliverTokens(ctx, tokens), admin: publicAdmin(admin) };
 }
 

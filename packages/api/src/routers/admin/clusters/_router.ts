@@ -1,5 +1,5 @@
 import { createTRPCRouter, superAdminProcedure } from "../../../trpc";
-import { recordAdminAudit } from "../admin-audit";
+import { adminActor } from "../admin-audit";
 import { ZAddClusterInput } from "./clusters.schema";
 
 // Cluster URIs carry credentials: they go in, encrypted by tenancy, and never come out.
@@ -9,8 +9,7 @@ export const adminClustersRouter = createTRPCRouter({
     return clusters.map((c) => ({ name: c.name, tenantCount: c.tenantCount, healthy: c.healthy }));
   }),
   add: superAdminProcedure.input(ZAddClusterInput).mutation(async ({ ctx, input }) => {
-    await ctx.services.tenancy.clusters.add({ name: input.name, uri: input.uri });
-    await recordAdminAudit(ctx, "clusters.add", { target: input.name });
+    await ctx.services.tenancy.clusters.add({ name: input.name, uri: input.uri }, adminActor(ctx));
     return { name: input.name };
   }),
 });

@@ -1,14 +1,12 @@
-// Tenant administration. Lifecycle changes go through tenancy (which owns the state machine and
-// its invariants); the api validates, audits and shapes the answers.
+// Tenant administration: each handler calls one tenancy use case, which owns the rules and writes
+// the audit entry with the admin as its actor; the api shapes the answers.
 import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 
 import { refuse } from "../../../api-errors";
-import { passwordWeakness } from "../../../auth/password-policy";
-import type { TenantDoc, TenantRecord } from "../../../tenancy-port";
+import type { TenantRecord } from "../../../tenancy-port";
 import type { AdminContext } from "../../../trpc";
-import { searchRegex } from "../../shared.schema";
-import { adminActor, recordAdminAudit } from "../admin-audit";
+import { adminActor } from "../admin-audit";
 import type {
   TCreateTenantInput,
   TExportTenantInput,
@@ -21,14 +19,13 @@ import type {
 
 type H<I> = { ctx: AdminContext; input: I };
 
-function publicTenantRow(t: TenantDoc | TenantRecord) {
-  const id = "id" in t ? t.id : t._id.toString();
+function publicTenantRow(t: TenantRecord) {
   return {
-    id,
+    id: t.id,
     slug: t.slug,
     name: t.name,
     status: t.status,
-    statusReason: t.statusReason ?? null,
+    statusReason: t.statusReason,
     cluster: t.cluster,
     plan: t.plan,
     schemaVersion: t.schemaVersion,
@@ -37,35 +34,19 @@ function publicTenantRow(t: TenantDoc | TenantRecord) {
   };
 }
 
-async function loadTenant(ctx: AdminContext, id: string): Promise<TenantDoc> {
-  const doc = await ctx.services.tenancy.control.Tenant.findById(id).lean<TenantDoc>();
-  if (!doc) throw refuse("NOT_FOUND", "TENANT_NOT_FOUND", "No such tenant");
-  return doc;
-}
+const loadTenant = (ctx: AdminContext, id: string) => ctx.services.tenancy.tenants.get(id);
 
 export async function listTenantsHandler({ ctx, input }: H<TListTenantsInput>) {
-  const filter: Record<string, unknown> = {};
-  if (input.status) filter.status = input.status;
-  if (input.search) {
-    const re = searchRegex(input.search);
-    filter.$or = [{ slug: re }, { name: re }];
-  }
-  const field = input.sort.replace(/^-/, "");
-  const dir = input.sort.startsWith("-") ? -1 : 1;
-  const { Tenant } = ctx.services.tenancy.control;
-  const [rows, total] = await Promise.all([
-    Tenant.find(filter)
-      .sort({ [field]: dir, _id: dir })
-      .skip((input.page - 1) * input.limit)
-      .limit(input.limit)
-      .lean<TenantDoc[]>(),
-    Tenant.countDocuments(filter),
-  ]);
+  const { tenancy } = ctx.services;
+  const { items, total } = await tenancy.tenants.list({
+    ...(input.status ? { status: input.status } : { includePurged: true }),
+    ...(input.search ? { search: input.search } : {}),
+    sort: input.sort,
+    page: input.page,
+    limit: input.limit,
+  });
   return {
-    items: rows.map((t) => ({
-      ...publicTenantRow(t),
-      cached: ctx.services.tenancy.registry.isCached(t._id.toString()),
-    })),
+    items: items.map((t) => ({ ...publicTenantRow(t), cached: tenancy.registry.isCached(t.id) })),
     total,
     page: input.page,
     pages: Math.max(1, Math.ceil(total / input.limit)),
@@ -73,20 +54,16 @@ export async function listTenantsHandler({ ctx, input }: H<TListTenantsInput>) {
 }
 
 export async function createTenantHandler({ ctx, input }: H<TCreateTenantInput>) {
-  const weakness = passwordWeakness(input.owner.password, input.owner.email);
-  if (weakness) throw refuse("BAD_REQUEST", "WEAK_PASSWORD", `Owner password: ${weakness}`);
-  const record = await ctx.services.tenancy.lifecycle.provision({
-    slug: input.slug,
-    name: input.name,
-    owner: input.owner,
-    ...(input.cluster ? { cluster: input.cluster } : {}),
-    ...(input.plan ? { plan: input.plan } : {}),
-  });
-  await recordAdminAudit(ctx, "tenants.create", {
-    tenantId: record.id,
-    tenantSlug: record.slug,
-    details: { ownerEmail: input.owner.email, cluster: record.cluster },
-  });
+  const record = await ctx.services.tenancy.lifecycle.provision(
+    {
+      slug: input.slug,
+      name: input.name,
+      owner: input.owner,
+      ...(input.cluster ? { cluster: input.cluster } : {}),
+      ...(input.plan ? { plan: input.plan } : {}),
+    },
+    adminActor(ctx),
+  );
   return publicTenantRow(record);
 }
 
@@ -141,81 +118,54 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
   };
 }
 
-async function transition(
-  ctx: AdminContext,
-  id: string,
-  action: string,
-  run: (doc: TenantDoc) => Promise<unknown>,
-  details: Record<string, unknown> = {},
-) {
-  const doc = await loadTenant(ctx, id);
+/** Runs one lifecycle use case (it audits) and answers the tenant as it is afterwards. */
+async function transition(ctx: AdminContext, id: string, run: () => Promise<unknown>) {
   try {
-    await run(doc);
+    await run();
   } finally {
     // Suspend/delete revoke sessions: this instance's cached auth checks of the tenant go at once.
     ctx.services.authChecks.invalidate(id);
   }
-  await recordAdminAudit(ctx, action, { tenantId: id, tenantSlug: doc.slug, details });
   return publicTenantRow(await loadTenant(ctx, id));
 }
 
+const lifecycle = (ctx: AdminContext) => ctx.services.tenancy.lifecycle;
+
 export const suspendTenantHandler = ({ ctx, input }: H<TSuspendTenantInput>) =>
-  transition(
-    ctx,
-    input.id,
-    "tenants.suspend",
-    () => ctx.services.tenancy.lifecycle.suspend(input.id, input.reason, adminActor(ctx)),
-    {
-      reason: input.reason,
-    },
-  );
+  transition(ctx, input.id, () => lifecycle(ctx).suspend(input.id, input.reason, adminActor(ctx)));
 
 export const resumeTenantHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.resume", () =>
-    ctx.services.tenancy.lifecycle.resume(input.id, adminActor(ctx)),
-  );
+  transition(ctx, input.id, () => lifecycle(ctx).resume(input.id, adminActor(ctx)));
 
 export const deleteTenantHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.delete", () =>
-    ctx.services.tenancy.lifecycle.softDelete(input.id, adminActor(ctx)),
-  );
+  transition(ctx, input.id, () => lifecycle(ctx).softDelete(input.id, adminActor(ctx)));
 
 export const restoreTenantHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.restore", () =>
-    ctx.services.tenancy.lifecycle.restore(input.id, adminActor(ctx)),
-  );
+  transition(ctx, input.id, () => lifecycle(ctx).restore(input.id, adminActor(ctx)));
 
 /** Moves a busy tenant to a connection pool of its own (same servers), so it cannot starve others. */
 export const dedicatePoolHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.dedicatePool", () =>
-    ctx.services.tenancy.lifecycle.dedicatePool(input.id, adminActor(ctx)),
-  );
+  transition(ctx, input.id, () => lifecycle(ctx).dedicatePool(input.id, adminActor(ctx)));
 
 export const releasePoolHandler = ({ ctx, input }: H<TTenantId>) =>
-  transition(ctx, input.id, "tenants.releasePool", () =>
-    ctx.services.tenancy.lifecycle.releasePool(input.id, adminActor(ctx)),
-  );
+  transition(ctx, input.id, () => lifecycle(ctx).releasePool(input.id, adminActor(ctx)));
 
 export const purgeTenantHandler = ({ ctx, input }: H<TPurgeTenantInput>) =>
-  transition(ctx, input.id, "tenants.purge", async (doc) => {
-    if (doc.slug !== input.confirmSlug) {
+  transition(ctx, input.id, async () => {
+    const tenant = await loadTenant(ctx, input.id);
+    if (tenant.slug !== input.confirmSlug) {
       throw refuse("BAD_REQUEST", "INVALID_INPUT", "confirmSlug does not match the tenant's slug");
     }
-    await ctx.services.tenancy.lifecycle.purge(input.id, adminActor(ctx));
+    await lifecycle(ctx).purge(input.id, adminActor(ctx));
   });
 
 export async function migrateTenantHandler({ ctx, input }: H<TTenantId>) {
-  const doc = await loadTenant(ctx, input.id);
-  const result = await ctx.services.tenancy.lifecycle.migrate(input.id);
-  await recordAdminAudit(ctx, "tenants.migrate", { tenantId: input.id, tenantSlug: doc.slug });
-  return {
-    tenant: publicTenantRow(await loadTenant(ctx, input.id)),
-    result: (result ?? null) as unknown,
-  };
+  const result = await lifecycle(ctx).migrate(input.id, adminActor(ctx));
+  return { tenant: publicTenantRow(await loadTenant(ctx, input.id)), result };
 }
 
 /** Starts migrating every tenant in the background; poll migrationStatus for progress. */
-export async function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
+export function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
   const jobs = ctx.services.migrationJobs;
   const running = [...jobs.values()].find((j) => !j.finishedAt);
   if (running) return { jobId: running.id, alreadyRunning: true };
@@ -227,12 +177,9 @@ export async function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
     error: null as string | null,
   };
   jobs.set(job.id, job);
-  await recordAdminAudit(ctx, "tenants.migrateAll", { details: { jobId: job.id } });
-  void ctx.services.tenancy.lifecycle
-    .migrateAll({ concurrency: 4, onProgress: (p) => (job.progress = { ...p }) })
-    .then((summary) => {
-      if (summary && typeof summary === "object") job.progress = { ...job.progress, ...summary };
-    })
+  void lifecycle(ctx)
+    .migrateAll({ concurrency: 4, onProgress: (p) => (job.progress = { ...p }) }, adminActor(ctx))
+    .then((summary) => (job.progress = { ...job.progress, ...summary }))
     .catch((err: unknown) => {
       job.error = err instanceof Error ? err.message : String(err);
       ctx.log.error({ err }, "migrateAll failed");
@@ -241,7 +188,7 @@ export async function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
   return { jobId: job.id, alreadyRunning: false };
 }
 
-export async function migrationStatusHandler({ ctx, input }: H<TMigrationJobInput>) {
+export function migrationStatusHandler({ ctx, input }: H<TMigrationJobInput>) {
   const job = ctx.services.migrationJobs.get(input.jobId);
   if (!job) throw refuse("NOT_FOUND", "NOT_FOUND", "No such migration job on this instance");
   return { ...job, done: job.finishedAt !== null };
@@ -255,14 +202,9 @@ export async function exportTenantHandler({ ctx, input }: H<TExportTenantInput>)
   const folder = await ctx.services.exportFolder();
   const fileName = folder.newName(doc.slug);
   const file = folder.pathOf(fileName);
-  await ctx.services.tenancy.lifecycle.exportTenant(input.id, file);
+  // tenancy audits the file name only: no answer (the audit log included) names a server path.
+  await lifecycle(ctx).exportTenant(input.id, file, {}, adminActor(ctx));
   const size = (await stat(file).catch(() => null))?.size ?? null;
-  // The file name only: no answer (the audit log included) names a server path.
-  await recordAdminAudit(ctx, "tenants.export", {
-    tenantId: input.id,
-    tenantSlug: doc.slug,
-    details: { fileName, inline: input.inline },
-  });
   let archiveBase64: string | null = null;
   if (input.inline) {
     try {

@@ -25,12 +25,14 @@ const COMMON = new Set([
 ]);
 
 export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;
 
 /** Null when acceptable, otherwise a sentence saying what to change. */
 export function passwordWeakness(password: string, email?: string): string | null {
   if (password.length < PASSWORD_MIN_LENGTH)
     return `Password must be at least ${PASSWORD_MIN_LENGTH} characters long`;
-  if (password.length > 256) return "Password must be at most 256 characters long";
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return `Password must be at most ${PASSWORD_MAX_LENGTH} characters long`;
   const lower = password.toLowerCase();
   if (COMMON.has(lower) || COMMON.has(lower.replace(/[0-9!@#$%^&*.]+$/, "")))
     return "Password is too common";

@@ -1,0 +1,222 @@
+// A tenant's members: add, change role, deactivate, reactivate, remove. The invariants live here,
+// so every surface (api, CLI, scripts) gets them: only an owner changes or creates an owner; the
+// last active owner can be neither demoted, deactivated nor removed; the control database's
+// directory (email -> memberships) follows every change; a member who loses access loses their
+// sessions; each change lands once in the tenant's own audit log, with its actor.
+import { Types } from "mongoose";
+
+import type { MemberRole } from "./control-models";
+import { LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors";
+import { checkPassword } from "./policy-checks";
+import type { PasswordHasher } from "./password-hashing";
+import type { TenantDirectory } from "./tenant-directory";
+import { normalizeEmail } from "./tenant-directory";
+import type { UserDoc } from "./tenant-models";
+import type { TenantScope } from "./tenancy-runtime";
+
+/** Who changes the members: a tenant user (their role is read from the tenant database). */
+export interface MemberActor {
+  user: Pick<UserDoc, "_id" | "email" | "role">;
+  /** The super admin acting through impersonation, if any. */
+  impersonatedBy?: string | null;
+}
+
+export interface AddMemberInput {
+  email: string;
+  name: string;
+  role: MemberRole;
+  /** Without one the member is "invited" and sets a password through an invite. */
+  password?: string | null;
+}
+
+/** One entry in the tenant's own audit log (tenant database), by a tenant user. */
+export async function recordTenantAudit(
+  scope: TenantScope,
+  actor: MemberActor,
+  action: string,
+  target: string | null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await scope.models.Audit.create({
+    at: new Date(),
+    actorId: actor.user._id.toString(),
+    actorEmail: actor.user.email,
+    impersonatedBy: actor.impersonatedBy ?? null,
+    action,
+    target,
+    details,
+  });
+}
+
+export class Members {
+  constructor(
+    private readonly directory: TenantDirectory,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** Audited as `members.create` (with a password) or `members.invite` (without). */
+  async add(scope: TenantScope, actor: MemberActor, input: AddMemberInput): Promise<UserDoc> {
+    if (input.role === "owner" && actor.user.role !== "owner")
+      throw new RoleForbidden("Only an owner can add another owner");
+    const email = normalizeEmail(input.email);
+    if (input.password) checkPassword(input.password, email);
+    const { User } = scope.models;
+    if (await User.exists({ email })) throw new MemberExists();
+    const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
+    const created = await User.create({
+      email,
+      name: input.name,
+      role: input.role,
+      passwordHash,
+      status: input.password ? "active" : "invited",
+    });
+    const user = created.toObject() as UserDoc;
+    await this.directory.add({
+      email,
+      tenantId: scope.tenant.id,
+      role: user.role,
+      userId: user._id.toString(),
+    });
+    await recordTenantAudit(
+      scope,
+      actor,
+      input.password ? "members.create" : "members.invite",
+      user._id.toString(),
+      { email, role: user.role },
+    );
+    return user;
+  }
+
+  /** Audited as `members.changeRole`. */
+  async changeRole(
+    scope: TenantScope,
+    actor: MemberActor,
+    userId: string,
+    role: MemberRole,
+  ): Promise<UserDoc> {
+    const target = await this.target(scope, actor, userId);
+    if (role === "owner" && actor.user.role !== "owner")
+      throw new RoleForbidden("Only an owner can make someone an owner");
+    if (target.role === role) return target;
+    if (role !== "owner") await refuseIfLastOwner(scope, target, "demoted");
+    const { User } = scope.models;
+    const updated = await User.findByIdAndUpdate(
+      target._id,
+      { $set: { role } },
+      { returnDocument: "after" },
+    ).lean<UserDoc>();
+    if (!updated) throw new MemberNotFound();
+    await confirmOwnerRemains(scope, target, "demoted", () =>
+      User.updateOne({ _id: target._id }, { $set: { role: target.role } }),
+    );
+    await this.directory.setRole({ email: target.email, tenantId: scope.tenant.id, role });
+    await recordTenantAudit(scope, actor, "members.changeRole", target._id.toString(), {
+      email: target.email,
+      from: target.role,
+      to: role,
+    });
+    return updated;
+  }
+
+  /** Ends the member's sessions; audited as `members.deactivate`. */
+  async deactivate(scope: TenantScope, actor: MemberActor, userId: string): Promise<UserDoc> {
+    const target = await this.target(scope, actor, userId);
+    await refuseIfLastOwner(scope, target, "deactivated");
+    const { User } = scope.models;
+    const updated = await User.findByIdAndUpdate(
+      target._id,
+      { $set: { status: "deactivated" } },
+      { returnDocument: "after" },
+    ).lean<UserDoc>();
+    await confirmOwnerRemains(scope, target, "deactivated", () =>
+      User.updateOne({ _id: target._id }, { $set: { status: target.status } }),
+    );
+    await revokeSessions(scope, target._id, "deactivated");
+    await recordTenantAudit(scope, actor, "members.deactivate", target._id.toString(), {
+      email: target.email,
+    });
+    return updated ?? target;
+  }
+
+  /** An invited member who never set a password goes back to "invited"; audited as `members.reactivate`. */
+  async reactivate(scope: TenantScope, actor: MemberActor, userId: string): Promise<UserDoc> {
+    const target = await this.target(scope, actor, userId);
+    if (target.status !== "deactivated") return target;
+    const status = target.passwordHash ? "active" : "invited";
+    const updated = await scope.models.User.findByIdAndUpdate(
+      target._id,
+      { $set: { status } },
+      { returnDocument: "after" },
+    ).lean<UserDoc>();
+    await recordTenantAudit(scope, actor, "members.reactivate", target._id.toString(), {
+      email: target.email,
+    });
+    return updated ?? target;
+  }
+
+  /** Sessions, invites, the user and the directory entry go; audited as `members.remove`. */
+  async remove(scope: TenantScope, actor: MemberActor, userId: string): Promise<void> {
+    const target = await this.target(scope, actor, userId);
+    await refuseIfLastOwner(scope, target, "removed");
+    const { User, Invite } = scope.models;
+    // Deactivate first so the owner re-count sees the removal before anything is deleted.
+    await User.updateOne({ _id: target._id }, { $set: { status: "deactivated" } });
+    await confirmOwnerRemains(scope, target, "removed", () =>
+      User.updateOne({ _id: target._id }, { $set: { status: target.status } }),
+    );
+    await revokeSessions(scope, target._id, "removed");
+    await Invite.deleteMany({ userId: target._id });
+    await User.deleteOne({ _id: target._id });
+    await this.directory.remove({ email: target.email, tenantId: scope.tenant.id });
+    await recordTenantAudit(scope, actor, "members.remove", target._id.toString(), {
+      email: target.email,
+    });
+  }
+
+  /** The member to change; only an owner may change an owner. */
+  private async target(scope: TenantScope, actor: MemberActor, userId: string): Promise<UserDoc> {
+    if (!Types.ObjectId.isValid(userId)) throw new MemberNotFound();
+    const user = await scope.models.User.findById(userId).lean<UserDoc>();
+    if (!user) throw new MemberNotFound();
+    if (user.role === "owner" && actor.user.role !== "owner")
+      throw new RoleForbidden("Only an owner can change another owner");
+    return user;
+  }
+}
+
+async function activeOwners(scope: TenantScope): Promise<number> {
+  return scope.models.User.countDocuments({ role: "owner", status: "active" });
+}
+
+async function refuseIfLastOwner(scope: TenantScope, target: UserDoc, action: string) {
+  if (target.role !== "owner" || target.status !== "active") return;
+  if ((await activeOwners(scope)) <= 1) throw new LastOwner(action);
+}
+
+/**
+ * Two admins demoting the last two owners at once would each pass the pre-check; re-counting after
+ * the write and undoing it when no active owner is left closes that race.
+ */
+async function confirmOwnerRemains(
+  scope: TenantScope,
+  target: UserDoc,
+  action: string,
+  undo: () => Promise<unknown>,
+) {
+  if (target.role !== "owner" || target.status !== "active") return;
+  if ((await activeOwners(scope)) >= 1) return;
+  await undo();
+  throw new LastOwner(action);
+}
+
+/** Revokes every live session of the user (refreshes and, at the next check, access tokens). */
+async function revokeSessions(
+  scope: TenantScope,
+  userId: Types.ObjectId,
+  reason: string,
+): Promise<void> {
+  await scope.models.Session.updateMany(
+    { userId, revokedAt: null },
+    { $set: { revokedAt: new Date(), revokedReason: reason } },
+  );
+}

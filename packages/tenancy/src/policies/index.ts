@@ -1,0 +1,7 @@
+// The domain's input policies (password, slug, email), free of dependencies so browser code, zod
+// schemas, the CLI and env checks all import the same rule instead of restating it.
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordWeakness } from "./password";
+export { RESERVED_SLUGS, SLUG_FORMAT_MESSAGE, SLUG_PATTERN, slugProblem } from "./slug";
+export { EMAIL_MAX_LENGTH, isValidEmail, normalizeEmailText } from "./email";
+export { CONTROL_AUDIT_ACTIONS } from "./audit-actions";
+export type { ControlAuditAction } from "./audit-actions";
