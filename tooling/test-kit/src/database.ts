@@ -9,6 +9,8 @@ import { testMongoUri } from "./env";
 
 export interface TestDatabase {
   uri: string;
+  /** The (first) server's port. */
+  port: number;
   /** True when TEST_MONGODB_URI points the suite at a server it did not start. */
   external: boolean;
   /** Stops the embedded server; leaves an external one running. */
@@ -27,9 +29,20 @@ export interface TestDatabaseOptions {
 
 export async function startTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const external = opts.embedded ? undefined : testMongoUri();
-  if (external) return { uri: external, external: true, stop: async () => undefined };
+  if (external)
+    return {
+      uri: external,
+      port: firstPort(external),
+      external: true,
+      stop: async () => undefined,
+    };
   const server = await startEmbeddedMongo({ port: 0, ...opts.server });
-  return { uri: server.uri, external: false, stop: () => server.stop() };
+  return { uri: server.uri, port: server.port, external: false, stop: () => server.stop() };
+}
+
+function firstPort(uri: string): number {
+  const host = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^,/?]+)/.exec(uri)?.[1] ?? "";
+  return Number(/:(\d+)$/.exec(host)?.[1] ?? 27017);
 }
 
 /** A name no other test file (or an earlier run against a shared server) uses. */

@@ -20,7 +20,24 @@ export interface ProcessGroupOptions {
   env?: NodeJS.ProcessEnv;
   /** Writes the child's stdout and stderr here; otherwise they stay readable pipes on `child`. */
   logFile?: string;
+  /**
+   * Its own process group (the default), so `stop` reaches every process it started. `false`
+   * leaves it in ours, so a Ctrl-C at the terminal stops it too, and `stop` signals it alone.
+   */
+  ownGroup?: boolean;
 }
+
+/** Groups still running; SIGKILLed if this process exits first (a crashed or aborted run). */
+const live = new Set<number>();
+process.once("exit", () => {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
 
 export function startProcessGroup(
   command: string,
@@ -31,10 +48,12 @@ export function startProcessGroup(
     cwd: opts.cwd,
     env: opts.env,
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+    detached: opts.ownGroup ?? true,
   });
   if (child.pid === undefined) throw new Error(`${command} did not start`);
   const pid = child.pid;
+  const target = opts.ownGroup === false ? pid : -pid;
+  if (target < 0) live.add(pid);
   if (opts.logFile) {
     const log = createWriteStream(opts.logFile);
     child.stdout?.pipe(log);
@@ -44,12 +63,13 @@ export function startProcessGroup(
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => {
       done = true;
+      live.delete(pid);
       resolve(code);
     }),
   );
   const kill = (signal: NodeJS.Signals) => {
     try {
-      process.kill(-pid, signal);
+      process.kill(target, signal);
     } catch {
       // already gone
     }
