@@ -292,6 +292,8 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   stack,
   tenants,
 }) => {
+  // Two apps, two browser contexts and its own tenant to arrange: the longest flow of the suite.
+  test.slow();
   const acme = await acmeWithNotes({ stack, tenants });
   await webLoginTo(page, stack, acme.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
