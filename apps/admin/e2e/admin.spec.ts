@@ -32,7 +32,9 @@ test("tenants table: search, status filter, sort and pagination", async ({
   admin,
   tenants,
 }) => {
-  // 23 tenants of this test's own (more than one page of 20), one of them suspended.
+  // 23 tenants of this test's own (more than one page of 20), one of them suspended: arranging
+  // them takes a good part of a normal test's budget on a loaded machine.
+  test.slow();
   const org = unique("org");
   for (let i = 0; i < 23; i++) {
     const t = await tenants.create({ slug: `${org}-${String(i).padStart(2, "0")}` });
