@@ -47,6 +47,25 @@ module.exports = {
       from: { path: "^packages/client/src/", pathNot: "\\.test\\.ts$" },
       to: { path: "^packages/api/", dependencyTypesNot: ["type-only"] },
     },
+    {
+      name: "test-kit-only-in-tests",
+      severity: "error",
+      comment:
+        "@tenantry/test-kit is test infrastructure: tests, e2e suites, benches and test scripts use it, shipped code never.",
+      from: {
+        path: "^(packages|apps|modules)/",
+        pathNot: "(\\.test\\.tsx?$|/test/|/e2e/|/bench/|/scripts/|playwright\\.config\\.ts$)",
+      },
+      to: { path: "^tooling/test-kit/" },
+    },
+    {
+      name: "test-kit-takes-no-app-code",
+      severity: "error",
+      comment:
+        "The kit starts embedded-mongo and nothing else of ours: the packages whose tests use it must not be its dependencies (routers come in as type parameters).",
+      from: { path: "^tooling/test-kit/" },
+      to: { path: "^(packages/(?!embedded-mongo/)|apps/|modules/|tests/|bench/)" },
+    },
   ],
   options: {
     // Type-only imports count: they are edges of the graph like any other.

@@ -24,6 +24,9 @@ const config: KnipConfig = {
     "packages/embedded-mongo": { entry: ["bench/*.ts"] },
     // Tests start scripts with `node --import tsx`, which no import shows.
     "packages/tenancy": { ignoreDependencies: ["tsx"] },
+    // The apps are devDependencies so turbo's ^build builds them before the apps-* tests run
+    // them (through @tenantry/e2e/stack); no import shows it.
+    "tests/security": { ignoreDependencies: ["@tenantry/web"] },
     "tests/reliability": {
       // Started as a child process by src/child-processes.ts ...
       entry: ["scripts/*.ts"],

@@ -4,8 +4,10 @@ export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/global-setup.ts",
   outputDir: "test-results/artifacts",
-  // The flows build on each other (one tenant's life), so they run in order in one worker.
-  fullyParallel: false,
+  // Every test arranges its own tenants (e2e fixtures), so tests run in any order and in parallel.
+  // One worker by default: on the 2-core shared dev machine two workers made the web suite slower
+  // (345 s against 242 s) and pushed a test past its timeout. `--workers=N` spreads them out.
+  fullyParallel: true,
   workers: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },

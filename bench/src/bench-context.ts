@@ -2,11 +2,12 @@
 // how to start the processes under test.
 import { randomBytes } from "node:crypto";
 
+import { cpuMs, freePort } from "@tenantry/test-kit";
+
 import type { Child } from "./processes/child-process";
-import { API_SERVER_ENTRY, freePort, startChild } from "./processes/child-process";
+import { API_SERVER_ENTRY, startChild } from "./processes/child-process";
 import type { Fleet } from "./fleet";
 import { BENCH_JWT } from "./fleet";
-import { cpuMs } from "./proc-stats";
 import type { BarChartSpec } from "./charts";
 
 export type Mode = "full" | "quick" | "smoke";

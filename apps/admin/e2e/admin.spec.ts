@@ -1,51 +1,47 @@
 // The super-admin dashboard on its own: tables, forms, destructive actions behind typed
 // confirmation, export, clusters, live system figures and the audit log.
+// Each test arranges its own tenants through the fixtures, so the tests run in any order and in
+// parallel; tables are read through a search for this test's own tenants.
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
 import {
   PASSWORD,
-  adminClient,
-  adminLogin,
-  createTenant,
+  adminLogin as adminLoginTo,
+  expect,
   expectNoHorizontalScroll,
   shot,
-  stack,
-} from "../../web/e2e/fixtures";
+  test,
+  unique,
+} from "@tenantry/e2e/fixtures";
 
-test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async () => {
-  // 23 tenants: more than one page of 20.
-  const admin = await adminClient();
-  for (let i = 0; i < 23; i++) {
-    const n = String(i).padStart(2, "0");
-    await createTenant(admin, `org-${n}`, { email: `owner${n}@orgs.test`, name: `Owner ${n}` });
-  }
-  const t = await admin.query<{ items: { id: string; slug: string }[] }>("tenants.list", {
-    search: "org-05",
-    page: 1,
-    limit: 20,
-  });
-  const id = t.items[0]?.id;
-  if (id) await admin.mutate("tenants.suspend", { id, reason: "Trial expired" });
-  await admin.dispose();
-});
-
-test("login errors are shown, signed-out visitors are sent to login", async ({ page }) => {
-  await page.goto(`${stack().adminUrl}/system`);
+test("login errors are shown, signed-out visitors are sent to login", async ({ page, stack }) => {
+  await page.goto(`${stack.adminUrl}/system`);
   await page.waitForURL(/\/login\?next=%2Fsystem/);
-  await page.getByLabel("Email", { exact: true }).fill(stack().adminEmail);
+  await page.getByLabel("Email", { exact: true }).fill(stack.adminEmail);
   await page.getByLabel("Password", { exact: true }).fill("wrong-Password-123");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
   await shot(page, "admin-login-error");
-  await page.getByLabel("Password", { exact: true }).fill(stack().adminPassword);
+  await page.getByLabel("Password", { exact: true }).fill(stack.adminPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/system$/);
 });
 
-test("tenants table: search, status filter, sort and pagination", async ({ page }) => {
-  await adminLogin(page);
+test("tenants table: search, status filter, sort and pagination", async ({
+  page,
+  stack,
+  admin,
+  tenants,
+}) => {
+  // 23 tenants of this test's own (more than one page of 20), one of them suspended: arranging
+  // them takes a good part of a normal test's budget on a loaded machine.
+  test.slow();
+  const org = unique("org");
+  for (let i = 0; i < 23; i++) {
+    const t = await tenants.create({ slug: `${org}-${String(i).padStart(2, "0")}` });
+    if (i === 5) await admin.tenants.suspend.mutate({ id: t.id, reason: "Trial expired" });
+  }
+  await adminLoginTo(page, stack);
+  await page.getByLabel("Search", { exact: true }).fill(org);
   const rows = page.getByTestId("tenant-row");
   await expect(rows).toHaveCount(20);
   await expect(page.getByText("23 tenants · page 1 of 2")).toBeVisible();
@@ -56,16 +52,16 @@ test("tenants table: search, status filter, sort and pagination", async ({ page 
   await expect(rows).toHaveCount(20);
 
   await page.getByRole("button", { name: /^Slug/ }).click(); // ascending by slug
-  await expect(rows.first()).toContainText("org-00");
+  await expect(rows.first()).toContainText(`${org}-00`);
   await page.getByRole("button", { name: /^Slug/ }).click(); // descending
-  await expect(rows.first()).toContainText("org-22");
+  await expect(rows.first()).toContainText(`${org}-22`);
 
-  await page.getByLabel("Search", { exact: true }).fill("org-1");
+  await page.getByLabel("Search", { exact: true }).fill(`${org}-1`);
   await expect(rows).toHaveCount(10);
-  await page.getByLabel("Search", { exact: true }).fill("");
+  await page.getByLabel("Search", { exact: true }).fill(org);
   await page.getByLabel("Status", { exact: true }).selectOption("suspended");
   await expect(rows).toHaveCount(1);
-  await expect(rows.first()).toContainText("org-05");
+  await expect(rows.first()).toContainText(`${org}-05`);
   await page.getByLabel("Search", { exact: true }).fill("no-such-tenant");
   await expect(page.getByText("No tenants match")).toBeVisible();
   await page.getByLabel("Search", { exact: true }).fill("");
@@ -81,11 +77,15 @@ test("tenants table: search, status filter, sort and pagination", async ({ page 
   );
 });
 
-test("create-tenant form shows server errors next to the field", async ({ page }) => {
-  await adminLogin(page);
-  await page.goto(`${stack().adminUrl}/tenants/new`);
+test("create-tenant form shows server errors next to the field", async ({
+  page,
+  stack,
+  tenant,
+}) => {
+  await adminLoginTo(page, stack);
+  await page.goto(`${stack.adminUrl}/tenants/new`);
   await page.getByLabel("Name", { exact: true }).fill("Duplicate");
-  await page.getByLabel("Slug", { exact: true }).fill("org-01");
+  await page.getByLabel("Slug", { exact: true }).fill(tenant.slug);
   await page.getByLabel("Owner email", { exact: true }).fill("dup@orgs.test");
   await page.getByLabel("Owner name", { exact: true }).fill("Dup");
   await page.getByLabel("Owner password", { exact: true }).fill(PASSWORD);
@@ -104,12 +104,12 @@ test("create-tenant form shows server errors next to the field", async ({ page }
 
 test("tenant detail: migrate, export, delete, restore and purge behind typed confirmation", async ({
   page,
+  stack,
+  tenants,
 }) => {
-  const admin = await adminClient();
-  const { id } = await createTenant(admin, "doomed", { email: "dora@doomed.test", name: "Dora" });
-  await admin.dispose();
-  await adminLogin(page);
-  await page.goto(`${stack().adminUrl}/tenants/${id}`);
+  const { id, slug } = await tenants.create({ slug: "doomed", owner: { name: "Dora" } });
+  await adminLoginTo(page, stack);
+  await page.goto(`${stack.adminUrl}/tenants/${id}`);
   await expect(page.getByRole("heading", { name: "Doomed" })).toBeVisible();
 
   await page.getByRole("button", { name: "Run migrations" }).click();
@@ -126,32 +126,35 @@ test("tenant detail: migrate, export, delete, restore and purge behind typed con
   const del = page.getByRole("dialog", { name: "Delete tenant?" });
   const confirmDelete = del.getByRole("button", { name: "Delete tenant" });
   await expect(confirmDelete).toBeDisabled();
-  await del.getByLabel(/Type .* to confirm/).fill("doome");
+  await del.getByLabel(/Type .* to confirm/).fill(slug.slice(0, -1));
   await expect(confirmDelete).toBeDisabled();
-  await del.getByLabel(/Type .* to confirm/).fill("doomed");
+  await del.getByLabel(/Type .* to confirm/).fill(slug);
   await confirmDelete.click();
   await expect(page.getByText("deleted", { exact: true }).first()).toBeVisible();
 
   await page.getByRole("button", { name: "Restore" }).click();
   const restore = page.getByRole("dialog", { name: "Restore tenant?" });
-  await restore.getByLabel(/Type .* to confirm/).fill("doomed");
+  await restore.getByLabel(/Type .* to confirm/).fill(slug);
   await restore.getByRole("button", { name: "Restore" }).click();
   await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
 
   await page.getByRole("button", { name: "Delete…" }).click();
-  await del.getByLabel(/Type .* to confirm/).fill("doomed");
+  await del.getByLabel(/Type .* to confirm/).fill(slug);
   await confirmDelete.click();
   await page.getByRole("button", { name: "Purge…" }).click();
   const purge = page.getByRole("dialog", { name: "Purge tenant permanently?" });
   await expect(purge.getByRole("button", { name: "Purge forever" })).toBeDisabled();
-  await purge.getByLabel(/Type .* to confirm/).fill("doomed");
+  await purge.getByLabel(/Type .* to confirm/).fill(slug);
   await purge.getByRole("button", { name: "Purge forever" }).click();
   await expect(page.getByText("purged", { exact: true }).first()).toBeVisible();
   await shot(page, "admin-tenant-purged");
 });
 
-test("clusters page lists the default cluster and validates the add form", async ({ page }) => {
-  await adminLogin(page);
+test("clusters page lists the default cluster and validates the add form", async ({
+  page,
+  stack,
+}) => {
+  await adminLoginTo(page, stack);
   await page.getByRole("navigation").getByRole("link", { name: "Clusters", exact: true }).click();
   await expect(page.getByTestId("clusters-table")).toContainText("default");
   await expect(page.getByTestId("clusters-table")).toContainText("healthy");
@@ -160,18 +163,18 @@ test("clusters page lists the default cluster and validates the add form", async
   await shot(page, "admin-clusters");
 });
 
-test("system page shows live pool figures and a chart over time", async ({ page }) => {
-  await adminLogin(page);
+test("system page shows live pool figures and a chart over time", async ({
+  page,
+  stack,
+  admin,
+  tenant,
+}) => {
+  await adminLoginTo(page, stack);
   await page.getByRole("navigation").getByRole("link", { name: "System", exact: true }).click();
   await expect(page.getByTestId("pool-stats")).toBeVisible();
   // Traffic while we watch: opening tenants leases their handles.
-  const admin = await adminClient();
-  const list = await admin.query<{ items: { id: string }[] }>("tenants.list", {
-    page: 1,
-    limit: 5,
-  });
-  for (const t of list.items) await admin.query("tenants.get", { id: t.id });
-  await admin.dispose();
+  const list = await admin.tenants.list.query({ search: tenant.slug, page: 1, limit: 5 });
+  for (const t of list.items) await admin.tenants.get.query({ id: t.id });
   await expect(page.getByTestId("pool-chart")).toBeVisible({ timeout: 15_000 });
   await expect(page.locator("[data-testid=pool-chart] polyline")).toHaveCount(3);
   // Labelled axes, a tooltip under the pointer, and the figures as a table for screen readers.
@@ -187,10 +190,13 @@ test("system page shows live pool figures and a chart over time", async ({ page 
   await shot(page, "admin-system");
 });
 
-test("audit log lists admin actions and filters them", async ({ page }) => {
-  await adminLogin(page);
+test("audit log lists admin actions and filters them", async ({ page, stack, admin, tenant }) => {
+  await admin.tenants.suspend.mutate({ id: tenant.id, reason: "Trial expired" });
+  await adminLoginTo(page, stack);
   await page.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
+  // Narrowed to this test's tenant: other tests suspend tenants of their own.
+  await page.getByLabel("Tenant ID", { exact: true }).fill(tenant.id);
   await page.getByLabel("Action", { exact: true }).selectOption("tenants.suspend");
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
   await expect(page.getByTestId("audit-table")).toContainText("Trial expired");
@@ -206,12 +212,12 @@ test("audit log lists admin actions and filters them", async ({ page }) => {
   await shot(page, "admin-audit");
 });
 
-test("admin pages work at 390 px wide", async ({ page }) => {
+test("admin pages work at 390 px wide", async ({ page, stack }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await adminLogin(page);
+  await adminLoginTo(page, stack);
   await expectNoHorizontalScroll(page);
   await shot(page, "admin-tenants-390");
-  await page.goto(`${stack().adminUrl}/system`);
+  await page.goto(`${stack.adminUrl}/system`);
   await expect(page.getByTestId("pool-stats")).toBeVisible();
   await expectNoHorizontalScroll(page);
   await shot(page, "admin-system-390");

@@ -1,9 +1,8 @@
 // The admin app on its own: security headers, admin session cookie flags, the CSRF gate, and
 // refusal of tenant tokens (here an impersonation token, the tenant token an admin can obtain).
-// Runs after admin.spec.ts (files run in name order), so its extra tenant cannot skew those counts.
-import { expect, request, test } from "@playwright/test";
+import { request } from "@playwright/test";
 import type { APIRequestContext } from "@playwright/test";
-import { PASSWORD, stack } from "../../web/e2e/fixtures";
+import { PASSWORD, expect, test as base, unique } from "@tenantry/e2e/fixtures";
 import {
   STACK_INSECURE_COOKIES,
   errorReason,
@@ -11,32 +10,45 @@ import {
   expectSessionCookie,
   rawMutation,
   setCookies,
-} from "../../web/e2e/security-checks";
-
-test.describe.configure({ mode: "serial" });
+} from "@tenantry/e2e/security-checks";
 
 const CSRF = { "x-tenantry-csrf": "1" };
-let admin: APIRequestContext;
 
-test.beforeAll(async () => {
-  admin = await request.newContext({ baseURL: stack().adminUrl });
+/** A cookie context on the admin app per test; `signedIn` has logged in through it. */
+const test = base.extend<{ adminHttp: APIRequestContext; signedIn: APIRequestContext }>({
+  adminHttp: async ({ stack }, use) => {
+    const ctx = await request.newContext({ baseURL: stack.adminUrl });
+    await use(ctx);
+    await ctx.dispose();
+  },
+  signedIn: async ({ stack, adminHttp }, use) => {
+    const res = await rawMutation(
+      adminHttp,
+      "auth.login",
+      { email: stack.adminEmail, password: stack.adminPassword },
+      CSRF,
+    );
+    expect(res.status()).toBe(200);
+    await use(adminHttp);
+  },
 });
 
-test.afterAll(async () => {
-  await admin.dispose();
-});
-
-test("every response carries the security headers; forms may post only here and to the web app", async () => {
+test("every response carries the security headers; forms may post only here and to the web app", async ({
+  stack,
+}) => {
   // The build has no WEB_URL (so its baked policy allows loopback web apps); pages get the
   // running app's WEB_URL. Either way the impersonation hand-off may post to the web app.
-  await expectHeadersEverywhere(stack().adminUrl, new URL(stack().webUrl).origin);
+  await expectHeadersEverywhere(stack.adminUrl, new URL(stack.webUrl).origin);
 });
 
-test("admin session cookies are HttpOnly and SameSite=Lax (not Secure: INSECURE_COOKIES=true)", async () => {
+test("admin session cookies are HttpOnly and SameSite=Lax (not Secure: INSECURE_COOKIES=true)", async ({
+  stack,
+  adminHttp: admin,
+}) => {
   const res = await rawMutation(
     admin,
     "auth.login",
-    { email: stack().adminEmail, password: stack().adminPassword },
+    { email: stack.adminEmail, password: stack.adminPassword },
     CSRF,
   );
   expect(res.status()).toBe(200);
@@ -45,7 +57,9 @@ test("admin session cookies are HttpOnly and SameSite=Lax (not Secure: INSECURE_
   expectSessionCookie(cookies, "tenantry_admin_rt", !STACK_INSECURE_COOKIES);
 });
 
-test("cookie-authenticated mutations without the CSRF header or from a foreign Origin are refused and write nothing", async () => {
+test("cookie-authenticated mutations without the CSRF header or from a foreign Origin are refused and write nothing", async ({
+  signedIn: admin,
+}) => {
   const input = {
     slug: "forged-co",
     name: "Forged",
@@ -71,12 +85,17 @@ test("cookie-authenticated mutations without the CSRF header or from a foreign O
   ).toBe(0);
 });
 
-test("a tenant token is refused as the admin cookie and as a bearer token", async () => {
+test("a tenant token is refused as the admin cookie and as a bearer token", async ({
+  stack,
+  tenants,
+  signedIn: admin,
+}) => {
+  const slug = unique("sec-check");
   const created = await rawMutation(
     admin,
     "tenants.create",
     {
-      slug: "sec-check",
+      slug,
       name: "Sec check",
       owner: { email: "o@sec.test", name: "O", password: PASSWORD },
     },
@@ -85,6 +104,7 @@ test("a tenant token is refused as the admin cookie and as a bearer token", asyn
   expect(created.status()).toBe(200);
   const tenantId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result
     .data.json.id;
+  tenants.track({ id: tenantId, slug });
   const imp = await rawMutation(
     admin,
     "impersonate.start",
@@ -100,7 +120,7 @@ test("a tenant token is refused as the admin cookie and as a bearer token", asyn
     { cookie: `tenantry_admin_at=${tenantToken}` },
     { authorization: `Bearer ${tenantToken}` },
   ] as Record<string, string>[]) {
-    const ctx = await request.newContext({ baseURL: stack().adminUrl });
+    const ctx = await request.newContext({ baseURL: stack.adminUrl });
     try {
       for (const path of ["auth.me", "tenants.list"]) {
         const res = await ctx.get(`/api/trpc/${path}`, { headers });

@@ -1,9 +1,4 @@
-import path from "node:path";
-import { startStack } from "./stack";
+import { stackSetup } from "@tenantry/e2e/stack";
 
-// Playwright runs the returned function as global teardown.
-export default async function globalSetup() {
-  const { info, stop } = await startStack(["web", "admin"], path.resolve("test-results"));
-  process.env.E2E_STACK = JSON.stringify(info);
-  return stop;
-}
+// The web suite also drives the admin app (creating, suspending, impersonating).
+export default stackSetup(["web", "admin"]);

@@ -1,9 +1,10 @@
 // Web security as a browser or an attacker meets it: headers on every response of both apps,
 // session cookie flags, the CSRF gate on cookie-authenticated mutations, and each app refusing
 // the other surface's tokens.
-import { expect, request, test } from "@playwright/test";
+import { request } from "@playwright/test";
 import type { APIRequestContext } from "@playwright/test";
-import { PASSWORD, adminClient, adminLogin, createTenant, stack, webLogin } from "./fixtures";
+import { PASSWORD, adminLogin, expect, test as base, webLogin } from "@tenantry/e2e/fixtures";
+import type { Tenant } from "@tenantry/e2e/fixtures";
 import {
   STACK_INSECURE_COOKIES,
   errorReason,
@@ -12,38 +13,64 @@ import {
   rawMutation,
   setCookies,
   startProductionWeb,
-} from "./security-checks";
+} from "@tenantry/e2e/security-checks";
 
-test.describe.configure({ mode: "serial" });
-
-const OWNER = { email: "sam@secure.test", name: "Sam Secure" };
 const CSRF = { "x-tenantry-csrf": "1" };
-let web: APIRequestContext;
-let admin: APIRequestContext;
-let tenantToken = "";
-let adminToken = "";
 
-test.beforeAll(async () => {
-  const a = await adminClient();
-  await createTenant(a, "secure-co", OWNER);
-  await a.dispose();
-  web = await request.newContext({ baseURL: stack().webUrl });
-  admin = await request.newContext({ baseURL: stack().adminUrl });
+/** Each test gets Sam's tenant and a fresh cookie context per app (signed out). */
+const test = base.extend<{
+  secure: Tenant;
+  webHttp: APIRequestContext;
+  adminHttp: APIRequestContext;
+}>({
+  secure: async ({ tenants }, use) =>
+    use(await tenants.create({ slug: "secure-co", owner: { name: "Sam Secure" } })),
+  webHttp: async ({ stack }, use) => {
+    const ctx = await request.newContext({ baseURL: stack.webUrl });
+    await use(ctx);
+    await ctx.dispose();
+  },
+  adminHttp: async ({ stack }, use) => {
+    const ctx = await request.newContext({ baseURL: stack.adminUrl });
+    await use(ctx);
+    await ctx.dispose();
+  },
 });
 
-test.afterAll(async () => {
-  await web.dispose();
-  await admin.dispose();
-});
+/** Signs both contexts in (cookies kept) and returns the access tokens they got. */
+async function signIn(
+  web: APIRequestContext,
+  admin: APIRequestContext,
+  owner: Tenant["owner"],
+  stack: { adminEmail: string; adminPassword: string },
+) {
+  const res = await rawMutation(
+    web,
+    "auth.login",
+    { email: owner.email, password: PASSWORD },
+    CSRF,
+  );
+  const adminRes = await rawMutation(
+    admin,
+    "auth.login",
+    { email: stack.adminEmail, password: stack.adminPassword },
+    CSRF,
+  );
+  return { res, adminRes };
+}
 
-test("both apps send CSP, frame, content-type, referrer and permissions headers on every response", async () => {
-  await expectHeadersEverywhere(stack().webUrl);
+test("both apps send CSP, frame, content-type, referrer and permissions headers on every response", async ({
+  stack,
+}) => {
+  await expectHeadersEverywhere(stack.webUrl);
   // The admin app hands impersonation tokens to the web app by a form POST, so it may post there.
-  await expectHeadersEverywhere(stack().adminUrl, new URL(stack().webUrl).origin);
+  await expectHeadersEverywhere(stack.adminUrl, new URL(stack.webUrl).origin);
 });
 
 test("the built pages run under the policy: signing in to both apps reports no CSP violation", async ({
   page,
+  stack,
+  secure,
 }) => {
   const violations: string[] = [];
   page.on("console", (m) => {
@@ -55,17 +82,21 @@ test("the built pages run under the policy: signing in to both apps reports no C
       console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
     );
   });
-  await webLogin(page, OWNER.email);
+  await webLogin(page, stack, secure.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome, Sam/ })).toBeVisible();
-  await adminLogin(page);
-  await expect(page.getByTestId("tenants-table")).toContainText("secure-co");
+  await adminLogin(page, stack);
+  await page.getByLabel("Search", { exact: true }).fill(secure.slug);
+  await expect(page.getByTestId("tenants-table")).toContainText(secure.slug);
   expect(violations).toEqual([]);
 });
 
 test("signing in from a link with a foreign next= (/%09/evil.example/) stays on the web app", async ({
   page,
+  stack,
+  secure,
 }) => {
-  const web = new URL(stack().webUrl).origin;
+  const OWNER = secure.owner;
+  const web = new URL(stack.webUrl).origin;
   await page.goto(`${web}/login?next=/%09/evil.example/`);
   await expect(page).toHaveURL(`${web}/login`); // the refused target is dropped at once
   await page.getByLabel("Email", { exact: true }).fill(OWNER.email);
@@ -75,35 +106,34 @@ test("signing in from a link with a foreign next= (/%09/evil.example/) stays on 
   expect(new URL(page.url()).origin).toBe(web);
 });
 
-test("session cookies are HttpOnly and SameSite=Lax (Secure off: the stack runs INSECURE_COOKIES=true)", async () => {
-  const res = await rawMutation(
-    web,
-    "auth.login",
-    { email: OWNER.email, password: PASSWORD },
-    CSRF,
-  );
+test("session cookies are HttpOnly and SameSite=Lax (Secure off: the stack runs INSECURE_COOKIES=true)", async ({
+  stack,
+  secure,
+  webHttp: web,
+  adminHttp: admin,
+}) => {
+  const { res, adminRes } = await signIn(web, admin, secure.owner, stack);
   expect(res.status()).toBe(200);
   const cookies = setCookies(res);
   expectSessionCookie(cookies, "tenantry_at", !STACK_INSECURE_COOKIES);
   expectSessionCookie(cookies, "tenantry_rt", !STACK_INSECURE_COOKIES);
-  tenantToken = cookies.get("tenantry_at")?.value ?? "";
 
-  const adminRes = await rawMutation(
-    admin,
-    "auth.login",
-    { email: stack().adminEmail, password: stack().adminPassword },
-    CSRF,
-  );
   expect(adminRes.status()).toBe(200);
   const adminCookies = setCookies(adminRes);
   expectSessionCookie(adminCookies, "tenantry_admin_at", !STACK_INSECURE_COOKIES);
   expectSessionCookie(adminCookies, "tenantry_admin_rt", !STACK_INSECURE_COOKIES);
-  adminToken = adminCookies.get("tenantry_admin_at")?.value ?? "";
 });
 
-test("in production without INSECURE_COOKIES the session cookies are also Secure", async () => {
+test("in production without INSECURE_COOKIES the session cookies are also Secure", async ({
+  stack,
+  secure,
+}) => {
+  const OWNER = secure.owner;
   test.setTimeout(120_000);
-  const prod = await startProductionWeb(stack().mongoUri, "test-results/web-production-server.log");
+  const prod = await startProductionWeb(
+    stack.mongoUri,
+    `test-results/web-production-server-${test.info().workerIndex}.log`,
+  );
   const ctx = await request.newContext({ baseURL: prod.url });
   try {
     const res = await rawMutation(
@@ -122,7 +152,13 @@ test("in production without INSECURE_COOKIES the session cookies are also Secure
   }
 });
 
-test("a cookie-authenticated mutation without the CSRF header, or from a foreign Origin, is refused and writes nothing", async () => {
+test("a cookie-authenticated mutation without the CSRF header, or from a foreign Origin, is refused and writes nothing", async ({
+  stack,
+  secure,
+  webHttp: web,
+  adminHttp: admin,
+}) => {
+  await signIn(web, admin, secure.owner, stack);
   const noHeader = await rawMutation(web, "notes.create", { title: "forged without header" });
   expect(noHeader.status()).toBe(403);
   expect(await errorReason(noHeader)).toBe("CSRF");
@@ -139,7 +175,7 @@ test("a cookie-authenticated mutation without the CSRF header, or from a foreign
     web,
     "notes.create",
     { title: "legit note" },
-    { ...CSRF, origin: new URL(stack().webUrl).origin },
+    { ...CSRF, origin: new URL(stack.webUrl).origin },
   );
   expect(ok.status()).toBe(200);
   const list = await web.get(
@@ -167,7 +203,15 @@ test("a cookie-authenticated mutation without the CSRF header, or from a foreign
   expect(await errorReason(adminForeign)).toBe("CSRF");
 });
 
-test("the admin app refuses a tenant token and the web app refuses an admin token, as cookie or bearer", async () => {
+test("the admin app refuses a tenant token and the web app refuses an admin token, as cookie or bearer", async ({
+  stack,
+  secure,
+  webHttp: web,
+  adminHttp: admin,
+}) => {
+  const { res, adminRes } = await signIn(web, admin, secure.owner, stack);
+  const tenantToken = setCookies(res).get("tenantry_at")?.value ?? "";
+  const adminToken = setCookies(adminRes).get("tenantry_admin_at")?.value ?? "";
   expect(tenantToken).not.toBe("");
   expect(adminToken).not.toBe("");
   const probe = async (baseURL: string, path: string, headers: Record<string, string>) => {
@@ -181,25 +225,24 @@ test("the admin app refuses a tenant token and the web app refuses an admin toke
   };
   // Sanity: each token works on its own app.
   expect(
-    (await probe(stack().webUrl, "auth.me", { cookie: `tenantry_at=${tenantToken}` })).status,
+    (await probe(stack.webUrl, "auth.me", { cookie: `tenantry_at=${tenantToken}` })).status,
   ).toBe(200);
   expect(
-    (await probe(stack().adminUrl, "auth.me", { cookie: `tenantry_admin_at=${adminToken}` }))
-      .status,
+    (await probe(stack.adminUrl, "auth.me", { cookie: `tenantry_admin_at=${adminToken}` })).status,
   ).toBe(200);
 
   for (const headers of [
     { cookie: `tenantry_admin_at=${tenantToken}` },
     { authorization: `Bearer ${tenantToken}` },
   ] as Record<string, string>[]) {
-    const r = await probe(stack().adminUrl, "tenants.list", headers);
+    const r = await probe(stack.adminUrl, "tenants.list", headers);
     expect(r.status, JSON.stringify(headers).slice(0, 30)).toBe(401);
   }
   for (const headers of [
     { cookie: `tenantry_at=${adminToken}` },
     { authorization: `Bearer ${adminToken}` },
   ] as Record<string, string>[]) {
-    const r = await probe(stack().webUrl, "auth.me", headers);
+    const r = await probe(stack.webUrl, "auth.me", headers);
     expect(r.status, JSON.stringify(headers).slice(0, 30)).toBe(401);
   }
 });

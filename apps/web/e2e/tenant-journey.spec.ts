@@ -1,27 +1,53 @@
-// The life of one tenant across both apps, in the order a real one lives it: the admin creates
-// it, its owner works in it and invites a colleague, the admin suspends and resumes it.
-import { expect, test } from "@playwright/test";
+// The life of a tenant across both apps: the admin creates it, its owner works in it and invites
+// a colleague, the admin suspends and resumes it. Each test arranges the tenant it needs through
+// the fixtures, so any test runs alone, in any order, next to the others.
 import {
   PASSWORD,
-  adminClient,
-  adminLogin,
-  createTenant,
+  adminLogin as adminLoginTo,
+  expect,
   expectNoHorizontalScroll,
   shot,
-  stack,
-  trpcClient,
-  webLogin,
-} from "./fixtures";
+  test,
+  unique,
+  webApi,
+  webLogin as webLoginTo,
+} from "@tenantry/e2e/fixtures";
+import type { Fixtures, Person } from "@tenantry/e2e/fixtures";
 
-test.describe.configure({ mode: "serial" });
+const OWNER = { name: "Olivia Owner" };
+const ACME = { slug: "acme", name: "Acme Corp", owner: OWNER };
 
-const OWNER = { email: "olivia@acme.test", name: "Olivia Owner" };
-const MEMBER = { email: "mark@acme.test", name: "Mark Member" };
-let tenantId = "";
-let inviteUrl = "";
+/** Gina owns Globex (with a secret note) and Initech: an email in two tenants. */
+async function ginaInTwoTenants({ stack, tenants }: Pick<Fixtures, "stack" | "tenants">) {
+  const gina: Person = {
+    email: `${unique("gina")}@globex.test`,
+    name: "Gina Globex",
+    password: PASSWORD,
+  };
+  const globex = await tenants.create({ slug: "globex", name: "Globex", owner: gina });
+  await tenants.create({ slug: "initech", name: "Initech", owner: gina });
+  const api = await webApi(stack, gina, globex.slug);
+  await api.notes.create.mutate({
+    title: "Globex secret formula",
+    body: "not for Acme",
+    tags: ["secret"],
+  });
+  return { gina, globex, api };
+}
 
-test("admin signs in and creates a tenant with an owner", async ({ page }) => {
-  await adminLogin(page);
+/** Acme with the two notes its owner kept in the notes test: "Quarterly plan v2" and "Hiring". */
+async function acmeWithNotes({ stack, tenants }: Pick<Fixtures, "stack" | "tenants">) {
+  const acme = await tenants.create(ACME);
+  const api = await webApi(stack, acme.owner);
+  for (const title of ["Hiring", "Quarterly plan v2"])
+    await api.notes.create.mutate({ title, body: "", tags: ["planning"] });
+  return acme;
+}
+
+test("admin signs in and creates a tenant with an owner", async ({ page, stack, tenants }) => {
+  const slug = unique("acme");
+  const OWNER = { email: `olivia@${slug}.test`, name: "Olivia Owner" };
+  await adminLoginTo(page, stack);
   await page.getByRole("link", { name: "Create tenant" }).first().click();
   await expect(page.getByRole("heading", { name: "Create tenant" })).toBeVisible();
   // Inline validation: errors sit next to their fields.
@@ -32,25 +58,30 @@ test("admin signs in and creates a tenant with an owner", async ({ page }) => {
     "true",
   );
   await page.getByLabel("Name", { exact: true }).fill("Acme Corp");
-  await page.getByLabel("Slug", { exact: true }).fill("acme");
+  await page.getByLabel("Slug", { exact: true }).fill(slug);
   await page.getByLabel("Owner email", { exact: true }).fill(OWNER.email);
   await page.getByLabel("Owner name", { exact: true }).fill(OWNER.name);
   await page.getByLabel("Owner password", { exact: true }).fill(PASSWORD);
   await shot(page, "admin-create-tenant");
   await page.getByRole("button", { name: "Create tenant" }).click();
   await expect(page).toHaveURL(/\/tenants\/[a-f0-9]{24}$/, { timeout: 30_000 });
-  tenantId = page.url().split("/").pop() ?? "";
+  tenants.track({ id: page.url().split("/").pop() ?? "", slug });
   await expect(page.getByRole("heading", { name: "Acme Corp" })).toBeVisible();
   await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
   await expect(page.getByTestId("stat-users")).toContainText("1");
   await shot(page, "admin-tenant-detail");
   await page.getByRole("link", { name: "Back to tenants" }).click();
-  await expect(page.getByTestId("tenants-table")).toContainText("acme");
+  await expect(page.getByTestId("tenants-table")).toContainText(slug);
   await shot(page, "admin-tenants");
 });
 
-test("owner signs in, writes, edits, searches and deletes notes", async ({ page }) => {
-  await webLogin(page, OWNER.email);
+test("owner signs in, writes, edits, searches and deletes notes", async ({
+  page,
+  stack,
+  tenants,
+}) => {
+  const acme = await tenants.create(ACME);
+  await webLoginTo(page, stack, acme.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
   await expect(page.getByText("No notes yet")).toBeVisible();
   await shot(page, "web-dashboard-empty");
@@ -105,16 +136,19 @@ test("owner signs in, writes, edits, searches and deletes notes", async ({ page 
 test("an expired access cookie is renewed by the POST-only refresh, back on the same page", async ({
   page,
   context,
+  stack,
+  tenants,
 }) => {
-  await webLogin(page, OWNER.email);
+  const acme = await tenants.create(ACME);
+  await webLoginTo(page, stack, acme.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
   await context.clearCookies({ name: "tenantry_at" });
-  await page.goto(`${stack().webUrl}/notes`);
+  await page.goto(`${stack.webUrl}/notes`);
   await expect(page).toHaveURL(/\/notes$/);
   await expect(page.getByRole("button", { name: "New note" })).toBeVisible();
   expect((await context.cookies()).some((c) => c.name === "tenantry_at")).toBe(true);
   // Rotating tokens changes state: a GET (a link, an <img> on another site) rotates nothing.
-  const viaGet = await page.request.get(`${stack().webUrl}/api/session/refresh?next=/notes`, {
+  const viaGet = await page.request.get(`${stack.webUrl}/api/session/refresh?next=/notes`, {
     maxRedirects: 0,
   });
   expect(viaGet.status()).toBe(405);
@@ -123,21 +157,15 @@ test("an expired access cookie is renewed by the POST-only refresh, back on the 
 test("owner invites a member, who accepts and sees only this tenant's notes", async ({
   page,
   browser,
+  stack,
+  tenants,
 }) => {
+  const acme = await acmeWithNotes({ stack, tenants });
+  const MEMBER = { email: `mark@${acme.slug}.test`, name: "Mark Member" };
   // Another tenant with a note of its own: it must never show up for Acme's member.
-  const admin = await adminClient();
-  await createTenant(admin, "globex", { email: "gina@globex.test", name: "Gina Globex" });
-  await admin.dispose();
-  const globex = await trpcClient(stack().webUrl);
-  await globex.mutate("auth.login", { email: "gina@globex.test", password: PASSWORD });
-  await globex.mutate("notes.create", {
-    title: "Globex secret formula",
-    body: "not for Acme",
-    tags: ["secret"],
-  });
-  await globex.dispose();
+  await ginaInTwoTenants({ stack, tenants });
 
-  await webLogin(page, OWNER.email);
+  await webLoginTo(page, stack, acme.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Members", exact: true }).click();
   await expect(page.getByTestId("member-row")).toHaveCount(1);
   await page.getByRole("button", { name: "Add member" }).click();
@@ -148,7 +176,7 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   await dialog.getByRole("button", { name: "Create invite" }).click();
   const link = page.getByTestId("invite-url");
   await expect(link).toHaveValue(/\/invite#token=/);
-  inviteUrl = await link.inputValue();
+  const inviteUrl = await link.inputValue();
   await page.getByRole("button", { name: "Done" }).click();
   await expect(page.getByTestId("member-row")).toHaveCount(2);
   await shot(page, "web-members");
@@ -161,7 +189,7 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
   await member.getByLabel("Repeat password", { exact: true }).fill(PASSWORD);
   await member.getByRole("button", { name: "Set password" }).click();
   await expect(member.getByText("Your account is ready.")).toBeVisible();
-  await webLogin(member, MEMBER.email);
+  await webLoginTo(member, stack, MEMBER.email);
   await expect(member.getByTestId("dashboard-role")).toContainText("member");
   await member.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(member.getByTestId("note")).toHaveCount(2);
@@ -177,9 +205,12 @@ test("owner invites a member, who accepts and sees only this tenant's notes", as
 test("owner manages members: create with password, change role, deactivate, reactivate, remove", async ({
   page,
   browser,
+  stack,
+  tenants,
 }) => {
-  const PAT = { email: "pat@acme.test", name: "Pat Password" };
-  await webLogin(page, OWNER.email);
+  const acme = await tenants.create(ACME);
+  const PAT = { email: `pat@${acme.slug}.test`, name: "Pat Password" };
+  await webLoginTo(page, stack, acme.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Members", exact: true }).click();
   await page.getByRole("button", { name: "Add member" }).click();
   const dialog = page.getByRole("dialog", { name: "Add member" });
@@ -201,12 +232,12 @@ test("owner manages members: create with password, change role, deactivate, reac
   // A deactivated member cannot sign in.
   const ctx = await browser.newContext();
   const pat = await ctx.newPage();
-  await webLogin(pat, PAT.email);
+  await webLoginTo(pat, stack, PAT.email);
   await expect(pat.getByTestId("login-error")).toBeVisible();
 
   await row.getByRole("button", { name: "Reactivate" }).click();
   await expect(row).toContainText("active");
-  await webLogin(pat, PAT.email);
+  await webLoginTo(pat, stack, PAT.email);
   await expect(pat.getByTestId("dashboard-role")).toContainText("admin");
   await ctx.close();
 
@@ -220,9 +251,14 @@ test("owner manages members: create with password, change role, deactivate, reac
 
 test("member changes their password; owner renames the organisation in settings", async ({
   page,
+  stack,
+  tenants,
 }) => {
+  const acme = await tenants.create(ACME);
+  const MEMBER = { email: `mark@${acme.slug}.test`, name: "Mark Member" };
+  await (await webApi(stack, acme.owner)).members.create.mutate({ ...MEMBER, password: PASSWORD });
   const NEW_PASSWORD = "N3w-Secret-Phrase!";
-  await webLogin(page, MEMBER.email);
+  await webLoginTo(page, stack, MEMBER.email);
   await page.getByRole("navigation").getByRole("link", { name: "Profile", exact: true }).click();
   await page.getByLabel("Current password", { exact: true }).fill("wrong-password-123A");
   await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
@@ -235,12 +271,12 @@ test("member changes their password; owner renames the organisation in settings"
   await shot(page, "web-profile");
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(/\/login/);
-  await webLogin(page, MEMBER.email, PASSWORD);
+  await webLoginTo(page, stack, MEMBER.email, PASSWORD);
   await expect(page.getByTestId("login-error")).toBeVisible();
-  await webLogin(page, MEMBER.email, NEW_PASSWORD);
+  await webLoginTo(page, stack, MEMBER.email, NEW_PASSWORD);
   await expect(page.getByRole("heading", { name: /Welcome, Mark/ })).toBeVisible();
 
-  await webLogin(page, OWNER.email);
+  await webLoginTo(page, stack, acme.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Settings", exact: true }).click();
   await page.getByLabel("Display name", { exact: true }).fill("Acme Worldwide");
   await page.getByRole("button", { name: "Save settings" }).click();
@@ -253,17 +289,22 @@ test("member changes their password; owner renames the organisation in settings"
 test("a suspended tenant's owner lands on the suspended page; resuming keeps the data", async ({
   page,
   browser,
+  stack,
+  tenants,
 }) => {
-  await webLogin(page, OWNER.email);
+  // Two apps, two browser contexts and its own tenant to arrange: the longest flow of the suite.
+  test.slow();
+  const acme = await acmeWithNotes({ stack, tenants });
+  await webLoginTo(page, stack, acme.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("note")).toHaveCount(2);
 
   const adminCtx = await browser.newContext();
   const adminPage = await adminCtx.newPage();
-  await adminLogin(adminPage);
-  await adminPage.goto(`${stack().adminUrl}/tenants/${tenantId}`);
+  await adminLoginTo(adminPage, stack);
+  await adminPage.goto(`${stack.adminUrl}/tenants/${acme.id}`);
   await adminPage.getByRole("button", { name: "Suspend tenant" }).click();
-  const dialog = adminPage.getByRole("dialog", { name: /Suspend acme/ });
+  const dialog = adminPage.getByRole("dialog", { name: new RegExp(`Suspend ${acme.slug}`) });
   await dialog.getByRole("button", { name: "Suspend tenant" }).click();
   await expect(dialog.getByText("Give a reason")).toBeVisible();
   await dialog.getByLabel("Reason", { exact: true }).fill("Invoice 2024-117 is unpaid");
@@ -283,7 +324,7 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   await expect(page.getByRole("heading", { name: "This organisation is suspended" })).toBeVisible();
   await shot(page, "web-suspended");
   // Signing in again does not get round it.
-  await webLogin(page, OWNER.email);
+  await webLoginTo(page, stack, acme.owner.email);
   await page.waitForURL(/\/suspended/);
   await expect(page.getByTestId("suspended-page")).toBeVisible();
 
@@ -295,7 +336,7 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   await expect(adminPage.getByTestId("suspended-alert")).toHaveCount(0);
   await adminCtx.close();
 
-  await webLogin(page, OWNER.email);
+  await webLoginTo(page, stack, acme.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome, Olivia/ })).toBeVisible();
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByTestId("note")).toHaveCount(2);
@@ -304,24 +345,19 @@ test("a suspended tenant's owner lands on the suspended page; resuming keeps the
   await expect(page.getByTestId("note-list")).not.toContainText("Written while suspended");
 });
 
-test("suspended page shows the reason the admin gave", async ({ page }) => {
-  const admin = await adminClient();
-  await webLogin(page, OWNER.email);
+test("suspended page shows the reason the admin gave", async ({ page, stack, admin, tenant }) => {
+  await webLoginTo(page, stack, tenant.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
-  await admin.mutate("tenants.suspend", { id: tenantId, reason: "Scheduled compliance review" });
+  await admin.tenants.suspend.mutate({ id: tenant.id, reason: "Scheduled compliance review" });
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await page.waitForURL(/\/suspended/);
   await expect(page.getByTestId("suspension-reason")).toHaveText("Scheduled compliance review");
-  await admin.mutate("tenants.resume", { id: tenantId });
-  await admin.dispose();
+  await admin.tenants.resume.mutate({ id: tenant.id });
 });
 
-test("an email in two tenants gets a tenant picker", async ({ page }) => {
-  const admin = await adminClient();
-  // Gina owns Globex already; she also owns Initech.
-  await createTenant(admin, "initech", { email: "gina@globex.test", name: "Gina Globex" });
-  await admin.dispose();
-  await webLogin(page, "gina@globex.test");
+test("an email in two tenants gets a tenant picker", async ({ page, stack, tenants }) => {
+  const { gina } = await ginaInTwoTenants({ stack, tenants });
+  await webLoginTo(page, stack, gina.email);
   const picker = page.getByTestId("tenant-picker");
   await expect(picker).toBeVisible();
   await expect(picker.getByRole("radio")).toHaveCount(2);
@@ -342,21 +378,15 @@ test("an email in two tenants gets a tenant picker", async ({ page }) => {
   await expect(page.getByText("Globex secret formula")).toBeVisible();
 });
 
-test("notes page pages through a long list with a cursor", async ({ page }) => {
-  const gina = await trpcClient(stack().webUrl);
-  await gina.mutate("auth.login", {
-    email: "gina@globex.test",
-    password: PASSWORD,
-    tenantSlug: "globex",
-  });
+test("notes page pages through a long list with a cursor", async ({ page, stack, tenants }) => {
+  const { gina, api } = await ginaInTwoTenants({ stack, tenants });
   for (let i = 1; i <= 11; i++)
-    await gina.mutate("notes.create", {
+    await api.notes.create.mutate({
       title: `Batch note ${String(i).padStart(2, "0")}`,
       body: "",
       tags: ["batch"],
     });
-  await gina.dispose();
-  await webLogin(page, "gina@globex.test");
+  await webLoginTo(page, stack, gina.email);
   await page
     .getByTestId("tenant-picker")
     .getByRole("radio", { name: /Globex/ })
@@ -372,10 +402,10 @@ test("notes page pages through a long list with a cursor", async ({ page }) => {
   await expect(page.getByTestId("note")).toHaveCount(1);
 });
 
-test("forms work from the keyboard alone", async ({ page }) => {
-  await page.goto(`${stack().webUrl}/login`);
+test("forms work from the keyboard alone", async ({ page, stack, tenant }) => {
+  await page.goto(`${stack.webUrl}/login`);
   // The email field has focus on arrival; Tab moves to the password; Enter submits.
-  await page.keyboard.type(OWNER.email);
+  await page.keyboard.type(tenant.owner.email);
   await page.keyboard.press("Tab");
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press("Enter");
@@ -390,8 +420,9 @@ test("forms work from the keyboard alone", async ({ page }) => {
   await expect(page.getByRole("button", { name: "New note" })).toBeFocused();
 });
 
-test("login errors are shown next to the form", async ({ page }) => {
-  await page.goto(`${stack().webUrl}/notes`);
+test("login errors are shown next to the form", async ({ page, stack, tenant }) => {
+  const OWNER = tenant.owner;
+  await page.goto(`${stack.webUrl}/notes`);
   await page.waitForURL(/\/login\?next=%2Fnotes/);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Enter your email address.")).toBeVisible();
@@ -411,9 +442,16 @@ test("login errors are shown next to the form", async ({ page }) => {
   await page.waitForURL(/\/notes$/);
 });
 
-test("impersonation opens the web app with a banner", async ({ page, context }) => {
-  await adminLogin(page);
-  await page.goto(`${stack().adminUrl}/tenants/${tenantId}`);
+test("impersonation opens the web app with a banner", async ({
+  page,
+  context,
+  stack,
+  tenant,
+  user,
+}) => {
+  const MEMBER = user;
+  await adminLoginTo(page, stack);
+  await page.goto(`${stack.adminUrl}/tenants/${tenant.id}`);
   await page.getByRole("button", { name: "Impersonate a user" }).click();
   const dialog = page.getByRole("dialog", { name: "Impersonate a user" });
   await dialog.getByLabel("User email", { exact: true }).fill(MEMBER.email);
@@ -422,15 +460,18 @@ test("impersonation opens the web app with a banner", async ({ page, context }) 
   await dialog.getByRole("button", { name: "Open web app as this user" }).click();
   const web = await popup;
   await web.waitForLoadState();
-  await expect(web.getByTestId("impersonation-banner")).toContainText(stack().adminEmail);
+  await expect(web.getByTestId("impersonation-banner")).toContainText(stack.adminEmail);
   await expect(web.getByTestId("impersonation-banner")).toContainText(MEMBER.email);
   await expect(web.getByTestId("current-user")).toContainText(MEMBER.name);
   await shot(web, "web-impersonation");
 });
 
-test("main pages work at 390 px wide", async ({ page }) => {
+test("main pages work at 390 px wide", async ({ page, stack, tenant }) => {
+  await (
+    await webApi(stack, tenant.owner)
+  ).notes.create.mutate({ title: "Hiring", body: "", tags: [] });
   await page.setViewportSize({ width: 390, height: 844 });
-  await webLogin(page, OWNER.email);
+  await webLoginTo(page, stack, tenant.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
   await expectNoHorizontalScroll(page);
   await shot(page, "web-dashboard-390");
@@ -439,7 +480,7 @@ test("main pages work at 390 px wide", async ({ page }) => {
   await expect(page.getByTestId("note").first()).toBeVisible();
   await expectNoHorizontalScroll(page);
   await shot(page, "web-notes-390");
-  await page.goto(`${stack().webUrl}/profile`);
+  await page.goto(`${stack.webUrl}/profile`);
   await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
   await expectNoHorizontalScroll(page);
   await shot(page, "web-profile-390");

@@ -1,12 +1,11 @@
 // Spawns one bench actor (database, API, bare handler, recipe) as its own Node process so its RSS
 // and sockets are measured apart from the load generator. The child prints `READY <json>` once.
-import type { ChildProcess } from "node:child_process";
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { startProcessGroup, waitForHttp } from "@tenantry/test-kit";
+import type { ProcessGroup } from "@tenantry/test-kit";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchRoot = path.resolve(here, "../..");
@@ -21,35 +20,6 @@ export interface Child<T> {
   /** Resolves when the process has exited. */
   exited: Promise<void>;
   stop(): Promise<void>;
-}
-
-/** A free loopback port for a child that takes PORT but does not report the one it bound. */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-async function waitForHttp(
-  url: string,
-  timeoutMs: number,
-  failed: () => string | null,
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const why = failed();
-    if (why) throw new Error(why);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The compiled standalone API server (`pnpm --filter @tenantry/api build`), what production runs. */
@@ -76,16 +46,18 @@ export async function startChild<T>(
   const profiler = env.BENCH_PROFILE_FILE
     ? ["--import", pathToFileURL(path.join(here, "cpu-profiler.mjs")).href]
     : [];
-  const proc: ChildProcess = spawn(process.execPath, [...extra, ...loader, ...profiler, entry], {
+  // In the bench's own process group: a Ctrl-C at the terminal stops the actors too.
+  const group = startProcessGroup(process.execPath, [...extra, ...loader, ...profiler, entry], {
     cwd: benchRoot,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    ownGroup: false,
   });
+  const proc = group.child;
   let errText = "";
   proc.stderr?.on("data", (d: Buffer) => {
     errText = (errText + d.toString()).slice(-8000);
   });
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const exited = group.exited.then(() => undefined);
   if (opts.readyUrl) {
     const readyUrl = opts.readyUrl;
     let exitNote: string | null = null;
@@ -99,9 +71,14 @@ export async function startChild<T>(
       lines.push(line);
       for (const fn of listeners) fn(line);
     });
-    await waitForHttp(readyUrl, timeoutMs, () => exitNote);
+    await waitForHttp(readyUrl, {
+      timeoutMs,
+      intervalMs: 20,
+      ready: (status) => status >= 200 && status < 300,
+      failed: () => exitNote,
+    });
     return wrap(
-      proc,
+      group,
       { url: new URL(readyUrl).origin } as T,
       () => errText,
       exited,
@@ -139,7 +116,7 @@ export async function startChild<T>(
     });
   });
   return wrap(
-    proc,
+    group,
     info,
     () => errText,
     exited,
@@ -151,26 +128,11 @@ export async function startChild<T>(
 }
 
 function wrap<T>(
-  proc: ChildProcess,
+  group: ProcessGroup,
   info: T,
   stderr: () => string,
   exited: Promise<void>,
   onLine: (fn: (line: string) => void) => void = () => undefined,
 ): Child<T> {
-  const pid = proc.pid;
-  if (pid === undefined) throw new Error("child has no pid");
-  return {
-    pid,
-    info,
-    stderr,
-    exited,
-    onLine,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { pid: group.pid, info, stderr, exited, onLine, stop: () => group.stop() };
 }

@@ -1,6 +1,8 @@
 // Scenario 1: notes.list (page of 20, bearer JWT) through the standalone API server against a bare
 // node:http handler running the same driver query on the same tenant database; then a CPU profile
 // of each under the same load, broken down by layer per request.
+import { cpuMs } from "@tenantry/test-kit";
+
 import type { ApiChild, BenchContext, ScenarioResult } from "../bench-context";
 import { int, ms, startApi } from "../bench-context";
 import type { Breakdown } from "../cpu-breakdown";
@@ -9,7 +11,6 @@ import type { LoadResult, LoadTarget } from "../load";
 import { mergeLoads, runLoad, trpcQueryPath } from "../load";
 import type { Child } from "../processes/child-process";
 import { startChild } from "../processes/child-process";
-import { cpuMs } from "../proc-stats";
 
 /** Goals (issue 21): req/s ratio to the bare handler per connection count, and p99 at most 2×. */
 const RATIO_GOAL: Record<number, number> = { 1: 0.8 };

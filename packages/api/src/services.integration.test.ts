@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 
-import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
+import { startTestDatabase } from "@tenantry/test-kit";
+import type { TestDatabase } from "@tenantry/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startInstance } from "../test/api-harness";
 
-let mongo: Awaited<ReturnType<typeof startEmbeddedMongo>>;
+let mongo: TestDatabase;
 beforeAll(async () => {
-  mongo = await startEmbeddedMongo({ port: 0 });
+  mongo = await startTestDatabase();
 });
 afterAll(async () => mongo?.stop());
 

@@ -3,12 +3,11 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 
-import type * as Embedded from "@tenantry/embedded-mongo";
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy, TenancyConfig } from "@tenantry/tenancy";
-import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
+import { TEST_HASHING, createTestClient, startTestDatabase, uniqueName } from "@tenantry/test-kit";
+import { TRPCClientError } from "@trpc/client";
 import pino from "pino";
-import superjson from "superjson";
 
 import type { AdminRouter, AppRouter } from "../src/root";
 import type { ApiServices, ApiServicesConfig } from "../src/services";
@@ -23,8 +22,6 @@ export const JWT = {
 export const ADMIN = { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" };
 export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
-/** argon2id, cheap but real: same algorithm and format at test-suite speed. */
-const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export interface Instance {
   url: string;
@@ -32,17 +29,6 @@ export interface Instance {
   services: ApiServices;
   logs: Record<string, unknown>[];
   close(): Promise<void>;
-}
-
-async function startMongo(): Promise<{ uri: string; stop(): Promise<void> }> {
-  const external = process.env.TEST_MONGODB_URI;
-  if (external) return { uri: external, stop: async () => undefined };
-  const entry = process.env.EMBEDDED_MONGO_ENTRY;
-  const mod = (
-    entry ? await import(entry) : await import("@tenantry/embedded-mongo")
-  ) as typeof Embedded;
-  const server = await mod.startEmbeddedMongo({ port: 0 });
-  return { uri: server.uri, stop: () => server.stop() };
 }
 
 export async function startInstance(
@@ -97,29 +83,19 @@ export function appClient(
   token?: string | (() => string | undefined),
   headers: Record<string, string> = {},
 ) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${url}/trpc`,
-        transformer: superjson,
-        headers: () => {
-          const t = typeof token === "function" ? token() : token;
-          return { ...headers, ...(t ? { authorization: `Bearer ${t}` } : {}) };
-        },
-      }),
-    ],
+  return createTestClient<AppRouter>({
+    url: `${url}/trpc`,
+    headers: () => {
+      const t = typeof token === "function" ? token() : token;
+      return { ...headers, ...(t ? { authorization: `Bearer ${t}` } : {}) };
+    },
   });
 }
 
 export function adminClient(url: string, token?: string) {
-  return createTRPCClient<AdminRouter>({
-    links: [
-      httpLink({
-        url: `${url}/admin/trpc`,
-        transformer: superjson,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-      }),
-    ],
+  return createTestClient<AdminRouter>({
+    url: `${url}/admin/trpc`,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
   });
 }
 
@@ -143,8 +119,8 @@ export interface TenantFixture {
 }
 
 export async function startHarness(overrides: Partial<ApiServicesConfig> = {}): Promise<Harness> {
-  const mongo = await startMongo();
-  const controlDbName = `ctl_${randomBytes(4).toString("hex")}`;
+  const mongo = await startTestDatabase();
+  const controlDbName = uniqueName("ctl");
   const instance = await startInstance(mongo.uri, controlDbName, overrides);
   const login = await adminClient(instance.url).auth.login.mutate(ADMIN);
   const adminToken = login.accessToken ?? "";

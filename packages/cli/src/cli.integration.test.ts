@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
+import { startTestDatabase } from "@tenantry/test-kit";
+import type { TestDatabase } from "@tenantry/test-kit";
 import type { Tenancy } from "@tenantry/tenancy";
 import { createTenancy } from "@tenantry/tenancy";
 import { passwordWeakness } from "@tenantry/tenancy/policies";
@@ -21,7 +22,7 @@ const PASSWORD = "correct horse battery";
 
 let uri = "";
 let stopServer: () => Promise<void> = async () => undefined;
-let second: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
+let second: TestDatabase | undefined;
 let tenancy: Tenancy;
 let work: string;
 
@@ -102,12 +103,9 @@ async function createTenant(slug: string, extra: string[] = []): Promise<ListedT
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "tenantry-cli-"));
-  if (process.env.TEST_MONGODB_URI) uri = process.env.TEST_MONGODB_URI;
-  else {
-    const server = await startEmbeddedMongo({ port: 0 });
-    uri = server.uri;
-    stopServer = () => server.stop();
-  }
+  const server = await startTestDatabase();
+  uri = server.uri;
+  stopServer = () => server.stop();
   tenancy = await createTenancy({
     controlUri: uri,
     controlDbName: CONTROL_DB,
@@ -314,7 +312,7 @@ describe("tenant lifecycle through the CLI", () => {
 
 describe("clusters and admins", () => {
   it("adds a cluster, never shows its URI, and places a tenant on it", async () => {
-    second = await startEmbeddedMongo({ port: 0 });
+    second = await startTestDatabase({ embedded: true }); // a second, separate server
     // The embedded server has no auth, so a marker in the query string stands in for credentials.
     const secretUri = `${second.uri}/?appName=hunter2`;
     const added = await cli(

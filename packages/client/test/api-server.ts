@@ -4,9 +4,9 @@ import { randomBytes } from "node:crypto";
 
 import { createApiServices, createStandaloneServer } from "@tenantry/api";
 import type { ApiServicesConfig } from "@tenantry/api";
-import type * as Embedded from "@tenantry/embedded-mongo";
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy } from "@tenantry/tenancy";
+import { TEST_HASHING, startTestDatabase, uniqueName } from "@tenantry/test-kit";
 import pino from "pino";
 
 export const ADMIN = { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" };
@@ -19,19 +19,12 @@ export interface TestApi {
 }
 
 export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): Promise<TestApi> {
-  // EMBEDDED_MONGO_ENTRY pins a snapshot of the embedded server while its working tree is mid-edit.
-  const entry = process.env.EMBEDDED_MONGO_ENTRY;
-  const embedded = (
-    entry ? await import(entry) : await import("@tenantry/embedded-mongo")
-  ) as typeof Embedded;
-  const mongo = process.env.TEST_MONGODB_URI
-    ? { uri: process.env.TEST_MONGODB_URI, stop: async () => undefined }
-    : await embedded.startEmbeddedMongo({ port: 0 });
+  const mongo = await startTestDatabase();
   const tenancy = await createTenancy({
     controlUri: mongo.uri,
-    controlDbName: `ctl_${randomBytes(4).toString("hex")}`,
+    controlDbName: uniqueName("ctl"),
     encryptionKey: randomBytes(32).toString("base64"),
-    passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+    passwordHashing: TEST_HASHING,
     registryRefreshMs: 100,
   });
   const services = await createApiServices({

@@ -2,37 +2,20 @@
 // when set), a unique control database per test file, and cheap-but-real argon2id params.
 import { randomBytes } from "node:crypto";
 
-import type * as Embedded from "@tenantry/embedded-mongo";
+import { TEST_HASHING, startTestDatabase, uniqueName } from "@tenantry/test-kit";
+import type { TestDatabase } from "@tenantry/test-kit";
 import { MongoClient } from "mongodb";
 
 import type { TenancyConfig } from "../src/config";
 
 const TEST_KEY = randomBytes(32).toString("base64");
 
-/** argon2id with small memory and one pass: same algorithm and format, test-suite speed. */
-const TEST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+export type TestServer = TestDatabase;
 
-export interface TestServer {
-  uri: string;
-  stop(): Promise<void>;
-}
+/** The embedded server, or TEST_MONGODB_URI when set. */
+export const startServer = (): Promise<TestServer> => startTestDatabase();
 
-export async function startServer(): Promise<TestServer> {
-  const external = process.env.TEST_MONGODB_URI;
-  if (external) return { uri: external, stop: async () => undefined };
-  // EMBEDDED_MONGO_ENTRY pins a snapshot of the server (e.g. a committed version) while its
-  // working tree is mid-edit; normally the workspace package is used.
-  const entry = process.env.EMBEDDED_MONGO_ENTRY;
-  const mod = (
-    entry ? await import(entry) : await import("@tenantry/embedded-mongo")
-  ) as typeof Embedded;
-  const server = await mod.startEmbeddedMongo({ port: 0 });
-  return { uri: server.uri, stop: () => server.stop() };
-}
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${randomBytes(4).toString("hex")}`;
-}
+export { uniqueName };
 
 export function testConfig(uri: string, overrides: Partial<TenancyConfig> = {}): TenancyConfig {
   return {

@@ -2,9 +2,11 @@
 // entry (packages/api/src/server/main.ts), both started with `node --import tsx` so the pid we hold
 // is the server itself and SIGKILL hits it, not a wrapper.
 import type { ChildProcess } from "node:child_process";
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { startProcessGroup } from "@tenantry/test-kit";
+import type { ProcessGroup } from "@tenantry/test-kit";
 
 const packageDir = (specifier: string) =>
   path.dirname(path.dirname(fileURLToPath(import.meta.resolve(specifier))));
@@ -30,7 +32,8 @@ interface Child {
   stop(): Promise<void>;
 }
 
-function track(child: ChildProcess, lines: string[]): Promise<number | null> {
+/** Keeps every stdout/stderr line of the child (bounded). */
+function track(child: ChildProcess, lines: string[]): void {
   const push = (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) {
       if (!line) continue;
@@ -40,28 +43,25 @@ function track(child: ChildProcess, lines: string[]): Promise<number | null> {
   };
   child.stdout?.on("data", push);
   child.stderr?.on("data", push);
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-function wrap(child: ChildProcess, lines: string[], exited: Promise<number | null>): Child {
-  let done = false;
-  void exited.then(() => (done = true));
-  const signal = async (sig: NodeJS.Signals, graceMs: number) => {
-    if (done) return;
-    child.kill(sig);
-    const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
-    if ((await Promise.race([exited, timer])) === "timeout") {
-      child.kill("SIGKILL");
-      await exited;
-    }
-  };
+/** Started in this process's group: the pid is the server, and SIGKILL hits it alone. */
+function start(args: string[], cwd: string, env?: NodeJS.ProcessEnv): ProcessGroup {
+  return startProcessGroup(process.execPath, args, {
+    cwd,
+    env: env ?? process.env,
+    ownGroup: false,
+  });
+}
+
+function wrap(group: ProcessGroup, lines: string[]): Child {
   return {
-    child,
-    pid: child.pid ?? -1,
+    child: group.child,
+    pid: group.pid,
     lines,
-    exited,
-    kill9: () => signal("SIGKILL", 10_000),
-    stop: () => signal("SIGTERM", 5_000),
+    exited: group.exited,
+    kill9: () => group.stop({ signal: "SIGKILL", graceMs: 10_000 }),
+    stop: () => group.stop(),
   };
 }
 
@@ -102,12 +102,10 @@ export async function startMongoChild(
 ): Promise<MongoChild> {
   const args = ["--import", "tsx", "scripts/start.ts", "--port", String(opts.port ?? 0)];
   if (opts.dbPath) args.push("--dbpath", opts.dbPath);
-  const child = spawn(process.execPath, args, {
-    cwd: EMBEDDED_MONGO_DIR,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const group = start(args, EMBEDDED_MONGO_DIR);
   const lines: string[] = [];
-  const exited = track(child, lines);
+  track(group.child, lines);
+  const exited = group.exited;
   const uri = await waitFor(
     lines,
     exited,
@@ -115,7 +113,7 @@ export async function startMongoChild(
     "embedded-mongo",
   );
   const port = Number(/:(\d+)/.exec(uri.replace("mongodb://", ""))?.[1]);
-  return { ...wrap(child, lines, exited), uri, port };
+  return { ...wrap(group, lines), uri, port };
 }
 
 export interface ApiChild extends Child {
@@ -134,21 +132,18 @@ export interface ApiEnv {
 export async function startApiChild(env: ApiEnv, entry: ApiEntry = "main"): Promise<ApiChild> {
   const [cwd, file] =
     entry === "main" ? [API_DIR, "src/server/main.ts"] : [RELIABILITY_DIR, "scripts/api-server.ts"];
-  const child = spawn(process.execPath, ["--import", "tsx", file], {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
+  const group = start(["--import", "tsx", file], cwd, {
     // LOG_LEVEL stays at info: the "listening" line (with the ephemeral port) is an info line.
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_ENV: "test",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      ...env,
-      LOG_LEVEL: "info",
-    },
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    ...env,
+    LOG_LEVEL: "info",
   });
   const lines: string[] = [];
-  const exited = track(child, lines);
+  track(group.child, lines);
+  const exited = group.exited;
   const url = await waitFor(
     lines,
     exited,
@@ -163,5 +158,5 @@ export async function startApiChild(env: ApiEnv, entry: ApiEntry = "main"): Prom
     "api server",
     60_000,
   );
-  return { ...wrap(child, lines, exited), url };
+  return { ...wrap(group, lines), url };
 }

@@ -2,13 +2,13 @@
 // MongoDB child, N tenants provisioned through tenancy, the real API server as a child process,
 // virtual users for a while, then proof that every write is in its own tenant only and that the
 // server's sockets to the database and its memory stayed flat after warm-up.
+import { rssBytes, tcpConnectionsTo } from "@tenantry/test-kit";
 import { MongoClient } from "mongodb";
 
 import type { ApiChild, MongoChild } from "./child-processes";
 import { startApiChild, startMongoChild } from "./child-processes";
 import type { LoadReport } from "./load-run";
 import { forEachLimited, runLoad } from "./load-run";
-import { establishedSocketsTo, rssBytes } from "./process-stats";
 import { callProcedure } from "./trpc-over-http";
 import {
   OWNER_PASSWORD,
@@ -150,7 +150,7 @@ export async function runLoadScenario(
     const samples: Sample[] = [];
     const loadStarted = Date.now();
     const sampler = setInterval(() => {
-      void Promise.all([rssBytes(apiPid), establishedSocketsTo(apiPid, [mongoPort])]).then(
+      void Promise.all([rssBytes(apiPid), tcpConnectionsTo(apiPid, [mongoPort])]).then(
         ([rss, dbSockets]) => samples.push({ atMs: Date.now() - loadStarted, rss, dbSockets }),
         () => undefined,
       );
@@ -191,7 +191,7 @@ export async function runLoadScenario(
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = {
       rssMb: mb(await rssBytes(apiPid)),
-      dbSockets: await establishedSocketsTo(apiPid, [mongoPort]),
+      dbSockets: await tcpConnectionsTo(apiPid, [mongoPort]),
     };
 
     const verify = await verifyWrites(api.url, mongo.uri, deployment.controlDbName, seeds, report);

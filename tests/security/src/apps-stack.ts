@@ -1,10 +1,10 @@
 // What the apps-* security tests run against: the production builds of apps/web and apps/admin
-// under `next start` on free ports and a fresh embedded MongoDB, started by the e2e suites' own
-// stack starter (apps/web/e2e/stack.ts), and a cookie-keeping HTTP client per app that talks to
+// under `tenantry-next-serve` on free ports and a test database, started by the e2e suites' own stack
+// starter (@tenantry/e2e/stack), and a cookie-keeping HTTP client per app that talks to
 // them as a browser tab would. Data is seeded through the admin app's real tRPC surface.
 import path from "node:path";
 
-import { startStack } from "@tenantry/web/e2e/stack";
+import { startStack } from "@tenantry/e2e/stack";
 
 const PASSWORD = "Corr3ct-Horse-Battery";
 
@@ -29,8 +29,8 @@ export async function startAppsStack(
     extraEnv,
   );
   return {
-    webUrl: info.webUrl ?? "",
-    adminUrl: info.adminUrl ?? "",
+    webUrl: info.webUrl,
+    adminUrl: info.adminUrl,
     adminEmail: info.adminEmail,
     adminPassword: info.adminPassword,
     env,

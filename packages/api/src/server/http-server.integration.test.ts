@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 
-import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
+import { startTestDatabase } from "@tenantry/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, TenantFixture } from "../../test/api-harness";
@@ -138,7 +138,7 @@ describe("standalone server", () => {
   });
 
   it("reports not-ready and answers without stack traces when the database goes away", async () => {
-    const mongo = await startEmbeddedMongo({ port: 0 });
+    const mongo = await startTestDatabase({ embedded: true }); // it stops this one
     const inst = await startInstance(
       mongo.uri,
       `ctl_${randomBytes(3).toString("hex")}`,

@@ -4,7 +4,10 @@ import { expect, request } from "@playwright/test";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 
-import { freePort, startApp, stopChild, waitForHttp } from "./stack";
+import { freePort } from "@tenantry/test-kit";
+
+import { insecureCookiesBuild } from "./env";
+import { startApp } from "./stack";
 
 /** The e2e stack runs `NODE_ENV=production` with INSECURE_COOKIES=true (plain http on loopback). */
 export const STACK_INSECURE_COOKIES = true;
@@ -52,8 +55,7 @@ async function expectSecurityHeaders(res: APIResponse, extraFormAction?: string,
   expect(h["x-powered-by"]).toBeUndefined();
   // HSTS is fixed at `next build` (Next bakes headers() into the routes manifest): present unless
   // the build ran with INSECURE_COOKIES=true, the same environment this test process runs in.
-  if (process.env.INSECURE_COOKIES === "true")
-    expect(h["strict-transport-security"]).toBeUndefined();
+  if (insecureCookiesBuild()) expect(h["strict-transport-security"]).toBeUndefined();
   else expect(h["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
 }
 
@@ -150,7 +152,7 @@ export async function startProductionWeb(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = startApp(
+  const server = await startApp(
     "web",
     port,
     {
@@ -165,12 +167,5 @@ export async function startProductionWeb(
     },
     logFile,
   );
-  const stop = () => stopChild(child);
-  try {
-    await waitForHttp(`${url}/login`, child, 60_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, stop };
+  return { url, stop: () => server.stop() };
 }
