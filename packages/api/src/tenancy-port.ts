@@ -7,7 +7,6 @@ export type {
   MemberRole,
   UserDoc,
   SessionDoc,
-  NoteDoc,
   SettingDoc,
   TenantAuditDoc,
   AdminDoc,

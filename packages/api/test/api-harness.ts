@@ -10,6 +10,7 @@ import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
 import pino from "pino";
 import superjson from "superjson";
 
+import { APP_MODULES } from "../src/app-modules";
 import type { AdminRouter, AppRouter } from "../src/root";
 import type { ApiServices, ApiServicesConfig } from "../src/services";
 import { createApiServices } from "../src/services";
@@ -61,6 +62,7 @@ export async function startInstance(
   });
   const logger = pino({ level: "info" }, sink);
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: uri,
     controlDbName,
     encryptionKey: ENCRYPTION_KEY,

@@ -2,7 +2,7 @@
 // HTTP server on an ephemeral port.
 import { randomBytes } from "node:crypto";
 
-import { createApiServices, createStandaloneServer } from "@tenantry/api";
+import { APP_MODULES, createApiServices, createStandaloneServer } from "@tenantry/api";
 import type { ApiServicesConfig } from "@tenantry/api";
 import type * as Embedded from "@tenantry/embedded-mongo";
 import { createTenancy } from "@tenantry/tenancy";
@@ -28,6 +28,7 @@ export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): 
     ? { uri: process.env.TEST_MONGODB_URI, stop: async () => undefined }
     : await embedded.startEmbeddedMongo({ port: 0 });
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: mongo.uri,
     controlDbName: `ctl_${randomBytes(4).toString("hex")}`,
     encryptionKey: randomBytes(32).toString("base64"),

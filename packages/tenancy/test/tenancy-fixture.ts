@@ -6,6 +6,9 @@ import type * as Embedded from "@tenantry/embedded-mongo";
 import { MongoClient } from "mongodb";
 
 import type { TenancyConfig } from "../src/config";
+import type { TenancyOptions } from "../src/tenancy";
+
+import { TEST_MODULES } from "./fixture-module";
 
 const TEST_KEY = randomBytes(32).toString("base64");
 
@@ -34,8 +37,13 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString("hex")}`;
 }
 
-export function testConfig(uri: string, overrides: Partial<TenancyConfig> = {}): TenancyConfig {
+/** Tenancy's test config, with the fixture module registered (so scope.models has Note). */
+export function testConfig(
+  uri: string,
+  overrides: Partial<TenancyConfig> = {},
+): TenancyOptions<typeof TEST_MODULES> {
   return {
+    modules: TEST_MODULES,
     controlUri: uri,
     controlDbName: overrides.controlDbName ?? uniqueName("ctl"),
     encryptionKey: TEST_KEY,

@@ -1,7 +1,12 @@
 import "server-only";
 // The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
 import path from "node:path";
-import { createAdminCaller, createApiServices, createNextRouteHandler } from "@tenantry/api";
+import {
+  APP_MODULES,
+  createAdminCaller,
+  createApiServices,
+  createNextRouteHandler,
+} from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
 import { clusterUriPolicyFromEnv, createTenancy } from "@tenantry/tenancy";
@@ -18,6 +23,7 @@ export async function createAppServices(): Promise<AppServices> {
     format: env.LOG_FORMAT,
   });
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,

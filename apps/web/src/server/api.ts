@@ -1,6 +1,11 @@
 import "server-only";
 // The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
-import { createApiServices, createAppCaller, createNextRouteHandler } from "@tenantry/api";
+import {
+  APP_MODULES,
+  createApiServices,
+  createAppCaller,
+  createNextRouteHandler,
+} from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
 import { createTenancy } from "@tenantry/tenancy";
@@ -17,6 +22,7 @@ export async function createAppServices(): Promise<AppServices> {
     format: env.LOG_FORMAT,
   });
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,

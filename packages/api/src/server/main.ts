@@ -2,6 +2,7 @@
 // validated env module; without MONGODB_URI (outside production) an embedded server is started.
 import { clusterUriPolicyFromEnv, createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
 import { createLogger } from "../logger";
+import { APP_MODULES } from "../app-modules";
 import { createApiServices } from "../services";
 import { loadServerEnv } from "./env";
 import { applyHeapGrowthPolicy } from "./heap-policy";
@@ -30,6 +31,7 @@ async function main() {
     );
   }
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: uri,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
