@@ -7,11 +7,14 @@ import type * as Embedded from "@tenantry/embedded-mongo";
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy, TenancyConfig } from "@tenantry/tenancy";
 import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
+import type { AnyTRPCRouter } from "@trpc/server";
 import pino from "pino";
 import superjson from "superjson";
 
 import { APP_MODULES } from "../src/app-modules";
+import type { AppModule } from "../src/module-kit";
 import type { AdminRouter, AppRouter } from "../src/root";
+import { appRouter } from "../src/root";
 import type { ApiServices, ApiServicesConfig } from "../src/services";
 import { createApiServices } from "../src/services";
 import { createStandaloneServer } from "../src/server/http-server";
@@ -46,11 +49,19 @@ async function startMongo(): Promise<{ uri: string; stop(): Promise<void> }> {
   return { uri: server.uri, stop: () => server.stop() };
 }
 
+/** The app under test: its tenant modules and the router composed from them. */
+export interface HarnessApp {
+  modules: readonly AppModule[];
+  appRouter: AnyTRPCRouter;
+}
+const DEFAULT_APP: HarnessApp = { modules: APP_MODULES, appRouter };
+
 export async function startInstance(
   uri: string,
   controlDbName: string,
   overrides: Partial<ApiServicesConfig> = {},
   tenancyOverrides: Partial<TenancyConfig> = {},
+  app: HarnessApp = DEFAULT_APP,
 ): Promise<Instance> {
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -62,7 +73,7 @@ export async function startInstance(
   });
   const logger = pino({ level: "info" }, sink);
   const tenancy = await createTenancy({
-    modules: APP_MODULES,
+    modules: app.modules,
     controlUri: uri,
     controlDbName,
     encryptionKey: ENCRYPTION_KEY,
@@ -80,7 +91,7 @@ export async function startInstance(
     ...overrides,
   });
   await services.ensureFirstAdmin();
-  const server = createStandaloneServer({ services });
+  const server = createStandaloneServer({ services, appRouter: app.appRouter });
   const { url } = await server.listen(0);
   return {
     url,
@@ -99,9 +110,19 @@ export function appClient(
   token?: string | (() => string | undefined),
   headers: Record<string, string> = {},
 ) {
-  return createTRPCClient<AppRouter>({
+  return routerClient<AppRouter>(url, token, headers);
+}
+
+/** appClient for another app's router (one composed with other modules). */
+export function routerClient<R extends AnyTRPCRouter>(
+  url: string,
+  token?: string | (() => string | undefined),
+  headers: Record<string, string> = {},
+) {
+  return createTRPCClient<R>({
     links: [
-      httpLink({
+      // Every app router shares the api's superjson transformer; the generic R cannot show it.
+      httpLink<AppRouter>({
         url: `${url}/trpc`,
         transformer: superjson,
         headers: () => {
@@ -144,10 +165,13 @@ export interface TenantFixture {
   client: ReturnType<typeof appClient>;
 }
 
-export async function startHarness(overrides: Partial<ApiServicesConfig> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<ApiServicesConfig> = {},
+  app: HarnessApp = DEFAULT_APP,
+): Promise<Harness> {
   const mongo = await startMongo();
   const controlDbName = `ctl_${randomBytes(4).toString("hex")}`;
-  const instance = await startInstance(mongo.uri, controlDbName, overrides);
+  const instance = await startInstance(mongo.uri, controlDbName, overrides, {}, app);
   const login = await adminClient(instance.url).auth.login.mutate(ADMIN);
   const adminToken = login.accessToken ?? "";
   const admin = adminClient(instance.url, adminToken);
