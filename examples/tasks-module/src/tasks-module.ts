@@ -3,7 +3,7 @@ import { defineTenantModule, ensureCollection } from "@tenantry/tenancy";
 import type { Types } from "mongoose";
 import { Schema } from "mongoose";
 
-export interface TaskDoc {
+interface TaskDoc {
   _id: Types.ObjectId;
   title: string;
   done: boolean;

@@ -36,7 +36,7 @@ const noteSchema = new Schema<FixtureNoteDoc>(
 );
 noteSchema.index({ tags: 1 });
 
-export const fixtureModule = defineTenantModule({
+const fixtureModule = defineTenantModule({
   name: "fixture-notes",
   schemas: { Note: noteSchema },
   migrations: [
