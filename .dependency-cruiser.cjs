@@ -30,6 +30,22 @@ module.exports = {
       to: { pathNot: "^packages/tenancy/src/policies/" },
     },
     {
+      name: "tenancy-knows-no-module",
+      severity: "error",
+      comment:
+        "Tenant modules (modules/*) build on @tenantry/tenancy and are registered by the app; tenancy never imports one.",
+      from: { path: "^packages/tenancy/" },
+      to: { path: "^modules/" },
+    },
+    {
+      name: "modules-use-the-api-module-kit",
+      severity: "error",
+      comment:
+        "A module reaches the api only through @tenantry/api/module-kit (and its tests through @tenantry/api/testing), so api internals can move.",
+      from: { path: "^modules/" },
+      to: { path: "^packages/api/(?!src/module-kit\\.ts$|test/api-harness\\.ts$)" },
+    },
+    {
       name: "embedded-mongo-stands-alone",
       severity: "error",
       comment:

@@ -4,10 +4,10 @@
 // token from the API's own signer — what auth.login would hand back, without 10,000 logins.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 
-import { createApiServices } from "@tenantry/api";
-import type { ApiServices } from "@tenantry/api";
+import { APP_MODULES, createApiServices } from "@tenantry/api";
+import type { ApiServices, AppTenancy } from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
-import type { Tenancy, TenantMigration } from "@tenantry/tenancy";
+import type { TenantMigration } from "@tenantry/tenancy";
 import { Types } from "mongoose";
 import pino from "pino";
 
@@ -37,8 +37,9 @@ const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 export async function openTenancy(
   cfg: FleetConfig,
   migrations: TenantMigration[] = [],
-): Promise<Tenancy> {
+): Promise<AppTenancy> {
   return createTenancy({
+    modules: APP_MODULES,
     controlUri: cfg.mongoUri,
     controlDbName: cfg.controlDbName,
     encryptionKey: cfg.encryptionKey,
@@ -53,7 +54,7 @@ export class Fleet {
   readonly tenants: BenchTenant[] = [];
   private constructor(
     readonly cfg: FleetConfig,
-    readonly tenancy: Tenancy,
+    readonly tenancy: AppTenancy,
     private readonly services: ApiServices,
   ) {}
 

@@ -1,8 +1,9 @@
 // Demo data for `npm start`: on first run a super admin and two demo tenants with users and
 // notes (alice is in both, so her login shows the tenant picker). Safe to run on every start:
 // each step checks before it writes. Prints the demo logins on stdout (start.mjs shows them).
+import { APP_MODULES } from "@tenantry/api";
+import type { AppTenancy } from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
-import type { Tenancy } from "@tenantry/tenancy";
 import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { z } from "zod";
 
@@ -90,7 +91,7 @@ const logger = {
   error: (o: object, m?: string) => console.error(m ?? "", o),
 };
 
-async function ensureAdmin(tenancy: Tenancy): Promise<void> {
+async function ensureAdmin(tenancy: AppTenancy): Promise<void> {
   if (await tenancy.admins.any()) return;
   await tenancy.admins.createFirst({
     email: ADMIN_EMAIL,
@@ -99,7 +100,7 @@ async function ensureAdmin(tenancy: Tenancy): Promise<void> {
   });
 }
 
-async function ensureTenant(tenancy: Tenancy, demo: DemoTenant): Promise<"created" | "exists"> {
+async function ensureTenant(tenancy: AppTenancy, demo: DemoTenant): Promise<"created" | "exists"> {
   const existed = await tenancy.registry.getBySlug(demo.slug).then(
     () => true,
     () => false,
@@ -144,6 +145,7 @@ async function ensureTenant(tenancy: Tenancy, demo: DemoTenant): Promise<"create
 
 async function main() {
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: MONGODB_URI,
     encryptionKey: ENCRYPTION_KEY,
     logger,

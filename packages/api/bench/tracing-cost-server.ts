@@ -6,11 +6,13 @@ import "../src/observation/register-tracing";
 import { createTenancy } from "@tenantry/tenancy";
 import pino from "pino";
 
+import { APP_MODULES } from "../src/app-modules";
 import { createStandaloneServer } from "../src/server/http-server";
 import { createApiServices } from "../src/services";
 
 const [uri = "", controlDbName = "", secret = "", encryptionKey = ""] = process.argv.slice(2);
 const tenancy = await createTenancy({
+  modules: APP_MODULES,
   controlUri: uri,
   controlDbName,
   encryptionKey,

@@ -3,7 +3,9 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
 import type { AdminRouter, AppRouter } from "./root";
 
-export { appRouter, adminRouter } from "./root";
+export { appRouter, adminRouter, composeAppRouter } from "./root";
+export { APP_MODULES } from "./app-modules";
+export type { AppTenancy } from "./app-modules";
 export type { AppRouter, AdminRouter } from "./root";
 export {
   createTRPCContext,

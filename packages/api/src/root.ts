@@ -1,4 +1,7 @@
-// Two roots: a tenant-facing host never serves admin procedures.
+// Two roots: a tenant-facing host never serves admin procedures. The app root is tenancy's core
+// routers plus one router per registered tenant module, mounted under the module's name.
+import type { AppModule } from "./module-kit";
+import { APP_MODULES } from "./app-modules";
 import { adminAuditRouter } from "./routers/admin/audit/_router";
 import { adminAuthRouter } from "./routers/admin/auth/_router";
 import { adminClustersRouter } from "./routers/admin/clusters/_router";
@@ -9,18 +12,33 @@ import { auditRouter } from "./routers/audit/_router";
 import { authRouter } from "./routers/auth/_router";
 import { healthRouter } from "./routers/health/_router";
 import { membersRouter } from "./routers/members/_router";
-import { notesRouter } from "./routers/notes/_router";
 import { settingsRouter } from "./routers/settings/_router";
 import { createTRPCRouter } from "./trpc";
 
-export const appRouter = createTRPCRouter({
+const coreRoutes = {
   auth: authRouter,
   health: healthRouter,
   members: membersRouter,
-  notes: notesRouter,
   settings: settingsRouter,
   audit: auditRouter,
-});
+};
+
+type ModuleRoutes<Ms extends readonly AppModule[]> = {
+  [M in Ms[number] as M["name"]]: M["router"];
+};
+
+/** The app router for a module list; a module named like a core router is refused. */
+export function composeAppRouter<const Ms extends readonly AppModule[]>(modules: Ms) {
+  const routes: Record<string, AppModule["router"]> = {};
+  for (const m of modules) {
+    if (m.name in coreRoutes || m.name in routes)
+      throw new Error(`Module "${m.name}" clashes with another router of that name`);
+    routes[m.name] = m.router;
+  }
+  return createTRPCRouter({ ...coreRoutes, ...(routes as ModuleRoutes<Ms>) });
+}
+
+export const appRouter = composeAppRouter(APP_MODULES);
 
 export const adminRouter = createTRPCRouter({
   auth: adminAuthRouter,

@@ -6,7 +6,6 @@ export type {
   Membership,
   UserDoc,
   SessionDoc,
-  NoteDoc,
   SettingDoc,
   TenantAuditDoc,
   AdminDoc,

@@ -7,9 +7,13 @@ import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy, TenancyConfig } from "@tenantry/tenancy";
 import { TEST_HASHING, createTestClient, startTestDatabase, uniqueName } from "@tenantry/test-kit";
 import { TRPCClientError } from "@trpc/client";
+import type { AnyTRPCRouter } from "@trpc/server";
 import pino from "pino";
 
+import { APP_MODULES } from "../src/app-modules";
+import type { AppModule } from "../src/module-kit";
 import type { AdminRouter, AppRouter } from "../src/root";
+import { appRouter } from "../src/root";
 import type { ApiServices, ApiServicesConfig } from "../src/services";
 import { createApiServices } from "../src/services";
 import { createStandaloneServer } from "../src/server/http-server";
@@ -31,11 +35,19 @@ export interface Instance {
   close(): Promise<void>;
 }
 
+/** The app under test: its tenant modules and the router composed from them. */
+export interface HarnessApp {
+  modules: readonly AppModule[];
+  appRouter: AnyTRPCRouter;
+}
+const DEFAULT_APP: HarnessApp = { modules: APP_MODULES, appRouter };
+
 export async function startInstance(
   uri: string,
   controlDbName: string,
   overrides: Partial<ApiServicesConfig> = {},
   tenancyOverrides: Partial<TenancyConfig> = {},
+  app: HarnessApp = DEFAULT_APP,
 ): Promise<Instance> {
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -47,6 +59,7 @@ export async function startInstance(
   });
   const logger = pino({ level: "info" }, sink);
   const tenancy = await createTenancy({
+    modules: app.modules,
     controlUri: uri,
     controlDbName,
     encryptionKey: ENCRYPTION_KEY,
@@ -64,7 +77,7 @@ export async function startInstance(
     ...overrides,
   });
   await services.ensureFirstAdmin();
-  const server = createStandaloneServer({ services });
+  const server = createStandaloneServer({ services, appRouter: app.appRouter });
   const { url } = await server.listen(0);
   return {
     url,
@@ -83,7 +96,16 @@ export function appClient(
   token?: string | (() => string | undefined),
   headers: Record<string, string> = {},
 ) {
-  return createTestClient<AppRouter>({
+  return routerClient<AppRouter>(url, token, headers);
+}
+
+/** appClient for another app's router (one composed with other modules). */
+export function routerClient<R extends AnyTRPCRouter>(
+  url: string,
+  token?: string | (() => string | undefined),
+  headers: Record<string, string> = {},
+) {
+  return createTestClient<R>({
     url: `${url}/trpc`,
     headers: () => {
       const t = typeof token === "function" ? token() : token;
@@ -118,10 +140,13 @@ export interface TenantFixture {
   client: ReturnType<typeof appClient>;
 }
 
-export async function startHarness(overrides: Partial<ApiServicesConfig> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<ApiServicesConfig> = {},
+  app: HarnessApp = DEFAULT_APP,
+): Promise<Harness> {
   const mongo = await startTestDatabase();
   const controlDbName = uniqueName("ctl");
-  const instance = await startInstance(mongo.uri, controlDbName, overrides);
+  const instance = await startInstance(mongo.uri, controlDbName, overrides, {}, app);
   const login = await adminClient(instance.url).auth.login.mutate(ADMIN);
   const adminToken = login.accessToken ?? "";
   const admin = adminClient(instance.url, adminToken);

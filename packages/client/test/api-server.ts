@@ -2,7 +2,7 @@
 // HTTP server on an ephemeral port.
 import { randomBytes } from "node:crypto";
 
-import { createApiServices, createStandaloneServer } from "@tenantry/api";
+import { APP_MODULES, createApiServices, createStandaloneServer } from "@tenantry/api";
 import type { ApiServicesConfig } from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
 import type { Tenancy } from "@tenantry/tenancy";
@@ -21,6 +21,7 @@ export interface TestApi {
 export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): Promise<TestApi> {
   const mongo = await startTestDatabase();
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: mongo.uri,
     controlDbName: uniqueName("ctl"),
     encryptionKey: randomBytes(32).toString("base64"),

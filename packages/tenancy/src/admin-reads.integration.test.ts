@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
 import { TenantDeleted, TenantSuspended } from "./errors";
-import type { Tenancy } from "./tenancy";
+import { FIXTURE_SCHEMA_VERSIONS } from "../test/fixture-module";
+import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
 
 let server: TestServer;
-let tenancy: Tenancy;
+let tenancy: TestTenancy;
 
 beforeAll(async () => {
   server = await startServer();
@@ -120,7 +121,7 @@ describe("invites collection (tenant migration 3)", () => {
       owner: owner("invnew"),
     });
     expect(fresh.schemaVersion).toBe(tenancy.lifecycle.latestSchemaVersion);
-    expect(tenancy.lifecycle.latestSchemaVersion).toBe(3);
+    expect(tenancy.lifecycle.latestSchemaVersion).toBe(3 + FIXTURE_SCHEMA_VERSIONS);
 
     // An "old" tenant: as provisioned before migration 3 existed.
     const old = await tenancy.lifecycle.provision({
@@ -135,11 +136,19 @@ describe("invites collection (tenant migration 3)", () => {
         { $set: { version: 2 }, $pull: { applied: { version: 3 } } },
       );
     });
-    await tenancy.control.Tenant.updateOne({ _id: old.id }, { $set: { schemaVersion: 2 } });
+    await tenancy.control.Tenant.updateOne(
+      { _id: old.id },
+      { $set: { schemaVersion: 2 + FIXTURE_SCHEMA_VERSIONS } },
+    );
 
     const report = await tenancy.lifecycle.migrateAll();
-    expect(report).toMatchObject({ targetVersion: 3, total: 1, migrated: 1, failed: [] });
-    expect((await tenancy.registry.get(old.id)).schemaVersion).toBe(3);
+    expect(report).toMatchObject({
+      targetVersion: 3 + FIXTURE_SCHEMA_VERSIONS,
+      total: 1,
+      migrated: 1,
+      failed: [],
+    });
+    expect((await tenancy.registry.get(old.id)).schemaVersion).toBe(3 + FIXTURE_SCHEMA_VERSIONS);
 
     for (const id of [fresh.id, old.id]) {
       await tenancy.withTenant(id, async ({ conn, models }) => {

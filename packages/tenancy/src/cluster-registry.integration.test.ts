@@ -9,14 +9,14 @@ import type { FreezableProxy } from "../test/freezable-proxy";
 import { listDatabaseNames, owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
 import { ClusterNotFound, InvalidInput, TenantUnavailable } from "./errors";
-import type { Tenancy } from "./tenancy";
+import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
 
 let primary: TestServer;
 let secondary: TestServer;
 let third: TestServer;
 let proxy: FreezableProxy;
-let tenancy: Tenancy;
+let tenancy: TestTenancy;
 let controlDbName: string;
 
 beforeAll(async () => {

@@ -1,5 +1,14 @@
 export { createTenancy } from "./tenancy";
-export type { Tenancy, PoolStats, WithTenantOptions } from "./tenancy";
+export type { Tenancy, TenancyOptions, PoolStats, WithTenantOptions } from "./tenancy";
+export { defineTenantModule, hasModuleModels } from "./tenant-module";
+export type {
+  TenantModule,
+  AnyTenantModule,
+  ModuleSchemas,
+  ModelsOf,
+  ModulesModels,
+  ModuleStats,
+} from "./tenant-module";
 export type { TenantScope } from "./tenancy-runtime";
 export type { TenancyConfig, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
 export type { TenancyLogger } from "./tenancy-logger";
@@ -20,7 +29,7 @@ export { PROVISION_STEPS, slugSchema } from "./provision";
 export type { SuspendResult, PurgeReceipt } from "./tenant-lifecycle";
 export type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 export type { TenantMigration, MigrationContext, MigrateResult } from "./migrations";
-export { BUILT_IN_MIGRATIONS } from "./migrations";
+export { BUILT_IN_MIGRATIONS, ensureCollection } from "./migrations";
 export type {
   ArchiveSummary,
   ArchiveHeader,
@@ -77,7 +86,6 @@ export type {
   UserDoc,
   UserStatus,
   SessionDoc,
-  NoteDoc,
   SettingDoc,
   TenantAuditDoc,
   InviteDoc,

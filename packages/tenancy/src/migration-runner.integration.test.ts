@@ -4,21 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
-import type { TenancyConfig } from "./config";
 import { MigrationLocked } from "./errors";
 import type { MigrateProgress } from "./migration-runner";
 import type { TenantMigration } from "./migrations";
-import type { Tenancy } from "./tenancy";
+import { FIXTURE_SCHEMA_VERSIONS } from "../test/fixture-module";
+import type { TestModels, TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
 
 let server: TestServer;
-let base: TenancyConfig;
-let v2: Tenancy;
+let base: ReturnType<typeof testConfig>;
+let v2: TestTenancy;
 const ids: Record<string, string> = {};
 let failFor = new Set<string>();
 let runs = 0;
 
-const extra: TenantMigration[] = [
+const extra: TenantMigration<TestModels>[] = [
   {
     version: 4,
     name: "notes-pinned-flag",
@@ -66,18 +66,23 @@ afterAll(async () => {
   await server?.stop();
 });
 
+// schemaVersion sums every ledger: tenancy's (5 with `extra`) and the fixture module's.
 describe("migrations", () => {
   it("migrateAll upgrades every tenant, reports and skips a failing one, and resumes later", async () => {
     const v4 = await createTenancy({ ...base, migrations: extra, recoverOnStart: false });
     try {
-      expect(v4.lifecycle.latestSchemaVersion).toBe(5);
+      expect(v4.lifecycle.latestSchemaVersion).toBe(5 + FIXTURE_SCHEMA_VERSIONS);
       failFor = new Set(["m-bad"]);
       const progress: MigrateProgress[] = [];
       const report = await v4.lifecycle.migrateAll({
         concurrency: 2,
         onProgress: (p) => progress.push(p),
       });
-      expect(report).toMatchObject({ targetVersion: 5, total: 5, migrated: 4 });
+      expect(report).toMatchObject({
+        targetVersion: 5 + FIXTURE_SCHEMA_VERSIONS,
+        total: 5,
+        migrated: 4,
+      });
       expect(report.failed).toEqual([
         expect.objectContaining({ slug: "m-bad", error: expect.stringContaining("refusing") }),
       ]);
@@ -86,7 +91,7 @@ describe("migrations", () => {
 
       for (const slug of ["m-one", "m-two", "m-three", "m-five"]) {
         const t = await v4.registry.get(ids[slug] ?? "");
-        expect(t.schemaVersion).toBe(5);
+        expect(t.schemaVersion).toBe(5 + FIXTURE_SCHEMA_VERSIONS);
         await v4.withTenant(t.id, async ({ models }) => {
           const ledger = await models.Meta.findById("schema").lean();
           expect(ledger?.version).toBe(5);
@@ -113,8 +118,8 @@ describe("migrations", () => {
 
       // Idempotent per tenant.
       expect(await v4.lifecycle.migrate(ids["m-one"] ?? "")).toMatchObject({
-        from: 5,
-        to: 5,
+        from: 5 + FIXTURE_SCHEMA_VERSIONS,
+        to: 5 + FIXTURE_SCHEMA_VERSIONS,
         applied: [],
       });
     } finally {
@@ -140,7 +145,9 @@ describe("migrations", () => {
           { $set: { "lock.until": new Date(Date.now() - 1) } },
         ),
       );
-      await expect(v4.lifecycle.migrate(id)).resolves.toMatchObject({ to: 5 });
+      await expect(v4.lifecycle.migrate(id)).resolves.toMatchObject({
+        to: 5 + FIXTURE_SCHEMA_VERSIONS,
+      });
     } finally {
       await v4.shutdown();
     }
@@ -150,7 +157,7 @@ describe("migrations", () => {
     const v4 = await createTenancy({ ...base, migrations: extra, recoverOnStart: false });
     try {
       const t = await v4.lifecycle.provision({ slug: "m-new", name: "New", owner: owner("new") });
-      expect(t.schemaVersion).toBe(5);
+      expect(t.schemaVersion).toBe(5 + FIXTURE_SCHEMA_VERSIONS);
     } finally {
       await v4.shutdown();
     }

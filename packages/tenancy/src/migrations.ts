@@ -1,28 +1,40 @@
 // Versioned tenant migrations. The ledger and its lock live in the tenant's own `_meta`
 // collection; the control record's schemaVersion mirrors it so migrateAll can find laggards
 // with one indexed query. A migration may run twice (crash between its work and the ledger
-// write), so each must be idempotent.
+// write), so each must be idempotent. Each tenant module keeps a ledger of its own in `_meta`
+// (`module:<name>`), so module versions never compete with tenancy's; the schemaVersion that
+// migrateAll compares is the sum of every ledger's version.
 import type { Connection, Model } from "mongoose";
 
 import { MigrationLocked } from "./errors";
 import type { TenantRecord } from "./tenant-registry";
 import type { MetaDoc, TenantModels } from "./tenant-models";
+import { tenantSchemas } from "./tenant-models";
 
-export interface MigrationContext {
+/** `M`: the models a module adds (a module's migrations see its own models typed). */
+export interface MigrationContext<M = unknown> {
   conn: Connection;
-  models: TenantModels;
+  models: TenantModels & M;
   tenant: TenantRecord;
 }
 
-export interface TenantMigration {
+export interface TenantMigration<M = unknown> {
   version: number;
   name: string;
-  up(ctx: MigrationContext): Promise<void>;
+  up(ctx: MigrationContext<M>): Promise<void>;
+}
+
+/** Tenancy's migrations (built in + config.migrations) and each module's, on their own ledgers. */
+export interface MigrationPlan {
+  core: TenantMigration[];
+  modules: { name: string; migrations: TenantMigration[] }[];
 }
 
 const LEDGER_ID = "schema";
+const moduleLedgerId = (name: string) => `module:${name}`;
 
-async function ensureCollection(model: Model<never>): Promise<void> {
+/** Creates a model's collection (if missing) and its schema's indexes; safe to run again. */
+export async function ensureCollection(model: Model<never>): Promise<void> {
   await model.createCollection().catch((err: unknown) => {
     if ((err as { code?: number }).code !== 48) throw err; // 48 NamespaceExists
   });
@@ -34,7 +46,9 @@ export const BUILT_IN_MIGRATIONS: TenantMigration[] = [
     version: 1,
     name: "base-collections-and-indexes",
     async up({ models }) {
-      for (const model of Object.values(models) as Model<never>[]) await ensureCollection(model);
+      // Tenancy's own collections only: a module's collections come from the module's migrations.
+      for (const name of Object.keys(tenantSchemas) as (keyof TenantModels)[])
+        await ensureCollection(models[name] as unknown as Model<never>);
     },
   },
   {
@@ -57,22 +71,35 @@ export const BUILT_IN_MIGRATIONS: TenantMigration[] = [
   },
 ];
 
-export function resolveMigrations(extra: TenantMigration[]): TenantMigration[] {
-  const all = [...BUILT_IN_MIGRATIONS, ...extra];
-  for (let i = 1; i < all.length; i++) {
-    const prev = all[i - 1];
-    const cur = all[i];
+function assertIncreasing(owner: string, migrations: TenantMigration[]): void {
+  for (let i = 1; i < migrations.length; i++) {
+    const prev = migrations[i - 1];
+    const cur = migrations[i];
     if (prev && cur && cur.version <= prev.version) {
       throw new Error(
-        `Migration versions must increase: ${cur.name} (${cur.version}) after ${prev.name} (${prev.version})`,
+        `Migration versions must increase (${owner}): ${cur.name} (${cur.version}) after ${prev.name} (${prev.version})`,
       );
     }
   }
-  return all;
+  if (migrations[0] && migrations[0].version < 1)
+    throw new Error(`Migration versions start at 1 (${owner}): ${migrations[0].name}`);
 }
 
-export function latestVersion(migrations: TenantMigration[]): number {
-  return migrations.at(-1)?.version ?? 0;
+export function resolveMigrations(
+  extra: TenantMigration[],
+  modules: readonly { name: string; migrations: TenantMigration[] }[] = [],
+): MigrationPlan {
+  const core = [...BUILT_IN_MIGRATIONS, ...extra];
+  assertIncreasing("tenancy", core);
+  for (const m of modules) assertIncreasing(`module "${m.name}"`, m.migrations);
+  return { core, modules: modules.map((m) => ({ name: m.name, migrations: m.migrations })) };
+}
+
+const lastVersion = (migrations: TenantMigration[]) => migrations.at(-1)?.version ?? 0;
+
+/** The schemaVersion of a tenant that has every migration of the plan: the sum over ledgers. */
+export function latestVersion(plan: MigrationPlan): number {
+  return plan.modules.reduce((sum, m) => sum + lastVersion(m.migrations), lastVersion(plan.core));
 }
 
 export interface MigrateResult {
@@ -87,7 +114,7 @@ export interface MigrateResult {
  */
 export async function migrateTenantDatabase(
   ctx: MigrationContext,
-  migrations: TenantMigration[],
+  plan: MigrationPlan,
   opts: { owner: string; lockMs: number },
 ): Promise<MigrateResult> {
   const Meta = ctx.models.Meta;
@@ -115,11 +142,12 @@ export async function migrateTenantDatabase(
   }
   if (!ledger) throw new MigrationLocked(ctx.tenant.id);
 
-  const from = ledger.version ?? 0;
+  let from = ledger.version ?? 0;
+  let to: number;
   const applied: string[] = [];
-  let version = from;
   try {
-    for (const migration of migrations) {
+    let version = from;
+    for (const migration of plan.core) {
       if (migration.version <= version) continue;
       await migration.up(ctx);
       await Meta.updateOne(
@@ -132,11 +160,42 @@ export async function migrateTenantDatabase(
       version = migration.version;
       applied.push(migration.name);
     }
+    to = version;
+    // Still under the "schema" lock, which covers the module ledgers too.
+    for (const module of plan.modules) {
+      const id = moduleLedgerId(module.name);
+      let moduleVersion =
+        (await Meta.findById(id).select({ version: 1 }).lean<Pick<MetaDoc, "version">>())
+          ?.version ?? 0;
+      from += moduleVersion;
+      for (const migration of module.migrations) {
+        if (migration.version <= moduleVersion) continue;
+        await migration.up(ctx);
+        // The driver's own upsert: no schema defaults to collide with the $push.
+        await Meta.collection.updateOne(
+          { _id: id as never },
+          {
+            $set: { version: migration.version, lock: null },
+            $push: {
+              applied: { version: migration.version, name: migration.name, at: new Date() },
+            } as never,
+          },
+          { upsert: true },
+        );
+        await Meta.updateOne(
+          { _id: LEDGER_ID, "lock.owner": opts.owner },
+          { $set: { "lock.until": new Date(Date.now() + opts.lockMs) } },
+        );
+        moduleVersion = migration.version;
+        applied.push(`${module.name}/${migration.name}`);
+      }
+      to += moduleVersion;
+    }
   } finally {
     await Meta.updateOne(
       { _id: LEDGER_ID, "lock.owner": opts.owner },
       { $set: { lock: null } },
     ).catch(() => undefined);
   }
-  return { from, to: version, applied };
+  return { from, to, applied };
 }

@@ -11,7 +11,7 @@ import type { ClusterRegistry } from "./cluster-registry";
 import type { ResolvedConfig } from "./config";
 import type { ControlModels } from "./control-models";
 import { TenantUnavailable, isUnreachableError } from "./errors";
-import type { TenantMigration } from "./migrations";
+import type { MigrationPlan } from "./migrations";
 import type { PasswordHasher } from "./password-hashing";
 import type { TenantConcurrency } from "./tenant-concurrency";
 import type { TenantDirectory } from "./tenant-directory";
@@ -19,10 +19,11 @@ import type { TenantHandle, TenantHandles } from "./tenant-handles";
 import type { TenantModels } from "./tenant-models";
 import type { TenantRecord, TenantRegistry } from "./tenant-registry";
 
-export interface TenantScope {
+/** `M`: the models of the registered tenant modules (see createTenancy's `modules`). */
+export interface TenantScope<M = unknown> {
   tenant: TenantRecord;
   conn: Connection;
-  models: TenantModels;
+  models: TenantModels & M;
 }
 
 export interface TenancyRuntime {
@@ -39,7 +40,7 @@ export interface TenancyRuntime {
   directory: TenantDirectory;
   audit: AuditLog;
   hasher: PasswordHasher;
-  migrations: TenantMigration[];
+  migrations: MigrationPlan;
   scope: AsyncLocalStorage<TenantScope>;
   /** Provisioning/import runs in this process, by slug: a second call for a slug waits its turn. */
   inFlight: Map<string, Promise<unknown>>;

@@ -13,11 +13,11 @@ import {
   TenantSuspended,
 } from "./errors";
 import { verifyPassword } from "./password-hashing";
-import type { Tenancy } from "./tenancy";
+import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
 
 let server: TestServer;
-let tenancy: Tenancy;
+let tenancy: TestTenancy;
 let controlDbName: string;
 
 beforeAll(async () => {

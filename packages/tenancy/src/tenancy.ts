@@ -46,6 +46,8 @@ import {
 } from "./tenant-lifecycle";
 import type { TenantListFilter } from "./tenant-queries";
 import { getTenant, listTenants } from "./tenant-queries";
+import type { AnyTenantModule, ModuleStats, ModulesModels } from "./tenant-module";
+import { assertModulesDistinct, modulesStats } from "./tenant-module";
 import type { TenantRecord } from "./tenant-registry";
 import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
@@ -67,7 +69,8 @@ export interface WithTenantOptions {
   allowInactive?: boolean;
 }
 
-export interface Tenancy {
+/** `M`: the models the registered tenant modules add to every scope (inferred by createTenancy). */
+export interface Tenancy<M = unknown> {
   control: Omit<ControlModels, "RegistryVersion">;
   registry: {
     get(id: string): Promise<TenantRecord>;
@@ -84,11 +87,13 @@ export interface Tenancy {
    */
   withTenant<T>(
     tenantId: string,
-    fn: (scope: TenantScope) => Promise<T>,
+    fn: (scope: TenantScope<M>) => Promise<T>,
     opts?: WithTenantOptions,
   ): Promise<T>;
   /** The scope of the enclosing withTenant; throws NoTenantContext outside one. */
-  currentTenant(): TenantScope;
+  currentTenant(): TenantScope<M>;
+  /** The registered modules' admin stats for one tenant (call inside its withTenant). */
+  moduleStats(scope: TenantScope): Promise<ModuleStats>;
   directory: {
     findByEmail(email: string): Promise<Membership[]>;
     listByTenant(
@@ -170,9 +175,17 @@ export interface Tenancy {
   readonly instanceId: string;
 }
 
-export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
+/** createTenancy's argument: the config plus the app's tenant modules, registered once here. */
+export type TenancyOptions<Ms extends readonly AnyTenantModule[] = readonly AnyTenantModule[]> =
+  TenancyConfig & { modules?: Ms };
+
+export async function createTenancy<const Ms extends readonly AnyTenantModule[] = []>(
+  options: TenancyOptions<Ms>,
+): Promise<Tenancy<ModulesModels<Ms>>> {
+  const { modules = [] as readonly AnyTenantModule[], ...config } = options;
+  assertModulesDistinct(modules);
   const cfg = resolveConfig(config);
-  const migrations = resolveMigrations(cfg.migrations);
+  const migrations = resolveMigrations(cfg.migrations, modules);
   const controlConn = mongoose.createConnection(cfg.controlUri, {
     ...connectionOptions(cfg),
     dbName: cfg.controlDbName,
@@ -212,7 +225,7 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
       cfg.clusterUriPolicy,
       cfg.logger,
     ),
-    handles: new TenantHandles(clusterClients, cfg.cache),
+    handles: new TenantHandles(clusterClients, cfg.cache, modules),
     concurrency: new TenantConcurrency(cfg.perTenantConcurrency),
     directory: new TenantDirectory(control),
     audit: new AuditLog(control),
@@ -244,19 +257,21 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
 
   const withTenant = async <T>(
     tenantId: string,
-    fn: (scope: TenantScope) => Promise<T>,
+    fn: (scope: TenantScope<ModulesModels<Ms>>) => Promise<T>,
     opts: WithTenantOptions = {},
   ): Promise<T> => {
     if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
     const admit = opts.allowInactive ? assertReadable : assertActive;
     const outer = rt.scope.getStore();
-    if (outer?.tenant.id === tenantId) return fn(outer); // nested use: same lease, no second slot
+    // nested use: same lease, no second slot
+    if (outer?.tenant.id === tenantId) return fn(outer as TenantScope<ModulesModels<Ms>>);
     admit(await registry.get(tenantId));
     return rt.concurrency.run(tenantId, async () => {
       // Re-check after queueing: a suspension or a shutdown may have landed while we waited.
       const tenant = admit(await registry.get(tenantId));
       if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
-      return withHandle(rt, tenant, fn);
+      // The handle's models include the modules' (TenantHandles compiles them).
+      return withHandle(rt, tenant, fn as (scope: TenantScope) => Promise<T>);
     });
   };
 
@@ -287,8 +302,9 @@ export async function createTenancy(config: TenancyConfig): Promise<Tenancy> {
     currentTenant() {
       const scope = rt.scope.getStore();
       if (!scope) throw new NoTenantContext();
-      return scope;
+      return scope as TenantScope<ModulesModels<Ms>>;
     },
+    moduleStats: (scope) => modulesStats(scope.models, modules),
     directory: {
       findByEmail: (email) => rt.directory.findByEmail(email),
       listByTenant: (tenantId) => rt.directory.listByTenant(tenantId),

@@ -12,12 +12,12 @@ import type { TestServer } from "../test/tenancy-fixture";
 import type { AuditActor } from "./control-models";
 import { InvalidInput, SlugTaken } from "./errors";
 import { verifyPassword } from "./password-hashing";
-import type { Tenancy } from "./tenancy";
+import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
 import type { ArchiveProgress } from "./tenant-archive";
 
 let server: TestServer;
-let tenancy: Tenancy;
+let tenancy: TestTenancy;
 let dir: string;
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
-import type { Tenancy } from "./tenancy";
+import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
 
 const TENANTS = 1000;
@@ -14,7 +14,7 @@ const REQUESTS = 3000;
 const CONCURRENCY = 64;
 
 let server: TestServer;
-let tenancy: Tenancy;
+let tenancy: TestTenancy;
 const ids: string[] = [];
 
 beforeAll(async () => {

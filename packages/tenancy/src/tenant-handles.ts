@@ -8,6 +8,8 @@ import type { Connection } from "mongoose";
 import type { ClusterClients } from "./cluster-clients";
 import type { TenantModels } from "./tenant-models";
 import { registerTenantModels } from "./tenant-models";
+import type { AnyTenantModule } from "./tenant-module";
+import { withModuleModels } from "./tenant-module";
 
 export interface HandleTarget {
   tenantId: string;
@@ -59,6 +61,8 @@ export class TenantHandles {
   constructor(
     private readonly clusters: ClusterClients,
     opts: { maxHandles: number; idleTtlMs: number },
+    /** The registered tenant modules, whose models every handle also offers. */
+    private readonly modules: readonly AnyTenantModule[] = [],
   ) {
     this.lru = new LRUCache<string, TenantHandle>({
       max: opts.maxHandles,
@@ -180,7 +184,7 @@ export class TenantHandles {
       ...target,
       base,
       conn,
-      models: registerTenantModels(conn),
+      models: withModuleModels(conn, registerTenantModels(conn), this.modules),
       leases: 0,
       evicted: false,
       dropped: false,

@@ -1,4 +1,4 @@
-// Tenant-database schemas. Schemas are shared; models are compiled per tenant handle because a
+// Tenancy's own tenant-database schemas (an app adds its own through tenant modules). Schemas are shared; models are compiled per tenant handle because a
 // mongoose model belongs to exactly one connection. Nothing here builds indexes lazily: the
 // migrations create collections and indexes at provision / migrate time.
 import type { Connection, Model, Types } from "mongoose";
@@ -77,32 +77,6 @@ sessionSchema.index({ tokenHash: 1 }, { unique: true });
 sessionSchema.index({ userId: 1 });
 sessionSchema.index({ familyId: 1 });
 sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
-
-/** The example business resource. */
-export interface NoteDoc {
-  _id: Types.ObjectId;
-  title: string;
-  body: string;
-  tags: string[];
-  authorId: Types.ObjectId;
-  authorName: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-const noteSchema = new Schema<NoteDoc>(
-  {
-    title: { type: String, required: true, maxlength: 200 },
-    body: { type: String, default: "", maxlength: 100_000 },
-    tags: { type: [String], default: [] },
-    authorId: { type: Schema.Types.ObjectId, required: true },
-    authorName: { type: String, required: true },
-  },
-  { collection: "notes", timestamps: true, ...noLazyWork },
-);
-noteSchema.index({ updatedAt: -1, _id: -1 });
-noteSchema.index({ tags: 1 });
-noteSchema.index({ authorId: 1 });
 
 export interface SettingDoc {
   /** One document per key; the tenant-wide settings live under "tenant". */
@@ -197,7 +171,6 @@ const metaSchema = new Schema<MetaDoc>(
 export interface TenantModels {
   User: Model<UserDoc>;
   Session: Model<SessionDoc>;
-  Note: Model<NoteDoc>;
   Setting: Model<SettingDoc>;
   Audit: Model<TenantAuditDoc>;
   Invite: Model<InviteDoc>;
@@ -207,7 +180,6 @@ export interface TenantModels {
 export const tenantSchemas = {
   User: userSchema,
   Session: sessionSchema,
-  Note: noteSchema,
   Setting: settingSchema,
   Audit: tenantAuditSchema,
   Invite: inviteSchema,
@@ -215,7 +187,7 @@ export const tenantSchemas = {
 };
 
 /**
- * Models for one tenant handle, compiled on first access: a request that only touches notes
+ * Models for one tenant handle, compiled on first access: a request that only touches one collection
  * does not pay for compiling the others on every LRU miss.
  */
 export function registerTenantModels(conn: Connection): TenantModels {
@@ -226,9 +198,6 @@ export function registerTenantModels(conn: Connection): TenantModels {
     },
     get Session() {
       return (compiled.Session ??= conn.model<SessionDoc>("Session", sessionSchema));
-    },
-    get Note() {
-      return (compiled.Note ??= conn.model<NoteDoc>("Note", noteSchema));
     },
     get Setting() {
       return (compiled.Setting ??= conn.model<SettingDoc>("Setting", settingSchema));

@@ -4,6 +4,8 @@ import { createTenancy } from "../src/tenancy";
 import { installShutdownHandlers } from "../src/shutdown-signals";
 import type { TenancyConfig } from "../src/config";
 
+import { TEST_MODULES } from "./fixture-module";
+
 const config = JSON.parse(process.env.WATCHER_CONFIG ?? "{}") as TenancyConfig;
 const tenantId = process.env.WATCHER_TENANT ?? "";
 
@@ -11,7 +13,8 @@ function emit(event: object): void {
   process.stdout.write(`${JSON.stringify({ ...event, at: Date.now() })}\n`);
 }
 
-const tenancy = await createTenancy({ ...config, recoverOnStart: false });
+// Modules are code, not JSON: the fixture module is registered here as in the parent.
+const tenancy = await createTenancy({ ...config, modules: TEST_MODULES, recoverOnStart: false });
 installShutdownHandlers(
   {
     shutdown: async (opts) => {

@@ -7,6 +7,9 @@ import type { TestDatabase } from "@tenantry/test-kit";
 import { MongoClient } from "mongodb";
 
 import type { TenancyConfig } from "../src/config";
+import type { TenancyOptions } from "../src/tenancy";
+
+import { TEST_MODULES } from "./fixture-module";
 
 const TEST_KEY = randomBytes(32).toString("base64");
 
@@ -17,8 +20,13 @@ export const startServer = (): Promise<TestServer> => startTestDatabase();
 
 export { uniqueName };
 
-export function testConfig(uri: string, overrides: Partial<TenancyConfig> = {}): TenancyConfig {
+/** Tenancy's test config, with the fixture module registered (so scope.models has Note). */
+export function testConfig(
+  uri: string,
+  overrides: Partial<TenancyConfig> = {},
+): TenancyOptions<typeof TEST_MODULES> {
   return {
+    modules: TEST_MODULES,
     controlUri: uri,
     controlDbName: overrides.controlDbName ?? uniqueName("ctl"),
     encryptionKey: TEST_KEY,

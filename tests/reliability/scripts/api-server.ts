@@ -2,7 +2,12 @@
 // server), plus the tenancy knobs main.ts does not expose yet, from RELIABILITY_TENANCY (JSON):
 // e.g. a short provisioning lease, so a restart after kill -9 can take over a half-made tenant
 // inside a test's time budget. Everything else is the production path.
-import { applyHeapGrowthPolicy, createApiServices, createStandaloneServer } from "@tenantry/api";
+import {
+  APP_MODULES,
+  applyHeapGrowthPolicy,
+  createApiServices,
+  createStandaloneServer,
+} from "@tenantry/api";
 import type { TenancyConfig } from "@tenantry/tenancy";
 import { createTenancy } from "@tenantry/tenancy";
 import pino from "pino";
@@ -28,6 +33,7 @@ const hooks: TenancyConfig["hooks"] = crashAfter
     }
   : {};
 const tenancy = await createTenancy({
+  modules: APP_MODULES,
   hooks,
   controlUri: required("MONGODB_URI"),
   controlDbName: required("CONTROL_DB_NAME"),

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 
 import type { Tenancy, TenancyConfig } from "@tenantry/tenancy";
+import { APP_MODULES } from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
 
 export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
@@ -43,6 +44,7 @@ export function openTenancy(
   overrides: Partial<TenancyConfig> = {},
 ): Promise<Tenancy> {
   return createTenancy({
+    modules: APP_MODULES,
     controlUri: d.uri,
     controlDbName: d.controlDbName,
     encryptionKey: d.encryptionKey,

@@ -1,7 +1,7 @@
 import "server-only";
 // The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
 import path from "node:path";
-import { createApiServices } from "@tenantry/api";
+import { APP_MODULES, createApiServices } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
@@ -17,6 +17,7 @@ async function createAppServices(): Promise<ApiServices> {
     format: env.LOG_FORMAT,
   });
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,

@@ -9,6 +9,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import type { AnyTRPCRouter } from "@trpc/server";
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
 
@@ -26,6 +27,8 @@ export interface StandaloneServerOptions {
   admin?: boolean;
   /** Largest accepted request body (default 1 MiB). */
   maxBodyBytes?: number;
+  /** The /trpc router (default appRouter); an app with its own modules passes composeAppRouter(...). */
+  appRouter?: AnyTRPCRouter;
 }
 
 export interface StandaloneServer {
@@ -143,7 +146,7 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
       const ip = req.socket.remoteAddress ?? null;
       const resHeaders = new Headers();
       const response = await resolveResponse({
-        router: surface === "admin" ? adminRouter : appRouter,
+        router: surface === "admin" ? adminRouter : (opts.appRouter ?? appRouter),
         req: request,
         path: procedurePath(path, endpoint),
         error: null,

@@ -3,6 +3,7 @@
 import { clusterUriPolicyFromEnv, createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
 import { cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
+import { APP_MODULES } from "../app-modules";
 import { createApiServices } from "../services";
 import { loadServerEnv } from "./env";
 import { applyHeapGrowthPolicy } from "./heap-policy";
@@ -31,6 +32,7 @@ async function main() {
     );
   }
   const tenancy = await createTenancy({
+    modules: APP_MODULES,
     controlUri: uri,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,

@@ -83,20 +83,20 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
       .withTenant(
         input.id,
         async (scope) => {
-          const [users, notes, lastAudit, lastNote, dbStats] = await Promise.all([
+          const [users, modules, lastAudit, dbStats] = await Promise.all([
             scope.models.User.countDocuments({}),
-            scope.models.Note.countDocuments({}),
+            tenancy.moduleStats(scope),
             scope.models.Audit.findOne({}).sort({ at: -1 }).select({ at: 1 }).lean(),
-            scope.models.Note.findOne({}).sort({ updatedAt: -1 }).select({ updatedAt: 1 }).lean(),
             scope.conn.db?.stats().catch(() => null) ?? Promise.resolve(null),
           ]);
-          const times = [lastAudit?.at, lastNote?.updatedAt].filter(
+          const times = [lastAudit?.at, modules.lastActivityAt].filter(
             (d): d is Date => d instanceof Date,
           );
           const size = dbStats ? Number(dbStats.storageSize ?? dbStats.dataSize) : NaN;
           return {
             users,
-            notes,
+            // The notes module's count (0 when an app runs without it), as the admin page shows it.
+            notes: modules.counts.notes ?? 0,
             storageBytes: Number.isFinite(size) ? size : null,
             lastActivityAt: times.length
               ? new Date(Math.max(...times.map((d) => d.getTime())))

@@ -1,16 +1,14 @@
 // The example business resource. Every query runs on ctx.tenant's models, so an id from another
 // tenant simply does not exist here.
+import { recordTenantAudit, refuse, searchRegex } from "@tenantry/api/module-kit";
 import { Types } from "mongoose";
 
-import { refuse } from "../../api-errors";
-import type { NoteDoc } from "../../tenancy-port";
-import { tenantSchemas } from "../../tenancy-port";
-import type { TenantContext } from "../../trpc";
-import { searchRegex } from "../shared.schema";
-import { recordTenantAudit } from "../tenant-audit";
+import type { NoteDoc } from "../notes-module";
+import { notesTenantModule } from "../notes-module";
+import type { NotesContext } from "./notes-procedure";
 import type { TCreateNoteInput, TListNotesInput, TNoteId, TUpdateNoteInput } from "./notes.schema";
 
-type H<I> = { ctx: TenantContext; input: I };
+type H<I> = { ctx: NotesContext; input: I };
 
 function publicNote(n: NoteDoc) {
   return {
@@ -24,7 +22,7 @@ function publicNote(n: NoteDoc) {
   };
 }
 
-const NOTES = tenantSchemas.Note.get("collection") as string;
+const NOTES = notesTenantModule.schemas.Note.get("collection") as string;
 /** What publicNote reads: the list leaves out every other stored field (e.g. `__v`). */
 const NOTE_FIELDS = {
   title: 1,
@@ -41,7 +39,7 @@ const NOTE_FIELDS = {
  * mongoose Query (no casting or hydration happens on a lean read anyway; the filter below is
  * built from validated input with the driver's own types).
  */
-function notesCollection(ctx: TenantContext) {
+function notesCollection(ctx: NotesContext) {
   const db = ctx.tenant.conn.db;
   if (!db) throw new Error(`tenant ${ctx.tenant.tenant.id} has no database handle`);
   return db.collection<NoteDoc>(NOTES);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { ZCursor, ZLimit, ZObjectId, ZSearch } from "../shared.schema";
+import { ZCursor, ZLimit, ZObjectId, ZSearch } from "@tenantry/api/module-kit";
 
 const ZTag = z
   .string()

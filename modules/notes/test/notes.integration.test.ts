@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Harness, TenantFixture } from "../../../test/api-harness";
-import { failure, startHarness } from "../../../test/api-harness";
+import type { Harness, TenantFixture } from "@tenantry/api/testing";
+import { failure, startHarness } from "@tenantry/api/testing";
 
 let h: Harness;
 let acme: TenantFixture;

@@ -1,0 +1,3 @@
+import base from "@tenantry/eslint-config/base";
+
+export default base;

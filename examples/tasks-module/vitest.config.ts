@@ -1,0 +1,4 @@
+import { preset } from "@tenantry/vitest-config";
+import { defineProject, mergeConfig } from "vitest/config";
+
+export default mergeConfig(preset, defineProject({ test: {} }));
