@@ -8,9 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { notesTenantModule } from "@tenantry/notes/tenant-module";
 import { startTestDatabase } from "@tenantry/test-kit";
 import type { TestDatabase } from "@tenantry/test-kit";
-import type { Tenancy } from "@tenantry/tenancy";
+import type { ModulesModels, Tenancy } from "@tenantry/tenancy";
 import { createTenancy } from "@tenantry/tenancy";
 import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +24,7 @@ const PASSWORD = "correct horse battery";
 let uri = "";
 let stopServer: () => Promise<void> = async () => undefined;
 let second: TestDatabase | undefined;
-let tenancy: Tenancy;
+let tenancy: Tenancy<ModulesModels<readonly [typeof notesTenantModule]>>;
 let work: string;
 
 interface Run {
@@ -107,6 +108,7 @@ beforeAll(async () => {
   uri = server.uri;
   stopServer = () => server.stop();
   tenancy = await createTenancy({
+    modules: [notesTenantModule],
     controlUri: uri,
     controlDbName: CONTROL_DB,
     encryptionKey: KEY,

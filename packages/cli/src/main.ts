@@ -2,6 +2,7 @@
 // config (exit 4), then one connection through @tenantry/tenancy for the command, always shut
 // down cleanly.
 import type { Tenancy, TenancyLogger } from "@tenantry/tenancy";
+import { notesTenantModule } from "@tenantry/notes/tenant-module";
 import { createTenancy, TenancyError } from "@tenantry/tenancy";
 
 import { CommanderError } from "commander";
@@ -125,7 +126,14 @@ async function connect(io: CliIo): Promise<Tenancy> {
   };
   try {
     // A short-lived process: the API's recovery sweep is not the CLI's job.
-    return await createTenancy({ ...config, recoverOnStart: false, logger });
+    // The app's tenant modules (their data half: the CLI mounts no routers), so a tenant the CLI
+    // provisions gets their collections and indexes at once. Keep in step with the api's APP_MODULES.
+    return await createTenancy({
+      ...config,
+      modules: [notesTenantModule],
+      recoverOnStart: false,
+      logger,
+    });
   } catch (err) {
     if (err instanceof TenancyError && err.code === "INVALID_INPUT") {
       throw new CliError(EXIT.config, "CONFIG", `Configuration error: ${err.message}`);
