@@ -159,7 +159,7 @@ async function endedSessionRefusal(
       .lean();
     if (tenant?.status === "suspended") {
       const reason = tenant.statusReason ?? "suspended";
-      return refuse("FORBIDDEN", "TENANT_SUSPENDED", `Tenant is suspended: ${reason}`, {
+      return refuse("FORBIDDEN", "TENANT_SUSPENDED", `This organisation is suspended: ${reason}`, {
         suspendedReason: reason,
       });
     }
@@ -221,7 +221,7 @@ export const tenantProcedure = publicProcedure.use(async ({ ctx, type, next }) =
       throw refuse(
         "FORBIDDEN",
         "TENANT_MISMATCH",
-        "The tenant named by this request's host or header is not the token's tenant",
+        "This address belongs to another organisation than the one you are signed in to.",
       );
     }
   }
@@ -249,7 +249,11 @@ export const tenantProcedure = publicProcedure.use(async ({ ctx, type, next }) =
 /** Tenant owners and admins (role read from the tenant database, not the token). */
 export const tenantAdminProcedure = tenantProcedure.use(async ({ ctx, next }) => {
   if (ctx.user.role !== "owner" && ctx.user.role !== "admin") {
-    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only tenant owners and admins can do this");
+    throw refuse(
+      "FORBIDDEN",
+      "FORBIDDEN_ROLE",
+      "Only owners and admins of this organisation can do this.",
+    );
   }
   return next();
 });

@@ -9,5 +9,5 @@ export { Badge, EmptyState, ErrorState, Loading, PageHead, Stat } from "./states
 export { ToastProvider, useToast } from "./toast";
 export type { ToastKind } from "./toast";
 export { describeApiError } from "./api-error";
-export type { ApiErrorInfo } from "./api-error";
+export type { ApiErrorInfo, DescribeOptions } from "./api-error";
 export { RefreshForm } from "./session-refresh-form";

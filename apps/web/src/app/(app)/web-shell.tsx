@@ -1,5 +1,6 @@
 "use client";
-import { AppShell, describeApiError, useToast } from "@tenantry/ui";
+import { AppShell, useToast } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
@@ -32,7 +33,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     try {
       await logout.mutateAsync();
     } catch (err) {
-      toast.error(describeApiError(err).message);
+      toast.error(describeError(err).message);
     }
     window.location.assign("/login");
   }

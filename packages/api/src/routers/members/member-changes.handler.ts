@@ -12,7 +12,7 @@ import type { TChangeRoleInput, TMemberTargetInput } from "./member-target.schem
 
 async function loadTarget(ctx: TenantContext, userId: string): Promise<UserDoc> {
   const user = await ctx.tenant.models.User.findById(userId).lean<UserDoc>();
-  if (!user) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this tenant");
+  if (!user) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this organisation.");
   // Only an owner may change an owner.
   if (user.role === "owner" && ctx.user.role !== "owner") {
     throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only an owner can change another owner");
@@ -56,7 +56,7 @@ async function changeRole({ ctx, input }: { ctx: TenantContext; input: TChangeRo
     { $set: { role: input.role } },
     { returnDocument: "after" },
   ).lean<UserDoc>();
-  if (!updated) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this tenant");
+  if (!updated) throw refuse("NOT_FOUND", "NOT_FOUND", "No such member in this organisation.");
   await confirmOwnerRemains(ctx, target, "demoted", () =>
     ctx.tenant.models.User.updateOne({ _id: target._id }, { $set: { role: target.role } }),
   );

@@ -4,11 +4,11 @@ import {
   FormError,
   SelectField,
   TextField,
-  describeApiError,
   setServerErrors,
   useToast,
   useZodForm,
 } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { useState } from "react";
 import { z } from "zod";
 import { api } from "~/trpc/react";
@@ -65,7 +65,7 @@ export function AddMemberDialog({
         onClose();
       }
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       setServerErrors(form, info.fieldErrors);
       form.setError("root", { message: info.message });
     }

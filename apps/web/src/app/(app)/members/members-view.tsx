@@ -7,9 +7,9 @@ import {
   Loading,
   PageHead,
   TextField,
-  describeApiError,
   useToast,
 } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 import { AddMemberDialog } from "./add-member-dialog";
@@ -35,7 +35,7 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
   );
   const members = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
-  const onError = (err: unknown) => toast.error(describeApiError(err).message);
+  const onError = (err: unknown) => toast.error(describeError(err).message);
   const refresh = () => utils.members.list.invalidate();
   const changeRole = api.members.changeRole.useMutation({
     onSuccess: async () => {
@@ -92,7 +92,7 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
       {list.isPending ? (
         <Loading label="Loading members…" />
       ) : list.isError ? (
-        <ErrorState message={describeApiError(list.error).message} />
+        <ErrorState message={describeError(list.error).message} />
       ) : members.length === 0 ? (
         <div className="card">
           <EmptyState title={debounced ? "No matching members" : "No members yet"} />

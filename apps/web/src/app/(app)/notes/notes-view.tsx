@@ -6,9 +6,9 @@ import {
   Loading,
   PageHead,
   TextField,
-  describeApiError,
   useToast,
 } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 import { NoteEditor } from "./note-editor";
@@ -54,7 +54,7 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
       setDeleting(null);
       await utils.notes.list.invalidate();
     },
-    onError: (err) => toast.error(describeApiError(err).message),
+    onError: (err) => toast.error(describeError(err).message),
   });
 
   const filtered = Boolean(debouncedSearch || debouncedTag);
@@ -113,7 +113,7 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
         <Loading label="Loading notes…" />
       ) : list.isError ? (
         <ErrorState
-          message={describeApiError(list.error).message}
+          message={describeError(list.error).message}
           action={
             <button className="btn btn-sm" onClick={() => void list.refetch()}>
               Try again

@@ -22,6 +22,12 @@ function formatBytes(n: number | undefined | null): string {
   return `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
 
+/** The admin's reason as one sentence: a closing full stop added only when it has none. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 type Dialog = null | "suspend" | "resume" | "delete" | "restore" | "purge" | "impersonate";
 
 export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
@@ -103,8 +109,8 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           data-testid="suspended-alert"
         >
           <strong>Suspended</strong>
-          {t.statusReason ? <>: {t.statusReason}</> : null}. Its users cannot sign in or use the
-          app.
+          {t.statusReason ? <>: {sentence(t.statusReason)}</> : "."} Its users cannot sign in or use
+          the app.
         </div>
       ) : null}
       {isDeleted ? (

@@ -1,0 +1,157 @@
+// What a tenant user sees in the places a walk-through of the app found wrong: the suspended page
+// after a resume, /settings for a member, the favicon, the organisation's wording and the shell.
+// Each test provisions its own organisation, so the file runs in any order with the others.
+import { expect, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { PASSWORD, adminClient, createTenant, stack, trpcClient, webLogin } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+/** A tenant user never reads "tenant": it is "organisation" (the brand "Tenantry" aside). */
+async function expectOrganisationWording(page: Page) {
+  // innerText: what is rendered, not the scripts' payload.
+  await expect(page.locator("body")).not.toHaveText(/\btenants?\b/i, { useInnerText: true });
+}
+
+/** An organisation with an owner and a member (who signs in with PASSWORD at once). */
+async function organisation(slug: string) {
+  const owner = { email: `owner@${slug}.test`, name: `Olive ${slug}` };
+  const member = { email: `member@${slug}.test`, name: `Max ${slug}` };
+  const admin = await adminClient();
+  const { id } = await createTenant(admin, slug, owner);
+  const ownerApi = await trpcClient(stack().webUrl);
+  await ownerApi.mutate("auth.login", { email: owner.email, password: PASSWORD });
+  await ownerApi.mutate("members.create", { ...member, role: "member", password: PASSWORD });
+  await ownerApi.dispose();
+  return { id, owner, member, admin };
+}
+
+test("the suspended page tells the user to sign in again once the organisation is resumed", async ({
+  page,
+  browser,
+}) => {
+  const org = await organisation("umbrella");
+  await webLogin(page, org.owner.email);
+  await expect(page.getByRole("heading", { name: /Welcome, Olive/ })).toBeVisible();
+
+  await org.admin.mutate("tenants.suspend", { id: org.id, reason: "Invoice 77 is unpaid." });
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
+  await page.waitForURL(/\/suspended/);
+  await expect(page.getByRole("heading", { name: "This organisation is suspended" })).toBeVisible();
+  await expect(page.getByTestId("suspension-reason")).toHaveText("Invoice 77 is unpaid.");
+  await expectOrganisationWording(page);
+  // While it lasts, "Check again" says the same.
+  await page.getByRole("link", { name: "Check again" }).click();
+  await expect(page.getByRole("heading", { name: "This organisation is suspended" })).toBeVisible();
+
+  // Signing in while suspended lands on the page too, offering to sign in again.
+  const other = await browser.newContext();
+  const visitor = await other.newPage();
+  await webLogin(visitor, org.member.email);
+  await visitor.waitForURL(/\/suspended/);
+  await expect(visitor.getByTestId("suspension-reason")).toHaveText("Invoice 77 is unpaid.");
+  await expect(visitor.getByRole("link", { name: "Sign in again" })).toBeVisible();
+
+  await org.admin.mutate("tenants.resume", { id: org.id });
+
+  // The session the suspension ended can no longer see a suspension: the page says so.
+  await page.getByRole("link", { name: "Check again" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in again" })).toBeVisible();
+  await expect(page.getByText("This organisation is suspended")).toHaveCount(0);
+  await page.getByRole("link", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/login/);
+  await webLogin(page, org.owner.email);
+  await expect(page.getByRole("heading", { name: /Welcome, Olive/ })).toBeVisible();
+
+  // A fresh load by someone who is not signed in does not claim a suspension either.
+  await visitor.goto(`${stack().webUrl}/suspended`);
+  await expect(visitor.getByRole("heading", { name: "Sign in again" })).toBeVisible();
+  await visitor.getByRole("link", { name: "Sign in", exact: true }).click();
+  await webLogin(visitor, org.member.email);
+  await expect(visitor.getByRole("heading", { name: /Welcome, Max/ })).toBeVisible();
+  await other.close();
+  await org.admin.dispose();
+});
+
+test("a member opening /settings reads them; the display name shows in the shell", async ({
+  page,
+  browser,
+}) => {
+  const org = await organisation("hooli");
+  await org.admin.dispose();
+  // The owner renames the organisation: the sidebar follows at once.
+  await webLogin(page, org.owner.email);
+  await page.getByRole("navigation").getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page.getByLabel("Week starts on")).toHaveCount(0);
+  await page.getByLabel("Display name", { exact: true }).fill("Hooli Worldwide");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await expect(page.locator(".sidebar .brand")).toContainText("Hooli Worldwide");
+
+  const ctx = await browser.newContext();
+  const member = await ctx.newPage();
+  await webLogin(member, org.member.email);
+  await expect(member.locator(".sidebar .brand")).toContainText("Hooli Worldwide");
+  await member.goto(`${stack().webUrl}/settings`);
+  const view = member.getByTestId("settings-read-only");
+  await expect(view).toContainText("Hooli Worldwide");
+  await expect(view).toContainText("Only owners and admins of Hooli can change these settings.");
+  await expect(member.getByRole("textbox")).toHaveCount(0);
+  await expect(member.getByRole("button", { name: "Save settings" })).toHaveCount(0);
+  await expectOrganisationWording(member);
+  await ctx.close();
+});
+
+test("every page has a favicon and none asks for a missing one", async ({ page }) => {
+  const org = await organisation("initrode");
+  await org.admin.dispose();
+  const missing: string[] = [];
+  page.on("response", (res) => {
+    if (res.status() === 404) missing.push(res.url());
+  });
+  for (const base of [stack().webUrl, stack().adminUrl]) {
+    await page.goto(`${base}/login`);
+    const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+    expect(href).toMatch(/favicon\.ico/);
+    const icon = await page.request.get(new URL(href ?? "", base).toString());
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toMatch(/image/);
+  }
+  await webLogin(page, org.owner.email);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
+  await expect(page.getByRole("button", { name: "New note" })).toBeVisible();
+  expect(missing).toEqual([]);
+});
+
+test("the api's refusals and the sign-in page speak of the organisation", async ({ page }) => {
+  const org = await organisation("wayne");
+  // A member asking for an admin-only call: the message the app would show.
+  const member = await trpcClient(stack().webUrl);
+  await member.mutate("auth.login", { email: org.member.email, password: PASSWORD });
+  await expect(member.query("members.list")).rejects.toThrow(
+    "Only owners and admins of this organisation can do this.",
+  );
+  await expect(
+    member.mutate("auth.switchTenant", { tenantSlug: "umbrella", password: PASSWORD }),
+  ).rejects.toThrow(/not a member of that organisation/);
+  await member.dispose();
+
+  // A deleted organisation, told in the app's words.
+  await org.admin.mutate("tenants.delete", { id: org.id });
+  await org.admin.dispose();
+  await webLogin(page, org.owner.email);
+  await expect(page.getByTestId("login-error")).toHaveText(
+    "This organisation has been deleted. Contact its owner or the platform support team.",
+  );
+  await expectOrganisationWording(page);
+
+  // Too many failures: a wait in minutes, not raw seconds.
+  for (let i = 0; i < 6; i++) {
+    await webLogin(page, "nobody@wayne.test", "Wrong-Password-123");
+    await expect(page.getByTestId("login-error")).toBeVisible();
+  }
+  await expect(page.getByTestId("login-error")).toHaveText(
+    /^Too many sign-in attempts\. Try again in \d+ minutes?\.$/,
+  );
+});
