@@ -3,7 +3,15 @@
 // Each test provisions its own organisation, so the file runs in any order with the others.
 import { expect, test } from "@playwright/test";
 import type { Page } from "@playwright/test";
-import { PASSWORD, adminClient, createTenant, stack, trpcClient, webLogin } from "./fixtures";
+import {
+  PASSWORD,
+  adminClient,
+  createTenant,
+  expectNoHorizontalScroll,
+  stack,
+  trpcClient,
+  webLogin,
+} from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -54,9 +62,14 @@ test("the suspended page tells the user to sign in again once the organisation i
 
   await org.admin.mutate("tenants.resume", { id: org.id });
 
-  // The session the suspension ended can no longer see a suspension: the page says so.
-  await page.getByRole("link", { name: "Check again" }).click();
-  await expect(page.getByRole("heading", { name: "Sign in again" })).toBeVisible();
+  // The session the suspension ended can no longer see a suspension: the page says so, once
+  // the web app's instance has seen the resume (its registry poll, within about a second).
+  await expect(async () => {
+    await page.getByRole("link", { name: "Check again" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in again" })).toBeVisible({
+      timeout: 1_000,
+    });
+  }).toPass({ timeout: 15_000 });
   await expect(page.getByText("This organisation is suspended")).toHaveCount(0);
   await page.getByRole("link", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/login/);
@@ -154,4 +167,161 @@ test("the api's refusals and the sign-in page speak of the organisation", async 
   await expect(page.getByTestId("login-error")).toHaveText(
     /^Too many sign-in attempts\. Try again in \d+ minutes?\.$/,
   );
+});
+
+test("notes show their author; a member changes only their own", async ({ page, browser }) => {
+  const org = await organisation("stark");
+  await org.admin.dispose();
+  const ownerApi = await trpcClient(stack().webUrl);
+  await ownerApi.mutate("auth.login", { email: org.owner.email, password: PASSWORD });
+  await ownerApi.mutate("notes.create", { title: "Owner plan", body: "by the owner", tags: [] });
+  await ownerApi.dispose();
+
+  const ctx = await browser.newContext();
+  const member = await ctx.newPage();
+  await webLogin(member, org.member.email);
+  await member.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
+  const owners = member.getByTestId("note").filter({ hasText: "Owner plan" });
+  await expect(owners.getByTestId("note-author")).toHaveText(`By ${org.owner.name}`);
+  await expect(owners.getByRole("button", { name: /Edit|Delete/ })).toHaveCount(0);
+  await member.getByRole("button", { name: "New note" }).click();
+  const dialog = member.getByRole("dialog", { name: "New note" });
+  await dialog.getByLabel("Title", { exact: true }).fill("Member idea");
+  await dialog.getByRole("button", { name: "Create note" }).click();
+  const mine = member.getByTestId("note").filter({ hasText: "Member idea" });
+  await expect(mine.getByTestId("note-author")).toHaveText("By you");
+  await expect(mine.getByRole("button", { name: "Edit Member idea" })).toBeVisible();
+  await ctx.close();
+
+  // Owners and admins may change anyone's note.
+  await webLogin(page, org.owner.email);
+  await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
+  const theirs = page.getByTestId("note").filter({ hasText: "Member idea" });
+  await expect(theirs.getByTestId("note-author")).toHaveText(`By ${org.member.name}`);
+  await expect(theirs.getByRole("button", { name: "Edit Member idea" })).toBeVisible();
+});
+
+test("a role change asks first and the toast names the person; invitations show as invited", async ({
+  page,
+}) => {
+  const org = await organisation("cyberdyne");
+  await org.admin.dispose();
+  await webLogin(page, org.owner.email);
+  await page.getByRole("navigation").getByRole("link", { name: "Members", exact: true }).click();
+  const row = page.getByTestId("member-row").filter({ hasText: org.member.email });
+  const select = row.getByLabel(`Role of ${org.member.email}`);
+
+  await select.selectOption("admin");
+  const confirm = page.getByRole("dialog", { name: `Make ${org.member.name} an admin?` });
+  await expect(confirm).toContainText("can then add, change and remove members");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(select).toHaveValue("member");
+
+  await select.selectOption("admin");
+  await confirm.getByRole("button", { name: "Change role" }).click();
+  await expect(page.getByText(`Role updated. ${org.member.name} is now an admin.`)).toBeVisible();
+  await expect(select).toHaveValue("admin");
+
+  // Taking the admin role away asks too.
+  await select.selectOption("member");
+  const demote = page.getByRole("dialog", { name: `Make ${org.member.name} a member?` });
+  await expect(demote).toContainText("loses the admin role");
+  await demote.getByRole("button", { name: "Change role" }).click();
+  await expect(page.getByText(`Role updated. ${org.member.name} is now a member.`)).toBeVisible();
+
+  // An invitation not yet accepted: "invited", and nothing to deactivate.
+  await page.getByRole("button", { name: "Add member" }).click();
+  const add = page.getByRole("dialog", { name: "Add member" });
+  await add.getByLabel("Email", { exact: true }).fill("newbie@cyberdyne.test");
+  await add.getByLabel("Name", { exact: true }).fill("Newbie Dyne");
+  await add.getByRole("button", { name: "Create invite" }).click();
+  await page
+    .getByRole("dialog", { name: "Invitation created" })
+    .getByRole("button", { name: "Done" })
+    .click();
+  const invited = page.getByTestId("member-row").filter({ hasText: "newbie@cyberdyne.test" });
+  await expect(invited).toContainText("invited");
+  await expect(invited.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
+  await expect(
+    invited.getByRole("button", { name: "Cancel invitation for newbie@cyberdyne.test" }),
+  ).toBeVisible();
+
+  // On a phone the table becomes cards: every action is on screen, nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoHorizontalScroll(page);
+  const deactivate = row.getByRole("button", { name: "Deactivate" });
+  await deactivate.scrollIntoViewIfNeeded();
+  const box = await deactivate.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+  await expect(row).toContainText("Role");
+  await expect(row).toContainText("Status");
+});
+
+test("dark mode follows the system preference", async ({ browser }) => {
+  const background = async (colorScheme: "light" | "dark") => {
+    const ctx = await browser.newContext({ colorScheme });
+    const page = await ctx.newPage();
+    await page.goto(`${stack().webUrl}/login`);
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await ctx.close();
+    return bg;
+  };
+  // --bg of each palette in packages/ui's stylesheet.
+  expect(await background("light")).toBe("rgb(246, 247, 249)");
+  expect(await background("dark")).toBe("rgb(15, 19, 28)");
+});
+
+test("owners read the organisation's audit log, filtered, with impersonation marked", async ({
+  page,
+  browser,
+}) => {
+  const org = await organisation("tyrell");
+  await org.admin.mutate("impersonate.start", {
+    tenantId: org.id,
+    userEmail: org.member.email,
+    reason: "Support ticket 9001",
+  });
+  await org.admin.dispose();
+  const ownerApi = await trpcClient(stack().webUrl);
+  await ownerApi.mutate("auth.login", { email: org.owner.email, password: PASSWORD });
+  await ownerApi.mutate("notes.create", { title: "Audited note", body: "", tags: [] });
+  // More entries than one page holds.
+  for (let i = 0; i < 20; i++)
+    await ownerApi.mutate("notes.create", { title: `Filler ${i}`, body: "", tags: [] });
+  await ownerApi.dispose();
+
+  await webLogin(page, org.owner.email);
+  await page.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }).click();
+  const rows = page.getByTestId("audit-row");
+  await expect(rows).toHaveCount(20);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(rows).not.toHaveCount(20);
+  const created = rows.filter({ hasText: "title: Audited note" });
+  await expect(created).toContainText("Created a note");
+  await expect(created).toContainText(org.owner.email);
+  const impersonation = rows.filter({ hasText: "A platform admin signed in as this person" });
+  await expect(impersonation).toContainText(`impersonated by ${stack().adminEmail}`);
+  await expect(impersonation).toContainText("Support ticket 9001");
+  await expect(page.getByTestId("audit-table")).not.toContainText("{");
+
+  await page.getByLabel("Action", { exact: true }).selectOption("settings.update");
+  await expect(page.getByText("No entries for this action")).toBeVisible();
+  await page.getByLabel("Action", { exact: true }).selectOption("members.create");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("Added a member");
+  await expect(rows.first()).toContainText(org.member.email);
+  await page.getByLabel("Action", { exact: true }).selectOption("");
+  await expect(rows.filter({ hasText: "Signed in" }).first()).toBeVisible();
+
+  // Members have no audit log.
+  const ctx = await browser.newContext();
+  const member = await ctx.newPage();
+  await webLogin(member, org.member.email);
+  await expect(
+    member.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }),
+  ).toHaveCount(0);
+  await member.goto(`${stack().webUrl}/audit`);
+  await expect(member.getByText("Only admins read the audit log")).toBeVisible();
+  await ctx.close();
 });
