@@ -24,6 +24,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     { href: "/notes", label: "Notes" },
     ...(isAdmin ? [{ href: "/members", label: "Members" }] : []),
     ...(isAdmin ? [{ href: "/settings", label: "Settings" }] : []),
+    ...(isAdmin ? [{ href: "/audit", label: "Audit log" }] : []),
     { href: "/profile", label: "Profile" },
     ...(otherTenants > 0 ? [{ href: "/switch-tenant", label: "Switch organisation" }] : []),
   ];

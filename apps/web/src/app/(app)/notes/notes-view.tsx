@@ -25,7 +25,23 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTag: string }) {
+interface Me {
+  id: string;
+  role: string;
+}
+
+/** Members change only their own notes; owners and admins any (the same rule as the api's). */
+const mayChange = (me: Me, authorId: string) => me.role !== "member" || authorId === me.id;
+
+export function NotesView({
+  openNew,
+  initialTag,
+  me,
+}: {
+  openNew: boolean;
+  initialTag: string;
+  me: Me;
+}) {
   const toast = useToast();
   const utils = api.useUtils();
   const [search, setSearch] = useState("");
@@ -153,24 +169,28 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
               <li key={n.id} className="note" data-testid="note">
                 <div className="row" style={{ alignItems: "flex-start" }}>
                   <h3 style={{ flex: 1 }}>{n.title}</h3>
-                  <button
-                    type="button"
-                    className="btn btn-sm"
-                    onClick={() =>
-                      setEditing({ id: n.id, title: n.title, body: n.body, tags: n.tags })
-                    }
-                    aria-label={`Edit ${n.title}`}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-sm btn-ghost"
-                    onClick={() => setDeleting({ id: n.id, title: n.title })}
-                    aria-label={`Delete ${n.title}`}
-                  >
-                    Delete
-                  </button>
+                  {mayChange(me, n.author.id) ? (
+                    <>
+                      <button
+                        type="button"
+                        className="btn btn-sm"
+                        onClick={() =>
+                          setEditing({ id: n.id, title: n.title, body: n.body, tags: n.tags })
+                        }
+                        aria-label={`Edit ${n.title}`}
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-ghost"
+                        onClick={() => setDeleting({ id: n.id, title: n.title })}
+                        aria-label={`Delete ${n.title}`}
+                      >
+                        Delete
+                      </button>
+                    </>
+                  ) : null}
                 </div>
                 {n.body ? <p className="body">{n.body}</p> : null}
                 <div className="meta">
@@ -185,6 +205,9 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
                       {t}
                     </button>
                   ))}
+                  <span data-testid="note-author">
+                    By {n.author.id === me.id ? "you" : (n.author.name ?? "a former member")}
+                  </span>
                   <span>Updated {new Date(n.updatedAt).toLocaleString("en-GB")}</span>
                 </div>
               </li>

@@ -11,6 +11,7 @@ import {
 } from "@tenantry/ui";
 import Link from "next/link";
 import { useState } from "react";
+import { displaySlug } from "~/tenant-slug";
 import { api } from "~/trpc/react";
 import { ImpersonateDialog } from "./impersonate-dialog";
 import { SuspendDialog } from "./suspend-dialog";
@@ -93,7 +94,8 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
         title={t.name}
         subtitle={
           <>
-            <span className="mono">{t.slug}</span> · <Badge tone={t.status}>{t.status}</Badge>
+            <span className="mono">{displaySlug(t.slug)}</span> ·{" "}
+            <Badge tone={t.status}>{t.status}</Badge>
           </>
         }
         actions={
