@@ -235,6 +235,9 @@ test("a role change asks first and the toast names the person; invitations show 
   await add.getByLabel("Email", { exact: true }).fill("newbie@cyberdyne.test");
   await add.getByLabel("Name", { exact: true }).fill("Newbie Dyne");
   await add.getByRole("button", { name: "Create invite" }).click();
+  // The dialog says that nothing was emailed and how long the link lasts.
+  await expect(page.getByTestId("invite-note")).toContainText("No email is sent");
+  await expect(page.getByTestId("invite-note")).toContainText(/until \d+ \w+ \d{4}/);
   await page
     .getByRole("dialog", { name: "Invitation created" })
     .getByRole("button", { name: "Done" })
@@ -253,8 +256,11 @@ test("a role change asks first and the toast names the person; invitations show 
   await deactivate.scrollIntoViewIfNeeded();
   const box = await deactivate.boundingBox();
   expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
-  await expect(row).toContainText("Role");
-  await expect(row).toContainText("Status");
+  // Each cell of the card is labelled by its column's name.
+  const labels = await row
+    .locator("td[data-label]")
+    .evaluateAll((tds) => tds.map((td) => getComputedStyle(td, "::before").content));
+  expect(labels).toEqual(['"Role"', '"Status"']);
 });
 
 test("dark mode follows the system preference", async ({ browser }) => {
@@ -318,6 +324,7 @@ test("owners read the organisation's audit log, filtered, with impersonation mar
   const ctx = await browser.newContext();
   const member = await ctx.newPage();
   await webLogin(member, org.member.email);
+  await expect(member.getByRole("heading", { name: /Welcome, Max/ })).toBeVisible();
   await expect(
     member.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }),
   ).toHaveCount(0);
