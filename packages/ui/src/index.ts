@@ -8,6 +8,7 @@ export type { ChartSeries } from "./line-chart";
 export { Badge, EmptyState, ErrorState, Loading, PageHead, Stat } from "./states";
 export { ToastProvider, useToast } from "./toast";
 export type { ToastKind } from "./toast";
+export { auditDetails } from "./audit-details";
 export { describeApiError } from "./api-error";
 export type { ApiErrorInfo, DescribeOptions } from "./api-error";
 export { RefreshForm } from "./session-refresh-form";

@@ -1,5 +1,13 @@
 "use client";
-import { Badge, EmptyState, ErrorState, Loading, PageHead, SelectField } from "@tenantry/ui";
+import {
+  Badge,
+  EmptyState,
+  ErrorState,
+  Loading,
+  PageHead,
+  SelectField,
+  auditDetails,
+} from "@tenantry/ui";
 import { useMemo, useState } from "react";
 import { describeError } from "~/api-error";
 import { api } from "~/trpc/react";
@@ -23,14 +31,6 @@ const ACTIONS: Record<string, string> = {
   "settings.update": "Changed the settings",
   "impersonation.start": "A platform admin signed in as this person",
 };
-
-function detailText(details: unknown): string {
-  if (!details || typeof details !== "object") return "";
-  return Object.entries(details as Record<string, unknown>)
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)
-    .join(" · ");
-}
 
 export function AuditView() {
   const [action, setAction] = useState("");
@@ -84,7 +84,7 @@ export function AuditView() {
                   </td>
                   <td data-label="What">{ACTIONS[e.action] ?? e.action}</td>
                   <td data-label="Details" className="small">
-                    {detailText(e.details)}
+                    {auditDetails(e.details)}
                   </td>
                 </tr>
               ))}
