@@ -2,6 +2,7 @@
 // banner's punctuation, the favicon, purged tenants' slugs and dark mode. Each test provisions its
 // own tenants, so the file runs in any order with the others.
 import { expect, test } from "@playwright/test";
+import { BACKGROUND, bodyBackground } from "../../web/e2e/appearance";
 import { adminClient, adminLogin, createTenant, stack } from "../../web/e2e/fixtures";
 
 test("the suspended banner ends every reason with one full stop", async ({ page }) => {
@@ -61,18 +62,9 @@ test("a purged tenant shows as purged with its old slug, never the tombstone", a
 });
 
 test("dark mode follows the system preference", async ({ browser }) => {
-  const background = async (colorScheme: "light" | "dark") => {
-    const ctx = await browser.newContext({ colorScheme });
-    const page = await ctx.newPage();
-    await page.goto(`${stack().adminUrl}/login`);
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    await ctx.close();
-    return bg;
-  };
-  // --bg of each palette in packages/ui's stylesheet.
-  expect(await background("light")).toBe("rgb(246, 247, 249)");
-  expect(await background("dark")).toBe("rgb(15, 19, 28)");
+  const url = `${stack().adminUrl}/login`;
+  expect(await bodyBackground(browser, url, "light")).toBe(BACKGROUND.light);
+  expect(await bodyBackground(browser, url, "dark")).toBe(BACKGROUND.dark);
 });
 
 test("the audit log filters tenants by slug or name and reads without JSON", async ({ page }) => {

@@ -3,6 +3,7 @@
 // Each test provisions its own organisation, so the file runs in any order with the others.
 import { expect, test } from "@playwright/test";
 import type { Page } from "@playwright/test";
+import { BACKGROUND, bodyBackground } from "./appearance";
 import {
   PASSWORD,
   adminClient,
@@ -264,18 +265,9 @@ test("a role change asks first and the toast names the person; invitations show 
 });
 
 test("dark mode follows the system preference", async ({ browser }) => {
-  const background = async (colorScheme: "light" | "dark") => {
-    const ctx = await browser.newContext({ colorScheme });
-    const page = await ctx.newPage();
-    await page.goto(`${stack().webUrl}/login`);
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    await ctx.close();
-    return bg;
-  };
-  // --bg of each palette in packages/ui's stylesheet.
-  expect(await background("light")).toBe("rgb(246, 247, 249)");
-  expect(await background("dark")).toBe("rgb(15, 19, 28)");
+  const url = `${stack().webUrl}/login`;
+  expect(await bodyBackground(browser, url, "light")).toBe(BACKGROUND.light);
+  expect(await bodyBackground(browser, url, "dark")).toBe(BACKGROUND.dark);
 });
 
 test("owners read the organisation's audit log, filtered, with impersonation marked", async ({

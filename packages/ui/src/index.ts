@@ -5,7 +5,7 @@ export { FormError, SelectField, TextArea, TextField } from "./field";
 export { setServerErrors, useZodForm } from "./form";
 export { LineChart } from "./line-chart";
 export type { ChartSeries } from "./line-chart";
-export { Badge, EmptyState, ErrorState, Loading, PageHead, Stat } from "./states";
+export { Badge, EmptyState, ErrorState, LoadMore, Loading, PageHead, Stat } from "./states";
 export { ToastProvider, useToast } from "./toast";
 export type { ToastKind } from "./toast";
 export { auditDetails } from "./audit-details";

@@ -3,6 +3,7 @@ import {
   Badge,
   EmptyState,
   ErrorState,
+  LoadMore,
   Loading,
   PageHead,
   SelectField,
@@ -92,19 +93,7 @@ export function AuditView() {
           </table>
         </div>
       )}
-      <div className="pagination">
-        <span className="muted small">{entries.length} shown</span>
-        {list.hasNextPage ? (
-          <button
-            type="button"
-            className="btn"
-            onClick={() => void list.fetchNextPage()}
-            disabled={list.isFetchingNextPage}
-          >
-            Load more
-          </button>
-        ) : null}
-      </div>
+      <LoadMore shown={entries.length} list={list} />
     </>
   );
 }

@@ -3,6 +3,7 @@ import {
   ConfirmDialog,
   EmptyState,
   ErrorState,
+  LoadMore,
   Loading,
   PageHead,
   TextField,
@@ -213,20 +214,7 @@ export function NotesView({
               </li>
             ))}
           </ul>
-          <div className="pagination">
-            <span className="muted small">{notes.length} shown</span>
-            {list.hasNextPage ? (
-              <button
-                type="button"
-                className="btn"
-                onClick={() => void list.fetchNextPage()}
-                disabled={list.isFetchingNextPage}
-              >
-                {list.isFetchingNextPage ? <span className="spinner" aria-hidden /> : null}
-                Load more
-              </button>
-            ) : null}
-          </div>
+          <LoadMore shown={notes.length} list={list} />
         </>
       )}
 
