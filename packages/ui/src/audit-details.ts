@@ -8,6 +8,7 @@ export function auditDetails(details: unknown): string {
 }
 
 function readable(v: unknown): string {
+  if (v instanceof Date) return v.toLocaleString("en-GB");
   if (Array.isArray(v)) return v.map(readable).join(", ");
   if (v && typeof v === "object") return `(${auditDetails(v)})`;
   return String(v);

@@ -10,7 +10,6 @@ import {
   describeApiError,
 } from "@tenantry/ui";
 import { useEffect, useMemo, useState } from "react";
-import { displaySlug } from "~/tenant-slug";
 import { api } from "~/trpc/react";
 
 const ACTIONS = [
@@ -30,29 +29,6 @@ const ACTIONS = [
 const OBJECT_ID = /^[a-f0-9]{24}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/**
- * The tenant filter takes what a person knows (slug or name) as well as an id: a slug or name
- * is looked up in the tenants list, and its tenant's id filters the log.
- */
-function useTenantFilter(typed: string): { tenantId?: string; error?: string; pending: boolean } {
-  const isId = OBJECT_ID.test(typed);
-  const lookup = api.tenants.list.useQuery(
-    { search: typed, page: 1, limit: 20 },
-    { enabled: Boolean(typed) && !isId },
-  );
-  if (!typed) return { pending: false };
-  if (isId) return { tenantId: typed, pending: false };
-  if (lookup.isPending) return { pending: true };
-  const q = typed.toLowerCase();
-  const items = lookup.data?.items ?? [];
-  const match =
-    items.find((t) => displaySlug(t.slug) === q || t.name.toLowerCase() === q) ??
-    (items.length === 1 ? items[0] : undefined);
-  return match
-    ? { tenantId: match.id, pending: false }
-    : { error: "No tenant has that slug or name.", pending: false };
-}
-
 export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }) {
   const [action, setAction] = useState("");
   const [tenantId, setTenantId] = useState(initialTenantId);
@@ -63,19 +39,20 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
     const t = setTimeout(() => setTyped({ tenantId: tenantId.trim(), actor: actor.trim() }), 300);
     return () => clearTimeout(t);
   }, [tenantId, actor]);
-  const tenant = useTenantFilter(typed.tenantId);
+  const tenantError =
+    typed.tenantId && !OBJECT_ID.test(typed.tenantId)
+      ? "A tenant ID has 24 hexadecimal characters."
+      : undefined;
   const actorError =
     typed.actor && !EMAIL.test(typed.actor) ? "Enter the admin's full email address." : undefined;
   const input = {
     limit: 25,
     ...(action ? { action } : {}),
-    ...(tenant.tenantId ? { tenantId: tenant.tenantId } : {}),
+    ...(typed.tenantId && !tenantError ? { tenantId: typed.tenantId } : {}),
     ...(typed.actor && !actorError ? { actor: typed.actor.toLowerCase() } : {}),
   };
   const list = api.audit.list.useInfiniteQuery(input, {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // An unknown tenant shows its error, not the unfiltered log.
-    enabled: !tenant.pending && !tenant.error,
   });
   const entries = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const filtered = Boolean(action || tenantId || actor);
@@ -93,11 +70,10 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
           ))}
         </SelectField>
         <TextField
-          label="Tenant"
-          placeholder="slug, name or ID"
+          label="Tenant ID"
           value={tenantId}
           onChange={(e) => setTenantId(e.target.value)}
-          error={tenant.error}
+          error={tenantError}
           autoComplete="off"
         />
         <TextField
@@ -123,7 +99,7 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
           </button>
         ) : null}
       </div>
-      {tenant.error ? null : list.isPending ? (
+      {list.isPending ? (
         <Loading label="Loading audit log…" />
       ) : list.isError ? (
         <ErrorState message={describeApiError(list.error).message} />
@@ -133,7 +109,7 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="table table-cards" data-testid="audit-table">
+          <table className="table" data-testid="audit-table">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -146,32 +122,24 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} data-testid="audit-row">
-                  <td data-label="When" style={{ whiteSpace: "nowrap" }}>
-                    {new Date(e.at).toLocaleString("en-GB")}
-                  </td>
-                  <td data-label="Actor">{e.actor.email ?? e.actor.type}</td>
-                  <td data-label="Action" className="mono">
-                    {e.action}
-                  </td>
-                  <td data-label="Tenant">
+                  <td style={{ whiteSpace: "nowrap" }}>{new Date(e.at).toLocaleString("en-GB")}</td>
+                  <td>{e.actor.email ?? e.actor.type}</td>
+                  <td className="mono">{e.action}</td>
+                  <td>
                     {e.tenantSlug ? (
                       <button
                         type="button"
                         className="tag"
                         onClick={() => e.tenantId && setTenantId(e.tenantId)}
-                        aria-label={`Filter by tenant ${displaySlug(e.tenantSlug)}`}
+                        aria-label={`Filter by tenant ${e.tenantSlug}`}
                       >
-                        {displaySlug(e.tenantSlug)}
+                        {e.tenantSlug}
                       </button>
                     ) : (
                       "—"
                     )}
                   </td>
-                  <td
-                    data-label="Details"
-                    className="small muted"
-                    style={{ overflowWrap: "anywhere" }}
-                  >
+                  <td className="small muted" style={{ overflowWrap: "anywhere" }}>
                     {e.target ? <>target {e.target} </> : null}
                     {auditDetails(e.details)}
                   </td>
