@@ -76,6 +76,9 @@ test("the audit log reads without JSON", async ({ page }) => {
   await page.goto(`${stack().adminUrl}/audit`);
   await page.getByLabel("Tenant ID", { exact: true }).fill(t.id);
   const rows = page.getByTestId("audit-row");
-  await expect(rows.filter({ hasText: "tenants.suspend" })).toContainText("reason: Vault audit");
+  // The filter applies once typing pauses: wait for the list to narrow to this tenant.
+  const suspended = rows.filter({ hasText: "tenants.suspend" });
+  await expect(suspended).toHaveCount(1);
+  await expect(suspended).toContainText("reason: Vault audit");
   await expect(page.getByTestId("audit-table")).not.toContainText("{");
 });
