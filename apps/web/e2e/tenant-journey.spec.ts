@@ -225,6 +225,7 @@ test("owner manages members: create with password, change role, deactivate, reac
   await expect(page.getByText(`${PAT.email} can now sign in.`)).toBeVisible();
   const row = page.getByTestId("member-row").filter({ hasText: PAT.email });
   await row.getByLabel(`Role of ${PAT.email}`).selectOption("admin");
+  await page.getByRole("dialog").getByRole("button", { name: "Change role" }).click();
   await expect(page.getByText("Role updated.")).toBeVisible();
   await row.getByRole("button", { name: "Deactivate" }).click();
   await expect(row).toContainText("deactivated");

@@ -95,7 +95,7 @@ export class WeakPassword extends TenancyError {
 
 export class MemberNotFound extends TenancyError {
   constructor() {
-    super("NOT_FOUND", "No such member in this tenant");
+    super("NOT_FOUND", "No such member in this organisation");
   }
 }
 

@@ -37,4 +37,15 @@ describe("describeApiError", () => {
     expect(info.message).toBe("This organisation is suspended");
     expect(info.data.suspendedReason).toBe("Unpaid");
   });
+
+  it("tells a tenant user the organisation's state in the app's words", () => {
+    const deleted = {
+      message: "Tenant has been deleted",
+      data: { code: "FORBIDDEN", reason: "TENANT_DELETED" },
+    };
+    expect(describeApiError(deleted).message).toBe("Tenant has been deleted");
+    expect(describeApiError(deleted, { tenantFacing: true }).message).toBe(
+      "This organisation has been deleted. Contact its owner or the platform support team.",
+    );
+  });
 });

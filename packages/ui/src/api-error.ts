@@ -16,11 +16,25 @@ const FRIENDLY: Record<string, string> = {
   RATE_LIMITED: "Too many attempts. Please wait a moment and try again.",
   TENANT_SUSPENDED: "This organisation is suspended.",
   TENANT_NOT_FOUND: "Organisation not found.",
-  TENANT_DELETED: "This organisation has been deleted.",
+  TENANT_DELETED:
+    "This organisation has been deleted. Contact its owner or the platform support team.",
   TENANT_UNAVAILABLE: "This organisation is temporarily unavailable. Please try again shortly.",
 };
 
-export function describeApiError(err: unknown): ApiErrorInfo {
+/** The organisation's own state: a tenant user reads these in the app's words, never tenancy's. */
+const ORGANISATION_STATE = [
+  "TENANT_SUSPENDED",
+  "TENANT_NOT_FOUND",
+  "TENANT_DELETED",
+  "TENANT_UNAVAILABLE",
+];
+
+export interface DescribeOptions {
+  /** For the tenant app: the organisation's state is told in its words ("organisation", not "tenant"). */
+  tenantFacing?: boolean;
+}
+
+export function describeApiError(err: unknown, opts: DescribeOptions = {}): ApiErrorInfo {
   const e = (err ?? {}) as { message?: unknown; data?: unknown; shape?: { data?: unknown } };
   const data = ((e.data ?? e.shape?.data ?? {}) as Record<string, unknown>) ?? {};
   const code = typeof data.code === "string" ? data.code : undefined;
@@ -41,7 +55,13 @@ export function describeApiError(err: unknown): ApiErrorInfo {
   }
   if (message === "Failed to fetch" || message.includes("NetworkError"))
     message = "Cannot reach the server. Check your connection and try again.";
-  if (reason && FRIENDLY[reason] && (code === "INTERNAL_SERVER_ERROR" || !e.message))
+  if (
+    reason &&
+    FRIENDLY[reason] &&
+    (code === "INTERNAL_SERVER_ERROR" ||
+      !e.message ||
+      (opts.tenantFacing && ORGANISATION_STATE.includes(reason)))
+  )
     message = FRIENDLY[reason];
   if (code === "INTERNAL_SERVER_ERROR")
     message = "Something went wrong on our side. Please try again.";

@@ -85,3 +85,29 @@ export function PageHead({
     </div>
   );
 }
+
+/** "N shown" and, while the cursor has more, a Load more button: the foot of every paged list. */
+export function LoadMore({
+  shown,
+  list,
+}: {
+  shown: number;
+  list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+}) {
+  return (
+    <div className="pagination">
+      <span className="muted small">{shown} shown</span>
+      {list.hasNextPage ? (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void list.fetchNextPage()}
+          disabled={list.isFetchingNextPage}
+        >
+          {list.isFetchingNextPage ? <span className="spinner" aria-hidden /> : null}
+          Load more
+        </button>
+      ) : null}
+    </div>
+  );
+}

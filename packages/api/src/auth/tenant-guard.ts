@@ -53,7 +53,7 @@ async function endedSessionRefusal(
     const tenant = await ctx.services.tenancy.tenants.get(scope.tenant.id).catch(() => null);
     if (tenant?.status === "suspended") {
       const reason = tenant.statusReason ?? "suspended";
-      return refuse("FORBIDDEN", "TENANT_SUSPENDED", `Tenant is suspended: ${reason}`, {
+      return refuse("FORBIDDEN", "TENANT_SUSPENDED", `This organisation is suspended: ${reason}`, {
         suspendedReason: reason,
       });
     }
@@ -125,7 +125,7 @@ export async function withTenantPrincipal<R>(
       throw refuse(
         "FORBIDDEN",
         "TENANT_MISMATCH",
-        "The tenant named by this request's host or header is not the token's tenant",
+        "This address belongs to another organisation than the one you are signed in to.",
       );
     }
   }
@@ -151,6 +151,6 @@ export async function withTenantPrincipal<R>(
 /** Tenant owners and admins (role read from the tenant database, not the token). */
 export function requireTenantAdmin(user: UserDoc): void {
   if (user.role !== "owner" && user.role !== "admin") {
-    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only tenant owners and admins can do this");
+    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only owners and admins of this organisation can do this.");
   }
 }

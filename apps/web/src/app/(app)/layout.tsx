@@ -6,11 +6,12 @@ import { WebShell } from "./web-shell";
 export const dynamic = "force-dynamic";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const me = await callOrRedirect((c) => c.auth.me());
+  const [me, settings] = await callOrRedirect((c) => Promise.all([c.auth.me(), c.settings.get()]));
   return (
     <WebShell
       user={{ name: me.user.name ?? me.user.email, email: me.user.email, role: me.user.role }}
-      tenant={{ name: me.tenant.name, slug: me.tenant.slug }}
+      // The display name set in Settings is how the organisation appears to its members.
+      tenant={{ name: settings.displayName || me.tenant.name, slug: me.tenant.slug }}
       otherTenants={me.memberships.filter((m) => m.slug !== me.tenant.slug).length}
       impersonatedBy={me.impersonatedBy?.adminEmail ?? null}
     >

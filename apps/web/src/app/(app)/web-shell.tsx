@@ -1,5 +1,6 @@
 "use client";
-import { AppShell, describeApiError, useToast } from "@tenantry/ui";
+import { AppShell, useToast } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
@@ -23,6 +24,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     { href: "/notes", label: "Notes" },
     ...(isAdmin ? [{ href: "/members", label: "Members" }] : []),
     ...(isAdmin ? [{ href: "/settings", label: "Settings" }] : []),
+    ...(isAdmin ? [{ href: "/audit", label: "Audit log" }] : []),
     { href: "/profile", label: "Profile" },
     ...(otherTenants > 0 ? [{ href: "/switch-tenant", label: "Switch organisation" }] : []),
   ];
@@ -32,7 +34,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     try {
       await logout.mutateAsync();
     } catch (err) {
-      toast.error(describeApiError(err).message);
+      toast.error(describeError(err).message);
     }
     window.location.assign("/login");
   }

@@ -1,5 +1,6 @@
 "use client";
-import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
+import { FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { PASSWORD_MIN_LENGTH } from "@tenantry/tenancy/policies";
@@ -38,7 +39,7 @@ export function AcceptInviteForm() {
       await accept.mutateAsync({ token, password, ...(name ? { name } : {}) });
       setDone(true);
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       setServerErrors(form, info.fieldErrors);
       form.setError("root", {
         message:

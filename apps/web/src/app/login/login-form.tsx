@@ -1,5 +1,6 @@
 "use client";
-import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
+import { FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { useState } from "react";
 import { z } from "zod";
 import { api } from "~/trpc/react";
@@ -21,6 +22,13 @@ const schema = z
     path: ["tenantSlug"],
     message: "Choose an organisation.",
   });
+
+/** The lock-out in minutes a person can plan with, not raw seconds. */
+function rateLimited(retryAfterSeconds: unknown): string {
+  if (typeof retryAfterSeconds !== "number") return "Too many sign-in attempts. Try again later.";
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
 
 export function LoginForm({ next, initialTenant }: Props) {
   const [choices, setChoices] = useState<{ slug: string; name: string }[] | null>(null);
@@ -46,10 +54,11 @@ export function LoginForm({ next, initialTenant }: Props) {
       // Full navigation so server components see the new cookies.
       window.location.assign(next);
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       if (info.reason === "TENANT_SUSPENDED") {
         const why = typeof info.data.suspendedReason === "string" ? info.data.suspendedReason : "";
-        window.location.assign(`/suspended${why ? `?reason=${encodeURIComponent(why)}` : ""}`);
+        // ?reason= (even empty) tells the page the api refused this sign-in for the suspension.
+        window.location.assign(`/suspended?reason=${encodeURIComponent(why)}`);
         return;
       }
       setServerErrors(form, info.fieldErrors);
@@ -57,7 +66,9 @@ export function LoginForm({ next, initialTenant }: Props) {
         message:
           info.reason === "INVALID_CREDENTIALS" || info.code === "UNAUTHORIZED"
             ? "Email or password is incorrect."
-            : info.message,
+            : info.reason === "RATE_LIMITED"
+              ? rateLimited(info.data.retryAfterSeconds)
+              : info.message,
       });
     }
   });

@@ -20,14 +20,18 @@ export async function switchTenantHandler({
   input: TSwitchTenantInput;
 }) {
   if (ctx.impersonatedBy)
-    throw refuse("FORBIDDEN", "IMPERSONATION_READ_ONLY", "Impersonation is limited to one tenant");
+    throw refuse(
+      "FORBIDDEN",
+      "IMPERSONATION_READ_ONLY",
+      "Impersonation is limited to one organisation.",
+    );
   const email = ctx.user.email;
   const attempt = await beginLoginAttempt(ctx, "tenant", email);
   const memberships = await ctx.services.tenancy.directory.findByEmail(email);
   const target = memberships.find((m) => m.tenantSlug === input.tenantSlug);
   if (!target) {
     await attempt.failed();
-    throw refuse("FORBIDDEN", "NOT_A_MEMBER", "You are not a member of that tenant");
+    throw refuse("FORBIDDEN", "NOT_A_MEMBER", "You are not a member of that organisation.");
   }
   const signedIn = await signInToTenant(ctx, target, email, input.password);
   if (!signedIn) {

@@ -6,6 +6,7 @@ import {
   PageHead,
   SelectField,
   TextField,
+  auditDetails,
   describeApiError,
 } from "@tenantry/ui";
 import {
@@ -133,9 +134,7 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
                   </td>
                   <td className="small muted" style={{ overflowWrap: "anywhere" }}>
                     {e.target ? <>target {e.target} </> : null}
-                    {e.details && Object.keys(e.details).length > 0
-                      ? JSON.stringify(e.details)
-                      : ""}
+                    {auditDetails(e.details)}
                   </td>
                 </tr>
               ))}

@@ -12,6 +12,7 @@ import {
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { displaySlug } from "~/tenant-slug";
 import { api } from "~/trpc/react";
 import { MigrateAllButton } from "./migrate-all-button";
 
@@ -148,7 +149,11 @@ export function TenantsTable({ initial }: { initial: Query }) {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table" data-testid="tenants-table" aria-busy={list.isFetching}>
+            <table
+              className="table table-cards"
+              data-testid="tenants-table"
+              aria-busy={list.isFetching}
+            >
               <thead>
                 <tr>
                   {(["name", "slug", "status"] as const).map((f) => (
@@ -174,13 +179,17 @@ export function TenantsTable({ initial }: { initial: Query }) {
                     <td>
                       <Link href={`/tenants/${t.id}`}>{t.name}</Link>
                     </td>
-                    <td className="mono">{t.slug}</td>
-                    <td>
+                    <td className="mono" data-label="Slug">
+                      {displaySlug(t.slug)}
+                    </td>
+                    <td data-label="Status">
                       <Badge tone={t.status}>{t.status}</Badge>
                     </td>
-                    <td>{t.plan ?? "—"}</td>
-                    <td>{t.cluster}</td>
-                    <td>{new Date(t.createdAt).toLocaleDateString("en-GB")}</td>
+                    <td data-label="Plan">{t.plan ?? "—"}</td>
+                    <td data-label="Cluster">{t.cluster}</td>
+                    <td data-label="Created">
+                      {new Date(t.createdAt).toLocaleDateString("en-GB")}
+                    </td>
                   </tr>
                 ))}
               </tbody>

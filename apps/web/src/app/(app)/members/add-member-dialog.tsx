@@ -4,12 +4,12 @@ import {
   FormError,
   SelectField,
   TextField,
-  describeApiError,
   setServerErrors,
   useToast,
   useZodForm,
 } from "@tenantry/ui";
 import { PASSWORD_MIN_LENGTH, isValidEmail, normalizeEmailText } from "@tenantry/tenancy/policies";
+import { describeError } from "~/api-error";
 import { useState } from "react";
 import { z } from "zod";
 import { api } from "~/trpc/react";
@@ -47,7 +47,11 @@ export function AddMemberDialog({
   });
   const { errors } = form.formState;
   const mode = form.watch("mode");
-  const [invited, setInvited] = useState<{ email: string; url: string } | null>(null);
+  const [invited, setInvited] = useState<{
+    email: string;
+    url: string;
+    expiresAt: Date | null;
+  } | null>(null);
   const create = api.members.create.useMutation();
 
   const submit = form.handleSubmit(async ({ email, name, role, mode, password }) => {
@@ -60,13 +64,17 @@ export function AddMemberDialog({
       });
       await onAdded();
       if (res && "inviteUrl" in res && typeof res.inviteUrl === "string") {
-        setInvited({ email, url: res.inviteUrl });
+        setInvited({
+          email,
+          url: res.inviteUrl,
+          expiresAt: res.inviteExpiresAt ? new Date(res.inviteExpiresAt) : null,
+        });
       } else {
         toast.success(`${email} can now sign in.`);
         onClose();
       }
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       setServerErrors(form, info.fieldErrors);
       form.setError("root", { message: info.message });
     }
@@ -84,8 +92,13 @@ export function AddMemberDialog({
           </button>
         }
       >
-        <p>
-          Send this one-time link to {invited.email}. It lets them choose a password and sign in.
+        <p data-testid="invite-note">
+          No email is sent: send this one-time link to {invited.email} yourself. It lets them choose
+          a password and sign in
+          {invited.expiresAt
+            ? `, until ${invited.expiresAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
+            : ""}
+          .
         </p>
         <TextField
           label="Invite link"

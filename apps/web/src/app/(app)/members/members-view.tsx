@@ -7,15 +7,34 @@ import {
   Loading,
   PageHead,
   TextField,
-  describeApiError,
   useToast,
 } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 import { AddMemberDialog } from "./add-member-dialog";
 
 const ROLES = ["owner", "admin", "member"] as const;
 type Role = (typeof ROLES)[number];
+
+interface Person {
+  id: string;
+  email: string;
+  name?: string | null;
+}
+const nameOf = (m: Person) => m.name || m.email;
+const withArticle = (role: Role) => (role === "admin" ? "an admin" : `a ${role}`);
+
+/** What a role change does, said before it happens: every change grants or takes owner/admin. */
+function roleChangeMessage(m: Person & { role: Role }, to: Role): string {
+  const who = nameOf(m);
+  if (to === "owner") return `${who} can then manage members, settings and other owners.`;
+  if (to === "admin")
+    return m.role === "owner"
+      ? `${who} stops being an owner and can no longer manage owners.`
+      : `${who} can then add, change and remove members and change the settings.`;
+  return `${who} loses the ${m.role} role and can no longer manage members or settings.`;
+}
 
 export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: string }) {
   const toast = useToast();
@@ -27,7 +46,11 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
     return () => clearTimeout(t);
   }, [search]);
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<{ id: string; email: string } | null>(null);
+  const [removing, setRemoving] = useState<Person | null>(null);
+  const [roleChange, setRoleChange] = useState<{
+    member: Person & { role: Role };
+    to: Role;
+  } | null>(null);
 
   const list = api.members.list.useInfiniteQuery(
     { limit: 20, ...(debounced ? { search: debounced } : {}) },
@@ -35,32 +58,39 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
   );
   const members = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
-  const onError = (err: unknown) => toast.error(describeApiError(err).message);
+  const onError = (err: unknown) => toast.error(describeError(err).message);
   const refresh = () => utils.members.list.invalidate();
   const changeRole = api.members.changeRole.useMutation({
-    onSuccess: async () => {
-      toast.success("Role updated.");
+    onSuccess: async (_data, { role }) => {
+      if (roleChange)
+        toast.success(`Role updated. ${nameOf(roleChange.member)} is now ${withArticle(role)}.`);
+      setRoleChange(null);
       await refresh();
     },
     onError,
   });
+  // The toasts name the person: a list of "Member deactivated." toasts says nothing.
+  const named = (members: Person[], userId: string) => {
+    const m = members.find((x) => x.id === userId);
+    return m ? nameOf(m) : "The member";
+  };
   const deactivate = api.members.deactivate.useMutation({
-    onSuccess: async () => {
-      toast.success("Member deactivated.");
+    onSuccess: async (_data, { userId }) => {
+      toast.success(`${named(members, userId)} is deactivated.`);
       await refresh();
     },
     onError,
   });
   const reactivate = api.members.reactivate.useMutation({
-    onSuccess: async () => {
-      toast.success("Member reactivated.");
+    onSuccess: async (_data, { userId }) => {
+      toast.success(`${named(members, userId)} is reactivated.`);
       await refresh();
     },
     onError,
   });
   const remove = api.members.remove.useMutation({
-    onSuccess: async () => {
-      toast.success("Member removed.");
+    onSuccess: async (_data, { userId }) => {
+      toast.success(`${named(members, userId)} is removed.`);
       setRemoving(null);
       await refresh();
     },
@@ -92,14 +122,14 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
       {list.isPending ? (
         <Loading label="Loading members…" />
       ) : list.isError ? (
-        <ErrorState message={describeApiError(list.error).message} />
+        <ErrorState message={describeError(list.error).message} />
       ) : members.length === 0 ? (
         <div className="card">
           <EmptyState title={debounced ? "No matching members" : "No members yet"} />
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="members-table">
+          <table className="table table-cards" data-testid="members-table">
             <thead>
               <tr>
                 <th scope="col">Member</th>
@@ -122,7 +152,7 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                       </div>
                       <div className="muted small">{m.email}</div>
                     </td>
-                    <td>
+                    <td data-label="Role">
                       <label className="sr-only" htmlFor={`role-${m.id}`}>
                         Role of {m.email}
                       </label>
@@ -132,9 +162,7 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                         disabled={
                           self || changeRole.isPending || (m.role === "owner" && myRole !== "owner")
                         }
-                        onChange={(e) =>
-                          changeRole.mutate({ userId: m.id, role: e.target.value as Role })
-                        }
+                        onChange={(e) => setRoleChange({ member: m, to: e.target.value as Role })}
                         style={{ width: "auto" }}
                       >
                         {ROLES.map((r) => (
@@ -148,7 +176,7 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                         ))}
                       </select>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <Badge
                         tone={
                           m.status === "active"
@@ -164,7 +192,8 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                     <td>
                       {self ? null : (
                         <div className="row" style={{ justifyContent: "flex-end" }}>
-                          {m.status === "deactivated" ? (
+                          {/* An invitation not yet accepted has nothing to deactivate. */}
+                          {m.status === "invited" ? null : m.status === "deactivated" ? (
                             <button
                               type="button"
                               className="btn btn-sm"
@@ -184,10 +213,14 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                           <button
                             type="button"
                             className="btn btn-sm btn-ghost"
-                            onClick={() => setRemoving({ id: m.id, email: m.email })}
-                            aria-label={`Remove ${m.email}`}
+                            onClick={() => setRemoving(m)}
+                            aria-label={
+                              m.status === "invited"
+                                ? `Cancel invitation for ${m.email}`
+                                : `Remove ${m.email}`
+                            }
                           >
-                            Remove
+                            {m.status === "invited" ? "Cancel invitation" : "Remove"}
                           </button>
                         </div>
                       )}
@@ -217,12 +250,30 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
       <ConfirmDialog
         open={removing !== null}
         title="Remove member?"
-        message={<>{removing?.email} loses access to this organisation immediately.</>}
+        message={
+          <>{removing ? nameOf(removing) : ""} loses access to this organisation immediately.</>
+        }
         confirmLabel="Remove member"
         danger
         busy={remove.isPending}
         onCancel={() => setRemoving(null)}
         onConfirm={() => removing && remove.mutate({ userId: removing.id })}
+      />
+      <ConfirmDialog
+        open={roleChange !== null}
+        title={
+          roleChange
+            ? `Make ${nameOf(roleChange.member)} ${withArticle(roleChange.to)}?`
+            : "Change role?"
+        }
+        message={roleChange ? roleChangeMessage(roleChange.member, roleChange.to) : ""}
+        confirmLabel="Change role"
+        danger={roleChange?.to === "owner"}
+        busy={changeRole.isPending}
+        onCancel={() => setRoleChange(null)}
+        onConfirm={() =>
+          roleChange && changeRole.mutate({ userId: roleChange.member.id, role: roleChange.to })
+        }
       />
     </>
   );

@@ -1,13 +1,6 @@
 "use client";
-import {
-  Dialog,
-  FormError,
-  TextArea,
-  TextField,
-  describeApiError,
-  setServerErrors,
-  useZodForm,
-} from "@tenantry/ui";
+import { Dialog, FormError, TextArea, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { z } from "zod";
 import { api } from "~/trpc/react";
 
@@ -55,7 +48,7 @@ export function NoteEditor({
       else await create.mutateAsync(values);
       await onSaved(!draft.id);
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       setServerErrors(form, info.fieldErrors);
       form.setError("root", { message: info.message });
     }

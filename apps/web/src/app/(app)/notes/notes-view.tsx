@@ -3,12 +3,13 @@ import {
   ConfirmDialog,
   EmptyState,
   ErrorState,
+  LoadMore,
   Loading,
   PageHead,
   TextField,
-  describeApiError,
   useToast,
 } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 import { NoteEditor } from "./note-editor";
@@ -25,7 +26,23 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTag: string }) {
+interface Me {
+  id: string;
+  role: string;
+}
+
+/** Members change only their own notes; owners and admins any (the same rule as the api's). */
+const mayChange = (me: Me, authorId: string) => me.role !== "member" || authorId === me.id;
+
+export function NotesView({
+  openNew,
+  initialTag,
+  me,
+}: {
+  openNew: boolean;
+  initialTag: string;
+  me: Me;
+}) {
   const toast = useToast();
   const utils = api.useUtils();
   const [search, setSearch] = useState("");
@@ -54,7 +71,7 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
       setDeleting(null);
       await utils.notes.list.invalidate();
     },
-    onError: (err) => toast.error(describeApiError(err).message),
+    onError: (err) => toast.error(describeError(err).message),
   });
 
   const filtered = Boolean(debouncedSearch || debouncedTag);
@@ -113,7 +130,7 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
         <Loading label="Loading notes…" />
       ) : list.isError ? (
         <ErrorState
-          message={describeApiError(list.error).message}
+          message={describeError(list.error).message}
           action={
             <button className="btn btn-sm" onClick={() => void list.refetch()}>
               Try again
@@ -153,24 +170,28 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
               <li key={n.id} className="note" data-testid="note">
                 <div className="row" style={{ alignItems: "flex-start" }}>
                   <h3 style={{ flex: 1 }}>{n.title}</h3>
-                  <button
-                    type="button"
-                    className="btn btn-sm"
-                    onClick={() =>
-                      setEditing({ id: n.id, title: n.title, body: n.body, tags: n.tags })
-                    }
-                    aria-label={`Edit ${n.title}`}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-sm btn-ghost"
-                    onClick={() => setDeleting({ id: n.id, title: n.title })}
-                    aria-label={`Delete ${n.title}`}
-                  >
-                    Delete
-                  </button>
+                  {mayChange(me, n.author.id) ? (
+                    <>
+                      <button
+                        type="button"
+                        className="btn btn-sm"
+                        onClick={() =>
+                          setEditing({ id: n.id, title: n.title, body: n.body, tags: n.tags })
+                        }
+                        aria-label={`Edit ${n.title}`}
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-ghost"
+                        onClick={() => setDeleting({ id: n.id, title: n.title })}
+                        aria-label={`Delete ${n.title}`}
+                      >
+                        Delete
+                      </button>
+                    </>
+                  ) : null}
                 </div>
                 {n.body ? <p className="body">{n.body}</p> : null}
                 <div className="meta">
@@ -185,25 +206,15 @@ export function NotesView({ openNew, initialTag }: { openNew: boolean; initialTa
                       {t}
                     </button>
                   ))}
+                  <span data-testid="note-author">
+                    By {n.author.id === me.id ? "you" : (n.author.name ?? "a former member")}
+                  </span>
                   <span>Updated {new Date(n.updatedAt).toLocaleString("en-GB")}</span>
                 </div>
               </li>
             ))}
           </ul>
-          <div className="pagination">
-            <span className="muted small">{notes.length} shown</span>
-            {list.hasNextPage ? (
-              <button
-                type="button"
-                className="btn"
-                onClick={() => void list.fetchNextPage()}
-                disabled={list.isFetchingNextPage}
-              >
-                {list.isFetchingNextPage ? <span className="spinner" aria-hidden /> : null}
-                Load more
-              </button>
-            ) : null}
-          </div>
+          <LoadMore shown={notes.length} list={list} />
         </>
       )}
 

@@ -1,6 +1,7 @@
 "use client";
-import { TextField, describeApiError, setServerErrors, useToast, useZodForm } from "@tenantry/ui";
 import { PASSWORD_MIN_LENGTH } from "@tenantry/tenancy/policies";
+import { TextField, setServerErrors, useToast, useZodForm } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { z } from "zod";
 import { api } from "~/trpc/react";
 
@@ -32,7 +33,7 @@ export function PasswordForm() {
       form.reset();
       toast.success("Password changed.");
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       if (
         info.reason === "INVALID_CREDENTIALS" ||
         info.code === "UNAUTHORIZED" ||

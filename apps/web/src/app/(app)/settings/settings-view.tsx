@@ -3,81 +3,90 @@ import {
   ErrorState,
   Loading,
   PageHead,
-  SelectField,
   TextField,
-  describeApiError,
   setServerErrors,
   useToast,
   useZodForm,
 } from "@tenantry/ui";
+import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { z } from "zod";
+import { describeError } from "~/api-error";
 import { api } from "~/trpc/react";
 
 const schema = z.object({
   displayName: z.string().trim().min(1, "Enter a display name."),
-  weekStart: z.string(),
 });
 
-export function SettingsView() {
-  const toast = useToast();
-  const utils = api.useUtils();
+const SUBTITLE = "How your organisation appears to its members.";
+
+export function SettingsView({ canEdit, tenantName }: { canEdit: boolean; tenantName: string }) {
   const settings = api.settings.get.useQuery();
+  return (
+    <>
+      <PageHead title="Settings" subtitle={SUBTITLE} />
+      {settings.isPending ? (
+        <Loading />
+      ) : settings.isError ? (
+        <ErrorState message={describeError(settings.error).message} />
+      ) : canEdit ? (
+        <SettingsForm displayName={settings.data.displayName} />
+      ) : (
+        <section className="card" style={{ maxWidth: 560 }} data-testid="settings-read-only">
+          <dl className="kv">
+            <dt>Display name</dt>
+            <dd>{settings.data.displayName}</dd>
+          </dl>
+          <p className="muted small" style={{ marginBottom: 0 }}>
+            Only owners and admins of {tenantName} can change these settings.
+          </p>
+        </section>
+      )}
+    </>
+  );
+}
+
+function SettingsForm({ displayName }: { displayName: string }) {
+  const toast = useToast();
+  const router = useRouter();
+  const utils = api.useUtils();
   const update = api.settings.update.useMutation();
-  const form = useZodForm(schema, { defaultValues: { displayName: "", weekStart: "monday" } });
+  const form = useZodForm(schema, { defaultValues: { displayName } });
   const { errors } = form.formState;
   const { reset } = form;
 
   // The saved settings replace the form's values whenever they (re)load.
-  useEffect(() => {
-    if (!settings.data) return;
-    const prefs = settings.data.preferences ?? {};
-    reset({
-      displayName: settings.data.displayName ?? "",
-      weekStart: typeof prefs.weekStart === "string" ? prefs.weekStart : "monday",
-    });
-  }, [settings.data, reset]);
+  useEffect(() => reset({ displayName }), [displayName, reset]);
 
-  const submit = form.handleSubmit(async ({ displayName, weekStart }) => {
+  const submit = form.handleSubmit(async (values) => {
     try {
-      const prefs = settings.data?.preferences ?? {};
-      await update.mutateAsync({ displayName, preferences: { ...prefs, weekStart } });
+      await update.mutateAsync(values);
       await utils.settings.get.invalidate();
       toast.success("Settings saved.");
+      // The shell (server-rendered) shows the display name: re-render it.
+      router.refresh();
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       setServerErrors(form, info.fieldErrors);
       toast.error(info.message);
     }
   });
 
   return (
-    <>
-      <PageHead title="Settings" subtitle="How your organisation appears to its members." />
-      {settings.isPending ? (
-        <Loading />
-      ) : settings.isError ? (
-        <ErrorState message={describeApiError(settings.error).message} />
-      ) : (
-        <form className="card form" style={{ maxWidth: 560 }} onSubmit={submit} noValidate>
-          <TextField
-            label="Display name"
-            {...form.register("displayName")}
-            error={errors.displayName?.message}
-            maxLength={100}
-          />
-          <SelectField label="Week starts on" {...form.register("weekStart")}>
-            <option value="monday">Monday</option>
-            <option value="sunday">Sunday</option>
-          </SelectField>
-          <div className="row">
-            <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-              {update.isPending ? <span className="spinner" aria-hidden /> : null}
-              Save settings
-            </button>
-          </div>
-        </form>
-      )}
-    </>
+    <form className="card form" style={{ maxWidth: 560 }} onSubmit={submit} noValidate>
+      <TextField
+        label="Display name"
+        hint="Shown at the top of the sidebar for everyone in the organisation."
+        {...form.register("displayName")}
+        error={errors.displayName?.message}
+        maxLength={100}
+      />
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
+          {update.isPending ? <span className="spinner" aria-hidden /> : null}
+          Save settings
+        </button>
+      </div>
+    </form>
   );
 }

@@ -1,12 +1,6 @@
 "use client";
-import {
-  FormError,
-  SelectField,
-  TextField,
-  describeApiError,
-  setServerErrors,
-  useZodForm,
-} from "@tenantry/ui";
+import { FormError, SelectField, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
+import { describeError } from "~/api-error";
 import { z } from "zod";
 import { api } from "~/trpc/react";
 
@@ -28,7 +22,7 @@ export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: s
       await sw.mutateAsync(values);
       window.location.assign("/");
     } catch (err) {
-      const info = describeApiError(err);
+      const info = describeError(err);
       if (info.reason === "TENANT_SUSPENDED")
         return form.setError("root", { message: "That organisation is suspended." });
       setServerErrors(form, info.fieldErrors);

@@ -11,6 +11,7 @@ import {
 } from "@tenantry/ui";
 import Link from "next/link";
 import { useState } from "react";
+import { displaySlug } from "~/tenant-slug";
 import { api } from "~/trpc/react";
 import { ImpersonateDialog } from "./impersonate-dialog";
 import { SuspendDialog } from "./suspend-dialog";
@@ -20,6 +21,12 @@ function formatBytes(n: number | undefined | null): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** The admin's reason as one sentence: a closing full stop added only when it has none. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 type Dialog = null | "suspend" | "resume" | "delete" | "restore" | "purge" | "impersonate";
@@ -87,7 +94,8 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
         title={t.name}
         subtitle={
           <>
-            <span className="mono">{t.slug}</span> · <Badge tone={t.status}>{t.status}</Badge>
+            <span className="mono">{displaySlug(t.slug)}</span> ·{" "}
+            <Badge tone={t.status}>{t.status}</Badge>
           </>
         }
         actions={
@@ -103,8 +111,8 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           data-testid="suspended-alert"
         >
           <strong>Suspended</strong>
-          {t.statusReason ? <>: {t.statusReason}</> : null}. Its users cannot sign in or use the
-          app.
+          {t.statusReason ? <>: {sentence(t.statusReason)}</> : "."} Its users cannot sign in or use
+          the app.
         </div>
       ) : null}
       {isDeleted ? (
