@@ -151,6 +151,10 @@ export async function withTenantPrincipal<R>(
 /** Tenant owners and admins (role read from the tenant database, not the token). */
 export function requireTenantAdmin(user: UserDoc): void {
   if (user.role !== "owner" && user.role !== "admin") {
-    throw refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Only owners and admins of this organisation can do this.");
+    throw refuse(
+      "FORBIDDEN",
+      "FORBIDDEN_ROLE",
+      "Only owners and admins of this organisation can do this.",
+    );
   }
 }
