@@ -1,6 +1,6 @@
 // `pnpm --filter @tenantry/api bench`: what the tracing hooks cost when tracing is off. The api
 // is bundled twice by esbuild: once as written (hooks present, no OTEL_* set, so callTracer() is
-// null) and once with the hooks cut out of src/trpc.ts. Both run side by side on the same
+// null) and once with the hooks cut out of src/middleware/observe.ts. Both run side by side on the same
 // database; autocannon loads one at a time in alternating short runs (so drift on a shared machine
 // hits both alike), and the medians are compared. Goal: ≤ 3% of req/s.
 // Flags: --pairs N alternating runs per scenario (default 4), --seconds S per run (default 2),
@@ -32,25 +32,27 @@ const SECONDS = Number(flags.seconds);
 const CONNECTIONS = Number(flags.connections);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const TRPC = path.join(here, "../src/trpc.ts");
+const OBSERVE = path.join(here, "../src/middleware/observe.ts");
 
-/** The exact hook lines in src/trpc.ts; the bench refuses to run if they changed. */
+/** The exact hook lines in src/middleware/observe.ts; the bench refuses to run if they changed. */
 const HOOKS: [string, string][] = [
   [
     "  const tracer = callTracer();\n  if (tracer === null) return observeCall(opts, null);\n",
     "  return observeCall(opts, null);\n",
   ],
-  ["    if (span) endCallSpan(span, ctx.state.tenantId, outcome);\n", ""],
+  ["  if (span) endCallSpan(span, ctx.state.tenantId, outcome);\n", ""],
 ];
 
 const compileOutHooks: Plugin = {
   name: "compile-out-tracing-hooks",
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]trpc\.ts$/ }, () => {
-      let source = readFileSync(TRPC, "utf8");
+    b.onLoad({ filter: /[\\/]src[\\/]middleware[\\/]observe\.ts$/ }, () => {
+      let source = readFileSync(OBSERVE, "utf8");
       for (const [hook, replacement] of HOOKS) {
         if (!source.includes(hook))
-          throw new Error(`src/trpc.ts no longer contains the hook ${JSON.stringify(hook)}`);
+          throw new Error(
+            `src/middleware/observe.ts no longer contains the hook ${JSON.stringify(hook)}`,
+          );
         source = source.replace(hook, replacement);
       }
       return { contents: source, loader: "ts" };
