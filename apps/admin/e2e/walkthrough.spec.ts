@@ -81,7 +81,7 @@ test("the audit log reads without JSON", async ({ page, stack, tenants, admin })
   await page.getByLabel("Tenant ID", { exact: true }).fill(t.id);
   const rows = page.getByTestId("audit-row");
   // The filter applies once typing pauses: wait for the list to narrow to this tenant.
-  const suspended = rows.filter({ hasText: "tenants.suspend" });
+  const suspended = rows.filter({ hasText: "tenant.suspended" });
   await expect(suspended).toHaveCount(1);
   await expect(suspended).toContainText("reason: Vault audit");
   await expect(page.getByTestId("audit-table")).not.toContainText("{");
