@@ -197,7 +197,7 @@ test("audit log lists admin actions and filters them", async ({ page, stack, adm
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
   // Narrowed to this test's tenant: other tests suspend tenants of their own.
   await page.getByLabel("Tenant ID", { exact: true }).fill(tenant.id);
-  await page.getByLabel("Action", { exact: true }).selectOption("tenants.suspend");
+  await page.getByLabel("Action", { exact: true }).selectOption("tenant.suspended");
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
   await expect(page.getByTestId("audit-table")).toContainText("Trial expired");
   // A tenant filter narrows to that tenant; half an id is explained, not sent.

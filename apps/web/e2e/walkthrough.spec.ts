@@ -1,20 +1,17 @@
 // What a tenant user sees in the places a walk-through of the app found wrong: the suspended page
 // after a resume, /settings for a member, the favicon, the organisation's wording and the shell.
 // Each test provisions its own organisation, so the file runs in any order with the others.
-import { expect, test } from "@playwright/test";
 import type { Page } from "@playwright/test";
-import { BACKGROUND, bodyBackground } from "./appearance";
+import { BACKGROUND, bodyBackground } from "@tenantry/e2e/appearance";
 import {
   PASSWORD,
-  adminClient,
-  createTenant,
+  expect,
   expectNoHorizontalScroll,
-  stack,
-  trpcClient,
+  test,
+  webApi,
   webLogin,
-} from "./fixtures";
-
-test.describe.configure({ mode: "serial" });
+} from "@tenantry/e2e/fixtures";
+import type { Fixtures, Person } from "@tenantry/e2e/fixtures";
 
 /** A tenant user never reads "tenant": it is "organisation" (the brand "Tenantry" aside). */
 async function expectOrganisationWording(page: Page) {
@@ -22,28 +19,34 @@ async function expectOrganisationWording(page: Page) {
   await expect(page.locator("body")).not.toHaveText(/\btenants?\b/i, { useInnerText: true });
 }
 
-/** An organisation with an owner and a member (who signs in with PASSWORD at once). */
-async function organisation(slug: string) {
-  const owner = { email: `owner@${slug}.test`, name: `Olive ${slug}` };
-  const member = { email: `member@${slug}.test`, name: `Max ${slug}` };
-  const admin = await adminClient();
-  const { id } = await createTenant(admin, slug, owner);
-  const ownerApi = await trpcClient(stack().webUrl);
-  await ownerApi.mutate("auth.login", { email: owner.email, password: PASSWORD });
-  await ownerApi.mutate("members.create", { ...member, role: "member", password: PASSWORD });
-  await ownerApi.dispose();
-  return { id, owner, member, admin };
+/**
+ * An organisation named after `slug` (its slug made unique) with an owner, Olive, and a member,
+ * Max, who signs in with PASSWORD at once; `ownerApi` is the owner's signed-in web API.
+ */
+async function organisation({ stack, tenants }: Pick<Fixtures, "stack" | "tenants">, slug: string) {
+  const tenant = await tenants.create({ slug, owner: { name: `Olive ${slug}` } });
+  const member: Person = {
+    email: `member@${tenant.slug}.test`,
+    name: `Max ${slug}`,
+    password: PASSWORD,
+  };
+  const ownerApi = await webApi(stack, tenant.owner);
+  await ownerApi.members.create.mutate({ ...member, role: "member" });
+  return { ...tenant, member, ownerApi };
 }
 
 test("the suspended page tells the user to sign in again once the organisation is resumed", async ({
   page,
   browser,
+  stack,
+  tenants,
+  admin,
 }) => {
-  const org = await organisation("umbrella");
-  await webLogin(page, org.owner.email);
+  const org = await organisation({ stack, tenants }, "umbrella");
+  await webLogin(page, stack, org.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome, Olive/ })).toBeVisible();
 
-  await org.admin.mutate("tenants.suspend", { id: org.id, reason: "Invoice 77 is unpaid." });
+  await admin.tenants.suspend.mutate({ id: org.id, reason: "Invoice 77 is unpaid." });
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await page.waitForURL(/\/suspended/);
   await expect(page.getByRole("heading", { name: "This organisation is suspended" })).toBeVisible();
@@ -56,12 +59,12 @@ test("the suspended page tells the user to sign in again once the organisation i
   // Signing in while suspended lands on the page too, offering to sign in again.
   const other = await browser.newContext();
   const visitor = await other.newPage();
-  await webLogin(visitor, org.member.email);
+  await webLogin(visitor, stack, org.member.email);
   await visitor.waitForURL(/\/suspended/);
   await expect(visitor.getByTestId("suspension-reason")).toHaveText("Invoice 77 is unpaid.");
   await expect(visitor.getByRole("link", { name: "Sign in again" })).toBeVisible();
 
-  await org.admin.mutate("tenants.resume", { id: org.id });
+  await admin.tenants.resume.mutate({ id: org.id });
 
   // The session the suspension ended can no longer see a suspension: the page says so, once
   // the web app's instance has seen the resume (its registry poll, within about a second).
@@ -74,27 +77,27 @@ test("the suspended page tells the user to sign in again once the organisation i
   await expect(page.getByText("This organisation is suspended")).toHaveCount(0);
   await page.getByRole("link", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/login/);
-  await webLogin(page, org.owner.email);
+  await webLogin(page, stack, org.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome, Olive/ })).toBeVisible();
 
   // A fresh load by someone who is not signed in does not claim a suspension either.
-  await visitor.goto(`${stack().webUrl}/suspended`);
+  await visitor.goto(`${stack.webUrl}/suspended`);
   await expect(visitor.getByRole("heading", { name: "Sign in again" })).toBeVisible();
   await visitor.getByRole("link", { name: "Sign in", exact: true }).click();
-  await webLogin(visitor, org.member.email);
+  await webLogin(visitor, stack, org.member.email);
   await expect(visitor.getByRole("heading", { name: /Welcome, Max/ })).toBeVisible();
   await other.close();
-  await org.admin.dispose();
 });
 
 test("a member opening /settings reads them; the display name shows in the shell", async ({
   page,
   browser,
+  stack,
+  tenants,
 }) => {
-  const org = await organisation("hooli");
-  await org.admin.dispose();
+  const org = await organisation({ stack, tenants }, "hooli");
   // The owner renames the organisation: the sidebar follows at once.
-  await webLogin(page, org.owner.email);
+  await webLogin(page, stack, org.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Settings", exact: true }).click();
   await expect(page.getByLabel("Week starts on")).toHaveCount(0);
   await page.getByLabel("Display name", { exact: true }).fill("Hooli Worldwide");
@@ -104,9 +107,9 @@ test("a member opening /settings reads them; the display name shows in the shell
 
   const ctx = await browser.newContext();
   const member = await ctx.newPage();
-  await webLogin(member, org.member.email);
+  await webLogin(member, stack, org.member.email);
   await expect(member.locator(".sidebar .brand")).toContainText("Hooli Worldwide");
-  await member.goto(`${stack().webUrl}/settings`);
+  await member.goto(`${stack.webUrl}/settings`);
   const view = member.getByTestId("settings-read-only");
   await expect(view).toContainText("Hooli Worldwide");
   await expect(view).toContainText("Only owners and admins of Hooli can change these settings.");
@@ -116,14 +119,17 @@ test("a member opening /settings reads them; the display name shows in the shell
   await ctx.close();
 });
 
-test("every page has a favicon and none asks for a missing one", async ({ page }) => {
-  const org = await organisation("initrode");
-  await org.admin.dispose();
+test("every page has a favicon and none asks for a missing one", async ({
+  page,
+  stack,
+  tenants,
+}) => {
+  const org = await tenants.create({ slug: "initrode" });
   const missing: string[] = [];
   page.on("response", (res) => {
     if (res.status() === 404) missing.push(res.url());
   });
-  for (const base of [stack().webUrl, stack().adminUrl]) {
+  for (const base of [stack.webUrl, stack.adminUrl]) {
     await page.goto(`${base}/login`);
     const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
     expect(href).toMatch(/favicon\.ico/);
@@ -131,30 +137,33 @@ test("every page has a favicon and none asks for a missing one", async ({ page }
     expect(icon.status()).toBe(200);
     expect(icon.headers()["content-type"]).toMatch(/image/);
   }
-  await webLogin(page, org.owner.email);
+  await webLogin(page, stack, org.owner.email);
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   await expect(page.getByRole("button", { name: "New note" })).toBeVisible();
   expect(missing).toEqual([]);
 });
 
-test("the api's refusals and the sign-in page speak of the organisation", async ({ page }) => {
-  const org = await organisation("wayne");
+test("the api's refusals and the sign-in page speak of the organisation", async ({
+  page,
+  stack,
+  tenants,
+  admin,
+}) => {
+  const org = await organisation({ stack, tenants }, "wayne");
+  const elsewhere = await tenants.create({ slug: "umbrella" });
   // A member asking for an admin-only call: the message the app would show.
-  const member = await trpcClient(stack().webUrl);
-  await member.mutate("auth.login", { email: org.member.email, password: PASSWORD });
-  await expect(member.query("members.list")).rejects.toThrow(
+  const member = await webApi(stack, org.member);
+  await expect(member.members.list.query()).rejects.toThrow(
     "Only owners and admins of this organisation can do this.",
   );
   await expect(
-    member.mutate("auth.switchTenant", { tenantSlug: "umbrella", password: PASSWORD }),
+    member.auth.switchTenant.mutate({ tenantSlug: elsewhere.slug, password: PASSWORD }),
   ).rejects.toThrow(/not a member of that organisation/);
-  await member.dispose();
 
   // A deleted organisation, told in the app's words.
-  await org.admin.mutate("tenants.delete", { id: org.id });
-  await org.admin.dispose();
-  await webLogin(page, org.owner.email);
+  await admin.tenants.delete.mutate({ id: org.id });
+  await webLogin(page, stack, org.owner.email);
   await expect(page.getByTestId("login-error")).toHaveText(
     "This organisation has been deleted. Contact its owner or the platform support team.",
   );
@@ -162,7 +171,7 @@ test("the api's refusals and the sign-in page speak of the organisation", async 
 
   // Too many failures: a wait in minutes, not raw seconds.
   for (let i = 0; i < 6; i++) {
-    await webLogin(page, "nobody@wayne.test", "Wrong-Password-123");
+    await webLogin(page, stack, `nobody@${org.slug}.test`, "Wrong-Password-123");
     await expect(page.getByTestId("login-error")).toBeVisible();
   }
   await expect(page.getByTestId("login-error")).toHaveText(
@@ -170,17 +179,18 @@ test("the api's refusals and the sign-in page speak of the organisation", async 
   );
 });
 
-test("notes show their author; a member changes only their own", async ({ page, browser }) => {
-  const org = await organisation("stark");
-  await org.admin.dispose();
-  const ownerApi = await trpcClient(stack().webUrl);
-  await ownerApi.mutate("auth.login", { email: org.owner.email, password: PASSWORD });
-  await ownerApi.mutate("notes.create", { title: "Owner plan", body: "by the owner", tags: [] });
-  await ownerApi.dispose();
+test("notes show their author; a member changes only their own", async ({
+  page,
+  browser,
+  stack,
+  tenants,
+}) => {
+  const org = await organisation({ stack, tenants }, "stark");
+  await org.ownerApi.notes.create.mutate({ title: "Owner plan", body: "by the owner", tags: [] });
 
   const ctx = await browser.newContext();
   const member = await ctx.newPage();
-  await webLogin(member, org.member.email);
+  await webLogin(member, stack, org.member.email);
   await member.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   const owners = member.getByTestId("note").filter({ hasText: "Owner plan" });
   await expect(owners.getByTestId("note-author")).toHaveText(`By ${org.owner.name}`);
@@ -195,7 +205,7 @@ test("notes show their author; a member changes only their own", async ({ page, 
   await ctx.close();
 
   // Owners and admins may change anyone's note.
-  await webLogin(page, org.owner.email);
+  await webLogin(page, stack, org.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Notes", exact: true }).click();
   const theirs = page.getByTestId("note").filter({ hasText: "Member idea" });
   await expect(theirs.getByTestId("note-author")).toHaveText(`By ${org.member.name}`);
@@ -204,10 +214,12 @@ test("notes show their author; a member changes only their own", async ({ page, 
 
 test("a role change asks first and the toast names the person; invitations show as invited", async ({
   page,
+  stack,
+  tenants,
 }) => {
-  const org = await organisation("cyberdyne");
-  await org.admin.dispose();
-  await webLogin(page, org.owner.email);
+  const org = await organisation({ stack, tenants }, "cyberdyne");
+  const newbie = `newbie@${org.slug}.test`;
+  await webLogin(page, stack, org.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Members", exact: true }).click();
   const row = page.getByTestId("member-row").filter({ hasText: org.member.email });
   const select = row.getByLabel(`Role of ${org.member.email}`);
@@ -233,7 +245,7 @@ test("a role change asks first and the toast names the person; invitations show 
   // An invitation not yet accepted: "invited", and nothing to deactivate.
   await page.getByRole("button", { name: "Add member" }).click();
   const add = page.getByRole("dialog", { name: "Add member" });
-  await add.getByLabel("Email", { exact: true }).fill("newbie@cyberdyne.test");
+  await add.getByLabel("Email", { exact: true }).fill(newbie);
   await add.getByLabel("Name", { exact: true }).fill("Newbie Dyne");
   await add.getByRole("button", { name: "Create invite" }).click();
   // The dialog says that nothing was emailed and how long the link lasts.
@@ -243,11 +255,11 @@ test("a role change asks first and the toast names the person; invitations show 
     .getByRole("dialog", { name: "Invitation created" })
     .getByRole("button", { name: "Done" })
     .click();
-  const invited = page.getByTestId("member-row").filter({ hasText: "newbie@cyberdyne.test" });
+  const invited = page.getByTestId("member-row").filter({ hasText: newbie });
   await expect(invited).toContainText("invited");
   await expect(invited.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
   await expect(
-    invited.getByRole("button", { name: "Cancel invitation for newbie@cyberdyne.test" }),
+    invited.getByRole("button", { name: `Cancel invitation for ${newbie}` }),
   ).toBeVisible();
 
   // On a phone the table becomes cards: every action is on screen, nothing scrolls sideways.
@@ -264,8 +276,8 @@ test("a role change asks first and the toast names the person; invitations show 
   expect(labels).toEqual(['"Role"', '"Status"']);
 });
 
-test("dark mode follows the system preference", async ({ browser }) => {
-  const url = `${stack().webUrl}/login`;
+test("dark mode follows the system preference", async ({ browser, stack }) => {
+  const url = `${stack.webUrl}/login`;
   expect(await bodyBackground(browser, url, "light")).toBe(BACKGROUND.light);
   expect(await bodyBackground(browser, url, "dark")).toBe(BACKGROUND.dark);
 });
@@ -273,23 +285,22 @@ test("dark mode follows the system preference", async ({ browser }) => {
 test("owners read the organisation's audit log, filtered, with impersonation marked", async ({
   page,
   browser,
+  stack,
+  tenants,
+  admin,
 }) => {
-  const org = await organisation("tyrell");
-  await org.admin.mutate("impersonate.start", {
+  const org = await organisation({ stack, tenants }, "tyrell");
+  await admin.impersonate.start.mutate({
     tenantId: org.id,
     userEmail: org.member.email,
     reason: "Support ticket 9001",
   });
-  await org.admin.dispose();
-  const ownerApi = await trpcClient(stack().webUrl);
-  await ownerApi.mutate("auth.login", { email: org.owner.email, password: PASSWORD });
-  await ownerApi.mutate("notes.create", { title: "Audited note", body: "", tags: [] });
+  await org.ownerApi.notes.create.mutate({ title: "Audited note", body: "", tags: [] });
   // More entries than one page holds.
   for (let i = 0; i < 20; i++)
-    await ownerApi.mutate("notes.create", { title: `Filler ${i}`, body: "", tags: [] });
-  await ownerApi.dispose();
+    await org.ownerApi.notes.create.mutate({ title: `Filler ${i}`, body: "", tags: [] });
 
-  await webLogin(page, org.owner.email);
+  await webLogin(page, stack, org.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }).click();
   const rows = page.getByTestId("audit-row");
   await expect(rows).toHaveCount(20);
@@ -299,7 +310,7 @@ test("owners read the organisation's audit log, filtered, with impersonation mar
   await expect(created).toContainText("Created a note");
   await expect(created).toContainText(org.owner.email);
   const impersonation = rows.filter({ hasText: "A platform admin signed in as this person" });
-  await expect(impersonation).toContainText(`impersonated by ${stack().adminEmail}`);
+  await expect(impersonation).toContainText(`impersonated by ${stack.adminEmail}`);
   await expect(impersonation).toContainText("Support ticket 9001");
   await expect(page.getByTestId("audit-table")).not.toContainText("{");
 
@@ -315,12 +326,12 @@ test("owners read the organisation's audit log, filtered, with impersonation mar
   // Members have no audit log.
   const ctx = await browser.newContext();
   const member = await ctx.newPage();
-  await webLogin(member, org.member.email);
+  await webLogin(member, stack, org.member.email);
   await expect(member.getByRole("heading", { name: /Welcome, Max/ })).toBeVisible();
   await expect(
     member.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }),
   ).toHaveCount(0);
-  await member.goto(`${stack().webUrl}/audit`);
+  await member.goto(`${stack.webUrl}/audit`);
   await expect(member.getByText("Only admins read the audit log")).toBeVisible();
   await ctx.close();
 });
