@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, TenantFixture } from "@tenantry/api/testing";
-import { failure, startHarness } from "@tenantry/api/testing";
+import { OWNER_PASSWORD, appClient, failure, startHarness } from "@tenantry/api/testing";
 
 let h: Harness;
 let acme: TenantFixture;
@@ -88,5 +88,48 @@ describe("notes listing", () => {
     );
     expect((await failure(acme.client.notes.list.query({ limit: 1000 }))).code).toBe("BAD_REQUEST");
     expect((await acme.client.notes.list.query({ limit: 100 })).items.length).toBe(before);
+  });
+});
+
+describe("who may change a note", () => {
+  it("a member changes their own notes only; owners and admins change any", async () => {
+    const mine = await acme.client.notes.create.mutate({
+      title: "Owner's note",
+      body: "",
+      tags: [],
+    });
+    await acme.client.members.create.mutate({
+      email: "writer@acme.test",
+      name: "Writer",
+      role: "member",
+      password: OWNER_PASSWORD,
+    });
+    const login = await appClient(h.url).auth.login.mutate({
+      email: "writer@acme.test",
+      password: OWNER_PASSWORD,
+      tenantSlug: "acme",
+    });
+    if (login.status !== "ok" || !login.accessToken) throw new Error("member login failed");
+    const member = appClient(h.url, login.accessToken);
+
+    for (const attempt of [
+      member.notes.update.mutate({ id: mine.id, title: "Taken over" }),
+      member.notes.delete.mutate({ id: mine.id }),
+    ]) {
+      expect(await failure(attempt)).toMatchObject({ httpStatus: 403, reason: "FORBIDDEN_ROLE" });
+    }
+    expect((await acme.client.notes.get.query({ id: mine.id })).title).toBe("Owner's note");
+
+    const theirs = await member.notes.create.mutate({ title: "Member's note", body: "", tags: [] });
+    expect((await member.notes.update.mutate({ id: theirs.id, title: "Edited" })).title).toBe(
+      "Edited",
+    );
+    // The owner may edit and delete a member's note.
+    expect((await acme.client.notes.update.mutate({ id: theirs.id, body: "checked" })).body).toBe(
+      "checked",
+    );
+    expect((await acme.client.notes.delete.mutate({ id: theirs.id })).ok).toBe(true);
+    // A note that does not exist is still 404 for a member.
+    expect((await failure(member.notes.delete.mutate({ id: theirs.id }))).code).toBe("NOT_FOUND");
   });
 });

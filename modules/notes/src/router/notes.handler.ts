@@ -87,23 +87,35 @@ export async function createNoteHandler({ ctx, input }: H<TCreateNoteInput>) {
   return publicNote(created.toObject());
 }
 
+/** Members change only the notes they wrote; owners and admins change any note of the tenant. */
+function ownNotesOnly(ctx: NotesContext): { authorId?: Types.ObjectId } {
+  return ctx.user.role === "member" ? { authorId: ctx.user._id } : {};
+}
+
+/** Why a write matched nothing: someone else's note (for a member), or no such note. */
+async function notYours(ctx: NotesContext, id: string) {
+  if (ctx.user.role === "member" && (await ctx.tenant.models.Note.exists({ _id: id })))
+    return refuse("FORBIDDEN", "FORBIDDEN_ROLE", "Members can change only the notes they wrote");
+  return notFound();
+}
+
 export async function updateNoteHandler({ ctx, input }: H<TUpdateNoteInput>) {
   const { id, ...changes } = input;
   const $set: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(changes)) if (v !== undefined) $set[k] = v;
-  const note = await ctx.tenant.models.Note.findByIdAndUpdate(
-    id,
+  const note = await ctx.tenant.models.Note.findOneAndUpdate(
+    { _id: id, ...ownNotesOnly(ctx) },
     { $set },
     { returnDocument: "after", runValidators: true },
   ).lean<NoteDoc>();
-  if (!note) throw notFound();
+  if (!note) throw await notYours(ctx, id);
   await recordTenantAudit(ctx, "notes.update", id, { fields: Object.keys($set) });
   return publicNote(note);
 }
 
 export async function deleteNoteHandler({ ctx, input }: H<TNoteId>) {
-  const res = await ctx.tenant.models.Note.deleteOne({ _id: input.id });
-  if (res.deletedCount !== 1) throw notFound();
+  const res = await ctx.tenant.models.Note.deleteOne({ _id: input.id, ...ownNotesOnly(ctx) });
+  if (res.deletedCount !== 1) throw await notYours(ctx, input.id);
   await recordTenantAudit(ctx, "notes.delete", input.id);
   return { ok: true as const, id: input.id };
 }
