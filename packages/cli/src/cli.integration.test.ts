@@ -400,6 +400,34 @@ describe("clusters and admins", () => {
   });
 });
 
+describe("disabling a super admin", () => {
+  it("ends their sign-ins, is audited, and never disables the last active one", async () => {
+    await json(
+      ["admin", "create", "--email", "second@example.test", "--name", "Second", "--password-stdin"],
+      { input: "another long admin passphrase\n" },
+    );
+    const out = await json<{ admin: { email: string; status: string } }>([
+      "admin",
+      "disable",
+      "root@example.test",
+    ]);
+    expect(out.admin).toMatchObject({ email: "root@example.test", status: "disabled" });
+    expect(
+      await tenancy.admins.authenticate("root@example.test", "a long admin passphrase"),
+    ).toBeNull();
+    const audit = await tenancy.audit.list({ action: "admin.disabled" });
+    expect(audit.items.map((e) => e.target)).toContain("root@example.test");
+    // The one active super admin left stays active.
+    const last = await cli(["admin", "disable", "second@example.test"]);
+    expect(last.code).toBe(1);
+    expect(last.stderr).toContain("The last active super admin cannot be disabled");
+    expect(
+      await tenancy.admins.authenticate("second@example.test", "another long admin passphrase"),
+    ).not.toBeNull();
+    expect((await cli(["admin", "disable", "nobody@example.test"])).code).toBe(3);
+  });
+});
+
 describe("the password policy the apps and the api apply", () => {
   // 9 characters: the UI's forms and the api refuse it (12 at least), so the CLI must too.
   const NINE = "Nine-ch4r";

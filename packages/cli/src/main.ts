@@ -153,6 +153,7 @@ export function toCliError(err: unknown): CliError {
     switch (err.code) {
       case "TENANT_NOT_FOUND":
       case "CLUSTER_NOT_FOUND":
+      case "NOT_FOUND":
       case "TENANT_DELETED":
         return new CliError(EXIT.notFound, err.code, err.message);
       case "INVALID_INPUT": {

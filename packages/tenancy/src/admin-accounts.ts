@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AuditLog } from "./audit-log";
 import { SYSTEM_ACTOR } from "./audit-log";
 import type { AdminDoc, AuditActor, ControlModels } from "./control-models";
-import { InvalidInput } from "./errors";
+import { AdminNotFound, InvalidInput } from "./errors";
 import type { PasswordHasher } from "./password-hashing";
 import { checkPassword } from "./policy-checks";
 import { normalizeEmail } from "./tenant-directory";
@@ -124,6 +124,46 @@ export class AdminAccounts {
       action: "admin.login",
     });
     return account;
+  }
+
+  /**
+   * Disables a super admin: they can no longer sign in, every session of theirs ends at once (the
+   * admin guard re-reads the account on each call) and refreshes are refused. The last active
+   * super admin cannot be disabled: someone must be able to run the platform. Audited as
+   * `admin.disabled`; disabling a disabled account changes nothing.
+   */
+  async disable(email: string, actor: AuditActor = SYSTEM_ACTOR): Promise<AdminAccount> {
+    let normalized: string;
+    try {
+      normalized = normalizeEmail(email);
+    } catch {
+      throw new AdminNotFound(email);
+    }
+    const doc = await this.models.Admin.findOne({ email: normalized }).lean<AdminDoc>();
+    if (!doc) throw new AdminNotFound(normalized);
+    if (doc.status === "disabled") return toAccount(doc);
+    const others = await this.models.Admin.countDocuments({
+      status: "active",
+      _id: { $ne: doc._id },
+    });
+    if (others === 0) throw new InvalidInput("The last active super admin cannot be disabled");
+    const updated = await this.models.Admin.findOneAndUpdate(
+      { _id: doc._id },
+      { $set: { status: "disabled" } },
+      { returnDocument: "after" },
+    ).lean<AdminDoc>();
+    const now = new Date();
+    const ended = await this.models.AdminSession.updateMany(
+      { adminId: doc._id, revokedAt: null },
+      { $set: { revokedAt: now } },
+    );
+    await this.audit.record({
+      actor,
+      action: "admin.disabled",
+      target: normalized,
+      details: { sessionsEnded: ended.modifiedCount },
+    });
+    return toAccount(updated ?? { ...doc, status: "disabled" });
   }
 
   async get(id: string): Promise<AdminAccount | null> {

@@ -112,6 +112,12 @@ export class RoleForbidden extends TenancyError {
   }
 }
 
+export class AdminNotFound extends TenancyError {
+  constructor(email: string) {
+    super("NOT_FOUND", `No super admin ${email}`);
+  }
+}
+
 /** A tenant always keeps an active owner who can administer it. */
 export class LastOwner extends TenancyError {
   constructor(action: string) {

@@ -36,4 +36,24 @@ const create: CommandSpec = {
   },
 };
 
-export const adminCommands: CommandSpec[] = [create];
+const disable: CommandSpec = {
+  group: "admin",
+  name: "disable",
+  summary:
+    "Disable a super admin: no more sign-ins, every session ends (never the last active one)",
+  usage: "<email>",
+  options: [],
+  positionals: ["<email>"],
+  required: [],
+  async run(ctx) {
+    const tenancy = await ctx.tenancy();
+    const admin = await tenancy.admins.disable(ctx.positionals[0] ?? "", ctx.actor);
+    const record = { id: admin.id, email: admin.email, name: admin.name, status: admin.status };
+    return {
+      json: { admin: record },
+      human: `Disabled super admin ${admin.email}\n${formatRecord(record)}`,
+    };
+  },
+};
+
+export const adminCommands: CommandSpec[] = [create, disable];
