@@ -86,11 +86,11 @@ describe("export archives", () => {
     expect(await waitUntilEmpty(exportDir, TTL_SECONDS * 1000 + 15_000)).toEqual([]);
 
     const audit = await admin.fetch(
-      `/api/trpc/audit.list?input=${encodeURIComponent(JSON.stringify({ json: { action: "tenants.export" } }))}`,
+      `/api/trpc/audit.list?input=${encodeURIComponent(JSON.stringify({ json: { action: "tenant.exported" } }))}`,
     );
     expect(audit.status).toBe(200);
     const auditText = await audit.text();
-    expect(auditText).toContain("tenants.export");
+    expect(auditText).toContain("tenant.exported");
     expect(auditText).not.toContain(scratch);
   });
 
