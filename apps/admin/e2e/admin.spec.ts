@@ -42,6 +42,9 @@ test("tenants table: search, status filter, sort and pagination", async ({
   }
   await adminLoginTo(page, stack);
   await page.getByLabel("Search", { exact: true }).fill(org);
+  // The search is applied as you type (debounced into the URL); page once it has landed, or the
+  // late search write starts the list again at page 1.
+  await expect(page).toHaveURL(new RegExp(`search=${org}`));
   const rows = page.getByTestId("tenant-row");
   await expect(rows).toHaveCount(20);
   await expect(page.getByText("23 tenants · page 1 of 2")).toBeVisible();
