@@ -75,6 +75,17 @@ module.exports = {
       to: { path: "^tooling/test-kit/" },
     },
     {
+      name: "raw-control-only-in-tests",
+      severity: "error",
+      comment:
+        "tenancy's testing entry hands out the raw control models: tests and benches scan or stage with it; shipped code goes through the use cases.",
+      from: {
+        pathNot:
+          "(\\.test\\.tsx?$|/test/|/e2e/|/bench/|^bench/|^tests/|^packages/tenancy/src/testing\\.ts$)",
+      },
+      to: { path: "^packages/tenancy/src/testing\\.ts$" },
+    },
+    {
       name: "test-kit-takes-no-app-code",
       severity: "error",
       comment:

@@ -10,6 +10,7 @@ import { createTenancy } from "@tenantry/tenancy";
 import type { TenantMigration } from "@tenantry/tenancy";
 import { Types } from "mongoose";
 import pino from "pino";
+import { controlModelsOf } from "@tenantry/tenancy/testing";
 
 export interface BenchTenant {
   index: number;
@@ -140,7 +141,7 @@ export class Fleet {
   ): Promise<{ added: number; elapsedMs: number }> {
     const t0 = performance.now();
     const start = this.tenants.length;
-    const { Tenant } = this.tenancy.control;
+    const { Tenant } = controlModelsOf(this.tenancy);
     const model = await Tenant.findById(this.tenants[0]?.id).lean();
     if (!model) throw new Error("bulkGrow needs one saga-provisioned tenant to copy");
     const client = Tenant.db.getClient();
@@ -182,7 +183,7 @@ export class Fleet {
   async dropBulk(): Promise<number> {
     const keep = this.tenants.findIndex((t) => t.slug.startsWith(BULK_SLUG_PREFIX));
     if (keep >= 0) this.tenants.length = keep;
-    const res = await this.tenancy.control.Tenant.deleteMany({
+    const res = await controlModelsOf(this.tenancy).Tenant.deleteMany({
       slug: { $regex: `^${BULK_SLUG_PREFIX}` },
     });
     return res.deletedCount;

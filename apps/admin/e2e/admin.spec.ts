@@ -215,6 +215,38 @@ test("audit log lists admin actions and filters them", async ({ page, stack, adm
   await shot(page, "admin-audit");
 });
 
+test("admins page adds a super admin and disables them, ending their session", async ({
+  page,
+  browser,
+  stack,
+}) => {
+  const email = `${unique("ops")}@tenantry.test`;
+  await adminLoginTo(page, stack);
+  await page.getByRole("navigation").getByRole("link", { name: "Admins", exact: true }).click();
+  const form = page.getByRole("form", { name: "Add super admin" });
+  await form.getByLabel("Email", { exact: true }).fill(email);
+  await form.getByLabel("Name", { exact: true }).fill("Ops");
+  await form.getByLabel("Initial password", { exact: true }).fill("short");
+  await form.getByRole("button", { name: "Add admin" }).click();
+  await expect(form.getByText(/at least/)).toBeVisible();
+  await form.getByLabel("Initial password", { exact: true }).fill(PASSWORD);
+  await form.getByRole("button", { name: "Add admin" }).click();
+  const row = page.getByTestId("admins-table").getByRole("row").filter({ hasText: email });
+  await expect(row).toContainText("active");
+
+  // The new admin signs in elsewhere; disabling them sends their next page to the login.
+  const other = await browser.newContext();
+  const theirs = await other.newPage();
+  await adminLoginTo(theirs, { ...stack, adminEmail: email, adminPassword: PASSWORD });
+  await page.getByRole("button", { name: `Disable ${email}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
+  await expect(row).toContainText("disabled");
+  await shot(page, "admin-admins");
+  await theirs.goto(`${stack.adminUrl}/system`);
+  await theirs.waitForURL(/\/login/);
+  await other.close();
+});
+
 test("admin pages work at 390 px wide", async ({ page, stack }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await adminLoginTo(page, stack);

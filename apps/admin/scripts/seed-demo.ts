@@ -111,31 +111,20 @@ async function ensureTenant(tenancy: AppTenancy, demo: DemoTenant): Promise<"cre
     owner: { email: demo.owner.email, name: demo.owner.name, password: DEMO_PASSWORD },
     plan: "pro",
   });
-  await tenancy.withTenant(record.id, async ({ models }) => {
+  await tenancy.withTenant(record.id, async (scope) => {
+    const { models } = scope;
+    const owner = await models.User.findOne({ email: demo.owner.email }).lean();
+    if (!owner) throw new Error(`${demo.slug}: owner missing after provisioning`);
+    // Through the members use case, as the owner: the directory and the audit log follow.
     for (const u of demo.others) {
-      let user = await models.User.findOne({ email: u.email }).lean();
-      if (!user) {
-        const passwordHash = await tenancy.passwords.hash(DEMO_PASSWORD);
-        user = (
-          await models.User.create({
-            email: u.email,
-            name: u.name,
-            role: u.role,
-            status: "active",
-            passwordHash,
-          })
-        ).toObject();
-      }
-      await tenancy.directory.add({
-        email: u.email,
-        tenantId: record.id,
-        role: u.role,
-        userId: String(user._id),
-      });
+      if (await models.User.exists({ email: u.email })) continue;
+      await tenancy.members.add(
+        scope,
+        { user: owner },
+        { email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD },
+      );
     }
     if ((await models.Note.countDocuments({})) === 0) {
-      const owner = await models.User.findOne({ email: demo.owner.email }).lean();
-      if (!owner) throw new Error(`${demo.slug}: owner missing after provisioning`);
       for (const n of demo.notes)
         await models.Note.create({ ...n, authorId: owner._id, authorName: owner.name });
     }

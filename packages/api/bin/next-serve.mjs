@@ -22,8 +22,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`tenantry-next-serve: --port must be a port number, got "${values.port}"`);
   process.exit(2);
 }
+// The values the apps' env `flag` rule (src/env-fragments.ts) accepts; this plain-JS launcher can't
+// import it, and the app would refuse anything else at start, so refuse it here first, clearly.
 // eslint-disable-next-line no-restricted-properties -- a launcher outside any app's env module
-const trustProxy = process.env.TRUST_PROXY === "true";
+const trustProxyRaw = process.env.TRUST_PROXY ?? "false";
+if (!["true", "false", "1", "0"].includes(trustProxyRaw)) {
+  console.error(
+    `tenantry-next-serve: TRUST_PROXY must be "true" or "false" (got "${trustProxyRaw}")`,
+  );
+  process.exit(1);
+}
+const trustProxy = trustProxyRaw === "true" || trustProxyRaw === "1";
 
 // The app's own `next` (the one its build was made with), not one resolved from this package.
 const next = createRequire(path.join(process.cwd(), "package.json"))("next");

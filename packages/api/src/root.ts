@@ -2,6 +2,7 @@
 // routers plus one router per registered tenant module, mounted under the module's name.
 import type { AppModule } from "./module-kit";
 import { APP_MODULES } from "./app-modules";
+import { adminAdminsRouter } from "./routers/admin/admins/_router";
 import { adminAuditRouter } from "./routers/admin/audit/_router";
 import { adminAuthRouter } from "./routers/admin/auth/_router";
 import { adminClustersRouter } from "./routers/admin/clusters/_router";
@@ -47,6 +48,7 @@ export const adminRouter = createTRPCRouter({
   system: adminSystemRouter,
   audit: adminAuditRouter,
   impersonate: adminImpersonateRouter,
+  admins: adminAdminsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,6 +16,7 @@ import {
   startHarness,
   startInstance,
 } from "../test/api-harness";
+import { controlModelsOf } from "@tenantry/tenancy/testing";
 
 let h: Harness;
 let acme: TenantFixture;
@@ -352,7 +353,7 @@ describe("suspension without session revocation", () => {
       const suspendedAt = Date.now();
       // Simulate a tenant cluster that could not be reached for revocation: sessions stay live,
       // so only the status check can stop the token.
-      const client = h.tenancy.control.Tenant.db.getClient();
+      const client = controlModelsOf(h.tenancy).Tenant.db.getClient();
       await client
         .db(dbName)
         .collection("sessions")
@@ -406,7 +407,7 @@ describe("control database", () => {
       newPassword: OWNER_PASSWORD,
     });
 
-    const db = h.tenancy.control.Tenant.db.db;
+    const db = controlModelsOf(h.tenancy).Tenant.db.db;
     if (!db) throw new Error("no control db handle");
     const plaintexts = [
       OWNER_PASSWORD,

@@ -13,8 +13,8 @@ import type { AuthCheckCache } from "./auth/auth-check-cache";
 import { DEFAULT_AUTH_CHECK_CACHE_MS, createAuthCheckCache } from "./auth/auth-check-cache";
 import { createAccessTokens } from "./auth/access-tokens";
 import type { CookieConfig } from "./auth/cookies";
-import type { RateLimitConfig, LoginRateLimiter } from "./auth/login-rate-limit";
-import { DEFAULT_RATE_LIMIT, createLoginRateLimiter } from "./auth/login-rate-limit";
+import type { RateLimitConfig, LoginRateLimiter } from "./tenancy-port";
+import { DEFAULT_RATE_LIMIT } from "./tenancy-port";
 import type { PasswordHasher } from "./auth/password-hasher";
 import { createPasswordHasher } from "./auth/password-hasher";
 import type { ApiMetrics } from "./metrics";
@@ -112,7 +112,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
   }
   const tokens = createAccessTokens(config.jwt);
   const passwords = await createPasswordHasher(config.tenancy.passwords);
-  const rateLimiter = createLoginRateLimiter(config.tenancy.control, {
+  const rateLimiter = config.tenancy.loginRateLimiter({
     ...DEFAULT_RATE_LIMIT,
     ...config.rateLimit,
   });

@@ -5,16 +5,23 @@ export type {
   TenantRecord,
   Membership,
   UserDoc,
-  SessionDoc,
   SettingDoc,
   TenantAuditDoc,
-  AdminDoc,
+  AdminAccount,
   AuditActor,
   MemberActor,
   PasswordHasher as PasswordHashing,
+  SessionRow,
+  SessionStore,
+  LoginAttempt,
+  LoginRateLimiter,
+  RateLimitConfig,
+  RateLimitScope,
 } from "@tenantry/tenancy";
 
 // Values: the tenant schemas, for their collection names (the auth check reads without models).
 export { tenantSchemas } from "@tenantry/tenancy";
 // The status rule of withTenant, for a login that checks the password before the status.
 export { assertActive } from "@tenantry/tenancy";
+// Session rows behind the operations rotation needs; login throttling's refusal and defaults.
+export { sessionStore, RateLimited, DEFAULT_RATE_LIMIT } from "@tenantry/tenancy";

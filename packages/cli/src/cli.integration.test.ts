@@ -8,13 +8,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { notesTenantModule } from "@tenantry/notes/tenant-module";
 import { startTestDatabase } from "@tenantry/test-kit";
 import type { TestDatabase } from "@tenantry/test-kit";
 import type { ModulesModels, Tenancy } from "@tenantry/tenancy";
 import { createTenancy } from "@tenantry/tenancy";
 import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { controlModelsOf } from "@tenantry/tenancy/testing";
+import { CLI_TENANT_MODULES } from "./tenant-modules";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/tenantry.js");
 const KEY = randomBytes(32).toString("base64");
@@ -24,7 +25,7 @@ const PASSWORD = "correct horse battery";
 let uri = "";
 let stopServer: () => Promise<void> = async () => undefined;
 let second: TestDatabase | undefined;
-let tenancy: Tenancy<ModulesModels<readonly [typeof notesTenantModule]>>;
+let tenancy: Tenancy<ModulesModels<typeof CLI_TENANT_MODULES>>;
 let work: string;
 
 interface Run {
@@ -108,7 +109,7 @@ beforeAll(async () => {
   uri = server.uri;
   stopServer = () => server.stop();
   tenancy = await createTenancy({
-    modules: [notesTenantModule],
+    modules: CLI_TENANT_MODULES,
     controlUri: uri,
     controlDbName: CONTROL_DB,
     encryptionKey: KEY,
@@ -425,6 +426,12 @@ describe("disabling a super admin", () => {
       await tenancy.admins.authenticate("second@example.test", "another long admin passphrase"),
     ).not.toBeNull();
     expect((await cli(["admin", "disable", "nobody@example.test"])).code).toBe(3);
+    const listed = await json<{ admins: { email: string; status: string }[] }>(["admin", "list"]);
+    expect(listed.admins.map((a) => [a.email, a.status])).toEqual([
+      ["root@example.test", "disabled"],
+      ["second@example.test", "active"],
+    ]);
+    expect(JSON.stringify(listed)).not.toMatch(/argon2|passwordHash/);
   });
 });
 
@@ -615,7 +622,7 @@ describe("progress on a terminal", () => {
     // Mark three tenants as behind in the control database; their databases are current, so
     // the migration is quick, but each one is reported as it completes.
     const behind = ["acme", "acme-copy", "quiet"];
-    await tenancy.control.Tenant.updateMany(
+    await controlModelsOf(tenancy).Tenant.updateMany(
       { slug: { $in: behind } },
       { $set: { schemaVersion: 0 } },
     );
@@ -623,7 +630,9 @@ describe("progress on a terminal", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/migrating █+ 100% 3\/3/);
     expect(run.stdout).toContain("Migrated 3 of 3 tenants");
-    const after = await tenancy.control.Tenant.find({ slug: { $in: behind } }).lean();
+    const after = await controlModelsOf(tenancy)
+      .Tenant.find({ slug: { $in: behind } })
+      .lean();
     expect(after.map((t) => t.schemaVersion)).toEqual(
       [1, 1, 1].map(() => tenancy.lifecycle.latestSchemaVersion),
     );

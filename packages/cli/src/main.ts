@@ -2,7 +2,6 @@
 // config (exit 4), then one connection through @tenantry/tenancy for the command, always shut
 // down cleanly.
 import type { Tenancy, TenancyLogger } from "@tenantry/tenancy";
-import { notesTenantModule } from "@tenantry/notes/tenant-module";
 import { createTenancy, TenancyError } from "@tenantry/tenancy";
 
 import { CommanderError } from "commander";
@@ -19,6 +18,7 @@ import type { Invocation } from "./program";
 import { buildProgram, fromCommanderError } from "./program";
 import type { ProgressStream } from "./progress";
 import { createProgressBar } from "./progress";
+import { CLI_TENANT_MODULES } from "./tenant-modules";
 
 export const COMMANDS: CommandSpec[] = [...tenantCommands, ...clusterCommands, ...adminCommands];
 
@@ -126,11 +126,10 @@ async function connect(io: CliIo): Promise<Tenancy> {
   };
   try {
     // A short-lived process: the API's recovery sweep is not the CLI's job.
-    // The app's tenant modules (their data half: the CLI mounts no routers), so a tenant the CLI
-    // provisions gets their collections and indexes at once. Keep in step with the api's APP_MODULES.
+    // The app's tenant modules, so a tenant the CLI provisions gets their collections at once.
     return await createTenancy({
       ...config,
-      modules: [notesTenantModule],
+      modules: CLI_TENANT_MODULES,
       recoverOnStart: false,
       logger,
     });

@@ -1,12 +1,15 @@
 // Super-admin accounts (control DB). A separate identity from tenant users.
+import { Types } from "mongoose";
 import { z } from "zod";
 
 import type { AuditLog } from "./audit-log";
 import { SYSTEM_ACTOR } from "./audit-log";
-import type { AdminDoc, AuditActor, ControlModels } from "./control-models";
+import type { AdminDoc, AdminSessionDoc, AuditActor, ControlModels } from "./control-models";
 import { AdminNotFound, InvalidInput } from "./errors";
 import type { PasswordHasher } from "./password-hashing";
 import { checkPassword } from "./policy-checks";
+import type { SessionStore } from "./session-store";
+import { sessionStore } from "./session-store";
 import { normalizeEmail } from "./tenant-directory";
 
 export interface AdminAccount {
@@ -29,6 +32,18 @@ function toAccount(doc: AdminDoc): AdminAccount {
   };
 }
 
+/** Super-admin sessions (control `adminSessions`): what rotation needs, plus starting one. */
+export interface AdminSessions extends SessionStore<AdminSessionDoc> {
+  start(input: {
+    adminId: string;
+    tokenHash: string;
+    familyId: string;
+    expiresAt: Date;
+    userAgent: string | null;
+    ip: string | null;
+  }): Promise<void>;
+}
+
 const createSchema = z.object({
   email: z.string(),
   name: z.string().trim().min(1).max(100),
@@ -38,12 +53,20 @@ const createSchema = z.object({
 export class AdminAccounts {
   /** Verifying against this when the email is unknown keeps timing from revealing accounts. */
   private dummyHash: Promise<string> | null = null;
+  readonly sessions: AdminSessions;
 
   constructor(
     private readonly models: ControlModels,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.sessions = {
+      ...sessionStore(models.AdminSession),
+      async start(input) {
+        await models.AdminSession.create({ ...input, adminId: new Types.ObjectId(input.adminId) });
+      },
+    };
+  }
 
   /** Refuses a password the one policy refuses (WeakPassword) and a taken email; audited as `admin.created`. */
   async create(
@@ -164,6 +187,12 @@ export class AdminAccounts {
       details: { sessionsEnded: ended.modifiedCount },
     });
     return toAccount(updated ?? { ...doc, status: "disabled" });
+  }
+
+  /** Every super admin, oldest first (a platform has a handful). */
+  async list(): Promise<AdminAccount[]> {
+    const docs = await this.models.Admin.find({}).sort({ _id: 1 }).lean<AdminDoc[]>();
+    return docs.map(toAccount);
   }
 
   async get(id: string): Promise<AdminAccount | null> {

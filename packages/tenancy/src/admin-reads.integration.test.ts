@@ -6,6 +6,7 @@ import { TenantDeleted, TenantSuspended } from "./errors";
 import { FIXTURE_SCHEMA_VERSIONS } from "../test/fixture-module";
 import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
+import { controlModelsOf } from "./testing";
 
 let server: TestServer;
 let tenancy: TestTenancy;
@@ -136,7 +137,7 @@ describe("invites collection (tenant migration 3)", () => {
         { $set: { version: 2 }, $pull: { applied: { version: 3 } } },
       );
     });
-    await tenancy.control.Tenant.updateOne(
+    await controlModelsOf(tenancy).Tenant.updateOne(
       { _id: old.id },
       { $set: { schemaVersion: 2 + FIXTURE_SCHEMA_VERSIONS } },
     );

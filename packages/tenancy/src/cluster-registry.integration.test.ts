@@ -11,6 +11,7 @@ import type { TestServer } from "../test/tenancy-fixture";
 import { ClusterNotFound, InvalidInput, TenantUnavailable } from "./errors";
 import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
+import { controlModelsOf } from "./testing";
 
 let primary: TestServer;
 let secondary: TestServer;
@@ -56,7 +57,7 @@ describe("several clusters", () => {
       { name: "second", tenantCount: 0, healthy: true, dedicatedTo: null },
     ]);
     expect(JSON.stringify(listed)).not.toContain("mongodb://");
-    const viaModel = await tenancy.control.Cluster.find().lean();
+    const viaModel = await controlModelsOf(tenancy).Cluster.find().lean();
     expect(JSON.stringify(viaModel)).not.toContain("mongodb://"); // the ciphertext is not even selected
 
     const client = new MongoClient(primary.uri);

@@ -47,7 +47,16 @@ export type { ExportFolder, ExportFolderOptions } from "./export-folder";
 export type { ClusterInfo } from "./cluster-registry";
 export type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
 export { SYSTEM_ACTOR } from "./audit-log";
-export type { AdminAccount } from "./admin-accounts";
+export type { AdminAccount, AdminSessions } from "./admin-accounts";
+export type { SessionRow, SessionStore } from "./session-store";
+export { sessionStore } from "./session-store";
+export type {
+  LoginAttempt,
+  LoginRateLimiter,
+  RateLimitConfig,
+  RateLimitScope,
+} from "./login-throttle";
+export { DEFAULT_RATE_LIMIT, RateLimited } from "./login-throttle";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
 export type { AddMemberInput, MemberActor } from "./members";
@@ -78,7 +87,6 @@ export type {
   AuditDoc,
   AuditActor,
   LoginAttemptDoc,
-  ControlModels,
 } from "./control-models";
 export { tenantSchemas, USER_STATUSES } from "./tenant-models";
 export type {
@@ -91,3 +99,5 @@ export type {
   InviteDoc,
   MetaDoc,
 } from "./tenant-models";
+/** A literal-text, case-insensitive regex for search boxes (shared so modules search the same way). */
+export { literalRegex } from "./tenant-queries";

@@ -1,4 +1,4 @@
-// A tenant's members: add, change role, deactivate, reactivate, remove. The invariants live here,
+// A tenant's members: list, add, change role, deactivate, reactivate, remove. The invariants live here,
 // so every surface (api, CLI, scripts) gets them: only an owner changes or creates an owner; the
 // last active owner can be neither demoted, deactivated nor removed; the control database's
 // directory (email -> memberships) follows every change; a member who loses access loses their
@@ -6,12 +6,13 @@
 import { Types } from "mongoose";
 
 import type { MemberRole } from "./control-models";
-import { LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors";
+import { InvalidInput, LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors";
 import { checkPassword } from "./policy-checks";
 import type { PasswordHasher } from "./password-hashing";
 import type { TenantDirectory } from "./tenant-directory";
 import { normalizeEmail } from "./tenant-directory";
 import type { UserDoc } from "./tenant-models";
+import { literalRegex } from "./tenant-queries";
 import type { TenantScope } from "./tenancy-runtime";
 
 /** Who changes the members: a tenant user (their role is read from the tenant database). */
@@ -171,6 +172,33 @@ export class Members {
     await recordTenantAudit(scope, actor, "members.remove", target._id.toString(), {
       email: target.email,
     });
+  }
+
+  /**
+   * One page of members in id order: `search` matches email or name as literal text; `cursor` is
+   * the last id of the previous page (an invalid one is refused, never read as a pattern).
+   */
+  async list(
+    scope: TenantScope,
+    opts: { search?: string; cursor?: string; limit: number },
+  ): Promise<{ items: UserDoc[]; nextCursor: string | null }> {
+    const filter: Record<string, unknown> = {};
+    if (opts.search) {
+      const re = literalRegex(opts.search);
+      filter.$or = [{ email: re }, { name: re }];
+    }
+    if (opts.cursor) {
+      if (!Types.ObjectId.isValid(opts.cursor))
+        throw new InvalidInput("cursor must be the nextCursor of an earlier page");
+      filter._id = { $gt: new Types.ObjectId(opts.cursor) };
+    }
+    const rows = await scope.models.User.find(filter)
+      .sort({ _id: 1 })
+      .limit(opts.limit + 1)
+      .lean<UserDoc[]>();
+    const items = rows.slice(0, opts.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > opts.limit && last ? last._id.toString() : null };
   }
 
   /** The member to change; only an owner may change an owner. */

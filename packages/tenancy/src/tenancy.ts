@@ -14,8 +14,11 @@ import type { ClusterInfo } from "./cluster-registry";
 import { ClusterRegistry } from "./cluster-registry";
 import type { TenancyConfig } from "./config";
 import { resolveConfig } from "./config";
-import type { AuditActor, ControlModels, MemberRole } from "./control-models";
+import type { AuditActor, MemberRole } from "./control-models";
 import { ensureControlIndexes, registerControlModels } from "./control-models";
+import { rawControl } from "./control-access";
+import type { LoginRateLimiter, RateLimitConfig } from "./login-throttle";
+import { createLoginRateLimiter } from "./login-throttle";
 import { NoTenantContext, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
@@ -71,7 +74,6 @@ export interface WithTenantOptions {
 
 /** `M`: the models the registered tenant modules add to every scope (inferred by createTenancy). */
 export interface Tenancy<M = unknown> {
-  control: Omit<ControlModels, "RegistryVersion">;
   registry: {
     get(id: string): Promise<TenantRecord>;
     getBySlug(slug: string): Promise<TenantRecord>;
@@ -94,21 +96,16 @@ export interface Tenancy<M = unknown> {
   currentTenant(): TenantScope<M>;
   /** The registered modules' admin stats for one tenant (call inside its withTenant). */
   moduleStats(scope: TenantScope): Promise<ModuleStats>;
+  /** Read-only: the directory changes only through `members` (and provisioning), with their invariants. */
   directory: {
     findByEmail(email: string): Promise<Membership[]>;
     listByTenant(
       tenantId: string,
     ): Promise<{ email: string; role: MemberRole; userId: string | null }[]>;
-    add(input: {
-      email: string;
-      tenantId: string;
-      role: MemberRole;
-      userId?: string | null;
-    }): Promise<void>;
-    remove(input: { email: string; tenantId: string }): Promise<boolean>;
-    setRole(input: { email: string; tenantId: string; role: MemberRole }): Promise<boolean>;
   };
   admins: AdminAccounts;
+  /** Login throttling shared by every instance (control `loginAttempts`). */
+  loginRateLimiter(config: RateLimitConfig): LoginRateLimiter;
   /** Member changes with their invariants (last owner, directory, sessions, audit). */
   members: Members;
   passwords: PasswordHasher;
@@ -286,11 +283,8 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     await rt.audit.record({ actor, action, tenantId: id, tenantSlug: slug, details });
   };
 
-  const { Tenant, Directory, Admin, AdminSession, Cluster, Audit, LoginAttempt } = control;
-
-  return {
+  const tenancy: Tenancy<ModulesModels<Ms>> = {
     instanceId: rt.instanceId,
-    control: { Tenant, Directory, Admin, AdminSession, Cluster, Audit, LoginAttempt },
     registry: {
       get: (id) => registry.get(id),
       getBySlug: (slug) => registry.getBySlug(slug),
@@ -308,11 +302,9 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     directory: {
       findByEmail: (email) => rt.directory.findByEmail(email),
       listByTenant: (tenantId) => rt.directory.listByTenant(tenantId),
-      add: (input) => rt.directory.add(input),
-      remove: (input) => rt.directory.remove(input),
-      setRole: (input) => rt.directory.setRole(input),
     },
     admins: new AdminAccounts(control, hasher, rt.audit),
+    loginRateLimiter: (limits) => createLoginRateLimiter(control.LoginAttempt, limits),
     members: new Members(rt.directory, hasher),
     passwords: hasher,
     lifecycle: {
@@ -390,4 +382,6 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       return shutdownPromise;
     },
   };
+  rawControl.set(tenancy, control);
+  return tenancy;
 }

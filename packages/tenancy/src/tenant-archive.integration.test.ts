@@ -15,6 +15,7 @@ import { verifyPassword } from "./password-hashing";
 import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
 import type { ArchiveProgress } from "./tenant-archive";
+import { controlModelsOf } from "./testing";
 
 let server: TestServer;
 let tenancy: TestTenancy;
@@ -160,15 +161,15 @@ describe("export and import", () => {
       { kind: "doc", c: "notes", d: { _id: { $oid: "650000000000000000000001" }, title: "t" } },
     ];
     await writeFile(truncated, gzipSync(lines.map((l) => JSON.stringify(l)).join("\n")));
-    const before = await tenancy.control.Tenant.countDocuments();
+    const before = await controlModelsOf(tenancy).Tenant.countDocuments();
     await expect(tenancy.lifecycle.importTenant(truncated, { slug: "truncated" })).rejects.toThrow(
       /truncated/,
     );
-    expect(await tenancy.control.Tenant.countDocuments()).toBe(before);
+    expect(await controlModelsOf(tenancy).Tenant.countDocuments()).toBe(before);
     const client = new MongoClient(server.uri);
     try {
       const dbs = (await client.db("admin").admin().listDatabases()).databases.map((d) => d.name);
-      const live = (await tenancy.control.Tenant.find().lean()).map((t) => t.dbName);
+      const live = (await controlModelsOf(tenancy).Tenant.find().lean()).map((t) => t.dbName);
       expect(dbs.filter((d) => d.startsWith("t_")).sort()).toEqual(live.sort());
     } finally {
       await client.close();

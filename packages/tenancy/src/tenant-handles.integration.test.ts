@@ -6,6 +6,7 @@ import { startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
 import type { TestTenancy } from "../test/fixture-module";
 import { createTenancy } from "./tenancy";
+import { controlModelsOf } from "./testing";
 
 const TENANTS = 1000;
 const LRU = 50;
@@ -40,7 +41,7 @@ beforeAll(async () => {
       schemaVersion: 2,
     };
   });
-  await tenancy.control.Tenant.insertMany(docs);
+  await controlModelsOf(tenancy).Tenant.insertMany(docs);
   const seed = new MongoClient(server.uri, { maxPoolSize: 8 });
   try {
     for (let i = 0; i < docs.length; i += 25) {

@@ -30,7 +30,7 @@ export interface TenantListFilter {
 }
 
 /** A literal-text, case-insensitive regex (the text is escaped, never a pattern). */
-function literalRegex(text: string): RegExp {
+export function literalRegex(text: string): RegExp {
   return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
 }
 

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Tenancy, TenancyConfig } from "@tenantry/tenancy";
 import { APP_MODULES } from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
+import { controlModelsOf } from "@tenantry/tenancy/testing";
 
 export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
 export const ADMIN = { email: "root@reliability.test", password: "Sup3r-Admin-Passw0rd!" };
@@ -95,7 +96,7 @@ export async function provisionTenants(
 
 /** A super admin with a cheap hash, so fuzzing the admin router does not wait on argon2. */
 export async function createAdmin(tenancy: Tenancy): Promise<void> {
-  const { Admin } = tenancy.control;
+  const { Admin } = controlModelsOf(tenancy);
   if (await Admin.exists({ email: ADMIN.email })) return;
   await Admin.create({
     email: ADMIN.email,

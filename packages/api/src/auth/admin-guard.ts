@@ -4,13 +4,13 @@ import { Types } from "mongoose";
 
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
-import type { AdminDoc } from "../tenancy-port";
+import type { AdminAccount } from "../tenancy-port";
 import type { AdminClaims } from "./access-tokens";
 import { verifiedClaims } from "./tenant-guard";
 
 export async function verifiedSuperAdmin(
   ctx: Context,
-): Promise<{ admin: AdminDoc; adminClaims: AdminClaims }> {
+): Promise<{ admin: AdminAccount; adminClaims: AdminClaims }> {
   const claims = await verifiedClaims(
     ctx,
     (t) => ctx.services.tokens.verifyAdmin(t),
@@ -18,10 +18,10 @@ export async function verifiedSuperAdmin(
   );
   if (!Types.ObjectId.isValid(claims.sub))
     throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
-  const { Admin, AdminSession } = ctx.services.tenancy.control;
+  const { admins } = ctx.services.tenancy;
   const [admin, session] = await Promise.all([
-    Admin.findById(claims.sub).lean<AdminDoc>(),
-    AdminSession.exists({ familyId: claims.sid, revokedAt: null, expiresAt: { $gt: new Date() } }),
+    admins.get(claims.sub),
+    admins.sessions.isLive(claims.sid),
   ]);
   if (!admin || admin.status !== "active")
     throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This admin account is disabled");

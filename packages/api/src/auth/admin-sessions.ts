@@ -2,27 +2,27 @@
 // detection as tenant sessions (refresh-rotation.ts). The refresh token's routing id is the admin's id.
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
-import type { AdminDoc } from "../tenancy-port";
+import type { AdminAccount } from "../tenancy-port";
 import type { IssuedTokens } from "./tenant-sessions";
 import { claimRotation, confirmFamilyLive } from "./refresh-rotation";
 import { REFRESH_TOKEN_TTL_MS, hashToken, newFamilyId, newOpaqueToken } from "./refresh-tokens";
 
 export async function issueAdminSession(
   ctx: Context,
-  admin: Pick<AdminDoc, "_id">,
+  admin: Pick<AdminAccount, "id">,
   familyId = newFamilyId(),
-  refreshToken = newOpaqueToken(admin._id.toString()),
+  refreshToken = newOpaqueToken(admin.id),
 ): Promise<IssuedTokens> {
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
-  await ctx.services.tenancy.control.AdminSession.create({
-    adminId: admin._id,
+  await ctx.services.tenancy.admins.sessions.start({
+    adminId: admin.id,
     tokenHash: hashToken(refreshToken),
     familyId,
     expiresAt,
     userAgent: ctx.userAgent,
     ip: ctx.ip,
   });
-  const access = await ctx.services.tokens.signAdmin({ sub: admin._id.toString(), sid: familyId });
+  const access = await ctx.services.tokens.signAdmin({ sub: admin.id, sid: familyId });
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,
@@ -36,26 +36,23 @@ export async function rotateAdminRefresh(
   ctx: Context,
   refreshToken: string,
   fromCookie: boolean,
-): Promise<{ tokens: IssuedTokens; admin: AdminDoc }> {
-  const { AdminSession, Admin } = ctx.services.tenancy.control;
+): Promise<{ tokens: IssuedTokens; admin: AdminAccount }> {
+  const { admins } = ctx.services.tenancy;
   const adminId = refreshToken.split(".")[0] ?? "";
-  const { previous, successor } = await claimRotation(ctx, AdminSession, refreshToken, adminId, {
+  const { previous, successor } = await claimRotation(ctx, admins.sessions, refreshToken, adminId, {
     fromCookie,
     revokeFamily: (familyId) => revokeAdminFamily(ctx, familyId),
   });
-  const admin = await Admin.findById(previous.adminId).lean<AdminDoc>();
+  const admin = await admins.get(previous.adminId.toHexString());
   if (!admin || admin.status !== "active") {
     await revokeAdminFamily(ctx, previous.familyId);
     throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This admin account is disabled");
   }
   const tokens = await issueAdminSession(ctx, admin, previous.familyId, successor);
-  await confirmFamilyLive(AdminSession, previous.familyId, successor);
+  await confirmFamilyLive(admins.sessions, previous.familyId, successor);
   return { admin, tokens };
 }
 
 export async function revokeAdminFamily(ctx: Context, familyId: string): Promise<void> {
-  await ctx.services.tenancy.control.AdminSession.updateMany(
-    { familyId, revokedAt: null },
-    { $set: { revokedAt: new Date() } },
-  );
+  await ctx.services.tenancy.admins.sessions.revokeFamily(familyId);
 }

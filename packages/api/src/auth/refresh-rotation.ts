@@ -13,28 +13,12 @@
 // successor not yet rotated), within REFRESH_GRACE_MS of the rotation, from the same client (IP
 // and user agent as the successor row). Anything else presenting a rotated token is a replay:
 // the whole family is revoked.
-import type { Model } from "mongoose";
-
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
-import type { SessionDoc } from "../tenancy-port";
+import type { SessionRow, SessionStore } from "../tenancy-port";
 import { hashToken, newOpaqueToken } from "./refresh-tokens";
 
 const REFRESH_GRACE_MS = 20_000;
-
-/** What tenant sessions and admin sessions have in common. */
-export type RotatableSession = Pick<
-  SessionDoc,
-  | "_id"
-  | "tokenHash"
-  | "familyId"
-  | "expiresAt"
-  | "revokedAt"
-  | "replacedBy"
-  | "userAgent"
-  | "ip"
-  | "createdAt"
->;
 
 const reuseRefusal = () =>
   refuse(
@@ -44,9 +28,9 @@ const reuseRefusal = () =>
   );
 
 /** Claims `refreshToken` for rotation; returns the row it named and the successor token to store. */
-export async function claimRotation<S extends RotatableSession>(
+export async function claimRotation<S extends SessionRow>(
   ctx: Context,
-  sessions: Model<S>,
+  sessions: SessionStore<S>,
   refreshToken: string,
   routingId: string,
   opts: { fromCookie: boolean; revokeFamily: (familyId: string) => Promise<void> },
@@ -54,18 +38,12 @@ export async function claimRotation<S extends RotatableSession>(
   const tokenHash = hashToken(refreshToken);
   const now = new Date();
   const successor = newOpaqueToken(routingId);
-  const claimed = await sessions
-    .findOneAndUpdate(
-      { tokenHash, revokedAt: null, replacedBy: null, expiresAt: { $gt: now } },
-      { $set: { replacedBy: hashToken(successor) } },
-      { returnDocument: "after" },
-    )
-    .lean<S>();
+  const claimed = await sessions.claim(tokenHash, hashToken(successor), now);
   if (claimed) return { previous: claimed, successor };
-  const seen = await sessions.findOne({ tokenHash }).lean<S>();
+  const seen = await sessions.byHash(tokenHash);
   if (!seen) throw refuse("UNAUTHORIZED", "REFRESH_INVALID", "Invalid or expired refresh token");
   if (opts.fromCookie && !seen.revokedAt && seen.replacedBy && seen.expiresAt > now) {
-    const next = await sessions.findOne({ tokenHash: seen.replacedBy }).lean<S>();
+    const next = await sessions.byHash(seen.replacedBy);
     const graceful =
       next &&
       !next.revokedAt &&
@@ -87,15 +65,12 @@ export async function claimRotation<S extends RotatableSession>(
  * Call after the successor row is written: if the family was revoked meanwhile, the successor
  * is revoked as well and the rotation fails as a replay.
  */
-export async function confirmFamilyLive<S extends RotatableSession>(
-  sessions: Model<S>,
+export async function confirmFamilyLive(
+  sessions: SessionStore,
   familyId: string,
   successor: string,
 ): Promise<void> {
-  if (!(await sessions.exists({ familyId, revokedAt: { $ne: null } }))) return;
-  await sessions.updateOne(
-    { tokenHash: hashToken(successor) },
-    { $set: { revokedAt: new Date(), revokedReason: "refresh-token-reuse" } },
-  );
+  if (!(await sessions.familyRevoked(familyId))) return;
+  await sessions.revokeToken(hashToken(successor), "refresh-token-reuse");
   throw reuseRefusal();
 }

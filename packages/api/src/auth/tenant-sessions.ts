@@ -4,6 +4,7 @@
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
 import type { TenantScope, UserDoc } from "../tenancy-port";
+import { sessionStore } from "../tenancy-port";
 import { COOKIE_NAMES, serializeCookie } from "./cookies";
 import { claimRotation, confirmFamilyLive } from "./refresh-rotation";
 import { REFRESH_TOKEN_TTL_MS, hashToken, newFamilyId, newOpaqueToken } from "./refresh-tokens";
@@ -69,7 +70,8 @@ export async function rotateTenantRefresh(
   fromCookie: boolean,
 ): Promise<{ tokens: IssuedTokens; user: UserDoc }> {
   const { Session, User } = scope.models;
-  const { previous, successor } = await claimRotation(ctx, Session, refreshToken, scope.tenant.id, {
+  const store = sessionStore(Session);
+  const { previous, successor } = await claimRotation(ctx, store, refreshToken, scope.tenant.id, {
     fromCookie,
     revokeFamily: (familyId) => revokeFamily(ctx, scope, familyId, "refresh-token-reuse"),
   });
@@ -88,7 +90,7 @@ export async function rotateTenantRefresh(
     ip: ctx.ip,
   });
   try {
-    await confirmFamilyLive(Session, previous.familyId, successor);
+    await confirmFamilyLive(store, previous.familyId, successor);
   } finally {
     ctx.services.authChecks.invalidate(scope.tenant.id);
   }

@@ -31,7 +31,5 @@ export const ZSearch = z.string().trim().max(100);
 /** The `nextCursor` of an earlier page (an id, but the message names what to pass). */
 export const ZCursor = z.string().regex(OBJECT_ID, "must be the nextCursor of an earlier page");
 
-/** A literal-text, case-insensitive regex for search boxes (input is escaped, never a pattern). */
-export function searchRegex(text: string): RegExp {
-  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
-}
+/** A literal-text, case-insensitive regex for search boxes (tenancy's rule, named for routers). */
+export { literalRegex as searchRegex } from "@tenantry/tenancy";

@@ -1,5 +1,5 @@
 import type { CommandSpec } from "../command";
-import { formatRecord } from "../output";
+import { formatRecord, formatTable } from "../output";
 import { secret } from "./tenants";
 
 const create: CommandSpec = {
@@ -56,4 +56,28 @@ const disable: CommandSpec = {
   },
 };
 
-export const adminCommands: CommandSpec[] = [create, disable];
+const list: CommandSpec = {
+  group: "admin",
+  name: "list",
+  summary: "List super admins with their status and last sign-in (never a hash)",
+  usage: "",
+  options: [],
+  positionals: [],
+  required: [],
+  async run(ctx) {
+    const tenancy = await ctx.tenancy();
+    const rows = (await tenancy.admins.list()).map((a) => ({
+      email: a.email,
+      name: a.name,
+      status: a.status,
+      lastLoginAt: a.lastLoginAt,
+      createdAt: a.createdAt,
+    }));
+    return {
+      json: { admins: rows, count: rows.length },
+      human: formatTable(rows, ["email", "name", "status", "lastLoginAt", "createdAt"]),
+    };
+  },
+};
+
+export const adminCommands: CommandSpec[] = [create, list, disable];

@@ -86,17 +86,7 @@ const list: CommandSpec = {
       sort: "slug",
       limit,
     });
-    const rows = items.map((t) => ({
-      id: t.id,
-      slug: t.slug,
-      name: t.name,
-      status: t.status,
-      reason: t.statusReason,
-      cluster: t.cluster,
-      plan: t.plan,
-      schemaVersion: t.schemaVersion,
-      createdAt: t.createdAt,
-    }));
+    const rows = items.map(tenantSummary);
     return { json: { tenants: rows, count: rows.length }, human: formatTable(rows, LIST_COLUMNS) };
   },
 };

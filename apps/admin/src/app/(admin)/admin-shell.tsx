@@ -10,6 +10,7 @@ const LINKS = [
   { href: "/clusters", label: "Clusters" },
   { href: "/system", label: "System" },
   { href: "/audit", label: "Audit log" },
+  { href: "/admins", label: "Admins" },
 ];
 
 export function AdminShell({ email, children }: { email: string; children: ReactNode }) {

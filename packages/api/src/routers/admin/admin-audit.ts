@@ -5,7 +5,7 @@ import type { AdminContext } from "../../trpc";
 
 export const adminActor = (ctx: AdminContext): AuditActor => ({
   type: "admin",
-  id: ctx.admin._id.toString(),
+  id: ctx.admin.id,
   email: ctx.admin.email,
   ip: ctx.ip,
 });

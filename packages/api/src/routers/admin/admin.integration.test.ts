@@ -62,6 +62,63 @@ describe("admin auth", () => {
     ).toBe("SESSION_REVOKED");
     expect((await failure(anon.tenants.list.query())).code).toBe("UNAUTHORIZED");
   });
+
+  it("adds a super admin under the one password policy, and disables one but never the last", async () => {
+    const weak = await failure(
+      h.admin.admins.create.mutate({ email: "ops@tenantry.test", name: "Ops", password: "short" }),
+    );
+    expect([weak.httpStatus, weak.reason]).toEqual([400, "WEAK_PASSWORD"]);
+    const password = "second-admin-pass-1";
+    const added = await h.admin.admins.create.mutate({
+      email: "ops@tenantry.test",
+      name: "Ops",
+      password,
+    });
+    expect(added).toEqual({
+      id: expect.any(String),
+      email: "ops@tenantry.test",
+      name: "Ops",
+      status: "active",
+    });
+    const listed = await h.admin.admins.list.query();
+    expect(listed.map((a) => [a.email, a.status, a.you])).toEqual([
+      [ADMIN.email, "active", true],
+      ["ops@tenantry.test", "active", false],
+    ]);
+    expect(JSON.stringify(listed)).not.toMatch(/argon2|passwordHash/);
+
+    // The new admin signs in; disabling them ends that session on its next call.
+    const ops = await adminClient(h.url).auth.login.mutate({
+      email: "ops@tenantry.test",
+      password,
+    });
+    const opsClient = adminClient(h.url, ops.accessToken ?? "");
+    await opsClient.tenants.list.query();
+    const disabled = await h.admin.admins.disable.mutate({ email: "OPS@tenantry.test" });
+    expect(disabled.status).toBe("disabled");
+    expect((await failure(opsClient.tenants.list.query())).reason).toBe("SESSION_REVOKED");
+    expect(
+      (
+        await failure(
+          adminClient(h.url).auth.login.mutate({ email: "ops@tenantry.test", password }),
+        )
+      ).reason,
+    ).toBe("INVALID_CREDENTIALS");
+
+    // The one active admin left can't be disabled, so the platform always has someone to run it.
+    const last = await failure(h.admin.admins.disable.mutate({ email: ADMIN.email }));
+    expect([last.httpStatus, last.message]).toEqual([
+      400,
+      "The last active super admin cannot be disabled",
+    ]);
+    const unknown = await failure(h.admin.admins.disable.mutate({ email: "nobody@tenantry.test" }));
+    expect(unknown.httpStatus).toBe(404);
+    const audit = await h.admin.audit.list.query({ action: "admin.disabled" });
+    expect(audit.items[0]).toMatchObject({
+      target: "ops@tenantry.test",
+      actor: { email: ADMIN.email },
+    });
+  });
 });
 
 describe("tenants", () => {

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import {
-  DEFAULT_RATE_LIMIT,
-  RateLimited,
-  createLoginRateLimiter,
-} from "../../auth/login-rate-limit";
+import { DEFAULT_RATE_LIMIT, RateLimited } from "../../tenancy-port";
 import type { Harness, TenantFixture } from "../../../test/api-harness";
 import {
   OWNER_PASSWORD,
@@ -228,7 +224,7 @@ describe("per-IP rate limit", () => {
 
 describe("attempts whose password was never judged", () => {
   it("count while they could be in flight, then stop counting (an outage cannot lock an address out)", async () => {
-    const limiter = createLoginRateLimiter(h.tenancy.control, {
+    const limiter = h.tenancy.loginRateLimiter({
       ...DEFAULT_RATE_LIMIT,
       maxFailuresPerIp: 3,
       pendingCountsMs: 1_500,

@@ -4,8 +4,8 @@
 // failure, the same 401. The tenant's status (and its suspension reason) is told only to someone
 // who gave the right password.
 import { refuse } from "../../api-errors";
-import type { LoginAttempt, RateLimitScope } from "../../auth/login-rate-limit";
-import { RateLimited } from "../../auth/login-rate-limit";
+import type { LoginAttempt, RateLimitScope } from "../../tenancy-port";
+import { RateLimited } from "../../tenancy-port";
 import type { IssuedTokens } from "../../auth/tenant-sessions";
 import { deliverTokens, issueTenantSession } from "../../auth/tenant-sessions";
 import type { Context } from "../../context";

@@ -1,5 +1,3 @@
-import { Types } from "mongoose";
-
 import { refuse } from "../../../api-errors";
 import {
   issueAdminSession,
@@ -9,14 +7,14 @@ import {
 import { hashToken } from "../../../auth/refresh-tokens";
 import { clearTokens, deliverTokens, presentedRefreshToken } from "../../../auth/tenant-sessions";
 import type { Context } from "../../../context";
-import type { AdminDoc } from "../../../tenancy-port";
+import type { AdminAccount } from "../../../tenancy-port";
 import type { AdminContext } from "../../../trpc";
 import { INVALID_CREDENTIALS_MESSAGE, beginLoginAttempt } from "../../auth/login.handler";
 import type { TRefreshInput } from "../../auth/refresh.schema";
 import type { TAdminLoginInput } from "./admin-auth.schema";
 
-function publicAdmin(a: AdminDoc | { id: string; email: string; name: string }) {
-  return { id: "id" in a ? a.id : a._id.toString(), email: a.email, name: a.name };
+function publicAdmin(a: Pick<AdminAccount, "id" | "email" | "name">) {
+  return { id: a.id, email: a.email, name: a.name };
 }
 
 /** tenancy's admins.authenticate checks the password (and audits the login); the api adds rate limits and the session. */
@@ -30,7 +28,7 @@ export async function adminLoginHandler({ ctx, input }: { ctx: Context; input: T
     throw refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
   }
   await attempt.succeeded();
-  const tokens = await issueAdminSession(ctx, { _id: new Types.ObjectId(admin.id) });
+  const tokens = await issueAdminSession(ctx, admin);
   return { status: "ok" as const, ...deliverTokens(ctx, tokens), admin: publicAdmin(admin) };
 }
 
@@ -62,11 +60,7 @@ export async function adminLogoutHandler({ ctx, input }: { ctx: Context; input: 
   const refresh = presentedRefreshToken(ctx, input.refreshToken);
   if (!familyId && refresh) {
     familyId =
-      (
-        await ctx.services.tenancy.control.AdminSession.findOne({
-          tokenHash: hashToken(refresh),
-        }).lean()
-      )?.familyId ?? null;
+      (await ctx.services.tenancy.admins.sessions.byHash(hashToken(refresh)))?.familyId ?? null;
   }
   if (familyId) await revokeAdminFamily(ctx, familyId);
   return { ok: true as const, revoked: Boolean(familyId) };

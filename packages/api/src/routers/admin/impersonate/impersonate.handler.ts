@@ -17,7 +17,7 @@ export async function impersonateHandler({
 }) {
   const ttlSeconds = ctx.services.config.impersonationTtlSeconds ?? 600;
   const write = input.writeAccess ? { write: true as const } : {};
-  const imp = { adminId: ctx.admin._id.toString(), adminEmail: ctx.admin.email, ...write };
+  const imp = { adminId: ctx.admin.id, adminEmail: ctx.admin.email, ...write };
   const details = {
     reason: input.reason,
     access: input.writeAccess ? "write" : "read",

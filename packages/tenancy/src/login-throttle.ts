@@ -16,9 +16,9 @@
 //   ip    = client IP           `maxFailuresPerIp` (50): spraying one password over many emails.
 import { createHash } from "node:crypto";
 
-import type { Types } from "mongoose";
+import type { Model, Types } from "mongoose";
 
-import type { Tenancy } from "../tenancy-port";
+import type { LoginAttemptDoc } from "./control-models";
 
 export interface RateLimitConfig {
   windowMs: number;
@@ -63,12 +63,11 @@ export interface LoginRateLimiter {
 const emailHash = (email: string) =>
   createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
 
+/** Wired by createTenancy over the control database: `tenancy.loginRateLimiter(config)`. */
 export function createLoginRateLimiter(
-  control: Tenancy["control"],
+  LoginAttempt: Model<LoginAttemptDoc>,
   config: RateLimitConfig,
 ): LoginRateLimiter {
-  const { LoginAttempt } = control;
-
   /** Seconds until `key` is under `max` again, or null when it is under now (own attempt included). */
   async function over(key: string, max: number): Promise<number | null> {
     const now = Date.now();
