@@ -1,11 +1,26 @@
-export { createTenantryClient, createTenantryAdminClient } from "./tenantry-client";
+export {
+  createTenantryClient,
+  createTenantryAdminClient,
+  API_KEY_PREFIXES,
+} from "./tenantry-client";
 export type {
   TenantryClient,
   TenantryAdminClient,
+  TenantryKeyClient,
+  TenantryAdminKeyClient,
   TenantryClientOptions,
+  TenantryAdminClientOptions,
+  TenantryApiKeyOptions,
   TenantryClientHelpers,
   TenantryAdminClientHelpers,
 } from "./tenantry-client";
 export type { Tokens } from "./token-session";
 export { TRPCClientError } from "@trpc/client";
-export type { AppRouter, AdminRouter, RouterInputs, RouterOutputs } from "@tenantry/api";
+export type {
+  AppRouter,
+  AdminRouter,
+  RouterInputs,
+  RouterOutputs,
+  AdminRouterInputs,
+  AdminRouterOutputs,
+} from "./router-types";
