@@ -2,6 +2,7 @@ export {
   createTenantryClient,
   createTenantryAdminClient,
   API_KEY_PREFIXES,
+  isTenantryError,
 } from "./tenantry-client";
 export type {
   TenantryClient,

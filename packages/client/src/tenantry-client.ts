@@ -2,7 +2,7 @@
 // Only router *types* come from @tenantry/api (router-types.ts), so no server code reaches a
 // program or bundle that uses this package.
 import type { TRPCClient } from "@trpc/client";
-import { createTRPCClient, httpLink } from "@trpc/client";
+import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 
 import type { AdminRouter, AppRouter } from "./router-types";
@@ -44,6 +44,14 @@ export interface TenantryClientOptions {
 }
 
 export type TenantryAdminClientOptions = Omit<TenantryClientOptions, "tenantSlug">;
+
+/**
+ * Whether a call failed with an answer from the API (or could not reach it), typed with the API's
+ * error data: `err.data?.code` ("UNAUTHORIZED", "BAD_REQUEST", ...) and `err.data?.reason`.
+ */
+export function isTenantryError(err: unknown): err is TRPCClientError<AppRouter> {
+  return err instanceof TRPCClientError;
+}
 
 function endpoint(url: string, path: "/trpc" | "/admin/trpc"): string {
   const base = url.replace(/\/+$/, "");
