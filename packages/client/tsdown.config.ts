@@ -8,9 +8,10 @@ export default defineConfig({
   format: "esm",
   platform: "node",
   target: "node20",
-  // A few admin outputs name tenancy's interfaces (MigrateResult, PoolStats, AuditEntry). Reached
-  // through node_modules, tsc counts tenancy as an external library and emits no declarations for
-  // it; tsconfig.build.json maps it by path, so it is source and the interfaces are inlined.
+  // A few admin outputs name tenancy's interfaces (MigrateResult, PoolStats, AuditEntry).
+  // Reached through node_modules, tsc counts workspace packages as external libraries and emits
+  // no declarations for them; tsconfig.build.json maps them by path, so they are source and the
+  // interfaces an output names are inlined.
   dts: { tsconfig: "tsconfig.build.json" },
   // Inline only our workspace's declarations; any other package stays an import, which
   // scripts/build.ts refuses unless an installer has it (tree-shaking drops the unused ones).
