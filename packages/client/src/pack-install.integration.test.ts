@@ -1,7 +1,6 @@
 // What a new user does with the package: pack it, install the tarball with plain npm into a new
 // project outside the workspace, type-check README.md's program under NodeNext and Bundler
 // resolution, and run it against a live API server.
-import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -19,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TestApi } from "../test/api-server";
 import { PASSWORD, provisionTenant, startTestApi } from "../test/api-server";
+import type { CommandResult } from "../test/run-command";
+import { runCommand as run } from "../test/run-command";
 
 const packageDir = join(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
@@ -28,35 +29,7 @@ const TYPES_NODE = (require("@types/node/package.json") as { version: string }).
 // npm on a fresh machine downloads everything; bounded so a stuck registry fails the test.
 const INSTALL_TIMEOUT_MS = 300_000;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to completion (killed after timeoutMs); never rejects on a non-zero exit. */
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      timeout: opts.timeoutMs ?? 120_000,
-      killSignal: "SIGKILL",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function expectOk(res: Run, what: string): void {
+function expectOk(res: CommandResult, what: string): void {
   expect(res.code, `${what} failed:\n${res.stdout}\n${res.stderr}`).toBe(0);
 }
 
@@ -108,18 +81,12 @@ beforeAll(async () => {
       false,
     );
   }
-  const [started] = await Promise.all([
-    startTestApi(),
-    (async () => {
-      // A fresh build, so the tarball holds what the sources say (not an older dist/).
-      expectOk(await run("pnpm", ["run", "build"], { cwd: packageDir }), "pnpm run build");
-      const pack = await run("pnpm", ["pack", "--pack-destination", root], { cwd: packageDir });
-      expectOk(pack, "pnpm pack");
-    })(),
-  ]);
-  api = started;
+  // dist/ is fresh: turbo builds it before the tests, or test/build-once.ts does.
+  const pack = await run("pnpm", ["pack", "--pack-destination", root], { cwd: packageDir });
+  expectOk(pack, "pnpm pack");
+  api = await startTestApi();
   await provisionTenant(api, "acme");
-}, 240_000);
+}, 120_000);
 
 afterAll(async () => {
   await api?.stop();
