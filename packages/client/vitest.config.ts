@@ -1,4 +1,7 @@
 import { preset } from "@tenantry/vitest-config";
 import { defineProject, mergeConfig } from "vitest/config";
 
-export default mergeConfig(preset, defineProject({ test: {} }));
+export default mergeConfig(
+  preset,
+  defineProject({ test: { globalSetup: ["test/build-once.ts"] } }),
+);

@@ -1,11 +1,11 @@
 // Runs the example program (examples/notes-cli) as a child process against a real server.
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TestApi } from "../test/api-server";
 import { PASSWORD, provisionTenant, startTestApi } from "../test/api-server";
+import { runCommand } from "../test/run-command";
 import { createTenantryClient } from "./index";
 
 let api: TestApi;
@@ -17,20 +17,10 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.stop());
 
-function runExample(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(exampleDir, "node_modules/.bin/tsx"), ["src/main.ts"], {
-      cwd: exampleDir,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+function runExample(env: Record<string, string>) {
+  return runCommand(join(exampleDir, "node_modules/.bin/tsx"), ["src/main.ts"], {
+    cwd: exampleDir,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
   });
 }
 

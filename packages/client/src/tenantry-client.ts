@@ -1,12 +1,30 @@
-// Typed clients for other TypeScript programs. Only router *types* come from @tenantry/api
-// (`import type`), so no server code reaches a program or bundle that uses this package.
-import type { AdminRouter, AppRouter } from "@tenantry/api";
+// Typed clients for other TypeScript programs, signed in with an API key or a person's password.
+// Only router *types* come from @tenantry/api (router-types.ts), so no server code reaches a
+// program or bundle that uses this package.
 import type { TRPCClient } from "@trpc/client";
-import { createTRPCClient, httpLink } from "@trpc/client";
+import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 
+import type { AdminRouter, AppRouter } from "./router-types";
 import type { Tokens } from "./token-session";
 import { TokenSession } from "./token-session";
+
+/** Tenant keys call the tenant API (`/trpc`); platform keys the super-admin API (`/admin/trpc`). */
+export const API_KEY_PREFIXES = { tenant: "tnk_", platform: "tnp_" } as const;
+
+export interface TenantryApiKeyOptions {
+  /** Base URL of the API server (e.g. http://127.0.0.1:4000); "/trpc" is appended unless present. */
+  url: string;
+  /**
+   * A service account's key: `tnk_...` for createTenantryClient, `tnp_...` for
+   * createTenantryAdminClient. Sent as `Authorization: Bearer <key>` on every call and never
+   * refreshed: a refused key (revoked, expired, suspended tenant) fails the call with a
+   * TRPCClientError whose `data.code` is "UNAUTHORIZED" and `data.reason` says why.
+   */
+  apiKey: string;
+  headers?: Record<string, string>;
+  fetch?: typeof globalThis.fetch;
+}
 
 export interface TenantryClientOptions {
   /** Base URL of the API server (e.g. http://127.0.0.1:4000); "/trpc" is appended unless present. */
@@ -22,6 +40,17 @@ export interface TenantryClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Refresh this long before the access token expires (default 30 s); 0 = only when refused. */
   refreshSkewMs?: number;
+  apiKey?: never;
+}
+
+export type TenantryAdminClientOptions = Omit<TenantryClientOptions, "tenantSlug">;
+
+/**
+ * Whether a call failed with an answer from the API (or could not reach it), typed with the API's
+ * error data: `err.data?.code` ("UNAUTHORIZED", "BAD_REQUEST", ...) and `err.data?.reason`.
+ */
+export function isTenantryError(err: unknown): err is TRPCClientError<AppRouter> {
+  return err instanceof TRPCClientError;
 }
 
 function endpoint(url: string, path: "/trpc" | "/admin/trpc"): string {
@@ -39,6 +68,32 @@ function linkOptions(url: string, opts: TenantryClientOptions, session: TokenSes
     transformer: superjson,
     headers: () => extra,
     fetch: session ? session.fetch : (opts.fetch ?? globalThis.fetch),
+  };
+}
+
+function isKeyOptions(opts: object): opts is TenantryApiKeyOptions {
+  return "apiKey" in opts && opts.apiKey !== undefined;
+}
+
+/** Link options for a client whose every call carries the key (the server names the tenant). */
+function keyLinkOptions(
+  path: "/trpc" | "/admin/trpc",
+  prefix: string,
+  opts: TenantryApiKeyOptions,
+) {
+  if (!opts.apiKey.startsWith(prefix)) {
+    const other =
+      prefix === API_KEY_PREFIXES.tenant ? "createTenantryAdminClient" : "createTenantryClient";
+    throw new TypeError(
+      `This API key does not start with "${prefix}", the prefix this client needs; another kind of key belongs to ${other}`,
+    );
+  }
+  const headers = { ...(opts.headers ?? {}), authorization: `Bearer ${opts.apiKey}` };
+  return {
+    url: endpoint(opts.url, path),
+    transformer: superjson,
+    headers: () => headers,
+    fetch: opts.fetch ?? globalThis.fetch,
   };
 }
 
@@ -68,10 +123,12 @@ export interface TenantryClientHelpers {
 }
 
 export type TenantryClient = TRPCClient<AppRouter> & TenantryClientHelpers;
+/** Signed in with an API key: the procedures only (no login, no tokens to keep). */
+export type TenantryKeyClient = TRPCClient<AppRouter>;
 
 /** The token session both clients share: initial tokens and options from the caller. */
 function createTokenSession(
-  opts: Omit<TenantryClientOptions, "tenantSlug">,
+  opts: TenantryAdminClientOptions,
   refresh: (refreshToken: string) => Promise<Tokens>,
 ): TokenSession {
   return new TokenSession({
@@ -83,7 +140,16 @@ function createTokenSession(
   });
 }
 
-export function createTenantryClient(opts: TenantryClientOptions): TenantryClient {
+/** A tenant API client: `{ url, apiKey: "tnk_..." }`, or `{ url }` and then `login()`. */
+export function createTenantryClient(opts: TenantryApiKeyOptions): TenantryKeyClient;
+export function createTenantryClient(opts: TenantryClientOptions): TenantryClient;
+export function createTenantryClient(
+  opts: TenantryApiKeyOptions | TenantryClientOptions,
+): TenantryKeyClient | TenantryClient {
+  if (isKeyOptions(opts))
+    return createTRPCClient<AppRouter>({
+      links: [httpLink(keyLinkOptions("/trpc", API_KEY_PREFIXES.tenant, opts))],
+    });
   const url = endpoint(opts.url, "/trpc");
   const bare = createTRPCClient<AppRouter>({ links: [httpLink(linkOptions(url, opts, null))] });
   const session = createTokenSession(opts, async (refreshToken) => {
@@ -123,10 +189,18 @@ export interface TenantryAdminClientHelpers {
 }
 
 export type TenantryAdminClient = TRPCClient<AdminRouter> & TenantryAdminClientHelpers;
+export type TenantryAdminKeyClient = TRPCClient<AdminRouter>;
 
+/** A super-admin API client: `{ url, apiKey: "tnp_..." }`, or `{ url }` and then `login()`. */
+export function createTenantryAdminClient(opts: TenantryApiKeyOptions): TenantryAdminKeyClient;
+export function createTenantryAdminClient(opts: TenantryAdminClientOptions): TenantryAdminClient;
 export function createTenantryAdminClient(
-  opts: Omit<TenantryClientOptions, "tenantSlug">,
-): TenantryAdminClient {
+  opts: TenantryApiKeyOptions | TenantryAdminClientOptions,
+): TenantryAdminKeyClient | TenantryAdminClient {
+  if (isKeyOptions(opts))
+    return createTRPCClient<AdminRouter>({
+      links: [httpLink(keyLinkOptions("/admin/trpc", API_KEY_PREFIXES.platform, opts))],
+    });
   const url = endpoint(opts.url, "/admin/trpc");
   const bare = createTRPCClient<AdminRouter>({ links: [httpLink(linkOptions(url, opts, null))] });
   const session = createTokenSession(opts, async (refreshToken) => {

@@ -52,6 +52,7 @@ import { getTenant, listTenants } from "./tenant-queries";
 import type { AnyTenantModule, ModuleStats, ModulesModels } from "./tenant-module";
 import { assertModulesDistinct, modulesStats } from "./tenant-module";
 import type { TenantRecord } from "./tenant-registry";
+import type { RegistryStats } from "./tenant-registry";
 import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
 import { withHandle } from "./tenancy-runtime";
@@ -64,7 +65,7 @@ export interface PoolStats extends HandleStats {
   /** withTenant calls waiting for their tenant's in-flight slot. */
   queued: number;
   busyTenants: number;
-  registry: ReturnType<TenantRegistry["stats"]>;
+  registry: RegistryStats;
 }
 
 export interface WithTenantOptions {

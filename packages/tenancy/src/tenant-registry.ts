@@ -86,6 +86,18 @@ export function assertReadable(record: TenantRecord): TenantRecord {
   return assertActive(record);
 }
 
+/** Named so PoolStats (an admin API output) need not name the class and, through it, mongoose. */
+export interface RegistryStats {
+  cached: number;
+  hits: number;
+  misses: number;
+  invalidations: number;
+  polls: number;
+  pollFailures: number;
+  version: number | null;
+  changeStream: "starting" | "active" | "unsupported" | "off";
+}
+
 export class TenantRegistry {
   private readonly byId: LRUCache<string, TenantRecord>;
   private readonly slugToId = new Map<string, string>();
@@ -218,16 +230,7 @@ export class TenantRegistry {
     this.counters.invalidations++;
   }
 
-  stats(): {
-    cached: number;
-    hits: number;
-    misses: number;
-    invalidations: number;
-    polls: number;
-    pollFailures: number;
-    version: number | null;
-    changeStream: "starting" | "active" | "unsupported" | "off";
-  } {
+  stats(): RegistryStats {
     return {
       cached: this.byId.size,
       ...this.counters,
