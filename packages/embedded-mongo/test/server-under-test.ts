@@ -1,3 +1,4 @@
+// Not @tenantry/test-kit's starter: the kit depends on this package, so its tests keep their own.
 import { randomBytes } from "node:crypto";
 import { startEmbeddedMongo, type EmbeddedMongoOptions } from "../src/index.js";
 

@@ -7,13 +7,13 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 import { startEmbeddedMongo } from "@tenantry/embedded-mongo";
+import { freePort } from "@tenantry/test-kit";
 import { parseDocument } from "yaml";
 
 import { IMAGES } from "../src/compose-rules";
@@ -32,18 +32,6 @@ const log = (msg: string) => console.log(`[rehearse ${key}] ${msg}`);
 const work = mkdtempSync(path.join(tmpdir(), `rehearse-${key}-`));
 const app = path.join(work, "app");
 const mapPath = (p: string) => (p.startsWith("/app") ? path.join(app, p.slice(4)) : p);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() =>
-        typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 /** The service's compose environment, interpolations resolved with generated or default values. */
 function composeEnv(mongoUri: string): Record<string, string> {
