@@ -148,6 +148,19 @@ describe("tenant lifecycle through the CLI", () => {
     expect(run.stderr).not.toContain("\x1b[");
   });
 
+  it("shows one tenant by slug with its owner and members", async () => {
+    const shown = await json<{ tenant: ListedTenant; members: { email: string; role: string }[] }>([
+      "tenants",
+      "show",
+      "acme",
+    ]);
+    expect(shown.tenant).toMatchObject({ slug: "acme", status: "active" });
+    expect(shown.members).toContainEqual({ email: "owner@acme.test", role: "owner" });
+    const human = await cli(["tenants", "show", "acme"]);
+    expect(human.stdout).toMatch(/owners\s+owner@acme\.test/);
+    expect((await cli(["tenants", "show", "no-such-tenant"])).code).toBe(3);
+  });
+
   it("suspends with a reason (the API refuses the tenant) and resumes", async () => {
     const suspended = await json<{ tenant: ListedTenant; sessionsRevoked: number | null }>([
       "tenants",

@@ -17,7 +17,12 @@ const ENV_HELP = `Configuration (environment, as in .env.example):
   MONGODB_URI          control cluster, e.g. mongodb://127.0.0.1:27017/?replicaSet=rs0   (required)
   ENCRYPTION_KEY       32 bytes, base64; the key the API runs with                       (required)
   TENANTRY_CONTROL_DB  control database name                        (default tenantry_control)
-                       (CONTROL_DB_NAME, as the API and apps call it, is accepted too)`;
+                       (CONTROL_DB_NAME, as the API and apps call it, is accepted too)
+
+For the stack \`npm start\` runs (its key is generated per machine into .data/dev-secrets.json):
+  MONGODB_URI=mongodb://127.0.0.1:27017 \\
+  ENCRYPTION_KEY=$(node -p 'require("./.data/dev-secrets.json").ENCRYPTION_KEY') \\
+  pnpm tenantry tenants list`;
 
 const PROGRESS_HELP =
   "Progress bars (migrate --all, export, import, create) are drawn on stderr, only on a terminal.";

@@ -179,6 +179,27 @@ function lifecycleCommand(
   };
 }
 
+const show = lifecycleCommand(
+  "show",
+  "Show one tenant: status, cluster, plan, schema version and its members",
+  null,
+  async (ctx, t) => {
+    const tenancy = await ctx.tenancy();
+    // Fresh from the control database, not the registry's cache.
+    const [tenant, members] = await Promise.all([
+      tenancy.tenants.get(t.id),
+      tenancy.directory.listByTenant(t.id),
+    ]);
+    const record = tenantSummary(tenant);
+    const owners = members.filter((m) => m.role === "owner").map((m) => m.email);
+    return {
+      record: { ...record, owners: owners.join(", "), members: members.length },
+      json: { tenant: record, members: members.map(({ email, role }) => ({ email, role })) },
+      message: `Tenant ${t.slug}`,
+    };
+  },
+);
+
 const suspend = lifecycleCommand(
   "suspend",
   "Suspend a tenant: every request of its users is refused within 1 s, sessions revoked",
@@ -376,6 +397,7 @@ const importCmd: CommandSpec = {
 
 export const tenantCommands: CommandSpec[] = [
   list,
+  show,
   create,
   suspend,
   resume,
