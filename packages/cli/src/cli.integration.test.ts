@@ -15,7 +15,7 @@ import { createTenancy } from "@tenantry/tenancy";
 import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlModelsOf } from "@tenantry/tenancy/testing";
-import { CLI_TENANT_MODULES } from "./tenant-modules";
+import { APP_MODULES } from "@tenantry/api/app-modules";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/tenantry.js");
 const KEY = randomBytes(32).toString("base64");
@@ -25,7 +25,7 @@ const PASSWORD = "correct horse battery";
 let uri = "";
 let stopServer: () => Promise<void> = async () => undefined;
 let second: TestDatabase | undefined;
-let tenancy: Tenancy<ModulesModels<typeof CLI_TENANT_MODULES>>;
+let tenancy: Tenancy<ModulesModels<typeof APP_MODULES>>;
 let work: string;
 
 interface Run {
@@ -109,7 +109,7 @@ beforeAll(async () => {
   uri = server.uri;
   stopServer = () => server.stop();
   tenancy = await createTenancy({
-    modules: CLI_TENANT_MODULES,
+    modules: APP_MODULES,
     controlUri: uri,
     controlDbName: CONTROL_DB,
     encryptionKey: KEY,

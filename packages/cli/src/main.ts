@@ -18,7 +18,7 @@ import type { Invocation } from "./program";
 import { buildProgram, fromCommanderError } from "./program";
 import type { ProgressStream } from "./progress";
 import { createProgressBar } from "./progress";
-import { CLI_TENANT_MODULES } from "./tenant-modules";
+import { APP_MODULES } from "@tenantry/api/app-modules";
 
 export const COMMANDS: CommandSpec[] = [...tenantCommands, ...clusterCommands, ...adminCommands];
 
@@ -126,10 +126,11 @@ async function connect(io: CliIo): Promise<Tenancy> {
   };
   try {
     // A short-lived process: the API's recovery sweep is not the CLI's job.
-    // The app's tenant modules, so a tenant the CLI provisions gets their collections at once.
+    // The app's one module list (the api's), so a tenant the CLI provisions or migrates gets the
+    // same collections, indexes and migrations as through the api. The CLI mounts no router.
     return await createTenancy({
       ...config,
-      modules: CLI_TENANT_MODULES,
+      modules: APP_MODULES,
       recoverOnStart: false,
       logger,
     });
