@@ -50,6 +50,13 @@ export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount } from "./admin-accounts";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
+export { ApiKeys, PlatformKeys, serviceAccountUser } from "./api-keys";
+export type { CreateKeyInput, CreatedKey, ServiceAccount } from "./api-keys";
+export type { ApiKeyDoc, ApiKeyView } from "./api-key-models";
+export { looksLikeApiKey, parseApiKey } from "./api-key-secrets";
+export type { ParsedApiKey } from "./api-key-secrets";
+export { DEFAULT_KEY_RATE_LIMITS } from "./api-key-rate-limits";
+export type { KeyRateLimitConfig, KeyRateLimits } from "./api-key-rate-limits";
 export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,
