@@ -10,6 +10,7 @@ import { CommanderError } from "commander";
 import type { CommandContext, CommandSpec } from "./command";
 import { adminCommands } from "./commands/admin";
 import { clusterCommands } from "./commands/clusters";
+import { keyCommands } from "./commands/keys";
 import { tenantCommands } from "./commands/tenants";
 import { osUser, readCliConfig } from "./env";
 import type { ExitCode } from "./exit-codes";
@@ -20,7 +21,12 @@ import { buildProgram, fromCommanderError } from "./program";
 import type { ProgressStream } from "./progress";
 import { createProgressBar } from "./progress";
 
-export const COMMANDS: CommandSpec[] = [...tenantCommands, ...clusterCommands, ...adminCommands];
+export const COMMANDS: CommandSpec[] = [
+  ...tenantCommands,
+  ...clusterCommands,
+  ...adminCommands,
+  ...keyCommands,
+];
 
 export interface CliIo {
   stdout: ProgressStream;

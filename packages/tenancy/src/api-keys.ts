@@ -63,16 +63,34 @@ export function serviceAccountUser(account: ServiceAccount, createdAt: Date): Us
   };
 }
 
+/**
+ * The operator CLI managing a tenant's keys: it runs with the databases' credentials, so it acts
+ * with a tenant admin's rights (never an owner's), and the tenant's audit names it (`cli:<user>`).
+ */
+export function operatorMemberActor(actor: AuditActor): MemberActor {
+  return {
+    user: {
+      _id: new Types.ObjectId("000000000000000000000000"),
+      email: `${actor.type}:${actor.id ?? "unknown"}`,
+      role: "admin",
+    },
+  };
+}
+
+/** Bad input, naming its field (the CLI answers such errors with exit 2). */
+const fieldProblem = (field: string, message: string) =>
+  new InvalidInput(message, [`${field}: ${message}`]);
+
 function checkedInput(input: CreateKeyInput, allowed: readonly string[]): CreateKeyInput {
   const name = input.name.trim();
   if (!name || name.length > API_KEY_NAME_MAX_LENGTH)
-    throw new InvalidInput(`A key needs a name of 1 to ${API_KEY_NAME_MAX_LENGTH} characters`);
+    throw fieldProblem("name", `A key needs a name of 1 to ${API_KEY_NAME_MAX_LENGTH} characters`);
   const scopes = [...new Set(input.scopes)];
   const problem = scopesProblem(scopes, allowed);
-  if (problem) throw new InvalidInput(problem);
+  if (problem) throw fieldProblem("scopes", problem);
   const expiresAt = input.expiresAt ?? null;
   if (expiresAt && !(expiresAt.getTime() > Date.now()))
-    throw new InvalidInput("A key's expiry must be in the future");
+    throw fieldProblem("expiresAt", "A key's expiry must be in the future");
   return { name, scopes, expiresAt };
 }
 

@@ -50,7 +50,7 @@ export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount } from "./admin-accounts";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
-export { ApiKeys, PlatformKeys, serviceAccountUser } from "./api-keys";
+export { ApiKeys, PlatformKeys, operatorMemberActor, serviceAccountUser } from "./api-keys";
 export type { CreateKeyInput, CreatedKey, ServiceAccount } from "./api-keys";
 export type { ApiKeyDoc, ApiKeyView } from "./api-key-models";
 export { looksLikeApiKey, parseApiKey } from "./api-key-secrets";
