@@ -1,5 +1,5 @@
 "use client";
-import { Dialog, FormError, TextField, setServerErrors, useToast, useZodForm } from "@tenantry/ui";
+import { CopyField, Dialog, FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { API_KEY_NAME_MAX_LENGTH } from "@tenantry/tenancy/policies";
 import { describeError } from "~/api-error";
 import { useState } from "react";
@@ -26,7 +26,6 @@ export function CreateKeyDialog({
   onClose: () => void;
   onCreated: () => Promise<void>;
 }) {
-  const toast = useToast();
   const form = useZodForm(schema, { defaultValues: { name: "", scopes: [], expiresAt: "" } });
   const { errors } = form.formState;
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
@@ -60,26 +59,7 @@ export function CreateKeyDialog({
           Copy the key for {created.name} now: this is the only time it is shown. Tenantry keeps
           only a hash of it.
         </p>
-        <TextField
-          label="API key"
-          readOnly
-          value={created.secret}
-          onFocus={(e) => e.currentTarget.select()}
-          data-testid="new-key-secret"
-        />
-        <button
-          type="button"
-          className="btn btn-sm"
-          style={{ marginTop: 8 }}
-          onClick={() =>
-            void navigator.clipboard?.writeText(created.secret).then(
-              () => toast.success("Key copied."),
-              () => toast.error("Copy failed; select the key and copy it."),
-            )
-          }
-        >
-          Copy key
-        </button>
+        <CopyField label="API key" value={created.secret} what="key" testId="new-key-secret" />
       </Dialog>
     );
   }
