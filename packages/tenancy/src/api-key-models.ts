@@ -39,6 +39,13 @@ export function apiKeySchema(collection: string): Schema<ApiKeyDoc> {
   return schema;
 }
 
+/** A key acting: who it is and what it may do. */
+export interface ServiceAccount {
+  keyId: string;
+  name: string;
+  scopes: string[];
+}
+
 /** What list and create return: everything but the hash. */
 export interface ApiKeyView {
   id: string;

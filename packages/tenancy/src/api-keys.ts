@@ -6,7 +6,7 @@
 import type { Model } from "mongoose";
 import { Types } from "mongoose";
 
-import type { ApiKeyDoc, ApiKeyView } from "./api-key-models";
+import type { ApiKeyDoc, ApiKeyView, ServiceAccount } from "./api-key-models";
 import { apiKeyView } from "./api-key-models";
 import { keyRefusal, newApiKey, secretMatches } from "./api-key-secrets";
 import { ApiKeyNotFound, ApiKeyRefused, InvalidInput, RoleForbidden, ScopeMissing } from "./errors";
@@ -23,13 +23,6 @@ import {
 } from "./policies/api-key-scopes";
 import type { UserDoc } from "./tenant-models";
 import type { TenantScope } from "./tenancy-runtime";
-
-/** A key acting: who it is and what it may do. */
-export interface ServiceAccount {
-  keyId: string;
-  name: string;
-  scopes: string[];
-}
 
 export interface CreateKeyInput {
   name: string;

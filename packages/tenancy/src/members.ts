@@ -5,7 +5,7 @@
 // sessions; each change lands once in the tenant's own audit log, with its actor.
 import { Types } from "mongoose";
 
-import type { ServiceAccount } from "./api-keys";
+import type { ServiceAccount } from "./api-key-models";
 import type { MemberRole } from "./control-models";
 import { LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors";
 import { checkPassword } from "./policy-checks";
