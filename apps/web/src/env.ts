@@ -1,7 +1,9 @@
 // The only place apps/web reads its configuration: the variables both apps read come from
 // @tenantry/next-kit/env (validated on first use, so `next build` needs no secrets).
+import { apiKeyRateLimitEnv } from "@tenantry/api/env";
 import { createAppEnv, pagePolicyEnv } from "@tenantry/next-kit/env";
 
-export const { getEnv, cookieSecure } = createAppEnv("web", {});
+// Programs may call the app's tRPC endpoint with API keys too, under the same limits.
+export const { getEnv, cookieSecure } = createAppEnv("web", apiKeyRateLimitEnv);
 
 export const policyEnv = pagePolicyEnv();

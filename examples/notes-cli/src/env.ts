@@ -3,10 +3,10 @@ import { z } from "zod";
 
 const schema = z.object({
   TENANTRY_URL: z.url().default("http://127.0.0.1:4000"),
-  TENANTRY_EMAIL: z.email(),
-  TENANTRY_PASSWORD: z.string().min(1),
-  /** Needed only when the email belongs to several tenants. */
-  TENANTRY_TENANT: z.string().optional(),
+  /** A tenant API key with notes:read and notes:write (web app: Settings → API keys, or `tenantry keys create`). */
+  TENANTRY_API_KEY: z
+    .string({ error: "is required: create a key with the notes:read and notes:write scopes" })
+    .regex(/^tnk_\S+$/, "must be a tenant API key (it starts with tnk_)"),
   NOTE_TITLE: z.string().min(1).max(200).default("Hello from the example program"),
 });
 

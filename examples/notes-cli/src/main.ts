@@ -1,28 +1,17 @@
-// Example program for @tenantry/client: logs in, lists the tenant's notes, creates one.
-//   TENANTRY_URL=http://127.0.0.1:4000 TENANTRY_EMAIL=… TENANTRY_PASSWORD=… pnpm --filter @tenantry/example-notes-cli start
+// Example program for @tenantry/client: with a tenant API key, lists the tenant's notes and
+// creates one. No person's password, no tokens to keep: the key names its tenant itself.
+//   TENANTRY_URL=http://127.0.0.1:4000 TENANTRY_API_KEY=tnk_… pnpm --filter @tenantry/example-notes-cli start
 import { TRPCClientError, createTenantryClient } from "@tenantry/client";
 
 import { loadEnv } from "./env";
 
 async function main() {
   const env = loadEnv();
-  const client = createTenantryClient({ url: env.TENANTRY_URL });
-
-  const login = await client.login({
-    email: env.TENANTRY_EMAIL,
-    password: env.TENANTRY_PASSWORD,
-    ...(env.TENANTRY_TENANT ? { tenantSlug: env.TENANTRY_TENANT } : {}),
+  // The key travels as `Authorization: Bearer <key>` on the same tRPC endpoint as tokens.
+  const client = createTenantryClient({
+    url: env.TENANTRY_URL,
+    headers: { authorization: `Bearer ${env.TENANTRY_API_KEY}` },
   });
-  if (login.status === "chooseTenant") {
-    console.log(
-      `This email belongs to several tenants; set TENANTRY_TENANT to one of: ${login.tenants.map((t) => t.slug).join(", ")}`,
-    );
-    process.exitCode = 2;
-    return;
-  }
-  console.log(
-    `Logged in as ${login.user.email} (${login.user.role}) in tenant "${login.tenant.name}" [${login.tenant.slug}]`,
-  );
 
   const before = await client.notes.list.query({ limit: 20 });
   console.log(`Notes (${before.items.length}${before.nextCursor ? "+" : ""}):`);
@@ -34,14 +23,12 @@ async function main() {
 
   const created = await client.notes.create.mutate({
     title: env.NOTE_TITLE,
-    body: "Created through @tenantry/client.",
+    body: "Created through @tenantry/client with an API key.",
     tags: ["example"],
   });
   console.log(
-    `Created note ${created.id}: "${created.title}" at ${created.createdAt.toISOString()}`,
+    `Created note ${created.id}: "${created.title}" as ${created.author.name} at ${created.createdAt.toISOString()}`,
   );
-
-  await client.logout();
 }
 
 main().catch((err: unknown) => {

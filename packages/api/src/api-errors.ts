@@ -37,7 +37,9 @@ export type ApiReason =
   | "INVITE_INVALID"
   | "IMPERSONATION_READ_ONLY"
   | "NOT_A_MEMBER"
-  | "DATABASE_UNAVAILABLE";
+  | "DATABASE_UNAVAILABLE"
+  | "KEY_UNKNOWN"
+  | "SCOPE_MISSING";
 
 /** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
 export class ApiRefusal extends Error {
@@ -81,6 +83,12 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   MIGRATION_LOCKED: "CONFLICT",
   CLUSTER_NOT_FOUND: "NOT_FOUND",
   SHUTTING_DOWN: "SERVICE_UNAVAILABLE",
+  KEY_MALFORMED: "UNAUTHORIZED",
+  KEY_UNKNOWN: "UNAUTHORIZED",
+  KEY_REVOKED: "UNAUTHORIZED",
+  KEY_EXPIRED: "UNAUTHORIZED",
+  SCOPE_MISSING: "FORBIDDEN",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
 };
 
 /** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */
@@ -113,15 +121,27 @@ export function reasonOf(cause: unknown): {
   reason?: string;
   retryAfterSeconds?: number;
   suspendedReason?: string;
+  missingScope?: string;
 } {
   if (cause instanceof ApiRefusal) return { reason: cause.code, ...cause.details };
   if (cause instanceof Error) {
-    const c = cause as { code?: unknown; reason?: unknown };
+    const c = cause as {
+      code?: unknown;
+      reason?: unknown;
+      retryAfterSeconds?: unknown;
+      scope?: unknown;
+    };
     if (typeof c.code === "string" && c.code in TENANCY_CODES) {
       return {
         reason: c.code,
         ...(c.code === "TENANT_SUSPENDED" && typeof c.reason === "string"
           ? { suspendedReason: c.reason }
+          : {}),
+        ...(typeof c.retryAfterSeconds === "number"
+          ? { retryAfterSeconds: c.retryAfterSeconds }
+          : {}),
+        ...(c.code === "SCOPE_MISSING" && typeof c.scope === "string"
+          ? { missingScope: c.scope }
           : {}),
       };
     }

@@ -40,6 +40,42 @@ export const webEnv = {
   TRUST_PROXY: flag.default(false),
 };
 
+/**
+ * API key call limits, shared by every instance (tenancy's api-key-rate-limits.ts): calls per key
+ * and per tenant (all its keys together) in each window of API_KEY_RATE_WINDOW_SECONDS.
+ */
+export const apiKeyRateLimitEnv = {
+  API_KEY_RATE_LIMIT_PER_KEY: z.coerce
+    .number({ error: "must be a whole number of calls, such as 600" })
+    .int("must be a whole number of calls, such as 600")
+    .min(1, "must be at least 1 call")
+    .max(1_000_000, "must be at most 1000000 calls")
+    .default(600),
+  API_KEY_RATE_LIMIT_PER_TENANT: z.coerce
+    .number({ error: "must be a whole number of calls, such as 3000" })
+    .int("must be a whole number of calls, such as 3000")
+    .min(1, "must be at least 1 call")
+    .max(10_000_000, "must be at most 10000000 calls")
+    .default(3000),
+  API_KEY_RATE_WINDOW_SECONDS: z.coerce
+    .number({ error: "must be a whole number of seconds, such as 60" })
+    .int("must be a whole number of seconds, such as 60")
+    .min(1, "must be at least 1 second")
+    .max(86_400, "must be at most 86400 seconds (a day)")
+    .default(60),
+};
+
+/** The services' apiKeyRateLimit from the parsed apiKeyRateLimitEnv variables. */
+export const apiKeyRateLimitFrom = (env: {
+  API_KEY_RATE_LIMIT_PER_KEY: number;
+  API_KEY_RATE_LIMIT_PER_TENANT: number;
+  API_KEY_RATE_WINDOW_SECONDS: number;
+}) => ({
+  perKey: env.API_KEY_RATE_LIMIT_PER_KEY,
+  perTenant: env.API_KEY_RATE_LIMIT_PER_TENANT,
+  windowSeconds: env.API_KEY_RATE_WINDOW_SECONDS,
+});
+
 /** Cookies are Secure in production unless explicitly running over plain local http. */
 export function cookieSecure(env: { NODE_ENV: string; INSECURE_COOKIES: boolean }): boolean {
   return env.NODE_ENV === "production" && !env.INSECURE_COOKIES;

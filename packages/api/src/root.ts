@@ -12,6 +12,7 @@ import { adminTenantsRouter } from "./routers/admin/tenants/_router";
 import { auditRouter } from "./routers/audit/_router";
 import { authRouter } from "./routers/auth/_router";
 import { healthRouter } from "./routers/health/_router";
+import { keysRouter } from "./routers/keys/_router";
 import { membersRouter } from "./routers/members/_router";
 import { settingsRouter } from "./routers/settings/_router";
 import { createTRPCRouter } from "./trpc";
@@ -22,6 +23,7 @@ const coreRoutes = {
   members: membersRouter,
   settings: settingsRouter,
   audit: auditRouter,
+  keys: keysRouter,
 };
 
 type ModuleRoutes<Ms extends readonly AppModule[]> = {

@@ -3,8 +3,13 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 
-import { InvalidInput, WeakPassword, openExportFolder } from "@tenantry/tenancy";
-import type { ExportFolder } from "@tenantry/tenancy";
+import {
+  DEFAULT_KEY_RATE_LIMITS,
+  InvalidInput,
+  WeakPassword,
+  openExportFolder,
+} from "@tenantry/tenancy";
+import type { ExportFolder, KeyRateLimitConfig, KeyRateLimits } from "@tenantry/tenancy";
 import pino from "pino";
 import type { Logger } from "pino";
 
@@ -12,6 +17,8 @@ import type { JwtConfig, AccessTokens } from "./auth/access-tokens";
 import type { AuthCheckCache } from "./auth/auth-check-cache";
 import { DEFAULT_AUTH_CHECK_CACHE_MS, createAuthCheckCache } from "./auth/auth-check-cache";
 import { createAccessTokens } from "./auth/access-tokens";
+import type { KeyCheckCache } from "./auth/key-check-cache";
+import { createKeyCheckCache } from "./auth/key-check-cache";
 import type { CookieConfig } from "./auth/cookies";
 import type { RateLimitConfig, LoginRateLimiter } from "./tenancy-port";
 import { DEFAULT_RATE_LIMIT } from "./tenancy-port";
@@ -38,6 +45,8 @@ export interface ApiServicesConfig {
    */
   allowedOrigins?: string[];
   rateLimit?: Partial<RateLimitConfig>;
+  /** Calls per API key and per tenant (all its keys) per window, shared by all instances. */
+  apiKeyRateLimit?: Partial<KeyRateLimitConfig>;
   /** First super admin, created on first start only when no admin exists (ADMIN_EMAIL / ADMIN_PASSWORD). */
   firstAdmin?: { email: string; password: string; name?: string };
   logger?: Logger;
@@ -85,6 +94,9 @@ export interface ApiServices {
   activeTenantCalls: Map<string, number>;
   /** Recent successful user + session checks of tenant calls (see `authCheckCacheMs`). */
   authChecks: AuthCheckCache;
+  /** Recent successful API key checks, same TTL as authChecks (see auth/key-check-cache.ts). */
+  keyChecks: KeyCheckCache;
+  keyRateLimits: KeyRateLimits;
   /** The export folder, opened (and its sweep started) on first use. */
   exportFolder(): Promise<ExportFolder>;
   /** Creates the first super admin from config if none exists; refuses a weak password. */
@@ -120,6 +132,10 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
   let exportFolder: Promise<ExportFolder> | undefined;
   const activeTenantCalls = new Map<string, number>();
   const authChecks = createAuthCheckCache(config.authCheckCacheMs ?? DEFAULT_AUTH_CHECK_CACHE_MS);
+  const keyRateLimits = config.tenancy.keyRateLimits({
+    ...DEFAULT_KEY_RATE_LIMITS,
+    ...config.apiKeyRateLimit,
+  });
   const services: ApiServices = {
     tenancy: config.tenancy,
     tokens,
@@ -135,6 +151,8 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     migrationJobs: new Map(),
     activeTenantCalls,
     authChecks,
+    keyChecks: createKeyCheckCache(authChecks.ttlMs),
+    keyRateLimits,
     exportFolder: () =>
       (exportFolder ??= openExportFolder({
         ...(config.exportDir ? { dir: config.exportDir } : {}),

@@ -37,6 +37,8 @@ const t = initTRPC.context<Context>().create({
         reason: extra.reason ?? (cause instanceof ZodError ? "INVALID_INPUT" : null),
         retryAfterSeconds: extra.retryAfterSeconds ?? null,
         suspendedReason: extra.suspendedReason ?? null,
+        /** The scope an API key lacked (reason SCOPE_MISSING). */
+        missingScope: extra.missingScope ?? null,
       },
     };
   },
@@ -63,8 +65,8 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 // One guard rather than authedProcedure.use(...): each tRPC middleware level that adds to the
 // context copies the whole context object, and this is the path of every tenant call.
 /** The token's tenant, leased for this call, with the live user (see auth/tenant-guard.ts). */
-export const tenantProcedure = publicProcedure.use(({ ctx, type, next }) =>
-  withTenantPrincipal(ctx, type, (principal) => next({ ctx: principal })),
+export const tenantProcedure = publicProcedure.use(({ ctx, type, path, next }) =>
+  withTenantPrincipal(ctx, { type, path }, (principal) => next({ ctx: principal })),
 );
 
 /** Tenant owners and admins (role read from the tenant database, not the token). */
@@ -74,8 +76,8 @@ export const tenantAdminProcedure = tenantProcedure.use(({ ctx, next }) => {
 });
 
 /** Super admins: a separate identity (control database `admins`), separate token audience. */
-export const superAdminProcedure = publicProcedure.use(async ({ ctx, next }) =>
-  next({ ctx: await verifiedSuperAdmin(ctx) }),
+export const superAdminProcedure = publicProcedure.use(async ({ ctx, type, path, next }) =>
+  next({ ctx: await verifiedSuperAdmin(ctx, { type, path }) }),
 );
 
 // 3. What handlers behind each base procedure receive, inferred so it cannot drift.

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { startTestDatabase } from "@tenantry/test-kit";
 import type { TestDatabase } from "@tenantry/test-kit";
 import type { ModulesModels, Tenancy } from "@tenantry/tenancy";
-import { createTenancy } from "@tenantry/tenancy";
+import { createTenancy, parseApiKey } from "@tenantry/tenancy";
 import { passwordWeakness } from "@tenantry/tenancy/policies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlModelsOf } from "@tenantry/tenancy/testing";
@@ -488,6 +488,85 @@ describe("the password policy the apps and the api apply", () => {
     ]);
     expect(list.tenants.map((t) => t.slug)).not.toContain("weakpw");
     await expect(tenancy.registry.getBySlug("weakpw")).rejects.toThrow(/not found/);
+  });
+});
+
+describe("API keys through the CLI", () => {
+  interface CreatedKey {
+    key: { id: string; name: string; scopes: string[] };
+    secret: string;
+  }
+  /** What the api's key guard does with the string: parse it, then check it in its database. */
+  const authenticate = async (secret: string) => {
+    const key = parseApiKey(secret);
+    if (key.kind === "platform") return tenancy.platformKeys.authenticate(key, null);
+    return tenancy.withTenant(key.tenantId, (scope) =>
+      tenancy.apiKeys.authenticate(scope, key, null),
+    );
+  };
+
+  it("creates a tenant key (secret printed once), lists it without the secret and revokes it", async () => {
+    const t = await createTenant("cli-keys");
+    const made = await json<CreatedKey>([
+      "keys",
+      "create",
+      "--tenant",
+      "cli-keys",
+      "--name",
+      "etl",
+      "--scopes",
+      "notes:read,notes:write",
+      "--expires",
+      "2099-12-31",
+    ]);
+    expect(made.secret).toMatch(new RegExp(`^tnk_${t.id}_${made.key.id}_[0-9a-f]{64}$`));
+    expect(await authenticate(made.secret)).toMatchObject({ name: "etl" });
+    const list = await cli(["keys", "list", "--tenant", "cli-keys"]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain("etl");
+    expect(list.stdout).not.toContain(made.secret.slice(-64));
+    const revoked = await cli(["keys", "revoke", "--tenant", "cli-keys", made.key.id]);
+    expect(revoked.code).toBe(0);
+    await expect(authenticate(made.secret)).rejects.toMatchObject({ code: "KEY_REVOKED" });
+    const audit = await tenancy.withTenant(t.id, (scope) =>
+      scope.models.Audit.find({ action: { $in: ["keys.create", "keys.revoke"] } }).lean(),
+    );
+    expect(audit.map((a) => a.action).sort()).toEqual(["keys.create", "keys.revoke"]);
+  });
+
+  it("refuses an unknown scope with exit 2, naming the scopes it offers", async () => {
+    await createTenant("cli-keys-bad");
+    const run = await cli([
+      "keys",
+      "create",
+      "--tenant",
+      "cli-keys-bad",
+      "--name",
+      "x",
+      "--scopes",
+      "billing:read",
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("notes:read");
+  });
+
+  it("creates, lists and revokes platform keys under admin keys", async () => {
+    const made = await json<CreatedKey>([
+      "admin",
+      "keys",
+      "create",
+      "--name",
+      "fleet",
+      "--scopes",
+      "platform:read",
+    ]);
+    expect(made.secret).toMatch(/^tnp_[0-9a-f]{24}_[0-9a-f]{64}$/);
+    expect(await authenticate(made.secret)).toMatchObject({ scopes: ["platform:read"] });
+    const list = await json<{ keys: { id: string }[] }>(["admin", "keys", "list"]);
+    expect(list.keys.map((k) => k.id)).toContain(made.key.id);
+    expect(JSON.stringify(list)).not.toContain(made.secret.slice(-64));
+    expect((await cli(["admin", "keys", "revoke", made.key.id])).code).toBe(0);
+    await expect(authenticate(made.secret)).rejects.toMatchObject({ code: "KEY_REVOKED" });
   });
 });
 

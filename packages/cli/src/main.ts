@@ -9,6 +9,7 @@ import { CommanderError } from "commander";
 import type { CommandContext, CommandSpec } from "./command";
 import { adminCommands } from "./commands/admin";
 import { clusterCommands } from "./commands/clusters";
+import { keyCommands } from "./commands/keys";
 import { tenantCommands } from "./commands/tenants";
 import { osUser, readCliConfig } from "./env";
 import type { ExitCode } from "./exit-codes";
@@ -20,7 +21,12 @@ import type { ProgressStream } from "./progress";
 import { createProgressBar } from "./progress";
 import { APP_MODULES } from "@tenantry/api/app-modules";
 
-export const COMMANDS: CommandSpec[] = [...tenantCommands, ...clusterCommands, ...adminCommands];
+export const COMMANDS: CommandSpec[] = [
+  ...tenantCommands,
+  ...clusterCommands,
+  ...adminCommands,
+  ...keyCommands,
+];
 
 export interface CliIo {
   stdout: ProgressStream;

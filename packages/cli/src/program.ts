@@ -55,13 +55,28 @@ export function buildProgram(
     .addHelpText("after", `\n${PROGRESS_HELP}\n\n${ENV_HELP}\n\n${EXIT_HELP}\n`);
   program.helpCommand("help [group]", "show help");
 
-  for (const group of [...new Set(commands.map((c) => c.group))]) {
-    const inGroup = commands.filter((c) => c.group === group);
-    const groupCmd = program
-      .command(group)
-      .description(`${group}: ${inGroup.map((c) => c.name).join(", ")}`)
+  // A group may nest ("admin keys"): its words become a chain of subcommands.
+  const groupCommands = new Map<string, Command>();
+  const groupCommand = (path: string): Command => {
+    const existing = groupCommands.get(path);
+    if (existing) return existing;
+    const words = path.split(" ");
+    const parent = words.length > 1 ? groupCommand(words.slice(0, -1).join(" ")) : program;
+    const inGroup = commands.filter((c) => c.group === path).map((c) => c.name);
+    const nested = [...new Set(commands.map((c) => c.group))]
+      .filter((g) => g.startsWith(`${path} `))
+      .map((g) => g.slice(path.length + 1));
+    const cmd = parent
+      .command(words.at(-1) ?? path)
+      .description(`${path}: ${[...inGroup, ...nested].join(", ")}`)
       .usage("<command>")
       .helpCommand(false);
+    groupCommands.set(path, cmd);
+    return cmd;
+  };
+  for (const group of [...new Set(commands.map((c) => c.group))]) {
+    const inGroup = commands.filter((c) => c.group === group);
+    const groupCmd = groupCommand(group);
     for (const spec of inGroup) {
       const cmd = groupCmd
         .command(spec.name)

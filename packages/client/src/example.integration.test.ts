@@ -24,37 +24,49 @@ function runExample(env: Record<string, string>) {
   });
 }
 
+/** A notes key of acme, created by its owner through the API (the secret is shown this once). */
+async function notesKey(scopes = ["notes:read", "notes:write"]): Promise<string> {
+  const owner = createTenantryClient({ url: api.url });
+  await owner.login({ email: "owner@acme.test", password: PASSWORD });
+  const { secret } = await owner.keys.create.mutate({ name: "notes-cli", scopes });
+  return secret;
+}
+
 describe("examples/notes-cli", () => {
-  it("logs in, lists notes and creates one", async () => {
+  it("lists notes and creates one with an API key, as the key's service account", async () => {
     const env = {
       TENANTRY_URL: api.url,
-      TENANTRY_EMAIL: "owner@acme.test",
-      TENANTRY_PASSWORD: PASSWORD,
+      TENANTRY_API_KEY: await notesKey(),
       NOTE_TITLE: "From the example",
     };
     const first = await runExample(env);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(
-      'Logged in as owner@acme.test (owner) in tenant "Tenant acme" [acme]',
-    );
     expect(first.stdout).toContain("Notes (0):");
-    expect(first.stdout).toMatch(/Created note [a-f0-9]{24}: "From the example"/);
+    expect(first.stdout).toMatch(/Created note [a-f0-9]{24}: "From the example" as notes-cli/);
     const second = await runExample(env);
     expect(second.stdout).toContain("Notes (1):");
-    expect(second.stdout).toContain("- From the example  [example]  by Owner of acme");
+    expect(second.stdout).toContain("- From the example  [example]  by notes-cli");
     const client = createTenantryClient({ url: api.url });
     await client.login({ email: "owner@acme.test", password: PASSWORD });
     expect((await client.notes.list.query({ tag: "example" })).items).toHaveLength(2);
   }, 60_000);
 
-  it("exits non-zero with the API's reason on bad credentials", async () => {
+  it("exits non-zero with the API's reason for a key without the write scope", async () => {
     const res = await runExample({
       TENANTRY_URL: api.url,
-      TENANTRY_EMAIL: "owner@acme.test",
-      TENANTRY_PASSWORD: "wrong-password-x",
+      TENANTRY_API_KEY: await notesKey(["notes:read"]),
     });
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain("API error UNAUTHORIZED (INVALID_CREDENTIALS)");
+    expect(res.stderr).toContain("API error FORBIDDEN (SCOPE_MISSING)");
+  }, 60_000);
+
+  it("exits non-zero with the API's reason for a key with a wrong secret", async () => {
+    const res = await runExample({
+      TENANTRY_URL: api.url,
+      TENANTRY_API_KEY: (await notesKey()).replace(/.{64}$/, "0".repeat(64)),
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("API error UNAUTHORIZED (KEY_UNKNOWN)");
   }, 60_000);
 });

@@ -2,6 +2,9 @@
 import type { Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
+import type { ApiKeyDoc } from "./api-key-models";
+import { apiKeySchema } from "./api-key-models";
+
 export const TENANT_STATUSES = [
   "provisioning",
   "active",
@@ -192,7 +195,8 @@ clusterSchema.index({ name: 1 }, { unique: true });
 
 export interface AuditActor {
   /** "cli": the operator CLI (id = OS user name, email null). */
-  type: "admin" | "system" | "user" | "cli";
+  /** "apiKey": a platform key (id = key id, email null). */
+  type: "admin" | "system" | "user" | "cli" | "apiKey";
   id?: string | null;
   email?: string | null;
   /** The request's client address, when the actor came over HTTP; stored on the entry, not the actor. */
@@ -217,7 +221,11 @@ const auditSchema = new Schema<AuditDoc>(
     actor: {
       type: new Schema(
         {
-          type: { type: String, enum: ["admin", "system", "user", "cli"], required: true },
+          type: {
+            type: String,
+            enum: ["admin", "system", "user", "cli", "apiKey"],
+            required: true,
+          },
           id: { type: String, default: null },
           email: { type: String, default: null },
         },
@@ -291,6 +299,7 @@ export interface ControlModels {
   Audit: Model<AuditDoc>;
   LoginAttempt: Model<LoginAttemptDoc>;
   RegistryVersion: Model<RegistryVersionDoc>;
+  PlatformKey: Model<ApiKeyDoc>;
 }
 
 export const controlSchemas = {
@@ -302,6 +311,7 @@ export const controlSchemas = {
   Audit: auditSchema,
   LoginAttempt: loginAttemptSchema,
   RegistryVersion: registryVersionSchema,
+  PlatformKey: apiKeySchema("platformKeys"),
 };
 
 export function registerControlModels(conn: Connection): ControlModels {
@@ -314,6 +324,7 @@ export function registerControlModels(conn: Connection): ControlModels {
     Audit: conn.model<AuditDoc>("Audit", auditSchema),
     LoginAttempt: conn.model<LoginAttemptDoc>("LoginAttempt", loginAttemptSchema),
     RegistryVersion: conn.model<RegistryVersionDoc>("RegistryVersion", registryVersionSchema),
+    PlatformKey: conn.model<ApiKeyDoc>("PlatformKey", controlSchemas.PlatformKey),
   };
 }
 

@@ -16,7 +16,10 @@ export type TenancyErrorCode =
   | "PROVISIONING_IN_PROGRESS"
   | "MIGRATION_LOCKED"
   | "CLUSTER_NOT_FOUND"
-  | "SHUTTING_DOWN";
+  | "SHUTTING_DOWN"
+  | ApiKeyRefusalCode
+  | "SCOPE_MISSING"
+  | "RATE_LIMITED";
 
 export class TenancyError extends Error {
   readonly code: TenancyErrorCode;
@@ -112,6 +115,12 @@ export class RoleForbidden extends TenancyError {
   }
 }
 
+export class ApiKeyNotFound extends TenancyError {
+  constructor() {
+    super("NOT_FOUND", "No such API key");
+  }
+}
+
 export class AdminNotFound extends TenancyError {
   constructor(email: string) {
     super("NOT_FOUND", `No super admin ${email}`);
@@ -143,6 +152,43 @@ export class MigrationLocked extends TenancyError {
 export class ClusterNotFound extends TenancyError {
   constructor(name: string) {
     super("CLUSTER_NOT_FOUND", `Cluster "${name}" is not registered`);
+  }
+}
+
+/** Why an API key was refused (every one a 401): callers branch on these. */
+export type ApiKeyRefusalCode = "KEY_MALFORMED" | "KEY_UNKNOWN" | "KEY_REVOKED" | "KEY_EXPIRED";
+
+const KEY_REFUSAL_MESSAGES: Record<ApiKeyRefusalCode, string> = {
+  KEY_MALFORMED: "This is not a Tenantry API key",
+  KEY_UNKNOWN: "No such API key (or a wrong secret)",
+  KEY_REVOKED: "This API key has been revoked",
+  KEY_EXPIRED: "This API key has expired",
+};
+
+export class ApiKeyRefused extends TenancyError {
+  constructor(code: ApiKeyRefusalCode) {
+    super(code, KEY_REFUSAL_MESSAGES[code]);
+  }
+}
+
+/** The key's scopes don't cover the call; `scope` names the one it lacks. */
+export class ScopeMissing extends TenancyError {
+  readonly scope: string | null;
+  constructor(scope: string | null, what: string) {
+    super(
+      "SCOPE_MISSING",
+      scope
+        ? `This API key lacks the scope ${scope} (needed for ${what})`
+        : `API keys can't call ${what}; sign in as a person`,
+    );
+    this.scope = scope;
+  }
+}
+
+/** An API key (or its tenant) made more calls than its limit allows in the current window. */
+export class KeyRateLimited extends TenancyError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("RATE_LIMITED", `Too many calls with this API key; retry in ${retryAfterSeconds} s`);
   }
 }
 

@@ -59,6 +59,13 @@ export type {
 export { DEFAULT_RATE_LIMIT, RateLimited } from "./login-throttle";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
+export { ApiKeys, PlatformKeys, operatorMemberActor, serviceAccountUser } from "./api-keys";
+export type { CreateKeyInput, CreatedKey } from "./api-keys";
+export type { ApiKeyDoc, ApiKeyView, ServiceAccount } from "./api-key-models";
+export { looksLikeApiKey, parseApiKey } from "./api-key-secrets";
+export type { ParsedApiKey } from "./api-key-secrets";
+export { DEFAULT_KEY_RATE_LIMITS } from "./api-key-rate-limits";
+export type { KeyRateLimitConfig, KeyRateLimits } from "./api-key-rate-limits";
 export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,

@@ -5,6 +5,7 @@
 // sessions; each change lands once in the tenant's own audit log, with its actor.
 import { Types } from "mongoose";
 
+import type { ServiceAccount } from "./api-key-models";
 import type { MemberRole } from "./control-models";
 import { InvalidInput, LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors";
 import { checkPassword } from "./policy-checks";
@@ -20,6 +21,8 @@ export interface MemberActor {
   user: Pick<UserDoc, "_id" | "email" | "role">;
   /** The super admin acting through impersonation, if any. */
   impersonatedBy?: string | null;
+  /** Set when an API key acts: the entry names the key, not a person (see api-keys.ts). */
+  serviceAccount?: ServiceAccount | null;
 }
 
 export interface AddMemberInput {
@@ -38,10 +41,13 @@ export async function recordTenantAudit(
   target: string | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {
+  const account = actor.serviceAccount;
   await scope.models.Audit.create({
     at: new Date(),
     actorId: actor.user._id.toString(),
-    actorEmail: actor.user.email,
+    actorEmail: account ? null : actor.user.email,
+    actorType: account ? "apiKey" : "user",
+    actorName: account ? account.name : null,
     impersonatedBy: actor.impersonatedBy ?? null,
     action,
     target,

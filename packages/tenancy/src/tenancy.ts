@@ -7,6 +7,9 @@ import { basename } from "node:path";
 import mongoose from "mongoose";
 
 import { AdminAccounts } from "./admin-accounts";
+import type { KeyRateLimitConfig, KeyRateLimits } from "./api-key-rate-limits";
+import { createKeyRateLimits } from "./api-key-rate-limits";
+import { ApiKeys, PlatformKeys } from "./api-keys";
 import type { AuditEntry, AuditEntryInput, AuditListFilter } from "./audit-log";
 import { AuditLog, SYSTEM_ACTOR } from "./audit-log";
 import { ClusterClients, DEFAULT_CLUSTER, connectionOptions } from "./cluster-clients";
@@ -109,6 +112,12 @@ export interface Tenancy<M = unknown> {
   loginRateLimiter(config: RateLimitConfig): LoginRateLimiter;
   /** Member changes with their invariants (last owner, directory, sessions, audit). */
   members: Members;
+  /** Tenant API keys (service accounts), scoped by the registered modules. */
+  apiKeys: ApiKeys;
+  /** Super-admin automation keys (control database). */
+  platformKeys: PlatformKeys;
+  /** Per-key and per-tenant call limits shared by every instance (control database). */
+  keyRateLimits(config: KeyRateLimitConfig): KeyRateLimits;
   passwords: PasswordHasher;
   lifecycle: {
     provision(input: ProvisionInput, actor?: AuditActor): Promise<TenantRecord>;
@@ -307,6 +316,10 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     admins: new AdminAccounts(control, hasher, rt.audit),
     loginRateLimiter: (limits) => createLoginRateLimiter(control.LoginAttempt, limits),
     members: new Members(rt.directory, hasher),
+    apiKeys: new ApiKeys(modules.map((m) => m.name)),
+    platformKeys: new PlatformKeys(control, rt.audit),
+    keyRateLimits: (limits) =>
+      createKeyRateLimits(controlConn.getClient(), cfg.controlDbName, limits),
     passwords: hasher,
     lifecycle: {
       provision: (input, actor = SYSTEM_ACTOR) => provision(rt, input, actor),

@@ -4,6 +4,8 @@
 import type { Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
+import type { ApiKeyDoc } from "./api-key-models";
+import { apiKeySchema } from "./api-key-models";
 import type { MemberRole } from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
 
@@ -101,6 +103,9 @@ export interface TenantAuditDoc {
   at: Date;
   actorId: string | null;
   actorEmail: string | null;
+  /** "apiKey": a service account (actorId is the key id, actorName its name). Older entries: none. */
+  actorType?: "user" | "apiKey";
+  actorName?: string | null;
   /** Set when a super admin acted through impersonation. */
   impersonatedBy: string | null;
   action: string;
@@ -113,6 +118,8 @@ const tenantAuditSchema = new Schema<TenantAuditDoc>(
     at: { type: Date, required: true, default: () => new Date() },
     actorId: { type: String, default: null },
     actorEmail: { type: String, default: null },
+    actorType: { type: String, enum: ["user", "apiKey"], default: "user" },
+    actorName: { type: String, default: null },
     impersonatedBy: { type: String, default: null },
     action: { type: String, required: true },
     target: { type: String, default: null },
@@ -175,6 +182,7 @@ export interface TenantModels {
   Audit: Model<TenantAuditDoc>;
   Invite: Model<InviteDoc>;
   Meta: Model<MetaDoc>;
+  ApiKey: Model<ApiKeyDoc>;
 }
 
 export const tenantSchemas = {
@@ -184,6 +192,7 @@ export const tenantSchemas = {
   Audit: tenantAuditSchema,
   Invite: inviteSchema,
   Meta: metaSchema,
+  ApiKey: apiKeySchema("apiKeys"),
 };
 
 /**
@@ -210,6 +219,9 @@ export function registerTenantModels(conn: Connection): TenantModels {
     },
     get Meta() {
       return (compiled.Meta ??= conn.model<MetaDoc>("Meta", metaSchema));
+    },
+    get ApiKey() {
+      return (compiled.ApiKey ??= conn.model<ApiKeyDoc>("ApiKey", tenantSchemas.ApiKey));
     },
   };
 }

@@ -1,5 +1,6 @@
 import "./zod-browser";
 export { AppShell } from "./app-shell";
+export { CopyField } from "./copy-field";
 export { ConfirmDialog, Dialog } from "./dialog";
 export { FormError, SelectField, TextArea, TextField } from "./field";
 export { setServerErrors, useZodForm } from "./form";

@@ -2,6 +2,7 @@ import "server-only";
 // The one file that knows how @tenantry/api and @tenantry/tenancy are assembled for this app.
 import { APP_MODULES, createApiServices } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
+import { apiKeyRateLimitFrom } from "@tenantry/api/env";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { createTenancy } from "@tenantry/tenancy";
@@ -30,6 +31,7 @@ async function createAppServices(): Promise<ApiServices> {
     trustProxy: env.TRUST_PROXY,
     publicAppUrl: env.WEB_URL,
     allowedOrigins: [new URL(env.WEB_URL).origin],
+    apiKeyRateLimit: apiKeyRateLimitFrom(env),
     logger,
   });
 }

@@ -1,5 +1,7 @@
 // The tenant guard: access token -> tenant (named tenant must match) -> lease -> user and session
 // still live (read from the tenant database, a pass cached briefly). Fails closed at each step.
+import type { ServiceAccount } from "@tenantry/tenancy";
+import { looksLikeApiKey } from "@tenantry/tenancy";
 import type { TRPCError } from "@trpc/server";
 import { Types } from "mongoose";
 
@@ -9,6 +11,7 @@ import type { TenantScope, UserDoc } from "../tenancy-port";
 import { tenantSchemas } from "../tenancy-port";
 import type { TenantClaims } from "./access-tokens";
 import { TokenInvalid } from "./access-tokens";
+import { withKeyPrincipal } from "./api-key-guard";
 
 const USERS = tenantSchemas.User.get("collection") as string;
 const SESSIONS = tenantSchemas.Session.get("collection") as string;
@@ -94,6 +97,21 @@ export interface TenantPrincipal {
   tenant: TenantScope;
   user: UserDoc;
   impersonatedBy: TenantClaims["imp"] | null;
+  /** Set when an API key makes the call (then `user` is its service account, an admin). */
+  serviceAccount: ServiceAccount | null;
+}
+
+/** Counts the call among the tenant's running ones (admin "leased now") while it runs. */
+async function counted<R>(ctx: Context, tenantId: string, run: () => Promise<R>): Promise<R> {
+  const active = ctx.services.activeTenantCalls;
+  active.set(tenantId, (active.get(tenantId) ?? 0) + 1);
+  try {
+    return await run();
+  } finally {
+    const left = (active.get(tenantId) ?? 1) - 1;
+    if (left > 0) active.set(tenantId, left);
+    else active.delete(tenantId);
+  }
 }
 
 /**
@@ -105,9 +123,15 @@ export interface TenantPrincipal {
  */
 export async function withTenantPrincipal<R>(
   ctx: Context,
-  type: string,
+  call: { type: string; path: string },
   next: (principal: TenantPrincipal) => Promise<R>,
 ): Promise<R> {
+  const { type } = call;
+  const token = ctx.credentials.token;
+  if (token && looksLikeApiKey(token))
+    return withKeyPrincipal(ctx, token, call, (principal) =>
+      counted(ctx, principal.claims.tid, () => next(principal)),
+    );
   const claims = await verifiedTenantClaims(ctx);
   ctx.state.tenantId = claims.tid;
   if (claims.imp && !claims.imp.write && type === "mutation") {
@@ -136,15 +160,15 @@ export async function withTenantPrincipal<R>(
     const user =
       ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ??
       (await checkUserAndSession(ctx, scope, claims));
-    const active = ctx.services.activeTenantCalls;
-    active.set(claims.tid, (active.get(claims.tid) ?? 0) + 1);
-    try {
-      return await next({ claims, tenant: scope, user, impersonatedBy: claims.imp ?? null });
-    } finally {
-      const left = (active.get(claims.tid) ?? 1) - 1;
-      if (left > 0) active.set(claims.tid, left);
-      else active.delete(claims.tid);
-    }
+    return counted(ctx, claims.tid, () =>
+      next({
+        claims,
+        tenant: scope,
+        user,
+        impersonatedBy: claims.imp ?? null,
+        serviceAccount: null,
+      }),
+    );
   });
 }
 

@@ -36,6 +36,26 @@ describe("standalone server env", () => {
     );
   });
 
+  it("takes API key rate limits with defaults and names a bad one with what it must be", () => {
+    expect(loadServerEnv(base)).toMatchObject({
+      API_KEY_RATE_LIMIT_PER_KEY: 600,
+      API_KEY_RATE_LIMIT_PER_TENANT: 3000,
+      API_KEY_RATE_WINDOW_SECONDS: 60,
+    });
+    expect(
+      loadServerEnv({ ...base, API_KEY_RATE_LIMIT_PER_KEY: "5" }).API_KEY_RATE_LIMIT_PER_KEY,
+    ).toBe(5);
+    expect(() => loadServerEnv({ ...base, API_KEY_RATE_LIMIT_PER_KEY: "0" })).toThrow(
+      /API_KEY_RATE_LIMIT_PER_KEY: must be at least 1 call/,
+    );
+    expect(() => loadServerEnv({ ...base, API_KEY_RATE_WINDOW_SECONDS: "1.5" })).toThrow(
+      /API_KEY_RATE_WINDOW_SECONDS: must be a whole number of seconds/,
+    );
+    expect(() => loadServerEnv({ ...base, API_KEY_RATE_LIMIT_PER_TENANT: "lots" })).toThrow(
+      /API_KEY_RATE_LIMIT_PER_TENANT: must be a whole number of calls/,
+    );
+  });
+
   it("caps V8 heap growth at 2x the live heap unless told otherwise", () => {
     expect(loadServerEnv(base).API_HEAP_GROWTH_PERCENT).toBe(100);
     expect(loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "0" }).API_HEAP_GROWTH_PERCENT).toBe(

@@ -5,7 +5,16 @@ import { clusterUriPolicyEnv } from "@tenantry/tenancy";
 import { databaseEnv, encryptionKeyEnv } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
-import { firstAdminEnv, flag, jwtEnv, logEnv, nodeEnv, parseEnv, webEnv } from "../env-fragments";
+import {
+  apiKeyRateLimitEnv,
+  firstAdminEnv,
+  flag,
+  jwtEnv,
+  logEnv,
+  nodeEnv,
+  parseEnv,
+  webEnv,
+} from "../env-fragments";
 import { metricsTokenSchema } from "../observation/metrics-token";
 
 const schema = z
@@ -37,6 +46,7 @@ const schema = z
     ...clusterUriPolicyEnv,
     /** Bearer token for GET /metrics; unset or empty: /metrics answers 404. */
     METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), metricsTokenSchema.optional()),
+    ...apiKeyRateLimitEnv,
     ...logEnv,
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {

@@ -1,7 +1,7 @@
 // `pnpm --filter @tenantry/api serve`: the standalone API server. Configuration comes from the
 // validated env module; without MONGODB_URI (outside production) an embedded server is started.
 import { clusterUriPolicyFromEnv, createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
-import { cookieSecure } from "../env-fragments";
+import { apiKeyRateLimitFrom, cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { APP_MODULES } from "../app-modules";
 import { createApiServices } from "../services";
@@ -48,6 +48,7 @@ async function main() {
     ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
     trustProxy: env.TRUST_PROXY,
     authCheckCacheMs: env.AUTH_CHECK_CACHE_MS,
+    apiKeyRateLimit: apiKeyRateLimitFrom(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD
       ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }

@@ -19,6 +19,8 @@ export const CONTROL_AUDIT_ACTIONS = [
   "tenant.pool.released",
   "cluster.added",
   "impersonate.start",
+  "platformKey.created",
+  "platformKey.revoked",
 ] as const;
 
 export type ControlAuditAction = (typeof CONTROL_AUDIT_ACTIONS)[number];

@@ -5,3 +5,14 @@ export { RESERVED_SLUGS, SLUG_FORMAT_MESSAGE, SLUG_PATTERN, slugProblem } from "
 export { EMAIL_MAX_LENGTH, isValidEmail, normalizeEmailText } from "./email";
 export { CONTROL_AUDIT_ACTIONS } from "./audit-actions";
 export type { ControlAuditAction } from "./audit-actions";
+export {
+  ADMIN_KEY_SCOPES,
+  API_KEY_NAME_MAX_LENGTH,
+  PLATFORM_KEY_PREFIX,
+  PLATFORM_KEY_SCOPES,
+  TENANT_KEY_PREFIX,
+  scopeForCall,
+  scopesProblem,
+  tenantKeyScopes,
+} from "./api-key-scopes";
+export type { PlatformKeyScope } from "./api-key-scopes";

@@ -24,11 +24,18 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     { href: "/notes", label: "Notes" },
     ...(isAdmin ? [{ href: "/members", label: "Members" }] : []),
     ...(isAdmin ? [{ href: "/settings", label: "Settings" }] : []),
+    ...(isAdmin ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     ...(isAdmin ? [{ href: "/audit", label: "Audit log" }] : []),
     { href: "/profile", label: "Profile" },
     ...(otherTenants > 0 ? [{ href: "/switch-tenant", label: "Switch organisation" }] : []),
   ];
-  const current = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
+  // The longest matching link is the current one (/settings/api-keys is not also /settings).
+  const matches = (href: string) =>
+    href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+  const best = links
+    .filter((l) => matches(l.href))
+    .reduce<string | null>((a, l) => (a && a.length >= l.href.length ? a : l.href), null);
+  const current = (href: string) => href === best;
 
   async function signOut() {
     try {

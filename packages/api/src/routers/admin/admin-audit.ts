@@ -3,12 +3,10 @@
 import type { AuditActor } from "../../tenancy-port";
 import type { AdminContext } from "../../trpc";
 
-export const adminActor = (ctx: AdminContext): AuditActor => ({
-  type: "admin",
-  id: ctx.admin.id,
-  email: ctx.admin.email,
-  ip: ctx.ip,
-});
+export const adminActor = (ctx: AdminContext): AuditActor =>
+  ctx.platformKey
+    ? { type: "apiKey", id: ctx.platformKey.keyId, email: null, ip: ctx.ip }
+    : { type: "admin", id: ctx.admin.id, email: ctx.admin.email, ip: ctx.ip };
 
 export async function recordAdminAudit(
   ctx: AdminContext,

@@ -23,7 +23,12 @@ export async function listTenantAuditHandler({
     items: page.map((a) => ({
       id: a._id.toString(),
       at: a.at,
-      actor: { id: a.actorId, email: a.actorEmail },
+      actor: {
+        id: a.actorId,
+        email: a.actorEmail,
+        type: a.actorType ?? "user",
+        name: a.actorName ?? null,
+      },
       impersonatedBy: a.impersonatedBy,
       action: a.action,
       target: a.target,

@@ -17,4 +17,5 @@ export function publicMember(u: UserDoc) {
 export const memberActor = (ctx: TenantContext): MemberActor => ({
   user: ctx.user,
   impersonatedBy: ctx.impersonatedBy?.adminEmail ?? null,
+  serviceAccount: ctx.serviceAccount,
 });

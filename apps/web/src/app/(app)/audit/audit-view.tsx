@@ -78,7 +78,11 @@ export function AuditView() {
                 <tr key={e.id} data-testid="audit-row">
                   <td data-label="When">{new Date(e.at).toLocaleString("en-GB")}</td>
                   <td data-label="Who">
-                    <div>{e.actor.email ?? "—"}</div>
+                    <div>
+                      {e.actor.type === "apiKey"
+                        ? `API key ${e.actor.name ?? e.actor.id ?? ""}`
+                        : (e.actor.email ?? "—")}
+                    </div>
                     {e.impersonatedBy ? (
                       <Badge tone="warn">impersonated by {e.impersonatedBy}</Badge>
                     ) : null}

@@ -1,5 +1,6 @@
 "use client";
 import {
+  CopyField,
   Dialog,
   FormError,
   SelectField,
@@ -100,26 +101,7 @@ export function AddMemberDialog({
             : ""}
           .
         </p>
-        <TextField
-          label="Invite link"
-          readOnly
-          value={invited.url}
-          onFocus={(e) => e.currentTarget.select()}
-          data-testid="invite-url"
-        />
-        <button
-          type="button"
-          className="btn btn-sm"
-          style={{ marginTop: 8 }}
-          onClick={() =>
-            void navigator.clipboard?.writeText(invited.url).then(
-              () => toast.success("Link copied."),
-              () => toast.error("Copy failed; select the link and copy it."),
-            )
-          }
-        >
-          Copy link
-        </button>
+        <CopyField label="Invite link" value={invited.url} what="link" testId="invite-url" />
       </Dialog>
     );
   }
