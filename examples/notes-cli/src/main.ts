@@ -8,10 +8,7 @@ import { loadEnv } from "./env";
 async function main() {
   const env = loadEnv();
   // The key travels as `Authorization: Bearer <key>` on the same tRPC endpoint as tokens.
-  const client = createTenantryClient({
-    url: env.TENANTRY_URL,
-    headers: { authorization: `Bearer ${env.TENANTRY_API_KEY}` },
-  });
+  const client = createTenantryClient({ url: env.TENANTRY_URL, apiKey: env.TENANTRY_API_KEY });
 
   const before = await client.notes.list.query({ limit: 20 });
   console.log(`Notes (${before.items.length}${before.nextCursor ? "+" : ""}):`);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TestApi } from "../test/api-server";
-import { PASSWORD, provisionTenant, startTestApi } from "../test/api-server";
+import { PASSWORD, ownerMadeKey, provisionTenant, startTestApi } from "../test/api-server";
 import { runCommand } from "../test/run-command";
 import { createTenantryClient } from "./index";
 
@@ -24,13 +24,7 @@ function runExample(env: Record<string, string>) {
   });
 }
 
-/** A notes key of acme, created by its owner through the API (the secret is shown this once). */
-async function notesKey(scopes = ["notes:read", "notes:write"]): Promise<string> {
-  const owner = createTenantryClient({ url: api.url });
-  await owner.login({ email: "owner@acme.test", password: PASSWORD });
-  const { secret } = await owner.keys.create.mutate({ name: "notes-cli", scopes });
-  return secret;
-}
+const notesKey = (scopes?: string[]) => ownerMadeKey(api, "acme", scopes);
 
 describe("examples/notes-cli", () => {
   it("lists notes and creates one with an API key, as the key's service account", async () => {

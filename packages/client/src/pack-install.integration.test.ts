@@ -17,7 +17,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { TestApi } from "../test/api-server";
-import { PASSWORD, provisionTenant, startTestApi } from "../test/api-server";
+import { PASSWORD, ownerMadeKey, provisionTenant, startTestApi } from "../test/api-server";
 import type { CommandResult } from "../test/run-command";
 import { runCommand as run } from "../test/run-command";
 
@@ -155,9 +155,24 @@ describe("the packed client, installed with npm into a new project", () => {
       expect(full.stdout).not.toContain("node_modules/@tenantry/client/");
     }
 
-    // The live run signs in with a password; once the api accepts API keys, TENANTRY_API_KEY
-    // (a tnk_ key made for the tenant) takes its place.
+    // The live run calls with an API key the tenant's owner made (the README's first path) ...
     const program = await run(process.execPath, ["dist/main.js"], {
+      cwd: project,
+      env: {
+        PATH: env.PATH,
+        TENANTRY_URL: api.url,
+        TENANTRY_API_KEY: await ownerMadeKey(api, "acme", undefined, "packed-program"),
+      },
+    });
+    expect(program.stderr).toBe("");
+    expectOk(program, "node dist/main.js");
+    expect(program.stdout).toMatch(/^Created note [a-f0-9]{24} at \d{4}-\d\d-\d\dT/m);
+    expect(program.stdout).toContain('Notes tagged "program": 1');
+    expect(program.stdout).toContain("- Hello from a program (by packed-program)");
+    expect(program.stdout).toContain("Refused: BAD_REQUEST");
+
+    // ... and the password flow (the README's second path) still works from the same install.
+    const withPassword = await run(process.execPath, ["dist/main.js"], {
       cwd: project,
       env: {
         PATH: env.PATH,
@@ -166,12 +181,8 @@ describe("the packed client, installed with npm into a new project", () => {
         TENANTRY_PASSWORD: PASSWORD,
       },
     });
-    expect(program.stderr).toBe("");
-    expectOk(program, "node dist/main.js");
-    expect(program.stdout).toMatch(/^Created note [a-f0-9]{24} at \d{4}-\d\d-\d\dT/m);
-    expect(program.stdout).toContain('Notes tagged "program": 1');
-    expect(program.stdout).toContain("- Hello from a program (by Owner of acme)");
-    expect(program.stdout).toContain("Refused: BAD_REQUEST");
+    expectOk(withPassword, "node dist/main.js (password)");
+    expect(withPassword.stdout).toContain("- Hello from a program (by Owner of acme)");
 
     // A refused credential: a typed error with the API's code, and a failing exit.
     const refused = await run(process.execPath, ["dist/main.js"], {

@@ -9,6 +9,8 @@ import type { Tenancy } from "@tenantry/tenancy";
 import { TEST_HASHING, startTestDatabase, uniqueName } from "@tenantry/test-kit";
 import pino from "pino";
 
+import { createTenantryClient } from "../src/index";
+
 export const ADMIN = { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" };
 export const PASSWORD = "Correct-Horse-42-Battery!";
 
@@ -64,4 +66,17 @@ export async function provisionTenant(
     name: `Tenant ${slug}`,
     owner: { email: ownerEmail, name: `Owner of ${slug}`, password: PASSWORD },
   });
+}
+
+/** A key of the tenant, created by its owner through the API (the secret is shown this once). */
+export async function ownerMadeKey(
+  api: TestApi,
+  slug: string,
+  scopes = ["notes:read", "notes:write"],
+  name = "notes-cli",
+): Promise<string> {
+  const owner = createTenantryClient({ url: api.url });
+  await owner.login({ email: `owner@${slug}.test`, password: PASSWORD });
+  const { secret } = await owner.keys.create.mutate({ name, scopes });
+  return secret;
 }
