@@ -37,7 +37,11 @@ export type ApiReason =
   | "INVITE_INVALID"
   | "IMPERSONATION_READ_ONLY"
   | "NOT_A_MEMBER"
-  | "DATABASE_UNAVAILABLE";
+  | "DATABASE_UNAVAILABLE"
+  | "RESET_TOKEN_INVALID"
+  | "RESET_TOKEN_EXPIRED"
+  | "RESET_TOKEN_USED"
+  | "MAIL_UNAVAILABLE";
 
 /** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
 export class ApiRefusal extends Error {
@@ -81,6 +85,10 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   MIGRATION_LOCKED: "CONFLICT",
   CLUSTER_NOT_FOUND: "NOT_FOUND",
   SHUTTING_DOWN: "SERVICE_UNAVAILABLE",
+  RESET_TOKEN_INVALID: "BAD_REQUEST",
+  RESET_TOKEN_EXPIRED: "BAD_REQUEST",
+  RESET_TOKEN_USED: "BAD_REQUEST",
+  MAIL_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 /** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */

@@ -16,7 +16,11 @@ export type TenancyErrorCode =
   | "PROVISIONING_IN_PROGRESS"
   | "MIGRATION_LOCKED"
   | "CLUSTER_NOT_FOUND"
-  | "SHUTTING_DOWN";
+  | "SHUTTING_DOWN"
+  | "RESET_TOKEN_INVALID"
+  | "RESET_TOKEN_EXPIRED"
+  | "RESET_TOKEN_USED"
+  | "MAIL_UNAVAILABLE";
 
 export class TenancyError extends Error {
   readonly code: TenancyErrorCode;
@@ -143,6 +147,25 @@ export class MigrationLocked extends TenancyError {
 export class ClusterNotFound extends TenancyError {
   constructor(name: string) {
     super("CLUSTER_NOT_FOUND", `Cluster "${name}" is not registered`);
+  }
+}
+
+/** A password-reset link that cannot be used; the code says why (forged, expired, used). */
+export class ResetLinkRefused extends TenancyError {
+  constructor(code: "RESET_TOKEN_INVALID" | "RESET_TOKEN_EXPIRED" | "RESET_TOKEN_USED") {
+    const why = {
+      RESET_TOKEN_INVALID: "This password-reset link is not valid",
+      RESET_TOKEN_EXPIRED: "This password-reset link has expired; ask for a new one",
+      RESET_TOKEN_USED: "This password-reset link has already been used; ask for a new one",
+    }[code];
+    super(code, why);
+  }
+}
+
+/** The mail could not be handed to the SMTP server (or none is configured). */
+export class MailUnavailable extends TenancyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("MAIL_UNAVAILABLE", message, options);
   }
 }
 

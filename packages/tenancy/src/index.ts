@@ -50,6 +50,12 @@ export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount } from "./admin-accounts";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
+export { PasswordResets, RESET_LINK_TTL_MS } from "./password-resets";
+export type { ResetUrls } from "./password-resets";
+export type { Mailer, MailMessage } from "./mail/mailer";
+export { MailNotConfigured, NO_MAILER } from "./mail/mailer";
+export { createSmtpMailer, mailerFromEnv } from "./mail/smtp-mailer";
+export { passwordResetMail } from "./mail/templates";
 export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,
@@ -91,3 +97,4 @@ export type {
   InviteDoc,
   MetaDoc,
 } from "./tenant-models";
+export type { PasswordResetDoc } from "./password-reset-schema";

@@ -20,6 +20,7 @@ import { NoTenantContext, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
 import { Members } from "./members";
+import { PasswordResets } from "./password-resets";
 import type { MigrateResult } from "./migrations";
 import { latestVersion, resolveMigrations } from "./migrations";
 import type { PasswordHasher } from "./password-hashing";
@@ -71,7 +72,7 @@ export interface WithTenantOptions {
 
 /** `M`: the models the registered tenant modules add to every scope (inferred by createTenancy). */
 export interface Tenancy<M = unknown> {
-  control: Omit<ControlModels, "RegistryVersion">;
+  control: Omit<ControlModels, "RegistryVersion" | "AdminPasswordReset">;
   registry: {
     get(id: string): Promise<TenantRecord>;
     getBySlug(slug: string): Promise<TenantRecord>;
@@ -111,6 +112,8 @@ export interface Tenancy<M = unknown> {
   admins: AdminAccounts;
   /** Member changes with their invariants (last owner, directory, sessions, audit). */
   members: Members;
+  /** Password recovery: reset links by email, set by members' admins, or for owners by super admins. */
+  passwordResets: PasswordResets;
   passwords: PasswordHasher;
   lifecycle: {
     provision(input: ProvisionInput, actor?: AuditActor): Promise<TenantRecord>;
@@ -314,6 +317,14 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     },
     admins: new AdminAccounts(control, hasher, rt.audit),
     members: new Members(rt.directory, hasher),
+    passwordResets: new PasswordResets({
+      control,
+      directory: rt.directory,
+      hasher,
+      audit: rt.audit,
+      mailer: cfg.mailer,
+      withTenant: (id, fn) => withTenant(id, fn as never),
+    }),
     passwords: hasher,
     lifecycle: {
       provision: (input, actor = SYSTEM_ACTOR) => provision(rt, input, actor),

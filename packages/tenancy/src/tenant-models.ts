@@ -6,6 +6,8 @@ import { Schema } from "mongoose";
 
 import type { MemberRole } from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
+import type { PasswordResetDoc } from "./password-reset-schema";
+import { passwordResetSchema } from "./password-reset-schema";
 
 const noLazyWork = { autoIndex: false, autoCreate: false, bufferCommands: false } as const;
 
@@ -174,6 +176,7 @@ export interface TenantModels {
   Setting: Model<SettingDoc>;
   Audit: Model<TenantAuditDoc>;
   Invite: Model<InviteDoc>;
+  PasswordReset: Model<PasswordResetDoc>;
   Meta: Model<MetaDoc>;
 }
 
@@ -183,6 +186,7 @@ export const tenantSchemas = {
   Setting: settingSchema,
   Audit: tenantAuditSchema,
   Invite: inviteSchema,
+  PasswordReset: passwordResetSchema,
   Meta: metaSchema,
 };
 
@@ -207,6 +211,12 @@ export function registerTenantModels(conn: Connection): TenantModels {
     },
     get Invite() {
       return (compiled.Invite ??= conn.model<InviteDoc>("Invite", inviteSchema));
+    },
+    get PasswordReset() {
+      return (compiled.PasswordReset ??= conn.model<PasswordResetDoc>(
+        "PasswordReset",
+        passwordResetSchema,
+      ));
     },
     get Meta() {
       return (compiled.Meta ??= conn.model<MetaDoc>("Meta", metaSchema));

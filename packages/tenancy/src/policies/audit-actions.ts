@@ -4,6 +4,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "admin.created",
   "admin.login",
   "admin.disabled",
+  "admin.passwordReset",
   "tenant.provisioned",
   "tenant.provision.rolledBack",
   "tenant.suspended",
@@ -19,6 +20,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "tenant.pool.released",
   "cluster.added",
   "impersonate.start",
+  "tenant.ownerResetSent",
 ] as const;
 
 export type ControlAuditAction = (typeof CONTROL_AUDIT_ACTIONS)[number];
