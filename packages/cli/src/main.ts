@@ -3,7 +3,7 @@
 // down cleanly.
 import type { Tenancy, TenancyLogger } from "@tenantry/tenancy";
 import { notesTenantModule } from "@tenantry/notes/tenant-module";
-import { createTenancy, TenancyError } from "@tenantry/tenancy";
+import { createSmtpMailer, createTenancy, TenancyError } from "@tenantry/tenancy";
 
 import { CommanderError } from "commander";
 
@@ -118,7 +118,7 @@ function buildContext(
 }
 
 async function connect(io: CliIo): Promise<Tenancy> {
-  const config = readCliConfig();
+  const { mail, ...config } = readCliConfig();
   const logger: TenancyLogger = {
     info: () => undefined,
     warn: (obj, msg) => io.stderr.write(`tenantry: warning: ${msg ?? ""} ${JSON.stringify(obj)}\n`),
@@ -132,6 +132,9 @@ async function connect(io: CliIo): Promise<Tenancy> {
       ...config,
       modules: [notesTenantModule],
       recoverOnStart: false,
+      ...(mail.smtpUrl
+        ? { mailer: createSmtpMailer({ smtpUrl: mail.smtpUrl, from: mail.from }) }
+        : {}),
       logger,
     });
   } catch (err) {
