@@ -9,6 +9,20 @@ import { describeApiError } from "./api-error";
 import { FormError, TextField } from "./field";
 import { setServerErrors, useZodForm } from "./form";
 
+/** The outcome, and the way back to the sign-in page. */
+function Done({ message, action, testId }: { message: string; action: string; testId?: string }) {
+  return (
+    <div className="stack">
+      <div className="alert alert-ok" role="status" data-testid={testId}>
+        {message}
+      </div>
+      <Link className="btn btn-primary" href="/login">
+        {action}
+      </Link>
+    </div>
+  );
+}
+
 const forgotSchema = z.object({
   email: z.string().trim().min(1, "Enter your email address."),
 });
@@ -44,18 +58,7 @@ export function ForgotPasswordForm({
     }
   });
 
-  if (answer) {
-    return (
-      <div className="stack">
-        <div className="alert alert-ok" role="status" data-testid="reset-requested">
-          {answer}
-        </div>
-        <Link className="btn" href="/login">
-          Back to sign in
-        </Link>
-      </div>
-    );
-  }
+  if (answer) return <Done message={answer} testId="reset-requested" action="Back to sign in" />;
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Reset password">
       <FormError message={errors.root?.message} />
@@ -122,18 +125,13 @@ export function ResetPasswordForm({
       </div>
     );
   }
-  if (done) {
+  if (done)
     return (
-      <div className="stack">
-        <div className="alert alert-ok" role="status">
-          Your password is changed, and every other sign-in of yours has ended.
-        </div>
-        <Link className="btn btn-primary" href="/login">
-          Sign in
-        </Link>
-      </div>
+      <Done
+        message="Your password is changed, and every other sign-in of yours has ended."
+        action="Sign in"
+      />
     );
-  }
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Set a new password">
       <FormError message={errors.root?.message} />
