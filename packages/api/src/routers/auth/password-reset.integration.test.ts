@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { createSmtpMailer } from "@tenantry/tenancy";
 import type { MailCatcher } from "@tenantry/test-kit";
 import { startMailCatcher } from "@tenantry/test-kit";
-import { MongoClient } from "mongodb";
+import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Harness, TenantFixture } from "../../../test/api-harness";
@@ -307,9 +307,10 @@ describe("the promise", () => {
       t.split(".")[1] ?? t,
       createHash("sha256").update(t).digest("hex"),
     ]);
-    const client = await MongoClient.connect(h.uri);
+    const conn = await mongoose.createConnection(h.uri, { dbName: h.controlDbName }).asPromise();
     try {
-      const db = client.db(h.controlDbName);
+      const db = conn.db;
+      if (!db) throw new Error("no control database handle");
       const collections = await db.listCollections().toArray();
       let scanned = 0;
       for (const { name } of collections) {
@@ -328,7 +329,7 @@ describe("the promise", () => {
         expect(JSON.stringify(links)).not.toContain(tenantTokens[0]);
       });
     } finally {
-      await client.close();
+      await conn.close();
     }
   });
 });
