@@ -46,6 +46,9 @@ const ports = {
   web: Number(process.env.WEB_PORT ?? 3000),
   admin: Number(process.env.ADMIN_PORT ?? 3001),
   api: Number(process.env.API_PORT ?? 4000),
+  // The local mail catcher (maildev): SMTP in, web inbox out.
+  mailSmtp: Number(process.env.MAIL_SMTP_PORT ?? 1025),
+  mailWeb: Number(process.env.MAIL_WEB_PORT ?? 1080),
 };
 const exists = (rel) => existsSync(path.join(root, rel));
 const apps = [
@@ -178,8 +181,27 @@ if (!mongoUri) {
   });
 }
 
+// Password-reset mail goes to a local catcher unless SMTP_URL names a real server.
+let smtpUrl = process.env.SMTP_URL;
+if (!smtpUrl) {
+  startChild("mail", ".", "maildev", [
+    "--ip",
+    "127.0.0.1",
+    "--smtp",
+    String(ports.mailSmtp),
+    "--web",
+    String(ports.mailWeb),
+  ]);
+  await waitForPort(ports.mailSmtp).catch((err) => {
+    log(`mail catcher: ${err.message}`);
+    return shutdown(1);
+  });
+  smtpUrl = `smtp://127.0.0.1:${ports.mailSmtp}`;
+}
+
 const env = {
   NODE_ENV: "production",
+  SMTP_URL: smtpUrl,
   MONGODB_URI: mongoUri,
   JWT_SECRET: secrets.JWT_SECRET,
   ENCRYPTION_KEY: secrets.ENCRYPTION_KEY,
@@ -261,6 +283,11 @@ if (exists("packages/api/src/server/main.ts")) {
     `  api        http://localhost:${ports.api}/trpc  (health: /healthz; /metrics with Bearer METRICS_TOKEN)`,
   );
 }
+console.log(
+  process.env.SMTP_URL
+    ? `  mail       ${process.env.SMTP_URL.replace(/\/\/[^@/]*@/, "//")}`
+    : `  mail inbox http://localhost:${ports.mailWeb}  (password-reset emails land here)`,
+);
 console.log(`\n  super admin  ${secrets.ADMIN_EMAIL} / ${secrets.ADMIN_PASSWORD}`);
 if (demoLogins) console.log(demoLogins.trimEnd().replace(/^/gm, "  "));
 console.log(`\n  (logins are generated per machine and kept in .data/dev-secrets.json)`);

@@ -1,2 +1,2 @@
 /** Pages a signed-out visitor may open. */
-export const PUBLIC_PATHS = ["/login", "/session/refresh"];
+export const PUBLIC_PATHS = ["/login", "/session/refresh", "/forgot-password", "/reset-password"];

@@ -1,2 +1,9 @@
 /** Pages a signed-out visitor may open. */
-export const PUBLIC_PATHS = ["/login", "/suspended", "/invite", "/session/refresh"];
+export const PUBLIC_PATHS = [
+  "/login",
+  "/suspended",
+  "/invite",
+  "/session/refresh",
+  "/forgot-password",
+  "/reset-password",
+];

@@ -39,7 +39,11 @@ export type ApiReason =
   | "NOT_A_MEMBER"
   | "DATABASE_UNAVAILABLE"
   | "KEY_UNKNOWN"
-  | "SCOPE_MISSING";
+  | "SCOPE_MISSING"
+  | "RESET_TOKEN_INVALID"
+  | "RESET_TOKEN_EXPIRED"
+  | "RESET_TOKEN_USED"
+  | "MAIL_UNAVAILABLE";
 
 /** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
 export class ApiRefusal extends Error {
@@ -89,6 +93,10 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   KEY_EXPIRED: "UNAUTHORIZED",
   SCOPE_MISSING: "FORBIDDEN",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  RESET_TOKEN_INVALID: "BAD_REQUEST",
+  RESET_TOKEN_EXPIRED: "BAD_REQUEST",
+  RESET_TOKEN_USED: "BAD_REQUEST",
+  MAIL_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 /** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */

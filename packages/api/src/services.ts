@@ -35,6 +35,8 @@ export interface ApiServicesConfig {
   cookies: CookieConfig;
   /** Public base URL of the tenant web app; invite links point at `${publicAppUrl}/invite#token=…`. */
   publicAppUrl?: string;
+  /** Public base URL of the admin app; super admins' reset links point at `${adminAppUrl}/reset-password`. */
+  adminAppUrl?: string;
   /** "acme.app.example.com" names tenant "acme" when this is ".app.example.com". */
   tenantHostSuffix?: string;
   /** Trust X-Forwarded-For for the client IP (only behind a proxy you run). */

@@ -143,10 +143,11 @@ export interface TenantFixture {
 export async function startHarness(
   overrides: Partial<ApiServicesConfig> = {},
   app: HarnessApp = DEFAULT_APP,
+  tenancyOverrides: Partial<TenancyConfig> = {},
 ): Promise<Harness> {
   const mongo = await startTestDatabase();
   const controlDbName = uniqueName("ctl");
-  const instance = await startInstance(mongo.uri, controlDbName, overrides, {}, app);
+  const instance = await startInstance(mongo.uri, controlDbName, overrides, tenancyOverrides, app);
   const login = await adminClient(instance.url).auth.login.mutate(ADMIN);
   const adminToken = login.accessToken ?? "";
   const admin = adminClient(instance.url, adminToken);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { startTestDatabase } from "@tenantry/test-kit";
+import { startMailCatcher, startTestDatabase } from "@tenantry/test-kit";
 import type { TestDatabase } from "@tenantry/test-kit";
 import type { ModulesModels, Tenancy } from "@tenantry/tenancy";
 import { createTenancy, parseApiKey } from "@tenantry/tenancy";
@@ -159,6 +159,32 @@ describe("tenant lifecycle through the CLI", () => {
     const human = await cli(["tenants", "show", "acme"]);
     expect(human.stdout).toMatch(/owners\s+owner@acme\.test/);
     expect((await cli(["tenants", "show", "no-such-tenant"])).code).toBe(3);
+  });
+
+  it("emails a tenant's owner a reset link with a reason (audited); without SMTP_URL it says so", async () => {
+    const unset = await cli(["tenants", "send-owner-reset", "acme", "--reason", "lost access"]);
+    expect(unset.code).not.toBe(0);
+    expect(unset.stderr).toContain("Email is not configured (set SMTP_URL)");
+
+    const mail = await startMailCatcher();
+    try {
+      const sent = await json<{ sentTo: string[] }>(
+        ["tenants", "send-owner-reset", "acme", "--reason", "lost access, ticket 12"],
+        { env: { SMTP_URL: mail.smtpUrl, WEB_URL: "https://app.example.test" } },
+      );
+      expect(sent.sentTo).toEqual(["owner@acme.test"]);
+      const message = await mail.waitForMessage("owner@acme.test");
+      expect(message.subject).toBe("Reset your Tenant acme password");
+      expect(message.text).toContain("https://app.example.test/reset-password#token=");
+      const audit = await tenancy.audit.list({ action: "tenant.ownerResetSent" });
+      expect(audit.items[0]).toMatchObject({
+        actor: { type: "cli" },
+        tenantSlug: "acme",
+        details: { reason: "lost access, ticket 12", emails: ["owner@acme.test"] },
+      });
+    } finally {
+      await mail.stop();
+    }
   });
 
   it("suspends with a reason (the API refuses the tenant) and resumes", async () => {

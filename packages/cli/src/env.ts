@@ -1,7 +1,7 @@
 // The CLI's configuration: the same variables the apps read (.env.example), with the same rules.
 import { clusterUriPolicyEnv, clusterUriPolicyFromEnv } from "@tenantry/tenancy";
-import type { ClusterUriPolicy } from "@tenantry/tenancy";
-import { databaseEnv, encryptionKeyEnv } from "@tenantry/tenancy/env";
+import type { ClusterUriPolicy, ResetUrls } from "@tenantry/tenancy";
+import { databaseEnv, encryptionKeyEnv, mailEnv } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 import { CliError, EXIT } from "./exit-codes";
@@ -11,6 +11,8 @@ export interface CliConfig {
   controlDbName: string;
   encryptionKey: string;
   clusterUriPolicy: Partial<ClusterUriPolicy>;
+  /** `tenants send-owner-reset`: the SMTP server (unset: the command refuses) and the links' pages. */
+  mail: { smtpUrl: string | undefined; from: string; resetUrls: ResetUrls };
 }
 
 // The database and key rules are tenancy's (the same ones the API and the apps obey).
@@ -21,6 +23,10 @@ const schema = z.object({
   TENANTRY_CONTROL_DB: databaseEnv.CONTROL_DB_NAME,
   // `clusters add` obeys the same URI policy as the admin app (unset: loopback hosts only).
   ...clusterUriPolicyEnv,
+  ...mailEnv,
+  // Where reset links point, as the apps read them.
+  WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),
+  ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
 });
 
 export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -38,6 +44,10 @@ export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     TENANTRY_CONTROL_DB: named ?? fallback,
     CLUSTER_HOST_ALLOWLIST: env.CLUSTER_HOST_ALLOWLIST,
     CLUSTER_URI_ALLOWED_OPTIONS: env.CLUSTER_URI_ALLOWED_OPTIONS,
+    SMTP_URL: env.SMTP_URL || undefined,
+    MAIL_FROM: env.MAIL_FROM || undefined,
+    WEB_URL: env.WEB_URL || undefined,
+    ADMIN_URL: env.ADMIN_URL || undefined,
   });
   if (!parsed.success) {
     // One message per variable: the first problem is the one to fix.
@@ -59,6 +69,14 @@ export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     controlDbName: parsed.data.TENANTRY_CONTROL_DB,
     encryptionKey: parsed.data.ENCRYPTION_KEY,
     clusterUriPolicy: clusterUriPolicyFromEnv(parsed.data),
+    mail: {
+      smtpUrl: parsed.data.SMTP_URL,
+      from: parsed.data.MAIL_FROM,
+      resetUrls: {
+        tenant: `${parsed.data.WEB_URL.replace(/\/$/, "")}/reset-password`,
+        admin: `${parsed.data.ADMIN_URL.replace(/\/$/, "")}/reset-password`,
+      },
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 // config (exit 4), then one connection through @tenantry/tenancy for the command, always shut
 // down cleanly.
 import type { Tenancy, TenancyLogger } from "@tenantry/tenancy";
-import { createTenancy, TenancyError } from "@tenantry/tenancy";
+import { createSmtpMailer, createTenancy, TenancyError } from "@tenantry/tenancy";
 
 import { CommanderError } from "commander";
 
@@ -124,7 +124,7 @@ function buildContext(
 }
 
 async function connect(io: CliIo): Promise<Tenancy> {
-  const config = readCliConfig();
+  const { mail, ...config } = readCliConfig();
   const logger: TenancyLogger = {
     info: () => undefined,
     warn: (obj, msg) => io.stderr.write(`tenantry: warning: ${msg ?? ""} ${JSON.stringify(obj)}\n`),
@@ -138,6 +138,9 @@ async function connect(io: CliIo): Promise<Tenancy> {
       ...config,
       modules: APP_MODULES,
       recoverOnStart: false,
+      ...(mail.smtpUrl
+        ? { mailer: createSmtpMailer({ smtpUrl: mail.smtpUrl, from: mail.from }) }
+        : {}),
       logger,
     });
   } catch (err) {

@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { ClusterUriPolicy } from "./cluster-uri-policy";
 import { DEFAULT_CLUSTER_URI_POLICY, clusterUriPolicySchema } from "./cluster-uri-policy";
 import { InvalidInput } from "./errors";
+import type { Mailer } from "./mail/mailer";
+import { NO_MAILER } from "./mail/mailer";
 import type { TenantMigration } from "./migrations";
 import type { TenancyLogger } from "./tenancy-logger";
 
@@ -59,6 +61,8 @@ export interface TenancyConfig {
   clusterUriPolicy?: Partial<ClusterUriPolicy>;
   logger?: TenancyLogger;
   hooks?: TenancyHooks;
+  /** Where password-reset emails go out (createSmtpMailer); without one, sending them refuses. */
+  mailer?: Mailer;
 }
 
 const configSchema = z.object({
@@ -120,13 +124,14 @@ export type ResolvedConfig = z.infer<typeof configSchema> & {
   migrations: TenantMigration[];
   logger: TenancyLogger;
   hooks: TenancyHooks;
+  mailer: Mailer;
   encryptionKeyBytes: Buffer;
 };
 
 const silentLogger: TenancyLogger = { info() {}, warn() {}, error() {} };
 
 export function resolveConfig(config: TenancyConfig): ResolvedConfig {
-  const { migrations, logger, hooks, ...rest } = config;
+  const { migrations, logger, hooks, mailer, ...rest } = config;
   const parsed = configSchema.safeParse(rest);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -137,6 +142,7 @@ export function resolveConfig(config: TenancyConfig): ResolvedConfig {
     migrations: migrations ?? [],
     logger: logger ?? silentLogger,
     hooks: hooks ?? {},
+    mailer: mailer ?? NO_MAILER,
     encryptionKeyBytes: Buffer.from(parsed.data.encryptionKey, "base64"),
   };
 }

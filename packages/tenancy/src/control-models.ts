@@ -4,6 +4,8 @@ import { Schema } from "mongoose";
 
 import type { ApiKeyDoc } from "./api-key-models";
 import { apiKeySchema } from "./api-key-models";
+import type { PasswordResetDoc } from "./password-reset-schema";
+import { passwordResetSchema } from "./password-reset-schema";
 
 export const TENANT_STATUSES = [
   "provisioning",
@@ -295,6 +297,8 @@ export interface ControlModels {
   Directory: Model<DirectoryDoc>;
   Admin: Model<AdminDoc>;
   AdminSession: Model<AdminSessionDoc>;
+  /** Super admins' reset links (tenant users' live in their tenant database, never here). */
+  AdminPasswordReset: Model<PasswordResetDoc>;
   Cluster: Model<ClusterDoc>;
   Audit: Model<AuditDoc>;
   LoginAttempt: Model<LoginAttemptDoc>;
@@ -307,6 +311,7 @@ export const controlSchemas = {
   Directory: directorySchema,
   Admin: adminSchema,
   AdminSession: adminSessionSchema,
+  AdminPasswordReset: passwordResetSchema,
   Cluster: clusterSchema,
   Audit: auditSchema,
   LoginAttempt: loginAttemptSchema,
@@ -320,6 +325,11 @@ export function registerControlModels(conn: Connection): ControlModels {
     Directory: conn.model<DirectoryDoc>("Directory", directorySchema),
     Admin: conn.model<AdminDoc>("Admin", adminSchema),
     AdminSession: conn.model<AdminSessionDoc>("AdminSession", adminSessionSchema),
+    AdminPasswordReset: conn.model<PasswordResetDoc>(
+      "AdminPasswordReset",
+      passwordResetSchema,
+      "adminPasswordResets",
+    ),
     Cluster: conn.model<ClusterDoc>("Cluster", clusterSchema),
     Audit: conn.model<AuditDoc>("Audit", auditSchema),
     LoginAttempt: conn.model<LoginAttemptDoc>("LoginAttempt", loginAttemptSchema),

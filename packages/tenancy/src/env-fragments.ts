@@ -28,3 +28,35 @@ export const encryptionKeyEnv = {
       "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
     ),
 };
+
+/**
+ * Outgoing email (password resets). Unset: nothing is sent, the host warns at start-up and the
+ * features that need mail answer "Email is not configured" (npm start and e2e run a catcher).
+ */
+// An empty value (as .env.example leaves them) means unset.
+const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
+
+export const mailEnv = {
+  SMTP_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(
+        /^smtps?:\/\/\S+$/,
+        "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587",
+      )
+      .optional(),
+  ),
+  MAIL_FROM: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(
+        /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+        'must be an address, or "Name <address>"',
+      )
+      .default("Tenantry <no-reply@tenantry.local>"),
+  ),
+};

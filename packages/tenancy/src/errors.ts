@@ -19,7 +19,11 @@ export type TenancyErrorCode =
   | "SHUTTING_DOWN"
   | ApiKeyRefusalCode
   | "SCOPE_MISSING"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "RESET_TOKEN_INVALID"
+  | "RESET_TOKEN_EXPIRED"
+  | "RESET_TOKEN_USED"
+  | "MAIL_UNAVAILABLE";
 
 export class TenancyError extends Error {
   readonly code: TenancyErrorCode;
@@ -189,6 +193,25 @@ export class ScopeMissing extends TenancyError {
 export class KeyRateLimited extends TenancyError {
   constructor(readonly retryAfterSeconds: number) {
     super("RATE_LIMITED", `Too many calls with this API key; retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/** A password-reset link that cannot be used; the code says why (forged, expired, used). */
+export class ResetLinkRefused extends TenancyError {
+  constructor(code: "RESET_TOKEN_INVALID" | "RESET_TOKEN_EXPIRED" | "RESET_TOKEN_USED") {
+    const why = {
+      RESET_TOKEN_INVALID: "This password-reset link is not valid",
+      RESET_TOKEN_EXPIRED: "This password-reset link has expired; ask for a new one",
+      RESET_TOKEN_USED: "This password-reset link has already been used; ask for a new one",
+    }[code];
+    super(code, why);
+  }
+}
+
+/** The mail could not be handed to the SMTP server (or none is configured). */
+export class MailUnavailable extends TenancyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("MAIL_UNAVAILABLE", message, options);
   }
 }
 

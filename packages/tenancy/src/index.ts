@@ -66,6 +66,12 @@ export { looksLikeApiKey, parseApiKey } from "./api-key-secrets";
 export type { ParsedApiKey } from "./api-key-secrets";
 export { DEFAULT_KEY_RATE_LIMITS } from "./api-key-rate-limits";
 export type { KeyRateLimitConfig, KeyRateLimits } from "./api-key-rate-limits";
+export { PasswordResets, RESET_LINK_TTL_MS } from "./password-resets";
+export type { ResetUrls } from "./password-resets";
+export type { Mailer, MailMessage } from "./mail/mailer";
+export { MailNotConfigured, NO_MAILER } from "./mail/mailer";
+export { createSmtpMailer, mailerFromEnv } from "./mail/smtp-mailer";
+export { passwordResetMail } from "./mail/templates";
 export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,
@@ -108,3 +114,4 @@ export type {
 } from "./tenant-models";
 /** A literal-text, case-insensitive regex for search boxes (shared so modules search the same way). */
 export { literalRegex } from "./tenant-queries";
+export type { PasswordResetDoc } from "./password-reset-schema";

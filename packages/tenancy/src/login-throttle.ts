@@ -45,7 +45,8 @@ export class RateLimited extends Error {
   }
 }
 
-export type RateLimitScope = "tenant" | "admin";
+/** Sign-ins, and password-reset requests ("…-reset"), each with budgets of their own. */
+export type RateLimitScope = "tenant" | "admin" | "tenant-reset" | "admin-reset";
 
 /** One admitted attempt, to be judged once its password has been verified. */
 export interface LoginAttempt {

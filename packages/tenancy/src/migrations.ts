@@ -69,6 +69,13 @@ export const BUILT_IN_MIGRATIONS: TenantMigration[] = [
       await ensureCollection(models.Invite as unknown as Model<never>);
     },
   },
+  {
+    version: 4,
+    name: "password-resets-collection",
+    async up({ models }) {
+      await ensureCollection(models.PasswordReset as unknown as Model<never>);
+    },
+  },
 ];
 
 function assertIncreasing(owner: string, migrations: TenantMigration[]): void {

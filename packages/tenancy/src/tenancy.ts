@@ -26,6 +26,7 @@ import { NoTenantContext, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
 import { Members } from "./members";
+import { PasswordResets } from "./password-resets";
 import type { MigrateResult } from "./migrations";
 import { latestVersion, resolveMigrations } from "./migrations";
 import type { PasswordHasher } from "./password-hashing";
@@ -118,6 +119,8 @@ export interface Tenancy<M = unknown> {
   platformKeys: PlatformKeys;
   /** Per-key and per-tenant call limits shared by every instance (control database). */
   keyRateLimits(config: KeyRateLimitConfig): KeyRateLimits;
+  /** Password recovery: reset links by email, set by members' admins, or for owners by super admins. */
+  passwordResets: PasswordResets;
   passwords: PasswordHasher;
   lifecycle: {
     provision(input: ProvisionInput, actor?: AuditActor): Promise<TenantRecord>;
@@ -320,6 +323,14 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     platformKeys: new PlatformKeys(control, rt.audit),
     keyRateLimits: (limits) =>
       createKeyRateLimits(controlConn.getClient(), cfg.controlDbName, limits),
+    passwordResets: new PasswordResets({
+      control,
+      directory: rt.directory,
+      hasher,
+      audit: rt.audit,
+      mailer: cfg.mailer,
+      withTenant: (id, fn) => withTenant(id, fn as never),
+    }),
     passwords: hasher,
     lifecycle: {
       provision: (input, actor = SYSTEM_ACTOR) => provision(rt, input, actor),

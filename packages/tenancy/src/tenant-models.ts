@@ -8,6 +8,8 @@ import type { ApiKeyDoc } from "./api-key-models";
 import { apiKeySchema } from "./api-key-models";
 import type { MemberRole } from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
+import type { PasswordResetDoc } from "./password-reset-schema";
+import { passwordResetSchema } from "./password-reset-schema";
 
 const noLazyWork = { autoIndex: false, autoCreate: false, bufferCommands: false } as const;
 
@@ -181,6 +183,7 @@ export interface TenantModels {
   Setting: Model<SettingDoc>;
   Audit: Model<TenantAuditDoc>;
   Invite: Model<InviteDoc>;
+  PasswordReset: Model<PasswordResetDoc>;
   Meta: Model<MetaDoc>;
   ApiKey: Model<ApiKeyDoc>;
 }
@@ -191,6 +194,7 @@ export const tenantSchemas = {
   Setting: settingSchema,
   Audit: tenantAuditSchema,
   Invite: inviteSchema,
+  PasswordReset: passwordResetSchema,
   Meta: metaSchema,
   ApiKey: apiKeySchema("apiKeys"),
 };
@@ -216,6 +220,12 @@ export function registerTenantModels(conn: Connection): TenantModels {
     },
     get Invite() {
       return (compiled.Invite ??= conn.model<InviteDoc>("Invite", inviteSchema));
+    },
+    get PasswordReset() {
+      return (compiled.PasswordReset ??= conn.model<PasswordResetDoc>(
+        "PasswordReset",
+        passwordResetSchema,
+      ));
     },
     get Meta() {
       return (compiled.Meta ??= conn.model<MetaDoc>("Meta", metaSchema));

@@ -13,3 +13,5 @@ export { auditDetails } from "./audit-details";
 export { describeApiError } from "./api-error";
 export type { ApiErrorInfo, DescribeOptions } from "./api-error";
 export { RefreshForm } from "./session-refresh-form";
+export { ForgotPasswordForm, ResetPasswordForm } from "./password-reset-forms";
+export { AuthCard } from "./auth-card";

@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import { test as base, expect } from "@playwright/test";
 import type { Page } from "@playwright/test";
 import type { AdminRouter, AppRouter } from "@tenantry/api";
-import { createTestClient } from "@tenantry/test-kit";
+import { createTestClient, mailInbox } from "@tenantry/test-kit";
+import type { MailInbox } from "@tenantry/test-kit";
 
 import { stackFromEnv } from "./env";
 import type { StackInfo } from "./stack";
@@ -78,6 +79,8 @@ export interface Fixtures {
   tenant: Tenant;
   /** A member of `tenant` with a password, able to sign in. */
   user: Person;
+  /** The stack's mail catcher: what the apps sent over SMTP. */
+  mail: MailInbox;
 }
 
 export const test = base.extend<Fixtures, { stackInfo: StackInfo }>({
@@ -91,6 +94,7 @@ export const test = base.extend<Fixtures, { stackInfo: StackInfo }>({
     { scope: "worker" },
   ],
   stack: async ({ stackInfo }, use) => use(stackInfo),
+  mail: async ({ stack }, use) => use(mailInbox(stack.mailUrl)),
   admin: async ({ stack }, use) => {
     const api = createTestClient<AdminRouter>({
       url: `${stack.adminUrl}/api/trpc`,

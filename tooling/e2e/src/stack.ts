@@ -7,7 +7,13 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { freePort, startProcessGroup, startTestDatabase, waitForHttp } from "@tenantry/test-kit";
+import {
+  freePort,
+  startMailCatcher,
+  startProcessGroup,
+  startTestDatabase,
+  waitForHttp,
+} from "@tenantry/test-kit";
 import type { ProcessGroup } from "@tenantry/test-kit";
 
 import { inheritedEnv, stackToEnv } from "./env";
@@ -22,6 +28,8 @@ export interface StackInfo {
   adminUrl: string;
   adminEmail: string;
   adminPassword: string;
+  /** The mail catcher's web inbox and REST API (the apps send through its SMTP port). */
+  mailUrl: string;
 }
 
 /**
@@ -74,9 +82,16 @@ export async function startStack(
 ): Promise<{ info: StackInfo; env: Record<string, string>; stop: () => Promise<void> }> {
   mkdirSync(logDir, { recursive: true });
   const mongo = await startTestDatabase();
+  const mail = await startMailCatcher({ logFile: path.join(logDir, "maildev.log") }).catch(
+    async (err: unknown) => {
+      await mongo.stop();
+      throw err;
+    },
+  );
   const servers: ProcessGroup[] = [];
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));
+    await mail.stop();
     await mongo.stop();
   };
   try {
@@ -88,6 +103,7 @@ export async function startStack(
       // The admin-only stack has no web app, but the admin app still hands impersonation to one.
       webUrl: `http://127.0.0.1:${webPort}`,
       adminUrl: `http://127.0.0.1:${adminPort}`,
+      mailUrl: mail.webUrl,
     };
     const env = {
       NODE_ENV: "production",
@@ -99,6 +115,7 @@ export async function startStack(
       WEB_URL: info.webUrl,
       ADMIN_URL: info.adminUrl,
       INSECURE_COOKIES: "true",
+      SMTP_URL: mail.smtpUrl,
       ...extraEnv,
     };
     const ports: Record<App, number> = { web: webPort, admin: adminPort };

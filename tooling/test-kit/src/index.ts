@@ -10,3 +10,5 @@ export { startProcessGroup } from "./process-group";
 export { TCP, cpuMs, fdCount, rssBytes, tcpConnectionsTo } from "./proc-stats";
 export type { TestClientOptions } from "./trpc-client";
 export { createTestClient } from "./trpc-client";
+export type { CaughtMail, MailCatcher, MailInbox } from "./mail-catcher";
+export { mailInbox, startMailCatcher } from "./mail-catcher";

@@ -5,7 +5,7 @@ import { APP_MODULES, createApiServices } from "@tenantry/api";
 import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
-import { clusterUriPolicyFromEnv, createTenancy } from "@tenantry/tenancy";
+import { clusterUriPolicyFromEnv, createTenancy, mailerFromEnv } from "@tenantry/tenancy";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -22,6 +22,7 @@ async function createAppServices(): Promise<ApiServices> {
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
     clusterUriPolicy: clusterUriPolicyFromEnv(env),
+    mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
   });
   const services = await createApiServices({
@@ -31,6 +32,7 @@ async function createAppServices(): Promise<ApiServices> {
     // Login limits per client IP: see "Client IP" in packages/api/README.md.
     trustProxy: env.TRUST_PROXY,
     publicAppUrl: env.WEB_URL,
+    adminAppUrl: env.ADMIN_URL,
     allowedOrigins: [new URL(env.ADMIN_URL).origin],
     firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
     exportDir: path.resolve(env.EXPORT_DIR),

@@ -5,7 +5,7 @@ import type { ApiServices } from "@tenantry/api";
 import { apiKeyRateLimitFrom } from "@tenantry/api/env";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
-import { createTenancy } from "@tenantry/tenancy";
+import { createTenancy, mailerFromEnv } from "@tenantry/tenancy";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -21,6 +21,7 @@ async function createAppServices(): Promise<ApiServices> {
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
+    mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
   });
   return createApiServices({
@@ -30,6 +31,7 @@ async function createAppServices(): Promise<ApiServices> {
     // Login limits per client IP: see "Client IP" in packages/api/README.md.
     trustProxy: env.TRUST_PROXY,
     publicAppUrl: env.WEB_URL,
+    adminAppUrl: env.ADMIN_URL,
     allowedOrigins: [new URL(env.WEB_URL).origin],
     apiKeyRateLimit: apiKeyRateLimitFrom(env),
     logger,

@@ -2,7 +2,7 @@
 // the api reads the environment. The variables the Next apps and the CLI read too are composed
 // from their fragments (../env-fragments.ts, @tenantry/tenancy/env), not restated here.
 import { clusterUriPolicyEnv } from "@tenantry/tenancy";
-import { databaseEnv, encryptionKeyEnv } from "@tenantry/tenancy/env";
+import { databaseEnv, encryptionKeyEnv, mailEnv } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 import {
@@ -35,6 +35,11 @@ const schema = z
     /** Tenant web app's public URL (invite links); WEB_URL is accepted too, as the apps use it. */
     PUBLIC_APP_URL: z.url().optional(),
     ...webEnv,
+    /** The admin app's public URL (super admins' password-reset links). */
+    ADMIN_URL: z
+      .url("must be a URL such as http://localhost:3001")
+      .default("http://localhost:3001"),
+    ...mailEnv,
     TENANT_CACHE_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
     TENANT_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(600_000),
     /** How long a passed user + session check is trusted on this instance (0 = never cached). */

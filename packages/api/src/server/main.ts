@@ -1,6 +1,11 @@
 // `pnpm --filter @tenantry/api serve`: the standalone API server. Configuration comes from the
 // validated env module; without MONGODB_URI (outside production) an embedded server is started.
-import { clusterUriPolicyFromEnv, createTenancy, installShutdownHandlers } from "@tenantry/tenancy";
+import {
+  clusterUriPolicyFromEnv,
+  createTenancy,
+  installShutdownHandlers,
+  mailerFromEnv,
+} from "@tenantry/tenancy";
 import { apiKeyRateLimitFrom, cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { APP_MODULES } from "../app-modules";
@@ -38,6 +43,7 @@ async function main() {
     encryptionKey: env.ENCRYPTION_KEY,
     cache: { maxHandles: env.TENANT_CACHE_MAX, idleTtlMs: env.TENANT_CACHE_TTL_MS },
     clusterUriPolicy: clusterUriPolicyFromEnv(env),
+    mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
   });
   const services = await createApiServices({
@@ -45,6 +51,7 @@ async function main() {
     jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
     cookies: { secure: cookieSecure(env) },
     publicAppUrl: env.PUBLIC_APP_URL ?? env.WEB_URL,
+    adminAppUrl: env.ADMIN_URL,
     ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
     trustProxy: env.TRUST_PROXY,
     authCheckCacheMs: env.AUTH_CHECK_CACHE_MS,

@@ -6,6 +6,7 @@ import type { ArchiveProgress, TenantRecord, TenantStatus } from "@tenantry/tena
 import { TENANT_STATUSES } from "@tenantry/tenancy";
 
 import type { CommandContext, CommandSpec } from "../command";
+import { readCliConfig } from "../env";
 import { EXIT, usageError } from "../exit-codes";
 import { formatRecord, formatTable } from "../output";
 import { findTenant, tenantSummary } from "../tenant-lookup";
@@ -217,6 +218,32 @@ const suspend = lifecycleCommand(
   },
 );
 
+const sendOwnerReset = lifecycleCommand(
+  "send-owner-reset",
+  "Email a tenant's active owners a password-reset link (audited with the reason; the link is never shown)",
+  {
+    usage: "--reason <text>",
+    options: ["--reason <text>"],
+    required: ["reason"],
+    details: "<tenant> is a slug or a tenant id. Needs SMTP_URL (and WEB_URL for the link's page).",
+  },
+  async (ctx, t) => {
+    const { emails } = await (
+      await ctx.tenancy()
+    ).passwordResets.sendToOwners(
+      t.id,
+      str(ctx, "reason") ?? "",
+      ctx.actor,
+      readCliConfig().mail.resetUrls,
+    );
+    return {
+      record: { slug: t.slug, sentTo: emails.join(", ") },
+      json: { tenant: tenantSummary(t), sentTo: emails },
+      message: `Sent a password-reset link to ${emails.join(", ")}`,
+    };
+  },
+);
+
 const resume = lifecycleCommand("resume", "Reactivate a suspended tenant", null, async (ctx, t) => {
   const tenant = await (await ctx.tenancy()).lifecycle.resume(t.id, ctx.actor);
   return { record: tenantSummary(tenant), message: `Resumed ${t.slug}` };
@@ -401,6 +428,7 @@ export const tenantCommands: CommandSpec[] = [
   create,
   suspend,
   resume,
+  sendOwnerReset,
   del,
   restore,
   purge,

@@ -4,6 +4,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "admin.created",
   "admin.login",
   "admin.disabled",
+  "admin.passwordReset",
   "tenant.provisioned",
   "tenant.provision.rolledBack",
   "tenant.suspended",
@@ -21,6 +22,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "impersonate.start",
   "platformKey.created",
   "platformKey.revoked",
+  "tenant.ownerResetSent",
 ] as const;
 
 export type ControlAuditAction = (typeof CONTROL_AUDIT_ACTIONS)[number];

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { safeNext } from "@tenantry/ui/safe-next";
 import { LoginForm } from "./login-form";
 
@@ -22,6 +23,9 @@ export default async function LoginPage({
         <h1>Platform sign in</h1>
         <p className="muted">For platform super admins only.</p>
         <LoginForm next={safeNext(sp.next)} />
+        <p className="small">
+          <Link href="/forgot-password">Forgot password?</Link>
+        </p>
       </div>
     </div>
   );

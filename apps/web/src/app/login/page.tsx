@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { safeNext } from "@tenantry/ui/safe-next";
 import { LoginForm } from "./login-form";
 
@@ -25,6 +26,9 @@ export default async function LoginPage({
           next={safeNext(sp.next)}
           initialTenant={typeof sp.tenant === "string" ? sp.tenant : undefined}
         />
+        <p className="small">
+          <Link href="/forgot-password">Forgot password?</Link>
+        </p>
       </div>
     </div>
   );

@@ -7,6 +7,8 @@ import { loginHandler } from "./login.handler";
 import { ZLoginInput } from "./login.schema";
 import { logoutHandler } from "./logout.handler";
 import { meHandler } from "./me.handler";
+import { requestPasswordResetHandler, resetPasswordHandler } from "./password-reset.handler";
+import { ZRequestPasswordResetInput, ZResetPasswordInput } from "./password-reset.schema";
 import { refreshHandler } from "./refresh.handler";
 import { ZRefreshInput } from "./refresh.schema";
 import { switchTenantHandler } from "./switch-tenant.handler";
@@ -20,4 +22,8 @@ export const authRouter = createTRPCRouter({
   changePassword: tenantProcedure.input(ZChangePasswordInput).mutation(changePasswordHandler),
   switchTenant: tenantProcedure.input(ZSwitchTenantInput).mutation(switchTenantHandler),
   acceptInvite: publicProcedure.input(ZAcceptInviteInput).mutation(acceptInviteHandler),
+  requestPasswordReset: publicProcedure
+    .input(ZRequestPasswordResetInput)
+    .mutation(requestPasswordResetHandler),
+  resetPassword: publicProcedure.input(ZResetPasswordInput).mutation(resetPasswordHandler),
 });

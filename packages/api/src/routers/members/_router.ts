@@ -8,6 +8,7 @@ import {
   deactivateHandler,
   reactivateHandler,
   removeHandler,
+  sendPasswordResetHandler,
 } from "./member-changes.handler";
 import { ZChangeRoleInput, ZMemberTargetInput } from "./member-target.schema";
 
@@ -18,4 +19,7 @@ export const membersRouter = createTRPCRouter({
   deactivate: tenantAdminProcedure.input(ZMemberTargetInput).mutation(deactivateHandler),
   reactivate: tenantAdminProcedure.input(ZMemberTargetInput).mutation(reactivateHandler),
   remove: tenantAdminProcedure.input(ZMemberTargetInput).mutation(removeHandler),
+  sendPasswordReset: tenantAdminProcedure
+    .input(ZMemberTargetInput)
+    .mutation(sendPasswordResetHandler),
 });

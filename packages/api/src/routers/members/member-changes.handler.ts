@@ -1,5 +1,6 @@
 // Role changes, deactivation and removal: tenancy's members use cases hold the rules (only owners
 // touch owners, the last owner stays, the directory follows); the api shapes the answers.
+import { resetUrls } from "../../auth/password-reset-requests";
 import type { TenantContext } from "../../trpc";
 import { memberActor, publicMember } from "./member-view";
 import type { TChangeRoleInput, TMemberTargetInput } from "./member-target.schema";
@@ -37,3 +38,14 @@ export const removeHandler = changingUsers(async ({ ctx, input }: H<TMemberTarge
   await members(ctx).remove(ctx.tenant, memberActor(ctx), input.userId);
   return { ok: true as const };
 });
+
+/** Mails the member a reset link (the sender never sees it); audited by tenancy. */
+export const sendPasswordResetHandler = async ({ ctx, input }: H<TMemberTargetInput>) => {
+  const { email } = await ctx.services.tenancy.passwordResets.sendToMember(
+    ctx.tenant,
+    memberActor(ctx),
+    input.userId,
+    resetUrls(ctx),
+  );
+  return { ok: true as const, sentTo: email };
+};

@@ -96,6 +96,10 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
     },
     onError,
   });
+  const sendReset = api.members.sendPasswordReset.useMutation({
+    onSuccess: (data) => toast.success(`A password-reset link is on its way to ${data.sentTo}.`),
+    onError,
+  });
   const assignable: readonly Role[] = myRole === "owner" ? ROLES : ["admin", "member"];
 
   return (
@@ -210,6 +214,18 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                               Deactivate
                             </button>
                           )}
+                          {/* Only an owner may send an owner a reset link. */}
+                          {m.status === "active" && (m.role !== "owner" || myRole === "owner") ? (
+                            <button
+                              type="button"
+                              className="btn btn-sm"
+                              disabled={sendReset.isPending}
+                              onClick={() => sendReset.mutate({ userId: m.id })}
+                              aria-label={`Send ${m.email} a password-reset link`}
+                            >
+                              Send reset link
+                            </button>
+                          ) : null}
                           <button
                             type="button"
                             className="btn btn-sm btn-ghost"

@@ -1,5 +1,10 @@
 import { createTRPCRouter, publicProcedure, superAdminProcedure } from "../../../trpc";
+import { ZRequestPasswordResetInput, ZResetPasswordInput } from "../../auth/password-reset.schema";
 import { ZRefreshInput } from "../../auth/refresh.schema";
+import {
+  adminRequestPasswordResetHandler,
+  adminResetPasswordHandler,
+} from "./admin-password-reset.handler";
 import {
   adminLoginHandler,
   adminLogoutHandler,
@@ -13,4 +18,8 @@ export const adminAuthRouter = createTRPCRouter({
   refresh: publicProcedure.input(ZRefreshInput).mutation(adminRefreshHandler),
   logout: publicProcedure.input(ZRefreshInput).mutation(adminLogoutHandler),
   me: superAdminProcedure.query(adminMeHandler),
+  requestPasswordReset: publicProcedure
+    .input(ZRequestPasswordResetInput)
+    .mutation(adminRequestPasswordResetHandler),
+  resetPassword: publicProcedure.input(ZResetPasswordInput).mutation(adminResetPasswordHandler),
 });

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 
 import { refuse } from "../../../api-errors";
+import { resetUrls } from "../../../auth/password-reset-requests";
 import type { TenantRecord } from "../../../tenancy-port";
 import type { AdminContext } from "../../../trpc";
 import { adminActor } from "../admin-audit";
@@ -13,6 +14,7 @@ import type {
   TListTenantsInput,
   TMigrationJobInput,
   TPurgeTenantInput,
+  TSendOwnerResetInput,
   TSuspendTenantInput,
   TTenantId,
 } from "./tenants.schema";
@@ -149,6 +151,17 @@ export const dedicatePoolHandler = ({ ctx, input }: H<TTenantId>) =>
 
 export const releasePoolHandler = ({ ctx, input }: H<TTenantId>) =>
   transition(ctx, input.id, () => lifecycle(ctx).releasePool(input.id, adminActor(ctx)));
+
+/** Mails the tenant's active owners a reset link; the admin sees only who it went to. */
+export const sendOwnerResetHandler = async ({ ctx, input }: H<TSendOwnerResetInput>) => {
+  const { emails } = await ctx.services.tenancy.passwordResets.sendToOwners(
+    input.id,
+    input.reason,
+    adminActor(ctx),
+    resetUrls(ctx),
+  );
+  return { ok: true as const, sentTo: emails };
+};
 
 export const purgeTenantHandler = ({ ctx, input }: H<TPurgeTenantInput>) =>
   transition(ctx, input.id, async () => {

@@ -53,6 +53,13 @@ export const ZSuspendTenantInput = z.strictObject({
 });
 export type TSuspendTenantInput = z.infer<typeof ZSuspendTenantInput>;
 
+/** A super admin mails the tenant's owners a reset link; the reason lands in both audit logs. */
+export const ZSendOwnerResetInput = z.strictObject({
+  id: ZObjectId,
+  reason: z.string().trim().min(3).max(500),
+});
+export type TSendOwnerResetInput = z.infer<typeof ZSendOwnerResetInput>;
+
 export const ZPurgeTenantInput = z.strictObject({ id: ZObjectId, confirmSlug: ZSlug });
 export type TPurgeTenantInput = z.infer<typeof ZPurgeTenantInput>;
 

@@ -14,6 +14,7 @@ import { useState } from "react";
 import { displaySlug } from "~/tenant-slug";
 import { api } from "~/trpc/react";
 import { ImpersonateDialog } from "./impersonate-dialog";
+import { OwnerResetDialog } from "./owner-reset-dialog";
 import { SuspendDialog } from "./suspend-dialog";
 
 function formatBytes(n: number | undefined | null): string {
@@ -29,7 +30,8 @@ function sentence(text: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-type Dialog = null | "suspend" | "resume" | "delete" | "restore" | "purge" | "impersonate";
+type Dialog =
+  null | "suspend" | "resume" | "delete" | "restore" | "purge" | "impersonate" | "ownerReset";
 
 export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
   const toast = useToast();
@@ -189,6 +191,14 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
                 >
                   Impersonate a user
                 </button>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => setDialog("ownerReset")}
+                  disabled={t.status !== "active"}
+                >
+                  Send owner a reset link
+                </button>
               </div>
             ) : null}
             <div className="row">
@@ -280,6 +290,16 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
         busy={purge.isPending}
         onCancel={() => setDialog(null)}
         onConfirm={() => purge.mutate({ id, confirmSlug: t.slug })}
+      />
+      <OwnerResetDialog
+        open={dialog === "ownerReset"}
+        tenantId={id}
+        slug={t.slug}
+        onClose={() => setDialog(null)}
+        onSent={async (emails) => {
+          toast.success(`A reset link is on its way to ${emails.join(", ")}.`);
+          setDialog(null);
+        }}
       />
       {dialog === "impersonate" ? (
         <ImpersonateDialog tenantId={id} webUrl={webUrl} onClose={() => setDialog(null)} />
