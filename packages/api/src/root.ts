@@ -13,6 +13,7 @@ import { authRouter } from "./routers/auth/_router";
 import { healthRouter } from "./routers/health/_router";
 import { membersRouter } from "./routers/members/_router";
 import { settingsRouter } from "./routers/settings/_router";
+import { tenantRouter } from "./routers/tenant/_router";
 import { createTRPCRouter } from "./trpc";
 
 const coreRoutes = {
@@ -21,6 +22,7 @@ const coreRoutes = {
   members: membersRouter,
   settings: settingsRouter,
   audit: auditRouter,
+  tenant: tenantRouter,
 };
 
 type ModuleRoutes<Ms extends readonly AppModule[]> = {

@@ -11,6 +11,7 @@ export type {
   AdminDoc,
   AuditActor,
   MemberActor,
+  PlanFeature,
   PasswordHasher as PasswordHashing,
 } from "@tenantry/tenancy";
 

@@ -50,6 +50,10 @@ export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount } from "./admin-accounts";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
+export { STORAGE_USAGE_TTL_MS } from "./tenant-plans";
+export type { LimitReport, PlanChange, UsageReport } from "./tenant-plans";
+export { PLANS, PLAN_FEATURES, PLAN_NAMES, USAGE_WARNING_RATIO } from "./policies/plans";
+export type { LimitName, PlanDefinition, PlanFeature, PlanName } from "./policies/plans";
 export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,

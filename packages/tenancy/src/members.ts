@@ -10,6 +10,7 @@ import { LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors
 import { checkPassword } from "./policy-checks";
 import type { PasswordHasher } from "./password-hashing";
 import type { TenantDirectory } from "./tenant-directory";
+import type { TenantPlans } from "./tenant-plans";
 import { normalizeEmail } from "./tenant-directory";
 import type { UserDoc } from "./tenant-models";
 import type { TenantScope } from "./tenancy-runtime";
@@ -52,9 +53,13 @@ export class Members {
   constructor(
     private readonly directory: TenantDirectory,
     private readonly hasher: PasswordHasher,
+    private readonly plans: Pick<TenantPlans, "assertSeatFree">,
   ) {}
 
-  /** Audited as `members.create` (with a password) or `members.invite` (without). */
+  /**
+   * Takes a seat (QUOTA_EXCEEDED when none is free). Audited as `members.create` (with a
+   * password) or `members.invite` (without).
+   */
   async add(scope: TenantScope, actor: MemberActor, input: AddMemberInput): Promise<UserDoc> {
     if (input.role === "owner" && actor.user.role !== "owner")
       throw new RoleForbidden("Only an owner can add another owner");
@@ -62,6 +67,7 @@ export class Members {
     if (input.password) checkPassword(input.password, email);
     const { User } = scope.models;
     if (await User.exists({ email })) throw new MemberExists();
+    await this.plans.assertSeatFree(scope);
     const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
     const created = await User.create({
       email,
@@ -142,6 +148,7 @@ export class Members {
   async reactivate(scope: TenantScope, actor: MemberActor, userId: string): Promise<UserDoc> {
     const target = await this.target(scope, actor, userId);
     if (target.status !== "deactivated") return target;
+    await this.plans.assertSeatFree(scope);
     const status = target.passwordHash ? "active" : "invited";
     const updated = await scope.models.User.findByIdAndUpdate(
       target._id,

@@ -5,3 +5,19 @@ export { RESERVED_SLUGS, SLUG_FORMAT_MESSAGE, SLUG_PATTERN, slugProblem } from "
 export { EMAIL_MAX_LENGTH, isValidEmail, normalizeEmailText } from "./email";
 export { CONTROL_AUDIT_ACTIONS } from "./audit-actions";
 export type { ControlAuditAction } from "./audit-actions";
+export {
+  CORE_LIMITS,
+  LIMIT_NAME_PATTERN,
+  PLANS,
+  PLAN_FEATURES,
+  PLAN_NAMES,
+  USAGE_WARNING_RATIO,
+  catalogueName,
+  isLimitValue,
+  isPlanFeature,
+  isPlanName,
+  limitOf,
+  normalizeOverrides,
+  planHasFeature,
+} from "./plans";
+export type { CoreLimit, LimitName, PlanDefinition, PlanFeature, PlanName } from "./plans";

@@ -13,6 +13,7 @@ import {
   releasePoolHandler,
   restoreTenantHandler,
   resumeTenantHandler,
+  setTenantPlanHandler,
   suspendTenantHandler,
 } from "./tenants.handler";
 import {
@@ -21,6 +22,7 @@ import {
   ZListTenantsInput,
   ZMigrationJobInput,
   ZPurgeTenantInput,
+  ZSetTenantPlanInput,
   ZSuspendTenantInput,
   ZTenantId,
 } from "./tenants.schema";
@@ -40,4 +42,5 @@ export const adminTenantsRouter = createTRPCRouter({
   export: superAdminProcedure.input(ZExportTenantInput).mutation(exportTenantHandler),
   dedicatePool: superAdminProcedure.input(ZTenantId).mutation(dedicatePoolHandler),
   releasePool: superAdminProcedure.input(ZTenantId).mutation(releasePoolHandler),
+  setPlan: superAdminProcedure.input(ZSetTenantPlanInput).mutation(setTenantPlanHandler),
 });
