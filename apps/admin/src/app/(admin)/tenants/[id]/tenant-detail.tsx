@@ -14,6 +14,7 @@ import { useState } from "react";
 import { displaySlug } from "~/tenant-slug";
 import { api } from "~/trpc/react";
 import { ImpersonateDialog } from "./impersonate-dialog";
+import { PlanCard } from "./plan-card";
 import { SuspendDialog } from "./suspend-dialog";
 
 function formatBytes(n: number | undefined | null): string {
@@ -226,6 +227,17 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           </div>
         </section>
       </div>
+
+      {!isPurged ? (
+        <PlanCard
+          // Remounts with the saved values after a change.
+          key={`${t.plan}:${JSON.stringify(t.planLimits)}`}
+          tenantId={id}
+          plan={t.plan}
+          limits={t.planLimits}
+          onSaved={() => utils.tenants.get.invalidate({ id })}
+        />
+      ) : null}
 
       <SuspendDialog
         open={dialog === "suspend"}
