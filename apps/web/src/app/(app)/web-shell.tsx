@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { api } from "~/trpc/react";
+import { UsageBanner } from "./usage-banner";
 
 interface Props {
   user: { name: string; email: string; role: string };
@@ -44,18 +45,21 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
       brand={tenant.name}
       brandSub={tenant.slug}
       banner={
-        impersonatedBy ? (
-          <div className="banner banner-warn" role="status" data-testid="impersonation-banner">
-            <strong>Impersonation:</strong>
-            <span>
-              {impersonatedBy} is signed in as {user.email}. Every action is recorded in the audit
-              log.
-            </span>
-            <button type="button" className="btn btn-sm" onClick={signOut}>
-              End session
-            </button>
-          </div>
-        ) : null
+        <>
+          {impersonatedBy ? (
+            <div className="banner banner-warn" role="status" data-testid="impersonation-banner">
+              <strong>Impersonation:</strong>
+              <span>
+                {impersonatedBy} is signed in as {user.email}. Every action is recorded in the audit
+                log.
+              </span>
+              <button type="button" className="btn btn-sm" onClick={signOut}>
+                End session
+              </button>
+            </div>
+          ) : null}
+          {user.role === "owner" ? <UsageBanner /> : null}
+        </>
       }
       nav={links.map((l) => (
         <Link key={l.href} href={l.href} aria-current={current(l.href) ? "page" : undefined}>
