@@ -15,7 +15,7 @@ import {
   StorageReadOnly,
   TenantNotFound,
 } from "./errors";
-import type { CoreLimit, PlanFeature, PlanName } from "./policies/plans";
+import type { PlanFeature, PlanName } from "./policies/plans";
 import {
   CORE_LIMITS,
   LIMIT_NAME_PATTERN,
@@ -186,7 +186,7 @@ export class TenantPlans {
 
   private async assertRoom(
     scope: TenantScope,
-    limit: CoreLimit | string,
+    limit: string,
     count: () => Promise<number>,
   ): Promise<void> {
     const max = this.limit(scope.tenant, limit);
