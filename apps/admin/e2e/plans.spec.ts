@@ -24,7 +24,7 @@ test("changes a tenant's plan and a seats override on the tenant page", async ({
   await card.getByLabel("Limit: seats").fill("3");
   await card.getByRole("button", { name: "Save plan" }).click();
   await expect(page.getByText("Plan changed to Pro.")).toBeVisible();
-  await expect(card.getByText("In force now: 3")).toBeVisible();
+  await expect(card.getByText("In force now: 3", { exact: true })).toBeVisible();
   await expect(page.getByRole("definition").filter({ hasText: /^pro$/ })).toBeVisible();
   await shot(page, "admin-tenant-plan");
 
@@ -44,7 +44,7 @@ test("changes a tenant's plan and a seats override on the tenant page", async ({
   // Clearing the field removes the override: back to the plan's 100 seats.
   await card.getByLabel("Limit: seats").fill("");
   await card.getByRole("button", { name: "Save plan" }).click();
-  await expect(card.getByText("In force now: 100").first()).toBeVisible();
+  await expect(card.getByText("In force now: 100", { exact: true })).toBeVisible();
   expect(
     (await admin.tenants.get.query({ id })).planLimits.find((l) => l.name === "seats"),
   ).toEqual({ name: "seats", override: null, max: 100 });

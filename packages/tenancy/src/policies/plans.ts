@@ -5,7 +5,8 @@
 export const PLAN_NAMES = ["free", "pro", "enterprise"] as const;
 export type PlanName = (typeof PLAN_NAMES)[number];
 
-export const PLAN_FEATURES = ["auditExport", "dedicatedPool"] as const;
+/** What a plan can include beyond its limits; each gates procedures (featureProcedure in the api). */
+export const PLAN_FEATURES = ["auditExport"] as const;
 export type PlanFeature = (typeof PLAN_FEATURES)[number];
 
 /**
@@ -55,7 +56,7 @@ export const PLANS: Record<PlanName, PlanDefinition> = {
   enterprise: {
     name: "enterprise",
     label: "Enterprise",
-    features: ["auditExport", "dedicatedPool"],
+    features: ["auditExport"],
     limits: { seats: 10_000, storageBytes: 500 * GiB, inFlight: 64, requestsPerMinute: 30_000 },
     moduleItems: { notes: 10_000_000 },
     otherModuleItems: 10_000_000,
