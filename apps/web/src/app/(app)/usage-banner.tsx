@@ -1,13 +1,12 @@
 "use client";
 // Owners only: a banner from 80% of any plan limit, and when the organisation is read-only.
+import { formatBytes } from "@tenantry/ui";
 import { api } from "~/trpc/react";
 
 const LABELS: Record<string, string> = { seats: "members", storageBytes: "storage" };
 
-function amount(limit: string, n: number): string {
-  if (limit !== "storageBytes") return String(n);
-  return n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
-}
+const amount = (limit: string, n: number) =>
+  limit === "storageBytes" ? formatBytes(n) : String(n);
 
 export function UsageBanner() {
   // Usage moves slowly; once a minute is often enough for a warning.

@@ -2,7 +2,7 @@
 // The tenant's plan and its limit overrides: an empty limit field means "the plan's value".
 import type { PlanName } from "@tenantry/tenancy/policies";
 import { PLANS, PLAN_NAMES, isPlanName, limitOf } from "@tenantry/tenancy/policies";
-import { SelectField, TextField, describeApiError, useToast } from "@tenantry/ui";
+import { SelectField, TextField, describeApiError, formatBytes, useToast } from "@tenantry/ui";
 import { useState } from "react";
 import { api } from "~/trpc/react";
 
@@ -85,7 +85,7 @@ export function PlanCard({
               value={fields[l.name] ?? ""}
               placeholder={String(limitOf(chosen, {}, l.name))}
               error={errors[l.name]}
-              hint={`In force now: ${l.max}`}
+              hint={`In force now: ${l.name === "storageBytes" ? `${l.max} bytes (${formatBytes(l.max)})` : l.max}`}
               onChange={(e) => setFields((f) => ({ ...f, [l.name]: e.target.value }))}
             />
           ))}
