@@ -133,25 +133,23 @@ export async function withTenantPrincipal<R>(
   }
   if (!Types.ObjectId.isValid(claims.sub))
     throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
-  return ctx.services.tenancy.withTenant(
-    claims.tid,
-    async (scope: TenantScope) => {
-      // withTenant has already refused a suspended or deleted tenant; only the user + session check is cached.
-      const user =
-        ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ??
-        (await checkUserAndSession(ctx, scope, claims));
-      const active = ctx.services.activeTenantCalls;
-      active.set(claims.tid, (active.get(claims.tid) ?? 0) + 1);
-      try {
-        return await next({ claims, tenant: scope, user, impersonatedBy: claims.imp ?? null });
-      } finally {
-        const left = (active.get(claims.tid) ?? 1) - 1;
-        if (left > 0) active.set(claims.tid, left);
-        else active.delete(claims.tid);
-      }
-    },
-    { write },
-  );
+  const lease = (fn: (scope: TenantScope) => Promise<R>) =>
+    ctx.services.tenancy.withTenant(claims.tid, fn, { write });
+  return lease(async (scope: TenantScope) => {
+    // withTenant has already refused a suspended or deleted tenant; only the user + session check is cached.
+    const user =
+      ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ??
+      (await checkUserAndSession(ctx, scope, claims));
+    const active = ctx.services.activeTenantCalls;
+    active.set(claims.tid, (active.get(claims.tid) ?? 0) + 1);
+    try {
+      return await next({ claims, tenant: scope, user, impersonatedBy: claims.imp ?? null });
+    } finally {
+      const left = (active.get(claims.tid) ?? 1) - 1;
+      if (left > 0) active.set(claims.tid, left);
+      else active.delete(claims.tid);
+    }
+  });
 }
 
 /** Tenant owners and admins (role read from the tenant database, not the token). */

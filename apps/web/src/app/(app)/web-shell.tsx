@@ -45,21 +45,18 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
       brand={tenant.name}
       brandSub={tenant.slug}
       banner={
-        <>
-          {impersonatedBy ? (
-            <div className="banner banner-warn" role="status" data-testid="impersonation-banner">
-              <strong>Impersonation:</strong>
-              <span>
-                {impersonatedBy} is signed in as {user.email}. Every action is recorded in the audit
-                log.
-              </span>
-              <button type="button" className="btn btn-sm" onClick={signOut}>
-                End session
-              </button>
-            </div>
-          ) : null}
-          {user.role === "owner" ? <UsageBanner /> : null}
-        </>
+        impersonatedBy ? (
+          <div className="banner banner-warn" role="status" data-testid="impersonation-banner">
+            <strong>Impersonation:</strong>
+            <span>
+              {impersonatedBy} is signed in as {user.email}. Every action is recorded in the audit
+              log.
+            </span>
+            <button type="button" className="btn btn-sm" onClick={signOut}>
+              End session
+            </button>
+          </div>
+        ) : null
       }
       nav={links.map((l) => (
         <Link key={l.href} href={l.href} aria-current={current(l.href) ? "page" : undefined}>
@@ -87,6 +84,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
         </div>
       }
     >
+      {user.role === "owner" ? <UsageBanner /> : null}
       {children}
     </AppShell>
   );
