@@ -39,6 +39,8 @@ noteSchema.index({ authorId: 1 });
 export const notesTenantModule = defineTenantModule({
   name: "notes",
   schemas: { Note: noteSchema },
+  // Notes count against the plan's "notes" limit.
+  countedModel: "Note",
   migrations: [
     {
       // Tenants provisioned while notes lived in tenancy already have it: ensureCollection is a no-op.

@@ -1,7 +1,7 @@
 // Machine-readable failure reasons. Every refusal carries one in `data.reason` so callers branch
 // on it instead of parsing messages; tenancy's typed errors are translated here, by their code.
-import type { TenancyErrorCode } from "@tenantry/tenancy";
-import { isUnreachableError } from "@tenantry/tenancy";
+import type { LimitUsage, TenancyErrorCode } from "@tenantry/tenancy";
+import { QuotaExceeded, StorageReadOnly, isUnreachableError } from "@tenantry/tenancy";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
@@ -97,6 +97,10 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   RESET_TOKEN_EXPIRED: "BAD_REQUEST",
   RESET_TOKEN_USED: "BAD_REQUEST",
   MAIL_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  // Plans: 402 for "the plan does not allow more", 403 for "the plan does not include this".
+  QUOTA_EXCEEDED: "PAYMENT_REQUIRED",
+  STORAGE_LIMIT_READ_ONLY: "PAYMENT_REQUIRED",
+  FEATURE_NOT_IN_PLAN: "FORBIDDEN",
 };
 
 /** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */
@@ -124,12 +128,14 @@ export function mapDomainError(cause: unknown): TRPCError | null {
   return null;
 }
 
-/** `data` extras for the error formatter: reason, retry time, suspension reason. */
+/** `data` extras for the error formatter: reason, retry time, suspension reason, plan limit. */
 export function reasonOf(cause: unknown): {
   reason?: string;
   retryAfterSeconds?: number;
   suspendedReason?: string;
   missingScope?: string;
+  /** A plan-limit refusal: which limit, the usage now and the maximum. */
+  quota?: LimitUsage;
 } {
   if (cause instanceof ApiRefusal) return { reason: cause.code, ...cause.details };
   if (cause instanceof Error) {
@@ -150,6 +156,9 @@ export function reasonOf(cause: unknown): {
           : {}),
         ...(c.code === "SCOPE_MISSING" && typeof c.scope === "string"
           ? { missingScope: c.scope }
+          : {}),
+        ...(cause instanceof QuotaExceeded || cause instanceof StorageReadOnly
+          ? { quota: cause.usage }
           : {}),
       };
     }

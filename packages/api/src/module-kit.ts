@@ -8,7 +8,7 @@ import { TRPCError } from "@trpc/server";
 
 import { tenantProcedure } from "./trpc";
 
-export { createTRPCRouter, tenantProcedure, tenantAdminProcedure } from "./trpc";
+export { createTRPCRouter, featureProcedure, tenantProcedure, tenantAdminProcedure } from "./trpc";
 export type { TenantContext } from "./trpc";
 export { refuse } from "./api-errors";
 export { recordTenantAudit } from "./routers/tenant-audit";
@@ -26,6 +26,18 @@ export function moduleProcedure<S extends ModuleSchemas>(module: TenantModule<S>
         message: `Tenant module "${module.name}" is not registered with createTenancy`,
       });
     return next({ ctx: { tenant: ctx.tenant } });
+  });
+}
+
+/**
+ * moduleProcedure for the module's creates: when the module declares a counted model, its plan
+ * limit (named after the module) is checked first, by tenancy; over it the call gets 402
+ * QUOTA_EXCEEDED and nothing is written.
+ */
+export function moduleCreateProcedure<S extends ModuleSchemas>(module: TenantModule<S>) {
+  return moduleProcedure(module).use(async ({ ctx, next }) => {
+    await ctx.services.tenancy.plans.assertItemRoom(ctx.tenant, module);
+    return next();
   });
 }
 

@@ -15,6 +15,7 @@ import { healthRouter } from "./routers/health/_router";
 import { keysRouter } from "./routers/keys/_router";
 import { membersRouter } from "./routers/members/_router";
 import { settingsRouter } from "./routers/settings/_router";
+import { tenantRouter } from "./routers/tenant/_router";
 import { createTRPCRouter } from "./trpc";
 
 const coreRoutes = {
@@ -24,6 +25,7 @@ const coreRoutes = {
   settings: settingsRouter,
   audit: auditRouter,
   keys: keysRouter,
+  tenant: tenantRouter,
 };
 
 type ModuleRoutes<Ms extends readonly AppModule[]> = {

@@ -10,6 +10,7 @@ export type {
   AdminAccount,
   AuditActor,
   MemberActor,
+  PlanFeature,
   PasswordHasher as PasswordHashing,
   SessionRow,
   SessionStore,

@@ -9,6 +9,7 @@ import { reasonOf } from "./api-errors";
 import { verifiedSuperAdmin } from "./auth/admin-guard";
 import { requireTenantAdmin, verifiedTenantClaims, withTenantPrincipal } from "./auth/tenant-guard";
 import type { Context } from "./context";
+import type { PlanFeature } from "./tenancy-port";
 import { mapErrors } from "./middleware/error-mapping";
 import { observe } from "./middleware/observe";
 import { requestGuards } from "./middleware/request-guards";
@@ -39,6 +40,7 @@ const t = initTRPC.context<Context>().create({
         suspendedReason: extra.suspendedReason ?? null,
         /** The scope an API key lacked (reason SCOPE_MISSING). */
         missingScope: extra.missingScope ?? null,
+        quota: extra.quota ?? null,
       },
     };
   },
@@ -66,8 +68,28 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 // context copies the whole context object, and this is the path of every tenant call.
 /** The token's tenant, leased for this call, with the live user (see auth/tenant-guard.ts). */
 export const tenantProcedure = publicProcedure.use(({ ctx, type, path, next }) =>
-  withTenantPrincipal(ctx, { type, path }, (principal) => next({ ctx: principal })),
+  withTenantPrincipal(
+    ctx,
+    { type, path },
+    (principal) => next({ ctx: principal }),
+    type === "mutation",
+  ),
 );
+
+/**
+ * A tenant call about the caller's own account or session (password, switching organisation):
+ * its mutations stay open while the tenant is read-only over its storage limit.
+ */
+export const accountProcedure = publicProcedure.use(({ ctx, type, path, next }) =>
+  withTenantPrincipal(ctx, { type, path }, (principal) => next({ ctx: principal }), false),
+);
+
+/** A tenant call the tenant's plan must include (403 FEATURE_NOT_IN_PLAN otherwise). */
+export const featureProcedure = (feature: PlanFeature) =>
+  tenantProcedure.use(({ ctx, next }) => {
+    ctx.services.tenancy.plans.assertFeature(ctx.tenant.tenant, feature);
+    return next();
+  });
 
 /** Tenant owners and admins (role read from the tenant database, not the token). */
 export const tenantAdminProcedure = tenantProcedure.use(({ ctx, next }) => {

@@ -352,6 +352,77 @@ describe("tenant lifecycle through the CLI", () => {
   });
 });
 
+describe("plans through the CLI", () => {
+  it("set-plan changes the plan and overrides, is audited, and the new seats limit holds at once", async () => {
+    const t = await createTenant("planned");
+    const out = await json<{ tenant: { plan: string; limits: Record<string, number> } }>([
+      "tenants",
+      "set-plan",
+      "planned",
+      "pro",
+      "--limit",
+      "seats=1",
+      "--limit",
+      "notes=7",
+    ]);
+    expect(out.tenant).toMatchObject({ plan: "pro", limits: { seats: 1, notes: 7 } });
+    const { items } = await tenancy.audit.list({ action: "tenant.plan.changed", tenantId: t.id });
+    expect(items[0]).toMatchObject({
+      actor: { type: "cli" },
+      tenantSlug: "planned",
+      details: {
+        before: { plan: "free", limits: {} },
+        after: { plan: "pro", limits: { seats: 1, notes: 7 } },
+      },
+    });
+    // The owner holds the one seat: another member is refused (this process sees the change
+    // at its next registry poll).
+    const addMember = () =>
+      tenancy
+        .withTenant(t.id, async (scope) => {
+          const owner = await scope.models.User.findOne({ role: "owner" }).lean();
+          if (!owner) throw new Error("no owner");
+          return tenancy.members.add(
+            scope,
+            { user: owner },
+            { email: "second@planned.test", name: "Second", role: "member" },
+          );
+        })
+        .then(
+          () => "added",
+          (e: { code?: string }) => e.code,
+        );
+    await expect.poll(() => tenancy.registry.get(t.id).then((r) => r.plan)).toBe("pro");
+    expect(await addMember()).toBe("QUOTA_EXCEEDED");
+
+    const cleared = await json<{ tenant: { limits: Record<string, number> } }>([
+      "tenants",
+      "set-plan",
+      "planned",
+      "pro",
+      "--limit",
+      "seats=default",
+    ]);
+    expect(cleared.tenant.limits).toEqual({ notes: 7 });
+    await expect.poll(() => tenancy.registry.get(t.id).then((r) => r.limits.seats)).toBe(undefined);
+    expect(await addMember()).toBe("added");
+  });
+
+  it("refuses an unknown plan or limit with exit 2, changing nothing", async () => {
+    const badPlan = await cli(["tenants", "set-plan", "planned", "gold", "--json"]);
+    expect(badPlan.code).toBe(2);
+    expect(badPlan.stdout).toContain("free, pro, enterprise");
+    const badLimit = await cli(["tenants", "set-plan", "planned", "free", "--limit", "bogus=1"]);
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stdout + badLimit.stderr).toMatch(/Unknown limit bogus/);
+    const badValue = await cli(["tenants", "set-plan", "planned", "free", "--limit", "seats=lots"]);
+    expect(badValue.code).toBe(2);
+    expect((await tenancy.tenants.get((await tenancy.registry.getBySlug("planned")).id)).plan).toBe(
+      "pro",
+    );
+  });
+});
+
 describe("clusters and admins", () => {
   it("adds a cluster, never shows its URI, and places a tenant on it", async () => {
     second = await startTestDatabase({ embedded: true }); // a second, separate server

@@ -5,7 +5,8 @@ import type { AuditActor, Tenancy } from "@tenantry/tenancy";
 import type { ExitCode } from "./exit-codes";
 import type { ProgressBar, ProgressStream } from "./progress";
 
-export type OptionValues = Record<string, string | boolean | undefined>;
+/** A repeatable option ("--limit <name=value...>") gives a list. */
+export type OptionValues = Record<string, string | string[] | boolean | undefined>;
 
 export interface CommandContext {
   values: OptionValues;

@@ -92,7 +92,7 @@ export function buildProgram(
         const positionals = args
           .slice(0, spec.positionals.length)
           .filter((a): a is string => typeof a === "string");
-        const opts = cmd.opts<Record<string, string | boolean | undefined>>();
+        const opts = cmd.opts<OptionValues>();
         // Commands read values by flag name ("owner-email"), as the help shows them.
         const values: OptionValues = { "no-progress": opts.progress === false };
         for (const option of cmd.options)

@@ -28,8 +28,10 @@ export interface TenantDoc {
   statusReason: string | null;
   dbName: string;
   cluster: string;
+  /** A catalogue plan name (policies/plans.ts); older records are mapped at start-up. */
   plan: string;
   modules: string[];
+  /** Per-tenant overrides of the plan's limits, by limit name. */
   limits: Record<string, number>;
   schemaVersion: number;
   /** Saga bookkeeping while status is "provisioning"; cleared when active. */

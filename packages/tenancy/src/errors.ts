@@ -23,7 +23,10 @@ export type TenancyErrorCode =
   | "RESET_TOKEN_INVALID"
   | "RESET_TOKEN_EXPIRED"
   | "RESET_TOKEN_USED"
-  | "MAIL_UNAVAILABLE";
+  | "MAIL_UNAVAILABLE"
+  | "QUOTA_EXCEEDED"
+  | "STORAGE_LIMIT_READ_ONLY"
+  | "FEATURE_NOT_IN_PLAN";
 
 export class TenancyError extends Error {
   readonly code: TenancyErrorCode;
@@ -212,6 +215,45 @@ export class ResetLinkRefused extends TenancyError {
 export class MailUnavailable extends TenancyError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("MAIL_UNAVAILABLE", message, options);
+  }
+}
+
+/** What a plan-limit refusal names: the limit, the tenant's usage now and the maximum. */
+export interface LimitUsage {
+  limit: string;
+  used: number;
+  max: number;
+}
+
+/** One more item (member, note, ...) would exceed the tenant's plan; nothing was written. */
+export class QuotaExceeded extends TenancyError {
+  readonly usage: LimitUsage;
+  constructor(usage: LimitUsage) {
+    super(
+      "QUOTA_EXCEEDED",
+      `Plan limit reached: ${usage.limit} ${usage.used} of ${usage.max}; upgrade the plan or free some up`,
+    );
+    this.usage = usage;
+  }
+}
+
+/** The tenant database is over its storage limit: reads work, writes are refused. */
+export class StorageReadOnly extends TenancyError {
+  readonly usage: LimitUsage;
+  constructor(usage: LimitUsage) {
+    super(
+      "STORAGE_LIMIT_READ_ONLY",
+      `This organisation is read-only: it stores ${usage.used} bytes, over its plan's ${usage.max}`,
+    );
+    this.usage = usage;
+  }
+}
+
+export class FeatureNotInPlan extends TenancyError {
+  readonly feature: string;
+  constructor(feature: string, plan: string) {
+    super("FEATURE_NOT_IN_PLAN", `"${feature}" is not included in the ${plan} plan`);
+    this.feature = feature;
   }
 }
 

@@ -72,6 +72,10 @@ export type { Mailer, MailMessage } from "./mail/mailer";
 export { MailNotConfigured, NO_MAILER } from "./mail/mailer";
 export { createSmtpMailer, mailerFromEnv } from "./mail/smtp-mailer";
 export { passwordResetMail } from "./mail/templates";
+export { STORAGE_USAGE_TTL_MS } from "./tenant-plans";
+export type { LimitReport, PlanChange, UsageReport } from "./tenant-plans";
+export { PLANS, PLAN_FEATURES, PLAN_NAMES, USAGE_WARNING_RATIO } from "./policies/plans";
+export type { LimitName, PlanDefinition, PlanFeature, PlanName } from "./policies/plans";
 export type { AddMemberInput, MemberActor } from "./members";
 export {
   hashPassword,

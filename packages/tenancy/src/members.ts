@@ -11,6 +11,7 @@ import { InvalidInput, LastOwner, MemberExists, MemberNotFound, RoleForbidden } 
 import { checkPassword } from "./policy-checks";
 import type { PasswordHasher } from "./password-hashing";
 import type { TenantDirectory } from "./tenant-directory";
+import type { TenantPlans } from "./tenant-plans";
 import { normalizeEmail } from "./tenant-directory";
 import type { UserDoc } from "./tenant-models";
 import { literalRegex } from "./tenant-queries";
@@ -59,9 +60,13 @@ export class Members {
   constructor(
     private readonly directory: TenantDirectory,
     private readonly hasher: PasswordHasher,
+    private readonly plans: Pick<TenantPlans, "assertSeatFree">,
   ) {}
 
-  /** Audited as `members.create` (with a password) or `members.invite` (without). */
+  /**
+   * Takes a seat (QUOTA_EXCEEDED when none is free). Audited as `members.create` (with a
+   * password) or `members.invite` (without).
+   */
   async add(scope: TenantScope, actor: MemberActor, input: AddMemberInput): Promise<UserDoc> {
     if (input.role === "owner" && actor.user.role !== "owner")
       throw new RoleForbidden("Only an owner can add another owner");
@@ -69,6 +74,7 @@ export class Members {
     if (input.password) checkPassword(input.password, email);
     const { User } = scope.models;
     if (await User.exists({ email })) throw new MemberExists();
+    await this.plans.assertSeatFree(scope);
     const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
     const created = await User.create({
       email,
@@ -149,6 +155,7 @@ export class Members {
   async reactivate(scope: TenantScope, actor: MemberActor, userId: string): Promise<UserDoc> {
     const target = await this.target(scope, actor, userId);
     if (target.status !== "deactivated") return target;
+    await this.plans.assertSeatFree(scope);
     const status = target.passwordHash ? "active" : "invited";
     const updated = await scope.models.User.findByIdAndUpdate(
       target._id,

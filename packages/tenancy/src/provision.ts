@@ -12,7 +12,7 @@ import { InvalidInput, ProvisioningInProgress, SlugTaken } from "./errors";
 import { migrateTenantDatabase } from "./migrations";
 import type { ProvisionStep } from "./config";
 import { checkPassword } from "./policy-checks";
-import { slugProblem } from "./policies";
+import { LIMIT_NAME_PATTERN, PLAN_NAMES, slugProblem } from "./policies";
 import { normalizeEmail } from "./tenant-directory";
 import type { TenantRecord } from "./tenant-registry";
 import { toTenantRecord } from "./tenant-registry";
@@ -43,9 +43,10 @@ const provisionSchema = z.object({
     password: z.string(),
   }),
   cluster: z.string().min(1).max(40).optional(),
-  plan: z.string().min(1).max(40).optional(),
+  plan: z.enum(PLAN_NAMES).optional(),
   modules: z.array(z.string().min(1).max(40)).max(50).optional(),
-  limits: z.record(z.string(), z.number()).optional(),
+  /** Overrides of the plan's limits. */
+  limits: z.record(z.string().regex(LIMIT_NAME_PATTERN), z.number().int().min(0)).optional(),
 });
 
 export type ProvisionInput = z.input<typeof provisionSchema>;

@@ -55,6 +55,9 @@ import type { TenantListFilter } from "./tenant-queries";
 import { getTenant, listTenants } from "./tenant-queries";
 import type { AnyTenantModule, ModuleStats, ModulesModels } from "./tenant-module";
 import { assertModulesDistinct, modulesStats } from "./tenant-module";
+import type { PlanChange, UsageReport } from "./tenant-plans";
+import { TenantPlans, migrateTenantPlans } from "./tenant-plans";
+import type { PlanFeature } from "./policies/plans";
 import type { TenantRecord } from "./tenant-registry";
 import type { RegistryStats } from "./tenant-registry";
 import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
@@ -75,6 +78,8 @@ export interface PoolStats extends HandleStats {
 export interface WithTenantOptions {
   /** Admit suspended and deleted tenants too (admin reads); purged/provisioning still throw. */
   allowInactive?: boolean;
+  /** The call writes tenant data: refused while the tenant is over its storage limit (read-only). */
+  write?: boolean;
 }
 
 /** `M`: the models the registered tenant modules add to every scope (inferred by createTenancy). */
@@ -111,8 +116,6 @@ export interface Tenancy<M = unknown> {
   admins: AdminAccounts;
   /** Login throttling shared by every instance (control `loginAttempts`). */
   loginRateLimiter(config: RateLimitConfig): LoginRateLimiter;
-  /** Member changes with their invariants (last owner, directory, sessions, audit). */
-  members: Members;
   /** Tenant API keys (service accounts), scoped by the registered modules. */
   apiKeys: ApiKeys;
   /** Super-admin automation keys (control database). */
@@ -121,6 +124,21 @@ export interface Tenancy<M = unknown> {
   keyRateLimits(config: KeyRateLimitConfig): KeyRateLimits;
   /** Password recovery: reset links by email, set by members' admins, or for owners by super admins. */
   passwordResets: PasswordResets;
+  /** Member changes with their invariants (last owner, seats, directory, sessions, audit). */
+  members: Members;
+  /** The plan catalogue at work: features, limit checks, usage, plan changes. */
+  plans: {
+    assertFeature(tenant: TenantRecord, feature: PlanFeature): void;
+    /** QUOTA_EXCEEDED when the module's counted items are at their limit (before a create). */
+    assertItemRoom(scope: TenantScope, module: AnyTenantModule): Promise<void>;
+    usage(scope: TenantScope): Promise<UsageReport>;
+    /** Audited as `tenant.plan.changed` with the plan and overrides before and after. */
+    setPlan(id: string, change: PlanChange, actor?: AuditActor): Promise<TenantRecord>;
+    /** Limit names an override may use: the core limits and the counted modules' names. */
+    limitNames(): string[];
+    /** The limit in force for the tenant: its override, else its plan's value. */
+    limit(tenant: TenantRecord, name: string): number;
+  };
   passwords: PasswordHasher;
   lifecycle: {
     provision(input: ProvisionInput, actor?: AuditActor): Promise<TenantRecord>;
@@ -215,11 +233,14 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
   }
   const control = registerControlModels(controlConn);
   await ensureControlIndexes(control);
+  await migrateTenantPlans(control);
 
   const registry = new TenantRegistry(control, cfg.registryRefreshMs, cfg.logger, (work) =>
     clusterClients.guard(DEFAULT_CLUSTER, work),
   );
   const hasher = createPasswordHasher(cfg.passwordHashing);
+  const audit = new AuditLog(control);
+  const plans = new TenantPlans(control, registry, audit, modules);
   const rt: TenancyRuntime = {
     config: cfg,
     instanceId: `${process.pid}-${randomUUID()}`,
@@ -238,7 +259,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     handles: new TenantHandles(clusterClients, cfg.cache, modules),
     concurrency: new TenantConcurrency(cfg.perTenantConcurrency),
     directory: new TenantDirectory(control),
-    audit: new AuditLog(control),
+    audit,
     hasher,
     migrations,
     scope: new AsyncLocalStorage<TenantScope>(),
@@ -281,7 +302,10 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       const tenant = admit(await registry.get(tenantId));
       if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
       // The handle's models include the modules' (TenantHandles compiles them).
-      return withHandle(rt, tenant, fn as (scope: TenantScope) => Promise<T>);
+      return withHandle(rt, tenant, async (scope) => {
+        if (opts.write) await plans.assertWritable(scope);
+        return (fn as (scope: TenantScope) => Promise<T>)(scope);
+      });
     });
   };
 
@@ -318,7 +342,6 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     },
     admins: new AdminAccounts(control, hasher, rt.audit),
     loginRateLimiter: (limits) => createLoginRateLimiter(control.LoginAttempt, limits),
-    members: new Members(rt.directory, hasher),
     apiKeys: new ApiKeys(modules.map((m) => m.name)),
     platformKeys: new PlatformKeys(control, rt.audit),
     keyRateLimits: (limits) =>
@@ -331,6 +354,15 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       mailer: cfg.mailer,
       withTenant: (id, fn) => withTenant(id, fn as never),
     }),
+    members: new Members(rt.directory, hasher, plans),
+    plans: {
+      assertFeature: (tenant, feature) => plans.assertFeature(tenant, feature),
+      assertItemRoom: (scope, module) => plans.assertItemRoom(scope, module),
+      usage: (scope) => plans.usage(scope),
+      setPlan: (id, change, actor = SYSTEM_ACTOR) => plans.setPlan(id, change, actor),
+      limitNames: () => plans.limitNames(),
+      limit: (tenant, name) => plans.limit(tenant, name),
+    },
     passwords: hasher,
     lifecycle: {
       provision: (input, actor = SYSTEM_ACTOR) => provision(rt, input, actor),

@@ -5,6 +5,7 @@
 import type { Connection, Model, Schema } from "mongoose";
 
 import type { TenantMigration } from "./migrations";
+import { CORE_LIMITS } from "./policies/plans";
 import type { TenantModels } from "./tenant-models";
 import { tenantSchemas } from "./tenant-models";
 
@@ -36,6 +37,11 @@ export interface TenantModule<S extends ModuleSchemas = ModuleSchemas> {
   /** Versions start at 1 and increase; they are counted apart from tenancy's and other modules'. */
   migrations: TenantMigration<ModelsOf<S>>[];
   adminStats?(models: TenantModels & ModelsOf<S>): Promise<ModuleStats>;
+  /**
+   * The model whose documents are the module's items: the plan limits how many a tenant keeps,
+   * under the module's name (e.g. "notes"), checked on the module's creates.
+   */
+  countedModel?: keyof S & string;
 }
 
 /** Identity, for inference: `defineTenantModule({ name, schemas: { Note: noteSchema }, ... })`. */
@@ -76,6 +82,9 @@ export function assertModulesDistinct(modules: readonly AnyTenantModule[]): void
     if (names.has(module.name))
       throw new Error(`Tenant module "${module.name}" is registered twice`);
     names.add(module.name);
+    // A counted module's items limit goes by its name, beside the core limits.
+    if ((CORE_LIMITS as readonly string[]).includes(module.name))
+      throw new Error(`Tenant module "${module.name}" is named like a plan limit`);
     for (const model of Object.keys(module.schemas)) {
       const owner = owners.get(model);
       if (owner)
@@ -104,6 +113,18 @@ export function withModuleModels<M>(
         },
       });
   return models as TenantModels & M;
+}
+
+/** The modules that declare counted items: their names are limit names too. */
+export function countedModules(modules: readonly AnyTenantModule[]): AnyTenantModule[] {
+  return modules.filter((m) => m.countedModel !== undefined);
+}
+
+/** How many items a counted module holds in the scope's tenant database. */
+export function countItems(models: TenantModels, module: AnyTenantModule): Promise<number> {
+  const model = (models as unknown as Record<string, Model<unknown>>)[module.countedModel ?? ""];
+  if (!model) throw new Error(`Tenant module "${module.name}" declares no counted model`);
+  return model.countDocuments({});
 }
 
 /** Sums the modules' admin stats; a module without adminStats adds nothing. */

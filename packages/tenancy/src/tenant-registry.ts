@@ -7,6 +7,8 @@ import { LRUCache } from "lru-cache";
 import type { ChangeStream } from "mongodb";
 import { isValidObjectId } from "mongoose";
 
+import type { PlanName } from "./policies/plans";
+import { catalogueName, normalizeOverrides } from "./policies/plans";
 import type { TenancyLogger } from "./tenancy-logger";
 import type { ControlModels, TenantDoc, TenantStatus } from "./control-models";
 import {
@@ -25,8 +27,10 @@ export interface TenantRecord {
   statusReason: string | null;
   dbName: string;
   cluster: string;
-  plan: string;
+  /** A catalogue plan (policies/plans.ts). */
+  plan: PlanName;
   modules: string[];
+  /** Per-tenant overrides of the plan's limits, by limit name. */
   limits: Record<string, number>;
   schemaVersion: number;
   createdAt: Date;
@@ -46,9 +50,9 @@ export function toTenantRecord(doc: TenantDoc): TenantRecord {
     statusReason: doc.statusReason ?? null,
     dbName: doc.dbName,
     cluster: doc.cluster,
-    plan: doc.plan,
+    plan: catalogueName(doc.plan),
     modules: doc.modules ?? [],
-    limits: doc.limits ?? {},
+    limits: normalizeOverrides(doc.limits),
     schemaVersion: doc.schemaVersion ?? 0,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

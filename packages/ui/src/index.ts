@@ -10,6 +10,7 @@ export { Badge, EmptyState, ErrorState, LoadMore, Loading, PageHead, Stat } from
 export { ToastProvider, useToast } from "./toast";
 export type { ToastKind } from "./toast";
 export { auditDetails } from "./audit-details";
+export { formatBytes } from "./format-bytes";
 export { describeApiError } from "./api-error";
 export type { ApiErrorInfo, DescribeOptions } from "./api-error";
 export { RefreshForm } from "./session-refresh-form";

@@ -85,6 +85,8 @@ export async function provisionTenants(
         name: `Tenant ${slug}`,
         owner: { email, name: `Owner ${slug}`, password: OWNER_PASSWORD },
         ...(opts.cluster ? { cluster: opts.cluster } : {}),
+        // Load runs write for up to an hour: their tenants must not stop at the free plan's limits.
+        plan: "enterprise",
       });
       seeds[i] = { id: record.id, slug, email, cluster: record.cluster };
       opts.onProgress?.(++done);

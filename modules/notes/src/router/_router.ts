@@ -7,13 +7,13 @@ import {
   listNotesHandler,
   updateNoteHandler,
 } from "./notes.handler";
-import { notesProcedure } from "./notes-procedure";
+import { notesCreateProcedure, notesProcedure } from "./notes-procedure";
 import { ZCreateNoteInput, ZListNotesInput, ZNoteId, ZUpdateNoteInput } from "./notes.schema";
 
 export const notesRouter = createTRPCRouter({
   list: notesProcedure.input(ZListNotesInput).query(listNotesHandler),
   get: notesProcedure.input(ZNoteId).query(getNoteHandler),
-  create: notesProcedure.input(ZCreateNoteInput).mutation(createNoteHandler),
+  create: notesCreateProcedure.input(ZCreateNoteInput).mutation(createNoteHandler),
   update: notesProcedure.input(ZUpdateNoteInput).mutation(updateNoteHandler),
   delete: notesProcedure.input(ZNoteId).mutation(deleteNoteHandler),
 });

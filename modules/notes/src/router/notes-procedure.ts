@@ -1,8 +1,10 @@
 // The procedure every notes call goes through, and the handler context inferred from it.
-import { moduleProcedure } from "@tenantry/api/module-kit";
+import { moduleCreateProcedure, moduleProcedure } from "@tenantry/api/module-kit";
 import type { inferProcedureBuilderResolverOptions } from "@trpc/server";
 
 import { notesTenantModule } from "../notes-module";
 
 export const notesProcedure = moduleProcedure(notesTenantModule);
+/** notes.create: the plan's notes limit is checked before the note is written. */
+export const notesCreateProcedure = moduleCreateProcedure(notesTenantModule);
 export type NotesContext = inferProcedureBuilderResolverOptions<typeof notesProcedure>["ctx"];

@@ -54,6 +54,8 @@ export async function withKeyPrincipal<R>(
   token: string,
   call: { type: string; path: string },
   next: (principal: KeyPrincipal, scope: TenantScope) => Promise<R>,
+  /** The call writes tenant data (refused while the tenant is read-only over its storage). */
+  write = false,
 ): Promise<R> {
   const key = parseApiKey(token);
   if (key.kind !== "tenant")
@@ -70,27 +72,31 @@ export async function withKeyPrincipal<R>(
     if (named?.id !== key.tenantId)
       throw refuse("FORBIDDEN", "TENANT_MISMATCH", "This key belongs to another organisation");
   }
-  return tenancy.withTenant(key.tenantId, async (scope: TenantScope) => {
-    const account = await checkedAccount(ctx, token, scope.tenant, () =>
-      tenancy.apiKeys.authenticate(scope, key, ctx.ip),
-    );
-    await rateLimited(ctx, account, key.tenantId);
-    const area = call.path.split(".")[0] ?? "";
-    tenancy.apiKeys.requireScope(account, area, accessOf(call.type), call.path);
-    const user = serviceAccountUser(account, scope.tenant.createdAt);
-    const claims: TenantClaims = {
-      kind: "tenant",
-      sub: account.keyId,
-      tid: key.tenantId,
-      role: "admin",
-      sid: `key:${account.keyId}`,
-      exp: 0,
-    };
-    return next(
-      { claims, tenant: scope, user, impersonatedBy: null, serviceAccount: account },
-      scope,
-    );
-  });
+  return tenancy.withTenant(
+    key.tenantId,
+    async (scope: TenantScope) => {
+      const account = await checkedAccount(ctx, token, scope.tenant, () =>
+        tenancy.apiKeys.authenticate(scope, key, ctx.ip),
+      );
+      await rateLimited(ctx, account, key.tenantId);
+      const area = call.path.split(".")[0] ?? "";
+      tenancy.apiKeys.requireScope(account, area, accessOf(call.type), call.path);
+      const user = serviceAccountUser(account, scope.tenant.createdAt);
+      const claims: TenantClaims = {
+        kind: "tenant",
+        sub: account.keyId,
+        tid: key.tenantId,
+        role: "admin",
+        sid: `key:${account.keyId}`,
+        exp: 0,
+      };
+      return next(
+        { claims, tenant: scope, user, impersonatedBy: null, serviceAccount: account },
+        scope,
+      );
+    },
+    { write },
+  );
 }
 
 /** Admin areas no key may call: signing in and out, and minting tenant tokens (impersonation). */

@@ -125,12 +125,18 @@ export async function withTenantPrincipal<R>(
   ctx: Context,
   call: { type: string; path: string },
   next: (principal: TenantPrincipal) => Promise<R>,
+  /** The call writes tenant data (refused while the tenant is read-only over its storage). */
+  write: boolean,
 ): Promise<R> {
   const { type } = call;
   const token = ctx.credentials.token;
   if (token && looksLikeApiKey(token))
-    return withKeyPrincipal(ctx, token, call, (principal) =>
-      counted(ctx, principal.claims.tid, () => next(principal)),
+    return withKeyPrincipal(
+      ctx,
+      token,
+      call,
+      (principal) => counted(ctx, principal.claims.tid, () => next(principal)),
+      write,
     );
   const claims = await verifiedTenantClaims(ctx);
   ctx.state.tenantId = claims.tid;
@@ -155,7 +161,9 @@ export async function withTenantPrincipal<R>(
   }
   if (!Types.ObjectId.isValid(claims.sub))
     throw refuse("UNAUTHORIZED", "TOKEN_INVALID", "Invalid access token");
-  return ctx.services.tenancy.withTenant(claims.tid, async (scope: TenantScope) => {
+  const lease = (fn: (scope: TenantScope) => Promise<R>) =>
+    ctx.services.tenancy.withTenant(claims.tid, fn, { write });
+  return lease(async (scope: TenantScope) => {
     // withTenant has already refused a suspended or deleted tenant; only the user + session check is cached.
     const user =
       ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ??

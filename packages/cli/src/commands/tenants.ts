@@ -3,7 +3,9 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 
 import type { ArchiveProgress, TenantRecord, TenantStatus } from "@tenantry/tenancy";
-import { TENANT_STATUSES } from "@tenantry/tenancy";
+import type { PlanName } from "@tenantry/tenancy";
+import { PLAN_NAMES, TENANT_STATUSES } from "@tenantry/tenancy";
+import { isPlanName } from "@tenantry/tenancy/policies";
 
 import type { CommandContext, CommandSpec } from "../command";
 import { readCliConfig } from "../env";
@@ -62,6 +64,48 @@ async function withArchiveBar<T>(
     bar.finish();
   }
 }
+
+function planArg(name: string): PlanName {
+  if (!isPlanName(name)) throw usageError(`The plan must be one of ${PLAN_NAMES.join(", ")}`);
+  return name;
+}
+
+/** `--limit seats=10 --limit notes=500`: overrides to set; `name=default` clears one. */
+function limitOverrides(ctx: CommandContext): Record<string, number | null> {
+  const raw = ctx.values.limit;
+  const pairs = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
+  const limits: Record<string, number | null> = {};
+  for (const pair of pairs) {
+    const [name = "", value = ""] = pair.split("=", 2);
+    const n = Number(value);
+    if (value === "default") limits[name] = null;
+    else if (value.trim() !== "" && Number.isSafeInteger(n) && n >= 0) limits[name] = n;
+    else throw usageError(`--limit ${pair}: give name=<whole number> or name=default`);
+  }
+  return limits;
+}
+
+const setPlan: CommandSpec = {
+  group: "tenants",
+  name: "set-plan",
+  summary: "Change a tenant's plan and its limit overrides (audited as tenant.plan.changed)",
+  usage: "<tenant> <plan> [--limit <name=value...>]",
+  options: ["--limit <name=value...>"],
+  positionals: ["<tenant>", "<plan>"],
+  details: `Plans: ${PLAN_NAMES.join(", ")}. --limit seats=10 sets an override (repeat it for more), --limit seats=default clears one; overrides not named are kept.`,
+  async run(ctx) {
+    const plan = planArg(ctx.positionals[1] ?? "");
+    const limits = limitOverrides(ctx);
+    const tenant = await tenantArg(ctx);
+    const tenancy = await ctx.tenancy();
+    const changed = await tenancy.plans.setPlan(tenant.id, { plan, limits }, ctx.actor);
+    const record = { ...tenantSummary(changed), limits: changed.limits };
+    return {
+      json: { tenant: record },
+      human: `Tenant ${changed.slug} is on the ${changed.plan} plan\n${formatRecord(record)}`,
+    };
+  },
+};
 
 const list: CommandSpec = {
   group: "tenants",
@@ -127,7 +171,7 @@ const create: CommandSpec = {
             password,
           },
           ...(str(ctx, "cluster") ? { cluster: str(ctx, "cluster") } : {}),
-          ...(str(ctx, "plan") ? { plan: str(ctx, "plan") } : {}),
+          ...(str(ctx, "plan") ? { plan: planArg(str(ctx, "plan") ?? "") } : {}),
         },
         ctx.actor,
       ),
@@ -435,4 +479,5 @@ export const tenantCommands: CommandSpec[] = [
   migrate,
   exportCmd,
   importCmd,
+  setPlan,
 ];

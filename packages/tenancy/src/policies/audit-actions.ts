@@ -18,6 +18,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "tenant.imported",
   "tenant.pool.dedicated",
   "tenant.pool.released",
+  "tenant.plan.changed",
   "cluster.added",
   "impersonate.start",
   "platformKey.created",

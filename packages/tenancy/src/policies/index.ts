@@ -16,3 +16,19 @@ export {
   tenantKeyScopes,
 } from "./api-key-scopes";
 export type { PlatformKeyScope } from "./api-key-scopes";
+export {
+  CORE_LIMITS,
+  LIMIT_NAME_PATTERN,
+  PLANS,
+  PLAN_FEATURES,
+  PLAN_NAMES,
+  USAGE_WARNING_RATIO,
+  catalogueName,
+  isLimitValue,
+  isPlanFeature,
+  isPlanName,
+  limitOf,
+  normalizeOverrides,
+  planHasFeature,
+} from "./plans";
+export type { CoreLimit, LimitName, PlanDefinition, PlanFeature, PlanName } from "./plans";

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { api } from "~/trpc/react";
+import { UsageBanner } from "./usage-banner";
 
 interface Props {
   user: { name: string; email: string; role: string };
@@ -90,6 +91,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
         </div>
       }
     >
+      {user.role === "owner" ? <UsageBanner /> : null}
       {children}
     </AppShell>
   );

@@ -1,4 +1,4 @@
-import { createTRPCRouter, publicProcedure, tenantProcedure } from "../../trpc";
+import { accountProcedure, createTRPCRouter, publicProcedure, tenantProcedure } from "../../trpc";
 import { acceptInviteHandler } from "./accept-invite.handler";
 import { ZAcceptInviteInput } from "./accept-invite.schema";
 import { changePasswordHandler } from "./change-password.handler";
@@ -19,8 +19,8 @@ export const authRouter = createTRPCRouter({
   refresh: publicProcedure.input(ZRefreshInput).mutation(refreshHandler),
   logout: publicProcedure.input(ZRefreshInput).mutation(logoutHandler),
   me: tenantProcedure.query(meHandler),
-  changePassword: tenantProcedure.input(ZChangePasswordInput).mutation(changePasswordHandler),
-  switchTenant: tenantProcedure.input(ZSwitchTenantInput).mutation(switchTenantHandler),
+  changePassword: accountProcedure.input(ZChangePasswordInput).mutation(changePasswordHandler),
+  switchTenant: accountProcedure.input(ZSwitchTenantInput).mutation(switchTenantHandler),
   acceptInvite: publicProcedure.input(ZAcceptInviteInput).mutation(acceptInviteHandler),
   requestPasswordReset: publicProcedure
     .input(ZRequestPasswordResetInput)

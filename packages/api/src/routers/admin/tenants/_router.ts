@@ -14,6 +14,7 @@ import {
   restoreTenantHandler,
   resumeTenantHandler,
   sendOwnerResetHandler,
+  setTenantPlanHandler,
   suspendTenantHandler,
 } from "./tenants.handler";
 import {
@@ -23,6 +24,7 @@ import {
   ZMigrationJobInput,
   ZPurgeTenantInput,
   ZSendOwnerResetInput,
+  ZSetTenantPlanInput,
   ZSuspendTenantInput,
   ZTenantId,
 } from "./tenants.schema";
@@ -43,4 +45,5 @@ export const adminTenantsRouter = createTRPCRouter({
   dedicatePool: superAdminProcedure.input(ZTenantId).mutation(dedicatePoolHandler),
   releasePool: superAdminProcedure.input(ZTenantId).mutation(releasePoolHandler),
   sendOwnerReset: superAdminProcedure.input(ZSendOwnerResetInput).mutation(sendOwnerResetHandler),
+  setPlan: superAdminProcedure.input(ZSetTenantPlanInput).mutation(setTenantPlanHandler),
 });

@@ -15,6 +15,7 @@ import type {
   TMigrationJobInput,
   TPurgeTenantInput,
   TSendOwnerResetInput,
+  TSetTenantPlanInput,
   TSuspendTenantInput,
   TTenantId,
 } from "./tenants.schema";
@@ -115,9 +116,25 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
     dbName: doc.dbName,
     stats,
     cached: tenancy.registry.isCached(input.id),
+    planLimits: planLimits(ctx, doc),
     // Leases this instance holds on the tenant's handle right now.
     leasedNow: pool.leasesByTenant[input.id] ?? 0,
   };
+}
+
+/** Every limit the tenant has: the plan's value, the override if any, and the one in force. */
+function planLimits(ctx: AdminContext, t: TenantRecord) {
+  return ctx.services.tenancy.plans.limitNames().map((name) => ({
+    name,
+    override: t.limits[name] ?? null,
+    max: ctx.services.tenancy.plans.limit(t, name),
+  }));
+}
+
+export async function setTenantPlanHandler({ ctx, input }: H<TSetTenantPlanInput>) {
+  const { id, ...change } = input;
+  const record = await ctx.services.tenancy.plans.setPlan(id, change, adminActor(ctx));
+  return { ...publicTenantRow(record), planLimits: planLimits(ctx, record) };
 }
 
 /** Runs one lifecycle use case (it audits) and answers the tenant as it is afterwards. */

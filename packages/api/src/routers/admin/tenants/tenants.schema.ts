@@ -1,3 +1,4 @@
+import { PLAN_NAMES } from "@tenantry/tenancy/policies";
 import { z } from "zod";
 
 import { ZEmail, ZObjectId, ZPasswordInput, ZSearch, ZSlug } from "../../shared.schema";
@@ -30,12 +31,20 @@ export const ZCreateTenantInput = z.strictObject({
     .string()
     .regex(/^[a-z0-9-]{1,40}$/)
     .optional(),
-  plan: z
-    .string()
-    .regex(/^[a-z0-9-]{1,40}$/)
-    .optional(),
+  plan: z.enum(PLAN_NAMES).optional(),
 });
 export type TCreateTenantInput = z.infer<typeof ZCreateTenantInput>;
+
+/**
+ * A plan change: the plan, and overrides to set (a number) or clear (null); others stay. The
+ * limit names and values are checked by tenancy's setPlan, which knows the modules' limits.
+ */
+export const ZSetTenantPlanInput = z.strictObject({
+  id: ZObjectId,
+  plan: z.enum(PLAN_NAMES),
+  limits: z.record(z.string().max(40), z.number().nullable()).optional(),
+});
+export type TSetTenantPlanInput = z.infer<typeof ZSetTenantPlanInput>;
 
 export const ZTenantId = z.strictObject({ id: ZObjectId });
 export type TTenantId = z.infer<typeof ZTenantId>;

@@ -7,6 +7,7 @@ import {
   PageHead,
   Stat,
   describeApiError,
+  formatBytes,
   useToast,
 } from "@tenantry/ui";
 import Link from "next/link";
@@ -15,14 +16,8 @@ import { displaySlug } from "~/tenant-slug";
 import { api } from "~/trpc/react";
 import { ImpersonateDialog } from "./impersonate-dialog";
 import { OwnerResetDialog } from "./owner-reset-dialog";
+import { PlanCard } from "./plan-card";
 import { SuspendDialog } from "./suspend-dialog";
-
-function formatBytes(n: number | undefined | null): string {
-  if (n === undefined || n === null) return "—";
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 ** 2).toFixed(1)} MB`;
-}
 
 /** The admin's reason as one sentence: a closing full stop added only when it has none. */
 function sentence(text: string): string {
@@ -236,6 +231,17 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           </div>
         </section>
       </div>
+
+      {!isPurged ? (
+        <PlanCard
+          // Remounts with the saved values after a change.
+          key={`${t.plan}:${JSON.stringify(t.planLimits)}`}
+          tenantId={id}
+          plan={t.plan}
+          limits={t.planLimits}
+          onSaved={() => utils.tenants.get.invalidate({ id })}
+        />
+      ) : null}
 
       <SuspendDialog
         open={dialog === "suspend"}

@@ -8,6 +8,7 @@ import {
   useToast,
   useZodForm,
 } from "@tenantry/ui";
+import { PLANS, PLAN_NAMES, isPlanName } from "@tenantry/tenancy/policies";
 import { useRouter } from "next/navigation";
 import { api } from "~/trpc/react";
 import { tenantFormSchema } from "./tenant-form-validation";
@@ -41,7 +42,7 @@ export function CreateTenantForm() {
         name: v.name,
         owner: { email: v.ownerEmail, name: v.ownerName, password: v.ownerPassword },
         ...(v.cluster ? { cluster: v.cluster } : {}),
-        ...(v.plan ? { plan: v.plan } : {}),
+        ...(isPlanName(v.plan) ? { plan: v.plan } : {}),
       });
       toast.success(`Tenant ${tenant.slug} created.`);
       router.push(`/tenants/${tenant.id}`);
@@ -97,9 +98,11 @@ export function CreateTenantForm() {
           ))}
         </SelectField>
         <SelectField label="Plan" {...form.register("plan")} error={errors.plan?.message}>
-          <option value="free">Free</option>
-          <option value="pro">Pro</option>
-          <option value="enterprise">Enterprise</option>
+          {PLAN_NAMES.map((p) => (
+            <option key={p} value={p}>
+              {PLANS[p].label}
+            </option>
+          ))}
         </SelectField>
       </div>
       <h2 style={{ marginTop: 8 }}>Owner</h2>
