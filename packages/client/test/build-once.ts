@@ -7,7 +7,8 @@ import { join } from "node:path";
 
 const packageDir = join(import.meta.dirname, "..");
 // The client's sources and those of the packages whose router types its .d.ts inlines.
-const SOURCES = ["src", "../api/src", "../tenancy/src", "../../modules/notes/src"];
+// modules/: every module the app may register (their routers are part of AppRouter's types).
+const SOURCES = ["src", "../api/src", "../tenancy/src", "../../modules"];
 
 function newestMtime(dir: string): number {
   let newest = 0;
