@@ -18,10 +18,10 @@ const config: KnipConfig = {
     "packages/api": {
       entry: ["bench/*.ts"],
       // The compiled server (tsdown) bundles tenancy and embedded-mongo's source and leaves their
-      // npm imports to this package's node_modules: mongodb at run time, bson and mingo for the
-      // dev-only embedded database chunk, argon2 and mongodb-connection-string-url for tenancy.
-      // No import in the api's own source shows them.
-      ignoreDependencies: ["mongodb", "bson", "mingo", "argon2", "mongodb-connection-string-url"],
+      // npm imports to this package's node_modules: bson and mingo for the dev-only embedded
+      // database chunk, argon2 and mongodb-connection-string-url for tenancy. No import in the
+      // api's own source shows them (mongodb it imports itself).
+      ignoreDependencies: ["bson", "mingo", "argon2", "mongodb-connection-string-url"],
     },
     // The profiling load script, run by path under `node --cpu-prof` (see its README).
     "packages/embedded-mongo": { entry: ["bench/*.ts"] },

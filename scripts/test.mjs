@@ -29,7 +29,7 @@ const step = (name, args) => {
 
 // Every workspace package: the globs of pnpm-workspace.yaml, plus bench/ (a package of its own).
 const packageDirs = ["bench"];
-for (const group of ["packages", "apps", "tooling", "tests", "examples"]) {
+for (const group of ["packages", "modules", "apps", "tooling", "tests", "examples"]) {
   if (!existsSync(path.join(root, group))) continue;
   for (const pkg of readdirSync(path.join(root, group))) packageDirs.push(path.join(group, pkg));
 }
