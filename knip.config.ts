@@ -19,9 +19,17 @@ const config: KnipConfig = {
       entry: ["bench/*.ts"],
       // The compiled server (tsdown) bundles tenancy and embedded-mongo's source and leaves their
       // npm imports to this package's node_modules: bson and mingo for the dev-only embedded
-      // database chunk, argon2 and mongodb-connection-string-url for tenancy. No import in the
-      // api's own source shows them (mongodb it imports itself).
-      ignoreDependencies: ["bson", "mingo", "argon2", "mongodb-connection-string-url"],
+      // database chunk; argon2, mongodb-connection-string-url, nodemailer and
+      // rate-limiter-flexible for tenancy. No import in the api's own source shows them (mongodb
+      // it imports itself).
+      ignoreDependencies: [
+        "bson",
+        "mingo",
+        "argon2",
+        "mongodb-connection-string-url",
+        "nodemailer",
+        "rate-limiter-flexible",
+      ],
     },
     // The profiling load script, run by path under `node --cpu-prof` (see its README).
     "packages/embedded-mongo": { entry: ["bench/*.ts"] },

@@ -19,7 +19,7 @@ test("owner creates an API key, sees it once, and revoking it stops the program"
 }) => {
   await webLogin(page, stack, tenant.owner.email);
   await page.getByRole("navigation").getByRole("link", { name: "API keys", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "API keys" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API keys", exact: true })).toBeVisible();
   await expect(page.getByText("No API keys yet")).toBeVisible();
 
   await page.getByRole("button", { name: "Create key" }).click();

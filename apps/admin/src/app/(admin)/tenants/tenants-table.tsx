@@ -54,6 +54,9 @@ export function TenantsTable({ initial }: { initial: Query }) {
     if (q.sort) p.set("sort", q.sort);
     if (q.page > 1) p.set("page", String(q.page));
     const qs = p.toString();
+    // Only when the query changed: a replace to the URL the page already has (on mount, or when
+    // the router re-renders) can land after a click on a link and undo that navigation.
+    if (qs === new URLSearchParams(window.location.search).toString()) return;
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
   }, [q, pathname, router]);
 
