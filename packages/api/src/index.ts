@@ -19,7 +19,7 @@ export {
 } from "./trpc";
 export type { Context } from "./trpc";
 export type { InnerContextOptions, TokenTransport } from "./context";
-export { createAppCaller, createAdminCaller } from "./callers";
+export { createAppCaller, createAdminCaller, createServerContext } from "./callers";
 export { createApiServices, WeakAdminPassword } from "./services";
 export type { ApiServices, ApiServicesConfig } from "./services";
 export { createNextRouteHandler } from "./http/next-route-handler";

@@ -1,21 +1,30 @@
 // The server side both apps share, for one surface ("app" or "admin"): the services held once per
-// process, the server-side caller for server components, the tRPC route and the session refresh
-// route.
+// process, the server-side caller and the tRPC prefetch for server components, the tRPC route and
+// the session refresh route.
 // Server-only: it holds the api's runtime.
 import "server-only";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import type { FetchQueryOptions } from "@tanstack/react-query";
 import {
+  adminRouter,
+  appRouter,
   COOKIE_NAMES,
   createAdminCaller,
   createAppCaller,
   createNextRouteHandler,
+  createServerContext,
   forwardedClientIp,
 } from "@tenantry/api";
-import type { ApiServices, InnerContextOptions } from "@tenantry/api";
+import type { AdminRouter, ApiServices, AppRouter, InnerContextOptions } from "@tenantry/api";
 import { safeNext } from "@tenantry/ui/safe-next";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { cache } from "react";
+import { cache, createElement } from "react";
+import type { ReactNode } from "react";
+import superjson from "superjson";
 
+import { QUERY_STALE_TIME } from "./query-defaults";
 import { redirectTo } from "./redirect-to";
 import { serverError } from "./server-error";
 import { TRPC_ENDPOINT } from "./trpc-endpoint";
@@ -27,6 +36,7 @@ type Surface = keyof typeof COOKIE_NAMES;
 type CallerOf<S extends Surface> = S extends "admin"
   ? ReturnType<typeof createAdminCaller>
   : ReturnType<typeof createAppCaller>;
+type RouterOf<S extends Surface> = S extends "admin" ? AdminRouter : AppRouter;
 
 interface SurfaceOptions<S extends Surface> {
   surface: S;
@@ -89,6 +99,50 @@ export function createPageCaller<S extends Surface>(opts: SurfaceOptions<S>) {
   }
 
   return { getCaller, callOrRedirect };
+}
+
+/**
+ * tRPC's query options for server components (`createTRPCOptionsProxy`, no HTTP hop) and the
+ * per-request query client they fill. A page awaits `prefetch(trpc.x.y.queryOptions(input))` and
+ * wraps the client component in `<HydrateClient>`: the component's `useQuery` with the same
+ * options then starts with that data instead of a loading state and a request. A failed prefetch
+ * is not sent along, so the browser asks again and its global error handler applies as before.
+ */
+export function createPagePrefetch<S extends Surface>(
+  opts: Omit<SurfaceOptions<S>, "suspendedPath">,
+) {
+  // One per request (React's cache is per server render), never shared across users.
+  const getQueryClient = cache(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: { staleTime: QUERY_STALE_TIME },
+          dehydrate: { serializeData: superjson.serialize },
+        },
+      }),
+  );
+  const getContext = cache(async () => {
+    const [services, h] = await Promise.all([opts.getServices(), headers()]);
+    return createServerContext(opts.surface, { services, headers: h, tokenTransport: "cookie" });
+  });
+  const router = (opts.surface === "admin" ? adminRouter : appRouter) as RouterOf<S>;
+  const trpc = createTRPCOptionsProxy<RouterOf<S>>({
+    router,
+    ctx: getContext,
+    queryClient: getQueryClient,
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any procedure's options
+  async function prefetch(...queries: FetchQueryOptions<any, any, any, any>[]): Promise<void> {
+    const client = getQueryClient();
+    await Promise.all(queries.map((q) => client.prefetchQuery(q)));
+  }
+
+  function HydrateClient({ children }: { children: ReactNode }) {
+    return createElement(HydrationBoundary, { state: dehydrate(getQueryClient()) }, children);
+  }
+
+  return { trpc, prefetch, HydrateClient };
 }
 
 /** The handler of the app's tRPC route: this surface's router only, tokens in cookies. */

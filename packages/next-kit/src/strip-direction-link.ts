@@ -2,7 +2,7 @@ import type { TRPCLink } from "@trpc/client";
 import type { AnyRouter } from "@trpc/server";
 
 /**
- * `useInfiniteQuery` adds `direction` to every input; our list procedures page forward only
+ * `infiniteQueryOptions` adds `direction` to every input; our list procedures page forward only
  * and validate strictly, so the key is dropped before the request leaves the browser.
  */
 export function stripDirectionLink<TRouter extends AnyRouter>(): TRPCLink<TRouter> {

@@ -1,18 +1,20 @@
 // The browser side of tRPC both apps share: one query client with the global "session lost or
 // tenant suspended" handler, the links (solo procedures unbatched, the rest batched to the api's
 // limit) and the provider. Each app names its router, its public pages and its suspended page.
+// Components take query and mutation options from `useTRPC()` (@trpc/tanstack-react-query) and
+// hand them to TanStack Query's own hooks.
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { MAX_BATCH_SIZE, SOLO_PROCEDURES } from "@tenantry/api/limits";
 import { describeApiError, ToastProvider } from "@tenantry/ui";
-import { httpBatchLink, httpLink, splitLink } from "@trpc/client";
-import { createTRPCReact } from "@trpc/react-query";
-import type { CreateTRPCReactBase } from "@trpc/react-query";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import type { AnyRouter } from "@trpc/server";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import type { ReactNode } from "react";
 import superjson from "superjson";
 
 import { isPublicPath } from "./public-paths";
+import { QUERY_STALE_TIME } from "./query-defaults";
 import { stripDirectionLink } from "./strip-direction-link";
 import { TRPC_ENDPOINT } from "./trpc-endpoint";
 
@@ -35,22 +37,21 @@ function newQueryClient(onError: (err: unknown) => void): QueryClient {
     mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
-        staleTime: 5_000,
+        staleTime: QUERY_STALE_TIME,
         // Auth and validation failures will not fix themselves on retry.
         retry: (count, err) => {
           const code = describeApiError(err).code;
           return count < 2 && (code === undefined || code === "INTERNAL_SERVER_ERROR");
         },
       },
+      // What a server component prefetched (HydrateClient) arrives superjson-encoded.
+      hydrate: { deserializeData: superjson.deserialize },
     },
   });
 }
 
 export function createTRPCKit<TRouter extends AnyRouter>(opts: TRPCKitOptions) {
-  const api = createTRPCReact<TRouter>();
-  // For a router not yet known, TypeScript cannot rule out a procedure named like a built-in
-  // (`Provider`); the app's concrete router is checked where the app calls this.
-  const base = api as unknown as CreateTRPCReactBase<TRouter, unknown>;
+  const { TRPCProvider, useTRPC } = createTRPCContext<TRouter>();
 
   /** Any call that finds the session gone (or the tenant suspended) moves the whole page on. */
   function onGlobalError(err: unknown) {
@@ -70,7 +71,7 @@ export function createTRPCKit<TRouter extends AnyRouter>(opts: TRPCKitOptions) {
   function Providers({ children }: { children: ReactNode }) {
     const [queryClient] = useState(() => newQueryClient(onGlobalError));
     const [trpcClient] = useState(() =>
-      base.createClient({
+      createTRPCClient<TRouter>({
         links: [
           stripDirectionLink(),
           // Non-streaming link: login/refresh/logout set cookies through response headers.
@@ -85,13 +86,13 @@ export function createTRPCKit<TRouter extends AnyRouter>(opts: TRPCKitOptions) {
       }),
     );
     return (
-      <base.Provider client={trpcClient} queryClient={queryClient}>
-        <QueryClientProvider client={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
           <ToastProvider>{children}</ToastProvider>
-        </QueryClientProvider>
-      </base.Provider>
+        </TRPCProvider>
+      </QueryClientProvider>
     );
   }
 
-  return { api, Providers };
+  return { useTRPC, Providers };
 }

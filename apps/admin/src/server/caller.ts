@@ -1,8 +1,13 @@
 import "server-only";
-import { createPageCaller } from "@tenantry/next-kit/server";
+import { createPageCaller, createPagePrefetch } from "@tenantry/next-kit/server";
 import { getServices } from "./api";
 
 export const { callOrRedirect } = createPageCaller({
+  surface: "admin",
+  getServices,
+});
+
+export const { trpc, prefetch, HydrateClient } = createPagePrefetch({
   surface: "admin",
   getServices,
 });

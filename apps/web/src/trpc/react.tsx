@@ -5,5 +5,5 @@ import { PUBLIC_PATHS } from "~/public-paths";
 
 const kit = createTRPCKit<AppRouter>({ publicPaths: PUBLIC_PATHS, suspendedPath: "/suspended" });
 
-export const api = kit.api;
+export const useTRPC = kit.useTRPC;
 export const Providers = kit.Providers;

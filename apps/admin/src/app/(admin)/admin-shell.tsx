@@ -1,9 +1,10 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { AppShell, describeApiError, useToast } from "@tenantry/ui";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const LINKS = [
   { href: "/tenants", label: "Tenants" },
@@ -14,9 +15,10 @@ const LINKS = [
 ];
 
 export function AdminShell({ email, children }: { email: string; children: ReactNode }) {
+  const trpc = useTRPC();
   const pathname = usePathname();
   const toast = useToast();
-  const logout = api.auth.logout.useMutation();
+  const logout = useMutation(trpc.auth.logout.mutationOptions());
   async function signOut() {
     try {
       await logout.mutateAsync();

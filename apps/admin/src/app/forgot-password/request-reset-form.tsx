@@ -1,8 +1,10 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { ForgotPasswordForm } from "@tenantry/ui";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 export function RequestResetForm() {
-  const request = api.auth.requestPasswordReset.useMutation();
+  const trpc = useTRPC();
+  const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
   return <ForgotPasswordForm request={(email) => request.mutateAsync({ email })} />;
 }

@@ -1,7 +1,8 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   email: z.string().trim().min(1, "Enter your email address."),
@@ -9,9 +10,10 @@ const schema = z.object({
 });
 
 export function LoginForm({ next }: { next: string }) {
+  const trpc = useTRPC();
   const form = useZodForm(schema, { defaultValues: { email: "", password: "" } });
   const { errors } = form.formState;
-  const login = api.auth.login.useMutation();
+  const login = useMutation(trpc.auth.login.mutationOptions());
 
   const submit = form.handleSubmit(async (values) => {
     try {

@@ -1,7 +1,8 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 // Owners only: a banner from 80% of any plan limit, and when the organisation is read-only.
 import { formatBytes } from "@tenantry/ui";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const LABELS: Record<string, string> = { seats: "members", storageBytes: "storage" };
 
@@ -9,8 +10,11 @@ const amount = (limit: string, n: number) =>
   limit === "storageBytes" ? formatBytes(n) : String(n);
 
 export function UsageBanner() {
+  const trpc = useTRPC();
   // Usage moves slowly; once a minute is often enough for a warning.
-  const usage = api.tenant.usage.useQuery(undefined, { staleTime: 60_000, retry: false });
+  const usage = useQuery(
+    trpc.tenant.usage.queryOptions(undefined, { staleTime: 60_000, retry: false }),
+  );
   if (!usage.data) return null;
   const near = usage.data.limits.filter((l) => l.warning);
   if (!near.length && !usage.data.readOnly) return null;

@@ -1,10 +1,11 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { AppShell, useToast } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 import { UsageBanner } from "./usage-banner";
 
 interface Props {
@@ -16,9 +17,10 @@ interface Props {
 }
 
 export function WebShell({ user, tenant, otherTenants, impersonatedBy, children }: Props) {
+  const trpc = useTRPC();
   const pathname = usePathname();
   const toast = useToast();
-  const logout = api.auth.logout.useMutation();
+  const logout = useMutation(trpc.auth.logout.mutationOptions());
   const isAdmin = user.role === "owner" || user.role === "admin";
   const links = [
     { href: "/", label: "Dashboard" },

@@ -1,11 +1,12 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { PASSWORD_MIN_LENGTH } from "@tenantry/tenancy/policies";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const INCOMPLETE = "This invitation link is incomplete. Open the full link you were sent.";
 
@@ -24,11 +25,12 @@ const schema = z
   });
 
 export function AcceptInviteForm() {
+  const trpc = useTRPC();
   const [token, setToken] = useState<string | null>(null);
   useEffect(() => {
     setToken(new URLSearchParams(window.location.hash.slice(1)).get("token") ?? "");
   }, []);
-  const accept = api.auth.acceptInvite.useMutation();
+  const accept = useMutation(trpc.auth.acceptInvite.mutationOptions());
   const form = useZodForm(schema, { defaultValues: { name: "", password: "", confirm: "" } });
   const { errors } = form.formState;
   const [done, setDone] = useState(false);

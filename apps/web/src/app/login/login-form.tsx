@@ -1,9 +1,10 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { useState } from "react";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 interface Props {
   next: string;
@@ -31,12 +32,13 @@ function rateLimited(retryAfterSeconds: unknown): string {
 }
 
 export function LoginForm({ next, initialTenant }: Props) {
+  const trpc = useTRPC();
   const [choices, setChoices] = useState<{ slug: string; name: string }[] | null>(null);
   const form = useZodForm(schema, {
     defaultValues: { email: "", password: "", tenantSlug: initialTenant, choosing: false },
   });
   const { errors } = form.formState;
-  const login = api.auth.login.useMutation();
+  const login = useMutation(trpc.auth.login.mutationOptions());
 
   const submit = form.handleSubmit(async ({ email, password, tenantSlug, choosing }) => {
     try {

@@ -1,4 +1,5 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Badge,
   ConfirmDialog,
@@ -15,7 +16,7 @@ import {
 import { isValidEmail, normalizeEmailText, passwordWeakness } from "@tenantry/tenancy/policies";
 import { useState } from "react";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 // The domain's own policies, so a weak password is named next to its field before a round trip;
 // the api applies the same ones.
@@ -34,11 +35,12 @@ const schema = z
   });
 
 export function AdminsView() {
+  const trpc = useTRPC();
   const toast = useToast();
-  const utils = api.useUtils();
-  const admins = api.admins.list.useQuery();
-  const add = api.admins.create.useMutation();
-  const disable = api.admins.disable.useMutation();
+  const queryClient = useQueryClient();
+  const admins = useQuery(trpc.admins.list.queryOptions());
+  const add = useMutation(trpc.admins.create.mutationOptions());
+  const disable = useMutation(trpc.admins.disable.mutationOptions());
   const [toDisable, setToDisable] = useState<string | null>(null);
   const form = useZodForm(schema, { defaultValues: { email: "", name: "", password: "" } });
   const { errors } = form.formState;
@@ -49,7 +51,7 @@ export function AdminsView() {
       await add.mutateAsync(values);
       form.reset();
       toast.success(`${values.email} can now sign in to the admin app.`);
-      await utils.admins.list.invalidate();
+      await queryClient.invalidateQueries(trpc.admins.list.pathFilter());
     } catch (err) {
       const info = describeApiError(err);
       if (setServerErrors(form, info.fieldErrors) === 0)
@@ -64,7 +66,7 @@ export function AdminsView() {
     try {
       await disable.mutateAsync({ email: toDisable });
       toast.success(`${toDisable} is disabled; their sessions have ended.`);
-      await utils.admins.list.invalidate();
+      await queryClient.invalidateQueries(trpc.admins.list.pathFilter());
     } catch (err) {
       toast.error(describeApiError(err).message);
     } finally {

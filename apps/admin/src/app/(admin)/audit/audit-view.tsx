@@ -1,4 +1,5 @@
 "use client";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import {
   EmptyState,
   ErrorState,
@@ -15,12 +16,13 @@ import {
   normalizeEmailText,
 } from "@tenantry/tenancy/policies";
 import { useEffect, useMemo, useState } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const ACTIONS = CONTROL_AUDIT_ACTIONS;
 const OBJECT_ID = /^[a-f0-9]{24}$/i;
 
 export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }) {
+  const trpc = useTRPC();
   const [action, setAction] = useState("");
   const [tenantId, setTenantId] = useState(initialTenantId);
   const [actor, setActor] = useState("");
@@ -44,9 +46,11 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
     ...(typed.tenantId && !tenantError ? { tenantId: typed.tenantId } : {}),
     ...(typed.actor && !actorError ? { actor: typed.actor.toLowerCase() } : {}),
   };
-  const list = api.audit.list.useInfiniteQuery(input, {
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const list = useInfiniteQuery(
+    trpc.audit.list.infiniteQueryOptions(input, {
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  );
   const entries = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const filtered = Boolean(action || tenantId || actor);
 

@@ -1,4 +1,5 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Badge,
   EmptyState,
@@ -12,7 +13,7 @@ import {
   useZodForm,
 } from "@tenantry/ui";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   name: z.string().regex(/^[a-z0-9-]{2,40}$/, "2–40 lowercase letters, digits or hyphens."),
@@ -20,10 +21,13 @@ const schema = z.object({
 });
 
 export function ClustersView() {
+  const trpc = useTRPC();
   const toast = useToast();
-  const utils = api.useUtils();
-  const clusters = api.clusters.list.useQuery(undefined, { refetchInterval: 10_000 });
-  const add = api.clusters.add.useMutation();
+  const queryClient = useQueryClient();
+  const clusters = useQuery(
+    trpc.clusters.list.queryOptions(undefined, { refetchInterval: 10_000 }),
+  );
+  const add = useMutation(trpc.clusters.add.mutationOptions());
   const form = useZodForm(schema, { defaultValues: { name: "", uri: "" } });
   const { errors } = form.formState;
 
@@ -32,7 +36,7 @@ export function ClustersView() {
       await add.mutateAsync({ name, uri });
       form.reset();
       toast.success(`Cluster ${name} added.`);
-      await utils.clusters.list.invalidate();
+      await queryClient.invalidateQueries(trpc.clusters.list.pathFilter());
     } catch (err) {
       const info = describeApiError(err);
       if (setServerErrors(form, info.fieldErrors) === 0)

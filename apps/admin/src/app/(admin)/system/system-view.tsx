@@ -1,7 +1,8 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import { ErrorState, LineChart, Loading, PageHead, Stat, describeApiError } from "@tenantry/ui";
 import { useEffect, useState } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const HISTORY = 60; // samples kept for the chart: two minutes at one sample per 2 s
 const POLL_MS = 2_000;
@@ -20,11 +21,14 @@ interface Sample {
 }
 
 export function SystemView() {
-  const stats = api.system.stats.useQuery(undefined, {
-    refetchInterval: POLL_MS,
-    refetchIntervalInBackground: false,
-  });
-  const info = api.system.info.useQuery();
+  const trpc = useTRPC();
+  const stats = useQuery(
+    trpc.system.stats.queryOptions(undefined, {
+      refetchInterval: POLL_MS,
+      refetchIntervalInBackground: false,
+    }),
+  );
+  const info = useQuery(trpc.system.info.queryOptions());
   const [history, setHistory] = useState<Sample[]>([]);
 
   // Counters are cumulative; the chart shows them per interval so spikes stand out.

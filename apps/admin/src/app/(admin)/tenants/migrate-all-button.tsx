@@ -1,21 +1,27 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { describeApiError, useToast } from "@tenantry/ui";
 import { useEffect, useState } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 /** Starts migrations across every tenant and follows the job until it finishes. */
 export function MigrateAllButton() {
+  const trpc = useTRPC();
   const toast = useToast();
-  const utils = api.useUtils();
+  const queryClient = useQueryClient();
   const [jobId, setJobId] = useState<string | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const start = api.tenants.migrateAll.useMutation({
-    onSuccess: (r) => setJobId(r.jobId),
-    onError: (err) => toast.error(describeApiError(err).message),
-  });
-  const status = api.tenants.migrationStatus.useQuery(
-    { jobId: jobId ?? "" },
-    { enabled: jobId !== null, refetchInterval: (q) => (q.state.data?.done ? false : 1_000) },
+  const start = useMutation(
+    trpc.tenants.migrateAll.mutationOptions({
+      onSuccess: (r) => setJobId(r.jobId),
+      onError: (err) => toast.error(describeApiError(err).message),
+    }),
+  );
+  const status = useQuery(
+    trpc.tenants.migrationStatus.queryOptions(
+      { jobId: jobId ?? "" },
+      { enabled: jobId !== null, refetchInterval: (q) => (q.state.data?.done ? false : 1_000) },
+    ),
   );
   // total counts only the tenants that were behind the latest schema version.
   const p = (status.data?.progress ?? {}) as {
@@ -42,7 +48,7 @@ export function MigrateAllButton() {
         text: `Migrations finished: ${p.migrated ?? 0} of ${p.total} tenants migrated to version ${p.targetVersion ?? "latest"}${p.failed?.length ? `, ${p.failed.length} failed` : ""}.`,
       });
     setJobId(null);
-    void utils.tenants.list.invalidate();
+    void queryClient.invalidateQueries(trpc.tenants.list.pathFilter());
     // Report once per finished job.
   }, [status.data?.done]);
 

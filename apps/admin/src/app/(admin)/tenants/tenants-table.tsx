@@ -1,4 +1,5 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import {
   Badge,
   EmptyState,
@@ -13,7 +14,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { displaySlug } from "~/tenant-slug";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 import { MigrateAllButton } from "./migrate-all-button";
 
 const PAGE_SIZE = 20;
@@ -30,6 +31,7 @@ interface Query {
 }
 
 export function TenantsTable({ initial }: { initial: Query }) {
+  const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
   const [search, setSearch] = useState(initial.search);
@@ -62,15 +64,17 @@ export function TenantsTable({ initial }: { initial: Query }) {
 
   const sortField = (q.sort.replace(/^-/, "") || "createdAt") as SortKey;
   const sortDir: "asc" | "desc" = q.sort ? (q.sort.startsWith("-") ? "desc" : "asc") : "desc";
-  const list = api.tenants.list.useQuery(
-    {
-      page: q.page,
-      limit: PAGE_SIZE,
-      sort: (sortDir === "desc" ? `-${sortField}` : sortField) as SortParam,
-      ...(q.search ? { search: q.search } : {}),
-      ...(q.status ? { status: q.status as Status } : {}),
-    },
-    { placeholderData: (prev) => prev },
+  const list = useQuery(
+    trpc.tenants.list.queryOptions(
+      {
+        page: q.page,
+        limit: PAGE_SIZE,
+        sort: (sortDir === "desc" ? `-${sortField}` : sortField) as SortParam,
+        ...(q.search ? { search: q.search } : {}),
+        ...(q.status ? { status: q.status as Status } : {}),
+      },
+      { placeholderData: (prev) => prev },
+    ),
   );
 
   function toggleSort(field: SortKey) {

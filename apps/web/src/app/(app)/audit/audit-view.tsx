@@ -1,4 +1,5 @@
 "use client";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import {
   Badge,
   EmptyState,
@@ -11,7 +12,7 @@ import {
 } from "@tenantry/ui";
 import { useMemo, useState } from "react";
 import { describeError } from "~/api-error";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const PAGE_SIZE = 20;
 
@@ -34,10 +35,13 @@ const ACTIONS: Record<string, string> = {
 };
 
 export function AuditView() {
+  const trpc = useTRPC();
   const [action, setAction] = useState("");
-  const list = api.audit.list.useInfiniteQuery(
-    { limit: PAGE_SIZE, ...(action ? { action } : {}) },
-    { getNextPageParam: (last) => last.nextCursor ?? undefined },
+  const list = useInfiniteQuery(
+    trpc.audit.list.infiniteQueryOptions(
+      { limit: PAGE_SIZE, ...(action ? { action } : {}) },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
   );
   const entries = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 

@@ -1,4 +1,5 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import {
   CopyField,
   Dialog,
@@ -13,7 +14,7 @@ import { PASSWORD_MIN_LENGTH, isValidEmail, normalizeEmailText } from "@tenantry
 import { describeError } from "~/api-error";
 import { useState } from "react";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 type Role = "owner" | "admin" | "member";
 
@@ -42,6 +43,7 @@ export function AddMemberDialog({
   onClose: () => void;
   onAdded: () => Promise<void>;
 }) {
+  const trpc = useTRPC();
   const toast = useToast();
   const form = useZodForm(schema, {
     defaultValues: { email: "", name: "", role: "member", mode: "invite", password: "" },
@@ -53,7 +55,7 @@ export function AddMemberDialog({
     url: string;
     expiresAt: Date | null;
   } | null>(null);
-  const create = api.members.create.useMutation();
+  const create = useMutation(trpc.members.create.mutationOptions());
 
   const submit = form.handleSubmit(async ({ email, name, role, mode, password }) => {
     try {

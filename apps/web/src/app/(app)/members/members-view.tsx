@@ -1,4 +1,5 @@
 "use client";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   Badge,
   ConfirmDialog,
@@ -11,7 +12,7 @@ import {
 } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 import { AddMemberDialog } from "./add-member-dialog";
 
 const ROLES = ["owner", "admin", "member"] as const;
@@ -37,8 +38,9 @@ function roleChangeMessage(m: Person & { role: Role }, to: Role): string {
 }
 
 export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: string }) {
+  const trpc = useTRPC();
   const toast = useToast();
-  const utils = api.useUtils();
+  const queryClient = useQueryClient();
   const [search, setSearch] = useState("");
   const [debounced, setDebounced] = useState("");
   useEffect(() => {
@@ -52,54 +54,66 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
     to: Role;
   } | null>(null);
 
-  const list = api.members.list.useInfiniteQuery(
-    { limit: 20, ...(debounced ? { search: debounced } : {}) },
-    { getNextPageParam: (last) => last.nextCursor ?? undefined },
+  const list = useInfiniteQuery(
+    trpc.members.list.infiniteQueryOptions(
+      { limit: 20, ...(debounced ? { search: debounced } : {}) },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
   );
   const members = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
   const onError = (err: unknown) => toast.error(describeError(err).message);
-  const refresh = () => utils.members.list.invalidate();
-  const changeRole = api.members.changeRole.useMutation({
-    onSuccess: async (_data, { role }) => {
-      if (roleChange)
-        toast.success(`Role updated. ${nameOf(roleChange.member)} is now ${withArticle(role)}.`);
-      setRoleChange(null);
-      await refresh();
-    },
-    onError,
-  });
+  const refresh = () => queryClient.invalidateQueries(trpc.members.list.pathFilter());
+  const changeRole = useMutation(
+    trpc.members.changeRole.mutationOptions({
+      onSuccess: async (_data, { role }) => {
+        if (roleChange)
+          toast.success(`Role updated. ${nameOf(roleChange.member)} is now ${withArticle(role)}.`);
+        setRoleChange(null);
+        await refresh();
+      },
+      onError,
+    }),
+  );
   // The toasts name the person: a list of "Member deactivated." toasts says nothing.
   const named = (members: Person[], userId: string) => {
     const m = members.find((x) => x.id === userId);
     return m ? nameOf(m) : "The member";
   };
-  const deactivate = api.members.deactivate.useMutation({
-    onSuccess: async (_data, { userId }) => {
-      toast.success(`${named(members, userId)} is deactivated.`);
-      await refresh();
-    },
-    onError,
-  });
-  const reactivate = api.members.reactivate.useMutation({
-    onSuccess: async (_data, { userId }) => {
-      toast.success(`${named(members, userId)} is reactivated.`);
-      await refresh();
-    },
-    onError,
-  });
-  const remove = api.members.remove.useMutation({
-    onSuccess: async (_data, { userId }) => {
-      toast.success(`${named(members, userId)} is removed.`);
-      setRemoving(null);
-      await refresh();
-    },
-    onError,
-  });
-  const sendReset = api.members.sendPasswordReset.useMutation({
-    onSuccess: (data) => toast.success(`A password-reset link is on its way to ${data.sentTo}.`),
-    onError,
-  });
+  const deactivate = useMutation(
+    trpc.members.deactivate.mutationOptions({
+      onSuccess: async (_data, { userId }) => {
+        toast.success(`${named(members, userId)} is deactivated.`);
+        await refresh();
+      },
+      onError,
+    }),
+  );
+  const reactivate = useMutation(
+    trpc.members.reactivate.mutationOptions({
+      onSuccess: async (_data, { userId }) => {
+        toast.success(`${named(members, userId)} is reactivated.`);
+        await refresh();
+      },
+      onError,
+    }),
+  );
+  const remove = useMutation(
+    trpc.members.remove.mutationOptions({
+      onSuccess: async (_data, { userId }) => {
+        toast.success(`${named(members, userId)} is removed.`);
+        setRemoving(null);
+        await refresh();
+      },
+      onError,
+    }),
+  );
+  const sendReset = useMutation(
+    trpc.members.sendPasswordReset.mutationOptions({
+      onSuccess: (data) => toast.success(`A password-reset link is on its way to ${data.sentTo}.`),
+      onError,
+    }),
+  );
   const assignable: readonly Role[] = myRole === "owner" ? ROLES : ["admin", "member"];
 
   return (

@@ -1,8 +1,9 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { Dialog, FormError, TextArea, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 export interface NoteDraft {
   id?: string;
@@ -34,12 +35,13 @@ export function NoteEditor({
   onClose: () => void;
   onSaved: (created: boolean) => void | Promise<void>;
 }) {
+  const trpc = useTRPC();
   const form = useZodForm(schema, {
     defaultValues: { title: draft.title, body: draft.body, tags: draft.tags.join(", ") },
   });
   const { errors } = form.formState;
-  const create = api.notes.create.useMutation();
-  const update = api.notes.update.useMutation();
+  const create = useMutation(trpc.notes.create.mutationOptions());
+  const update = useMutation(trpc.notes.update.mutationOptions());
   const busy = create.isPending || update.isPending;
 
   const submit = form.handleSubmit(async (values) => {

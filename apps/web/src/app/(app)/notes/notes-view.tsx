@@ -1,4 +1,5 @@
 "use client";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   ConfirmDialog,
   EmptyState,
@@ -11,7 +12,7 @@ import {
 } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 import { NoteEditor } from "./note-editor";
 import type { NoteDraft } from "./note-editor";
 
@@ -43,8 +44,9 @@ export function NotesView({
   initialTag: string;
   me: Me;
 }) {
+  const trpc = useTRPC();
   const toast = useToast();
-  const utils = api.useUtils();
+  const queryClient = useQueryClient();
   const [search, setSearch] = useState("");
   const [tag, setTag] = useState(initialTag);
   const debouncedSearch = useDebounced(search.trim(), 300);
@@ -59,20 +61,24 @@ export function NotesView({
     ...(debouncedSearch ? { search: debouncedSearch } : {}),
     ...(debouncedTag ? { tag: debouncedTag } : {}),
   };
-  const list = api.notes.list.useInfiniteQuery(input, {
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const list = useInfiniteQuery(
+    trpc.notes.list.infiniteQueryOptions(input, {
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  );
   const notes = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const knownTags = useMemo(() => [...new Set(notes.flatMap((n) => n.tags))].sort(), [notes]);
 
-  const remove = api.notes.delete.useMutation({
-    onSuccess: async () => {
-      toast.success("Note deleted.");
-      setDeleting(null);
-      await utils.notes.list.invalidate();
-    },
-    onError: (err) => toast.error(describeError(err).message),
-  });
+  const remove = useMutation(
+    trpc.notes.delete.mutationOptions({
+      onSuccess: async () => {
+        toast.success("Note deleted.");
+        setDeleting(null);
+        await queryClient.invalidateQueries(trpc.notes.list.pathFilter());
+      },
+      onError: (err) => toast.error(describeError(err).message),
+    }),
+  );
 
   const filtered = Boolean(debouncedSearch || debouncedTag);
 
@@ -225,7 +231,7 @@ export function NotesView({
           onSaved={async (created) => {
             setEditing(null);
             toast.success(created ? "Note created." : "Note saved.");
-            await utils.notes.list.invalidate();
+            await queryClient.invalidateQueries(trpc.notes.list.pathFilter());
           }}
         />
       ) : null}

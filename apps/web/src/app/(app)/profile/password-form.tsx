@@ -1,9 +1,10 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { PASSWORD_MIN_LENGTH } from "@tenantry/tenancy/policies";
 import { TextField, setServerErrors, useToast, useZodForm } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z
   .object({
@@ -20,8 +21,9 @@ const schema = z
   });
 
 export function PasswordForm() {
+  const trpc = useTRPC();
   const toast = useToast();
-  const change = api.auth.changePassword.useMutation();
+  const change = useMutation(trpc.auth.changePassword.mutationOptions());
   const form = useZodForm(schema, {
     defaultValues: { currentPassword: "", newPassword: "", confirm: "" },
   });

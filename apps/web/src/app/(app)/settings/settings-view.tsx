@@ -1,4 +1,5 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   ErrorState,
   Loading,
@@ -12,7 +13,7 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { z } from "zod";
 import { describeError } from "~/api-error";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   displayName: z.string().trim().min(1, "Enter a display name."),
@@ -21,7 +22,8 @@ const schema = z.object({
 const SUBTITLE = "How your organisation appears to its members.";
 
 export function SettingsView({ canEdit, tenantName }: { canEdit: boolean; tenantName: string }) {
-  const settings = api.settings.get.useQuery();
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.settings.get.queryOptions());
   return (
     <>
       <PageHead title="Settings" subtitle={SUBTITLE} />
@@ -47,10 +49,11 @@ export function SettingsView({ canEdit, tenantName }: { canEdit: boolean; tenant
 }
 
 function SettingsForm({ displayName }: { displayName: string }) {
+  const trpc = useTRPC();
   const toast = useToast();
   const router = useRouter();
-  const utils = api.useUtils();
-  const update = api.settings.update.useMutation();
+  const queryClient = useQueryClient();
+  const update = useMutation(trpc.settings.update.mutationOptions());
   const form = useZodForm(schema, { defaultValues: { displayName } });
   const { errors } = form.formState;
   const { reset } = form;
@@ -61,7 +64,7 @@ function SettingsForm({ displayName }: { displayName: string }) {
   const submit = form.handleSubmit(async (values) => {
     try {
       await update.mutateAsync(values);
-      await utils.settings.get.invalidate();
+      await queryClient.invalidateQueries(trpc.settings.get.pathFilter());
       toast.success("Settings saved.");
       // The shell (server-rendered) shows the display name: re-render it.
       router.refresh();

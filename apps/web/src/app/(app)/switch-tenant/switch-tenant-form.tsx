@@ -1,8 +1,9 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { FormError, SelectField, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   tenantSlug: z.string(),
@@ -11,11 +12,12 @@ const schema = z.object({
 });
 
 export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: string }[] }) {
+  const trpc = useTRPC();
   const form = useZodForm(schema, {
     defaultValues: { tenantSlug: tenants[0]?.slug ?? "", password: "" },
   });
   const { errors } = form.formState;
-  const sw = api.auth.switchTenant.useMutation();
+  const sw = useMutation(trpc.auth.switchTenant.mutationOptions());
 
   const submit = form.handleSubmit(async (values) => {
     try {

@@ -1,8 +1,9 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { Dialog, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
 import { useRef, useState } from "react";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z
   .object({
@@ -33,6 +34,7 @@ export function ImpersonateDialog({
   webUrl: string;
   onClose: () => void;
 }) {
+  const trpc = useTRPC();
   const form = useZodForm(schema, {
     defaultValues: { userEmail: "", reason: "", write: false, writeReason: "" },
   });
@@ -40,7 +42,7 @@ export function ImpersonateDialog({
   const write = form.watch("write");
   const [token, setToken] = useState<string | null>(null);
   const handoff = useRef<HTMLFormElement>(null);
-  const start = api.impersonate.start.useMutation();
+  const start = useMutation(trpc.impersonate.start.mutationOptions());
 
   const submit = form.handleSubmit(async (values) => {
     try {

@@ -1,7 +1,8 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { Dialog, TextArea, describeApiError, useZodForm } from "@tenantry/ui";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   reason: z.string().trim().min(3, "Give a reason; it is kept in the audit log."),
@@ -21,9 +22,10 @@ export function OwnerResetDialog({
   onClose: () => void;
   onSent: (emails: string[]) => Promise<void>;
 }) {
+  const trpc = useTRPC();
   const form = useZodForm(schema, { defaultValues: { reason: "" } });
   const { errors } = form.formState;
-  const send = api.tenants.sendOwnerReset.useMutation();
+  const send = useMutation(trpc.tenants.sendOwnerReset.mutationOptions());
   const submit = form.handleSubmit(async ({ reason }) => {
     try {
       const { sentTo } = await send.mutateAsync({ id: tenantId, reason });

@@ -1,10 +1,11 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 // The tenant's plan and its limit overrides: an empty limit field means "the plan's value".
 import type { PlanName } from "@tenantry/tenancy/policies";
 import { PLANS, PLAN_NAMES, isPlanName, limitOf } from "@tenantry/tenancy/policies";
 import { SelectField, TextField, describeApiError, formatBytes, useToast } from "@tenantry/ui";
 import { useState } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 interface PlanLimit {
   name: string;
@@ -30,13 +31,14 @@ export function PlanCard({
   limits: PlanLimit[];
   onSaved: () => Promise<void>;
 }) {
+  const trpc = useTRPC();
   const toast = useToast();
   const [chosen, setChosen] = useState<PlanName>(plan);
   const [fields, setFields] = useState<Record<string, string>>(() =>
     Object.fromEntries(limits.map((l) => [l.name, l.override === null ? "" : String(l.override)])),
   );
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const setPlan = api.tenants.setPlan.useMutation();
+  const setPlan = useMutation(trpc.tenants.setPlan.mutationOptions());
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();

@@ -1,7 +1,8 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { Dialog, TextArea, describeApiError, useZodForm } from "@tenantry/ui";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   reason: z.string().trim().min(3, "Give a reason; the tenant's users will see it."),
@@ -20,9 +21,10 @@ export function SuspendDialog({
   onClose: () => void;
   onDone: () => Promise<void>;
 }) {
+  const trpc = useTRPC();
   const form = useZodForm(schema, { defaultValues: { reason: "" } });
   const { errors } = form.formState;
-  const suspend = api.tenants.suspend.useMutation();
+  const suspend = useMutation(trpc.tenants.suspend.mutationOptions());
   const submit = form.handleSubmit(async ({ reason }) => {
     try {
       await suspend.mutateAsync({ id: tenantId, reason });

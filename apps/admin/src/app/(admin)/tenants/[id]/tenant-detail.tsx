@@ -1,4 +1,5 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Badge,
   ConfirmDialog,
@@ -13,7 +14,7 @@ import {
 import Link from "next/link";
 import { useState } from "react";
 import { displaySlug } from "~/tenant-slug";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 import { ImpersonateDialog } from "./impersonate-dialog";
 import { OwnerResetDialog } from "./owner-reset-dialog";
 import { PlanCard } from "./plan-card";
@@ -29,33 +30,47 @@ type Dialog =
   null | "suspend" | "resume" | "delete" | "restore" | "purge" | "impersonate" | "ownerReset";
 
 export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
+  const trpc = useTRPC();
   const toast = useToast();
-  const utils = api.useUtils();
-  const tenant = api.tenants.get.useQuery({ id });
+  const queryClient = useQueryClient();
+  const tenant = useQuery(trpc.tenants.get.queryOptions({ id }));
   const [dialog, setDialog] = useState<Dialog>(null);
   const done = (msg: string) => async () => {
     toast.success(msg);
     setDialog(null);
-    await Promise.all([utils.tenants.get.invalidate({ id }), utils.tenants.list.invalidate()]);
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.tenants.get.queryFilter({ id })),
+      queryClient.invalidateQueries(trpc.tenants.list.pathFilter()),
+    ]);
   };
   const onError = (err: unknown) => toast.error(describeApiError(err).message);
-  const resume = api.tenants.resume.useMutation({ onSuccess: done("Tenant resumed."), onError });
-  const del = api.tenants.delete.useMutation({
-    onSuccess: done("Tenant deleted. It can be restored during the grace period."),
-    onError,
-  });
-  const restore = api.tenants.restore.useMutation({ onSuccess: done("Tenant restored."), onError });
-  const purge = api.tenants.purge.useMutation({
-    onSuccess: done("Tenant purged: its database was dropped."),
-    onError,
-  });
-  const migrate = api.tenants.migrate.useMutation({
-    onSuccess: async (r) => {
-      toast.success(`Migrations done: schema version ${r.tenant.schemaVersion}.`);
-      await utils.tenants.get.invalidate({ id });
-    },
-    onError,
-  });
+  const resume = useMutation(
+    trpc.tenants.resume.mutationOptions({ onSuccess: done("Tenant resumed."), onError }),
+  );
+  const del = useMutation(
+    trpc.tenants.delete.mutationOptions({
+      onSuccess: done("Tenant deleted. It can be restored during the grace period."),
+      onError,
+    }),
+  );
+  const restore = useMutation(
+    trpc.tenants.restore.mutationOptions({ onSuccess: done("Tenant restored."), onError }),
+  );
+  const purge = useMutation(
+    trpc.tenants.purge.mutationOptions({
+      onSuccess: done("Tenant purged: its database was dropped."),
+      onError,
+    }),
+  );
+  const migrate = useMutation(
+    trpc.tenants.migrate.mutationOptions({
+      onSuccess: async (r) => {
+        toast.success(`Migrations done: schema version ${r.tenant.schemaVersion}.`);
+        await queryClient.invalidateQueries(trpc.tenants.get.queryFilter({ id }));
+      },
+      onError,
+    }),
+  );
 
   if (tenant.isPending) return <Loading label="Loading tenant…" />;
   if (tenant.isError) {
@@ -239,7 +254,7 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           tenantId={id}
           plan={t.plan}
           limits={t.planLimits}
-          onSaved={() => utils.tenants.get.invalidate({ id })}
+          onSaved={() => queryClient.invalidateQueries(trpc.tenants.get.queryFilter({ id }))}
         />
       ) : null}
 

@@ -1,4 +1,5 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   FormError,
   SelectField,
@@ -10,17 +11,20 @@ import {
 } from "@tenantry/ui";
 import { PLANS, PLAN_NAMES, isPlanName } from "@tenantry/tenancy/policies";
 import { useRouter } from "next/navigation";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 import { tenantFormSchema } from "./tenant-form-validation";
 
 export function CreateTenantForm() {
+  const trpc = useTRPC();
   const router = useRouter();
   const toast = useToast();
-  const clusters = api.clusters.list.useQuery();
-  const utils = api.useUtils();
-  const create = api.tenants.create.useMutation({
-    onSuccess: () => utils.tenants.list.invalidate(),
-  });
+  const clusters = useQuery(trpc.clusters.list.queryOptions());
+  const queryClient = useQueryClient();
+  const create = useMutation(
+    trpc.tenants.create.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.tenants.list.pathFilter()),
+    }),
+  );
   const form = useZodForm(tenantFormSchema, {
     defaultValues: {
       slug: "",

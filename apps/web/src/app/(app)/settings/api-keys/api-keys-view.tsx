@@ -1,4 +1,5 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Badge,
   ConfirmDialog,
@@ -10,7 +11,7 @@ import {
 } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { useState } from "react";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 import { CreateKeyDialog } from "./create-key-dialog";
 
 const when = (d: Date | string | null) =>
@@ -24,21 +25,24 @@ function statusOf(k: { revokedAt: Date | null; expiresAt: Date | null }) {
 }
 
 export function ApiKeysView() {
+  const trpc = useTRPC();
   const toast = useToast();
-  const utils = api.useUtils();
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
-  const list = api.keys.list.useQuery();
-  const scopes = api.keys.scopes.useQuery();
-  const refresh = () => utils.keys.list.invalidate();
-  const revoke = api.keys.revoke.useMutation({
-    onSuccess: async ({ key }) => {
-      toast.success(`${key.name} is revoked; programs using it are refused from now on.`);
-      setRevoking(null);
-      await refresh();
-    },
-    onError: (err) => toast.error(describeError(err).message),
-  });
+  const list = useQuery(trpc.keys.list.queryOptions());
+  const scopes = useQuery(trpc.keys.scopes.queryOptions());
+  const refresh = () => queryClient.invalidateQueries(trpc.keys.list.pathFilter());
+  const revoke = useMutation(
+    trpc.keys.revoke.mutationOptions({
+      onSuccess: async ({ key }) => {
+        toast.success(`${key.name} is revoked; programs using it are refused from now on.`);
+        setRevoking(null);
+        await refresh();
+      },
+      onError: (err) => toast.error(describeError(err).message),
+    }),
+  );
   const keys = list.data?.items ?? [];
 
   return (

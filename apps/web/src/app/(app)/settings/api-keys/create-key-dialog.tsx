@@ -1,10 +1,11 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { CopyField, Dialog, FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { API_KEY_NAME_MAX_LENGTH } from "@tenantry/tenancy/policies";
 import { describeError } from "~/api-error";
 import { useState } from "react";
 import { z } from "zod";
-import { api } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   name: z
@@ -26,10 +27,11 @@ export function CreateKeyDialog({
   onClose: () => void;
   onCreated: () => Promise<void>;
 }) {
+  const trpc = useTRPC();
   const form = useZodForm(schema, { defaultValues: { name: "", scopes: [], expiresAt: "" } });
   const { errors } = form.formState;
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const create = api.keys.create.useMutation();
+  const create = useMutation(trpc.keys.create.mutationOptions());
 
   const submit = form.handleSubmit(async ({ name, scopes, expiresAt }) => {
     try {
