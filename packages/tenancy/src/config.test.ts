@@ -14,7 +14,13 @@ describe("config", () => {
       controlDbName: "tenantry_control",
       registryRefreshMs: 250,
       cache: { maxHandles: 500 },
-      admission: { queueFactor: 4, queueTimeoutMs: 2000, busyRetryAfterSeconds: 1, rateSyncMs: 500 },
+      admission: {
+        enabled: true,
+        queueFactor: 4,
+        queueTimeoutMs: 2000,
+        busyRetryAfterSeconds: 1,
+        rateSyncMs: 500,
+      },
     });
     expect(cfg.encryptionKeyBytes).toHaveLength(32);
   });
@@ -38,13 +44,18 @@ describe("config", () => {
       admission: { queueTimeoutMs: 250 },
     });
     expect(cfg.admission).toEqual({
+      enabled: true,
       queueFactor: 4,
       queueTimeoutMs: 250,
       busyRetryAfterSeconds: 1,
       rateSyncMs: 500,
     });
     expect(() =>
-      resolveConfig({ controlUri: "mongodb://x", encryptionKey: key, admission: { rateSyncMs: 1 } }),
+      resolveConfig({
+        controlUri: "mongodb://x",
+        encryptionKey: key,
+        admission: { rateSyncMs: 1 },
+      }),
     ).toThrow(/admission\.rateSyncMs/);
   });
 });

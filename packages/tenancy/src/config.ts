@@ -28,6 +28,8 @@ export interface PasswordHashingParams {
 }
 
 export interface AdmissionConfig {
+  /** false: no per-tenant bound or rate at all (to measure what admission costs; not for production). */
+  enabled: boolean;
   /** Calls that may wait per tenant: queueFactor × its plan's inFlight (default 4). */
   queueFactor: number;
   /** A queued call is refused (TENANT_BUSY) after waiting this long (default 2000 ms). */
@@ -39,6 +41,7 @@ export interface AdmissionConfig {
 }
 
 export const DEFAULT_ADMISSION: AdmissionConfig = {
+  enabled: true,
   queueFactor: 4,
   queueTimeoutMs: 2000,
   busyRetryAfterSeconds: 1,
@@ -109,13 +112,9 @@ const configSchema = z.object({
     .default({ maxHandles: 500, idleTtlMs: 10 * 60_000 }),
   admission: z
     .object({
+      enabled: z.boolean().default(true),
       queueFactor: z.number().int().min(0).max(100).default(DEFAULT_ADMISSION.queueFactor),
-      queueTimeoutMs: z
-        .number()
-        .int()
-        .min(1)
-        .max(60_000)
-        .default(DEFAULT_ADMISSION.queueTimeoutMs),
+      queueTimeoutMs: z.number().int().min(1).max(60_000).default(DEFAULT_ADMISSION.queueTimeoutMs),
       busyRetryAfterSeconds: z
         .number()
         .int()

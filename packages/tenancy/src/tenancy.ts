@@ -309,10 +309,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     // nested use: same lease, no second slot
     if (outer?.tenant.id === tenantId) return fn(outer as TenantScope<ModulesModels<Ms>>);
     const record = admit(await registry.get(tenantId));
-    // Admission by the tenant's plan: its request rate (all instances), then its in-flight bound.
-    const rated = rates.admit(tenantId, plans.limit(record, "requestsPerMinute"));
-    if (rated) await rated;
-    return rt.concurrency.run(tenantId, plans.limit(record, "inFlight"), async () => {
+    const leased = async () => {
       // Re-check after queueing: a suspension or a shutdown may have landed while we waited.
       const tenant = admit(await registry.get(tenantId));
       if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
@@ -321,7 +318,12 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
         if (opts.write) await plans.assertWritable(scope);
         return (fn as (scope: TenantScope) => Promise<T>)(scope);
       });
-    });
+    };
+    if (!cfg.admission.enabled) return leased();
+    // Admission by the tenant's plan: its request rate (all instances), then its in-flight bound.
+    const rated = rates.admit(tenantId, plans.limit(record, "requestsPerMinute"));
+    if (rated) await rated;
+    return rt.concurrency.run(tenantId, plans.limit(record, "inFlight"), leased);
   };
 
   /** One control audit entry about a tenant, for the use cases wired here. */

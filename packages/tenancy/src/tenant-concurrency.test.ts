@@ -86,9 +86,9 @@ describe("per-tenant admission queue", () => {
 
   it("releases the slot when the work throws", async () => {
     const limiter = new TenantConcurrency(OPTS);
-    await expect(limiter.run("t", 1, async () => Promise.reject(new Error("boom")))).rejects.toThrow(
-      "boom",
-    );
+    await expect(
+      limiter.run("t", 1, async () => Promise.reject(new Error("boom"))),
+    ).rejects.toThrow("boom");
     await expect(limiter.run("t", 1, async () => 42)).resolves.toBe(42);
     expect(limiter.inFlight("t")).toBe(0);
   });

@@ -8,9 +8,12 @@
 // instance has not seen in the current window is read once first (so a fresh instance does not
 // wave through a tenant the others already refuse). The price: between two syncs each instance
 // may admit up to rateSyncMs worth of another instance's share, so the bound is soft by that
-// much. Measured (bench, scenario 5): one RateLimiterMongo.consume per request is a write to the
-// control database on every call, which on the bench's single-threaded database roughly doubled
-// the database's work per notes.list; the local count costs a Map lookup.
+// much. Measured on the bench machine (2 cores, embedded server in the same process, 3,000 calls
+// over 50 tenants): RateLimiterMongo.consume per call costs 3.9 ms one at a time and 2.8 ms of
+// throughput at 16 at once, i.e. the database takes ~350 counter writes/s, about what the api
+// serves in total (BENCHMARKS.md scenario 1), so a write per request would halve capacity; the
+// local count costs 0.6 µs per call. (rate-limiter-flexible's inMemoryBlockOnConsumed only saves
+// the writes once a key is over its limit, not below it.)
 import type { MongoClient } from "mongodb";
 import { RateLimiterMongo } from "rate-limiter-flexible";
 

@@ -138,9 +138,7 @@ describe("per-tenant admission", () => {
     expect(waited.message).toMatch(/queued 200 ms without a slot/);
     expect(slow.every((s) => !s.done)).toBe(true);
     gate.release();
-    expect((await Promise.all(slow.map((s) => s.answer))).map((a) => a.status)).toEqual([
-      200, 200,
-    ]);
+    expect((await Promise.all(slow.map((s) => s.answer))).map((a) => a.status)).toEqual([200, 200]);
   });
 
   it("refuses calls over the plan's rate with 429 TENANT_RATE_LIMITED on every instance; other tenants go on", async () => {
