@@ -40,7 +40,7 @@ export interface AdmissionConfig {
   rateSyncMs: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionConfig = {
+const DEFAULT_ADMISSION: AdmissionConfig = {
   enabled: true,
   queueFactor: 4,
   queueTimeoutMs: 2000,
