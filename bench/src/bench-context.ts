@@ -43,7 +43,25 @@ export interface Sizes {
     inCacheMs: number;
   };
   cold: { samples: number };
-  noisy: { others: number; durationMs: number; heavyNotes: number; heavyConnections: number };
+  noisy: {
+    others: number;
+    durationMs: number;
+    heavyNotes: number;
+    heavyConnections: number;
+    /**
+     * The rate case: one tenant sends 10× its plan's requestsPerMinute (perMinute) on
+     * connections, the others `quietRate` req/s together; slices alternate without and with it.
+     */
+    rate: {
+      perMinute: number;
+      quietRate: number;
+      connections: number;
+      sliceMs: number;
+      slices: number;
+    };
+    /** Admission's own cost: the same reads with it on and off, in alternating slices. */
+    cost: { connections: number[]; sliceMs: number; slices: number };
+  };
   ops: { migrateConcurrency: number; migrateCapMs: number };
   notesPerTenant: number;
 }
@@ -67,7 +85,14 @@ export const SIZES: Record<Mode, Sizes> = {
     },
     churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
     cold: { samples: 200 },
-    noisy: { others: 50, durationMs: 8000, heavyNotes: 2000, heavyConnections: 16 },
+    noisy: {
+      others: 50,
+      durationMs: 8000,
+      heavyNotes: 2000,
+      heavyConnections: 16,
+      rate: { perMinute: 1200, quietRate: 150, connections: 16, sliceMs: 4000, slices: 4 },
+      cost: { connections: [1, 16], sliceMs: 1000, slices: 5 },
+    },
     ops: { migrateConcurrency: 16, migrateCapMs: 125_000 },
     notesPerTenant: 3,
   },
@@ -89,7 +114,14 @@ export const SIZES: Record<Mode, Sizes> = {
     },
     churn: { lru: 5, workingSetFactor: 10, clients: 16, durationMs: 2000, inCacheMs: 1000 },
     cold: { samples: 10 },
-    noisy: { others: 10, durationMs: 1000, heavyNotes: 200, heavyConnections: 4 },
+    noisy: {
+      others: 10,
+      durationMs: 1000,
+      heavyNotes: 200,
+      heavyConnections: 4,
+      rate: { perMinute: 600, quietRate: 60, connections: 8, sliceMs: 1000, slices: 2 },
+      cost: { connections: [1, 16], sliceMs: 500, slices: 2 },
+    },
     ops: { migrateConcurrency: 8, migrateCapMs: 60_000 },
     notesPerTenant: 3,
   },
@@ -112,7 +144,14 @@ export const SIZES: Record<Mode, Sizes> = {
     },
     churn: { lru: 2, workingSetFactor: 5, clients: 4, durationMs: 400, inCacheMs: 200 },
     cold: { samples: 3 },
-    noisy: { others: 3, durationMs: 300, heavyNotes: 30, heavyConnections: 2 },
+    noisy: {
+      others: 3,
+      durationMs: 300,
+      heavyNotes: 30,
+      heavyConnections: 2,
+      rate: { perMinute: 60, quietRate: 20, connections: 2, sliceMs: 300, slices: 1 },
+      cost: { connections: [1], sliceMs: 200, slices: 1 },
+    },
     ops: { migrateConcurrency: 4, migrateCapMs: 30_000 },
     notesPerTenant: 2,
   },
@@ -180,7 +219,7 @@ export type ApiChild = Child<{ url: string }> & {
  */
 export async function startApi(
   ctx: Pick<BenchContext, "mongo" | "secrets">,
-  opts: { maxHandles?: number; profileFile?: string } = {},
+  opts: { maxHandles?: number; profileFile?: string; env?: Record<string, string> } = {},
 ): Promise<ApiChild> {
   // The server gives up when the control database does not answer within tenancy's 1.5 s
   // (unavailableAfterMs), as it should in production, where the orchestrator restarts it; on
@@ -196,7 +235,7 @@ export async function startApi(
 
 async function startApiOnce(
   ctx: Pick<BenchContext, "mongo" | "secrets">,
-  opts: { maxHandles?: number; profileFile?: string },
+  opts: { maxHandles?: number; profileFile?: string; env?: Record<string, string> },
 ): Promise<ApiChild> {
   const port = await freePort();
   const t0 = performance.now();
@@ -221,6 +260,7 @@ async function startApiOnce(
         ? { API_HEAP_GROWTH_PERCENT: process.env.BENCH_HEAP_GROWTH_PERCENT }
         : {}),
       ...(opts.profileFile ? { BENCH_PROFILE_FILE: opts.profileFile } : {}),
+      ...opts.env,
     },
     { readyUrl: `http://127.0.0.1:${port}/healthz` },
   );

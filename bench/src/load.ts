@@ -6,7 +6,10 @@
 import autocannon from "autocannon";
 
 export interface LoadTarget {
-  /** Path and query for request number i (across all connections). */
+  /**
+   * Path and query for request number i (across all connections). `conn` is not a stable
+   * connection number: autocannon gives each pass through the request list a fresh context.
+   */
   path(i: number, conn: number): string;
   headers?(i: number, conn: number): Record<string, string>;
 }
@@ -16,6 +19,8 @@ export interface LoadOptions {
   concurrency: number;
   durationMs?: number;
   requests?: number;
+  /** Open loop: this many requests per second over all connections (default: as fast as answered). */
+  rate?: number;
   target: LoadTarget;
 }
 
@@ -24,6 +29,8 @@ export interface LoadResult {
   errors: number;
   /** First few distinct error descriptions, for the report. */
   errorSamples: string[];
+  /** Responses by HTTP status (e.g. refusals: 429, 503). */
+  statuses: Record<number, number>;
   elapsedMs: number;
   rps: number;
   p50: number;
@@ -42,6 +49,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   if (!opts.durationMs && !opts.requests) throw new Error("runLoad needs durationMs or requests");
   const latencies: number[] = [];
   const errorSamples = new Set<string>();
+  const statuses: Record<number, number> = {};
   let errors = 0;
   let issued = 0;
   let conns = 0;
@@ -59,6 +67,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       // A request count runs to its end unless the time budget below stops it first.
       ...(opts.requests ? { amount: opts.requests } : { duration: (opts.durationMs ?? 0) / 1000 }),
       timeout: 30,
+      ...(opts.rate ? { overallRate: opts.rate } : {}),
       requests: [
         {
           method: "GET",
@@ -78,6 +87,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   );
   instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
+    statuses[status] = (statuses[status] ?? 0) + 1;
     if (status !== 200) {
       errors++;
       if (errorSamples.size < 5) errorSamples.add(`HTTP ${status}`);
@@ -97,6 +107,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     requests: latencies.length,
     errors,
     errorSamples: [...errorSamples],
+    statuses,
     elapsedMs,
     rps: (latencies.length / elapsedMs) * 1000,
     p50: percentile(sorted, 50),
@@ -120,6 +131,11 @@ export function mergeLoads(parts: LoadResult[]): LoadResult {
     requests: latencies.length,
     errors: parts.reduce((n, p) => n + p.errors, 0),
     errorSamples: [...new Set(parts.flatMap((p) => p.errorSamples))].slice(0, 5),
+    statuses: parts.reduce<Record<number, number>>((all, p) => {
+      for (const [status, n] of Object.entries(p.statuses))
+        all[Number(status)] = (all[Number(status)] ?? 0) + n;
+      return all;
+    }, {}),
     elapsedMs,
     rps: (latencies.length / elapsedMs) * 1000,
     p50: percentile(sorted, 50),

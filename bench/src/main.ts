@@ -14,21 +14,28 @@ const mode: Mode = modeArg === "quick" ? "quick" : "full";
 const onlyArg = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const only = onlyArg ? onlyArg.split(",").map(Number) : undefined;
 
+// A full run of some scenarios only leaves the committed report alone too (bench/.partial/): its
+// sections are copied into BENCHMARKS.md by hand.
 const out =
-  mode === "full"
+  mode === "full" && !only
     ? {
         mdFile: path.join(benchDir, "..", "BENCHMARKS.md"),
         chartsDir: path.join(benchDir, "charts"),
       }
     : {
-        mdFile: path.join(benchDir, ".quick", "BENCHMARKS.md"),
-        chartsDir: path.join(benchDir, ".quick", "charts"),
+        mdFile: path.join(benchDir, mode === "full" ? ".partial" : ".quick", "BENCHMARKS.md"),
+        chartsDir: path.join(benchDir, mode === "full" ? ".partial" : ".quick", "charts"),
       };
 
 const { failures } = await runBench({
   mode,
   ...out,
   ...(only ? { only } : {}),
-  command: mode === "full" ? "pnpm bench" : "pnpm --filter @tenantry/bench bench:quick",
+  command:
+    mode === "full"
+      ? only
+        ? `pnpm --filter @tenantry/bench bench --only ${onlyArg}`
+        : "pnpm bench"
+      : "pnpm --filter @tenantry/bench bench:quick",
 });
 process.exit(failures.length ? 1 : 0);

@@ -43,7 +43,9 @@ export type ApiReason =
   | "RESET_TOKEN_INVALID"
   | "RESET_TOKEN_EXPIRED"
   | "RESET_TOKEN_USED"
-  | "MAIL_UNAVAILABLE";
+  | "MAIL_UNAVAILABLE"
+  | "TENANT_BUSY"
+  | "TENANT_RATE_LIMITED";
 
 /** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
 export class ApiRefusal extends Error {
@@ -101,6 +103,9 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   QUOTA_EXCEEDED: "PAYMENT_REQUIRED",
   STORAGE_LIMIT_READ_ONLY: "PAYMENT_REQUIRED",
   FEATURE_NOT_IN_PLAN: "FORBIDDEN",
+  // Admission (the plan's inFlight and requestsPerMinute): both carry Retry-After.
+  TENANT_BUSY: "SERVICE_UNAVAILABLE",
+  TENANT_RATE_LIMITED: "TOO_MANY_REQUESTS",
 };
 
 /** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */

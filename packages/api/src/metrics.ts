@@ -76,6 +76,16 @@ const POOL_GAUGES: [name: string, help: string, read: (p: PoolStats) => number][
   ["sockets", "Driver pool sockets open across cluster clients.", (p) => p.sockets],
   ["queued", "withTenant calls waiting for their tenant's slot.", (p) => p.queued],
   ["busy_tenants", "Tenants at their in-flight limit now.", (p) => p.busyTenants],
+  [
+    "busy_refusals",
+    "withTenant calls refused TENANT_BUSY (queue full or deadline) since start.",
+    (p) => p.busyRefusals,
+  ],
+  [
+    "rate_refusals",
+    "withTenant calls refused TENANT_RATE_LIMITED (plan's requests per minute) since start.",
+    (p) => p.rateRefusals,
+  ],
   ["registry_cached", "Tenant records in the registry cache.", (p) => p.registry.cached],
   ["registry_hits", "Tenant registry cache hits since start.", (p) => p.registry.hits],
   ["registry_misses", "Tenant registry cache misses since start.", (p) => p.registry.misses],

@@ -14,6 +14,13 @@ describe("config", () => {
       controlDbName: "tenantry_control",
       registryRefreshMs: 250,
       cache: { maxHandles: 500 },
+      admission: {
+        enabled: true,
+        queueFactor: 4,
+        queueTimeoutMs: 2000,
+        busyRetryAfterSeconds: 1,
+        rateSyncMs: 500,
+      },
     });
     expect(cfg.encryptionKeyBytes).toHaveLength(32);
   });
@@ -28,5 +35,27 @@ describe("config", () => {
     expect(() =>
       resolveConfig({ controlUri: "mongodb://x", encryptionKey: key, registryRefreshMs: 5000 }),
     ).toThrow(/registryRefreshMs/);
+  });
+
+  it("fills the admission knobs left out and refuses ones out of range", () => {
+    const cfg = resolveConfig({
+      controlUri: "mongodb://x",
+      encryptionKey: key,
+      admission: { queueTimeoutMs: 250 },
+    });
+    expect(cfg.admission).toEqual({
+      enabled: true,
+      queueFactor: 4,
+      queueTimeoutMs: 250,
+      busyRetryAfterSeconds: 1,
+      rateSyncMs: 500,
+    });
+    expect(() =>
+      resolveConfig({
+        controlUri: "mongodb://x",
+        encryptionKey: key,
+        admission: { rateSyncMs: 1 },
+      }),
+    ).toThrow(/admission\.rateSyncMs/);
   });
 });

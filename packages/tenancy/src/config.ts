@@ -27,6 +27,27 @@ export interface PasswordHashingParams {
   parallelism?: number;
 }
 
+export interface AdmissionConfig {
+  /** false: no per-tenant bound or rate at all (to measure what admission costs; not for production). */
+  enabled: boolean;
+  /** Calls that may wait per tenant: queueFactor × its plan's inFlight (default 4). */
+  queueFactor: number;
+  /** A queued call is refused (TENANT_BUSY) after waiting this long (default 2000 ms). */
+  queueTimeoutMs: number;
+  /** Retry-After of a TENANT_BUSY refusal (default 1 s). */
+  busyRetryAfterSeconds: number;
+  /** How often each instance adds its counted calls to the shared per-tenant rate (default 500 ms). */
+  rateSyncMs: number;
+}
+
+const DEFAULT_ADMISSION: AdmissionConfig = {
+  enabled: true,
+  queueFactor: 4,
+  queueTimeoutMs: 2000,
+  busyRetryAfterSeconds: 1,
+  rateSyncMs: 500,
+};
+
 export interface TenancyConfig {
   /** Control cluster; also registered as cluster "default". */
   controlUri: string;
@@ -35,8 +56,11 @@ export interface TenancyConfig {
   /** 32 bytes, base64: AES-256-GCM key for stored cluster URIs. */
   encryptionKey: string;
   cache?: { maxHandles?: number; idleTtlMs?: number };
-  /** In-flight withTenant calls per tenant; further calls queue. */
-  perTenantConcurrency?: number;
+  /**
+   * Per-tenant admission. The bounds themselves come from each tenant's plan (`inFlight`,
+   * `requestsPerMinute`, overridable per tenant); these are the knobs around them.
+   */
+  admission?: Partial<AdmissionConfig>;
   /** Cross-instance invalidation poll interval, <= 1000 ms. */
   registryRefreshMs?: number;
   /** Per-cluster client socket pool size. */
@@ -86,7 +110,20 @@ const configSchema = z.object({
         .default(10 * 60_000),
     })
     .default({ maxHandles: 500, idleTtlMs: 10 * 60_000 }),
-  perTenantConcurrency: z.number().int().min(1).max(1000).default(8),
+  admission: z
+    .object({
+      enabled: z.boolean().default(true),
+      queueFactor: z.number().int().min(0).max(100).default(DEFAULT_ADMISSION.queueFactor),
+      queueTimeoutMs: z.number().int().min(1).max(60_000).default(DEFAULT_ADMISSION.queueTimeoutMs),
+      busyRetryAfterSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(3600)
+        .default(DEFAULT_ADMISSION.busyRetryAfterSeconds),
+      rateSyncMs: z.number().int().min(10).max(10_000).default(DEFAULT_ADMISSION.rateSyncMs),
+    })
+    .default(DEFAULT_ADMISSION),
   registryRefreshMs: z.number().int().min(10).max(1000).default(250),
   maxPoolSize: z.number().int().min(1).max(1000).default(32),
   unavailableAfterMs: z.number().int().min(100).max(30_000).default(1500),

@@ -60,3 +60,42 @@ export const mailEnv = {
       .default("Tenantry <no-reply@tenantry.local>"),
   ),
 };
+
+const wholeNumber = (what: string, example: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number of ${what}, such as ${example}` })
+    .int(`must be a whole number of ${what}, such as ${example}`)
+    .min(min, `must be at least ${min} ${what}`)
+    .max(max, `must be at most ${max} ${what}`);
+
+/**
+ * Per-tenant admission around the plans' inFlight and requestsPerMinute bounds (tenancy's
+ * tenant-concurrency.ts and tenant-rate-limits.ts): how many calls may queue, for how long, the
+ * Retry-After of a busy refusal, and how often the shared request count is synced.
+ */
+export const admissionEnv = {
+  /** "false" turns admission off altogether: for measuring its cost, not for production. */
+  TENANT_ADMISSION: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("true")
+    .transform((v) => v === "true"),
+  TENANT_QUEUE_FACTOR: wholeNumber("calls per in-flight slot", 4, 0, 100).default(4),
+  TENANT_QUEUE_TIMEOUT_MS: wholeNumber("milliseconds", 2000, 1, 60_000).default(2000),
+  TENANT_BUSY_RETRY_AFTER_SECONDS: wholeNumber("seconds", 1, 1, 3600).default(1),
+  TENANT_RATE_SYNC_MS: wholeNumber("milliseconds", 500, 10, 10_000).default(500),
+};
+
+/** createTenancy's `admission` from the parsed admissionEnv variables. */
+export const admissionFromEnv = (env: {
+  TENANT_ADMISSION: boolean;
+  TENANT_QUEUE_FACTOR: number;
+  TENANT_QUEUE_TIMEOUT_MS: number;
+  TENANT_BUSY_RETRY_AFTER_SECONDS: number;
+  TENANT_RATE_SYNC_MS: number;
+}) => ({
+  enabled: env.TENANT_ADMISSION,
+  queueFactor: env.TENANT_QUEUE_FACTOR,
+  queueTimeoutMs: env.TENANT_QUEUE_TIMEOUT_MS,
+  busyRetryAfterSeconds: env.TENANT_BUSY_RETRY_AFTER_SECONDS,
+  rateSyncMs: env.TENANT_RATE_SYNC_MS,
+});

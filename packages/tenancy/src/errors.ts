@@ -26,7 +26,9 @@ export type TenancyErrorCode =
   | "MAIL_UNAVAILABLE"
   | "QUOTA_EXCEEDED"
   | "STORAGE_LIMIT_READ_ONLY"
-  | "FEATURE_NOT_IN_PLAN";
+  | "FEATURE_NOT_IN_PLAN"
+  | "TENANT_BUSY"
+  | "TENANT_RATE_LIMITED";
 
 export class TenancyError extends Error {
   readonly code: TenancyErrorCode;
@@ -254,6 +256,37 @@ export class FeatureNotInPlan extends TenancyError {
   constructor(feature: string, plan: string) {
     super("FEATURE_NOT_IN_PLAN", `"${feature}" is not included in the ${plan} plan`);
     this.feature = feature;
+  }
+}
+
+/**
+ * The tenant already has its plan's in-flight bound at work and its queue is full, or a queued
+ * call waited out the queue's deadline: refused at once rather than queued without bound.
+ */
+export class TenantBusy extends TenancyError {
+  constructor(
+    readonly tenantId: string,
+    why: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      "TENANT_BUSY",
+      `This organisation has too many requests in progress (${why}); retry in ${retryAfterSeconds} s`,
+    );
+  }
+}
+
+/** The tenant made more calls this minute than its plan's requestsPerMinute (all instances together). */
+export class TenantRateLimited extends TenancyError {
+  constructor(
+    readonly tenantId: string,
+    readonly limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      "TENANT_RATE_LIMITED",
+      `This organisation is over its plan's ${limit} requests per minute; retry in ${retryAfterSeconds} s`,
+    );
   }
 }
 

@@ -10,7 +10,13 @@ export type {
   ModuleStats,
 } from "./tenant-module";
 export type { TenantScope } from "./tenancy-runtime";
-export type { TenancyConfig, TenancyHooks, ProvisionStep, PasswordHashingParams } from "./config";
+export type {
+  AdmissionConfig,
+  TenancyConfig,
+  TenancyHooks,
+  ProvisionStep,
+  PasswordHashingParams,
+} from "./config";
 export type { TenancyLogger } from "./tenancy-logger";
 export type { TenantRecord } from "./tenant-registry";
 export type { TenantListFilter, TenantSort } from "./tenant-queries";

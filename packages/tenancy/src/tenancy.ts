@@ -36,6 +36,7 @@ import { provision, recoverySweep } from "./provision";
 import type { ArchiveOptions, ArchiveSummary } from "./tenant-archive";
 import { exportTenant, importTenant } from "./tenant-archive";
 import { TenantConcurrency } from "./tenant-concurrency";
+import { TenantRateLimits } from "./tenant-rate-limits";
 import type { Membership } from "./tenant-directory";
 import { TenantDirectory } from "./tenant-directory";
 import type { HandleStats } from "./tenant-handles";
@@ -72,6 +73,10 @@ export interface PoolStats extends HandleStats {
   /** withTenant calls waiting for their tenant's in-flight slot. */
   queued: number;
   busyTenants: number;
+  /** withTenant calls refused since start: queue full or deadline passed (TENANT_BUSY). */
+  busyRefusals: number;
+  /** withTenant calls refused since start: over the plan's requestsPerMinute (TENANT_RATE_LIMITED). */
+  rateRefusals: number;
   registry: RegistryStats;
 }
 
@@ -257,7 +262,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       cfg.logger,
     ),
     handles: new TenantHandles(clusterClients, cfg.cache, modules),
-    concurrency: new TenantConcurrency(cfg.perTenantConcurrency),
+    concurrency: new TenantConcurrency(cfg.admission),
     directory: new TenantDirectory(control),
     audit,
     hasher,
@@ -265,8 +270,15 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     scope: new AsyncLocalStorage<TenantScope>(),
     inFlight: new Map(),
   };
+  const rates = new TenantRateLimits(
+    controlConn.getClient(),
+    cfg.controlDbName,
+    cfg.admission.rateSyncMs,
+    cfg.logger,
+  );
   await rt.clusters.ensureDefault(cfg.controlUri);
   await registry.start();
+  rates.start();
   if (cfg.recoverOnStart) {
     const report = await recoverySweep(rt, SYSTEM_ACTOR);
     if (report.completed.length || report.rolledBack.length)
@@ -296,8 +308,8 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     const outer = rt.scope.getStore();
     // nested use: same lease, no second slot
     if (outer?.tenant.id === tenantId) return fn(outer as TenantScope<ModulesModels<Ms>>);
-    admit(await registry.get(tenantId));
-    return rt.concurrency.run(tenantId, async () => {
+    const record = admit(await registry.get(tenantId));
+    const leased = async () => {
       // Re-check after queueing: a suspension or a shutdown may have landed while we waited.
       const tenant = admit(await registry.get(tenantId));
       if (shuttingDown) throw new TenantUnavailable("Shutting down", tenantId);
@@ -306,7 +318,12 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
         if (opts.write) await plans.assertWritable(scope);
         return (fn as (scope: TenantScope) => Promise<T>)(scope);
       });
-    });
+    };
+    if (!cfg.admission.enabled) return leased();
+    // Admission by the tenant's plan: its request rate (all instances), then its in-flight bound.
+    const rated = rates.admit(tenantId, plans.limit(record, "requestsPerMinute"));
+    if (rated) await rated;
+    return rt.concurrency.run(tenantId, plans.limit(record, "inFlight"), leased);
   };
 
   /** One control audit entry about a tenant, for the use cases wired here. */
@@ -418,7 +435,13 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     stats(): PoolStats {
       const pools = clusterClients.stats();
       const queue = rt.concurrency.stats();
-      return { ...rt.handles.stats(), ...pools, ...queue, registry: registry.stats() };
+      return {
+        ...rt.handles.stats(),
+        ...pools,
+        ...queue,
+        ...rates.stats(),
+        registry: registry.stats(),
+      };
     },
     shutdown(opts = {}) {
       shutdownPromise ??= (async () => {
@@ -432,6 +455,8 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
             "shutdown: leases still out after timeout; closing anyway",
           );
         rt.handles.clear();
+        // The calls counted since the last sync still count on the other instances.
+        await rates.stop().catch(() => undefined);
         await clusterClients.closeAll();
         await controlConn.close(true).catch(() => undefined);
         return { drained };

@@ -23,7 +23,8 @@ beforeAll(async () => {
   const config = testConfig(server.uri, {
     cache: { maxHandles: LRU, idleTtlMs: 60_000 },
     maxPoolSize: POOL,
-    perTenantConcurrency: 4,
+    // Room for the flood test's 40 calls behind its 4 slots.
+    admission: { queueFactor: 10 },
   });
   tenancy = await createTenancy(config);
   // Seed directly (the saga has its own tests): 1,000 active tenant records, each with one note
@@ -39,6 +40,8 @@ beforeAll(async () => {
       dbName: `t_${_id.toHexString()}`,
       cluster: "default",
       schemaVersion: 2,
+      // The plan's in-flight bound, overridden as an operator would (the flood test counts on 4).
+      limits: { inFlight: 4 },
     };
   });
   await controlModelsOf(tenancy).Tenant.insertMany(docs);

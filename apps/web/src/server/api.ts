@@ -6,6 +6,7 @@ import { apiKeyRateLimitFrom } from "@tenantry/api/env";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { createTenancy, mailerFromEnv } from "@tenantry/tenancy";
+import { admissionFromEnv } from "@tenantry/tenancy/env";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -21,6 +22,7 @@ async function createAppServices(): Promise<ApiServices> {
     controlUri: env.MONGODB_URI,
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
+    admission: admissionFromEnv(env),
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
   });

@@ -3,7 +3,7 @@
 // needed. Order per call: parse -> tenant (suspension refused by withTenant like for tokens) ->
 // key check (cached per key-check-cache.ts) -> per-key and per-tenant rate limit -> scope.
 import type { ServiceAccount, TenantRecord } from "@tenantry/tenancy";
-import { KeyRateLimited, TenantNotFound, parseApiKey, serviceAccountUser } from "@tenantry/tenancy";
+import { TenantNotFound, parseApiKey, serviceAccountUser } from "@tenantry/tenancy";
 
 import { refuse } from "../api-errors";
 import type { Context } from "../context";
@@ -13,15 +13,9 @@ import { PLATFORM_SCOPE } from "./key-check-cache";
 
 const accessOf = (type: string) => (type === "query" ? "read" : "write");
 
-/** Counts the call against the key's and tenant's limits; a refusal carries Retry-After. */
-async function rateLimited(ctx: Context, account: ServiceAccount, tenantId: string | null) {
-  try {
-    await ctx.services.keyRateLimits.consume(account.keyId, tenantId);
-  } catch (err) {
-    if (err instanceof KeyRateLimited)
-      ctx.resHeaders.set("retry-after", String(err.retryAfterSeconds));
-    throw err;
-  }
+/** Counts the call against the key's and tenant's limits (a refusal's Retry-After: error-mapping). */
+function rateLimited(ctx: Context, account: ServiceAccount, tenantId: string | null) {
+  return ctx.services.keyRateLimits.consume(account.keyId, tenantId);
 }
 
 /** A key's account from the cache, or checked in its database (and then cached). */

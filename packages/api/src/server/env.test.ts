@@ -56,6 +56,24 @@ describe("standalone server env", () => {
     );
   });
 
+  it("takes the per-tenant admission knobs with defaults and names a bad one", () => {
+    expect(loadServerEnv(base)).toMatchObject({
+      TENANT_ADMISSION: true,
+      TENANT_QUEUE_FACTOR: 4,
+      TENANT_QUEUE_TIMEOUT_MS: 2000,
+      TENANT_BUSY_RETRY_AFTER_SECONDS: 1,
+      TENANT_RATE_SYNC_MS: 500,
+    });
+    expect(loadServerEnv({ ...base, TENANT_QUEUE_FACTOR: "0" }).TENANT_QUEUE_FACTOR).toBe(0);
+    expect(loadServerEnv({ ...base, TENANT_ADMISSION: "false" }).TENANT_ADMISSION).toBe(false);
+    expect(() => loadServerEnv({ ...base, TENANT_RATE_SYNC_MS: "5" })).toThrow(
+      /TENANT_RATE_SYNC_MS: must be at least 10 milliseconds/,
+    );
+    expect(() => loadServerEnv({ ...base, TENANT_QUEUE_TIMEOUT_MS: "soon" })).toThrow(
+      /TENANT_QUEUE_TIMEOUT_MS: must be a whole number of milliseconds/,
+    );
+  });
+
   it("caps V8 heap growth at 2x the live heap unless told otherwise", () => {
     expect(loadServerEnv(base).API_HEAP_GROWTH_PERCENT).toBe(100);
     expect(loadServerEnv({ ...base, API_HEAP_GROWTH_PERCENT: "0" }).API_HEAP_GROWTH_PERCENT).toBe(

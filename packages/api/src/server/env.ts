@@ -2,7 +2,7 @@
 // the api reads the environment. The variables the Next apps and the CLI read too are composed
 // from their fragments (../env-fragments.ts, @tenantry/tenancy/env), not restated here.
 import { clusterUriPolicyEnv } from "@tenantry/tenancy";
-import { databaseEnv, encryptionKeyEnv, mailEnv } from "@tenantry/tenancy/env";
+import { admissionEnv, databaseEnv, encryptionKeyEnv, mailEnv } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 import {
@@ -42,6 +42,8 @@ const schema = z
     ...mailEnv,
     TENANT_CACHE_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
     TENANT_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(600_000),
+    // Per-tenant admission around the plans' inFlight and requestsPerMinute bounds.
+    ...admissionEnv,
     /** How long a passed user + session check is trusted on this instance (0 = never cached). */
     AUTH_CHECK_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     /** V8 heap growth past the live heap, in percent (0 = V8's own policy); see heap-policy.ts. */

@@ -6,6 +6,7 @@ import {
   installShutdownHandlers,
   mailerFromEnv,
 } from "@tenantry/tenancy";
+import { admissionFromEnv } from "@tenantry/tenancy/env";
 import { apiKeyRateLimitFrom, cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { APP_MODULES } from "../app-modules";
@@ -42,6 +43,7 @@ async function main() {
     controlDbName: env.CONTROL_DB_NAME,
     encryptionKey: env.ENCRYPTION_KEY,
     cache: { maxHandles: env.TENANT_CACHE_MAX, idleTtlMs: env.TENANT_CACHE_TTL_MS },
+    admission: admissionFromEnv(env),
     clusterUriPolicy: clusterUriPolicyFromEnv(env),
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),

@@ -25,7 +25,7 @@ export async function beginLoginAttempt(
     return await ctx.services.rateLimiter.begin(scope, email, ctx.ip);
   } catch (err) {
     if (!(err instanceof RateLimited)) throw err;
-    ctx.resHeaders.set("retry-after", String(err.retryAfterSeconds));
+    // Retry-After is set from retryAfterSeconds by middleware/error-mapping.ts.
     throw refuse("TOO_MANY_REQUESTS", "RATE_LIMITED", err.message, {
       retryAfterSeconds: err.retryAfterSeconds,
     });
