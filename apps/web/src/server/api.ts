@@ -23,6 +23,7 @@ async function createAppServices(): Promise<ApiServices> {
     encryptionKey: env.ENCRYPTION_KEY,
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
+    usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
   });
   return createApiServices({
     tenancy,
