@@ -12,8 +12,8 @@ async function expectCallsShown(page: Page) {
   const total = page.getByTestId("usage-calls-total").locator(".value");
   await expect(async () => {
     await page.reload();
-    await expect(total).toHaveText(/^[1-9]\d*$/, { timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
+    await expect(total).toHaveText(/^[1-9]\d*$/, { timeout: 10_000 });
+  }).toPass({ timeout: 45_000 });
   await expect(
     page.getByTestId("usage-calls-chart").locator('polyline[data-series="API calls"]'),
   ).toBeVisible();
@@ -38,6 +38,8 @@ test("owner and super admin see the usage charts with data and download the CSV"
   tenant,
   user,
 }) => {
+  // Two apps, two sign-ins, two downloads on a shared 2-core machine.
+  test.setTimeout(150_000);
   const owner = await webApi(stack, tenant.owner);
   for (let i = 0; i < 5; i++) await owner.notes.list.query({ limit: 1 });
   await owner.notes.create.mutate({ title: "metered", body: "", tags: [] });
@@ -57,6 +59,7 @@ test("owner and super admin see the usage charts with data and download the CSV"
   const memberContext = await browser.newContext();
   const memberPage = await memberContext.newPage();
   await webLogin(memberPage, stack, user.email, user.password);
+  await expect(memberPage.getByTestId("current-user")).toBeVisible();
   await memberPage.goto(`${stack.webUrl}/settings/usage`);
   await expect(
     memberPage.getByText("Only owners and admins see the organisation's usage"),

@@ -28,7 +28,7 @@ export function billingPeriod(month: string): BillingPeriod {
 }
 
 /** Calls summed; seats, storage and documents at their highest day (what a plan bills on). */
-export function totalsOf(days: readonly UsageDay[]): UsageTotals {
+function totalsOf(days: readonly UsageDay[]): UsageTotals {
   const peakDocuments: Record<string, number> = {};
   for (const d of days)
     for (const [name, n] of Object.entries(d.documents))

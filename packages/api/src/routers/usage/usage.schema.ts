@@ -13,4 +13,3 @@ const ZDays = z
 /** The caller's own tenant: no tenant id is accepted (strict), so an owner reads only their own. */
 export const ZOwnUsageInput = z.strictObject({ days: ZDays }).prefault({});
 export const ZTenantUsageInput = z.strictObject({ id: ZObjectId, days: ZDays });
-export type TTenantUsageInput = z.infer<typeof ZTenantUsageInput>;
