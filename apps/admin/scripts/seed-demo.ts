@@ -143,6 +143,10 @@ async function main() {
     await ensureAdmin(tenancy);
     const results = [];
     for (const demo of DEMO) results.push(await ensureTenant(tenancy, demo));
+    // Today's usage snapshot (real measurements: seats, storage, notes), so the usage pages show
+    // figures before the first calls; API calls are only ever counted, never seeded.
+    for (const demo of DEMO)
+      await tenancy.usage.snapshot((await tenancy.registry.getBySlug(demo.slug)).id);
     const fresh = results.includes("created");
     console.log(
       `demo tenants${fresh ? " (created now)" : ""} — every demo user's password: ${DEMO_PASSWORD}`,

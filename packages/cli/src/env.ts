@@ -13,6 +13,8 @@ export interface CliConfig {
   clusterUriPolicy: Partial<ClusterUriPolicy>;
   /** `tenants send-owner-reset`: the SMTP server (unset: the command refuses) and the links' pages. */
   mail: { smtpUrl: string | undefined; from: string; resetUrls: ResetUrls };
+  /** `billing draft`: the folder invoice drafts go to (BILLING_DRAFT_DIR). */
+  billing: { draftDir: string };
 }
 
 // The database and key rules are tenancy's (the same ones the API and the apps obey).
@@ -27,6 +29,7 @@ const schema = z.object({
   // Where reset links point, as the apps read them.
   WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),
   ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
+  BILLING_DRAFT_DIR: z.string().trim().min(1).default(".data/invoice-drafts"),
 });
 
 export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -48,6 +51,7 @@ export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     MAIL_FROM: env.MAIL_FROM || undefined,
     WEB_URL: env.WEB_URL || undefined,
     ADMIN_URL: env.ADMIN_URL || undefined,
+    BILLING_DRAFT_DIR: env.BILLING_DRAFT_DIR || undefined,
   });
   if (!parsed.success) {
     // One message per variable: the first problem is the one to fix.
@@ -77,6 +81,7 @@ export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
         admin: `${parsed.data.ADMIN_URL.replace(/\/$/, "")}/reset-password`,
       },
     },
+    billing: { draftDir: parsed.data.BILLING_DRAFT_DIR },
   };
 }
 

@@ -8,6 +8,7 @@ import { CommanderError } from "commander";
 
 import type { CommandContext, CommandSpec } from "./command";
 import { adminCommands } from "./commands/admin";
+import { billingCommands } from "./commands/billing";
 import { clusterCommands } from "./commands/clusters";
 import { keyCommands } from "./commands/keys";
 import { tenantCommands } from "./commands/tenants";
@@ -26,6 +27,7 @@ export const COMMANDS: CommandSpec[] = [
   ...clusterCommands,
   ...adminCommands,
   ...keyCommands,
+  ...billingCommands,
 ];
 
 export interface CliIo {
@@ -124,7 +126,7 @@ function buildContext(
 }
 
 async function connect(io: CliIo): Promise<Tenancy> {
-  const { mail, ...config } = readCliConfig();
+  const { mail, billing: _billing, ...config } = readCliConfig();
   const logger: TenancyLogger = {
     info: () => undefined,
     warn: (obj, msg) => io.stderr.write(`tenantry: warning: ${msg ?? ""} ${JSON.stringify(obj)}\n`),

@@ -87,6 +87,12 @@ export interface TenancyConfig {
   hooks?: TenancyHooks;
   /** Where password-reset emails go out (createSmtpMailer); without one, sending them refuses. */
   mailer?: Mailer;
+  /**
+   * Usage metering (usage-metering.ts): API calls counted in memory are written every
+   * `flushSeconds` (0 = only on an explicit flush and at shutdown); seats, storage and documents
+   * are measured at a flush at most every `snapshotSeconds` per tenant.
+   */
+  usage?: { flushSeconds?: number; snapshotSeconds?: number };
 }
 
 const configSchema = z.object({
@@ -149,6 +155,12 @@ const configSchema = z.object({
       allowedOptions: clusterUriPolicySchema.shape.allowedOptions.default([]),
     })
     .default(DEFAULT_CLUSTER_URI_POLICY),
+  usage: z
+    .object({
+      flushSeconds: z.number().int().min(0).max(3600).default(60),
+      snapshotSeconds: z.number().int().min(1).max(86_400).default(300),
+    })
+    .default({ flushSeconds: 60, snapshotSeconds: 300 }),
   recoverOnStart: z.boolean().default(true),
   recoverySweepIntervalMs: z
     .number()

@@ -294,6 +294,38 @@ const registryVersionSchema = new Schema<RegistryVersionDoc>(
   { collection: "registryVersion", ...noLazyWork },
 );
 
+/**
+ * One tenant's usage on one UTC day: counts only, never a name or any tenant content. API calls
+ * grow by `$inc` at each flush (usage-metering.ts); the snapshot fields are overwritten by the
+ * latest measurement of that day (null until the first one).
+ */
+export interface UsageDailyDoc {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  /** "YYYY-MM-DD", UTC. */
+  day: string;
+  apiCalls: number;
+  seats: number | null;
+  storageBytes: number | null;
+  /** Items per counted module, by module name (e.g. { notes: 12 }). */
+  documents: Record<string, number>;
+}
+
+const usageDailySchema = new Schema<UsageDailyDoc>(
+  {
+    tenantId: { type: Schema.Types.ObjectId, required: true },
+    day: { type: String, required: true },
+    apiCalls: { type: Number, default: 0 },
+    seats: { type: Number, default: null },
+    storageBytes: { type: Number, default: null },
+    documents: { type: Schema.Types.Mixed, default: {} },
+  },
+  // No timestamps: the document holds counts only, so a scan can prove it carries nothing else.
+  { collection: "usageDaily", minimize: false, versionKey: false, ...noLazyWork },
+);
+usageDailySchema.index({ tenantId: 1, day: 1 }, { unique: true });
+usageDailySchema.index({ day: 1 });
+
 export interface ControlModels {
   Tenant: Model<TenantDoc>;
   Directory: Model<DirectoryDoc>;
@@ -306,6 +338,7 @@ export interface ControlModels {
   LoginAttempt: Model<LoginAttemptDoc>;
   RegistryVersion: Model<RegistryVersionDoc>;
   PlatformKey: Model<ApiKeyDoc>;
+  UsageDaily: Model<UsageDailyDoc>;
 }
 
 export const controlSchemas = {
@@ -319,6 +352,7 @@ export const controlSchemas = {
   LoginAttempt: loginAttemptSchema,
   RegistryVersion: registryVersionSchema,
   PlatformKey: apiKeySchema("platformKeys"),
+  UsageDaily: usageDailySchema,
 };
 
 export function registerControlModels(conn: Connection): ControlModels {
@@ -337,6 +371,7 @@ export function registerControlModels(conn: Connection): ControlModels {
     LoginAttempt: conn.model<LoginAttemptDoc>("LoginAttempt", loginAttemptSchema),
     RegistryVersion: conn.model<RegistryVersionDoc>("RegistryVersion", registryVersionSchema),
     PlatformKey: conn.model<ApiKeyDoc>("PlatformKey", controlSchemas.PlatformKey),
+    UsageDaily: conn.model<UsageDailyDoc>("UsageDaily", usageDailySchema),
   };
 }
 

@@ -99,3 +99,15 @@ export const admissionFromEnv = (env: {
   busyRetryAfterSeconds: env.TENANT_BUSY_RETRY_AFTER_SECONDS,
   rateSyncMs: env.TENANT_RATE_SYNC_MS,
 });
+/**
+ * Usage metering: how often (seconds) each process writes the API calls it counted to control
+ * `usageDaily` (one bulk per flush; 0 = only at shutdown). Read by every process serving calls.
+ */
+export const usageEnv = {
+  USAGE_FLUSH_SECONDS: z.coerce
+    .number()
+    .int("must be a whole number of seconds")
+    .min(0)
+    .max(3600, "must be at most 3600")
+    .default(60),
+};

@@ -125,3 +125,16 @@ export type {
 /** A literal-text, case-insensitive regex for search boxes (shared so modules search the same way). */
 export { literalRegex } from "./tenant-queries";
 export type { PasswordResetDoc } from "./password-reset-schema";
+export { MAX_USAGE_DAYS } from "./usage-metering";
+export type { UsageDay, UsageFlushReport, UsageSnapshot } from "./usage-metering";
+export { fileInvoiceDrafts } from "./billing/file-invoice-drafts";
+export type { FileInvoiceDrafts } from "./billing/file-invoice-drafts";
+export { billingPeriod } from "./billing/invoice-drafts";
+export type { DraftMonthReport } from "./billing/invoice-drafts";
+export type {
+  BillingPeriod,
+  BillingPort,
+  BillingTenant,
+  InvoiceDraftReceipt,
+  UsageTotals,
+} from "./billing/billing-port";

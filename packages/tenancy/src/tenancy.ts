@@ -22,7 +22,7 @@ import { ensureControlIndexes, registerControlModels } from "./control-models";
 import { rawControl } from "./control-access";
 import type { LoginRateLimiter, RateLimitConfig } from "./login-throttle";
 import { createLoginRateLimiter } from "./login-throttle";
-import { NoTenantContext, TenantUnavailable } from "./errors";
+import { NoTenantContext, TenantNotFound, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
 import { Members } from "./members";
@@ -55,7 +55,7 @@ import {
 import type { TenantListFilter } from "./tenant-queries";
 import { getTenant, listTenants } from "./tenant-queries";
 import type { AnyTenantModule, ModuleStats, ModulesModels } from "./tenant-module";
-import { assertModulesDistinct, modulesStats } from "./tenant-module";
+import { assertModulesDistinct, countedModules, modulesStats } from "./tenant-module";
 import type { PlanChange, UsageReport } from "./tenant-plans";
 import { TenantPlans, migrateTenantPlans } from "./tenant-plans";
 import type { PlanFeature } from "./policies/plans";
@@ -64,6 +64,11 @@ import type { RegistryStats } from "./tenant-registry";
 import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
 import { withHandle } from "./tenancy-runtime";
+import type { BillingPort } from "./billing/billing-port";
+import type { DraftMonthReport } from "./billing/invoice-drafts";
+import { draftMonthInvoices } from "./billing/invoice-drafts";
+import type { UsageDay, UsageFlushReport, UsageSnapshot } from "./usage-metering";
+import { UsageMeter } from "./usage-metering";
 
 export interface PoolStats extends HandleStats {
   openClients: number;
@@ -203,6 +208,24 @@ export interface Tenancy<M = unknown> {
     list(filter?: AuditListFilter): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
   };
   stats(): PoolStats;
+  /** Usage metering (control `usageDaily`, counts only): see usage-metering.ts. */
+  usage: {
+    /** Counts one API call of the tenant in memory; written at the next flush, never per call. */
+    recordCall(tenantId: string): void;
+    /** Writes the counted calls (one bulk of $inc upserts) and the due snapshots now. */
+    flush(): Promise<UsageFlushReport>;
+    /** Measures seats, storage and documents of one tenant now, as today's snapshot. */
+    snapshot(tenantId: string): Promise<UsageSnapshot | null>;
+    /** The tenant's last `days` UTC days (default 30), oldest first; missing days are zeros. */
+    daily(tenantId: string, days?: number): Promise<UsageDay[]>;
+    /** The same rows as CSV text with a header row. */
+    csv(rows: readonly UsageDay[]): string;
+  };
+  /** Invoice drafts from the metered usage, through a billing port (billing/billing-port.ts). */
+  billing: {
+    /** One draft per tenant with usage in `month` ("YYYY-MM", UTC). */
+    draftMonth(month: string, port: BillingPort): Promise<DraftMonthReport>;
+  };
   /** Stops taking work, waits up to timeoutMs for leases to return, then closes every client. */
   shutdown(opts?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
   readonly instanceId: string;
@@ -294,6 +317,27 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     }, cfg.recoverySweepIntervalMs);
     sweepTimer.unref();
   }
+
+  const meter = new UsageMeter(control, {
+    moduleNames: countedModules(modules).map((m) => m.name),
+    snapshotEveryMs: cfg.usage.snapshotSeconds * 1000,
+    logger: cfg.logger,
+    // The plan's own measurements (the ones its limits enforce), taken outside any call's slot.
+    async measure(tenantId) {
+      const tenant = await registry.get(tenantId).catch(() => null);
+      if (!tenant || (tenant.status !== "active" && tenant.status !== "suspended")) return null;
+      const report = await withHandle(rt, tenant, (scope) => plans.usage(scope));
+      const used = new Map(report.limits.map((l) => [l.limit, l.used]));
+      return {
+        seats: used.get("seats") ?? 0,
+        storageBytes: used.get("storageBytes") ?? 0,
+        documents: Object.fromEntries(
+          countedModules(modules).map((m) => [m.name, used.get(m.name) ?? 0]),
+        ),
+      };
+    },
+  });
+  meter.start(cfg.usage.flushSeconds);
 
   let shuttingDown = false;
   let shutdownPromise: Promise<{ drained: boolean }> | null = null;
@@ -432,6 +476,26 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       record: (entry) => rt.audit.record(entry),
       list: (filter) => rt.audit.list(filter),
     },
+    usage: {
+      recordCall: (tenantId) => meter.recordCall(tenantId),
+      flush: () => meter.flush(),
+      snapshot: (tenantId) => meter.snapshot(tenantId),
+      daily: (tenantId, days) => meter.daily(tenantId, days),
+      csv: (rows) => meter.csv(rows),
+    },
+    billing: {
+      draftMonth: (month, port) =>
+        draftMonthInvoices(
+          meter,
+          (id) =>
+            getTenant(rt, id).catch((err: unknown) => {
+              if (err instanceof TenantNotFound) return null;
+              throw err;
+            }),
+          port,
+          month,
+        ),
+    },
     stats(): PoolStats {
       const pools = clusterClients.stats();
       const queue = rt.concurrency.stats();
@@ -457,6 +521,12 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
         rt.handles.clear();
         // The calls counted since the last sync still count on the other instances.
         await rates.stop().catch(() => undefined);
+        // Calls counted since the last flush are written before the control connection closes.
+        await meter
+          .stop()
+          .catch((err: unknown) =>
+            cfg.logger.warn({ err: (err as Error).message }, "shutdown: usage flush failed"),
+          );
         await clusterClients.closeAll();
         await controlConn.close(true).catch(() => undefined);
         return { drained };

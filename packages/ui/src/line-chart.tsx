@@ -49,11 +49,13 @@ export function LineChart({
   labels,
   height = 160,
   title,
+  testId = "pool-chart",
 }: {
   series: ChartSeries[];
   labels?: string[];
   height?: number;
   title: string;
+  testId?: string;
 }) {
   const len = Math.max(0, ...series.map((s) => s.values.length));
   const label = (i: number) => labels?.[i] ?? String(i + 1);
@@ -62,7 +64,7 @@ export function LineChart({
     ...Object.fromEntries(series.map((s) => [s.name, s.values[i] ?? 0])),
   }));
   return (
-    <figure style={{ margin: 0 }} data-testid="pool-chart">
+    <figure style={{ margin: 0 }} data-testid={testId}>
       {/* The chart scales with its width like the old 600-wide viewBox did. */}
       <ResponsiveContainer width="100%" aspect={600 / height}>
         <RechartsLineChart

@@ -116,6 +116,8 @@ export async function startStack(
       ADMIN_URL: info.adminUrl,
       INSECURE_COOKIES: "true",
       SMTP_URL: mail.smtpUrl,
+      // Usage counts reach the control database (and the usage pages) within a second.
+      USAGE_FLUSH_SECONDS: "1",
       ...extraEnv,
     };
     const ports: Record<App, number> = { web: webPort, admin: adminPort };

@@ -24,6 +24,7 @@ async function createAppServices(): Promise<ApiServices> {
     clusterUriPolicy: clusterUriPolicyFromEnv(env),
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
+    usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
   });
   const services = await createApiServices({
     tenancy,

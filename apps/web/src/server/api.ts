@@ -25,6 +25,7 @@ async function createAppServices(): Promise<ApiServices> {
     admission: admissionFromEnv(env),
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
+    usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
   });
   return createApiServices({
     tenancy,

@@ -101,8 +101,13 @@ export interface TenantPrincipal {
   serviceAccount: ServiceAccount | null;
 }
 
-/** Counts the call among the tenant's running ones (admin "leased now") while it runs. */
+/**
+ * Counts the call among the tenant's running ones (admin "leased now") while it runs, and once in
+ * its usage metering (in memory; tenancy writes the counts in bulk). Every tenant call, by token
+ * or by API key, passes here once it is authenticated.
+ */
 async function counted<R>(ctx: Context, tenantId: string, run: () => Promise<R>): Promise<R> {
+  ctx.services.tenancy.usage.recordCall(tenantId);
   const active = ctx.services.activeTenantCalls;
   active.set(tenantId, (active.get(tenantId) ?? 0) + 1);
   try {

@@ -2,7 +2,7 @@
 // the api reads the environment. The variables the Next apps and the CLI read too are composed
 // from their fragments (../env-fragments.ts, @tenantry/tenancy/env), not restated here.
 import { clusterUriPolicyEnv } from "@tenantry/tenancy";
-import { admissionEnv, databaseEnv, encryptionKeyEnv, mailEnv } from "@tenantry/tenancy/env";
+import { admissionEnv, databaseEnv, encryptionKeyEnv, mailEnv, usageEnv } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 import {
@@ -54,6 +54,7 @@ const schema = z
     /** Bearer token for GET /metrics; unset or empty: /metrics answers 404. */
     METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), metricsTokenSchema.optional()),
     ...apiKeyRateLimitEnv,
+    ...usageEnv,
     ...logEnv,
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {

@@ -47,6 +47,7 @@ async function main() {
     clusterUriPolicy: clusterUriPolicyFromEnv(env),
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
+    usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
   });
   const services = await createApiServices({
     tenancy,

@@ -28,6 +28,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     ...(isAdmin ? [{ href: "/members", label: "Members" }] : []),
     ...(isAdmin ? [{ href: "/settings", label: "Settings" }] : []),
     ...(isAdmin ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
+    ...(isAdmin ? [{ href: "/settings/usage", label: "Usage" }] : []),
     ...(isAdmin ? [{ href: "/audit", label: "Audit log" }] : []),
     { href: "/profile", label: "Profile" },
     ...(otherTenants > 0 ? [{ href: "/switch-tenant", label: "Switch organisation" }] : []),

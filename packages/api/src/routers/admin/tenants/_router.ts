@@ -28,6 +28,8 @@ import {
   ZSuspendTenantInput,
   ZTenantId,
 } from "./tenants.schema";
+import { usageCsv, usageHistory } from "../../usage/usage.handler";
+import { ZTenantUsageInput } from "../../usage/usage.schema";
 
 export const adminTenantsRouter = createTRPCRouter({
   list: superAdminProcedure.input(ZListTenantsInput).query(listTenantsHandler),
@@ -46,4 +48,19 @@ export const adminTenantsRouter = createTRPCRouter({
   releasePool: superAdminProcedure.input(ZTenantId).mutation(releasePoolHandler),
   sendOwnerReset: superAdminProcedure.input(ZSendOwnerResetInput).mutation(sendOwnerResetHandler),
   setPlan: superAdminProcedure.input(ZSetTenantPlanInput).mutation(setTenantPlanHandler),
+  /** Any tenant's metered usage per UTC day, and the same as CSV. */
+  usageHistory: superAdminProcedure
+    .input(ZTenantUsageInput)
+    .query(async ({ ctx, input }) =>
+      usageHistory(
+        ctx.services.tenancy,
+        await ctx.services.tenancy.tenants.get(input.id),
+        input.days,
+      ),
+    ),
+  usageCsv: superAdminProcedure
+    .input(ZTenantUsageInput)
+    .query(async ({ ctx, input }) =>
+      usageCsv(ctx.services.tenancy, await ctx.services.tenancy.tenants.get(input.id), input.days),
+    ),
 });

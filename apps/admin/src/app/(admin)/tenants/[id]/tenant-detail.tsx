@@ -19,6 +19,7 @@ import { ImpersonateDialog } from "./impersonate-dialog";
 import { OwnerResetDialog } from "./owner-reset-dialog";
 import { PlanCard } from "./plan-card";
 import { SuspendDialog } from "./suspend-dialog";
+import { UsageCard } from "./usage-card";
 
 /** The admin's reason as one sentence: a closing full stop added only when it has none. */
 function sentence(text: string): string {
@@ -257,6 +258,7 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           onSaved={() => queryClient.invalidateQueries(trpc.tenants.get.queryFilter({ id }))}
         />
       ) : null}
+      <UsageCard tenantId={id} />
 
       <SuspendDialog
         open={dialog === "suspend"}
