@@ -13,6 +13,7 @@ import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
 import { api } from "~/trpc/react";
 import { AddMemberDialog } from "./add-member-dialog";
+import { PendingInvites } from "./pending-invites";
 
 const ROLES = ["owner", "admin", "member"] as const;
 type Role = (typeof ROLES)[number];
@@ -59,7 +60,9 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
   const members = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
   const onError = (err: unknown) => toast.error(describeError(err).message);
-  const refresh = () => utils.members.list.invalidate();
+  const refresh = async () => {
+    await Promise.all([utils.members.list.invalidate(), utils.members.pendingInvites.invalidate()]);
+  };
   const changeRole = api.members.changeRole.useMutation({
     onSuccess: async (_data, { role }) => {
       if (roleChange)
@@ -260,6 +263,7 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
           </button>
         </div>
       ) : null}
+      <PendingInvites myRole={myRole} onChanged={refresh} />
       {adding ? (
         <AddMemberDialog roles={assignable} onClose={() => setAdding(false)} onAdded={refresh} />
       ) : null}
