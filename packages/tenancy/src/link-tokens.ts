@@ -7,10 +7,10 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Model, Types } from "mongoose";
 
 /** How long a used, expired or revoked link is kept, to answer "used"/"expired" rather than "invalid". */
-export const KEEP_AFTER_EXPIRY_MS = 24 * 3600_000;
+const KEEP_AFTER_EXPIRY_MS = 24 * 3600_000;
 const TOKEN_PATTERN = /^([a-f0-9]{24})\.[A-Za-z0-9_-]{43}$/;
 
-export const hashLinkToken = (token: string) => createHash("sha256").update(token).digest("hex");
+const hashLinkToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** The routing id (tenant or admin id) of a well-formed token; null for anything else. */
 export const linkRoutingId = (token: string): string | null =>
