@@ -122,7 +122,7 @@ describe("invites collection (tenant migration 3)", () => {
       owner: owner("invnew"),
     });
     expect(fresh.schemaVersion).toBe(tenancy.lifecycle.latestSchemaVersion);
-    expect(tenancy.lifecycle.latestSchemaVersion).toBe(4 + FIXTURE_SCHEMA_VERSIONS);
+    expect(tenancy.lifecycle.latestSchemaVersion).toBe(5 + FIXTURE_SCHEMA_VERSIONS);
 
     // An "old" tenant: as provisioned before migration 3 existed.
     const old = await tenancy.lifecycle.provision({
@@ -144,12 +144,12 @@ describe("invites collection (tenant migration 3)", () => {
 
     const report = await tenancy.lifecycle.migrateAll();
     expect(report).toMatchObject({
-      targetVersion: 4 + FIXTURE_SCHEMA_VERSIONS,
+      targetVersion: 5 + FIXTURE_SCHEMA_VERSIONS,
       total: 1,
       migrated: 1,
       failed: [],
     });
-    expect((await tenancy.registry.get(old.id)).schemaVersion).toBe(4 + FIXTURE_SCHEMA_VERSIONS);
+    expect((await tenancy.registry.get(old.id)).schemaVersion).toBe(5 + FIXTURE_SCHEMA_VERSIONS);
 
     for (const id of [fresh.id, old.id]) {
       await tenancy.withTenant(id, async ({ conn, models }) => {
@@ -157,9 +157,11 @@ describe("invites collection (tenant migration 3)", () => {
         expect(indexes).toEqual(
           expect.arrayContaining([
             expect.objectContaining({ key: { tokenHash: 1 }, unique: true }),
-            expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+            // Migration 5: kept a day past expiry, to tell "expired" from "invalid".
+            expect.objectContaining({ key: { purgeAt: 1 }, expireAfterSeconds: 0 }),
           ]),
         );
+        expect(indexes.some((i) => i.name === "expiresAt_1")).toBe(false);
         // Migration 4: password-reset links, unique by hash and dropped by the server later.
         const resets = await conn.collection("passwordResets").listIndexes().toArray();
         expect(resets).toEqual(
@@ -169,7 +171,12 @@ describe("invites collection (tenant migration 3)", () => {
           ]),
         );
         const userId = (await models.User.findOne().lean())?._id;
-        const invite = { tokenHash: "h1", userId, expiresAt: new Date(Date.now() + 60_000) };
+        const invite = {
+          tokenHash: "h1",
+          userId,
+          expiresAt: new Date(Date.now() + 60_000),
+          purgeAt: new Date(Date.now() + 120_000),
+        };
         const created = await models.Invite.create(invite);
         expect(created.usedAt).toBeNull();
         expect(created.createdAt).toBeInstanceOf(Date);

@@ -23,6 +23,7 @@ export type TenancyErrorCode =
   | "RESET_TOKEN_INVALID"
   | "RESET_TOKEN_EXPIRED"
   | "RESET_TOKEN_USED"
+  | InviteRefusalCode
   | "MAIL_UNAVAILABLE"
   | "QUOTA_EXCEEDED"
   | "STORAGE_LIMIT_READ_ONLY"
@@ -208,6 +209,23 @@ export class ResetLinkRefused extends TenancyError {
       RESET_TOKEN_INVALID: "This password-reset link is not valid",
       RESET_TOKEN_EXPIRED: "This password-reset link has expired; ask for a new one",
       RESET_TOKEN_USED: "This password-reset link has already been used; ask for a new one",
+    }[code];
+    super(code, why);
+  }
+}
+
+/** Why an invite link cannot be accepted (every one a 400): the accept page says which. */
+export type InviteRefusalCode =
+  "INVITE_INVALID" | "INVITE_EXPIRED" | "INVITE_REVOKED" | "INVITE_USED";
+
+export class InviteRefused extends TenancyError {
+  constructor(code: InviteRefusalCode) {
+    const why = {
+      INVITE_INVALID: "This invitation link is not valid. Open the full link from your email",
+      INVITE_EXPIRED: "This invitation has expired; ask the person who invited you for a new one",
+      INVITE_REVOKED:
+        "This invitation was withdrawn or replaced by a newer one; use the latest email or ask for a new invitation",
+      INVITE_USED: "This invitation has already been accepted; sign in instead",
     }[code];
     super(code, why);
   }

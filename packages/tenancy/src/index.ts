@@ -65,6 +65,8 @@ export type {
 export { DEFAULT_RATE_LIMIT, RateLimited } from "./login-throttle";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
+export { Invites, INVITE_TTL_MS } from "./invites";
+export type { InviteDetails, IssuedInvite, PendingInvite } from "./invites";
 export { ApiKeys, PlatformKeys, operatorMemberActor, serviceAccountUser } from "./api-keys";
 export type { CreateKeyInput, CreatedKey } from "./api-keys";
 export type { ApiKeyDoc, ApiKeyView, ServiceAccount } from "./api-key-models";
@@ -77,7 +79,7 @@ export type { ResetUrls } from "./password-resets";
 export type { Mailer, MailMessage } from "./mail/mailer";
 export { MailNotConfigured, NO_MAILER } from "./mail/mailer";
 export { createSmtpMailer, mailerFromEnv } from "./mail/smtp-mailer";
-export { passwordResetMail } from "./mail/templates";
+export { inviteMail, passwordResetMail } from "./mail/templates";
 export { STORAGE_USAGE_TTL_MS } from "./tenant-plans";
 export type { LimitReport, PlanChange, UsageReport } from "./tenant-plans";
 export { PLANS, PLAN_FEATURES, PLAN_NAMES, USAGE_WARNING_RATIO } from "./policies/plans";

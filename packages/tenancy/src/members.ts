@@ -8,6 +8,7 @@ import { Types } from "mongoose";
 import type { ServiceAccount } from "./api-key-models";
 import type { MemberRole } from "./control-models";
 import { InvalidInput, LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors";
+import { revokeLinks } from "./link-tokens";
 import { checkPassword } from "./policy-checks";
 import type { PasswordHasher } from "./password-hashing";
 import type { TenantDirectory } from "./tenant-directory";
@@ -168,7 +169,10 @@ export class Members {
     return updated ?? target;
   }
 
-  /** Sessions, invites, the user and the directory entry go; audited as `members.remove`. */
+  /**
+   * Sessions, the user and the directory entry go; a pending invite is revoked (its link then says
+   * so, until purged). Audited as `members.remove`.
+   */
   async remove(scope: TenantScope, actor: MemberActor, userId: string): Promise<void> {
     const target = await this.target(scope, actor, userId);
     await refuseIfLastOwner(scope, target, "removed");
@@ -179,7 +183,7 @@ export class Members {
       User.updateOne({ _id: target._id }, { $set: { status: target.status } }),
     );
     await revokeSessions(scope, target._id, "removed");
-    await Invite.deleteMany({ userId: target._id });
+    await revokeLinks(Invite, target._id);
     await User.deleteOne({ _id: target._id });
     await this.directory.remove({ email: target.email, tenantId: scope.tenant.id });
     await recordTenantAudit(scope, actor, "members.remove", target._id.toString(), {

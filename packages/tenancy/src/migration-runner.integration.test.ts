@@ -20,7 +20,7 @@ let runs = 0;
 
 const extra: TenantMigration<TestModels>[] = [
   {
-    version: 5,
+    version: 6,
     name: "notes-pinned-flag",
     async up({ models }) {
       runs++;
@@ -32,7 +32,7 @@ const extra: TenantMigration<TestModels>[] = [
     },
   },
   {
-    version: 6,
+    version: 7,
     name: "flaky-for-some",
     async up({ tenant, models }) {
       if (failFor.has(tenant.slug)) throw new Error(`refusing ${tenant.slug}`);
@@ -66,12 +66,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// schemaVersion sums every ledger: tenancy's (6 with `extra`) and the fixture module's.
+// schemaVersion sums every ledger: tenancy's (7 with `extra`) and the fixture module's.
 describe("migrations", () => {
   it("migrateAll upgrades every tenant, reports and skips a failing one, and resumes later", async () => {
     const v4 = await createTenancy({ ...base, migrations: extra, recoverOnStart: false });
     try {
-      expect(v4.lifecycle.latestSchemaVersion).toBe(6 + FIXTURE_SCHEMA_VERSIONS);
+      expect(v4.lifecycle.latestSchemaVersion).toBe(7 + FIXTURE_SCHEMA_VERSIONS);
       failFor = new Set(["m-bad"]);
       const progress: MigrateProgress[] = [];
       const report = await v4.lifecycle.migrateAll({
@@ -79,7 +79,7 @@ describe("migrations", () => {
         onProgress: (p) => progress.push(p),
       });
       expect(report).toMatchObject({
-        targetVersion: 6 + FIXTURE_SCHEMA_VERSIONS,
+        targetVersion: 7 + FIXTURE_SCHEMA_VERSIONS,
         total: 5,
         migrated: 4,
       });
@@ -91,11 +91,11 @@ describe("migrations", () => {
 
       for (const slug of ["m-one", "m-two", "m-three", "m-five"]) {
         const t = await v4.registry.get(ids[slug] ?? "");
-        expect(t.schemaVersion).toBe(6 + FIXTURE_SCHEMA_VERSIONS);
+        expect(t.schemaVersion).toBe(7 + FIXTURE_SCHEMA_VERSIONS);
         await v4.withTenant(t.id, async ({ models }) => {
           const ledger = await models.Meta.findById("schema").lean();
-          expect(ledger?.version).toBe(6);
-          expect(ledger?.applied.map((a) => a.version)).toEqual([1, 2, 3, 4, 5, 6]);
+          expect(ledger?.version).toBe(7);
+          expect(ledger?.applied.map((a) => a.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
           expect(ledger?.lock).toBeNull();
           const note = await models.Note.collection.findOne({});
           expect(note?.pinned).toBe(false);
@@ -104,7 +104,7 @@ describe("migrations", () => {
       // The failing tenant kept its progress up to the last good migration.
       const bad = await v4.registry.get(ids["m-bad"] ?? "");
       await v4.withTenant(bad.id, async ({ models }) =>
-        expect((await models.Meta.findById("schema").lean())?.version).toBe(5),
+        expect((await models.Meta.findById("schema").lean())?.version).toBe(6),
       );
 
       // Resume: only the laggard is attempted; once fixed it catches up.
@@ -112,14 +112,14 @@ describe("migrations", () => {
       const runsBefore = runs;
       const second = await v4.lifecycle.migrateAll({ concurrency: 2 });
       expect(second).toMatchObject({ total: 1, migrated: 1, failed: [] });
-      expect(runs).toBe(runsBefore); // migration 5 was not re-run for it
+      expect(runs).toBe(runsBefore); // migration 6 was not re-run for it
       const third = await v4.lifecycle.migrateAll();
       expect(third.total).toBe(0);
 
       // Idempotent per tenant.
       expect(await v4.lifecycle.migrate(ids["m-one"] ?? "")).toMatchObject({
-        from: 6 + FIXTURE_SCHEMA_VERSIONS,
-        to: 6 + FIXTURE_SCHEMA_VERSIONS,
+        from: 7 + FIXTURE_SCHEMA_VERSIONS,
+        to: 7 + FIXTURE_SCHEMA_VERSIONS,
         applied: [],
       });
     } finally {
@@ -146,7 +146,7 @@ describe("migrations", () => {
         ),
       );
       await expect(v4.lifecycle.migrate(id)).resolves.toMatchObject({
-        to: 6 + FIXTURE_SCHEMA_VERSIONS,
+        to: 7 + FIXTURE_SCHEMA_VERSIONS,
       });
     } finally {
       await v4.shutdown();
@@ -157,7 +157,7 @@ describe("migrations", () => {
     const v4 = await createTenancy({ ...base, migrations: extra, recoverOnStart: false });
     try {
       const t = await v4.lifecycle.provision({ slug: "m-new", name: "New", owner: owner("new") });
-      expect(t.schemaVersion).toBe(6 + FIXTURE_SCHEMA_VERSIONS);
+      expect(t.schemaVersion).toBe(7 + FIXTURE_SCHEMA_VERSIONS);
     } finally {
       await v4.shutdown();
     }

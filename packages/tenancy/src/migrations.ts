@@ -76,6 +76,23 @@ export const BUILT_IN_MIGRATIONS: TenantMigration[] = [
       await ensureCollection(models.PasswordReset as unknown as Model<never>);
     },
   },
+  {
+    version: 5,
+    name: "invites-kept-after-expiry",
+    async up({ models }) {
+      // Invites were dropped the moment they expired (a TTL on expiresAt), so the accept page could
+      // only say "invalid"; now they stay a day longer (a TTL on purgeAt) to say "expired".
+      const invites = models.Invite.collection;
+      const indexes = await invites.listIndexes().toArray();
+      if (indexes.some((i) => i.name === "expiresAt_1")) await invites.dropIndex("expiresAt_1");
+      // Older invites have no purgeAt: the longest an invite lives, plus the day kept after it.
+      await invites.updateMany(
+        { purgeAt: { $exists: false } },
+        { $set: { purgeAt: new Date(Date.now() + 8 * 24 * 3600_000), revokedAt: null } },
+      );
+      await ensureCollection(models.Invite as unknown as Model<never>);
+    },
+  },
 ];
 
 function assertIncreasing(owner: string, migrations: TenantMigration[]): void {

@@ -4,8 +4,6 @@
 // for super admins. A link works once, for 30 minutes, and using it ends every session of that
 // account. The tenant-less "forgot password" finds the email's organisations in the directory
 // (which holds no secret) and mails one link per organisation.
-import { createHash, randomBytes } from "node:crypto";
-
 import type { Model } from "mongoose";
 import { Types } from "mongoose";
 
@@ -18,6 +16,12 @@ import {
   ResetLinkRefused,
   RoleForbidden,
 } from "./errors";
+import {
+  claimLink as claimStoredLink,
+  issueLink as issueStoredLink,
+  linkRoutingId,
+} from "./link-tokens";
+import type { LinkRefusal } from "./link-tokens";
 import type { Mailer } from "./mail/mailer";
 import type { ResetLink } from "./mail/templates";
 import { passwordResetMail } from "./mail/templates";
@@ -32,12 +36,6 @@ import type { UserDoc } from "./tenant-models";
 import type { TenantScope } from "./tenancy-runtime";
 
 export const RESET_LINK_TTL_MS = 30 * 60_000;
-/** How long a used or expired link is kept, to answer "used" or "expired" rather than "invalid". */
-const KEEP_AFTER_EXPIRY_MS = 24 * 3600_000;
-const TOKEN_PATTERN = /^([a-f0-9]{24})\.[A-Za-z0-9_-]{43}$/;
-
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
-
 /** Where the links point: `${url}#token=…` (a fragment, so it stays out of logs and Referer). */
 export interface ResetUrls {
   /** The tenant app's reset page, e.g. https://app.example.com/reset-password. */
@@ -48,6 +46,15 @@ export interface ResetUrls {
 
 type WithTenant = <T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>) => Promise<T>;
 
+const RESET_REFUSALS = {
+  invalid: "RESET_TOKEN_INVALID",
+  expired: "RESET_TOKEN_EXPIRED",
+  used: "RESET_TOKEN_USED",
+  // Resets are never revoked; a revoked link would be as good as unknown.
+  revoked: "RESET_TOKEN_INVALID",
+} as const satisfies Record<LinkRefusal, string>;
+const refuseReset = (why: LinkRefusal) => new ResetLinkRefused(RESET_REFUSALS[why]);
+
 /** Stores a fresh link for `userId` in `model` (tenant or control database); returns the token. */
 async function issueLink(
   model: Model<PasswordResetDoc>,
@@ -55,42 +62,16 @@ async function issueLink(
   userId: Types.ObjectId,
   requestedBy: string | null,
 ): Promise<string> {
-  const token = `${routingId}.${randomBytes(32).toString("base64url")}`;
-  const expiresAt = new Date(Date.now() + RESET_LINK_TTL_MS);
-  await model.create({
-    tokenHash: hashToken(token),
-    userId,
-    expiresAt,
-    purgeAt: new Date(expiresAt.getTime() + KEEP_AFTER_EXPIRY_MS),
-    requestedBy,
-  });
-  return token;
+  return (await issueStoredLink(model, routingId, userId, RESET_LINK_TTL_MS, { requestedBy }))
+    .token;
 }
 
-/**
- * Claims the link once `check` (run before claiming, so a refused password keeps the link usable)
- * passes; every other unused link of that account goes too. Refuses forged, expired and used links.
- */
-async function claimLink<T>(
+/** Claims a reset link once `check` passes (see link-tokens.ts); refuses forged, expired and used ones. */
+const claimLink = <T>(
   model: Model<PasswordResetDoc>,
   token: string,
   check: (link: PasswordResetDoc) => Promise<T>,
-): Promise<T> {
-  const tokenHash = hashToken(token);
-  const link = await model.findOne({ tokenHash }).lean<PasswordResetDoc>();
-  if (!link) throw new ResetLinkRefused("RESET_TOKEN_INVALID");
-  if (link.usedAt) throw new ResetLinkRefused("RESET_TOKEN_USED");
-  if (link.expiresAt.getTime() <= Date.now()) throw new ResetLinkRefused("RESET_TOKEN_EXPIRED");
-  const checked = await check(link);
-  const now = new Date();
-  const claimed = await model.updateOne(
-    { _id: link._id, usedAt: null, expiresAt: { $gt: now } },
-    { $set: { usedAt: now } },
-  );
-  if (claimed.modifiedCount !== 1) throw new ResetLinkRefused("RESET_TOKEN_USED");
-  await model.updateMany({ userId: link.userId, usedAt: null }, { $set: { usedAt: now } });
-  return checked;
-}
+): Promise<T> => claimStoredLink(model, token, refuseReset, check);
 
 export class PasswordResets {
   constructor(
@@ -158,7 +139,7 @@ export class PasswordResets {
     token: string,
     newPassword: string,
   ): Promise<{ email: string; tenant: { slug: string; name: string } }> {
-    const tenantId = TOKEN_PATTERN.exec(token)?.[1];
+    const tenantId = linkRoutingId(token);
     if (!tenantId) throw new ResetLinkRefused("RESET_TOKEN_INVALID");
     const run = this.deps.withTenant(tenantId, async (scope) => {
       const { User, Session, PasswordReset } = scope.models;
@@ -310,7 +291,7 @@ export class PasswordResets {
 
   /** Sets a super admin's new password from a link and ends all their sessions; audited as `admin.passwordReset`. */
   async resetAdminPassword(token: string, newPassword: string): Promise<{ email: string }> {
-    if (!TOKEN_PATTERN.test(token)) throw new ResetLinkRefused("RESET_TOKEN_INVALID");
+    if (!linkRoutingId(token)) throw new ResetLinkRefused("RESET_TOKEN_INVALID");
     const { Admin, AdminSession, AdminPasswordReset } = this.deps.control;
     const admin = await claimLink(AdminPasswordReset, token, async (link) => {
       const found = await Admin.findById(link.userId).lean<AdminDoc>();

@@ -128,12 +128,12 @@ it("a crash in the middle of the database step (half the migrations applied) als
     provisionLeaseMs: 100,
     migrations: [
       {
-        version: 5,
+        version: 6,
         name: "crashes-once",
         async up() {
           if (armed) {
             armed = false;
-            throw new InjectedCrash("crash inside migration 5");
+            throw new InjectedCrash("crash inside migration 6");
           }
         },
       },

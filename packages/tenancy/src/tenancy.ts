@@ -25,6 +25,7 @@ import { createLoginRateLimiter } from "./login-throttle";
 import { NoTenantContext, TenantNotFound, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
+import { Invites } from "./invites";
 import { Members } from "./members";
 import { PasswordResets } from "./password-resets";
 import type { MigrateResult } from "./migrations";
@@ -136,6 +137,8 @@ export interface Tenancy<M = unknown> {
   passwordResets: PasswordResets;
   /** Member changes with their invariants (last owner, seats, directory, sessions, audit). */
   members: Members;
+  /** Invitations: invite by email, resend, revoke, list pending, accept (links in the tenant database). */
+  invites: Invites;
   /** The plan catalogue at work: features, limit checks, usage, plan changes. */
   plans: {
     assertFeature(tenant: TenantRecord, feature: PlanFeature): void;
@@ -381,6 +384,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     await rt.audit.record({ actor, action, tenantId: id, tenantSlug: slug, details });
   };
 
+  const members = new Members(rt.directory, hasher, plans);
   const tenancy: Tenancy<ModulesModels<Ms>> = {
     instanceId: rt.instanceId,
     registry: {
@@ -415,7 +419,14 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       mailer: cfg.mailer,
       withTenant: (id, fn) => withTenant(id, fn as never),
     }),
-    members: new Members(rt.directory, hasher, plans),
+    members,
+    invites: new Invites({
+      members,
+      hasher,
+      mailer: cfg.mailer,
+      logger: cfg.logger,
+      withTenant: (id, fn) => withTenant(id, fn as never),
+    }),
     plans: {
       assertFeature: (tenant, feature) => plans.assertFeature(tenant, feature),
       assertItemRoom: (scope, module) => plans.assertItemRoom(scope, module),

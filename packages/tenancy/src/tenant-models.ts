@@ -132,13 +132,23 @@ const tenantAuditSchema = new Schema<TenantAuditDoc>(
 tenantAuditSchema.index({ at: -1, _id: -1 });
 tenantAuditSchema.index({ action: 1, at: -1 });
 
-/** One-time invite links (written by the api); the token itself is never stored, only its sha-256. */
+/**
+ * One-time invite links (invites.ts); the token itself is never stored, only its sha-256. A used,
+ * revoked or expired invite stays until `purgeAt` (a day after it expires) so the accept page can
+ * say which it was; then the server drops it.
+ */
 export interface InviteDoc {
   _id: Types.ObjectId;
   tokenHash: string;
   userId: Types.ObjectId;
   expiresAt: Date;
   usedAt: Date | null;
+  /** Revoked by an admin, or replaced by a newer invite (resend). */
+  revokedAt: Date | null;
+  purgeAt: Date;
+  /** Who invited: their name (or the API key's) and email (null for a key), for the mail and the accept page. */
+  invitedByName: string | null;
+  invitedByEmail: string | null;
   createdAt: Date;
 }
 
@@ -148,13 +158,18 @@ const inviteSchema = new Schema<InviteDoc>(
     userId: { type: Schema.Types.ObjectId, required: true },
     expiresAt: { type: Date, required: true },
     usedAt: { type: Date, default: null },
+    revokedAt: { type: Date, default: null },
+    purgeAt: { type: Date, required: true },
+    invitedByName: { type: String, default: null },
+    invitedByEmail: { type: String, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { collection: "invites", ...noLazyWork },
 );
 inviteSchema.index({ tokenHash: 1 }, { unique: true });
-// The server drops an invite once expiresAt passes, used or not.
-inviteSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+inviteSchema.index({ userId: 1 });
+// The server drops an invite a day after it expires, used or not (tenant migration 5).
+inviteSchema.index({ purgeAt: 1 }, { expireAfterSeconds: 0 });
 
 /** `_meta`: the migration ledger ("schema") and its lock. */
 export interface MetaDoc {

@@ -26,6 +26,6 @@ export function mailerFromEnv(
   logger: TenancyLogger,
 ): Mailer | undefined {
   if (env.SMTP_URL) return createSmtpMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
-  logger.warn({}, "SMTP_URL is not set: password-reset emails cannot be sent");
+  logger.warn({}, "SMTP_URL is not set: password-reset and invitation emails cannot be sent");
   return undefined;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { mailEnv } from "../env-fragments";
-import { passwordResetMail } from "./templates";
+import { inviteMail, passwordResetMail } from "./templates";
 
 describe("password-reset mail", () => {
   it("names the organisation, escapes it in the HTML, and lists one link per organisation", () => {
@@ -29,6 +29,25 @@ describe("password-reset mail", () => {
     expect(two.text).toMatch(/belongs to 2 organisations/);
     expect(two.text).toContain("owner@acme.test sent you a link");
     expect(two.html.match(/href=/g)).toHaveLength(2);
+  });
+});
+
+describe("invite mail", () => {
+  it("names the organisation and the inviter, escapes both in the HTML, and says until when the link works", () => {
+    const mail = inviteMail({
+      to: "new@x.test",
+      organisation: "Acme <b>",
+      inviter: "Olive <o@acme.test>",
+      url: "https://app.test/invite#token=t&x",
+      expiresAt: new Date("2026-12-09T10:00:00Z"),
+    });
+    expect(mail.subject).toBe("You're invited to join Acme <b>");
+    expect(mail.text).toContain("Olive <o@acme.test> invited you to join Acme <b> on Tenantry.");
+    expect(mail.text).toContain("https://app.test/invite#token=t&x");
+    expect(mail.text).toContain("until Wed, 09 Dec 2026 10:00:00 GMT");
+    expect(mail.html).toContain('href="https://app.test/invite#token=t&amp;x"');
+    expect(mail.html).toContain("Olive &lt;o@acme.test&gt;");
+    expect(mail.html).not.toContain("<b>");
   });
 });
 

@@ -61,3 +61,26 @@ export function passwordResetMail(input: {
   ]);
   return { to: input.to, subject, text, html };
 }
+
+/** An invitation to an organisation, naming who sent it; the link sets a password and signs in. */
+export function inviteMail(input: {
+  to: string;
+  organisation: string;
+  /** "Olive Owner (owner@acme.test)", or an API key's name. */
+  inviter: string;
+  url: string;
+  expiresAt: Date;
+}): MailMessage {
+  const until = input.expiresAt.toUTCString();
+  const why = `${input.inviter} invited you to join ${input.organisation} on Tenantry.`;
+  const how = "Choose a password to accept and sign in:";
+  const expiry = `The link works once, until ${until}. If you were not expecting this, ignore this email.`;
+  const text = [why, "", how, "", input.url, "", expiry, ""].join("\n");
+  const html = page([
+    escapeHtml(why),
+    escapeHtml(how),
+    link(input.url, `Join ${input.organisation}`),
+    escapeHtml(expiry),
+  ]);
+  return { to: input.to, subject: `You're invited to join ${input.organisation}`, text, html };
+}

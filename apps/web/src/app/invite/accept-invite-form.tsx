@@ -2,7 +2,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { describeError } from "~/api-error";
-import Link from "next/link";
 import { useEffect, useState } from "react";
 import { PASSWORD_MIN_LENGTH } from "@tenantry/tenancy/policies";
 import { z } from "zod";
@@ -24,24 +23,36 @@ const schema = z
     message: "The two passwords differ.",
   });
 
+/** The server's words for a link that cannot be accepted (expired, revoked, used, invalid). */
+const isInviteRefusal = (reason: string | null | undefined) =>
+  typeof reason === "string" && reason.startsWith("INVITE_");
+
 export function AcceptInviteForm() {
   const trpc = useTRPC();
   const [token, setToken] = useState<string | null>(null);
   useEffect(() => {
     setToken(new URLSearchParams(window.location.hash.slice(1)).get("token") ?? "");
   }, []);
+  // A mutation, not a query: the token is a secret and stays out of URLs.
+  const details = useMutation(trpc.auth.inviteDetails.mutationOptions());
+  const { mutate: loadDetails } = details;
+  useEffect(() => {
+    if (token) loadDetails({ token });
+  }, [token, loadDetails]);
   const accept = useMutation(trpc.auth.acceptInvite.mutationOptions());
   const form = useZodForm(schema, { defaultValues: { name: "", password: "", confirm: "" } });
   const { errors } = form.formState;
-  const [done, setDone] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
 
   const submit = form.handleSubmit(async ({ name, password }) => {
     if (!token) return form.setError("root", { message: INCOMPLETE });
     try {
       await accept.mutateAsync({ token, password, ...(name ? { name } : {}) });
-      setDone(true);
+      // Signed in (the api set the session cookies): a full navigation so the app sees them.
+      window.location.assign("/");
     } catch (err) {
       const info = describeError(err);
+      if (isInviteRefusal(info.reason)) return setRefused(info.message);
       setServerErrors(form, info.fieldErrors);
       form.setError("root", {
         message:
@@ -60,20 +71,33 @@ export function AcceptInviteForm() {
       </div>
     );
   }
-  if (done) {
+  const refusal =
+    refused ??
+    (details.isError
+      ? isInviteRefusal(describeError(details.error).reason)
+        ? details.error.message
+        : describeError(details.error).message
+      : null);
+  if (refusal) {
     return (
-      <div className="stack">
-        <div className="alert alert-ok" role="status">
-          Your account is ready.
-        </div>
-        <Link className="btn btn-primary" href="/login">
-          Sign in
-        </Link>
+      <div className="form-error" role="alert" data-testid="invite-refused">
+        {refusal}
       </div>
     );
   }
+  if (!details.data) return <p className="muted">Checking your invitation…</p>;
+  const invite = details.data;
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Accept invitation">
+      <p data-testid="invite-details">
+        {invite.inviter ?? "An administrator"} invited <strong>{invite.email}</strong> to join{" "}
+        <strong>{invite.organisation}</strong>. The invitation works until{" "}
+        {new Date(invite.expiresAt).toLocaleString("en-GB", {
+          dateStyle: "medium",
+          timeStyle: "short",
+        })}
+        .
+      </p>
       <FormError message={errors.root?.message} />
       <TextField label="Your name (optional)" {...form.register("name")} autoComplete="name" />
       <TextField
@@ -93,7 +117,7 @@ export function AcceptInviteForm() {
       />
       <button type="submit" className="btn btn-primary" disabled={accept.isPending}>
         {accept.isPending ? <span className="spinner" aria-hidden /> : null}
-        Set password
+        Set password and sign in
       </button>
     </form>
   );

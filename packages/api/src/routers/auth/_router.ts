@@ -1,6 +1,6 @@
 import { accountProcedure, createTRPCRouter, publicProcedure, tenantProcedure } from "../../trpc";
-import { acceptInviteHandler } from "./accept-invite.handler";
-import { ZAcceptInviteInput } from "./accept-invite.schema";
+import { acceptInviteHandler, inviteDetailsHandler } from "./accept-invite.handler";
+import { ZAcceptInviteInput, ZInviteDetailsInput } from "./accept-invite.schema";
 import { changePasswordHandler } from "./change-password.handler";
 import { ZChangePasswordInput } from "./change-password.schema";
 import { loginHandler } from "./login.handler";
@@ -21,6 +21,8 @@ export const authRouter = createTRPCRouter({
   me: tenantProcedure.query(meHandler),
   changePassword: accountProcedure.input(ZChangePasswordInput).mutation(changePasswordHandler),
   switchTenant: accountProcedure.input(ZSwitchTenantInput).mutation(switchTenantHandler),
+  // A mutation, not a query: the token is a secret and a query would carry it in the URL.
+  inviteDetails: publicProcedure.input(ZInviteDetailsInput).mutation(inviteDetailsHandler),
   acceptInvite: publicProcedure.input(ZAcceptInviteInput).mutation(acceptInviteHandler),
   requestPasswordReset: publicProcedure
     .input(ZRequestPasswordResetInput)

@@ -441,7 +441,7 @@ describe("invites", () => {
     expect(
       (await failure(anon().auth.acceptInvite.mutate({ token, password: "Newbie-Pass-2026-ok!" })))
         .reason,
-    ).toBe("INVITE_INVALID");
+    ).toBe("INVITE_USED");
     expect(
       (
         await failure(

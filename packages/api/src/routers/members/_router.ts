@@ -1,6 +1,7 @@
 import { createTRPCRouter, tenantAdminProcedure } from "../../trpc";
 import { createMemberHandler } from "./create.handler";
 import { ZCreateMemberInput } from "./create.schema";
+import { pendingInvitesHandler, resendInviteHandler, revokeInviteHandler } from "./invites.handler";
 import { listMembersHandler } from "./list.handler";
 import { ZListMembersInput } from "./list.schema";
 import {
@@ -22,4 +23,7 @@ export const membersRouter = createTRPCRouter({
   sendPasswordReset: tenantAdminProcedure
     .input(ZMemberTargetInput)
     .mutation(sendPasswordResetHandler),
+  pendingInvites: tenantAdminProcedure.query(pendingInvitesHandler),
+  resendInvite: tenantAdminProcedure.input(ZMemberTargetInput).mutation(resendInviteHandler),
+  revokeInvite: tenantAdminProcedure.input(ZMemberTargetInput).mutation(revokeInviteHandler),
 });

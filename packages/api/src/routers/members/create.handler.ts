@@ -1,9 +1,11 @@
 import type { TenantContext } from "../../trpc";
 import type { TCreateMemberInput } from "./create.schema";
-import { createInvite } from "./invites";
-import { memberActor, publicMember } from "./member-view";
+import { inviteAcceptUrl, memberActor, publicInvite, publicMember } from "./member-view";
 
-/** tenancy adds the member (roles, password policy, directory, audit); the api adds the invite link. */
+/**
+ * With a password tenancy's members adds an active member; without one tenancy's invites adds an
+ * invited member and mails them a link, which the inviter is shown once too.
+ */
 export async function createMemberHandler({
   ctx,
   input,
@@ -11,14 +13,16 @@ export async function createMemberHandler({
   ctx: TenantContext;
   input: TCreateMemberInput;
 }) {
-  const user = await ctx.services.tenancy.members.add(ctx.tenant, memberActor(ctx), input);
-  let inviteUrl: string | null = null;
-  let inviteExpiresAt: Date | null = null;
-  if (!input.password) {
-    const invite = await createInvite(ctx.tenant, user._id);
-    const base = (ctx.services.config.publicAppUrl ?? "").replace(/\/$/, "");
-    inviteUrl = `${base}/invite#token=${invite.token}`;
-    inviteExpiresAt = invite.expiresAt;
+  const { password, ...member } = input;
+  if (password) {
+    const user = await ctx.services.tenancy.members.add(ctx.tenant, memberActor(ctx), input);
+    return { member: publicMember(user), inviteUrl: null, inviteExpiresAt: null, emailed: false };
   }
-  return { member: publicMember(user), inviteUrl, inviteExpiresAt };
+  const invited = await ctx.services.tenancy.invites.invite(
+    ctx.tenant,
+    memberActor(ctx),
+    member,
+    inviteAcceptUrl(ctx),
+  );
+  return { member: publicMember(invited.member), ...publicInvite(invited.invite) };
 }

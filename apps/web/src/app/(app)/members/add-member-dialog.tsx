@@ -54,6 +54,7 @@ export function AddMemberDialog({
     email: string;
     url: string;
     expiresAt: Date | null;
+    emailed: boolean;
   } | null>(null);
   const create = useMutation(trpc.members.create.mutationOptions());
 
@@ -71,6 +72,7 @@ export function AddMemberDialog({
           email,
           url: res.inviteUrl,
           expiresAt: res.inviteExpiresAt ? new Date(res.inviteExpiresAt) : null,
+          emailed: res.emailed,
         });
       } else {
         toast.success(`${email} can now sign in.`);
@@ -96,8 +98,10 @@ export function AddMemberDialog({
         }
       >
         <p data-testid="invite-note">
-          No email is sent: send this one-time link to {invited.email} yourself. It lets them choose
-          a password and sign in
+          {invited.emailed
+            ? `An invitation is on its way to ${invited.email}. You can also pass on this one-time link yourself`
+            : `No email could be sent: send this one-time link to ${invited.email} yourself`}
+          . It lets them choose a password and sign in
           {invited.expiresAt
             ? `, until ${invited.expiresAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
             : ""}

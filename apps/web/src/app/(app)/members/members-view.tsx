@@ -14,6 +14,7 @@ import { describeError } from "~/api-error";
 import { useEffect, useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { AddMemberDialog } from "./add-member-dialog";
+import { PendingInvites } from "./pending-invites";
 
 const ROLES = ["owner", "admin", "member"] as const;
 type Role = (typeof ROLES)[number];
@@ -63,7 +64,12 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
   const members = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
   const onError = (err: unknown) => toast.error(describeError(err).message);
-  const refresh = () => queryClient.invalidateQueries(trpc.members.list.pathFilter());
+  const refresh = async () => {
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.members.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.members.pendingInvites.pathFilter()),
+    ]);
+  };
   const changeRole = useMutation(
     trpc.members.changeRole.mutationOptions({
       onSuccess: async (_data, { role }) => {
@@ -274,6 +280,7 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
           </button>
         </div>
       ) : null}
+      <PendingInvites myRole={myRole} onChanged={refresh} />
       {adding ? (
         <AddMemberDialog roles={assignable} onClose={() => setAdding(false)} onAdded={refresh} />
       ) : null}

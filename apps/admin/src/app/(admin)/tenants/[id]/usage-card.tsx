@@ -9,23 +9,25 @@ import {
   useToast,
 } from "@tenantry/ui";
 import { useState } from "react";
-import { api } from "~/trpc/react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "~/trpc/react";
 
 const DAYS = 30;
 
 export function UsageCard({ tenantId }: { tenantId: string }) {
   const toast = useToast();
-  const utils = api.useUtils();
-  const usage = api.tenants.usageHistory.useQuery({ id: tenantId, days: DAYS });
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const usage = useQuery(trpc.tenants.usageHistory.queryOptions({ id: tenantId, days: DAYS }));
   const [exporting, setExporting] = useState(false);
 
   const download = async () => {
     setExporting(true);
     try {
-      const { fileName, csv } = await utils.tenants.usageCsv.fetch(
-        { id: tenantId, days: DAYS },
-        { staleTime: 0 },
-      );
+      const { fileName, csv } = await queryClient.fetchQuery({
+        ...trpc.tenants.usageCsv.queryOptions({ id: tenantId, days: DAYS }),
+        staleTime: 0,
+      });
       saveCsv(fileName, csv);
     } catch (err) {
       toast.error(describeApiError(err).message);

@@ -11,20 +11,25 @@ import {
   useToast,
 } from "@tenantry/ui";
 import { useState } from "react";
-import { api } from "~/trpc/react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "~/trpc/react";
 
 const DAYS = 30;
 
 export function UsageView() {
   const toast = useToast();
-  const utils = api.useUtils();
-  const usage = api.tenant.usageHistory.useQuery({ days: DAYS });
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const usage = useQuery(trpc.tenant.usageHistory.queryOptions({ days: DAYS }));
   const [exporting, setExporting] = useState(false);
 
   const download = async () => {
     setExporting(true);
     try {
-      const { fileName, csv } = await utils.tenant.usageCsv.fetch({ days: DAYS }, { staleTime: 0 });
+      const { fileName, csv } = await queryClient.fetchQuery({
+        ...trpc.tenant.usageCsv.queryOptions({ days: DAYS }),
+        staleTime: 0,
+      });
       saveCsv(fileName, csv);
     } catch (err) {
       toast.error(describeApiError(err).message);
