@@ -2,7 +2,13 @@
 // the api reads the environment. The variables the Next apps and the CLI read too are composed
 // from their fragments (../env-fragments.ts, @tenantry/tenancy/env), not restated here.
 import { clusterUriPolicyEnv } from "@tenantry/tenancy";
-import { admissionEnv, databaseEnv, encryptionKeyEnv, mailEnv, usageEnv } from "@tenantry/tenancy/env";
+import {
+  admissionEnv,
+  databaseEnv,
+  encryptionKeyEnv,
+  mailEnv,
+  usageEnv,
+} from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 import {
