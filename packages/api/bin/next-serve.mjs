@@ -49,9 +49,27 @@ server.listen(port, values.hostname, () => {
   console.log(`tenantry-next-serve: ready on http://${values.hostname}:${bound.port}`);
 });
 
+/**
+ * The app's services live on globalThis (next-kit's servicesHolder, `__tenantry_<surface>_services`)
+ * in this same process. Ending their tenancy writes what only this process holds: the API calls it
+ * counted since the last usage flush, and its share of the per-tenant request rates.
+ */
+async function shutdownAppServices() {
+  const held = Object.entries(globalThis).filter(([key]) => /^__tenantry_\w+_services$/.test(key));
+  await Promise.all(
+    held.map(async ([, services]) => {
+      try {
+        await (await services)?.tenancy?.shutdown({ timeoutMs: 3_000 });
+      } catch (err) {
+        console.error(`tenantry-next-serve: shutdown: ${err instanceof Error ? err.message : err}`);
+      }
+    }),
+  );
+}
+
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
+    server.close(() => void shutdownAppServices().finally(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5_000).unref();
   });
