@@ -6,7 +6,7 @@ export { FormError, SelectField, TextArea, TextField } from "./field";
 export { setServerErrors, useZodForm } from "./form";
 export { LineChart } from "./line-chart";
 export type { ChartSeries } from "./line-chart";
-export { UsageCharts, saveCsv } from "./usage-charts";
+export { CsvDownloadButton, UsagePanel } from "./usage-charts";
 export type { UsageDayRow } from "./usage-charts";
 export { Badge, EmptyState, ErrorState, LoadMore, Loading, PageHead, Stat } from "./states";
 export { ToastProvider, useToast } from "./toast";

@@ -1,10 +1,13 @@
 "use client";
 // A tenant's metered usage per UTC day (control `usageDaily`): totals, then two charts on the
 // shared LineChart (calls; seats and documents). Used by the admin tenant page and the web
-// settings "Usage" page; both download the same CSV with saveCsv.
+// settings "Usage" page, each with one CsvDownloadButton for the same CSV.
+import { useState } from "react";
+import { describeApiError } from "./api-error";
 import { formatBytes } from "./format-bytes";
 import { LineChart } from "./line-chart";
-import { Stat } from "./states";
+import { ErrorState, Loading, Stat } from "./states";
+import { useToast } from "./toast";
 
 /** One day as the api's usageHistory answers it. */
 export interface UsageDayRow {
@@ -17,7 +20,7 @@ export interface UsageDayRow {
 
 const COLORS = ["#1c7ed6", "#2b8a3e", "#e8590c", "#7048e8", "#c92a2a"];
 
-export function UsageCharts({ days }: { days: UsageDayRow[] }) {
+function UsageCharts({ days }: { days: UsageDayRow[] }) {
   const labels = days.map((d) => d.day.slice(5));
   const modules = [...new Set(days.flatMap((d) => Object.keys(d.documents)))].sort();
   const measured = days.filter((d) => d.seats !== null);
@@ -68,8 +71,46 @@ export function UsageCharts({ days }: { days: UsageDayRow[] }) {
   );
 }
 
+/** The usage query's three states: loading, the api's refusal in its words, or the charts. */
+export function UsagePanel({
+  usage,
+}: {
+  usage: { isPending: boolean; error: unknown; data?: { days: UsageDayRow[] } | undefined };
+}) {
+  if (usage.isPending) return <Loading label="Loading usage…" />;
+  if (!usage.data) return <ErrorState message={describeApiError(usage.error).message} />;
+  return <UsageCharts days={usage.data.days} />;
+}
+
+/** "Download CSV": fetches a fresh CSV (never a cached one) and saves it; a refusal is a toast. */
+export function CsvDownloadButton({
+  load,
+}: {
+  load: () => Promise<{ fileName: string; csv: string }>;
+}) {
+  const toast = useToast();
+  const [exporting, setExporting] = useState(false);
+  const download = async () => {
+    setExporting(true);
+    try {
+      const { fileName, csv } = await load();
+      saveCsv(fileName, csv);
+    } catch (err) {
+      toast.error(describeApiError(err).message);
+    } finally {
+      setExporting(false);
+    }
+  };
+  return (
+    <button type="button" className="btn" onClick={download} disabled={exporting}>
+      {exporting ? <span className="spinner" aria-hidden /> : null}
+      Download CSV
+    </button>
+  );
+}
+
 /** Saves CSV text as a file in the browser (a download of a blob; nothing leaves the page). */
-export function saveCsv(fileName: string, csv: string): void {
+function saveCsv(fileName: string, csv: string): void {
   const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
   const a = document.createElement("a");
   a.href = url;
