@@ -35,6 +35,13 @@ const WRITES_ALLOWED_ON_REJECTION: Record<string, RegExp> = {
   "auth.changePassword": /\.loginattempts$/i,
 };
 
+/**
+ * Control collections the server writes on its own timers, whatever the call in front of it:
+ * per-tenant request counts (synced every TENANT_RATE_SYNC_MS) and usage counts (flushed every
+ * USAGE_FLUSH_SECONDS). Their writes carry earlier calls' counts, never a refused call's data.
+ */
+const BACKGROUND_WRITES = /\.(tenantrequestrates|usagedaily)$/i;
+
 let mongo: MongoChild;
 let api: ApiChild;
 let db: MongoClient;
@@ -88,7 +95,9 @@ function changed(
 ): string[] {
   const keys = new Set([...before.keys(), ...after.keys()]);
   return [...keys]
-    .filter((k) => before.get(k) !== after.get(k) && !allowed?.test(k))
+    .filter(
+      (k) => before.get(k) !== after.get(k) && !allowed?.test(k) && !BACKGROUND_WRITES.test(k),
+    )
     .map((k) => `${k}: ${before.get(k) ?? "-"} -> ${after.get(k) ?? "-"}`);
 }
 
