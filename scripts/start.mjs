@@ -286,7 +286,7 @@ if (exists("packages/api/src/server/main.ts")) {
 console.log(
   process.env.SMTP_URL
     ? `  mail       ${process.env.SMTP_URL.replace(/\/\/[^@/]*@/, "//")}`
-    : `  mail inbox http://localhost:${ports.mailWeb}  (password-reset emails land here)`,
+    : `  mail inbox http://localhost:${ports.mailWeb}  (password-reset and invitation emails land here)`,
 );
 console.log(`\n  super admin  ${secrets.ADMIN_EMAIL} / ${secrets.ADMIN_PASSWORD}`);
 if (demoLogins) console.log(demoLogins.trimEnd().replace(/^/gm, "  "));
