@@ -139,8 +139,8 @@ export class AdminNotFound extends TenancyError {
 
 /** A tenant always keeps an active owner who can administer it. */
 export class LastOwner extends TenancyError {
-  constructor(action: string) {
-    super("LAST_OWNER", `The last owner cannot be ${action}`);
+  constructor(action: string, message?: string) {
+    super("LAST_OWNER", message ?? `The last owner cannot be ${action}`);
   }
 }
 

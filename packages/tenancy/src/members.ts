@@ -57,6 +57,8 @@ export async function recordTenantAudit(
   });
 }
 
+const LEAVE_HINT = "The last owner cannot leave the organisation: transfer ownership first";
+
 export class Members {
   constructor(
     private readonly directory: TenantDirectory,
@@ -192,6 +194,90 @@ export class Members {
   }
 
   /**
+   * The acting user leaves the organisation: like `remove`, on themselves (sessions end, the user
+   * and the directory entry go, the seat frees). The last active owner is refused: they transfer
+   * ownership first. Audited as `members.leave`.
+   */
+  async leave(scope: TenantScope, actor: MemberActor): Promise<void> {
+    if (actor.serviceAccount) throw new RoleForbidden("An API key cannot leave an organisation");
+    const { User, Invite } = scope.models;
+    const self = await User.findById(actor.user._id).lean<UserDoc>();
+    if (!self) throw new MemberNotFound();
+    await refuseIfLastOwner(scope, self, "leave", LEAVE_HINT);
+    await User.updateOne({ _id: self._id }, { $set: { status: "deactivated" } });
+    await confirmOwnerRemains(
+      scope,
+      self,
+      "leave",
+      () => User.updateOne({ _id: self._id }, { $set: { status: self.status } }),
+      LEAVE_HINT,
+    );
+    await revokeSessions(scope, self._id, "left");
+    await revokeLinks(Invite, self._id);
+    await User.deleteOne({ _id: self._id });
+    await this.directory.remove({ email: self.email, tenantId: scope.tenant.id });
+    await recordTenantAudit(scope, actor, "members.leave", self._id.toString(), {
+      email: self.email,
+      role: self.role,
+    });
+  }
+
+  /**
+   * An owner hands ownership to another active member: the target becomes owner first, then the
+   * acting owner becomes admin, so a crash between the two writes leaves two owners, never none.
+   * Audited once as `members.transferOwnership`.
+   */
+  async transferOwnership(
+    scope: TenantScope,
+    actor: MemberActor,
+    toUserId: string,
+  ): Promise<{ newOwner: UserDoc; previousOwner: UserDoc }> {
+    if (actor.serviceAccount) throw new RoleForbidden("An API key cannot transfer ownership");
+    const { User } = scope.models;
+    const self = await User.findById(actor.user._id).lean<UserDoc>();
+    if (!self || self.role !== "owner" || self.status !== "active")
+      throw new RoleForbidden("Only an owner can transfer ownership");
+    if (!Types.ObjectId.isValid(toUserId)) throw new MemberNotFound();
+    if (self._id.equals(toUserId))
+      throw new InvalidInput("Choose another member: you already own this organisation");
+    const target = await User.findById(toUserId).lean<UserDoc>();
+    if (!target) throw new MemberNotFound();
+    if (target.status !== "active")
+      throw new InvalidInput(
+        target.status === "invited"
+          ? "Ownership can only go to an active member: this member has not accepted their invitation yet"
+          : "Ownership can only go to an active member: this member is deactivated",
+      );
+    if (target.role === "owner") throw new InvalidInput("This member is already an owner");
+    // Promote first (only while still active), then demote: two owners for a moment, never none.
+    const promoted = await User.findOneAndUpdate(
+      { _id: target._id, status: "active" },
+      { $set: { role: "owner" } },
+      { returnDocument: "after" },
+    ).lean<UserDoc>();
+    if (!promoted)
+      throw new InvalidInput(
+        "Ownership can only go to an active member: this member is deactivated",
+      );
+    await this.directory.setRole({ email: target.email, tenantId: scope.tenant.id, role: "owner" });
+    const demoted = await User.findOneAndUpdate(
+      { _id: self._id },
+      { $set: { role: "admin" } },
+      { returnDocument: "after" },
+    ).lean<UserDoc>();
+    await confirmOwnerRemains(scope, self, "demoted", () =>
+      User.updateOne({ _id: self._id }, { $set: { role: "owner" } }),
+    );
+    await this.directory.setRole({ email: self.email, tenantId: scope.tenant.id, role: "admin" });
+    await recordTenantAudit(scope, actor, "members.transferOwnership", target._id.toString(), {
+      email: target.email,
+      from: self.email,
+      previousOwnerRole: "admin",
+    });
+    return { newOwner: promoted, previousOwner: demoted ?? { ...self, role: "admin" } };
+  }
+
+  /**
    * One page of members in id order: `search` matches email or name as literal text; `cursor` is
    * the last id of the previous page (an invalid one is refused, never read as a pattern).
    */
@@ -233,9 +319,14 @@ async function activeOwners(scope: TenantScope): Promise<number> {
   return scope.models.User.countDocuments({ role: "owner", status: "active" });
 }
 
-async function refuseIfLastOwner(scope: TenantScope, target: UserDoc, action: string) {
+async function refuseIfLastOwner(
+  scope: TenantScope,
+  target: UserDoc,
+  action: string,
+  hint?: string,
+) {
   if (target.role !== "owner" || target.status !== "active") return;
-  if ((await activeOwners(scope)) <= 1) throw new LastOwner(action);
+  if ((await activeOwners(scope)) <= 1) throw new LastOwner(action, hint);
 }
 
 /**
@@ -247,11 +338,12 @@ async function confirmOwnerRemains(
   target: UserDoc,
   action: string,
   undo: () => Promise<unknown>,
+  hint?: string,
 ) {
   if (target.role !== "owner" || target.status !== "active") return;
   if ((await activeOwners(scope)) >= 1) return;
   await undo();
-  throw new LastOwner(action);
+  throw new LastOwner(action, hint);
 }
 
 /** Revokes every live session of the user (refreshes and, at the next check, access tokens). */

@@ -1,4 +1,9 @@
-import { createTRPCRouter, tenantAdminProcedure } from "../../trpc";
+import {
+  accountProcedure,
+  createTRPCRouter,
+  tenantAdminProcedure,
+  tenantProcedure,
+} from "../../trpc";
 import { createMemberHandler } from "./create.handler";
 import { ZCreateMemberInput } from "./create.schema";
 import { pendingInvitesHandler, resendInviteHandler, revokeInviteHandler } from "./invites.handler";
@@ -7,9 +12,11 @@ import { ZListMembersInput } from "./list.schema";
 import {
   changeRoleHandler,
   deactivateHandler,
+  leaveHandler,
   reactivateHandler,
   removeHandler,
   sendPasswordResetHandler,
+  transferOwnershipHandler,
 } from "./member-changes.handler";
 import { ZChangeRoleInput, ZMemberTargetInput } from "./member-target.schema";
 
@@ -26,4 +33,8 @@ export const membersRouter = createTRPCRouter({
   pendingInvites: tenantAdminProcedure.query(pendingInvitesHandler),
   resendInvite: tenantAdminProcedure.input(ZMemberTargetInput).mutation(resendInviteHandler),
   revokeInvite: tenantAdminProcedure.input(ZMemberTargetInput).mutation(revokeInviteHandler),
+  // Any signed-in user, about their own membership; tenancy refuses the last owner.
+  leave: accountProcedure.mutation(leaveHandler),
+  // tenancy checks the caller is an owner (403 otherwise) and the target (400).
+  transferOwnership: tenantProcedure.input(ZMemberTargetInput).mutation(transferOwnershipHandler),
 });

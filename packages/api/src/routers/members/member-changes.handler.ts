@@ -39,6 +39,23 @@ export const removeHandler = changingUsers(async ({ ctx, input }: H<TMemberTarge
   return { ok: true as const };
 });
 
+/** The caller leaves the organisation; their sessions end (tenancy's members holds the rules). */
+export const leaveHandler = changingUsers(async ({ ctx }: { ctx: TenantContext }) => {
+  await members(ctx).leave(ctx.tenant, memberActor(ctx));
+  return { ok: true as const };
+});
+
+/** The caller (an owner) makes another active member owner and becomes admin themselves. */
+export const transferOwnershipHandler = changingUsers(
+  async ({ ctx, input }: H<TMemberTargetInput>) => {
+    const moved = await members(ctx).transferOwnership(ctx.tenant, memberActor(ctx), input.userId);
+    return {
+      newOwner: publicMember(moved.newOwner),
+      previousOwner: publicMember(moved.previousOwner),
+    };
+  },
+);
+
 /** Mails the member a reset link (the sender never sees it); audited by tenancy. */
 export const sendPasswordResetHandler = async ({ ctx, input }: H<TMemberTargetInput>) => {
   const { email } = await ctx.services.tenancy.passwordResets.sendToMember(
