@@ -26,3 +26,5 @@ export { tenantSchemas } from "@tenantry/tenancy";
 export { assertActive } from "@tenantry/tenancy";
 // Session rows behind the operations rotation needs; login throttling's refusal and defaults.
 export { sessionStore, RateLimited, DEFAULT_RATE_LIMIT } from "@tenantry/tenancy";
+// A person's own sessions as their profile lists them (list, end one, end the others).
+export { sessionFamilies } from "@tenantry/tenancy";

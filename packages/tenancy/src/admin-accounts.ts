@@ -10,6 +10,8 @@ import type { PasswordHasher } from "./password-hashing";
 import { checkPassword } from "./policy-checks";
 import type { SessionStore } from "./session-store";
 import { sessionStore } from "./session-store";
+import type { SessionFamilies } from "./session-families";
+import { sessionFamilies } from "./session-families";
 import { normalizeEmail } from "./tenant-directory";
 
 export interface AdminAccount {
@@ -54,6 +56,8 @@ export class AdminAccounts {
   /** Verifying against this when the email is unknown keeps timing from revealing accounts. */
   private dummyHash: Promise<string> | null = null;
   readonly sessions: AdminSessions;
+  /** The admin's own sign-ins as listed on their session page (list, end one, end the others). */
+  readonly families: SessionFamilies;
 
   constructor(
     private readonly models: ControlModels,
@@ -66,6 +70,7 @@ export class AdminAccounts {
         await models.AdminSession.create({ ...input, adminId: new Types.ObjectId(input.adminId) });
       },
     };
+    this.families = sessionFamilies(models.AdminSession, "adminId");
   }
 
   /** Refuses a password the one policy refuses (WeakPassword) and a taken email; audited as `admin.created`. */

@@ -56,6 +56,8 @@ export { SYSTEM_ACTOR } from "./audit-log";
 export type { AdminAccount, AdminSessions } from "./admin-accounts";
 export type { SessionRow, SessionStore } from "./session-store";
 export { sessionStore } from "./session-store";
+export type { SessionFamilies, SessionSummary } from "./session-families";
+export { SessionNotFound, deviceLabel, sessionFamilies } from "./session-families";
 export type {
   LoginAttempt,
   LoginRateLimiter,

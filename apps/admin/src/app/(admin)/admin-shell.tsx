@@ -12,6 +12,7 @@ const LINKS = [
   { href: "/system", label: "System" },
   { href: "/audit", label: "Audit log" },
   { href: "/admins", label: "Admins" },
+  { href: "/sessions", label: "My sessions" },
 ];
 
 export function AdminShell({ email, children }: { email: string; children: ReactNode }) {

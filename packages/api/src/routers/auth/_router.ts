@@ -11,6 +11,8 @@ import { requestPasswordResetHandler, resetPasswordHandler } from "./password-re
 import { ZRequestPasswordResetInput, ZResetPasswordInput } from "./password-reset.schema";
 import { refreshHandler } from "./refresh.handler";
 import { ZRefreshInput } from "./refresh.schema";
+import { endOtherSessionsHandler, endSessionHandler, sessionsHandler } from "./sessions.handler";
+import { ZEndSessionInput } from "./sessions.schema";
 import { switchTenantHandler } from "./switch-tenant.handler";
 import { ZSwitchTenantInput } from "./switch-tenant.schema";
 
@@ -20,6 +22,9 @@ export const authRouter = createTRPCRouter({
   logout: publicProcedure.input(ZRefreshInput).mutation(logoutHandler),
   me: tenantProcedure.query(meHandler),
   changePassword: accountProcedure.input(ZChangePasswordInput).mutation(changePasswordHandler),
+  sessions: accountProcedure.query(sessionsHandler),
+  endSession: accountProcedure.input(ZEndSessionInput).mutation(endSessionHandler),
+  endOtherSessions: accountProcedure.mutation(endOtherSessionsHandler),
   switchTenant: accountProcedure.input(ZSwitchTenantInput).mutation(switchTenantHandler),
   // A mutation, not a query: the token is a secret and a query would carry it in the URL.
   inviteDetails: publicProcedure.input(ZInviteDetailsInput).mutation(inviteDetailsHandler),

@@ -2,6 +2,7 @@ import { PageHead } from "@tenantry/ui";
 import type { Metadata } from "next";
 import { callOrRedirect } from "~/server/caller";
 import { PasswordForm } from "./password-form";
+import { SessionsList } from "./sessions-list";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -29,6 +30,11 @@ export default async function ProfilePage() {
           <PasswordForm />
         </section>
       </div>
+      <section className="card" aria-labelledby="sessions-h">
+        <h2 id="sessions-h">Sessions</h2>
+        <p className="muted">Where you are signed in. End any session you do not recognise.</p>
+        <SessionsList />
+      </section>
     </>
   );
 }
