@@ -22,6 +22,11 @@ export default async function LoginPage({
         </div>
         <h1>Sign in</h1>
         <p className="muted">Sign in to your organisation&apos;s workspace.</p>
+        {sp.left === "1" ? (
+          <p role="status" className="alert alert-ok">
+            You have left the organisation and were signed out.
+          </p>
+        ) : null}
         <LoginForm
           next={safeNext(sp.next)}
           initialTenant={typeof sp.tenant === "string" ? sp.tenant : undefined}

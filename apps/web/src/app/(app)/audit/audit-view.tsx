@@ -30,6 +30,12 @@ const ACTIONS: Record<string, string> = {
   "members.deactivate": "Deactivated a member",
   "members.reactivate": "Reactivated a member",
   "members.remove": "Removed a member",
+  "members.inviteResent": "Re-sent an invitation",
+  "members.inviteRevoked": "Revoked an invitation",
+  "members.leave": "Left the organisation",
+  "members.transferOwnership": "Transferred ownership",
+  "auth.endSession": "Ended one of their sessions",
+  "auth.endOtherSessions": "Ended their other sessions",
   "settings.update": "Changed the settings",
   "impersonation.start": "A platform admin signed in as this person",
 };

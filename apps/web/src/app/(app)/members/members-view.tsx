@@ -11,6 +11,7 @@ import {
   useToast,
 } from "@tenantry/ui";
 import { describeError } from "~/api-error";
+import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { AddMemberDialog } from "./add-member-dialog";
@@ -50,6 +51,8 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
   }, [search]);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Person | null>(null);
+  const [heir, setHeir] = useState<Person | null>(null);
+  const router = useRouter();
   const [roleChange, setRoleChange] = useState<{
     member: Person & { role: Role };
     to: Role;
@@ -117,6 +120,18 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
   const sendReset = useMutation(
     trpc.members.sendPasswordReset.mutationOptions({
       onSuccess: (data) => toast.success(`A password-reset link is on its way to ${data.sentTo}.`),
+      onError,
+    }),
+  );
+  const transfer = useMutation(
+    trpc.members.transferOwnership.mutationOptions({
+      onSuccess: async (data) => {
+        toast.success(`${nameOf(data.newOwner)} now owns this organisation. You are an admin.`);
+        setHeir(null);
+        await refresh();
+        // This page's own role (what it offers) came from the server: read it again.
+        router.refresh();
+      },
       onError,
     }),
   );
@@ -246,6 +261,16 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
                               Send reset link
                             </button>
                           ) : null}
+                          {myRole === "owner" && m.status === "active" && m.role !== "owner" ? (
+                            <button
+                              type="button"
+                              className="btn btn-sm"
+                              onClick={() => setHeir(m)}
+                              aria-label={`Transfer ownership to ${m.email}`}
+                            >
+                              Transfer ownership
+                            </button>
+                          ) : null}
                           <button
                             type="button"
                             className="btn btn-sm btn-ghost"
@@ -295,6 +320,21 @@ export function MembersView({ myUserId, myRole }: { myUserId: string; myRole: st
         busy={remove.isPending}
         onCancel={() => setRemoving(null)}
         onConfirm={() => removing && remove.mutate({ userId: removing.id })}
+      />
+      <ConfirmDialog
+        open={heir !== null}
+        title={heir ? `Transfer ownership to ${nameOf(heir)}?` : "Transfer ownership?"}
+        message={
+          <>
+            {heir ? nameOf(heir) : ""} becomes an owner, and you become an admin: you can no longer
+            manage owners or transfer ownership again.
+          </>
+        }
+        confirmLabel="Transfer ownership"
+        danger
+        busy={transfer.isPending}
+        onCancel={() => setHeir(null)}
+        onConfirm={() => heir && transfer.mutate({ userId: heir.id })}
       />
       <ConfirmDialog
         open={roleChange !== null}

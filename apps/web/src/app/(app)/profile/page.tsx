@@ -1,6 +1,7 @@
 import { PageHead } from "@tenantry/ui";
 import type { Metadata } from "next";
 import { callOrRedirect } from "~/server/caller";
+import { LeaveOrganisation } from "./leave-organisation";
 import { PasswordForm } from "./password-form";
 import { SessionsList } from "./sessions-list";
 
@@ -34,6 +35,14 @@ export default async function ProfilePage() {
         <h2 id="sessions-h">Sessions</h2>
         <p className="muted">Where you are signed in. End any session you do not recognise.</p>
         <SessionsList />
+      </section>
+      <section className="card" aria-labelledby="leave-h">
+        <h2 id="leave-h">Leave organisation</h2>
+        <p className="muted">
+          Your account in {me.tenant.name} is removed and you are signed out everywhere. The last
+          owner must transfer ownership first.
+        </p>
+        <LeaveOrganisation organisation={me.tenant.name} />
       </section>
     </>
   );
