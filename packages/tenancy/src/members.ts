@@ -177,17 +177,7 @@ export class Members {
    */
   async remove(scope: TenantScope, actor: MemberActor, userId: string): Promise<void> {
     const target = await this.target(scope, actor, userId);
-    await refuseIfLastOwner(scope, target, "removed");
-    const { User, Invite } = scope.models;
-    // Deactivate first so the owner re-count sees the removal before anything is deleted.
-    await User.updateOne({ _id: target._id }, { $set: { status: "deactivated" } });
-    await confirmOwnerRemains(scope, target, "removed", () =>
-      User.updateOne({ _id: target._id }, { $set: { status: target.status } }),
-    );
-    await revokeSessions(scope, target._id, "removed");
-    await revokeLinks(Invite, target._id);
-    await User.deleteOne({ _id: target._id });
-    await this.directory.remove({ email: target.email, tenantId: scope.tenant.id });
+    await this.deleteMember(scope, target, "removed");
     await recordTenantAudit(scope, actor, "members.remove", target._id.toString(), {
       email: target.email,
     });
@@ -200,26 +190,41 @@ export class Members {
    */
   async leave(scope: TenantScope, actor: MemberActor): Promise<void> {
     if (actor.serviceAccount) throw new RoleForbidden("An API key cannot leave an organisation");
-    const { User, Invite } = scope.models;
-    const self = await User.findById(actor.user._id).lean<UserDoc>();
+    const self = await scope.models.User.findById(actor.user._id).lean<UserDoc>();
     if (!self) throw new MemberNotFound();
-    await refuseIfLastOwner(scope, self, "leave", LEAVE_HINT);
-    await User.updateOne({ _id: self._id }, { $set: { status: "deactivated" } });
-    await confirmOwnerRemains(
-      scope,
-      self,
-      "leave",
-      () => User.updateOne({ _id: self._id }, { $set: { status: self.status } }),
-      LEAVE_HINT,
-    );
-    await revokeSessions(scope, self._id, "left");
-    await revokeLinks(Invite, self._id);
-    await User.deleteOne({ _id: self._id });
-    await this.directory.remove({ email: self.email, tenantId: scope.tenant.id });
+    await this.deleteMember(scope, self, "leave", "left", LEAVE_HINT);
     await recordTenantAudit(scope, actor, "members.leave", self._id.toString(), {
       email: self.email,
       role: self.role,
     });
+  }
+
+  /**
+   * Takes a member out of the organisation (removed by someone, or leaving): never the last active
+   * owner; their sessions and invite links end, the user and the directory entry go.
+   */
+  private async deleteMember(
+    scope: TenantScope,
+    target: UserDoc,
+    action: string,
+    sessionReason = action,
+    hint?: string,
+  ): Promise<void> {
+    const { User, Invite } = scope.models;
+    await refuseIfLastOwner(scope, target, action, hint);
+    // Deactivate first so the owner re-count sees the removal before anything is deleted.
+    await User.updateOne({ _id: target._id }, { $set: { status: "deactivated" } });
+    await confirmOwnerRemains(
+      scope,
+      target,
+      action,
+      () => User.updateOne({ _id: target._id }, { $set: { status: target.status } }),
+      hint,
+    );
+    await revokeSessions(scope, target._id, sessionReason);
+    await revokeLinks(Invite, target._id);
+    await User.deleteOne({ _id: target._id });
+    await this.directory.remove({ email: target.email, tenantId: scope.tenant.id });
   }
 
   /**
