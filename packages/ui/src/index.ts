@@ -8,6 +8,8 @@ export { LineChart } from "./line-chart";
 export type { ChartSeries } from "./line-chart";
 export { CsvDownloadButton, UsagePanel } from "./usage-charts";
 export type { UsageDayRow } from "./usage-charts";
+export { SessionsTable } from "./sessions-table";
+export type { SessionRow } from "./sessions-table";
 export { Badge, EmptyState, ErrorState, LoadMore, Loading, PageHead, Stat } from "./states";
 export { ToastProvider, useToast } from "./toast";
 export type { ToastKind } from "./toast";
