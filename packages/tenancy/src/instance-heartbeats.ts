@@ -36,7 +36,7 @@ export interface FleetInstance {
 }
 
 /** Beats missed before an instance reads as stale. */
-export const STALE_AFTER_BEATS = 3;
+const STALE_AFTER_BEATS = 3;
 
 export class InstanceHeartbeats {
   private identity: InstanceIdentity | null = null;

@@ -43,7 +43,13 @@ export function SystemView() {
       refetchIntervalInBackground: false,
     }),
   );
-  const info = useQuery(trpc.system.info.queryOptions());
+  // Polled too, so its uptime and memory stay current beside the fleet's.
+  const info = useQuery(
+    trpc.system.info.queryOptions(undefined, {
+      refetchInterval: POLL_MS,
+      refetchIntervalInBackground: false,
+    }),
+  );
   const fleet = useQuery(
     trpc.system.fleet.queryOptions(undefined, {
       refetchInterval: POLL_MS,
