@@ -50,17 +50,20 @@ export class InstanceHeartbeats {
     private readonly logger: TenancyLogger,
   ) {}
 
-  /** Writes the first beat now, then one every interval (unref'd); a second start is a no-op. */
+  /**
+   * Writes the first beat now, then one every interval (unref'd); a second start is a no-op. A
+   * failed beat is logged, never thrown: the fleet list is for people, serving comes first.
+   */
   async start(identity: InstanceIdentity): Promise<void> {
     if (this.identity) return;
     this.identity = identity;
-    await this.beat();
-    this.timer = setInterval(() => {
+    const beatOrWarn = () =>
       this.beat().catch((err: unknown) =>
         this.logger.warn({ err: (err as Error).message }, "instance heartbeat failed"),
       );
-    }, this.intervalMs);
+    this.timer = setInterval(() => void beatOrWarn(), this.intervalMs);
     this.timer.unref();
+    await beatOrWarn();
   }
 
   /** Stops beating and deletes this instance's entry (before the control connection closes). */
