@@ -166,7 +166,7 @@ test("clusters page lists the default cluster and validates the add form", async
   await shot(page, "admin-clusters");
 });
 
-test("system page shows live pool figures and a chart over time", async ({
+test("system page shows live pool figures, a chart over time and the API fleet", async ({
   page,
   stack,
   admin,
@@ -190,6 +190,21 @@ test("system page shows live pool figures and a chart over time", async ({
   await expect(table.getByRole("row").last()).toContainText("now");
   const hits = Number(await page.getByTestId("stat-hits").locator(".value").textContent());
   expect(hits).toBeGreaterThanOrEqual(0);
+  // The fleet: every API instance as it reports itself, the one answering marked, its uptime
+  // counted from its own start (the same figure system.info gives for this process).
+  const fleet = page.getByTestId("fleet-table");
+  const self = fleet.locator("[data-testid=fleet-row][data-self=true]");
+  await expect(self).toHaveCount(1);
+  await expect(self).toContainText("answering");
+  await expect(self).not.toContainText("stale");
+  const info = await admin.system.info.query();
+  await expect(self).toHaveAttribute("data-instance", info.instanceId);
+  await expect(self).toContainText(`${info.hostname} / ${info.pid}`);
+  await expect(self.getByTestId("fleet-uptime")).toHaveText(/^\d+(\.\d)? (s|min|h|d)$/);
+  const uptime = Number(await self.getAttribute("data-uptime"));
+  const expected = (Date.now() - info.startedAt.getTime()) / 1000;
+  expect(uptime).toBeGreaterThanOrEqual(0);
+  expect(Math.abs(uptime - expected)).toBeLessThanOrEqual(10);
   await shot(page, "admin-system");
 });
 

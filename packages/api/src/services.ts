@@ -90,7 +90,7 @@ export interface ApiServices {
   rateLimiter: LoginRateLimiter;
   metrics: ApiMetrics;
   logger: Logger;
-  config: ApiServicesConfig & { instanceId: string; startedAt: Date };
+  config: ApiServicesConfig & { instanceId: string; startedAt: Date; version: string };
   migrationJobs: Map<string, MigrationJob>;
   /** Tenant procedures running on this instance right now, by tenant id (admin "leased now"). */
   activeTenantCalls: Map<string, number>;
@@ -149,6 +149,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       ...config,
       instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       startedAt: new Date(),
+      version: config.version ?? "0.1.0",
     },
     migrationJobs: new Map(),
     activeTenantCalls,
@@ -182,5 +183,11 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       }
     },
   };
+  // On the fleet from now on (admin system.fleet); tenancy.shutdown takes the entry off again.
+  await config.tenancy.fleet.join({
+    instanceId: services.config.instanceId,
+    version: services.config.version,
+    startedAt: services.config.startedAt,
+  });
   return services;
 }

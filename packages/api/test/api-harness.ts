@@ -25,7 +25,7 @@ export const JWT = {
 };
 export const ADMIN = { email: "root@tenantry.test", password: "Sup3r-Admin-Passw0rd!" };
 export const OWNER_PASSWORD = "Correct-Horse-42-Battery!";
-const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+export const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
 export interface Instance {
   url: string;

@@ -93,6 +93,8 @@ export interface TenancyConfig {
    * are measured at a flush at most every `snapshotSeconds` per tenant.
    */
   usage?: { flushSeconds?: number; snapshotSeconds?: number };
+  /** How often an API instance writes its fleet entry (instance-heartbeats.ts; default 5000 ms). */
+  heartbeatMs?: number;
 }
 
 const configSchema = z.object({
@@ -161,6 +163,7 @@ const configSchema = z.object({
       snapshotSeconds: z.number().int().min(1).max(86_400).default(300),
     })
     .default({ flushSeconds: 60, snapshotSeconds: 300 }),
+  heartbeatMs: z.number().int().min(50).max(60_000).default(5000),
   recoverOnStart: z.boolean().default(true),
   recoverySweepIntervalMs: z
     .number()

@@ -326,6 +326,47 @@ const usageDailySchema = new Schema<UsageDailyDoc>(
 usageDailySchema.index({ tenantId: 1, day: 1 }, { unique: true });
 usageDailySchema.index({ day: 1 });
 
+/**
+ * One running API instance, written by the instance itself every heartbeat interval
+ * (instance-heartbeats.ts): who it is, since when, and its own pool figures. Never a secret, a
+ * URI or a tenant's name. Deleted at a clean shutdown; a crashed instance's entry expires by TTL.
+ */
+export interface ApiInstanceDoc {
+  /** The instance id (services' instanceId): host, pid and a random suffix. */
+  _id: string;
+  hostname: string;
+  pid: number;
+  node: string;
+  version: string;
+  startedAt: Date;
+  lastSeenAt: Date;
+  /** The instance's own heartbeat interval: it is stale after three of them without a beat. */
+  intervalMs: number;
+  memory: { rssBytes: number; heapUsedBytes: number };
+  /** ReportedPoolStats (pool-stats.ts): counts only. */
+  pool: Record<string, unknown>;
+}
+
+/** A crashed instance's entry is dropped this long after its last beat (TTL index). */
+export const API_INSTANCE_TTL_SECONDS = 3600;
+
+const apiInstanceSchema = new Schema<ApiInstanceDoc>(
+  {
+    _id: { type: String, required: true },
+    hostname: { type: String, required: true },
+    pid: { type: Number, required: true },
+    node: { type: String, required: true },
+    version: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
+    intervalMs: { type: Number, required: true },
+    memory: { type: Schema.Types.Mixed, default: {} },
+    pool: { type: Schema.Types.Mixed, default: {} },
+  },
+  { collection: "apiInstances", minimize: false, versionKey: false, ...noLazyWork },
+);
+apiInstanceSchema.index({ lastSeenAt: 1 }, { expireAfterSeconds: API_INSTANCE_TTL_SECONDS });
+
 export interface ControlModels {
   Tenant: Model<TenantDoc>;
   Directory: Model<DirectoryDoc>;
@@ -339,6 +380,7 @@ export interface ControlModels {
   RegistryVersion: Model<RegistryVersionDoc>;
   PlatformKey: Model<ApiKeyDoc>;
   UsageDaily: Model<UsageDailyDoc>;
+  ApiInstance: Model<ApiInstanceDoc>;
 }
 
 export const controlSchemas = {
@@ -353,6 +395,7 @@ export const controlSchemas = {
   RegistryVersion: registryVersionSchema,
   PlatformKey: apiKeySchema("platformKeys"),
   UsageDaily: usageDailySchema,
+  ApiInstance: apiInstanceSchema,
 };
 
 export function registerControlModels(conn: Connection): ControlModels {
@@ -372,6 +415,7 @@ export function registerControlModels(conn: Connection): ControlModels {
     RegistryVersion: conn.model<RegistryVersionDoc>("RegistryVersion", registryVersionSchema),
     PlatformKey: conn.model<ApiKeyDoc>("PlatformKey", controlSchemas.PlatformKey),
     UsageDaily: conn.model<UsageDailyDoc>("UsageDaily", usageDailySchema),
+    ApiInstance: conn.model<ApiInstanceDoc>("ApiInstance", apiInstanceSchema),
   };
 }
 

@@ -111,3 +111,8 @@ export const usageEnv = {
     .max(3600, "must be at most 3600")
     .default(60),
 };
+
+/** The API fleet: how often (ms) each process serving the API writes its entry (default 5000). */
+export const fleetEnv = {
+  INSTANCE_HEARTBEAT_MS: wholeNumber("milliseconds", 5000, 50, 60_000).default(5000),
+};

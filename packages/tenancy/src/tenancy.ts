@@ -25,6 +25,8 @@ import { createLoginRateLimiter } from "./login-throttle";
 import { NoTenantContext, TenantNotFound, TenantUnavailable } from "./errors";
 import type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 import { migrate, migrateAll } from "./migration-runner";
+import type { FleetInstance, InstanceIdentity } from "./instance-heartbeats";
+import { InstanceHeartbeats } from "./instance-heartbeats";
 import { Invites } from "./invites";
 import { Members } from "./members";
 import { PasswordResets } from "./password-resets";
@@ -40,7 +42,6 @@ import { TenantConcurrency } from "./tenant-concurrency";
 import { TenantRateLimits } from "./tenant-rate-limits";
 import type { Membership } from "./tenant-directory";
 import { TenantDirectory } from "./tenant-directory";
-import type { HandleStats } from "./tenant-handles";
 import { TenantHandles } from "./tenant-handles";
 import type { PurgeReceipt, SuspendResult } from "./tenant-lifecycle";
 import {
@@ -57,11 +58,11 @@ import type { TenantListFilter } from "./tenant-queries";
 import { getTenant, listTenants } from "./tenant-queries";
 import type { AnyTenantModule, ModuleStats, ModulesModels } from "./tenant-module";
 import { assertModulesDistinct, countedModules, modulesStats } from "./tenant-module";
+import type { PoolStats } from "./pool-stats";
 import type { PlanChange, UsageReport } from "./tenant-plans";
 import { TenantPlans, migrateTenantPlans } from "./tenant-plans";
 import type { PlanFeature } from "./policies/plans";
 import type { TenantRecord } from "./tenant-registry";
-import type { RegistryStats } from "./tenant-registry";
 import { TenantRegistry, assertActive, assertReadable } from "./tenant-registry";
 import type { TenancyRuntime, TenantScope } from "./tenancy-runtime";
 import { withHandle } from "./tenancy-runtime";
@@ -71,20 +72,7 @@ import { draftMonthInvoices } from "./billing/invoice-drafts";
 import type { UsageDay, UsageFlushReport, UsageSnapshot } from "./usage-metering";
 import { UsageMeter } from "./usage-metering";
 
-export interface PoolStats extends HandleStats {
-  openClients: number;
-  /** Pool sockets open across all cluster clients (driver CMAP events). */
-  sockets: number;
-  clusters: { name: string; refs: number; sockets: number }[];
-  /** withTenant calls waiting for their tenant's in-flight slot. */
-  queued: number;
-  busyTenants: number;
-  /** withTenant calls refused since start: queue full or deadline passed (TENANT_BUSY). */
-  busyRefusals: number;
-  /** withTenant calls refused since start: over the plan's requestsPerMinute (TENANT_RATE_LIMITED). */
-  rateRefusals: number;
-  registry: RegistryStats;
-}
+export type { PoolStats } from "./pool-stats";
 
 export interface WithTenantOptions {
   /** Admit suspended and deleted tenants too (admin reads); purged/provisioning still throw. */
@@ -211,6 +199,13 @@ export interface Tenancy<M = unknown> {
     list(filter?: AuditListFilter): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
   };
   stats(): PoolStats;
+  /** The API fleet: every serving instance's own entry in control `apiInstances`. */
+  fleet: {
+    /** Starts this process's heartbeat (once; the entry is deleted again at shutdown). */
+    join(identity: InstanceIdentity): Promise<void>;
+    /** Every instance seen in the last hour, with uptime and a stale mark. */
+    list(): Promise<FleetInstance[]>;
+  };
   /** Usage metering (control `usageDaily`, counts only): see usage-metering.ts. */
   usage: {
     /** Counts one API call of the tenant in memory; written at the next flush, never per call. */
@@ -341,6 +336,13 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     },
   });
   meter.start(cfg.usage.flushSeconds);
+
+  const heartbeats = new InstanceHeartbeats(
+    control,
+    cfg.heartbeatMs,
+    () => tenancy.stats(),
+    cfg.logger,
+  );
 
   let shuttingDown = false;
   let shutdownPromise: Promise<{ drained: boolean }> | null = null;
@@ -518,10 +520,20 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
         registry: registry.stats(),
       };
     },
+    fleet: {
+      join: (identity) => heartbeats.start(identity),
+      list: () => heartbeats.list(),
+    },
     shutdown(opts = {}) {
       shutdownPromise ??= (async () => {
         shuttingDown = true;
         if (sweepTimer) clearInterval(sweepTimer);
+        // Off the fleet first: this instance takes no more work.
+        await heartbeats
+          .stop()
+          .catch((err: unknown) =>
+            cfg.logger.warn({ err: (err as Error).message }, "shutdown: fleet entry not removed"),
+          );
         registry.stop();
         const drained = await rt.handles.drain(opts.timeoutMs ?? 10_000);
         if (!drained)

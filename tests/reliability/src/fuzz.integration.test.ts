@@ -37,10 +37,11 @@ const WRITES_ALLOWED_ON_REJECTION: Record<string, RegExp> = {
 
 /**
  * Control collections the server writes on its own timers, whatever the call in front of it:
- * per-tenant request counts (synced every TENANT_RATE_SYNC_MS) and usage counts (flushed every
- * USAGE_FLUSH_SECONDS). Their writes carry earlier calls' counts, never a refused call's data.
+ * per-tenant request counts (synced every TENANT_RATE_SYNC_MS), usage counts (flushed every
+ * USAGE_FLUSH_SECONDS) and the instance's fleet entry (every INSTANCE_HEARTBEAT_MS). Their writes
+ * carry earlier calls' counts and the instance's own figures, never a refused call's data.
  */
-const BACKGROUND_WRITES = /\.(tenantrequestrates|usagedaily)$/i;
+const BACKGROUND_WRITES = /\.(tenantrequestrates|usagedaily|apiinstances)$/i;
 
 let mongo: MongoChild;
 let api: ApiChild;

@@ -25,6 +25,7 @@ async function createAppServices(): Promise<ApiServices> {
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
+    heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
   });
   const services = await createApiServices({
     tenancy,

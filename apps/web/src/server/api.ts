@@ -26,6 +26,7 @@ async function createAppServices(): Promise<ApiServices> {
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
+    heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
   });
   return createApiServices({
     tenancy,

@@ -48,6 +48,7 @@ async function main() {
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
+    heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
   });
   const services = await createApiServices({
     tenancy,

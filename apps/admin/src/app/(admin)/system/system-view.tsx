@@ -1,6 +1,15 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { ErrorState, LineChart, Loading, PageHead, Stat, describeApiError } from "@tenantry/ui";
+import {
+  Badge,
+  ErrorState,
+  LineChart,
+  Loading,
+  PageHead,
+  Stat,
+  describeApiError,
+  formatBytes,
+} from "@tenantry/ui";
 import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 
@@ -11,7 +20,13 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 function formatUptime(s: number): string {
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} d`;
+}
+/** How long ago, against the answering instance's clock (the `at` of its answer). */
+function formatAgo(then: Date, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
+  return s < 2 ? "just now" : `${formatUptime(s)} ago`;
 }
 
 interface Sample {
@@ -28,7 +43,19 @@ export function SystemView() {
       refetchIntervalInBackground: false,
     }),
   );
-  const info = useQuery(trpc.system.info.queryOptions());
+  // Polled too, so its uptime and memory stay current beside the fleet's.
+  const info = useQuery(
+    trpc.system.info.queryOptions(undefined, {
+      refetchInterval: POLL_MS,
+      refetchIntervalInBackground: false,
+    }),
+  );
+  const fleet = useQuery(
+    trpc.system.fleet.queryOptions(undefined, {
+      refetchInterval: POLL_MS,
+      refetchIntervalInBackground: false,
+    }),
+  );
   const [history, setHistory] = useState<Sample[]>([]);
 
   // Counters are cumulative; the chart shows them per interval so spikes stand out.
@@ -55,7 +82,8 @@ export function SystemView() {
         title="System"
         subtitle={
           <>
-            Connection pool and instance figures, refreshed every {POLL_MS / 1000} s.{" "}
+            Connection pool figures of the instance answering, and every API instance, refreshed
+            every {POLL_MS / 1000} s.{" "}
             <span className="small">{stats.isFetching ? "Updating…" : ""}</span>
           </>
         }
@@ -97,8 +125,79 @@ export function SystemView() {
           </section>
         </>
       ) : null}
+      <section className="card" aria-labelledby="fleet-h" style={{ marginBottom: 16 }}>
+        <h2 id="fleet-h">API instances</h2>
+        <p className="small">
+          Each instance reports itself every few seconds; one silent for three of its intervals is
+          shown as stale and leaves the list an hour after its last report.
+        </p>
+        {fleet.isPending ? (
+          <Loading label="Loading instances…" />
+        ) : fleet.isError ? (
+          <ErrorState message={describeApiError(fleet.error).message} />
+        ) : (
+          <div className="table-wrap">
+            <table className="table table-cards" data-testid="fleet-table">
+              <thead>
+                <tr>
+                  <th scope="col">Instance</th>
+                  <th scope="col">Host / pid</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Uptime</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col">Handles</th>
+                  <th scope="col">Leases</th>
+                  <th scope="col">Clients / sockets</th>
+                  <th scope="col">Hits / misses</th>
+                  <th scope="col">Memory</th>
+                </tr>
+              </thead>
+              <tbody>
+                {fleet.data.instances.map((i) => {
+                  const self = i.instanceId === fleet.data.answeredBy;
+                  return (
+                    <tr
+                      key={i.instanceId}
+                      data-testid="fleet-row"
+                      data-instance={i.instanceId}
+                      data-uptime={i.uptimeSeconds}
+                      data-self={self ? "true" : undefined}
+                      aria-current={self ? "true" : undefined}
+                    >
+                      <td data-label="Instance">
+                        <span className="mono">{i.instanceId}</span>{" "}
+                        {self ? <Badge tone="info">answering</Badge> : null}
+                        {i.stale ? <Badge tone="warn">stale</Badge> : null}
+                      </td>
+                      <td data-label="Host / pid">
+                        {i.hostname} / {i.pid}
+                      </td>
+                      <td data-label="Version">{i.version}</td>
+                      <td data-label="Uptime" data-testid="fleet-uptime">
+                        {formatUptime(i.uptimeSeconds)}
+                      </td>
+                      <td data-label="Last seen" title={i.lastSeenAt.toISOString()}>
+                        {formatAgo(i.lastSeenAt, fleet.data.at)}
+                      </td>
+                      <td data-label="Handles">{i.pool.handles}</td>
+                      <td data-label="Leases">{i.pool.leases}</td>
+                      <td data-label="Clients / sockets">
+                        {i.pool.openClients} / {i.pool.sockets}
+                      </td>
+                      <td data-label="Hits / misses">
+                        {i.pool.hits} / {i.pool.misses}
+                      </td>
+                      <td data-label="Memory">{formatBytes(i.memory.rssBytes)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       <section className="card" aria-labelledby="instance-h">
-        <h2 id="instance-h">Instance</h2>
+        <h2 id="instance-h">This instance</h2>
         {info.isPending ? (
           <Loading />
         ) : info.isError ? (
