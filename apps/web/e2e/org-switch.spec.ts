@@ -85,12 +85,10 @@ test("an organisation that requires its own sign-in asks for its password", asyn
   await expect(page).toHaveURL(/\/switch-tenant\?org=vault-/);
   await expect(page.getByLabel("Organisation", { exact: true })).toHaveValue(/^vault-/);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Switch" }).click();
-  await expect(page.getByRole("alert")).toContainText(
-    "Password is incorrect for that organisation.",
-  );
+  await page.getByRole("button", { name: "Switch", exact: true }).click();
+  await expect(page.getByText("Password is incorrect for that organisation.")).toBeVisible();
   await page.getByLabel("Password", { exact: true }).fill(vaultPassword);
-  await page.getByRole("button", { name: "Switch" }).click();
+  await page.getByRole("button", { name: "Switch", exact: true }).click();
   await expect(page.getByText("You are working in")).toContainText("Vault Co");
 });
 
