@@ -107,3 +107,44 @@ test("an owner turns on the organisation's own sign-in in settings", async ({
   await page.reload();
   await expect(page.getByLabel("Require this organisation's own sign-in")).toBeChecked();
 });
+
+test("an invitee with an account elsewhere joins with it, without a new password, then switches back", async ({
+  page,
+  browser,
+  stack,
+  tenants,
+}) => {
+  const sam: Person = { email: `${unique("sam")}@example.test`, name: "Sam", password: PASSWORD };
+  const alpha = await tenants.create({ slug: "alpha", name: "Alpha", owner: sam });
+  const beta = await tenants.create({ slug: "beta", name: "Beta Labs" });
+  const betaOwner = await webApi(stack, beta.owner);
+  const invite = await betaOwner.members.create.mutate({
+    email: sam.email,
+    name: sam.name,
+    role: "member",
+  });
+  const url = `${stack.webUrl}/invite${new URL(invite.inviteUrl ?? "").hash}`;
+
+  // Signed out: the page says how to join with the existing account.
+  const ctx = await browser.newContext();
+  const guest = await ctx.newPage();
+  await guest.goto(url);
+  await expect(guest.getByTestId("join-with-account-hint")).toContainText(sam.email);
+  await ctx.close();
+
+  // The pending invitation is a second directory entry: sign-in asks which organisation.
+  await webLogin(page, stack, sam.email);
+  await page.getByTestId("tenant-picker").getByRole("radio", { name: /Alpha/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("You are working in")).toContainText(alpha.name);
+  await page.goto(url);
+  const join = page.getByTestId("join-with-account");
+  await expect(join).toContainText(`You are signed in as ${sam.email} in ${alpha.name}`);
+  await join.getByRole("button", { name: "Join with your existing account" }).click();
+  await expect(page.getByText("You are working in")).toContainText("Beta Labs");
+  await expect(page.getByTestId("dashboard-role")).toContainText("member");
+
+  await page.getByTestId("org-switcher").click();
+  await page.getByRole("menuitem", { name: /Alpha/ }).click();
+  await expect(page.getByText("You are working in")).toContainText(alpha.name);
+});
