@@ -1,7 +1,10 @@
 // One account across organisations over real HTTP: the switcher's list, the switch without a second
 // password (and its refusals), an organisation that asks for its own password, and joining an
 // organisation by invite with the account one already has (then entering it by switch or reset).
+import { createHash } from "node:crypto";
+
 import { createSmtpMailer } from "@tenantry/tenancy";
+import { controlModelsOf } from "@tenantry/tenancy/testing";
 import type { MailCatcher } from "@tenantry/test-kit";
 import { startMailCatcher } from "@tenantry/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +32,10 @@ async function signedIn(email: string, password: string, tenantSlug: string) {
   if (res.status !== "ok") throw new Error(`${email} could not sign in to ${tenantSlug}`);
   return appClient(h.url, res.accessToken ?? "");
 }
+
+/** Every token a switch or join handed out: none of them, nor their hashes, may reach control. */
+const issued: string[] = [];
+const sha256 = (t: string) => createHash("sha256").update(t).digest("hex");
 
 const inviteToken = (url: string | null | undefined) =>
   new URL(url ?? "").hash.replace("#token=", "");
@@ -89,6 +96,7 @@ describe("auth.switchTenant without a second password", () => {
       tenant: { slug: "globex", id: globex.id },
       user: { email: PAT, role: "admin" },
     });
+    issued.push(switched.accessToken ?? "", switched.refreshToken ?? "");
     const inGlobex = appClient(h.url, switched.accessToken ?? "");
     expect((await inGlobex.auth.me.query()).tenant.slug).toBe("globex");
     expect((await failure(pat.auth.me.query())).reason).toBe("SESSION_REVOKED");
@@ -226,6 +234,7 @@ describe("auth.acceptInviteWithAccount", () => {
       tenant: { slug: "hooli" },
       user: { email: sam, role: "member" },
     });
+    issued.push(joined.accessToken ?? "", joined.refreshToken ?? "", token);
     const samInHooli = appClient(h.url, joined.accessToken ?? "");
     expect((await samInHooli.auth.me.query()).tenant.slug).toBe("hooli");
     expect((await failure(samInAcme.auth.me.query())).reason).toBe("SESSION_REVOKED");
@@ -280,5 +289,23 @@ describe("auth.acceptInviteWithAccount", () => {
     // The link still works the ordinary way, with a password of its own.
     const ok = await anon().auth.acceptInvite.mutate({ token, password: "Initech-Own-2026-ok!" });
     expect(ok).toMatchObject({ status: "ok", tenant: { slug: "initech" } });
+  });
+});
+
+describe("control database", () => {
+  it("holds none of the switch's or join's tokens, nor their hashes", async () => {
+    expect(issued.length).toBeGreaterThanOrEqual(5);
+    const needles = issued.flatMap((t) => [t, sha256(t), t.split(".").at(-1) ?? t]);
+    const db = controlModelsOf(h.tenancy).Tenant.db.db;
+    if (!db) throw new Error("no control db handle");
+    let scanned = 0;
+    for (const { name } of await db.listCollections().toArray()) {
+      for (const doc of await db.collection(name).find({}).toArray()) {
+        scanned++;
+        const text = JSON.stringify(doc);
+        for (const n of needles) expect(text, `${name} holds a switch token`).not.toContain(n);
+      }
+    }
+    expect(scanned).toBeGreaterThan(10);
   });
 });
