@@ -24,6 +24,7 @@ export type TenancyErrorCode =
   | "RESET_TOKEN_EXPIRED"
   | "RESET_TOKEN_USED"
   | InviteRefusalCode
+  | SwitchRefusalCode
   | "MAIL_UNAVAILABLE"
   | "QUOTA_EXCEEDED"
   | "STORAGE_LIMIT_READ_ONLY"
@@ -228,6 +229,32 @@ export class InviteRefused extends TenancyError {
       INVITE_USED: "This invitation has already been accepted; sign in instead",
     }[code];
     super(code, why);
+  }
+}
+
+/** Why switching organisation (or joining one with an existing account) was refused (every one a 403). */
+export type SwitchRefusalCode =
+  | "NOT_A_MEMBER"
+  | "PASSWORD_REQUIRED"
+  | "INVALID_CREDENTIALS"
+  | "IMPERSONATION_READ_ONLY"
+  | "INVITE_EMAIL_MISMATCH"
+  | "JOIN_NEEDS_PASSWORD";
+
+export class SwitchRefused extends TenancyError {
+  constructor(code: SwitchRefusalCode, message?: string) {
+    const why = {
+      NOT_A_MEMBER: "You are not a member of that organisation.",
+      PASSWORD_REQUIRED:
+        "That organisation asks for its own password. Enter your password there (or reset it from the sign-in page).",
+      INVALID_CREDENTIALS: "Password is incorrect for that organisation.",
+      IMPERSONATION_READ_ONLY: "Impersonation is limited to one organisation.",
+      INVITE_EMAIL_MISMATCH:
+        "This invitation is for another email address than the one you are signed in with.",
+      JOIN_NEEDS_PASSWORD:
+        "That organisation asks for its own password: choose one to accept the invitation.",
+    }[code];
+    super(code, message ?? why);
   }
 }
 

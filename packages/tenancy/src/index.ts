@@ -68,6 +68,15 @@ export { DEFAULT_RATE_LIMIT, RateLimited } from "./login-throttle";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
 export { Invites, INVITE_TTL_MS } from "./invites";
+export { OrgSwitches, switchRoute } from "./org-switch";
+export type {
+  OrganisationEntry,
+  SwitchOrigin,
+  SwitchRequest,
+  SwitchResult,
+  SwitchRoute,
+  SwitchTarget,
+} from "./org-switch";
 export type { InviteDetails, IssuedInvite, PendingInvite } from "./invites";
 export { ApiKeys, PlatformKeys, operatorMemberActor, serviceAccountUser } from "./api-keys";
 export type { CreateKeyInput, CreatedKey } from "./api-keys";

@@ -120,6 +120,8 @@ describe("invites", () => {
       inviter: "Owner crew (ownercrew@example.com)",
       email: "ivy@crew.test",
       expiresAt: link.expiresAt,
+      // No membership elsewhere: nothing to join with.
+      existingAccount: false,
     });
   });
 

@@ -6,7 +6,13 @@
 // the password and activates the member. Each step is audited once in the tenant's log.
 import { Types } from "mongoose";
 
-import { InvalidInput, InviteRefused, MemberNotFound, RoleForbidden } from "./errors";
+import {
+  InvalidInput,
+  InviteRefused,
+  MemberNotFound,
+  RoleForbidden,
+  SwitchRefused,
+} from "./errors";
 import type { InviteRefusalCode } from "./errors";
 import type { LinkRefusal } from "./link-tokens";
 import { claimLink, findUsableLink, issueLink, linkRoutingId, revokeLinks } from "./link-tokens";
@@ -14,8 +20,12 @@ import type { Mailer } from "./mail/mailer";
 import { inviteMail } from "./mail/templates";
 import type { AddMemberInput, MemberActor, Members } from "./members";
 import { recordTenantAudit } from "./members";
+import type { SwitchOrigin } from "./org-switch";
+import { assertPersonSession, switchRoute, switchSettings } from "./org-switch";
 import type { PasswordHasher } from "./password-hashing";
 import { checkPassword } from "./policy-checks";
+import type { TenantDirectory } from "./tenant-directory";
+import { normalizeEmail } from "./tenant-directory";
 import type { TenancyLogger } from "./tenancy-logger";
 import type { TenantScope } from "./tenancy-runtime";
 import type { InviteDoc, UserDoc } from "./tenant-models";
@@ -45,6 +55,11 @@ export interface InviteDetails {
   inviter: string | null;
   email: string;
   expiresAt: Date;
+  /**
+   * The email is a member of another live organisation (directory) and this one does not ask for
+   * its own password: the page offers "Join with your existing account".
+   */
+  existingAccount: boolean;
 }
 
 type WithTenant = <T>(tenantId: string, fn: (scope: TenantScope) => Promise<T>) => Promise<T>;
@@ -70,6 +85,7 @@ export class Invites {
       hasher: PasswordHasher;
       mailer: Mailer;
       logger: TenancyLogger;
+      directory: TenantDirectory;
       withTenant: WithTenant;
     },
   ) {}
@@ -163,8 +179,63 @@ export class Invites {
         inviter: inviterOf(invite),
         email: user.email,
         expiresAt: invite.expiresAt,
+        existingAccount: await this.joinableWithAccount(scope, user),
       };
     });
+  }
+
+  /**
+   * Joins with the account the caller is signed in with elsewhere: their session in another
+   * organisation proves the invited email, so the member is activated with no password of its own
+   * (they enter by switching, or set one through "forgot password"). Refused when the emails differ
+   * (INVITE_EMAIL_MISMATCH, the link stays usable), when this organisation asks for its own
+   * password (JOIN_NEEDS_PASSWORD), for an API key and an impersonation. Audited as
+   * `members.acceptInvite` with `method: "existingAccount"`. The caller signs them in.
+   */
+  async acceptWithAccount(
+    token: string,
+    from: SwitchOrigin,
+  ): Promise<{ user: UserDoc; tenant: TenantRecord }> {
+    assertPersonSession(from, "joining with an existing account");
+    const email = normalizeEmail(from.user.email);
+    return this.inTenantOf(token, async (scope) => {
+      const { User, Invite } = scope.models;
+      const user = await claimLink(Invite, token, refuseInvite, async (invite) => {
+        const found = await this.invitee(scope, invite);
+        if (found.email !== email) throw new SwitchRefused("INVITE_EMAIL_MISMATCH");
+        const route = switchRoute({
+          tenant: scope.tenant,
+          settings: await switchSettings(scope),
+          member: found,
+        });
+        if (route.kind !== "direct") throw new SwitchRefused("JOIN_NEEDS_PASSWORD");
+        return found;
+      });
+      const accepted = await User.findOneAndUpdate(
+        { _id: user._id, status: "invited" },
+        { $set: { status: "active" } },
+        { returnDocument: "after" },
+      ).lean<UserDoc>();
+      if (!accepted) throw new InviteRefused("INVITE_REVOKED");
+      await recordTenantAudit(
+        scope,
+        { user: accepted },
+        "members.acceptInvite",
+        user._id.toString(),
+        { email: accepted.email, method: "existingAccount", from: from.scope.tenant.slug },
+      );
+      return { user: accepted, tenant: scope.tenant };
+    });
+  }
+
+  /** Whether the invitee may join with an account of theirs in another live organisation. */
+  private async joinableWithAccount(scope: TenantScope, invitee: UserDoc): Promise<boolean> {
+    const elsewhere = (await this.deps.directory.findByEmail(invitee.email)).some(
+      (m) => m.tenantId !== scope.tenant.id && m.tenantStatus === "active",
+    );
+    if (!elsewhere) return false;
+    const settings = await switchSettings(scope);
+    return switchRoute({ tenant: scope.tenant, settings, member: invitee }).kind === "direct";
   }
 
   /**

@@ -29,6 +29,7 @@ import type { FleetInstance, InstanceIdentity } from "./instance-heartbeats";
 import { InstanceHeartbeats } from "./instance-heartbeats";
 import { Invites } from "./invites";
 import { Members } from "./members";
+import { OrgSwitches } from "./org-switch";
 import { PasswordResets } from "./password-resets";
 import type { MigrateResult } from "./migrations";
 import { latestVersion, resolveMigrations } from "./migrations";
@@ -127,6 +128,8 @@ export interface Tenancy<M = unknown> {
   members: Members;
   /** Invitations: invite by email, resend, revoke, list pending, accept (links in the tenant database). */
   invites: Invites;
+  /** One account across organisations: the switcher's list and the switch without a second password. */
+  orgSwitches: OrgSwitches;
   /** The plan catalogue at work: features, limit checks, usage, plan changes. */
   plans: {
     assertFeature(tenant: TenantRecord, feature: PlanFeature): void;
@@ -427,6 +430,12 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       hasher,
       mailer: cfg.mailer,
       logger: cfg.logger,
+      directory: rt.directory,
+      withTenant: (id, fn) => withTenant(id, fn as never),
+    }),
+    orgSwitches: new OrgSwitches({
+      directory: rt.directory,
+      hasher,
       withTenant: (id, fn) => withTenant(id, fn as never),
     }),
     plans: {

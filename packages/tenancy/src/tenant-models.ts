@@ -87,6 +87,8 @@ export interface SettingDoc {
   _id: string;
   displayName: string | null;
   preferences: Record<string, unknown>;
+  /** Switching in from another organisation asks for this organisation's own password (org-switch.ts). */
+  requireOwnSignIn?: boolean;
   updatedAt: Date;
   createdAt: Date;
 }
@@ -96,6 +98,7 @@ const settingSchema = new Schema<SettingDoc>(
     _id: { type: String, required: true },
     displayName: { type: String, default: null },
     preferences: { type: Schema.Types.Mixed, default: {} },
+    requireOwnSignIn: { type: Boolean, default: false },
   },
   { collection: "settings", timestamps: true, minimize: false, ...noLazyWork },
 );

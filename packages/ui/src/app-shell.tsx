@@ -8,11 +8,21 @@ interface AppShellProps {
   nav: ReactNode;
   footer?: ReactNode;
   banner?: ReactNode;
+  /** Under the brand, at the top of the sidebar: e.g. the organisation switcher. */
+  brandMenu?: ReactNode;
   children: ReactNode;
 }
 
 /** Sidebar layout; below 800 px the sidebar becomes a drawer opened from the top bar. */
-export function AppShell({ brand, brandSub, nav, footer, banner, children }: AppShellProps) {
+export function AppShell({
+  brand,
+  brandSub,
+  nav,
+  footer,
+  banner,
+  brandMenu,
+  children,
+}: AppShellProps) {
   const [open, setOpen] = useState(false);
   return (
     <div className="shell" data-nav-open={open}>
@@ -35,6 +45,7 @@ export function AppShell({ brand, brandSub, nav, footer, banner, children }: App
             {brandSub ? <span className="brand-sub">{brandSub}</span> : null}
           </span>
         </div>
+        {brandMenu ? <div className="brand-menu">{brandMenu}</div> : null}
         <nav className="nav">{nav}</nav>
         {footer ? <div className="sidebar-foot">{footer}</div> : null}
       </aside>

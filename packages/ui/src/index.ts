@@ -2,6 +2,8 @@ import "./zod-browser";
 export { AppShell } from "./app-shell";
 export { CopyField } from "./copy-field";
 export { ConfirmDialog, Dialog } from "./dialog";
+export { DropdownMenu } from "./dropdown-menu";
+export type { MenuItem } from "./dropdown-menu";
 export { FormError, SelectField, TextArea, TextField } from "./field";
 export { setServerErrors, useZodForm } from "./form";
 export { LineChart } from "./line-chart";

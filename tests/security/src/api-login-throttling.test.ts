@@ -127,7 +127,7 @@ describe("super-admin login, changePassword and switchTenant", () => {
   it("changePassword and switchTenant verify at most 5 of 20 parallel wrong passwords", async () => {
     const seed = s.tenants[4];
     if (!seed) throw new Error("no tenant");
-    // A second membership for the owner, so switchTenant has a password to check.
+    // A second membership for the owner, in an organisation whose password switchTenant checks.
     const other = s.tenants[3];
     if (!other) throw new Error("no tenant");
     const otherOwner = await s.apiCall(
@@ -145,6 +145,15 @@ describe("super-admin login, changePassword and switchTenant", () => {
       { token: (otherOwner.data as { accessToken: string }).accessToken },
     );
     expect(added.ok).toBe(true);
+    // Switching in without a password is the default: this organisation asks for its own.
+    const ownSignIn = await s.apiCall(
+      "app",
+      "mutation",
+      "settings.update",
+      { requireOwnSignIn: true },
+      { token: (otherOwner.data as { accessToken: string }).accessToken },
+    );
+    expect(ownSignIn.ok).toBe(true);
     const login = await s.web.call(
       "mutation",
       "auth.login",

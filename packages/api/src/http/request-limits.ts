@@ -20,4 +20,5 @@ export const SOLO_PROCEDURES: readonly string[] = [
   "auth.changePassword",
   "auth.switchTenant",
   "auth.acceptInvite",
+  "auth.acceptInviteWithAccount",
 ];

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { useTRPC } from "~/trpc/react";
+import { OrgSwitcher } from "./org-switcher";
 import { UsageBanner } from "./usage-banner";
 
 interface Props {
@@ -31,7 +32,6 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     ...(isAdmin ? [{ href: "/settings/usage", label: "Usage" }] : []),
     ...(isAdmin ? [{ href: "/audit", label: "Audit log" }] : []),
     { href: "/profile", label: "Profile" },
-    ...(otherTenants > 0 ? [{ href: "/switch-tenant", label: "Switch organisation" }] : []),
   ];
   // The longest matching link is the current one (/settings/api-keys is not also /settings).
   const matches = (href: string) =>
@@ -54,6 +54,8 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     <AppShell
       brand={tenant.name}
       brandSub={tenant.slug}
+      // One organisation (or an impersonation, which stays in it): nothing to switch to.
+      brandMenu={otherTenants > 0 && !impersonatedBy ? <OrgSwitcher current={tenant} /> : null}
       banner={
         impersonatedBy ? (
           <div className="banner banner-warn" role="status" data-testid="impersonation-banner">

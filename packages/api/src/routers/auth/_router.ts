@@ -1,6 +1,14 @@
 import { accountProcedure, createTRPCRouter, publicProcedure, tenantProcedure } from "../../trpc";
-import { acceptInviteHandler, inviteDetailsHandler } from "./accept-invite.handler";
-import { ZAcceptInviteInput, ZInviteDetailsInput } from "./accept-invite.schema";
+import {
+  acceptInviteHandler,
+  acceptInviteWithAccountHandler,
+  inviteDetailsHandler,
+} from "./accept-invite.handler";
+import {
+  ZAcceptInviteInput,
+  ZAcceptInviteWithAccountInput,
+  ZInviteDetailsInput,
+} from "./accept-invite.schema";
 import { changePasswordHandler } from "./change-password.handler";
 import { ZChangePasswordInput } from "./change-password.schema";
 import { loginHandler } from "./login.handler";
@@ -13,7 +21,7 @@ import { refreshHandler } from "./refresh.handler";
 import { ZRefreshInput } from "./refresh.schema";
 import { endOtherSessionsHandler, endSessionHandler, sessionsHandler } from "./sessions.handler";
 import { ZEndSessionInput } from "./sessions.schema";
-import { switchTenantHandler } from "./switch-tenant.handler";
+import { organisationsHandler, switchTenantHandler } from "./switch-tenant.handler";
 import { ZSwitchTenantInput } from "./switch-tenant.schema";
 
 export const authRouter = createTRPCRouter({
@@ -25,10 +33,15 @@ export const authRouter = createTRPCRouter({
   sessions: accountProcedure.query(sessionsHandler),
   endSession: accountProcedure.input(ZEndSessionInput).mutation(endSessionHandler),
   endOtherSessions: accountProcedure.mutation(endOtherSessionsHandler),
+  organisations: tenantProcedure.query(organisationsHandler),
   switchTenant: accountProcedure.input(ZSwitchTenantInput).mutation(switchTenantHandler),
   // A mutation, not a query: the token is a secret and a query would carry it in the URL.
   inviteDetails: publicProcedure.input(ZInviteDetailsInput).mutation(inviteDetailsHandler),
   acceptInvite: publicProcedure.input(ZAcceptInviteInput).mutation(acceptInviteHandler),
+  // Signed in elsewhere with the invited email: join without choosing a password here.
+  acceptInviteWithAccount: accountProcedure
+    .input(ZAcceptInviteWithAccountInput)
+    .mutation(acceptInviteWithAccountHandler),
   requestPasswordReset: publicProcedure
     .input(ZRequestPasswordResetInput)
     .mutation(requestPasswordResetHandler),

@@ -13,3 +13,6 @@ export const ZAcceptInviteInput = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
 });
 export type TAcceptInviteInput = z.infer<typeof ZAcceptInviteInput>;
+
+export const ZAcceptInviteWithAccountInput = z.strictObject({ token: ZInviteToken });
+export type TAcceptInviteWithAccountInput = z.infer<typeof ZAcceptInviteWithAccountInput>;

@@ -64,7 +64,7 @@ export function publicTenant(scope: TenantScope) {
   return { id: scope.tenant.id, slug: scope.tenant.slug, name: scope.tenant.name };
 }
 
-export async function signInToTenant(
+async function signInToTenant(
   ctx: Context,
   membership: Membership,
   email: string,

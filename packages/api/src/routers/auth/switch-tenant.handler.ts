@@ -1,16 +1,27 @@
-// Switching tenant is a sign-in to the other tenant (its own password check, in its own
-// database) that ends the current session.
-import { refuse } from "../../api-errors";
-import { deliverTokens, revokeFamily } from "../../auth/tenant-sessions";
+// Switching organisation: tenancy's orgSwitches holds the rule (the current session proves the
+// email; the target may ask for its own password). The api opens the session in the target's
+// store, hands over its tokens and ends the session it came from: the browser holds one session
+// per app, so the old one would stay live with nobody holding it.
+import type { SwitchOrigin } from "@tenantry/tenancy";
+
+import { deliverTokens, issueTenantSession, revokeFamily } from "../../auth/tenant-sessions";
 import type { TenantContext } from "../../trpc";
-import {
-  INVALID_CREDENTIALS_MESSAGE,
-  beginLoginAttempt,
-  publicTenant,
-  publicUser,
-  signInToTenant,
-} from "./login.handler";
+import { beginLoginAttempt, publicTenant, publicUser } from "./login.handler";
 import type { TSwitchTenantInput } from "./switch-tenant.schema";
+
+export function switchOrigin(ctx: TenantContext): SwitchOrigin {
+  return {
+    scope: ctx.tenant,
+    user: ctx.user,
+    impersonatedBy: ctx.impersonatedBy?.adminEmail ?? null,
+    serviceAccount: ctx.serviceAccount,
+  };
+}
+
+/** The caller's organisations for the header's switcher, with how each one is entered. */
+export async function organisationsHandler({ ctx }: { ctx: TenantContext }) {
+  return ctx.services.tenancy.orgSwitches.organisations(switchOrigin(ctx));
+}
 
 export async function switchTenantHandler({
   ctx,
@@ -19,31 +30,19 @@ export async function switchTenantHandler({
   ctx: TenantContext;
   input: TSwitchTenantInput;
 }) {
-  if (ctx.impersonatedBy)
-    throw refuse(
-      "FORBIDDEN",
-      "IMPERSONATION_READ_ONLY",
-      "Impersonation is limited to one organisation.",
-    );
-  const email = ctx.user.email;
-  const attempt = await beginLoginAttempt(ctx, "tenant", email);
-  const memberships = await ctx.services.tenancy.directory.findByEmail(email);
-  const target = memberships.find((m) => m.tenantSlug === input.tenantSlug);
-  if (!target) {
-    await attempt.failed();
-    throw refuse("FORBIDDEN", "NOT_A_MEMBER", "You are not a member of that organisation.");
-  }
-  const signedIn = await signInToTenant(ctx, target, email, input.password);
-  if (!signedIn) {
-    await attempt.failed();
-    throw refuse("FORBIDDEN", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
-  }
-  await attempt.succeeded();
+  const switched = await ctx.services.tenancy.orgSwitches.switchInto({
+    from: switchOrigin(ctx),
+    tenantSlug: input.tenantSlug,
+    password: input.password ?? null,
+    beginPasswordAttempt: () => beginLoginAttempt(ctx, "tenant", ctx.user.email),
+    openSession: (scope, member) => issueTenantSession(ctx, scope, member),
+  });
   await revokeFamily(ctx, ctx.tenant, ctx.claims.sid, "switched-tenant");
   return {
     status: "ok" as const,
-    ...deliverTokens(ctx, signedIn.tokens),
-    user: publicUser(signedIn.user),
-    tenant: publicTenant(signedIn.scope),
+    ...deliverTokens(ctx, switched.session),
+    user: publicUser(switched.member),
+    tenant: publicTenant(switched.scope),
+    method: switched.method,
   };
 }

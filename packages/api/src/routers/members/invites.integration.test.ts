@@ -56,6 +56,7 @@ describe("members.create without a password (invite)", () => {
       inviter: "Owner of acme (owner@acme.test)",
       email: "nia@acme.test",
       expiresAt: expect.any(Date),
+      existingAccount: false,
     });
 
     expect(

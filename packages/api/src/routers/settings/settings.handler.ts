@@ -9,6 +9,7 @@ function publicSettings(ctx: TenantContext, doc: SettingDoc | null) {
   return {
     displayName: doc?.displayName ?? ctx.tenant.tenant.name,
     preferences: doc?.preferences ?? {},
+    requireOwnSignIn: doc?.requireOwnSignIn ?? false,
     updatedAt: doc?.updatedAt ?? null,
   };
 }
@@ -26,6 +27,7 @@ export async function updateSettingsHandler({
 }) {
   const $set: Record<string, unknown> = {};
   if (input.displayName !== undefined) $set.displayName = input.displayName;
+  if (input.requireOwnSignIn !== undefined) $set.requireOwnSignIn = input.requireOwnSignIn;
   // Preferences merge key by key, so two admins editing different keys do not clobber each other.
   for (const [k, v] of Object.entries(input.preferences ?? {})) $set[`preferences.${k}`] = v;
   const doc = await ctx.tenant.models.Setting.findOneAndUpdate(

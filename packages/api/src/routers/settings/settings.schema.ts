@@ -11,5 +11,7 @@ export const ZUpdateSettingsInput = z.strictObject({
     .record(ZPrefKey, ZPrefValue)
     .refine((o) => Object.keys(o).length <= 50, "at most 50 preferences")
     .optional(),
+  /** Switching in from another organisation asks for this organisation's own password. */
+  requireOwnSignIn: z.boolean().optional(),
 });
 export type TUpdateSettingsInput = z.infer<typeof ZUpdateSettingsInput>;

@@ -20,6 +20,8 @@ const PAGE_SIZE = 20;
 const ACTIONS: Record<string, string> = {
   "auth.login": "Signed in",
   "auth.changePassword": "Changed their password",
+  "auth.switchedIn": "Switched in from another organisation",
+  "auth.switchedOut": "Switched to another organisation",
   "notes.create": "Created a note",
   "notes.update": "Edited a note",
   "notes.delete": "Deleted a note",

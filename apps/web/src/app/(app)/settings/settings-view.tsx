@@ -17,6 +17,7 @@ import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   displayName: z.string().trim().min(1, "Enter a display name."),
+  requireOwnSignIn: z.boolean(),
 });
 
 const SUBTITLE = "How your organisation appears to its members.";
@@ -32,12 +33,21 @@ export function SettingsView({ canEdit, tenantName }: { canEdit: boolean; tenant
       ) : settings.isError ? (
         <ErrorState message={describeError(settings.error).message} />
       ) : canEdit ? (
-        <SettingsForm displayName={settings.data.displayName} />
+        <SettingsForm
+          displayName={settings.data.displayName}
+          requireOwnSignIn={settings.data.requireOwnSignIn}
+        />
       ) : (
         <section className="card" style={{ maxWidth: 560 }} data-testid="settings-read-only">
           <dl className="kv">
             <dt>Display name</dt>
             <dd>{settings.data.displayName}</dd>
+            <dt>Own sign-in</dt>
+            <dd>
+              {settings.data.requireOwnSignIn
+                ? "Switching in from another organisation asks for this organisation's password"
+                : "Members switch in from their other organisations without a password"}
+            </dd>
           </dl>
           <p className="muted small" style={{ marginBottom: 0 }}>
             Only owners and admins of {tenantName} can change these settings.
@@ -48,18 +58,24 @@ export function SettingsView({ canEdit, tenantName }: { canEdit: boolean; tenant
   );
 }
 
-function SettingsForm({ displayName }: { displayName: string }) {
+function SettingsForm({
+  displayName,
+  requireOwnSignIn,
+}: {
+  displayName: string;
+  requireOwnSignIn: boolean;
+}) {
   const trpc = useTRPC();
   const toast = useToast();
   const router = useRouter();
   const queryClient = useQueryClient();
   const update = useMutation(trpc.settings.update.mutationOptions());
-  const form = useZodForm(schema, { defaultValues: { displayName } });
+  const form = useZodForm(schema, { defaultValues: { displayName, requireOwnSignIn } });
   const { errors } = form.formState;
   const { reset } = form;
 
   // The saved settings replace the form's values whenever they (re)load.
-  useEffect(() => reset({ displayName }), [displayName, reset]);
+  useEffect(() => reset({ displayName, requireOwnSignIn }), [displayName, requireOwnSignIn, reset]);
 
   const submit = form.handleSubmit(async (values) => {
     try {
@@ -84,6 +100,16 @@ function SettingsForm({ displayName }: { displayName: string }) {
         error={errors.displayName?.message}
         maxLength={100}
       />
+      <div className="field">
+        <label className="row">
+          <input type="checkbox" {...form.register("requireOwnSignIn")} /> Require this
+          organisation&apos;s own sign-in
+        </label>
+        <span className="hint">
+          Members who also belong to other organisations normally switch here in one click. When
+          this is on, switching in asks for their password in this organisation.
+        </span>
+      </div>
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={update.isPending}>
           {update.isPending ? <span className="spinner" aria-hidden /> : null}

@@ -5,26 +5,36 @@ import { SwitchTenantForm } from "./switch-tenant-form";
 
 export const metadata: Metadata = { title: "Switch organisation" };
 
-export default async function SwitchTenantPage() {
-  const me = await callOrRedirect((c) => c.auth.me());
-  const others = me.memberships
-    .filter((m) => m.slug !== me.tenant.slug)
-    .map((m) => ({ slug: m.slug, name: m.name }));
+// The header's switcher comes here for an organisation that asks for its own password.
+export default async function SwitchTenantPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ org?: string | string[] }>;
+}) {
+  const [orgs, { org }] = await Promise.all([
+    callOrRedirect((c) => c.auth.organisations()),
+    searchParams,
+  ]);
+  const here = orgs.find((o) => o.access === "current");
+  const others = orgs
+    .filter((o) => o.access === "password" || o.access === "direct")
+    .map((o) => ({ slug: o.slug, name: o.name }));
+  const chosen = typeof org === "string" && others.some((o) => o.slug === org) ? org : undefined;
   return (
     <>
       <PageHead
         title="Switch organisation"
         subtitle={
           <>
-            You are in <strong>{me.tenant.name}</strong>.
+            You are in <strong>{here?.name}</strong>.
           </>
         }
       />
       <section className="card" style={{ maxWidth: 560 }}>
         {others.length === 0 ? (
-          <p className="muted">Your email belongs to no other organisation.</p>
+          <p className="muted">Your email belongs to no other organisation you can switch to.</p>
         ) : (
-          <SwitchTenantForm tenants={others} />
+          <SwitchTenantForm tenants={others} initial={chosen} />
         )}
       </section>
     </>

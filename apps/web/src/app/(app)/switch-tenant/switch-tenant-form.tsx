@@ -7,14 +7,20 @@ import { useTRPC } from "~/trpc/react";
 
 const schema = z.object({
   tenantSlug: z.string(),
-  // Each organisation keeps its own password, so switching asks for that one.
+  // Only organisations that ask for their own password get here: it is that one.
   password: z.string().min(1, "Enter your password for that organisation."),
 });
 
-export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: string }[] }) {
+export function SwitchTenantForm({
+  tenants,
+  initial,
+}: {
+  tenants: { slug: string; name: string }[];
+  initial?: string;
+}) {
   const trpc = useTRPC();
   const form = useZodForm(schema, {
-    defaultValues: { tenantSlug: tenants[0]?.slug ?? "", password: "" },
+    defaultValues: { tenantSlug: initial ?? tenants[0]?.slug ?? "", password: "" },
   });
   const { errors } = form.formState;
   const sw = useMutation(trpc.auth.switchTenant.mutationOptions());
@@ -57,7 +63,7 @@ export function SwitchTenantForm({ tenants }: { tenants: { slug: string; name: s
         autoComplete="current-password"
         {...form.register("password")}
         error={errors.password?.message}
-        hint="Your password in the organisation you switch to."
+        hint="This organisation asks for its own password: the one you use there."
       />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={sw.isPending}>
