@@ -67,6 +67,8 @@ export type {
 export { DEFAULT_RATE_LIMIT, RateLimited } from "./login-throttle";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
+export { memberView } from "./member-roster";
+export type { MemberView, RosterOptions, TenantRoster } from "./member-roster";
 export { Invites, INVITE_TTL_MS } from "./invites";
 export type { InviteDetails, IssuedInvite, PendingInvite } from "./invites";
 export { ApiKeys, PlatformKeys, operatorMemberActor, serviceAccountUser } from "./api-keys";
