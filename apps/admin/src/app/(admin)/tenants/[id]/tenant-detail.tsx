@@ -264,6 +264,7 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
         </section>
       </div>
 
+      <MembersCard tenantId={id} />
       {!isPurged ? (
         <PlanCard
           // Remounts with the saved values after a change.
@@ -274,7 +275,6 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           onSaved={() => queryClient.invalidateQueries(trpc.tenants.get.queryFilter({ id }))}
         />
       ) : null}
-      <MembersCard tenantId={id} />
       <UsageCard tenantId={id} />
 
       <SuspendDialog
