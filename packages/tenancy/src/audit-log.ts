@@ -3,7 +3,7 @@ import { Types } from "mongoose";
 
 import type { AuditActor, AuditDoc, ControlModels } from "./control-models";
 import { InvalidInput } from "./errors";
-import { literalRegex } from "./tenant-queries";
+import { literalRegex } from "./literal-regex";
 
 export interface AuditEntryInput {
   actor: AuditActor;

@@ -129,7 +129,7 @@ export type {
   MetaDoc,
 } from "./tenant-models";
 /** A literal-text, case-insensitive regex for search boxes (shared so modules search the same way). */
-export { literalRegex } from "./tenant-queries";
+export { literalRegex } from "./literal-regex";
 export type { PasswordResetDoc } from "./password-reset-schema";
 export { MAX_USAGE_DAYS } from "./usage-metering";
 export type { UsageDay, UsageFlushReport, UsageSnapshot } from "./usage-metering";

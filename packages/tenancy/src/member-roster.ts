@@ -46,7 +46,7 @@ export interface TenantRoster {
   unavailable: "purged" | "provisioning" | null;
 }
 
-export const ROSTER_MAX = 200;
+const ROSTER_MAX = 200;
 
 /**
  * Reads the roster through `withTenant(…, { allowInactive: true })`, so a suspended or deleted
