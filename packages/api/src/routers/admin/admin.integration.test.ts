@@ -12,6 +12,7 @@ import {
   appClient,
   failure,
   startHarness,
+  startInstance,
 } from "../../../test/api-harness";
 
 let h: Harness;
@@ -440,8 +441,18 @@ describe("a tenant's members, its name and the audit filter by slug or name", ()
 
   it("renames a tenant with one audit entry, refusing a bad name and a purged tenant", async () => {
     const hooli = await h.tenant("hooli");
-    const renamed = await h.admin.tenants.rename.mutate({ id: hooli.id, name: "  Hooli XYZ  " });
-    expect(renamed).toMatchObject({ id: hooli.id, slug: "hooli", name: "Hooli XYZ" });
+    // A second instance with the tenant in its registry cache sees the new name without a restart.
+    const other = await startInstance(h.uri, h.controlDbName);
+    try {
+      expect((await other.tenancy.registry.get(hooli.id)).name).toBe("Tenant hooli");
+      const renamed = await h.admin.tenants.rename.mutate({ id: hooli.id, name: "  Hooli XYZ  " });
+      expect(renamed).toMatchObject({ id: hooli.id, slug: "hooli", name: "Hooli XYZ" });
+      await expect
+        .poll(async () => (await other.tenancy.registry.get(hooli.id)).name, { timeout: 5000 })
+        .toBe("Hooli XYZ");
+    } finally {
+      await other.close();
+    }
     expect((await h.admin.tenants.get.query({ id: hooli.id })).name).toBe("Hooli XYZ");
     // The tenant app names the organisation anew for its members.
     expect((await hooli.client.auth.me.query()).memberships).toEqual([
