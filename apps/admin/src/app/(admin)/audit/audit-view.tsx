@@ -124,7 +124,8 @@ export function AuditView() {
                       <button
                         type="button"
                         className="tag"
-                        onClick={() => setTenant(e.tenantId ?? e.tenantSlug ?? "")}
+                        // The slug, as a person would type it (a purged tenant's old slug works too).
+                        onClick={() => setTenant(e.tenantSlug ?? "")}
                         aria-label={`Filter by organisation ${e.tenantSlug}`}
                       >
                         {e.tenantSlug}
