@@ -90,4 +90,11 @@ test("the audit log filters by an organisation's slug or name", async ({
   await filter.fill("ollivanders wand");
   await expect(rows).not.toHaveCount(0);
   await expect(rows.filter({ hasText: t.slug })).toHaveCount(await rows.count());
+  // An entry's organisation tag puts its slug in the filter.
+  await rows
+    .first()
+    .getByRole("button", { name: `Filter by organisation ${t.slug}` })
+    .click();
+  await expect(filter).toHaveValue(t.slug);
+  await expect(rows).toHaveCount(2);
 });
