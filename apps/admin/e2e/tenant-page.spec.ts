@@ -1,6 +1,6 @@
 // An organisation's page in the admin app: who owns it and who belongs, renaming it, impersonating
 // a member picked from its list, and finding its audit entries by slug or name.
-import { adminLogin, expect, shot, test } from "@tenantry/e2e/fixtures";
+import { adminLogin, expect, expectNoHorizontalScroll, shot, test } from "@tenantry/e2e/fixtures";
 
 test("the tenant page shows the owner and members, renames, and impersonates a picked member", async ({
   page,
@@ -97,4 +97,13 @@ test("the audit log filters by an organisation's slug or name", async ({
     .click();
   await expect(filter).toHaveValue(t.slug);
   await expect(rows).toHaveCount(2);
+});
+
+test("the tenant page with its members works at 390 px wide", async ({ page, stack, tenant }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await adminLogin(page, stack);
+  await page.goto(`${stack.adminUrl}/tenants/${tenant.id}`);
+  await expect(page.getByTestId("member-row")).toHaveCount(1);
+  await expectNoHorizontalScroll(page);
+  await shot(page, "admin-tenant-members-390");
 });
