@@ -78,7 +78,7 @@ test("the audit log reads without JSON", async ({ page, stack, tenants, admin })
   await admin.tenants.suspend.mutate({ id: t.id, reason: "Vault audit" });
   await adminLogin(page, stack);
   await page.goto(`${stack.adminUrl}/audit`);
-  await page.getByLabel("Tenant ID", { exact: true }).fill(t.id);
+  await page.getByLabel("Organisation", { exact: true }).fill(t.id);
   const rows = page.getByTestId("audit-row");
   // The filter applies once typing pauses: wait for the list to narrow to this tenant.
   const suspended = rows.filter({ hasText: "tenant.suspended" });

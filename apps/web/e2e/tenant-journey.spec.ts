@@ -465,7 +465,8 @@ test("impersonation opens the web app with a banner", async ({
   await page.goto(`${stack.adminUrl}/tenants/${tenant.id}`);
   await page.getByRole("button", { name: "Impersonate a user" }).click();
   const dialog = page.getByRole("dialog", { name: "Impersonate a user" });
-  await dialog.getByLabel("User email", { exact: true }).fill(MEMBER.email);
+  // The member is picked from the organisation's active members (the option's value is the email).
+  await dialog.getByLabel("Member", { exact: true }).selectOption(MEMBER.email);
   await dialog.getByLabel("Reason", { exact: true }).fill("Support ticket 4711");
   const popup = context.waitForEvent("page");
   await dialog.getByRole("button", { name: "Open web app as this user" }).click();

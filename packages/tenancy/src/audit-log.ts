@@ -3,6 +3,7 @@ import { Types } from "mongoose";
 
 import type { AuditActor, AuditDoc, ControlModels } from "./control-models";
 import { InvalidInput } from "./errors";
+import { literalRegex } from "./literal-regex";
 
 export interface AuditEntryInput {
   actor: AuditActor;
@@ -30,6 +31,11 @@ export interface AuditEntry {
 export interface AuditListFilter {
   action?: string;
   tenantId?: string;
+  /**
+   * The tenant as a person names it: its id, its exact slug or the start of its name (any case).
+   * Names nobody has: no entries, not an error.
+   */
+  tenant?: string;
   /** Matches the actor's id or email. */
   actor?: string;
   cursor?: string;
@@ -87,6 +93,32 @@ export class AuditLog {
     return toEntry(doc.toObject());
   }
 
+  /**
+   * The tenants a typed name means: an id, the exact slug (a purged tenant's too: purging renames
+   * its slug to `<slug>~purged~<id>`) or a name prefix, case-insensitive; at most 100 of them.
+   */
+  private async tenantsNamed(
+    text: string,
+  ): Promise<{ ids: Types.ObjectId[]; slug: string | null }> {
+    const typed = text.trim();
+    if (!typed) return { ids: [], slug: null };
+    const slug = typed.toLowerCase();
+    const or: Record<string, unknown>[] = [
+      { slug },
+      { slug: new RegExp(`^${literalRegex(slug).source}~purged~`) },
+      { name: new RegExp(`^${literalRegex(typed).source}`, "i") },
+    ];
+    const byId = /^[0-9a-f]{24}$/i.test(typed) ? new Types.ObjectId(typed) : null;
+    if (byId) or.push({ _id: byId });
+    const docs = await this.models.Tenant.find({ $or: or })
+      .select({ _id: 1 })
+      .limit(100)
+      .lean<{ _id: Types.ObjectId }[]>();
+    const ids = docs.map((d) => d._id);
+    if (byId && !ids.some((id) => id.equals(byId))) ids.push(byId);
+    return { ids, slug: byId ? null : slug };
+  }
+
   /** Newest first; pass nextCursor back as cursor for the next page. */
   async list(
     filter: AuditListFilter = {},
@@ -99,6 +131,17 @@ export class AuditLog {
       query.tenantId = new Types.ObjectId(filter.tenantId);
     }
     const and: Record<string, unknown>[] = [];
+    if (filter.tenant) {
+      const named = await this.tenantsNamed(filter.tenant);
+      if (!named.ids.length && !named.slug) return { items: [], nextCursor: null };
+      // By id, and by the slug stored on the entry: a rolled-back provisioning left no record.
+      and.push({
+        $or: [
+          { tenantId: { $in: named.ids } },
+          ...(named.slug ? [{ tenantSlug: named.slug }] : []),
+        ],
+      });
+    }
     if (filter.actor)
       and.push({
         $or: [{ "actor.id": filter.actor }, { "actor.email": filter.actor.toLowerCase() }],

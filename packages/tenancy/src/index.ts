@@ -67,6 +67,8 @@ export type {
 export { DEFAULT_RATE_LIMIT, RateLimited } from "./login-throttle";
 export { AdminAccounts } from "./admin-accounts";
 export { Members, recordTenantAudit } from "./members";
+export { memberView } from "./member-roster";
+export type { MemberView, RosterOptions, TenantRoster } from "./member-roster";
 export { Invites, INVITE_TTL_MS } from "./invites";
 export { OrgSwitches, switchRoute } from "./org-switch";
 export type {
@@ -136,7 +138,7 @@ export type {
   MetaDoc,
 } from "./tenant-models";
 /** A literal-text, case-insensitive regex for search boxes (shared so modules search the same way). */
-export { literalRegex } from "./tenant-queries";
+export { literalRegex } from "./literal-regex";
 export type { PasswordResetDoc } from "./password-reset-schema";
 export { MAX_USAGE_DAYS } from "./usage-metering";
 export type { UsageDay, UsageFlushReport, UsageSnapshot } from "./usage-metering";

@@ -15,7 +15,7 @@ import type { TenantDirectory } from "./tenant-directory";
 import type { TenantPlans } from "./tenant-plans";
 import { normalizeEmail } from "./tenant-directory";
 import type { UserDoc } from "./tenant-models";
-import { literalRegex } from "./tenant-queries";
+import { literalRegex } from "./literal-regex";
 import type { TenantScope } from "./tenancy-runtime";
 
 /** Who changes the members: a tenant user (their role is read from the tenant database). */

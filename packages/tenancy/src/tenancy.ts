@@ -30,6 +30,8 @@ import { InstanceHeartbeats } from "./instance-heartbeats";
 import { Invites } from "./invites";
 import { Members } from "./members";
 import { OrgSwitches } from "./org-switch";
+import type { RosterOptions, TenantRoster } from "./member-roster";
+import { tenantRoster } from "./member-roster";
 import { PasswordResets } from "./password-resets";
 import type { MigrateResult } from "./migrations";
 import { latestVersion, resolveMigrations } from "./migrations";
@@ -50,6 +52,7 @@ import {
   purge,
   purgeExpired,
   releasePool,
+  rename,
   restore,
   resume,
   softDelete,
@@ -155,6 +158,8 @@ export interface Tenancy<M = unknown> {
     dedicatePool(id: string, actor?: AuditActor): Promise<TenantRecord>;
     /** Puts a tenant back on the shared client of the cluster its data lives on. */
     releasePool(id: string, actor?: AuditActor): Promise<TenantRecord>;
+    /** Any status but purged (TenantDeleted); audited as `tenant.renamed` { from, to }. */
+    rename(id: string, name: string, actor?: AuditActor): Promise<TenantRecord>;
     /** Purges soft-deleted tenants past their grace period (run it from a scheduler). */
     purgeExpired(
       actor?: AuditActor,
@@ -194,6 +199,8 @@ export interface Tenancy<M = unknown> {
     list(filter?: TenantListFilter): Promise<{ items: TenantRecord[]; total: number }>;
     /** Read from the control database, not the registry's cache; TenantNotFound if there is none. */
     get(id: string): Promise<TenantRecord>;
+    /** Owners and members (never a password hash), suspended and deleted tenants too; purged: empty. */
+    members(id: string, opts?: RosterOptions): Promise<TenantRoster>;
   };
   /** Resolves when the control database answers a ping (readiness probes); throws otherwise. */
   ping(): Promise<void>;
@@ -457,6 +464,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       purgeExpired: (actor = SYSTEM_ACTOR) => purgeExpired(rt, actor),
       dedicatePool: (id, actor = SYSTEM_ACTOR) => dedicatePool(rt, id, actor),
       releasePool: (id, actor = SYSTEM_ACTOR) => releasePool(rt, id, actor),
+      rename: (id, name, actor = SYSTEM_ACTOR) => rename(rt, id, name, actor),
       async migrate(id, actor = SYSTEM_ACTOR) {
         const result = await migrate(rt, id);
         await auditTenant(id, actor, "tenant.migrated", { from: result.from, to: result.to });
@@ -487,6 +495,12 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     tenants: {
       list: (filter) => listTenants(rt, filter),
       get: (id) => getTenant(rt, id),
+      members: async (id, opts) =>
+        tenantRoster(
+          await getTenant(rt, id),
+          (tid, fn) => withTenant(tid, fn as never, { allowInactive: true }),
+          opts,
+        ),
     },
     async ping() {
       const db = controlConn.db;

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import type { AuditActor, TenantDoc, TenantStatus } from "./control-models";
 import { InvalidInput, TenantDeleted, TenantNotFound } from "./errors";
-import { parseOrThrow } from "./provision";
+import { parseOrThrow, tenantNameSchema } from "./provision";
 import type { TenantRecord } from "./tenant-registry";
 import { toTenantRecord } from "./tenant-registry";
 import type { TenancyRuntime } from "./tenancy-runtime";
@@ -256,6 +256,38 @@ export async function purge(
     details: { ...receipt },
   });
   return receipt;
+}
+
+/**
+ * Renames a tenant (its display name; the slug stays). Any status but purged: the old name is
+ * read and replaced in one atomic update, so the audit entry's `from` is the name it replaced.
+ * The same name again changes nothing and is not audited.
+ */
+export async function rename(
+  rt: TenancyRuntime,
+  id: string,
+  rawName: string,
+  actor: AuditActor,
+): Promise<TenantRecord> {
+  const name = parseOrThrow(tenantNameSchema, rawName, "organisation name");
+  const current = await load(rt, id);
+  if (current.status === "purged") throw new TenantDeleted(id);
+  if (current.name === name) return toTenantRecord(current);
+  const before = await rt.control.Tenant.findOneAndUpdate(
+    { _id: current._id, status: { $nin: ["purged", "provisioning"] } },
+    { $set: { name } },
+    { returnDocument: "before" },
+  ).lean<TenantDoc>();
+  if (!before) throw new TenantDeleted(id); // purged meanwhile
+  await rt.registry.announce(id);
+  await rt.audit.record({
+    actor,
+    action: "tenant.renamed",
+    tenantId: id,
+    tenantSlug: before.slug,
+    details: { from: before.name, to: name },
+  });
+  return toTenantRecord({ ...before, name });
 }
 
 /**

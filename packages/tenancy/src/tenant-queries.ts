@@ -1,6 +1,7 @@
 // Tenant listings for operators (admin app, CLI): one query, so both filter and sort alike.
 import type { TenantDoc, TenantStatus } from "./control-models";
 import { TenantNotFound } from "./errors";
+import { literalRegex } from "./literal-regex";
 import type { TenantRecord } from "./tenant-registry";
 import { toTenantRecord } from "./tenant-registry";
 import type { TenancyRuntime } from "./tenancy-runtime";
@@ -27,11 +28,6 @@ export interface TenantListFilter {
   sort?: TenantSort;
   page?: number;
   limit?: number;
-}
-
-/** A literal-text, case-insensitive regex (the text is escaped, never a pattern). */
-export function literalRegex(text: string): RegExp {
-  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
 }
 
 export async function listTenants(

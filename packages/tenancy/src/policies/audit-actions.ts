@@ -19,6 +19,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "tenant.pool.dedicated",
   "tenant.pool.released",
   "tenant.plan.changed",
+  "tenant.renamed",
   "cluster.added",
   "impersonate.start",
   "platformKey.created",

@@ -12,6 +12,7 @@ import {
   appClient,
   failure,
   startHarness,
+  startInstance,
 } from "../../../test/api-harness";
 
 let h: Harness;
@@ -384,5 +385,134 @@ describe("clusters, system, audit, impersonation", () => {
         )
       ).code,
     ).toBe("NOT_FOUND");
+  });
+});
+
+describe("a tenant's members, its name and the audit filter by slug or name", () => {
+  it("lists owners and members without any password field, suspended too, purged as empty", async () => {
+    const wayne = await h.tenant("wayne");
+    await wayne.client.members.create.mutate({
+      email: "ada@wayne.test",
+      name: "Ada Member",
+      role: "admin",
+      password: "Another-Good-Passw0rd!",
+    });
+    await wayne.client.members.create.mutate({
+      email: "ivy@wayne.test",
+      name: "Ivy Invited",
+      role: "member",
+    });
+    const roster = await h.admin.tenants.members.query({ id: wayne.id });
+    expect(roster.unavailable).toBeNull();
+    expect(roster.total).toBe(3);
+    expect(roster.owners.map((o) => o.email)).toEqual([wayne.ownerEmail]);
+    expect(roster.members.map((m) => [m.email, m.role, m.status])).toEqual([
+      [wayne.ownerEmail, "owner", "active"],
+      ["ada@wayne.test", "admin", "active"],
+      ["ivy@wayne.test", "member", "invited"],
+    ]);
+    // Not a hash, not a field that would hold one, anywhere in the answer.
+    const text = JSON.stringify(roster);
+    expect(text).not.toMatch(/password|hash|argon/i);
+    for (const m of [...roster.owners, ...roster.members])
+      expect(Object.keys(m).sort()).toEqual(
+        ["createdAt", "email", "id", "lastLoginAt", "name", "role", "status"].sort(),
+      );
+    const active = await h.admin.tenants.members.query({ id: wayne.id, status: "active" });
+    expect(active.members.map((m) => m.email)).toEqual([wayne.ownerEmail, "ada@wayne.test"]);
+    expect((await h.admin.tenants.members.query({ id: wayne.id, limit: 1 })).members).toHaveLength(
+      1,
+    );
+
+    await h.admin.tenants.suspend.mutate({ id: wayne.id, reason: "unpaid invoice" });
+    expect((await h.admin.tenants.members.query({ id: wayne.id })).total).toBe(3);
+    await h.admin.tenants.delete.mutate({ id: wayne.id });
+    await h.admin.tenants.purge.mutate({ id: wayne.id, confirmSlug: "wayne" });
+    expect(await h.admin.tenants.members.query({ id: wayne.id })).toEqual({
+      owners: [],
+      members: [],
+      total: 0,
+      unavailable: "purged",
+    });
+    expect((await failure(h.admin.tenants.members.query({ id: "0".repeat(24) }))).reason).toBe(
+      "TENANT_NOT_FOUND",
+    );
+  });
+
+  it("renames a tenant with one audit entry, refusing a bad name and a purged tenant", async () => {
+    const hooli = await h.tenant("hooli");
+    // A second instance with the tenant in its registry cache sees the new name without a restart.
+    const other = await startInstance(h.uri, h.controlDbName);
+    try {
+      expect((await other.tenancy.registry.get(hooli.id)).name).toBe("Tenant hooli");
+      const renamed = await h.admin.tenants.rename.mutate({ id: hooli.id, name: "  Hooli XYZ  " });
+      expect(renamed).toMatchObject({ id: hooli.id, slug: "hooli", name: "Hooli XYZ" });
+      await expect
+        .poll(async () => (await other.tenancy.registry.get(hooli.id)).name, { timeout: 5000 })
+        .toBe("Hooli XYZ");
+    } finally {
+      await other.close();
+    }
+    expect((await h.admin.tenants.get.query({ id: hooli.id })).name).toBe("Hooli XYZ");
+    // The tenant app names the organisation anew for its members.
+    expect((await hooli.client.auth.me.query()).memberships).toEqual([
+      expect.objectContaining({ slug: "hooli", name: "Hooli XYZ" }),
+    ]);
+    const log = await h.admin.audit.list.query({ action: "tenant.renamed", tenantId: hooli.id });
+    expect(log.items).toHaveLength(1);
+    expect(log.items[0]).toMatchObject({
+      tenantSlug: "hooli",
+      actor: { email: ADMIN.email },
+      details: { from: "Tenant hooli", to: "Hooli XYZ" },
+    });
+    // The same name again changes nothing and writes nothing.
+    await h.admin.tenants.rename.mutate({ id: hooli.id, name: "Hooli XYZ" });
+    expect(
+      (await h.admin.audit.list.query({ action: "tenant.renamed", tenantId: hooli.id })).items,
+    ).toHaveLength(1);
+
+    for (const name of ["", "   ", "x".repeat(101)]) {
+      const bad = await failure(h.admin.tenants.rename.mutate({ id: hooli.id, name }));
+      expect([bad.httpStatus, bad.reason]).toEqual([400, "INVALID_INPUT"]);
+    }
+    expect((await h.admin.tenants.get.query({ id: hooli.id })).name).toBe("Hooli XYZ");
+
+    await h.admin.tenants.delete.mutate({ id: hooli.id });
+    await h.admin.tenants.purge.mutate({ id: hooli.id, confirmSlug: "hooli" });
+    const purged = await failure(h.admin.tenants.rename.mutate({ id: hooli.id, name: "Ghost" }));
+    expect([purged.httpStatus, purged.reason]).toEqual([403, "TENANT_DELETED"]);
+    expect(
+      (await failure(h.admin.tenants.rename.mutate({ id: "0".repeat(24), name: "Nobody" }))).reason,
+    ).toBe("TENANT_NOT_FOUND");
+    expect(
+      (await h.admin.audit.list.query({ action: "tenant.renamed", tenantId: hooli.id })).items,
+    ).toHaveLength(1);
+  });
+
+  it("filters the audit log by slug, by name prefix or by id, any case", async () => {
+    const vandelay = await h.tenant("vandelay");
+    await h.admin.tenants.rename.mutate({ id: vandelay.id, name: "Vandelay Industries" });
+    const only = (items: { tenantId: string | null }[]) =>
+      items.every((a) => a.tenantId === vandelay.id);
+    const bySlug = await h.admin.audit.list.query({ tenant: "VANDELAY" });
+    expect(bySlug.items.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["tenant.provisioned", "tenant.renamed"]),
+    );
+    expect(only(bySlug.items)).toBe(true);
+    const byName = await h.admin.audit.list.query({ tenant: "vandelay ind" });
+    expect(byName.items.map((a) => a.id)).toEqual(bySlug.items.map((a) => a.id));
+    const byId = await h.admin.audit.list.query({ tenant: vandelay.id });
+    expect(byId.items.map((a) => a.id)).toEqual(bySlug.items.map((a) => a.id));
+    expect(
+      (await h.admin.audit.list.query({ tenant: "vandelay", action: "tenant.renamed" })).items,
+    ).toHaveLength(1);
+    // Neither a whole slug nor the start of a name: nothing, and not an error.
+    expect((await h.admin.audit.list.query({ tenant: "andelay" })).items).toEqual([]);
+    expect((await h.admin.audit.list.query({ tenant: "no-such-org" })).items).toEqual([]);
+    // A purged tenant is still found by the slug it had.
+    const purgedLog = await h.admin.audit.list.query({ tenant: "hooli" });
+    expect(purgedLog.items.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["tenant.renamed", "tenant.purged"]),
+    );
   });
 });

@@ -1,19 +1,11 @@
 // How a member is shown to callers, and who is acting: shared by the members handlers.
 import type { IssuedInvite } from "@tenantry/tenancy";
-import type { MemberActor, UserDoc } from "../../tenancy-port";
+import { memberView } from "@tenantry/tenancy";
+import type { MemberActor } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
 
-export function publicMember(u: UserDoc) {
-  return {
-    id: u._id.toString(),
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    status: u.status,
-    lastLoginAt: u.lastLoginAt,
-    createdAt: u.createdAt,
-  };
-}
+/** tenancy's one member view (never the password hash), as the admin's roster shows it too. */
+export const publicMember = memberView;
 
 export const memberActor = (ctx: TenantContext): MemberActor => ({
   user: ctx.user,

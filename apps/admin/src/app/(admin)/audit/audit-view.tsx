@@ -19,23 +19,19 @@ import { useEffect, useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 
 const ACTIONS = CONTROL_AUDIT_ACTIONS;
-const OBJECT_ID = /^[a-f0-9]{24}$/i;
 
-export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }) {
+export function AuditView() {
   const trpc = useTRPC();
   const [action, setAction] = useState("");
-  const [tenantId, setTenantId] = useState(initialTenantId);
+  // The organisation as typed: its slug, the start of its name or its id (the api resolves it).
+  const [tenant, setTenant] = useState("");
   const [actor, setActor] = useState("");
-  const [typed, setTyped] = useState({ tenantId: initialTenantId, actor: "" });
+  const [typed, setTyped] = useState({ tenant: "", actor: "" });
   // Free-text filters apply once typing pauses, and only when complete.
   useEffect(() => {
-    const t = setTimeout(() => setTyped({ tenantId: tenantId.trim(), actor: actor.trim() }), 300);
+    const t = setTimeout(() => setTyped({ tenant: tenant.trim(), actor: actor.trim() }), 300);
     return () => clearTimeout(t);
-  }, [tenantId, actor]);
-  const tenantError =
-    typed.tenantId && !OBJECT_ID.test(typed.tenantId)
-      ? "A tenant ID has 24 hexadecimal characters."
-      : undefined;
+  }, [tenant, actor]);
   const actorError =
     typed.actor && !isValidEmail(normalizeEmailText(typed.actor))
       ? "Enter the admin's full email address."
@@ -43,7 +39,7 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
   const input = {
     limit: 25,
     ...(action ? { action } : {}),
-    ...(typed.tenantId && !tenantError ? { tenantId: typed.tenantId } : {}),
+    ...(typed.tenant ? { tenant: typed.tenant.slice(0, 100) } : {}),
     ...(typed.actor && !actorError ? { actor: typed.actor.toLowerCase() } : {}),
   };
   const list = useInfiniteQuery(
@@ -52,7 +48,7 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
     }),
   );
   const entries = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  const filtered = Boolean(action || tenantId || actor);
+  const filtered = Boolean(action || tenant || actor);
 
   return (
     <>
@@ -67,10 +63,11 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
           ))}
         </SelectField>
         <TextField
-          label="Tenant ID"
-          value={tenantId}
-          onChange={(e) => setTenantId(e.target.value)}
-          error={tenantError}
+          label="Organisation"
+          placeholder="slug, name or ID"
+          value={tenant}
+          onChange={(e) => setTenant(e.target.value)}
+          maxLength={100}
           autoComplete="off"
         />
         <TextField
@@ -88,7 +85,7 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
             className="btn"
             onClick={() => {
               setAction("");
-              setTenantId("");
+              setTenant("");
               setActor("");
             }}
           >
@@ -112,7 +109,7 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
                 <th scope="col">When</th>
                 <th scope="col">Actor</th>
                 <th scope="col">Action</th>
-                <th scope="col">Tenant</th>
+                <th scope="col">Organisation</th>
                 <th scope="col">Details</th>
               </tr>
             </thead>
@@ -127,8 +124,9 @@ export function AuditView({ initialTenantId = "" }: { initialTenantId?: string }
                       <button
                         type="button"
                         className="tag"
-                        onClick={() => e.tenantId && setTenantId(e.tenantId)}
-                        aria-label={`Filter by tenant ${e.tenantSlug}`}
+                        // The slug, as a person would type it (a purged tenant's old slug works too).
+                        onClick={() => setTenant(e.tenantSlug ?? "")}
+                        aria-label={`Filter by organisation ${e.tenantSlug}`}
                       >
                         {e.tenantSlug}
                       </button>

@@ -9,6 +9,8 @@ export const ZListAdminAuditInput = z
       .regex(/^[A-Za-z.]{1,60}$/, "letters and dots, such as tenant.suspended")
       .optional(),
     tenantId: ZObjectId.optional(),
+    /** An id, an exact slug or the start of a name, any case; tenancy resolves it. */
+    tenant: z.string().trim().min(1).max(100).optional(),
     actor: ZEmail.optional(),
     cursor: z
       .string()

@@ -11,11 +11,13 @@ import {
   migrationStatusHandler,
   purgeTenantHandler,
   releasePoolHandler,
+  renameTenantHandler,
   restoreTenantHandler,
   resumeTenantHandler,
   sendOwnerResetHandler,
   setTenantPlanHandler,
   suspendTenantHandler,
+  tenantMembersHandler,
 } from "./tenants.handler";
 import {
   ZCreateTenantInput,
@@ -23,10 +25,12 @@ import {
   ZListTenantsInput,
   ZMigrationJobInput,
   ZPurgeTenantInput,
+  ZRenameTenantInput,
   ZSendOwnerResetInput,
   ZSetTenantPlanInput,
   ZSuspendTenantInput,
   ZTenantId,
+  ZTenantMembersInput,
 } from "./tenants.schema";
 import { usageCsv, usageHistory } from "../../usage/usage.handler";
 import { ZTenantUsageInput } from "../../usage/usage.schema";
@@ -35,6 +39,8 @@ export const adminTenantsRouter = createTRPCRouter({
   list: superAdminProcedure.input(ZListTenantsInput).query(listTenantsHandler),
   create: superAdminProcedure.input(ZCreateTenantInput).mutation(createTenantHandler),
   get: superAdminProcedure.input(ZTenantId).query(getTenantHandler),
+  members: superAdminProcedure.input(ZTenantMembersInput).query(tenantMembersHandler),
+  rename: superAdminProcedure.input(ZRenameTenantInput).mutation(renameTenantHandler),
   suspend: superAdminProcedure.input(ZSuspendTenantInput).mutation(suspendTenantHandler),
   resume: superAdminProcedure.input(ZTenantId).mutation(resumeTenantHandler),
   delete: superAdminProcedure.input(ZTenantId).mutation(deleteTenantHandler),

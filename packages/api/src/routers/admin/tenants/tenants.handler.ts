@@ -14,10 +14,12 @@ import type {
   TListTenantsInput,
   TMigrationJobInput,
   TPurgeTenantInput,
+  TRenameTenantInput,
   TSendOwnerResetInput,
   TSetTenantPlanInput,
   TSuspendTenantInput,
   TTenantId,
+  TTenantMembersInput,
 } from "./tenants.schema";
 
 type H<I> = { ctx: AdminContext; input: I };
@@ -120,6 +122,18 @@ export async function getTenantHandler({ ctx, input }: H<TTenantId>) {
     // Leases this instance holds on the tenant's handle right now.
     leasedNow: pool.leasesByTenant[input.id] ?? 0,
   };
+}
+
+/** Owners and members as tenancy shows them (no password hash); a purged tenant's roster is empty. */
+export const tenantMembersHandler = ({ ctx, input }: H<TTenantMembersInput>) =>
+  ctx.services.tenancy.tenants.members(input.id, {
+    limit: input.limit,
+    ...(input.status ? { status: input.status } : {}),
+  });
+
+export async function renameTenantHandler({ ctx, input }: H<TRenameTenantInput>) {
+  await lifecycle(ctx).rename(input.id, input.name, adminActor(ctx));
+  return publicTenantRow(await loadTenant(ctx, input.id));
 }
 
 /** Every limit the tenant has: the plan's value, the override if any, and the one in force. */

@@ -1,3 +1,4 @@
+import { USER_STATUSES } from "@tenantry/tenancy";
 import { PLAN_NAMES } from "@tenantry/tenancy/policies";
 import { z } from "zod";
 
@@ -74,3 +75,15 @@ export type TPurgeTenantInput = z.infer<typeof ZPurgeTenantInput>;
 
 export const ZMigrationJobInput = z.strictObject({ jobId: z.string().uuid() });
 export type TMigrationJobInput = z.infer<typeof ZMigrationJobInput>;
+
+/** The owners and members of one tenant; `status: "active"` for whom an admin can impersonate. */
+export const ZTenantMembersInput = z.strictObject({
+  id: ZObjectId,
+  status: z.enum(USER_STATUSES).optional(),
+  limit: z.number().int().min(1).max(200).default(100),
+});
+export type TTenantMembersInput = z.infer<typeof ZTenantMembersInput>;
+
+/** The name is checked by tenancy's rename (the one name rule, as at provisioning). */
+export const ZRenameTenantInput = z.strictObject({ id: ZObjectId, name: z.string().max(1000) });
+export type TRenameTenantInput = z.infer<typeof ZRenameTenantInput>;

@@ -1,16 +1,20 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
-import { Dialog, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import {
+  Dialog,
+  SelectField,
+  TextField,
+  describeApiError,
+  setServerErrors,
+  useZodForm,
+} from "@tenantry/ui";
 import { useRef, useState } from "react";
 import { z } from "zod";
 import { useTRPC } from "~/trpc/react";
 
 const schema = z
   .object({
-    userEmail: z
-      .string()
-      .trim()
-      .regex(/^\S+@\S+\.\S+$/, "Enter the user's email address."),
+    userEmail: z.string().min(1, "Pick the member to sign in as."),
     reason: z.string().trim().min(3, "Say why; it goes into the audit log."),
     write: z.boolean(),
     writeReason: z.string().trim(),
@@ -20,8 +24,11 @@ const schema = z
     message: "Say why changes are needed; it goes into the audit log.",
   });
 
+/** Only an active member can be signed in as: the picker lists those (the first 200). */
+const PICKABLE = { status: "active" as const, limit: 200 };
+
 /**
- * Gets a short-lived token for a named user, then posts it to the web app in a new tab; the
+ * Gets a short-lived token for a member picked from the organisation's active members, then posts it to the web app in a new tab; the
  * web app turns it into its session cookie and shows the impersonation banner. The session is
  * read-only unless write access is asked for, with its own reason (both go into the audit logs).
  */
@@ -43,6 +50,8 @@ export function ImpersonateDialog({
   const [token, setToken] = useState<string | null>(null);
   const handoff = useRef<HTMLFormElement>(null);
   const start = useMutation(trpc.impersonate.start.mutationOptions());
+  const members = useQuery(trpc.tenants.members.queryOptions({ id: tenantId, ...PICKABLE }));
+  const pickable = members.data?.members ?? [];
 
   const submit = form.handleSubmit(async (values) => {
     try {
@@ -91,13 +100,33 @@ export function ImpersonateDialog({
           Opens the tenant app in a new tab, signed in as the user for a short time. The session is
           marked, audited and read-only unless you ask for write access.
         </p>
-        <TextField
-          label="User email"
-          type="email"
+        <SelectField
+          label="Member"
           {...form.register("userEmail")}
-          error={errors.userEmail?.message}
-          autoComplete="off"
-        />
+          error={
+            errors.userEmail?.message ??
+            (members.isError ? describeApiError(members.error).message : undefined)
+          }
+          disabled={members.isPending}
+          hint={
+            members.data && members.data.total > pickable.length
+              ? `The first ${pickable.length} of ${members.data.total} active members.`
+              : undefined
+          }
+        >
+          <option value="">
+            {members.isPending
+              ? "Loading members…"
+              : pickable.length
+                ? "Choose a member"
+                : "No active members"}
+          </option>
+          {pickable.map((m) => (
+            <option key={m.id} value={m.email}>
+              {m.name} ({m.email}) · {m.role}
+            </option>
+          ))}
+        </SelectField>
         <TextField
           label="Reason"
           {...form.register("reason")}

@@ -16,8 +16,10 @@ import { useState } from "react";
 import { displaySlug } from "~/tenant-slug";
 import { useTRPC } from "~/trpc/react";
 import { ImpersonateDialog } from "./impersonate-dialog";
+import { MembersCard } from "./members-card";
 import { OwnerResetDialog } from "./owner-reset-dialog";
 import { PlanCard } from "./plan-card";
+import { RenameDialog } from "./rename-dialog";
 import { SuspendDialog } from "./suspend-dialog";
 import { UsageCard } from "./usage-card";
 
@@ -28,7 +30,15 @@ function sentence(text: string): string {
 }
 
 type Dialog =
-  null | "suspend" | "resume" | "delete" | "restore" | "purge" | "impersonate" | "ownerReset";
+  | null
+  | "suspend"
+  | "resume"
+  | "delete"
+  | "restore"
+  | "purge"
+  | "impersonate"
+  | "ownerReset"
+  | "rename";
 
 export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
   const trpc = useTRPC();
@@ -42,6 +52,7 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
     await Promise.all([
       queryClient.invalidateQueries(trpc.tenants.get.queryFilter({ id })),
       queryClient.invalidateQueries(trpc.tenants.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.tenants.members.pathFilter()),
     ]);
   };
   const onError = (err: unknown) => toast.error(describeApiError(err).message);
@@ -213,6 +224,11 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
               </div>
             ) : null}
             <div className="row">
+              {!isPurged ? (
+                <button type="button" className="btn" onClick={() => setDialog("rename")}>
+                  Rename…
+                </button>
+              ) : null}
               {isDeleted ? (
                 <>
                   <button
@@ -248,6 +264,7 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
         </section>
       </div>
 
+      <MembersCard tenantId={id} />
       {!isPurged ? (
         <PlanCard
           // Remounts with the saved values after a change.
@@ -324,6 +341,14 @@ export function TenantDetail({ id, webUrl }: { id: string; webUrl: string }) {
           setDialog(null);
         }}
       />
+      {dialog === "rename" ? (
+        <RenameDialog
+          tenantId={id}
+          name={t.name}
+          onClose={() => setDialog(null)}
+          onDone={(name) => done(`Organisation renamed to ${name}.`)()}
+        />
+      ) : null}
       {dialog === "impersonate" ? (
         <ImpersonateDialog tenantId={id} webUrl={webUrl} onClose={() => setDialog(null)} />
       ) : null}
