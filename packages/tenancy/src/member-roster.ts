@@ -3,13 +3,15 @@
 import { TenantDeleted } from "./errors";
 import type { TenantScope } from "./tenancy-runtime";
 import type { TenantRecord } from "./tenant-registry";
+import type { MemberRole } from "./control-models";
 import type { UserDoc, UserStatus } from "./tenant-models";
 
 export interface MemberView {
   id: string;
   email: string;
   name: string;
-  role: UserDoc["role"];
+  // MemberRole, not UserDoc["role"]: an api output type must not pull in mongoose's types.
+  role: MemberRole;
   status: UserStatus;
   lastLoginAt: Date | null;
   createdAt: Date;
