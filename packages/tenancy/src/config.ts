@@ -8,6 +8,8 @@ import type { Mailer } from "./mail/mailer";
 import { NO_MAILER } from "./mail/mailer";
 import type { TenantMigration } from "./migrations";
 import type { TenancyLogger } from "./tenancy-logger";
+import type { WebhookConfig } from "./webhooks/webhook-config";
+import { webhookConfigSchema } from "./webhooks/webhook-config";
 
 export type ProvisionStep = "record" | "database" | "owner" | "directory" | "active";
 
@@ -17,6 +19,8 @@ export interface TenancyHooks {
     step: ProvisionStep,
     info: { tenantId: string; slug: string },
   ) => void | Promise<void>;
+  /** Test hook: called inside an outbox transaction after its change and event; throwing aborts both. */
+  beforeEventCommit?: (event: { type: string }) => void | Promise<void>;
 }
 
 export interface PasswordHashingParams {
@@ -93,6 +97,8 @@ export interface TenancyConfig {
    * are measured at a flush at most every `snapshotSeconds` per tenant.
    */
   usage?: { flushSeconds?: number; snapshotSeconds?: number };
+  /** Webhook URL policy, retries and polling (webhooks/webhook-config.ts). */
+  webhooks?: Partial<WebhookConfig>;
 }
 
 const configSchema = z.object({
@@ -161,6 +167,7 @@ const configSchema = z.object({
       snapshotSeconds: z.number().int().min(1).max(86_400).default(300),
     })
     .default({ flushSeconds: 60, snapshotSeconds: 300 }),
+  webhooks: webhookConfigSchema.prefault({}),
   recoverOnStart: z.boolean().default(true),
   recoverySweepIntervalMs: z
     .number()
