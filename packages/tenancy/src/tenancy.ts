@@ -411,6 +411,11 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
 
   const members = new Members(rt.directory, hasher, plans, events);
   const worker = new WebhookWorker(rt, cfg.webhooks);
+  if (cfg.webhooks.allowPrivateUrls)
+    cfg.logger.warn(
+      {},
+      "webhooks may target http:// and private or loopback addresses (WEBHOOKS_ALLOW_PRIVATE_URLS): for local runs only",
+    );
   wakeWorker = () => worker.nudge();
   const webhookDeps = {
     controlConn,

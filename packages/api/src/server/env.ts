@@ -8,6 +8,7 @@ import {
   encryptionKeyEnv,
   mailEnv,
   usageEnv,
+  webhooksEnv,
 } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
@@ -61,6 +62,7 @@ const schema = z
     METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), metricsTokenSchema.optional()),
     ...apiKeyRateLimitEnv,
     ...usageEnv,
+    ...webhooksEnv,
     ...logEnv,
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {

@@ -6,7 +6,7 @@ import {
   installShutdownHandlers,
   mailerFromEnv,
 } from "@tenantry/tenancy";
-import { admissionFromEnv } from "@tenantry/tenancy/env";
+import { admissionFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
 import { apiKeyRateLimitFrom, cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { APP_MODULES } from "../app-modules";
@@ -48,6 +48,7 @@ async function main() {
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
+    webhooks: webhooksFromEnv(env),
   });
   const services = await createApiServices({
     tenancy,
@@ -74,6 +75,8 @@ async function main() {
   const server = createStandaloneServer({ services, admin: env.ADMIN_API_ENABLED });
   const { url } = await server.listen(env.PORT, env.HOST);
   logger.info({ url, admin: env.ADMIN_API_ENABLED }, "tenantry api listening");
+  // Webhook relay and deliveries run while the server does; tenancy.shutdown stops them.
+  tenancy.webhooks.worker.start();
   installShutdownHandlers(
     {
       shutdown: async (opts) => {
