@@ -38,9 +38,10 @@ const WRITES_ALLOWED_ON_REJECTION: Record<string, RegExp> = {
 /**
  * Control collections the server writes on its own timers, whatever the call in front of it:
  * per-tenant request counts (synced every TENANT_RATE_SYNC_MS) and usage counts (flushed every
- * USAGE_FLUSH_SECONDS). Their writes carry earlier calls' counts, never a refused call's data.
+ * USAGE_FLUSH_SECONDS); and, in the control and every tenant database, the webhook deliveries
+ * the relay makes (every poll) from events earlier successful calls committed.
  */
-const BACKGROUND_WRITES = /\.(tenantrequestrates|usagedaily)$/i;
+const BACKGROUND_WRITES = /\.(tenantrequestrates|usagedaily|webhookdeliveries)$/i;
 
 let mongo: MongoChild;
 let api: ApiChild;
