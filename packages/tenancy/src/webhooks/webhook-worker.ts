@@ -97,7 +97,6 @@ export class WebhookWorker {
     add(await this.work(this.rt.controlConn, null));
     const tenants = await webhookTenantModel(this.rt.controlConn).find().lean();
     for (const { _id: tenantId } of tenants) {
-      if (this.stopped && !this.running) break;
       try {
         const tenant = await this.rt.registry.get(tenantId);
         // A suspended or deleted tenant's events wait; they go out if it comes back.
