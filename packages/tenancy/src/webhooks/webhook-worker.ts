@@ -6,6 +6,7 @@
 import type { Connection } from "mongoose";
 
 import { decryptUri } from "../cluster-crypto";
+import { TenantNotFound } from "../errors";
 import { outboxModel } from "../events/outbox";
 import type { OutboxDoc } from "../events/outbox";
 import type { TenancyRuntime } from "../tenancy-runtime";
@@ -98,7 +99,15 @@ export class WebhookWorker {
     const tenants = await webhookTenantModel(this.rt.controlConn).find().lean();
     for (const { _id: tenantId } of tenants) {
       try {
-        const tenant = await this.rt.registry.get(tenantId);
+        const tenant = await this.rt.registry.get(tenantId).catch((err: unknown) => {
+          if (err instanceof TenantNotFound) return null;
+          throw err;
+        });
+        // A purged tenant's endpoints went with its database: stop visiting it.
+        if (!tenant || tenant.status === "purged") {
+          await webhookTenantModel(this.rt.controlConn).deleteOne({ _id: tenantId });
+          continue;
+        }
         // A suspended or deleted tenant's events wait; they go out if it comes back.
         if (tenant.status !== "active") continue;
         add(await withHandle(this.rt, tenant, (scope) => this.work(scope.conn, tenantId)));

@@ -288,6 +288,28 @@ describe("deliveries", () => {
   });
 });
 
+describe("the worker's tenant list", () => {
+  it("forgets a purged tenant (its endpoints went with its database)", async () => {
+    const tenant = await provisioned();
+    await tenancy.withTenant(tenant.id, async (scope) => {
+      await tenancy.webhooks.tenant.create(scope, await ownerActor(scope), {
+        url: "http://127.0.0.1:9/gone",
+      });
+    });
+    const client = new MongoClient(server.uri);
+    try {
+      const marks = client.db(base.controlDbName).collection("webhookTenants");
+      expect(await marks.countDocuments({ _id: tenant.id as never })).toBe(1);
+      await tenancy.lifecycle.softDelete(tenant.id);
+      await tenancy.lifecycle.purge(tenant.id);
+      await tenancy.webhooks.worker.runOnce();
+      expect(await marks.countDocuments({ _id: tenant.id as never })).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe("policy and access", () => {
   it("classifies private, loopback, link-local and unspecified addresses", () => {
     for (const ip of [
