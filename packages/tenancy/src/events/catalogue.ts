@@ -18,7 +18,6 @@ export const MEMBER_EVENT_TYPES = [
   "member.removed",
   "member.role_changed",
 ] as const;
-export type MemberEventType = (typeof MEMBER_EVENT_TYPES)[number];
 
 interface TenantRef {
   tenantId: string;
@@ -41,7 +40,7 @@ export interface EventPayloads {
   "member.role_changed": { userId: string; email: string; from: string; to: string };
 }
 
-export type CoreEventType = keyof EventPayloads;
+type CoreEventType = keyof EventPayloads;
 
 /** One event as written to an outbox (a module event's data is the module's own object). */
 export type EventInput =

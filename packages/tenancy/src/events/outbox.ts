@@ -18,7 +18,7 @@ export interface OutboxDoc {
   relayedAt: Date | null;
 }
 
-export const OUTBOX_COLLECTION = "eventOutbox";
+const OUTBOX_COLLECTION = "eventOutbox";
 
 const outboxSchema = new Schema<OutboxDoc>(
   {

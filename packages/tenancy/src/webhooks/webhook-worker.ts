@@ -25,7 +25,7 @@ export function secretContext(tenantId: string | null, endpointId: string): stri
   return `webhook:${tenantId ?? "platform"}:${endpointId}`;
 }
 
-export function messageId(eventId: string): string {
+function messageId(eventId: string): string {
   return `msg_${eventId}`;
 }
 
