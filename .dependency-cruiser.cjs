@@ -14,8 +14,12 @@ module.exports = {
       name: "tenancy-is-framework-free",
       severity: "error",
       comment:
-        "@tenantry/tenancy takes no tRPC, HTTP, React or Next: the api and apps sit on it, not the other way round.",
-      from: { path: "^packages/tenancy/" },
+        "@tenantry/tenancy takes no tRPC, HTTP, React or Next: the api and apps sit on it, not the other way round. One exception: the webhook sender (an outbound delivery adapter, like the SMTP mailer) and its tests' local receivers use node:http(s) as clients.",
+      from: {
+        path: "^packages/tenancy/",
+        pathNot:
+          "^packages/tenancy/src/webhooks/(webhook-sender\\.ts|[^/]+\\.integration\\.test\\.ts)$",
+      },
       // Resolved (a node_modules path) or not (the bare name, when tenancy does not depend on it).
       to: {
         path: "(^|/node_modules/)(@trpc/|next($|/)|react($|/)|react-dom($|/))|^(node:)?(http|https|http2)$",

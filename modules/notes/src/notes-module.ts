@@ -41,6 +41,8 @@ export const notesTenantModule = defineTenantModule({
   schemas: { Note: noteSchema },
   // Notes count against the plan's "notes" limit.
   countedModel: "Note",
+  // Offered to the tenant's webhook endpoints; written with the note (router/notes.handler.ts).
+  events: ["note.created"],
   migrations: [
     {
       // Tenants provisioned while notes lived in tenancy already have it: ensureCollection is a no-op.

@@ -9,6 +9,7 @@ import { adminClustersRouter } from "./routers/admin/clusters/_router";
 import { adminImpersonateRouter } from "./routers/admin/impersonate/_router";
 import { adminSystemRouter } from "./routers/admin/system/_router";
 import { adminTenantsRouter } from "./routers/admin/tenants/_router";
+import { adminWebhooksRouter } from "./routers/admin/webhooks/_router";
 import { auditRouter } from "./routers/audit/_router";
 import { authRouter } from "./routers/auth/_router";
 import { healthRouter } from "./routers/health/_router";
@@ -16,6 +17,7 @@ import { keysRouter } from "./routers/keys/_router";
 import { membersRouter } from "./routers/members/_router";
 import { settingsRouter } from "./routers/settings/_router";
 import { tenantRouter } from "./routers/tenant/_router";
+import { webhooksRouter } from "./routers/webhooks/_router";
 import { createTRPCRouter } from "./trpc";
 
 const coreRoutes = {
@@ -26,6 +28,7 @@ const coreRoutes = {
   audit: auditRouter,
   keys: keysRouter,
   tenant: tenantRouter,
+  webhooks: webhooksRouter,
 };
 
 type ModuleRoutes<Ms extends readonly AppModule[]> = {
@@ -53,6 +56,7 @@ export const adminRouter = createTRPCRouter({
   audit: adminAuditRouter,
   impersonate: adminImpersonateRouter,
   admins: adminAdminsRouter,
+  webhooks: adminWebhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -381,7 +381,7 @@ describe("suspension without session revocation", () => {
 });
 
 describe("control database", () => {
-  it("holds no tenant user's password or password hash in any collection", async () => {
+  it("holds no tenant user's password or password hash, nor a tenant webhook secret, in any collection", async () => {
     // Create users every way the api can: owner at provision, member with password, invitee
     // who accepts, and a password change.
     const created = await globex.client.members.create.mutate({
@@ -407,9 +407,15 @@ describe("control database", () => {
       newPassword: OWNER_PASSWORD,
     });
 
+    // A tenant webhook endpoint's signing secret stays in the tenant's database.
+    const hook = await globex.client.webhooks.create.mutate({ url: "https://1.1.1.1/globex-hook" });
+
     const db = controlModelsOf(h.tenancy).Tenant.db.db;
     if (!db) throw new Error("no control db handle");
     const plaintexts = [
+      hook.secret,
+      hook.secret.slice("whsec_".length),
+      "globex-hook",
       OWNER_PASSWORD,
       MEMBER_PASSWORD,
       "Invitee-Choice-9-Pass!",

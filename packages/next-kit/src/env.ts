@@ -2,7 +2,14 @@
 // first use (not at import) so that `next build` works without secrets; a missing or bad value
 // stops the server with a clear list. Each app adds its own variables (createAppEnv's `own`).
 import { cookieSecure, jwtEnv, logEnv, nodeEnv, parseEnv, webEnv } from "@tenantry/api/env";
-import { databaseEnv, encryptionKeyEnv, fleetEnv, mailEnv, usageEnv } from "@tenantry/tenancy/env";
+import {
+  databaseEnv,
+  encryptionKeyEnv,
+  fleetEnv,
+  mailEnv,
+  usageEnv,
+  webhooksEnv,
+} from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 const appEnv = {
@@ -15,6 +22,7 @@ const appEnv = {
   ...mailEnv,
   ...usageEnv,
   ...fleetEnv,
+  ...webhooksEnv,
   // The admin app: the only origin that may hand an impersonation token to the tenant app.
   ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
 };

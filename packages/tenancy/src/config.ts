@@ -8,6 +8,8 @@ import type { Mailer } from "./mail/mailer";
 import { NO_MAILER } from "./mail/mailer";
 import type { TenantMigration } from "./migrations";
 import type { TenancyLogger } from "./tenancy-logger";
+import type { WebhookConfig } from "./webhooks/webhook-config";
+import { webhookConfigSchema } from "./webhooks/webhook-config";
 
 export type ProvisionStep = "record" | "database" | "owner" | "directory" | "active";
 
@@ -17,6 +19,8 @@ export interface TenancyHooks {
     step: ProvisionStep,
     info: { tenantId: string; slug: string },
   ) => void | Promise<void>;
+  /** Test hook: called inside an outbox transaction after its change and event; throwing aborts both. */
+  beforeEventCommit?: (event: { type: string }) => void | Promise<void>;
 }
 
 export interface PasswordHashingParams {
@@ -95,6 +99,8 @@ export interface TenancyConfig {
   usage?: { flushSeconds?: number; snapshotSeconds?: number };
   /** How often an API instance writes its fleet entry (instance-heartbeats.ts; default 5000 ms). */
   heartbeatMs?: number;
+  /** Webhook URL policy, retries and polling (webhooks/webhook-config.ts). */
+  webhooks?: Partial<WebhookConfig>;
 }
 
 const configSchema = z.object({
@@ -164,6 +170,7 @@ const configSchema = z.object({
     })
     .default({ flushSeconds: 60, snapshotSeconds: 300 }),
   heartbeatMs: z.number().int().min(50).max(60_000).default(5000),
+  webhooks: webhookConfigSchema.prefault({}),
   recoverOnStart: z.boolean().default(true),
   recoverySweepIntervalMs: z
     .number()

@@ -116,3 +116,39 @@ export const usageEnv = {
 export const fleetEnv = {
   INSTANCE_HEARTBEAT_MS: wholeNumber("milliseconds", 5000, 50, 60_000).default(5000),
 };
+
+/**
+ * Webhooks (tenancy's webhooks/webhook-config.ts): the URL policy, retries and dead-lettering.
+ * Read by every process that serves API calls (it registers endpoints and runs the worker).
+ */
+export const webhooksEnv = {
+  /** "true" allows http:// and private or loopback targets: development and tests only. */
+  WEBHOOKS_ALLOW_PRIVATE_URLS: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true"),
+  WEBHOOKS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50, "must be at most 50").default(8),
+  /** The first retry's wait in ms; each next one doubles (capped at an hour). */
+  WEBHOOKS_RETRY_BASE_MS: z.coerce
+    .number()
+    .int()
+    .min(10, "must be at least 10")
+    .max(3_600_000)
+    .default(10_000),
+};
+
+/**
+ * createTenancy's `webhooks`. Like INSECURE_COOKIES, the relaxed policy is for local runs (the
+ * e2e stack runs production builds on 127.0.0.1); tenancy logs a warning whenever it is on.
+ */
+export function webhooksFromEnv(env: {
+  WEBHOOKS_ALLOW_PRIVATE_URLS: boolean;
+  WEBHOOKS_MAX_ATTEMPTS: number;
+  WEBHOOKS_RETRY_BASE_MS: number;
+}): { allowPrivateUrls: boolean; maxAttempts: number; retryBaseMs: number } {
+  return {
+    allowPrivateUrls: env.WEBHOOKS_ALLOW_PRIVATE_URLS,
+    maxAttempts: env.WEBHOOKS_MAX_ATTEMPTS,
+    retryBaseMs: env.WEBHOOKS_RETRY_BASE_MS,
+  };
+}

@@ -120,6 +120,12 @@ export class MemberExists extends TenancyError {
 }
 
 /** The actor's role does not allow the change (only owners touch owners). */
+export class WebhookNotFound extends TenancyError {
+  constructor(what: "endpoint" | "delivery") {
+    super("NOT_FOUND", `No such webhook ${what}`);
+  }
+}
+
 export class RoleForbidden extends TenancyError {
   constructor(message: string) {
     super("FORBIDDEN_ROLE", message);

@@ -153,3 +153,10 @@ export type {
   InvoiceDraftReceipt,
   UsageTotals,
 } from "./billing/billing-port";
+export { MEMBER_EVENT_TYPES, PLATFORM_EVENT_TYPES } from "./events/catalogue";
+export type { EventInput, EventPayloads, PlatformEventType } from "./events/catalogue";
+export type {
+  CreatedEndpoint,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+} from "./webhooks/webhooks";

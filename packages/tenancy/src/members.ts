@@ -7,6 +7,7 @@ import { Types } from "mongoose";
 
 import type { ServiceAccount } from "./api-key-models";
 import type { MemberRole } from "./control-models";
+import type { EventOutbox } from "./events/outbox";
 import { InvalidInput, LastOwner, MemberExists, MemberNotFound, RoleForbidden } from "./errors";
 import { revokeLinks } from "./link-tokens";
 import { checkPassword } from "./policy-checks";
@@ -64,6 +65,7 @@ export class Members {
     private readonly directory: TenantDirectory,
     private readonly hasher: PasswordHasher,
     private readonly plans: Pick<TenantPlans, "assertSeatFree">,
+    private readonly events: EventOutbox,
   ) {}
 
   /**
@@ -79,14 +81,31 @@ export class Members {
     if (await User.exists({ email })) throw new MemberExists();
     await this.plans.assertSeatFree(scope);
     const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
-    const created = await User.create({
-      email,
-      name: input.name,
-      role: input.role,
-      passwordHash,
-      status: input.password ? "active" : "invited",
-    });
-    const user = created.toObject() as UserDoc;
+    const user = await this.events.transaction(
+      scope.conn,
+      scope.tenant.id,
+      async (session, emit) => {
+        const [created] = await User.create(
+          [
+            {
+              email,
+              name: input.name,
+              role: input.role,
+              passwordHash,
+              status: input.password ? "active" : "invited",
+            },
+          ],
+          { session },
+        );
+        if (!created) throw new Error("User.create returned nothing");
+        const doc = created.toObject() as UserDoc;
+        emit({
+          type: "member.added",
+          data: { userId: doc._id.toString(), email, role: doc.role },
+        });
+        return doc;
+      },
+    );
     await this.directory.add({
       email,
       tenantId: scope.tenant.id,
@@ -116,11 +135,19 @@ export class Members {
     if (target.role === role) return target;
     if (role !== "owner") await refuseIfLastOwner(scope, target, "demoted");
     const { User } = scope.models;
-    const updated = await User.findByIdAndUpdate(
-      target._id,
-      { $set: { role } },
-      { returnDocument: "after" },
-    ).lean<UserDoc>();
+    const updated = await this.events.transaction(
+      scope.conn,
+      scope.tenant.id,
+      async (session, emit) => {
+        const doc = await User.findByIdAndUpdate(
+          target._id,
+          { $set: { role } },
+          { returnDocument: "after", session },
+        ).lean<UserDoc>();
+        if (doc) emit(roleChanged(doc, target.role));
+        return doc;
+      },
+    );
     if (!updated) throw new MemberNotFound();
     await confirmOwnerRemains(scope, target, "demoted", () =>
       User.updateOne({ _id: target._id }, { $set: { role: target.role } }),
@@ -223,7 +250,14 @@ export class Members {
     );
     await revokeSessions(scope, target._id, sessionReason);
     await revokeLinks(Invite, target._id);
-    await User.deleteOne({ _id: target._id });
+    await this.events.transaction(scope.conn, scope.tenant.id, async (session, emit) => {
+      const res = await User.deleteOne({ _id: target._id }, { session });
+      if (res.deletedCount)
+        emit({
+          type: "member.removed",
+          data: { userId: target._id.toString(), email: target.email, role: target.role },
+        });
+    });
     await this.directory.remove({ email: target.email, tenantId: scope.tenant.id });
   }
 
@@ -255,21 +289,37 @@ export class Members {
       );
     if (target.role === "owner") throw new InvalidInput("This member is already an owner");
     // Promote first (only while still active), then demote: two owners for a moment, never none.
-    const promoted = await User.findOneAndUpdate(
-      { _id: target._id, status: "active" },
-      { $set: { role: "owner" } },
-      { returnDocument: "after" },
-    ).lean<UserDoc>();
+    const promoted = await this.events.transaction(
+      scope.conn,
+      scope.tenant.id,
+      async (session, emit) => {
+        const doc = await User.findOneAndUpdate(
+          { _id: target._id, status: "active" },
+          { $set: { role: "owner" } },
+          { returnDocument: "after", session },
+        ).lean<UserDoc>();
+        if (doc) emit(roleChanged(doc, target.role));
+        return doc;
+      },
+    );
     if (!promoted)
       throw new InvalidInput(
         "Ownership can only go to an active member: this member is deactivated",
       );
     await this.directory.setRole({ email: target.email, tenantId: scope.tenant.id, role: "owner" });
-    const demoted = await User.findOneAndUpdate(
-      { _id: self._id },
-      { $set: { role: "admin" } },
-      { returnDocument: "after" },
-    ).lean<UserDoc>();
+    const demoted = await this.events.transaction(
+      scope.conn,
+      scope.tenant.id,
+      async (session, emit) => {
+        const doc = await User.findOneAndUpdate(
+          { _id: self._id },
+          { $set: { role: "admin" } },
+          { returnDocument: "after", session },
+        ).lean<UserDoc>();
+        if (doc) emit(roleChanged(doc, self.role));
+        return doc;
+      },
+    );
     await confirmOwnerRemains(scope, self, "demoted", () =>
       User.updateOne({ _id: self._id }, { $set: { role: "owner" } }),
     );
@@ -318,6 +368,13 @@ export class Members {
       throw new RoleForbidden("Only an owner can change another owner");
     return user;
   }
+}
+
+function roleChanged(user: UserDoc, from: MemberRole) {
+  return {
+    type: "member.role_changed" as const,
+    data: { userId: user._id.toString(), email: user.email, from, to: user.role },
+  };
 }
 
 async function activeOwners(scope: TenantScope): Promise<number> {

@@ -138,11 +138,21 @@ export async function activate(
   actor: AuditActor,
   action: string,
 ): Promise<TenantRecord> {
-  const updated = await rt.control.Tenant.findOneAndUpdate(
-    { _id: doc._id, status: "provisioning", "provisioning.claimedBy": rt.instanceId },
-    { $set: { status: "active", statusReason: null, provisioning: null } },
-    { returnDocument: "after" },
-  ).lean<TenantDoc>();
+  const id = doc._id.toHexString();
+  // The activation and its tenant.provisioned event commit together (control outbox).
+  const updated = await rt.events.transaction(rt.controlConn, id, async (session, emit) => {
+    const active = await rt.control.Tenant.findOneAndUpdate(
+      { _id: doc._id, status: "provisioning", "provisioning.claimedBy": rt.instanceId },
+      { $set: { status: "active", statusReason: null, provisioning: null } },
+      { returnDocument: "after", session },
+    ).lean<TenantDoc>();
+    if (active)
+      emit({
+        type: "tenant.provisioned",
+        data: { tenantId: id, slug: active.slug, plan: active.plan },
+      });
+    return active;
+  });
   if (!updated) throw new ProvisioningInProgress(doc.slug);
   await rt.registry.announce(doc._id.toHexString());
   await rt.audit.record({

@@ -10,6 +10,7 @@ import type { ClusterClients } from "./cluster-clients";
 import type { ClusterRegistry } from "./cluster-registry";
 import type { ResolvedConfig } from "./config";
 import type { ControlModels } from "./control-models";
+import type { EventOutbox } from "./events/outbox";
 import { TenantUnavailable, isUnreachableError } from "./errors";
 import type { MigrationPlan } from "./migrations";
 import type { PasswordHasher } from "./password-hashing";
@@ -39,6 +40,8 @@ export interface TenancyRuntime {
   concurrency: TenantConcurrency;
   directory: TenantDirectory;
   audit: AuditLog;
+  /** Writes a change and its event in one transaction (events/outbox.ts). */
+  events: EventOutbox;
   hasher: PasswordHasher;
   migrations: MigrationPlan;
   scope: AsyncLocalStorage<TenantScope>;

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { basename } from "node:path";
 
 import mongoose from "mongoose";
+import type { ClientSession } from "mongoose";
 
 import { AdminAccounts } from "./admin-accounts";
 import type { KeyRateLimitConfig, KeyRateLimits } from "./api-key-rate-limits";
@@ -75,6 +76,12 @@ import type { DraftMonthReport } from "./billing/invoice-drafts";
 import { draftMonthInvoices } from "./billing/invoice-drafts";
 import type { UsageDay, UsageFlushReport, UsageSnapshot } from "./usage-metering";
 import { UsageMeter } from "./usage-metering";
+import { tenantEventTypes } from "./events/catalogue";
+import { EventOutbox } from "./events/outbox";
+import type { Emit } from "./events/outbox";
+import { WebhookWorker } from "./webhooks/webhook-worker";
+import type { WorkerRound } from "./webhooks/webhook-worker";
+import { PlatformWebhooks, TenantWebhooks } from "./webhooks/webhooks";
 
 export type { PoolStats } from "./pool-stats";
 
@@ -234,6 +241,21 @@ export interface Tenancy<M = unknown> {
     /** One draft per tenant with usage in `month` ("YYYY-MM", UTC). */
     draftMonth(month: string, port: BillingPort): Promise<DraftMonthReport>;
   };
+  /** A tenant module's change and its event in one transaction (the tenant's outbox, events/outbox.ts). */
+  events: {
+    /** `fn` passes `session` to its writes and emits its events; both commit or neither does. */
+    transaction<T>(
+      scope: TenantScope,
+      fn: (session: ClientSession, emit: Emit) => Promise<T>,
+    ): Promise<T>;
+  };
+  /** Webhook endpoints, deliveries and the worker that sends them (webhooks/). */
+  webhooks: {
+    platform: PlatformWebhooks;
+    tenant: TenantWebhooks;
+    /** The relay and delivery poll loop; the API server starts it and shutdown stops it. */
+    worker: { start(): void; stop(): Promise<void>; runOnce(): Promise<WorkerRound> };
+  };
   /** Stops taking work, waits up to timeoutMs for leases to return, then closes every client. */
   shutdown(opts?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
   readonly instanceId: string;
@@ -276,7 +298,9 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
   );
   const hasher = createPasswordHasher(cfg.passwordHashing);
   const audit = new AuditLog(control);
-  const plans = new TenantPlans(control, registry, audit, modules);
+  let wakeWorker = (): void => undefined;
+  const events = new EventOutbox(cfg.hooks, () => wakeWorker());
+  const plans = new TenantPlans(control, registry, audit, modules, events, controlConn);
   const rt: TenancyRuntime = {
     config: cfg,
     instanceId: `${process.pid}-${randomUUID()}`,
@@ -296,6 +320,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     concurrency: new TenantConcurrency(cfg.admission),
     directory: new TenantDirectory(control),
     audit,
+    events,
     hasher,
     migrations,
     scope: new AsyncLocalStorage<TenantScope>(),
@@ -396,7 +421,22 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     await rt.audit.record({ actor, action, tenantId: id, tenantSlug: slug, details });
   };
 
-  const members = new Members(rt.directory, hasher, plans);
+  const members = new Members(rt.directory, hasher, plans, events);
+  const worker = new WebhookWorker(rt, cfg.webhooks);
+  if (cfg.webhooks.allowPrivateUrls)
+    cfg.logger.warn(
+      {},
+      "webhooks may target http:// and private or loopback addresses (WEBHOOKS_ALLOW_PRIVATE_URLS): for local runs only",
+    );
+  wakeWorker = () => worker.nudge();
+  const webhookDeps = {
+    controlConn,
+    audit: rt.audit,
+    key: cfg.encryptionKeyBytes,
+    config: cfg.webhooks,
+    tenantEventTypes: tenantEventTypes(modules),
+    nudge: () => worker.nudge(),
+  };
   const tenancy: Tenancy<ModulesModels<Ms>> = {
     instanceId: rt.instanceId,
     registry: {
@@ -532,6 +572,18 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
           month,
         ),
     },
+    events: {
+      transaction: (scope, fn) => events.transaction(scope.conn, scope.tenant.id, fn),
+    },
+    webhooks: {
+      platform: new PlatformWebhooks(webhookDeps),
+      tenant: new TenantWebhooks(webhookDeps),
+      worker: {
+        start: () => worker.start(),
+        stop: () => worker.stop(),
+        runOnce: () => worker.runOnce(),
+      },
+    },
     stats(): PoolStats {
       const pools = clusterClients.stats();
       const queue = rt.concurrency.stats();
@@ -557,6 +609,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
           .catch((err: unknown) =>
             cfg.logger.warn({ err: (err as Error).message }, "shutdown: fleet entry not removed"),
           );
+        await worker.stop();
         registry.stop();
         const drained = await rt.handles.drain(opts.timeoutMs ?? 10_000);
         if (!drained)

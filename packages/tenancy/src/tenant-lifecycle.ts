@@ -5,6 +5,7 @@ import { Types } from "mongoose";
 import { z } from "zod";
 
 import type { AuditActor, TenantDoc, TenantStatus } from "./control-models";
+import type { EventInput } from "./events/catalogue";
 import { InvalidInput, TenantDeleted, TenantNotFound } from "./errors";
 import { parseOrThrow, tenantNameSchema } from "./provision";
 import type { TenantRecord } from "./tenant-registry";
@@ -25,19 +26,28 @@ async function load(rt: TenancyRuntime, id: string): Promise<TenantDoc> {
   return doc;
 }
 
-/** Applies a status transition atomically; explains the refusal when the tenant is elsewhere. */
+/**
+ * Applies a status transition atomically, with its platform event in the same transaction (control
+ * outbox); explains the refusal when the tenant is elsewhere.
+ */
 async function transition(
   rt: TenancyRuntime,
   id: string,
   from: TenantStatus[],
   set: Record<string, unknown>,
   verb: string,
+  event?: (doc: TenantDoc) => EventInput,
 ): Promise<TenantDoc> {
-  const updated = await rt.control.Tenant.findOneAndUpdate(
-    { _id: objectId(id), status: { $in: from } },
-    { $set: set },
-    { returnDocument: "after" },
-  ).lean<TenantDoc>();
+  const _id = objectId(id);
+  const updated = await rt.events.transaction(rt.controlConn, id, async (session, emit) => {
+    const doc = await rt.control.Tenant.findOneAndUpdate(
+      { _id, status: { $in: from } },
+      { $set: set },
+      { returnDocument: "after", session },
+    ).lean<TenantDoc>();
+    if (doc && event) emit(event(doc));
+    return doc;
+  });
   if (updated) {
     await rt.registry.announce(id);
     return updated;
@@ -92,6 +102,7 @@ export async function suspend(
     ["active", "suspended"],
     { status: "suspended", statusReason: reason, suspendedAt: new Date() },
     "suspend",
+    (d) => ({ type: "tenant.suspended", data: { tenantId: id, slug: d.slug, reason } }),
   );
   const tenant = toTenantRecord(doc);
   const sessionsRevoked = await revokeSessions(rt, tenant, "tenant_suspended");
@@ -116,6 +127,7 @@ export async function resume(
     ["suspended"],
     { status: "active", statusReason: null, suspendedAt: null },
     "resume",
+    (d) => ({ type: "tenant.resumed", data: { tenantId: id, slug: d.slug } }),
   );
   // A sign-in or refresh admitted just before the suspension may have written its session after
   // the suspension's sweep. No sign-in is admitted while suspended, so every live session now is
@@ -155,6 +167,10 @@ export async function softDelete(
     [current.status],
     { status: "deleted", deletedAt: now, purgeAfter, restoreTo },
     "delete",
+    (d) => ({
+      type: "tenant.deleted",
+      data: { tenantId: id, slug: d.slug, purgeAfter: purgeAfter.toISOString() },
+    }),
   );
   // Offboarding ends every sign-in, as suspension does; a restore brings back data, not sessions.
   const sessionsRevoked = await revokeSessions(rt, toTenantRecord(doc), "tenant_deleted");
@@ -237,6 +253,7 @@ export async function purge(
     // Release the slug for reuse; "~" cannot occur in a valid slug, so this never collides.
     { status: "purged", purgedAt, slug: `${current.slug}~purged~${id}` },
     "purge",
+    () => ({ type: "tenant.purged", data: { tenantId: id, slug: current.slug } }),
   );
   if (await rt.clusters.dedicatedPool(current.cluster))
     await rt.clusters.removeDedicatedPool(current.cluster);

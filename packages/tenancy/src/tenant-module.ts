@@ -42,6 +42,11 @@ export interface TenantModule<S extends ModuleSchemas = ModuleSchemas> {
    * under the module's name (e.g. "notes"), checked on the module's creates.
    */
   countedModel?: keyof S & string;
+  /**
+   * The events the module emits into the tenant's outbox (e.g. "note.created"), offered to
+   * webhook endpoints next to tenancy's own (events/catalogue.ts). Names are "<noun>.<verb>".
+   */
+  events?: readonly string[];
 }
 
 /** Identity, for inference: `defineTenantModule({ name, schemas: { Note: noteSchema }, ... })`. */

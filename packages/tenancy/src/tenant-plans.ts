@@ -2,11 +2,13 @@
 // the write paths call (seats, module items, storage), the usage report owners see, and the one
 // use case that changes a tenant's plan (audited as `tenant.plan.changed`).
 import { LRUCache } from "lru-cache";
+import type { Connection } from "mongoose";
 import { Types } from "mongoose";
 import { z } from "zod";
 
 import type { AuditActor, ControlModels, TenantDoc } from "./control-models";
 import type { AuditLog } from "./audit-log";
+import type { EventOutbox } from "./events/outbox";
 import type { LimitUsage } from "./errors";
 import {
   FeatureNotInPlan,
@@ -84,6 +86,8 @@ export class TenantPlans {
     private readonly registry: TenantRegistry,
     private readonly audit: AuditLog,
     private readonly modules: readonly AnyTenantModule[],
+    private readonly events: EventOutbox,
+    private readonly controlConn: Connection,
   ) {
     this.storage = new LRUCache({ max: 50_000, ttl: STORAGE_USAGE_TTL_MS });
   }
@@ -163,11 +167,26 @@ export class TenantPlans {
       if (value === null) delete limits[name];
       else limits[name] = value;
     }
-    const after = await this.control.Tenant.findByIdAndUpdate(
-      before._id,
-      { $set: { plan: change.plan, limits } },
-      { returnDocument: "after" },
-    ).lean<TenantDoc>();
+    const after = await this.events.transaction(this.controlConn, id, async (session, emit) => {
+      const changed = await this.control.Tenant.findByIdAndUpdate(
+        before._id,
+        { $set: { plan: change.plan, limits } },
+        { returnDocument: "after", session },
+      ).lean<TenantDoc>();
+      if (changed) {
+        const now = toTenantRecord(changed);
+        emit({
+          type: "tenant.plan_changed",
+          data: {
+            tenantId: id,
+            slug: now.slug,
+            before: { plan: was.plan, limits: was.limits },
+            after: { plan: now.plan, limits: now.limits },
+          },
+        });
+      }
+      return changed;
+    });
     if (!after) throw new TenantNotFound(id);
     await this.registry.announce(id);
     const now = toTenantRecord(after);

@@ -22,3 +22,5 @@ export type { ApiErrorInfo, DescribeOptions } from "./api-error";
 export { RefreshForm } from "./session-refresh-form";
 export { ForgotPasswordForm, ResetPasswordForm } from "./password-reset-forms";
 export { AuthCard } from "./auth-card";
+export { WebhooksPanel } from "./webhooks-panel";
+export type { WebhookDeliveryRow, WebhookEndpointRow, WebhooksPanelProps } from "./webhooks-panel";

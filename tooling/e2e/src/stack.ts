@@ -118,6 +118,9 @@ export async function startStack(
       SMTP_URL: mail.smtpUrl,
       // Usage counts reach the control database (and the usage pages) within a second.
       USAGE_FLUSH_SECONDS: "1",
+      // Webhook receivers in tests listen on 127.0.0.1 over http; retries wait a second.
+      WEBHOOKS_ALLOW_PRIVATE_URLS: "true",
+      WEBHOOKS_RETRY_BASE_MS: "1000",
       ...extraEnv,
     };
     const ports: Record<App, number> = { web: webPort, admin: adminPort };

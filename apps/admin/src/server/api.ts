@@ -6,6 +6,7 @@ import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { clusterUriPolicyFromEnv, createTenancy, mailerFromEnv } from "@tenantry/tenancy";
+import { webhooksFromEnv } from "@tenantry/tenancy/env";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -26,7 +27,11 @@ async function createAppServices(): Promise<ApiServices> {
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
     heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
+    webhooks: webhooksFromEnv(env),
   });
+  // This server process serves the API, so it also relays and sends webhooks (the claim on each
+  // delivery keeps the web and admin processes from sending one twice); shutdown stops it.
+  tenancy.webhooks.worker.start();
   const services = await createApiServices({
     tenancy,
     jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },

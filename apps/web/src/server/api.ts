@@ -6,7 +6,7 @@ import { apiKeyRateLimitFrom } from "@tenantry/api/env";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { createTenancy, mailerFromEnv } from "@tenantry/tenancy";
-import { admissionFromEnv } from "@tenantry/tenancy/env";
+import { admissionFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -27,7 +27,11 @@ async function createAppServices(): Promise<ApiServices> {
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
     heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
+    webhooks: webhooksFromEnv(env),
   });
+  // This server process serves the API, so it also relays and sends webhooks (the claim on each
+  // delivery keeps the web and admin processes from sending one twice); shutdown stops it.
+  tenancy.webhooks.worker.start();
   return createApiServices({
     tenancy,
     jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },

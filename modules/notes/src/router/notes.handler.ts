@@ -75,13 +75,30 @@ export async function getNoteHandler({ ctx, input }: H<TNoteId>) {
 }
 
 export async function createNoteHandler({ ctx, input }: H<TCreateNoteInput>) {
-  const created = await ctx.tenant.models.Note.create({
-    title: input.title,
-    body: input.body,
-    tags: input.tags,
-    authorId: ctx.user._id,
-    authorName: ctx.user.name,
-  });
+  // The note and its note.created event (the tenant's outbox) commit together.
+  const created = await ctx.services.tenancy.events.transaction(
+    ctx.tenant,
+    async (session, emit) => {
+      const [note] = await ctx.tenant.models.Note.create(
+        [
+          {
+            title: input.title,
+            body: input.body,
+            tags: input.tags,
+            authorId: ctx.user._id,
+            authorName: ctx.user.name,
+          },
+        ],
+        { session },
+      );
+      if (!note) throw new Error("Note.create returned nothing");
+      emit({
+        type: "note.created",
+        data: { noteId: note._id.toString(), title: note.title, authorId: ctx.user._id.toString() },
+      });
+      return note;
+    },
+  );
   // Notes writes are audited like member changes; under impersonation the entry names the admin.
   await recordTenantAudit(ctx, "notes.create", created._id.toString(), { title: input.title });
   return publicNote(created.toObject());

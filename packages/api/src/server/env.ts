@@ -9,6 +9,7 @@ import {
   fleetEnv,
   mailEnv,
   usageEnv,
+  webhooksEnv,
 } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
@@ -63,6 +64,7 @@ const schema = z
     ...apiKeyRateLimitEnv,
     ...usageEnv,
     ...fleetEnv,
+    ...webhooksEnv,
     ...logEnv,
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {

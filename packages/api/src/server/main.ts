@@ -6,7 +6,7 @@ import {
   installShutdownHandlers,
   mailerFromEnv,
 } from "@tenantry/tenancy";
-import { admissionFromEnv } from "@tenantry/tenancy/env";
+import { admissionFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
 import { apiKeyRateLimitFrom, cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { APP_MODULES } from "../app-modules";
@@ -49,6 +49,7 @@ async function main() {
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
     heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
+    webhooks: webhooksFromEnv(env),
   });
   const services = await createApiServices({
     tenancy,
@@ -75,6 +76,8 @@ async function main() {
   const server = createStandaloneServer({ services, admin: env.ADMIN_API_ENABLED });
   const { url } = await server.listen(env.PORT, env.HOST);
   logger.info({ url, admin: env.ADMIN_API_ENABLED }, "tenantry api listening");
+  // Webhook relay and deliveries run while the server does; tenancy.shutdown stops them.
+  tenancy.webhooks.worker.start();
   installShutdownHandlers(
     {
       shutdown: async (opts) => {

@@ -25,6 +25,9 @@ export const CONTROL_AUDIT_ACTIONS = [
   "platformKey.created",
   "platformKey.revoked",
   "tenant.ownerResetSent",
+  "webhook.endpoint.created",
+  "webhook.endpoint.updated",
+  "webhook.delivery.replayed",
 ] as const;
 
 export type ControlAuditAction = (typeof CONTROL_AUDIT_ACTIONS)[number];

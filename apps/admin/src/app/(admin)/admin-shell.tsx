@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 const LINKS = [
   { href: "/tenants", label: "Tenants" },
   { href: "/clusters", label: "Clusters" },
+  { href: "/webhooks", label: "Webhooks" },
   { href: "/system", label: "System" },
   { href: "/audit", label: "Audit log" },
   { href: "/admins", label: "Admins" },

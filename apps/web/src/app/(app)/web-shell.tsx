@@ -30,6 +30,7 @@ export function WebShell({ user, tenant, otherTenants, impersonatedBy, children 
     ...(isAdmin ? [{ href: "/settings", label: "Settings" }] : []),
     ...(isAdmin ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     ...(isAdmin ? [{ href: "/settings/usage", label: "Usage" }] : []),
+    ...(user.role === "owner" ? [{ href: "/settings/webhooks", label: "Webhooks" }] : []),
     ...(isAdmin ? [{ href: "/audit", label: "Audit log" }] : []),
     { href: "/profile", label: "Profile" },
   ];

@@ -39,6 +39,10 @@ const ACTIONS: Record<string, string> = {
   "auth.endSession": "Ended one of their sessions",
   "auth.endOtherSessions": "Ended their other sessions",
   "settings.update": "Changed the settings",
+  "webhooks.create": "Added a webhook endpoint",
+  "webhooks.enable": "Enabled a webhook endpoint",
+  "webhooks.disable": "Disabled a webhook endpoint",
+  "webhooks.replay": "Replayed a webhook delivery",
   "impersonation.start": "A platform admin signed in as this person",
 };
 
