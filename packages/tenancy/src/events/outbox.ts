@@ -62,7 +62,7 @@ async function ensureReady(conn: Connection): Promise<void> {
 export function outboxModel(conn: Connection): Model<OutboxDoc> {
   return (
     (conn.models.EventOutbox as Model<OutboxDoc> | undefined) ??
-    conn.model("EventOutbox", outboxSchema)
+    conn.model<OutboxDoc>("EventOutbox", outboxSchema)
   );
 }
 

@@ -103,10 +103,10 @@ export async function webhookModels(conn: Connection): Promise<WebhookModels> {
   const models: WebhookModels = {
     Endpoint:
       (conn.models.WebhookEndpoint as Model<WebhookEndpointDoc> | undefined) ??
-      conn.model("WebhookEndpoint", endpointSchema),
+      conn.model<WebhookEndpointDoc>("WebhookEndpoint", endpointSchema),
     Delivery:
       (conn.models.WebhookDelivery as Model<WebhookDeliveryDoc> | undefined) ??
-      conn.model("WebhookDelivery", deliverySchema),
+      conn.model<WebhookDeliveryDoc>("WebhookDelivery", deliverySchema),
   };
   let done = ready.get(conn);
   if (!done) {
@@ -139,6 +139,6 @@ const webhookTenantSchema = new Schema<WebhookTenantDoc>(
 export function webhookTenantModel(conn: Connection): Model<WebhookTenantDoc> {
   return (
     (conn.models.WebhookTenant as Model<WebhookTenantDoc> | undefined) ??
-    conn.model("WebhookTenant", webhookTenantSchema)
+    conn.model<WebhookTenantDoc>("WebhookTenant", webhookTenantSchema)
   );
 }
