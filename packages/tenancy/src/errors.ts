@@ -29,7 +29,8 @@ export type TenancyErrorCode =
   | "STORAGE_LIMIT_READ_ONLY"
   | "FEATURE_NOT_IN_PLAN"
   | "TENANT_BUSY"
-  | "TENANT_RATE_LIMITED";
+  | "TENANT_RATE_LIMITED"
+  | TwoFactorRefusalCode;
 
 export class TenancyError extends Error {
   readonly code: TenancyErrorCode;
@@ -338,4 +339,19 @@ function unreachableAtDepth(err: unknown, depth: number): boolean {
     !("code" in err && typeof err.code === "number" && err.code > 0)
     ? SOCKET_FAILURE.test(err.message)
     : false;
+}
+
+export type TwoFactorRefusalCode =
+  | "TWO_FACTOR_CODE_INVALID"
+  | "TWO_FACTOR_ALREADY_ENABLED"
+  | "TWO_FACTOR_NOT_ENABLED"
+  | "TWO_FACTOR_NOT_PENDING"
+  | "TWO_FACTOR_CHALLENGE_INVALID"
+  | "TWO_FACTOR_REQUIRED";
+
+/** A two-factor step refused: wrong code, nothing to confirm, a stale challenge (two-factor.ts). */
+export class TwoFactorRefused extends TenancyError {
+  constructor(code: TwoFactorRefusalCode, message: string) {
+    super(code, message);
+  }
 }

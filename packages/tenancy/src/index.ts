@@ -142,3 +142,12 @@ export type {
   InvoiceDraftReceipt,
   UsageTotals,
 } from "./billing/billing-port";
+export {
+  TwoFactor,
+  RECOVERY_CODE_COUNT,
+  hasTwoFactor,
+  orgRequiresTwoFactor,
+  parseAdminChallenge,
+  parseTenantChallenge,
+} from "./two-factor";
+export type { SecondFactorAccount, TwoFactorFields, TwoFactorStatus } from "./two-factor";
