@@ -48,7 +48,10 @@ export type ApiReason =
   | "RESET_TOKEN_USED"
   | "MAIL_UNAVAILABLE"
   | "TENANT_BUSY"
-  | "TENANT_RATE_LIMITED";
+  | "TENANT_RATE_LIMITED"
+  | "TWO_FACTOR_REQUIRED"
+  | "TWO_FACTOR_CHALLENGE_INVALID"
+  | "TWO_FACTOR_CODE_INVALID";
 
 /** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
 export class ApiRefusal extends Error {
@@ -113,6 +116,13 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   // Admission (the plan's inFlight and requestsPerMinute): both carry Retry-After.
   TENANT_BUSY: "SERVICE_UNAVAILABLE",
   TENANT_RATE_LIMITED: "TOO_MANY_REQUESTS",
+  // Two-factor sign-in: a wrong code is bad input; a stale challenge means "sign in again".
+  TWO_FACTOR_CODE_INVALID: "BAD_REQUEST",
+  TWO_FACTOR_ALREADY_ENABLED: "CONFLICT",
+  TWO_FACTOR_NOT_ENABLED: "BAD_REQUEST",
+  TWO_FACTOR_NOT_PENDING: "BAD_REQUEST",
+  TWO_FACTOR_CHALLENGE_INVALID: "UNAUTHORIZED",
+  TWO_FACTOR_REQUIRED: "FORBIDDEN",
 };
 
 /** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */

@@ -20,4 +20,7 @@ export const SOLO_PROCEDURES: readonly string[] = [
   "auth.changePassword",
   "auth.switchTenant",
   "auth.acceptInvite",
+  "auth.loginSecondFactor",
+  "auth.twoFactor.disable",
+  "auth.twoFactor.regenerateRecoveryCodes",
 ];

@@ -12,6 +12,7 @@ import {
   appClient,
   failure,
   startHarness,
+  signedIn,
 } from "../../../test/api-harness";
 
 let h: Harness;
@@ -44,7 +45,7 @@ describe("admin auth", () => {
       (await failure(anon.auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD })))
         .reason,
     ).toBe("INVALID_CREDENTIALS");
-    const res = await anon.auth.login.mutate(ADMIN);
+    const res = await signedIn(anon.auth.login.mutate(ADMIN));
     expect(res.admin.email).toBe(ADMIN.email);
     const me = await adminClient(h.url, res.accessToken ?? "").auth.me.query();
     expect(me.admin.email).toBe(ADMIN.email);
@@ -55,7 +56,7 @@ describe("admin auth", () => {
     expect((await failure(adminClient(h.url, r1.accessToken ?? "").auth.me.query())).reason).toBe(
       "SESSION_REVOKED",
     );
-    const again = await anon.auth.login.mutate(ADMIN);
+    const again = await signedIn(anon.auth.login.mutate(ADMIN));
     await adminClient(h.url, again.accessToken ?? "").auth.logout.mutate({});
     expect(
       (await failure(adminClient(h.url, again.accessToken ?? "").tenants.list.query())).reason,
@@ -88,10 +89,9 @@ describe("admin auth", () => {
     expect(JSON.stringify(listed)).not.toMatch(/argon2|passwordHash/);
 
     // The new admin signs in; disabling them ends that session on its next call.
-    const ops = await adminClient(h.url).auth.login.mutate({
-      email: "ops@tenantry.test",
-      password,
-    });
+    const ops = await signedIn(
+      adminClient(h.url).auth.login.mutate({ email: "ops@tenantry.test", password }),
+    );
     const opsClient = adminClient(h.url, ops.accessToken ?? "");
     await opsClient.tenants.list.query();
     const disabled = await h.admin.admins.disable.mutate({ email: "OPS@tenantry.test" });

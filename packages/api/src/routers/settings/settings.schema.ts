@@ -11,5 +11,7 @@ export const ZUpdateSettingsInput = z.strictObject({
     .record(ZPrefKey, ZPrefValue)
     .refine((o) => Object.keys(o).length <= 50, "at most 50 preferences")
     .optional(),
+  /** Members must sign in with a second factor; one without it may only enrol until they do. */
+  requireTwoFactor: z.boolean().optional(),
 });
 export type TUpdateSettingsInput = z.infer<typeof ZUpdateSettingsInput>;
