@@ -18,3 +18,5 @@ export type { ApiErrorInfo, DescribeOptions } from "./api-error";
 export { RefreshForm } from "./session-refresh-form";
 export { ForgotPasswordForm, ResetPasswordForm } from "./password-reset-forms";
 export { AuthCard } from "./auth-card";
+export { SecondFactorForm, TwoFactorPanel } from "./two-factor";
+export type { TwoFactorEnrolment, TwoFactorPanelProps, TwoFactorStatusView } from "./two-factor";

@@ -20,6 +20,9 @@ const PAGE_SIZE = 20;
 const ACTIONS: Record<string, string> = {
   "auth.login": "Signed in",
   "auth.changePassword": "Changed their password",
+  "auth.twoFactor.enabled": "Turned on two-factor sign-in",
+  "auth.twoFactor.disabled": "Turned off two-factor sign-in",
+  "auth.twoFactor.recoveryCodesRenewed": "Renewed their recovery codes",
   "notes.create": "Created a note",
   "notes.update": "Edited a note",
   "notes.delete": "Deleted a note",
