@@ -6,7 +6,7 @@ import type { ApiKeyDoc } from "./api-key-models";
 import { apiKeySchema } from "./api-key-models";
 import type { PasswordResetDoc } from "./password-reset-schema";
 import { passwordResetSchema } from "./password-reset-schema";
-import type { TwoFactorFields } from "./two-factor";
+import type { TwoFactorFields } from "./two-factor-fields";
 
 export const TENANT_STATUSES = [
   "provisioning",

@@ -10,7 +10,7 @@ import type { MemberRole } from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
 import type { PasswordResetDoc } from "./password-reset-schema";
 import { passwordResetSchema } from "./password-reset-schema";
-import type { TwoFactorFields } from "./two-factor";
+import type { TwoFactorFields } from "./two-factor-fields";
 
 const noLazyWork = { autoIndex: false, autoCreate: false, bufferCommands: false } as const;
 

@@ -15,25 +15,9 @@ import { authenticator } from "otplib";
 import { openText, sealText } from "./cluster-crypto";
 import { TwoFactorRefused } from "./errors";
 import type { PasswordHasher } from "./password-hashing";
+import type { TwoFactorFields, TwoFactorRecord } from "./two-factor-fields";
 
-/** The enabled second factor on an account record. */
-export interface TwoFactorRecord {
-  secretSealed: string;
-  enabledAt: Date;
-  /** The last time step whose code was accepted: a code works once, and never an older one. */
-  lastStep: number;
-  /** sha-256 of each unused recovery code. */
-  recoveryHashes: string[];
-}
-
-/** The fields a user (tenant database) or admin (control database) record carries. */
-export interface TwoFactorFields {
-  twoFactor?: TwoFactorRecord | null;
-  /** An enrolment begun and not yet confirmed with a code: it does not protect anything yet. */
-  twoFactorPending?: { secretSealed: string; startedAt: Date } | null;
-  /** The open sign-in challenge (one per account; a new password step replaces it). */
-  twoFactorChallenge?: { hash: string; expiresAt: Date } | null;
-}
+export type { TwoFactorFields, TwoFactorRecord } from "./two-factor-fields";
 
 /** One account whose second factor is read and written: its collection, id and who it is. */
 export interface SecondFactorAccount {
