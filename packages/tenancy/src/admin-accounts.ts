@@ -209,6 +209,28 @@ export class AdminAccounts {
     };
   }
 
+  /**
+   * Removes a super admin's second factor (lost phone and recovery codes): their next sign-in
+   * asks them to set up a new one before anything else. Operators run it from the CLI, on the
+   * databases directly. Audited as `admin.twoFactor.reset`.
+   */
+  async resetTwoFactor(email: string, actor: AuditActor = SYSTEM_ACTOR): Promise<AdminAccount> {
+    let normalized: string;
+    try {
+      normalized = normalizeEmail(email);
+    } catch {
+      throw new AdminNotFound(email);
+    }
+    const doc = await this.models.Admin.findOneAndUpdate(
+      { email: normalized },
+      { $set: { twoFactor: null, twoFactorPending: null, twoFactorChallenge: null } },
+      { returnDocument: "after" },
+    ).lean<AdminDoc>();
+    if (!doc) throw new AdminNotFound(normalized);
+    await this.audit.record({ actor, action: "admin.twoFactor.reset", target: normalized });
+    return toAccount(doc);
+  }
+
   /** Every super admin, oldest first (a platform has a handful). */
   async list(): Promise<AdminAccount[]> {
     const docs = await this.models.Admin.find({}).sort({ _id: 1 }).lean<AdminDoc[]>();

@@ -10,6 +10,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "admin.twoFactor.enabled",
   "admin.twoFactor.disabled",
   "admin.twoFactor.recoveryCodesRenewed",
+  "admin.twoFactor.reset",
   "tenant.provisioned",
   "tenant.provision.rolledBack",
   "tenant.suspended",
