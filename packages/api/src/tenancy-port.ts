@@ -35,4 +35,3 @@ export {
   parseAdminChallenge,
   parseTenantChallenge,
 } from "@tenantry/tenancy";
-export type { TwoFactorStatus } from "@tenantry/tenancy";

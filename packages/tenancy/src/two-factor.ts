@@ -17,7 +17,7 @@ import { TwoFactorRefused } from "./errors";
 import type { PasswordHasher } from "./password-hashing";
 import type { TwoFactorFields, TwoFactorRecord } from "./two-factor-fields";
 
-export type { TwoFactorFields, TwoFactorRecord } from "./two-factor-fields";
+export type { TwoFactorFields } from "./two-factor-fields";
 
 /** One account whose second factor is read and written: its collection, id and who it is. */
 export interface SecondFactorAccount {
@@ -29,9 +29,9 @@ export interface SecondFactorAccount {
   label: string;
 }
 
-export const TOTP_ISSUER = "Tenantry";
+const TOTP_ISSUER = "Tenantry";
 export const RECOVERY_CODE_COUNT = 10;
-export const CHALLENGE_TTL_MS = 5 * 60_000;
+const CHALLENGE_TTL_MS = 5 * 60_000;
 const STEP_MS = 30_000;
 /** One step either side: a phone clock a little off still works. */
 const WINDOW = 1;

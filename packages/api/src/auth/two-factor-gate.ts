@@ -10,7 +10,7 @@ import { hasTwoFactor, orgRequiresTwoFactor, tenantSchemas } from "../tenancy-po
 
 const SETTINGS = tenantSchemas.Setting.get("collection") as string;
 
-export const TWO_FACTOR_REQUIRED_MESSAGE =
+const TWO_FACTOR_REQUIRED_MESSAGE =
   "Set up two-factor sign-in first: this organisation requires it.";
 
 /** The organisation's requireTwoFactor, read at most once per auth-check TTL per instance. */

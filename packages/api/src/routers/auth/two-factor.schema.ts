@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** A 6-digit code from the authenticator app, or a recovery code ("ABCD-EFGH-…"). */
-export const ZSecondFactorCode = z.string().trim().min(6).max(40);
+const ZSecondFactorCode = z.string().trim().min(6).max(40);
 
 export const ZTwoFactorCodeInput = z.strictObject({ code: ZSecondFactorCode });
 export type TTwoFactorCodeInput = z.infer<typeof ZTwoFactorCodeInput>;
