@@ -250,6 +250,26 @@ describe("tenant two-factor sign-in", () => {
   });
 });
 
+describe("switching organisation", () => {
+  it("cannot enter an account with a second factor by password alone", async () => {
+    const both = { email: "both@tfa.test", password: "Twofold-Path-2026-ok!" };
+    await acme.client.members.create.mutate({ ...both, name: "Both", role: "member" });
+    await globex.client.members.create.mutate({ ...both, name: "Both", role: "member" });
+    const inGlobex = await signedIn(
+      anon().auth.login.mutate({ ...both, tenantSlug: "tfa-globex" }),
+    );
+    await enrol(appClient(h.url, inGlobex.accessToken ?? ""));
+    const inAcme = await signedIn(anon().auth.login.mutate({ ...both, tenantSlug: "tfa-acme" }));
+    const refused = await failure(
+      appClient(h.url, inAcme.accessToken ?? "").auth.switchTenant.mutate({
+        tenantSlug: "tfa-globex",
+        password: both.password,
+      }),
+    );
+    expect([refused.httpStatus, refused.reason]).toEqual([403, "TWO_FACTOR_REQUIRED"]);
+  });
+});
+
 describe("super admin two-factor sign-in", () => {
   let strict: Instance;
   beforeAll(async () => {
