@@ -1,12 +1,14 @@
 // The only place apps/admin reads its configuration: the variables both apps read come from
 // @tenantry/next-kit/env (validated on first use, so `next build` needs no secrets).
-import { firstAdminEnv } from "@tenantry/api/env";
+import { adminTwoFactorEnv, firstAdminEnv } from "@tenantry/api/env";
 import { createAppEnv, pagePolicyEnv } from "@tenantry/next-kit/env";
 import { clusterUriPolicyEnv } from "@tenantry/tenancy";
 import { z } from "zod";
 
 export const { getEnv, cookieSecure } = createAppEnv("admin", {
   ...firstAdminEnv,
+  // "optional" only for test stacks: super admins otherwise enrol before any privileged action.
+  ...adminTwoFactorEnv,
   // The dedicated folder (kept 0700) tenant export archives wait in for their download.
   EXPORT_DIR: z.string().min(1).default(".data/exports"),
   // How long an archive nobody downloads stays there.

@@ -48,7 +48,10 @@ export type ApiReason =
   | "RESET_TOKEN_USED"
   | "MAIL_UNAVAILABLE"
   | "TENANT_BUSY"
-  | "TENANT_RATE_LIMITED";
+  | "TENANT_RATE_LIMITED"
+  | "TWO_FACTOR_REQUIRED"
+  | "TWO_FACTOR_CHALLENGE_INVALID"
+  | "TWO_FACTOR_CODE_INVALID";
 
 /** The cause carried by api refusals; `code` is the reason (same shape as tenancy's errors). */
 export class ApiRefusal extends Error {
@@ -111,6 +114,7 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   IMPERSONATION_READ_ONLY: "FORBIDDEN",
   INVITE_EMAIL_MISMATCH: "FORBIDDEN",
   JOIN_NEEDS_PASSWORD: "FORBIDDEN",
+  SECOND_FACTOR_SIGN_IN: "FORBIDDEN",
   MAIL_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   // Plans: 402 for "the plan does not allow more", 403 for "the plan does not include this".
   QUOTA_EXCEEDED: "PAYMENT_REQUIRED",
@@ -119,6 +123,13 @@ const TENANCY_CODES: Record<TenancyErrorCode, TRPC_ERROR_CODE_KEY> = {
   // Admission (the plan's inFlight and requestsPerMinute): both carry Retry-After.
   TENANT_BUSY: "SERVICE_UNAVAILABLE",
   TENANT_RATE_LIMITED: "TOO_MANY_REQUESTS",
+  // Two-factor sign-in: a wrong code is bad input; a stale challenge means "sign in again".
+  TWO_FACTOR_CODE_INVALID: "BAD_REQUEST",
+  TWO_FACTOR_ALREADY_ENABLED: "CONFLICT",
+  TWO_FACTOR_NOT_ENABLED: "BAD_REQUEST",
+  TWO_FACTOR_NOT_PENDING: "BAD_REQUEST",
+  TWO_FACTOR_CHALLENGE_INVALID: "UNAUTHORIZED",
+  TWO_FACTOR_REQUIRED: "FORBIDDEN",
 };
 
 /** A TRPCError for a domain error thrown below the api (tenancy, mongoose), or null if unknown. */

@@ -31,6 +31,14 @@ export const jwtEnv = {
   JWT_AUDIENCE: z.string().min(1).default("tenantry-api"),
 };
 
+/**
+ * Whether a super admin must set up two-factor sign-in before any privileged action (default
+ * "required"). "optional" is for test stacks whose one admin signs in many times a minute.
+ */
+export const adminTwoFactorEnv = {
+  ADMIN_TWO_FACTOR: z.enum(["required", "optional"]).default("required"),
+};
+
 /** How browsers reach the tenant app, and what the hosts in front of it are trusted with. */
 export const webEnv = {
   WEB_URL: z.url("must be a URL such as http://localhost:3000").default("http://localhost:3000"),

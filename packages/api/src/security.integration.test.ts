@@ -1,5 +1,6 @@
 // Issue 5 point 8, the security half: token forgery, tenant isolation, host/header mismatch,
 // suspension across instances, operator injection and the control-database password scan.
+import { createHash } from "node:crypto";
 import { request } from "node:http";
 
 import { SignJWT } from "jose";
@@ -17,6 +18,7 @@ import {
   startInstance,
 } from "../test/api-harness";
 import { controlModelsOf } from "@tenantry/tenancy/testing";
+import { totpCode } from "@tenantry/test-kit";
 
 let h: Harness;
 let acme: TenantFixture;
@@ -381,7 +383,7 @@ describe("suspension without session revocation", () => {
 });
 
 describe("control database", () => {
-  it("holds no tenant user's password or password hash, nor a tenant webhook secret, in any collection", async () => {
+  it("holds no tenant user's password, password hash or second factor, nor a tenant webhook secret, in any collection", async () => {
     // Create users every way the api can: owner at provision, member with password, invitee
     // who accepts, and a password change.
     const created = await globex.client.members.create.mutate({
@@ -410,6 +412,41 @@ describe("control database", () => {
     // A tenant webhook endpoint's signing secret stays in the tenant's database.
     const hook = await globex.client.webhooks.create.mutate({ url: "https://1.1.1.1/globex-hook" });
 
+    // …and a second factor: enrolment, a sign-in by code and one by recovery code.
+    const m1 = await appClient(h.url).auth.login.mutate({
+      email: "m1@globex.test",
+      password: MEMBER_PASSWORD,
+    });
+    const m1Client = appClient(h.url, m1.status === "ok" ? (m1.accessToken ?? "") : "");
+    const begun = await m1Client.auth.twoFactor.begin.mutate();
+    const { recoveryCodes } = await m1Client.auth.twoFactor.confirm.mutate({
+      code: totpCode(begun.manualKey),
+    });
+    const challenges: string[] = [];
+    for (const code of [totpCode(begun.manualKey, 1), recoveryCodes[0] as string]) {
+      const step = await appClient(h.url).auth.login.mutate({
+        email: "m1@globex.test",
+        password: MEMBER_PASSWORD,
+      });
+      if (step.status !== "secondFactor") throw new Error("expected a challenge");
+      challenges.push(step.challenge);
+      await appClient(h.url).auth.loginSecondFactor.mutate({ challenge: step.challenge, code });
+    }
+    const stored = await h.tenancy.withTenant(globex.id, ({ models }) =>
+      models.User.findOne({ email: "m1@globex.test" }).lean(),
+    );
+    const sealedSecret = stored?.twoFactor?.secretSealed ?? "";
+    expect(sealedSecret).toMatch(/^v1\./);
+    const sha = (v: string) => createHash("sha256").update(v).digest("hex");
+    const secondFactorSecrets = [
+      begun.manualKey,
+      sealedSecret,
+      ...recoveryCodes,
+      ...recoveryCodes.map(sha),
+      ...challenges,
+      ...challenges.map(sha),
+    ];
+
     const db = controlModelsOf(h.tenancy).Tenant.db.db;
     if (!db) throw new Error("no control db handle");
     const plaintexts = [
@@ -434,6 +471,8 @@ describe("control database", () => {
         const text = JSON.stringify(doc);
         for (const p of plaintexts)
           expect(text, `${name} holds a plaintext password`).not.toContain(p);
+        for (const secret of secondFactorSecrets)
+          expect(text, `${name} holds a tenant user's second factor`).not.toContain(secret);
         if (name === "admins") {
           // Super admins are a separate identity whose hashes live here by design; nothing else may.
           const { passwordHash: _ignored, ...rest } = doc;
@@ -441,6 +480,10 @@ describe("control database", () => {
           continue;
         }
         expect(text, `${name} holds a password hash`).not.toMatch(/\$argon2/);
+        expect(
+          Object.keys(doc).some((k) => /twoFactor|totp|recovery/i.test(k)),
+          `${name} has a second-factor field`,
+        ).toBe(false);
         expect(
           Object.keys(doc).some((k) => /pass(word)?hash|password/i.test(k)),
           `${name} has a password field`,

@@ -73,6 +73,13 @@ export interface ApiServicesConfig {
    * server answers /metrics with 404, so metrics are never public by default.
    */
   metricsToken?: string;
+  /**
+   * "required" (the default): a super admin without a second factor may sign in, enrol and see
+   * who they are, and nothing else (403 TWO_FACTOR_REQUIRED). "optional" lets them work without
+   * one (ADMIN_TWO_FACTOR=optional): for test stacks whose one admin signs in many times a minute,
+   * which a single-use code per 30-second step cannot serve.
+   */
+  adminTwoFactor?: "required" | "optional";
 }
 
 interface MigrationJob {
@@ -99,6 +106,8 @@ export interface ApiServices {
   /** Recent successful API key checks, same TTL as authChecks (see auth/key-check-cache.ts). */
   keyChecks: KeyCheckCache;
   keyRateLimits: KeyRateLimits;
+  /** Whether each tenant requires two-factor sign-in, as read recently (same TTL as authChecks). */
+  orgTwoFactor: Map<string, { required: boolean; until: number }>;
   /** The export folder, opened (and its sweep started) on first use. */
   exportFolder(): Promise<ExportFolder>;
   /** Creates the first super admin from config if none exists; refuses a weak password. */
@@ -156,6 +165,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     authChecks,
     keyChecks: createKeyCheckCache(authChecks.ttlMs),
     keyRateLimits,
+    orgTwoFactor: new Map(),
     exportFolder: () =>
       (exportFolder ??= openExportFolder({
         ...(config.exportDir ? { dir: config.exportDir } : {}),

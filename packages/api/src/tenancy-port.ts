@@ -28,3 +28,10 @@ export { assertActive } from "@tenantry/tenancy";
 export { sessionStore, RateLimited, DEFAULT_RATE_LIMIT } from "@tenantry/tenancy";
 // A person's own sessions as their profile lists them (list, end one, end the others).
 export { sessionFamilies } from "@tenantry/tenancy";
+// Two-factor sign-in: whether an account has a second factor, the challenges' routing parts.
+export {
+  hasTwoFactor,
+  orgRequiresTwoFactor,
+  parseAdminChallenge,
+  parseTenantChallenge,
+} from "@tenantry/tenancy";

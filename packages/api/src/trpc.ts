@@ -84,6 +84,20 @@ export const accountProcedure = publicProcedure.use(({ ctx, type, path, next }) 
   withTenantPrincipal(ctx, { type, path }, (principal) => next({ ctx: principal }), false),
 );
 
+/**
+ * A tenant call about the caller's own second factor (and who they are): open to a member whose
+ * organisation requires two-factor sign-in before they have enrolled (auth/two-factor-gate.ts).
+ */
+export const enrolmentProcedure = publicProcedure.use(({ ctx, type, path, next }) =>
+  withTenantPrincipal(
+    ctx,
+    { type, path },
+    (principal) => next({ ctx: principal }),
+    false,
+    "enrolment",
+  ),
+);
+
 /** A tenant call the tenant's plan must include (403 FEATURE_NOT_IN_PLAN otherwise). */
 export const featureProcedure = (feature: PlanFeature) =>
   tenantProcedure.use(({ ctx, next }) => {
@@ -100,6 +114,11 @@ export const tenantAdminProcedure = tenantProcedure.use(({ ctx, next }) => {
 /** Super admins: a separate identity (control database `admins`), separate token audience. */
 export const superAdminProcedure = publicProcedure.use(async ({ ctx, type, path, next }) =>
   next({ ctx: await verifiedSuperAdmin(ctx, { type, path }) }),
+);
+
+/** A super-admin call open before their second factor is set up: enrolment, who they are. */
+export const adminEnrolmentProcedure = publicProcedure.use(async ({ ctx, type, path, next }) =>
+  next({ ctx: await verifiedSuperAdmin(ctx, { type, path }, "enrolment") }),
 );
 
 // 3. What handlers behind each base procedure receive, inferred so it cannot drift.

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { startMailCatcher, startTestDatabase } from "@tenantry/test-kit";
+import { startMailCatcher, startTestDatabase, totpCode } from "@tenantry/test-kit";
 import type { TestDatabase } from "@tenantry/test-kit";
 import type { ModulesModels, Tenancy } from "@tenantry/tenancy";
 import { createTenancy, parseApiKey } from "@tenantry/tenancy";
@@ -542,6 +542,30 @@ describe("disabling a super admin", () => {
       ["second@example.test", "active"],
     ]);
     expect(JSON.stringify(listed)).not.toMatch(/argon2|passwordHash/);
+  });
+
+  it("removes a super admin's two-factor sign-in (lost phone and recovery codes)", async () => {
+    const second = (await tenancy.admins.list()).find((a) => a.email === "second@example.test");
+    if (!second) throw new Error("second admin missing");
+    const account = tenancy.admins.secondFactorAccount(second);
+    const { secret } = await tenancy.twoFactor.beginEnrolment(account);
+    await tenancy.twoFactor.confirmEnrolment(account, totpCode(secret));
+    expect((await tenancy.admins.get(second.id))?.twoFactorEnabled).toBe(true);
+    const out = await json<{ admin: { email: string; twoFactorEnabled: boolean } }>([
+      "admin",
+      "reset-two-factor",
+      "second@example.test",
+    ]);
+    expect(out.admin).toEqual({
+      id: second.id,
+      email: "second@example.test",
+      twoFactorEnabled: false,
+    });
+    expect((await tenancy.admins.get(second.id))?.twoFactorEnabled).toBe(false);
+    expect(await tenancy.audit.list({ action: "admin.twoFactor.reset" })).toMatchObject({
+      items: [expect.objectContaining({ target: "second@example.test" })],
+    });
+    expect((await cli(["admin", "reset-two-factor", "nobody@example.test"])).code).toBe(3);
   });
 });
 

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { totpCode } from "@tenantry/test-kit";
+
 import type { TestApi } from "../test/api-server";
 import { ADMIN, PASSWORD, provisionTenant, startTestApi } from "../test/api-server";
 import type { Tokens } from "./index";
@@ -24,6 +26,24 @@ beforeAll(async () => {
   await provisionTenant(api, "acme");
 });
 afterAll(async () => api?.stop());
+
+describe("createTenantryClient with two-factor sign-in", () => {
+  it("finishes a sign-in with the code step and keeps the tokens", async () => {
+    await provisionTenant(api, "tfa");
+    const enrolling = createTenantryClient({ url: api.url });
+    await enrolling.login({ email: "owner@tfa.test", password: PASSWORD });
+    const { manualKey } = await enrolling.auth.twoFactor.begin.mutate();
+    await enrolling.auth.twoFactor.confirm.mutate({ code: totpCode(manualKey) });
+
+    const client = createTenantryClient({ url: api.url });
+    const step = await client.login({ email: "owner@tfa.test", password: PASSWORD });
+    if (step.status !== "secondFactor")
+      throw new Error(`expected the code step, got ${step.status}`);
+    expect(client.getTokens().accessToken).toBeNull();
+    await client.loginSecondFactor({ challenge: step.challenge, code: totpCode(manualKey, 1) });
+    expect((await client.auth.me.query()).twoFactor.enabled).toBe(true);
+  });
+});
 
 describe("createTenantryClient", () => {
   it("logs in, keeps the tokens and makes typed calls", async () => {

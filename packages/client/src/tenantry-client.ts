@@ -114,6 +114,14 @@ export interface TenantryClientHelpers {
     password: string;
     tenantSlug?: string;
   }): ReturnType<TRPCClient<AppRouter>["auth"]["login"]["mutate"]>;
+  /**
+   * The code step when `login` answered `secondFactor`: its challenge and a code from the
+   * authenticator app (or a recovery code); keeps the tokens.
+   */
+  loginSecondFactor(input: {
+    challenge: string;
+    code: string;
+  }): ReturnType<TRPCClient<AppRouter>["auth"]["loginSecondFactor"]["mutate"]>;
   /** Revokes the session on the server and forgets the tokens. */
   logout(): Promise<void>;
   /** Rotates the refresh token now (normally automatic). */
@@ -166,6 +174,11 @@ export function createTenantryClient(
         session.set({ accessToken: res.accessToken, refreshToken: res.refreshToken });
       return res;
     },
+    async loginSecondFactor(input) {
+      const res = await bare.auth.loginSecondFactor.mutate(input);
+      session.set({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+      return res;
+    },
     async logout() {
       const { refreshToken } = session.get();
       await client.auth.logout.mutate(refreshToken ? { refreshToken } : {}).catch(() => undefined);
@@ -182,6 +195,11 @@ export interface TenantryAdminClientHelpers {
     email: string;
     password: string;
   }): ReturnType<TRPCClient<AdminRouter>["auth"]["login"]["mutate"]>;
+  /** The code step when `login` answered `secondFactor`; keeps the tokens. */
+  loginSecondFactor(input: {
+    challenge: string;
+    code: string;
+  }): ReturnType<TRPCClient<AdminRouter>["auth"]["loginSecondFactor"]["mutate"]>;
   logout(): Promise<void>;
   refresh(): Promise<void>;
   getTokens(): Tokens;
@@ -213,6 +231,12 @@ export function createTenantryAdminClient(
   return withHelpers(client, {
     async login(input) {
       const res = await bare.auth.login.mutate(input);
+      if (res.status === "ok")
+        session.set({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+      return res;
+    },
+    async loginSecondFactor(input) {
+      const res = await bare.auth.loginSecondFactor.mutate(input);
       session.set({ accessToken: res.accessToken, refreshToken: res.refreshToken });
       return res;
     },

@@ -39,6 +39,8 @@ export async function startTestApi(overrides: Partial<ApiServicesConfig> = {}): 
     },
     cookies: { secure: false },
     firstAdmin: ADMIN,
+    // The admin client's tests sign in by password alone (two-factor is the api suite's subject).
+    adminTwoFactor: "optional",
     logger: pino({ level: "silent" }),
     ...overrides,
   });

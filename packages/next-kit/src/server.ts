@@ -43,6 +43,8 @@ interface SurfaceOptions<S extends Surface> {
   getServices: () => Promise<ApiServices>;
   /** Where a suspended tenant is sent instead of an error screen (the tenant app only). */
   suspendedPath?: string;
+  /** Where a signed-in person who must first set up two-factor sign-in is sent (TWO_FACTOR_REQUIRED). */
+  enrolPath?: string;
 }
 
 function callerFor<S extends Surface>(
@@ -90,6 +92,7 @@ export function createPageCaller<S extends Surface>(opts: SurfaceOptions<S>) {
     } catch (err) {
       const info = serverError(err);
       if (opts.suspendedPath && info.reason === "TENANT_SUSPENDED") redirect(opts.suspendedPath);
+      if (opts.enrolPath && info.reason === "TWO_FACTOR_REQUIRED") redirect(opts.enrolPath);
       if (info.code === "UNAUTHORIZED") {
         const path = (await headers()).get("x-pathname") ?? "/";
         redirect(`/session/refresh?next=${encodeURIComponent(path)}`);

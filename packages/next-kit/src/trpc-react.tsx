@@ -23,6 +23,8 @@ export interface TRPCKitOptions {
   publicPaths: readonly string[];
   /** Where a call that finds the tenant suspended sends the page (the tenant app only). */
   suspendedPath?: string;
+  /** Where a call refused with TWO_FACTOR_REQUIRED sends the page: the two-factor set-up. */
+  enrolPath?: string;
 }
 
 const linkOptions = {
@@ -61,6 +63,8 @@ export function createTRPCKit<TRouter extends AnyRouter>(opts: TRPCKitOptions) {
     const info = describeApiError(err);
     if (opts.suspendedPath && info.reason === "TENANT_SUSPENDED") {
       window.location.assign(opts.suspendedPath);
+    } else if (opts.enrolPath && info.reason === "TWO_FACTOR_REQUIRED") {
+      if (path !== opts.enrolPath) window.location.assign(opts.enrolPath);
     } else if (info.code === "UNAUTHORIZED") {
       window.location.assign(
         `/session/refresh?next=${encodeURIComponent(path + window.location.search)}`,

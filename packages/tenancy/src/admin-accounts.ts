@@ -13,6 +13,8 @@ import { sessionStore } from "./session-store";
 import type { SessionFamilies } from "./session-families";
 import { sessionFamilies } from "./session-families";
 import { normalizeEmail } from "./tenant-directory";
+import type { SecondFactorAccount } from "./two-factor";
+import { hasTwoFactor } from "./two-factor";
 
 export interface AdminAccount {
   id: string;
@@ -21,6 +23,8 @@ export interface AdminAccount {
   status: "active" | "disabled";
   lastLoginAt: Date | null;
   createdAt: Date;
+  /** A confirmed second factor: without one, an admin may only enrol (two-factor.ts). */
+  twoFactorEnabled: boolean;
 }
 
 function toAccount(doc: AdminDoc): AdminAccount {
@@ -31,6 +35,7 @@ function toAccount(doc: AdminDoc): AdminAccount {
     status: doc.status,
     lastLoginAt: doc.lastLoginAt ?? null,
     createdAt: doc.createdAt,
+    twoFactorEnabled: hasTwoFactor(doc),
   };
 }
 
@@ -192,6 +197,38 @@ export class AdminAccounts {
       details: { sessionsEnded: ended.modifiedCount },
     });
     return toAccount(updated ?? { ...doc, status: "disabled" });
+  }
+
+  /** The admin's record as two-factor.ts reads and writes it (control `admins`). */
+  secondFactorAccount(admin: Pick<AdminAccount, "id" | "email">): SecondFactorAccount {
+    return {
+      model: this.models.Admin as unknown as SecondFactorAccount["model"],
+      id: new Types.ObjectId(admin.id),
+      owner: `admin:${admin.id}`,
+      label: admin.email,
+    };
+  }
+
+  /**
+   * Removes a super admin's second factor (lost phone and recovery codes): their next sign-in
+   * asks them to set up a new one before anything else. Operators run it from the CLI, on the
+   * databases directly. Audited as `admin.twoFactor.reset`.
+   */
+  async resetTwoFactor(email: string, actor: AuditActor = SYSTEM_ACTOR): Promise<AdminAccount> {
+    let normalized: string;
+    try {
+      normalized = normalizeEmail(email);
+    } catch {
+      throw new AdminNotFound(email);
+    }
+    const doc = await this.models.Admin.findOneAndUpdate(
+      { email: normalized },
+      { $set: { twoFactor: null, twoFactorPending: null, twoFactorChallenge: null } },
+      { returnDocument: "after" },
+    ).lean<AdminDoc>();
+    if (!doc) throw new AdminNotFound(normalized);
+    await this.audit.record({ actor, action: "admin.twoFactor.reset", target: normalized });
+    return toAccount(doc);
   }
 
   /** Every super admin, oldest first (a platform has a handful). */

@@ -6,6 +6,7 @@ import type { ApiKeyDoc } from "./api-key-models";
 import { apiKeySchema } from "./api-key-models";
 import type { PasswordResetDoc } from "./password-reset-schema";
 import { passwordResetSchema } from "./password-reset-schema";
+import type { TwoFactorFields } from "./two-factor-fields";
 
 export const TENANT_STATUSES = [
   "provisioning",
@@ -119,7 +120,8 @@ const directorySchema = new Schema<DirectoryDoc>(
 directorySchema.index({ email: 1, tenantId: 1 }, { unique: true });
 directorySchema.index({ tenantId: 1 });
 
-export interface AdminDoc {
+/** A super admin's second factor (two-factor.ts) lives on their record in `admins`. */
+export interface AdminDoc extends TwoFactorFields {
   _id: Types.ObjectId;
   email: string;
   name: string;
@@ -137,6 +139,9 @@ const adminSchema = new Schema<AdminDoc>(
     passwordHash: { type: String, required: true },
     status: { type: String, enum: ["active", "disabled"], default: "active" },
     lastLoginAt: { type: Date, default: null },
+    twoFactor: { type: Schema.Types.Mixed, default: null },
+    twoFactorPending: { type: Schema.Types.Mixed, default: null },
+    twoFactorChallenge: { type: Schema.Types.Mixed, default: null },
   },
   { collection: "admins", timestamps: true, ...noLazyWork },
 );

@@ -30,7 +30,8 @@ export type TenancyErrorCode =
   | "STORAGE_LIMIT_READ_ONLY"
   | "FEATURE_NOT_IN_PLAN"
   | "TENANT_BUSY"
-  | "TENANT_RATE_LIMITED";
+  | "TENANT_RATE_LIMITED"
+  | TwoFactorRefusalCode;
 
 export class TenancyError extends Error {
   readonly code: TenancyErrorCode;
@@ -245,7 +246,8 @@ export type SwitchRefusalCode =
   | "INVALID_CREDENTIALS"
   | "IMPERSONATION_READ_ONLY"
   | "INVITE_EMAIL_MISMATCH"
-  | "JOIN_NEEDS_PASSWORD";
+  | "JOIN_NEEDS_PASSWORD"
+  | "SECOND_FACTOR_SIGN_IN";
 
 export class SwitchRefused extends TenancyError {
   constructor(code: SwitchRefusalCode, message?: string) {
@@ -259,6 +261,8 @@ export class SwitchRefused extends TenancyError {
         "This invitation is for another email address than the one you are signed in with.",
       JOIN_NEEDS_PASSWORD:
         "That organisation asks for its own password: choose one to accept the invitation.",
+      SECOND_FACTOR_SIGN_IN:
+        "Your account there signs in with a second factor: sign out, then sign in to that organisation with your code.",
     }[code];
     super(code, message ?? why);
   }
@@ -371,4 +375,19 @@ function unreachableAtDepth(err: unknown, depth: number): boolean {
     !("code" in err && typeof err.code === "number" && err.code > 0)
     ? SOCKET_FAILURE.test(err.message)
     : false;
+}
+
+export type TwoFactorRefusalCode =
+  | "TWO_FACTOR_CODE_INVALID"
+  | "TWO_FACTOR_ALREADY_ENABLED"
+  | "TWO_FACTOR_NOT_ENABLED"
+  | "TWO_FACTOR_NOT_PENDING"
+  | "TWO_FACTOR_CHALLENGE_INVALID"
+  | "TWO_FACTOR_REQUIRED";
+
+/** A two-factor step refused: wrong code, nothing to confirm, a stale challenge (two-factor.ts). */
+export class TwoFactorRefused extends TenancyError {
+  constructor(code: TwoFactorRefusalCode, message: string) {
+    super(code, message);
+  }
 }

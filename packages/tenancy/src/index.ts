@@ -160,3 +160,12 @@ export type {
   WebhookDeliveryView,
   WebhookEndpointView,
 } from "./webhooks/webhooks";
+export {
+  TwoFactor,
+  RECOVERY_CODE_COUNT,
+  hasTwoFactor,
+  orgRequiresTwoFactor,
+  parseAdminChallenge,
+  parseTenantChallenge,
+} from "./two-factor";
+export type { SecondFactorAccount, TwoFactorFields, TwoFactorStatus } from "./two-factor";

@@ -16,12 +16,18 @@ import { normalizeEmail } from "./tenant-directory";
 import type { SettingDoc, UserDoc } from "./tenant-models";
 import type { TenantRecord } from "./tenant-registry";
 import type { TenantScope } from "./tenancy-runtime";
+import { hasTwoFactor } from "./two-factor";
 
 /** The settings document holding the tenant-wide settings (the api's settings router writes it). */
 const TENANT_SETTINGS_ID = "tenant";
 
 /** How a proven email may enter a member of another organisation. */
-export type SwitchRoute = { kind: "direct" } | { kind: "password"; why: "REQUIRE_OWN_SIGN_IN" };
+export type SwitchRoute =
+  | { kind: "direct" }
+  | { kind: "password"; why: "REQUIRE_OWN_SIGN_IN" }
+  // A member with a second factor is entered only by a full sign-in with their code: a session in
+  // another organisation proves the email, not possession of this account's authenticator.
+  | { kind: "signIn"; why: "SECOND_FACTOR" };
 
 /** What the switch rule reads of the target organisation and its member. */
 export interface SwitchTarget {
@@ -36,6 +42,7 @@ export interface SwitchTarget {
  * factor, an IP rule) belongs here, so the switch, the switcher's hint and joining by invite agree.
  */
 export function switchRoute(target: SwitchTarget): SwitchRoute {
+  if (hasTwoFactor(target.member)) return { kind: "signIn", why: "SECOND_FACTOR" };
   if (target.settings?.requireOwnSignIn === true)
     return { kind: "password", why: "REQUIRE_OWN_SIGN_IN" };
   return { kind: "direct" };
@@ -71,10 +78,19 @@ export interface OrganisationEntry {
   role: string;
   /**
    * current: the caller is here; direct: one click; password: asks for its own password;
+   * signIn: the member there has a second factor, so only a full sign-in (with the code) enters;
    * suspended / deleted: the organisation is locked; pending: an invitation not yet accepted;
    * unavailable: could not be reached now.
    */
-  access: "current" | "direct" | "password" | "suspended" | "deleted" | "pending" | "unavailable";
+  access:
+    | "current"
+    | "direct"
+    | "password"
+    | "signIn"
+    | "suspended"
+    | "deleted"
+    | "pending"
+    | "unavailable";
 }
 
 export interface SwitchRequest<S> {
@@ -177,6 +193,7 @@ export class OrgSwitches {
         settings: await switchSettings(scope),
         member,
       });
+      if (route.kind === "signIn") throw new SwitchRefused("SECOND_FACTOR_SIGN_IN");
       if (route.kind === "password") await this.checkPassword(req, member);
       const session = await req.openSession(scope, member);
       await scope.models.User.updateOne({ _id: member._id }, { $set: { lastLoginAt: new Date() } });

@@ -43,6 +43,7 @@ import { provision, recoverySweep } from "./provision";
 import type { ArchiveOptions, ArchiveSummary } from "./tenant-archive";
 import { exportTenant, importTenant } from "./tenant-archive";
 import { TenantConcurrency } from "./tenant-concurrency";
+import { TwoFactor } from "./two-factor";
 import { TenantRateLimits } from "./tenant-rate-limits";
 import type { Membership } from "./tenant-directory";
 import { TenantDirectory } from "./tenant-directory";
@@ -136,6 +137,8 @@ export interface Tenancy<M = unknown> {
   passwordResets: PasswordResets;
   /** Member changes with their invariants (last owner, seats, directory, sessions, audit). */
   members: Members;
+  /** Two-factor sign-in (TOTP, recovery codes, sign-in challenges) for tenant users and super admins. */
+  twoFactor: TwoFactor;
   /** Invitations: invite by email, resend, revoke, list pending, accept (links in the tenant database). */
   invites: Invites;
   /** One account across organisations: the switcher's list and the switch without a second password. */
@@ -472,6 +475,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
       withTenant: (id, fn) => withTenant(id, fn as never),
     }),
     members,
+    twoFactor: new TwoFactor(cfg.encryptionKeyBytes, hasher),
     invites: new Invites({
       members,
       hasher,

@@ -10,13 +10,15 @@ import type { MemberRole } from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
 import type { PasswordResetDoc } from "./password-reset-schema";
 import { passwordResetSchema } from "./password-reset-schema";
+import type { TwoFactorFields } from "./two-factor-fields";
 
 const noLazyWork = { autoIndex: false, autoCreate: false, bufferCommands: false } as const;
 
 export const USER_STATUSES = ["active", "invited", "deactivated"] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
-export interface UserDoc {
+/** A user's second factor (two-factor.ts) lives on their record, in the tenant's database only. */
+export interface UserDoc extends TwoFactorFields {
   _id: Types.ObjectId;
   email: string;
   name: string;
@@ -39,6 +41,9 @@ const userSchema = new Schema<UserDoc>(
     status: { type: String, enum: USER_STATUSES, default: "active" },
     lastLoginAt: { type: Date, default: null },
     passwordChangedAt: { type: Date, default: null },
+    twoFactor: { type: Schema.Types.Mixed, default: null },
+    twoFactorPending: { type: Schema.Types.Mixed, default: null },
+    twoFactorChallenge: { type: Schema.Types.Mixed, default: null },
   },
   { collection: "users", timestamps: true, ...noLazyWork },
 );
@@ -89,6 +94,8 @@ export interface SettingDoc {
   preferences: Record<string, unknown>;
   /** Switching in from another organisation asks for this organisation's own password (org-switch.ts). */
   requireOwnSignIn?: boolean;
+  /** Members must sign in with a second factor; one without it may only enrol (two-factor.ts). */
+  requireTwoFactor?: boolean;
   updatedAt: Date;
   createdAt: Date;
 }
@@ -99,6 +106,7 @@ const settingSchema = new Schema<SettingDoc>(
     displayName: { type: String, default: null },
     preferences: { type: Schema.Types.Mixed, default: {} },
     requireOwnSignIn: { type: Boolean, default: false },
+    requireTwoFactor: { type: Boolean, default: false },
   },
   { collection: "settings", timestamps: true, minimize: false, ...noLazyWork },
 );

@@ -24,3 +24,5 @@ export { ForgotPasswordForm, ResetPasswordForm } from "./password-reset-forms";
 export { AuthCard } from "./auth-card";
 export { WebhooksPanel } from "./webhooks-panel";
 export type { WebhookDeliveryRow, WebhookEndpointRow, WebhooksPanelProps } from "./webhooks-panel";
+export { SecondFactorForm, TwoFactorPanel } from "./two-factor";
+export type { TwoFactorEnrolment, TwoFactorPanelProps, TwoFactorStatusView } from "./two-factor";

@@ -45,6 +45,8 @@ const services = await createApiServices({
   tenancy,
   jwt: { secret: required("JWT_SECRET"), issuer: "tenantry", audience: "tenantry-api" },
   cookies: { secure: false },
+  // As main.ts reads ADMIN_TWO_FACTOR (tenant-fixtures' apiEnv sets "optional").
+  adminTwoFactor: env.ADMIN_TWO_FACTOR === "optional" ? "optional" : "required",
   logger,
 });
 const server = createStandaloneServer({ services });

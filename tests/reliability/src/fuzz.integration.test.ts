@@ -33,6 +33,11 @@ const WRITES_ALLOWED_ON_REJECTION: Record<string, RegExp> = {
   "auth.login": /\.loginattempts$/i,
   "auth.switchTenant": /\.loginattempts$/i,
   "auth.changePassword": /\.loginattempts$/i,
+  // Two-factor codes count in the same login limiter (a wrong code is a failed attempt).
+  "auth.loginSecondFactor": /\.loginattempts$/i,
+  "auth.twoFactor.confirm": /\.loginattempts$/i,
+  "auth.twoFactor.disable": /\.loginattempts$/i,
+  "auth.twoFactor.regenerateRecoveryCodes": /\.loginattempts$/i,
 };
 
 /**

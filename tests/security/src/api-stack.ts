@@ -153,6 +153,8 @@ export async function startStack(
       cookies: { secure: false },
       trustProxy,
       logger: pino({ level: "silent" }),
+      // The one admin signs in many times a minute; a code works once per 30-second step.
+      adminTwoFactor: "optional",
       ...opts.services,
     });
   const web = await serveNextApp("app", await servicesFor(true));

@@ -14,6 +14,8 @@ import { stackFromEnv } from "./env";
 import type { StackInfo } from "./stack";
 
 export { expect };
+/** What an authenticator app shows for a manual key (two-factor sign-in). */
+export { totpCode } from "@tenantry/test-kit";
 
 export const PASSWORD = "Corr3ct-Horse-Battery";
 

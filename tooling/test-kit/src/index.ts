@@ -12,3 +12,4 @@ export type { TestClientOptions } from "./trpc-client";
 export { createTestClient } from "./trpc-client";
 export type { CaughtMail, MailCatcher, MailInbox } from "./mail-catcher";
 export { mailInbox, startMailCatcher } from "./mail-catcher";
+export { totpCode } from "./totp-codes";

@@ -42,6 +42,7 @@ async function createAppServices(): Promise<ApiServices> {
     adminAppUrl: env.ADMIN_URL,
     allowedOrigins: [new URL(env.ADMIN_URL).origin],
     firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
+    adminTwoFactor: env.ADMIN_TWO_FACTOR,
     exportDir: path.resolve(env.EXPORT_DIR),
     exportTtlMs: env.EXPORT_TTL_SECONDS * 1000,
     logger,

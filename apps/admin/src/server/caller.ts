@@ -5,6 +5,7 @@ import { getServices } from "./api";
 export const { callOrRedirect } = createPageCaller({
   surface: "admin",
   getServices,
+  enrolPath: "/two-factor-setup",
 });
 
 export const { trpc, prefetch, HydrateClient } = createPagePrefetch({

@@ -10,10 +10,13 @@ import type { AdminAccount } from "../tenancy-port";
 import type { AdminClaims } from "./access-tokens";
 import { verifiedPlatformKey } from "./api-key-guard";
 import { verifiedClaims } from "./tenant-guard";
+import { assertAdminSecondFactor } from "./two-factor-gate";
 
 export async function verifiedSuperAdmin(
   ctx: Context,
   call: { type: string; path: string },
+  /** "enrolment": open to an admin who has not set up their second factor yet. */
+  secondFactor: "enforce" | "enrolment" = "enforce",
 ): Promise<{ admin: AdminAccount; adminClaims: AdminClaims; platformKey: ServiceAccount | null }> {
   const token = ctx.credentials.token;
   if (token && looksLikeApiKey(token)) return platformKeyAdmin(ctx, token, call);
@@ -33,6 +36,7 @@ export async function verifiedSuperAdmin(
     throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This admin account is disabled");
   if (!session)
     throw refuse("UNAUTHORIZED", "SESSION_REVOKED", "This session has ended; sign in again");
+  if (secondFactor === "enforce") assertAdminSecondFactor(ctx, admin);
   return { admin, adminClaims: claims, platformKey: null };
 }
 
@@ -46,6 +50,8 @@ async function platformKeyAdmin(ctx: Context, token: string, call: { type: strin
     status: "active",
     lastLoginAt: null,
     createdAt: new Date(),
+    // A platform key is a secret of its own, not a person signing in.
+    twoFactorEnabled: true,
   };
   const adminClaims: AdminClaims = {
     kind: "admin",

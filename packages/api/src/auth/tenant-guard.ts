@@ -12,6 +12,7 @@ import { tenantSchemas } from "../tenancy-port";
 import type { TenantClaims } from "./access-tokens";
 import { TokenInvalid } from "./access-tokens";
 import { withKeyPrincipal } from "./api-key-guard";
+import { assertTenantSecondFactor } from "./two-factor-gate";
 
 const USERS = tenantSchemas.User.get("collection") as string;
 const SESSIONS = tenantSchemas.Session.get("collection") as string;
@@ -132,6 +133,8 @@ export async function withTenantPrincipal<R>(
   next: (principal: TenantPrincipal) => Promise<R>,
   /** The call writes tenant data (refused while the tenant is read-only over its storage). */
   write: boolean,
+  /** "enrolment": open to a member their organisation still requires to enrol a second factor. */
+  secondFactor: "enforce" | "enrolment" = "enforce",
 ): Promise<R> {
   const { type } = call;
   const token = ctx.credentials.token;
@@ -173,6 +176,8 @@ export async function withTenantPrincipal<R>(
     const user =
       ctx.services.authChecks.get(scope.tenant, claims.sid, claims.sub) ??
       (await checkUserAndSession(ctx, scope, claims));
+    // A super admin impersonating is not the member; their own second factor guards the admin API.
+    if (secondFactor === "enforce" && !claims.imp) await assertTenantSecondFactor(ctx, scope, user);
     return counted(ctx, claims.tid, () =>
       next({
         claims,

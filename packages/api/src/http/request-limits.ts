@@ -21,4 +21,7 @@ export const SOLO_PROCEDURES: readonly string[] = [
   "auth.switchTenant",
   "auth.acceptInvite",
   "auth.acceptInviteWithAccount",
+  "auth.loginSecondFactor",
+  "auth.twoFactor.disable",
+  "auth.twoFactor.regenerateRecoveryCodes",
 ];

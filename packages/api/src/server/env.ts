@@ -16,6 +16,7 @@ import { z } from "zod";
 import {
   apiKeyRateLimitEnv,
   firstAdminEnv,
+  adminTwoFactorEnv,
   flag,
   jwtEnv,
   logEnv,
@@ -40,6 +41,7 @@ const schema = z
     ADMIN_EMAIL: firstAdminEnv.ADMIN_EMAIL.optional(),
     ADMIN_PASSWORD: firstAdminEnv.ADMIN_PASSWORD.optional(),
     ADMIN_API_ENABLED: flag.default(true),
+    ...adminTwoFactorEnv,
     /** Tenant web app's public URL (invite links); WEB_URL is accepted too, as the apps use it. */
     PUBLIC_APP_URL: z.url().optional(),
     ...webEnv,

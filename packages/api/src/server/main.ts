@@ -60,6 +60,7 @@ async function main() {
     ...(env.TENANT_HOST_SUFFIX ? { tenantHostSuffix: env.TENANT_HOST_SUFFIX } : {}),
     trustProxy: env.TRUST_PROXY,
     authCheckCacheMs: env.AUTH_CHECK_CACHE_MS,
+    adminTwoFactor: env.ADMIN_TWO_FACTOR,
     apiKeyRateLimit: apiKeyRateLimitFrom(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD

@@ -56,6 +56,26 @@ const disable: CommandSpec = {
   },
 };
 
+const resetTwoFactor: CommandSpec = {
+  group: "admin",
+  name: "reset-two-factor",
+  summary:
+    "Remove a super admin's two-factor sign-in (lost phone and codes); they set up a new one at their next sign-in",
+  usage: "<email>",
+  options: [],
+  positionals: ["<email>"],
+  required: [],
+  async run(ctx) {
+    const tenancy = await ctx.tenancy();
+    const admin = await tenancy.admins.resetTwoFactor(ctx.positionals[0] ?? "", ctx.actor);
+    const record = { id: admin.id, email: admin.email, twoFactorEnabled: admin.twoFactorEnabled };
+    return {
+      json: { admin: record },
+      human: `Removed the two-factor sign-in of ${admin.email}\n${formatRecord(record)}`,
+    };
+  },
+};
+
 const list: CommandSpec = {
   group: "admin",
   name: "list",
@@ -70,14 +90,22 @@ const list: CommandSpec = {
       email: a.email,
       name: a.name,
       status: a.status,
+      twoFactor: a.twoFactorEnabled,
       lastLoginAt: a.lastLoginAt,
       createdAt: a.createdAt,
     }));
     return {
       json: { admins: rows, count: rows.length },
-      human: formatTable(rows, ["email", "name", "status", "lastLoginAt", "createdAt"]),
+      human: formatTable(rows, [
+        "email",
+        "name",
+        "status",
+        "twoFactor",
+        "lastLoginAt",
+        "createdAt",
+      ]),
     };
   },
 };
 
-export const adminCommands: CommandSpec[] = [create, list, disable];
+export const adminCommands: CommandSpec[] = [create, list, disable, resetTwoFactor];

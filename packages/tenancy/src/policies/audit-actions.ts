@@ -5,6 +5,12 @@ export const CONTROL_AUDIT_ACTIONS = [
   "admin.login",
   "admin.disabled",
   "admin.passwordReset",
+  // Two-factor sign-in: the code step of a sign-in (the password step is "admin.login"), set-up.
+  "admin.login.secondFactor",
+  "admin.twoFactor.enabled",
+  "admin.twoFactor.disabled",
+  "admin.twoFactor.recoveryCodesRenewed",
+  "admin.twoFactor.reset",
   "tenant.provisioned",
   "tenant.provision.rolledBack",
   "tenant.suspended",

@@ -1,6 +1,14 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { FormError, TextField, describeApiError, setServerErrors, useZodForm } from "@tenantry/ui";
+import {
+  FormError,
+  SecondFactorForm,
+  TextField,
+  describeApiError,
+  setServerErrors,
+  useZodForm,
+} from "@tenantry/ui";
+import { useState } from "react";
 import { z } from "zod";
 import { useTRPC } from "~/trpc/react";
 
@@ -14,10 +22,17 @@ export function LoginForm({ next }: { next: string }) {
   const form = useZodForm(schema, { defaultValues: { email: "", password: "" } });
   const { errors } = form.formState;
   const login = useMutation(trpc.auth.login.mutationOptions());
+  // Set when the password was right and the account has a second factor: the code step.
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const secondFactor = useMutation(trpc.auth.loginSecondFactor.mutationOptions());
 
   const submit = form.handleSubmit(async (values) => {
     try {
-      await login.mutateAsync(values);
+      const res = await login.mutateAsync(values);
+      if (res.status === "secondFactor") {
+        setChallenge(res.challenge);
+        return;
+      }
       window.location.assign(next);
     } catch (err) {
       const info = describeApiError(err);
@@ -30,6 +45,21 @@ export function LoginForm({ next }: { next: string }) {
       });
     }
   });
+
+  if (challenge)
+    return (
+      <SecondFactorForm
+        submit={async (code) => {
+          await secondFactor.mutateAsync({ challenge, code });
+          window.location.assign(next);
+        }}
+        onRestart={() => {
+          setChallenge(null);
+          form.setValue("password", "");
+          form.setError("root", { message: "Sign in again to continue." });
+        }}
+      />
+    );
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Sign in">

@@ -7,12 +7,21 @@ import { describeError } from "~/api-error";
 import { useTRPC } from "~/trpc/react";
 
 type Access =
-  "current" | "direct" | "password" | "suspended" | "deleted" | "pending" | "unavailable";
+  | "current"
+  | "direct"
+  | "password"
+  | "signIn"
+  | "suspended"
+  | "deleted"
+  | "pending"
+  | "unavailable";
 
 const HINTS: Record<Access, string | null> = {
   current: "You are here",
   direct: null,
   password: "Asks for its password",
+  // Choosing it tells how: sign out, then sign in there with the code (SECOND_FACTOR_SIGN_IN).
+  signIn: "Sign in there with your code",
   suspended: "Suspended",
   deleted: "Deleted",
   pending: "Invitation not accepted yet",
@@ -49,7 +58,7 @@ export function OrgSwitcher({ current }: { current: { name: string; slug: string
     label: o.name,
     hint: HINTS[o.access],
     current: o.access === "current",
-    disabled: sw.isPending || (o.access !== "direct" && o.access !== "password"),
+    disabled: sw.isPending || !["direct", "password", "signIn"].includes(o.access),
     onSelect: () => (o.access === "password" ? passwordPage(o.slug) : void switchTo(o.slug)),
   }));
   return (

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { FormError, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
+import { FormError, SecondFactorForm, TextField, setServerErrors, useZodForm } from "@tenantry/ui";
 import { describeError } from "~/api-error";
 import { useState } from "react";
 import { z } from "zod";
@@ -34,6 +34,9 @@ function rateLimited(retryAfterSeconds: unknown): string {
 export function LoginForm({ next, initialTenant }: Props) {
   const trpc = useTRPC();
   const [choices, setChoices] = useState<{ slug: string; name: string }[] | null>(null);
+  // Set when the password was right and the account has a second factor: the code step.
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const secondFactor = useMutation(trpc.auth.loginSecondFactor.mutationOptions());
   const form = useZodForm(schema, {
     defaultValues: { email: "", password: "", tenantSlug: initialTenant, choosing: false },
   });
@@ -51,6 +54,10 @@ export function LoginForm({ next, initialTenant }: Props) {
         setChoices(res.tenants);
         form.setValue("tenantSlug", res.tenants[0]?.slug);
         form.setValue("choosing", true);
+        return;
+      }
+      if (res.status === "secondFactor") {
+        setChallenge(res.challenge);
         return;
       }
       // Full navigation so server components see the new cookies.
@@ -74,6 +81,21 @@ export function LoginForm({ next, initialTenant }: Props) {
       });
     }
   });
+
+  if (challenge)
+    return (
+      <SecondFactorForm
+        submit={async (code) => {
+          await secondFactor.mutateAsync({ challenge, code });
+          window.location.assign(next);
+        }}
+        onRestart={() => {
+          setChallenge(null);
+          form.setValue("password", "");
+          form.setError("root", { message: "Sign in again to continue." });
+        }}
+      />
+    );
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Sign in">

@@ -13,6 +13,7 @@ import {
   failure,
   startHarness,
   startInstance,
+  signedIn,
 } from "../../../test/api-harness";
 
 let h: Harness;
@@ -45,7 +46,7 @@ describe("admin auth", () => {
       (await failure(anon.auth.login.mutate({ email: acme.ownerEmail, password: OWNER_PASSWORD })))
         .reason,
     ).toBe("INVALID_CREDENTIALS");
-    const res = await anon.auth.login.mutate(ADMIN);
+    const res = await signedIn(anon.auth.login.mutate(ADMIN));
     expect(res.admin.email).toBe(ADMIN.email);
     const me = await adminClient(h.url, res.accessToken ?? "").auth.me.query();
     expect(me.admin.email).toBe(ADMIN.email);
@@ -56,7 +57,7 @@ describe("admin auth", () => {
     expect((await failure(adminClient(h.url, r1.accessToken ?? "").auth.me.query())).reason).toBe(
       "SESSION_REVOKED",
     );
-    const again = await anon.auth.login.mutate(ADMIN);
+    const again = await signedIn(anon.auth.login.mutate(ADMIN));
     await adminClient(h.url, again.accessToken ?? "").auth.logout.mutate({});
     expect(
       (await failure(adminClient(h.url, again.accessToken ?? "").tenants.list.query())).reason,
@@ -89,10 +90,9 @@ describe("admin auth", () => {
     expect(JSON.stringify(listed)).not.toMatch(/argon2|passwordHash/);
 
     // The new admin signs in; disabling them ends that session on its next call.
-    const ops = await adminClient(h.url).auth.login.mutate({
-      email: "ops@tenantry.test",
-      password,
-    });
+    const ops = await signedIn(
+      adminClient(h.url).auth.login.mutate({ email: "ops@tenantry.test", password }),
+    );
     const opsClient = adminClient(h.url, ops.accessToken ?? "");
     await opsClient.tenants.list.query();
     const disabled = await h.admin.admins.disable.mutate({ email: "OPS@tenantry.test" });

@@ -1,4 +1,10 @@
-import { accountProcedure, createTRPCRouter, publicProcedure, tenantProcedure } from "../../trpc";
+import {
+  accountProcedure,
+  createTRPCRouter,
+  enrolmentProcedure,
+  publicProcedure,
+  tenantProcedure,
+} from "../../trpc";
 import {
   acceptInviteHandler,
   acceptInviteWithAccountHandler,
@@ -23,12 +29,39 @@ import { endOtherSessionsHandler, endSessionHandler, sessionsHandler } from "./s
 import { ZEndSessionInput } from "./sessions.schema";
 import { organisationsHandler, switchTenantHandler } from "./switch-tenant.handler";
 import { ZSwitchTenantInput } from "./switch-tenant.schema";
+import {
+  beginTwoFactorHandler,
+  confirmTwoFactorHandler,
+  disableTwoFactorHandler,
+  loginSecondFactorHandler,
+  regenerateRecoveryCodesHandler,
+  twoFactorStatusHandler,
+} from "./two-factor.handler";
+import {
+  ZDisableTwoFactorInput,
+  ZLoginSecondFactorInput,
+  ZTwoFactorCodeInput,
+} from "./two-factor.schema";
+
+/** The member's own second factor; status, begin and confirm stay open to one who must enrol. */
+const twoFactorRouter = createTRPCRouter({
+  status: enrolmentProcedure.query(twoFactorStatusHandler),
+  begin: enrolmentProcedure.mutation(beginTwoFactorHandler),
+  confirm: enrolmentProcedure.input(ZTwoFactorCodeInput).mutation(confirmTwoFactorHandler),
+  regenerateRecoveryCodes: accountProcedure
+    .input(ZTwoFactorCodeInput)
+    .mutation(regenerateRecoveryCodesHandler),
+  disable: accountProcedure.input(ZDisableTwoFactorInput).mutation(disableTwoFactorHandler),
+});
 
 export const authRouter = createTRPCRouter({
   login: publicProcedure.input(ZLoginInput).mutation(loginHandler),
+  loginSecondFactor: publicProcedure
+    .input(ZLoginSecondFactorInput)
+    .mutation(loginSecondFactorHandler),
   refresh: publicProcedure.input(ZRefreshInput).mutation(refreshHandler),
   logout: publicProcedure.input(ZRefreshInput).mutation(logoutHandler),
-  me: tenantProcedure.query(meHandler),
+  me: enrolmentProcedure.query(meHandler),
   changePassword: accountProcedure.input(ZChangePasswordInput).mutation(changePasswordHandler),
   sessions: accountProcedure.query(sessionsHandler),
   endSession: accountProcedure.input(ZEndSessionInput).mutation(endSessionHandler),
@@ -46,4 +79,5 @@ export const authRouter = createTRPCRouter({
     .input(ZRequestPasswordResetInput)
     .mutation(requestPasswordResetHandler),
   resetPassword: publicProcedure.input(ZResetPasswordInput).mutation(resetPasswordHandler),
+  twoFactor: twoFactorRouter,
 });

@@ -10,7 +10,7 @@ import type { IssuedTokens } from "../../auth/tenant-sessions";
 import { deliverTokens, issueTenantSession } from "../../auth/tenant-sessions";
 import type { Context } from "../../context";
 import type { Membership, TenantScope, UserDoc } from "../../tenancy-port";
-import { assertActive } from "../../tenancy-port";
+import { assertActive, hasTwoFactor } from "../../tenancy-port";
 import type { TLoginInput } from "./login.schema";
 
 export const INVALID_CREDENTIALS_MESSAGE = "Email or password is incorrect";
@@ -64,12 +64,36 @@ export function publicTenant(scope: TenantScope) {
   return { id: scope.tenant.id, slug: scope.tenant.slug, name: scope.tenant.name };
 }
 
-async function signInToTenant(
+/** Issues the session of a sign-in that has passed every step, and records it. */
+export async function finishTenantSignIn(
+  ctx: Context,
+  scope: TenantScope,
+  user: UserDoc,
+  secondFactor: "totp" | "recovery" | null = null,
+): Promise<IssuedTokens> {
+  const tokens = await issueTenantSession(ctx, scope, user);
+  await scope.models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+  await scope.models.Audit.create({
+    at: new Date(),
+    actorId: user._id.toString(),
+    actorEmail: user.email,
+    action: "auth.login",
+    target: user._id.toString(),
+    details: { ip: ctx.ip, ...(secondFactor ? { secondFactor } : {}) },
+  });
+  return tokens;
+}
+
+type PasswordStep =
+  | { tokens: IssuedTokens; user: UserDoc; scope: TenantScope }
+  | { challenge: string; expiresAt: Date };
+
+async function passwordStep(
   ctx: Context,
   membership: Membership,
   email: string,
   password: string,
-): Promise<{ tokens: IssuedTokens; user: UserDoc; scope: TenantScope } | null> {
+): Promise<PasswordStep | null> {
   // One lease that admits inactive tenants, so a suspended tenant's wrong password costs a full
   // verification; its status is checked only once the password is known to be right.
   return ctx.services.tenancy.withTenant(
@@ -78,17 +102,15 @@ async function signInToTenant(
       const user = await checkPassword(ctx, scope, email, password);
       if (!user) return null;
       assertActive(scope.tenant);
-      const tokens = await issueTenantSession(ctx, scope, user);
-      await scope.models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
-      await scope.models.Audit.create({
-        at: new Date(),
-        actorId: user._id.toString(),
-        actorEmail: user.email,
-        action: "auth.login",
-        target: user._id.toString(),
-        details: { ip: ctx.ip },
-      });
-      return { tokens, user, scope };
+      // With a second factor the password alone opens nothing: a challenge for the code step.
+      if (hasTwoFactor(user)) {
+        const { twoFactor } = ctx.services.tenancy;
+        return twoFactor.issueChallenge(
+          twoFactor.userAccount(scope, user),
+          `${scope.tenant.id}.${user._id.toHexString()}`,
+        );
+      }
+      return { tokens: await finishTenantSignIn(ctx, scope, user), user, scope };
     },
     { allowInactive: true },
   );
@@ -134,7 +156,7 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
   }
 
   const membership = candidates[0] as Membership;
-  const signedIn = await signInToTenant(ctx, membership, email, password).catch(
+  const signedIn = await passwordStep(ctx, membership, email, password).catch(
     async (err: unknown) => {
       // The right password for an inactive tenant is not a failed guess. Any other error means
       // the password was never judged: the attempt stays pending and soon stops counting.
@@ -147,6 +169,13 @@ export async function loginHandler({ ctx, input }: { ctx: Context; input: TLogin
     throw invalidCredentials();
   }
   await attempt.succeeded();
+  if ("challenge" in signedIn) {
+    return {
+      status: "secondFactor" as const,
+      challenge: signedIn.challenge,
+      challengeExpiresAt: signedIn.expiresAt,
+    };
+  }
   return {
     status: "ok" as const,
     ...deliverTokens(ctx, signedIn.tokens),

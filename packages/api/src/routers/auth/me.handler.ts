@@ -1,3 +1,5 @@
+import { mustEnrolTwoFactor } from "../../auth/two-factor-gate";
+import { hasTwoFactor } from "../../tenancy-port";
 import type { TenantContext } from "../../trpc";
 
 export async function meHandler({ ctx }: { ctx: TenantContext }) {
@@ -17,5 +19,10 @@ export async function meHandler({ ctx }: { ctx: TenantContext }) {
     },
     memberships: memberships.map((m) => ({ slug: m.tenantSlug, name: m.tenantName, role: m.role })),
     impersonatedBy: ctx.impersonatedBy ? { adminEmail: ctx.impersonatedBy.adminEmail } : null,
+    /** `mustEnrol`: their organisation requires a second factor and they have none yet. */
+    twoFactor: {
+      enabled: hasTwoFactor(ctx.user),
+      mustEnrol: !ctx.impersonatedBy && (await mustEnrolTwoFactor(ctx, ctx.tenant, ctx.user)),
+    },
   };
 }

@@ -8,6 +8,7 @@ import {
   appClient,
   failure,
   startHarness,
+  signedIn,
 } from "../../../test/api-harness";
 
 const CHROME_LINUX =
@@ -120,7 +121,7 @@ describe("auth.sessions", () => {
 
 describe("admin.auth.sessions", () => {
   it("lists the super admin's sessions and ends the others", async () => {
-    const second = await adminClient(h.url).auth.login.mutate(ADMIN);
+    const second = await signedIn(adminClient(h.url).auth.login.mutate(ADMIN));
     const admin = adminClient(h.url, h.adminToken);
     const { sessions } = await admin.auth.sessions.query();
     expect(sessions.filter((s) => s.current)).toHaveLength(1);

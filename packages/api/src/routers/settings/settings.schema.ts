@@ -13,5 +13,7 @@ export const ZUpdateSettingsInput = z.strictObject({
     .optional(),
   /** Switching in from another organisation asks for this organisation's own password. */
   requireOwnSignIn: z.boolean().optional(),
+  /** Members must sign in with a second factor; one without it may only enrol until they do. */
+  requireTwoFactor: z.boolean().optional(),
 });
 export type TUpdateSettingsInput = z.infer<typeof ZUpdateSettingsInput>;

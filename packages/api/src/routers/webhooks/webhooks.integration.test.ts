@@ -203,10 +203,12 @@ describe("platform webhooks", () => {
   });
 
   it("refuses http and private targets when the policy is strict (production)", async () => {
-    const login = await adminClient(strict.url).auth.login.mutate({
-      email: "root@tenantry.test",
-      password: "Sup3r-Admin-Passw0rd!",
-    });
+    const login = await signedIn(
+      adminClient(strict.url).auth.login.mutate({
+        email: "root@tenantry.test",
+        password: "Sup3r-Admin-Passw0rd!",
+      }),
+    );
     const admin = adminClient(strict.url, login.accessToken ?? "");
     const http = await failure(admin.webhooks.create.mutate({ url: hook.url }));
     expect(http).toMatchObject({ httpStatus: 400, reason: "INVALID_INPUT" });

@@ -4,6 +4,7 @@ import { callOrRedirect } from "~/server/caller";
 import { LeaveOrganisation } from "./leave-organisation";
 import { PasswordForm } from "./password-form";
 import { SessionsList } from "./sessions-list";
+import { TwoFactorSection } from "./two-factor-section";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -31,6 +32,10 @@ export default async function ProfilePage() {
           <PasswordForm />
         </section>
       </div>
+      <section className="card" aria-labelledby="two-factor-h">
+        <h2 id="two-factor-h">Two-factor authentication</h2>
+        <TwoFactorSection />
+      </section>
       <section className="card" aria-labelledby="sessions-h">
         <h2 id="sessions-h">Sessions</h2>
         <p className="muted">Where you are signed in. End any session you do not recognise.</p>

@@ -14,6 +14,7 @@ import { useEffect } from "react";
 import { z } from "zod";
 import { describeError } from "~/api-error";
 import { useTRPC } from "~/trpc/react";
+import { RequireTwoFactorSetting } from "./require-two-factor";
 
 const schema = z.object({
   displayName: z.string().trim().min(1, "Enter a display name."),
@@ -33,10 +34,13 @@ export function SettingsView({ canEdit, tenantName }: { canEdit: boolean; tenant
       ) : settings.isError ? (
         <ErrorState message={describeError(settings.error).message} />
       ) : canEdit ? (
-        <SettingsForm
-          displayName={settings.data.displayName}
-          requireOwnSignIn={settings.data.requireOwnSignIn}
-        />
+        <div className="stack">
+          <SettingsForm
+            displayName={settings.data.displayName}
+            requireOwnSignIn={settings.data.requireOwnSignIn}
+          />
+          <RequireTwoFactorSetting required={settings.data.requireTwoFactor} />
+        </div>
       ) : (
         <section className="card" style={{ maxWidth: 560 }} data-testid="settings-read-only">
           <dl className="kv">

@@ -1,4 +1,9 @@
-import { createTRPCRouter, publicProcedure, superAdminProcedure } from "../../../trpc";
+import {
+  adminEnrolmentProcedure,
+  createTRPCRouter,
+  publicProcedure,
+  superAdminProcedure,
+} from "../../../trpc";
 import { ZRequestPasswordResetInput, ZResetPasswordInput } from "../../auth/password-reset.schema";
 import { ZRefreshInput } from "../../auth/refresh.schema";
 import { ZEndSessionInput } from "../../auth/sessions.schema";
@@ -18,12 +23,41 @@ import {
   adminSessionsHandler,
 } from "./admin-sessions.handler";
 import { ZAdminLoginInput } from "./admin-auth.schema";
+import {
+  ZDisableTwoFactorInput,
+  ZLoginSecondFactorInput,
+  ZTwoFactorCodeInput,
+} from "../../auth/two-factor.schema";
+import {
+  adminBeginTwoFactorHandler,
+  adminConfirmTwoFactorHandler,
+  adminDisableTwoFactorHandler,
+  adminLoginSecondFactorHandler,
+  adminRegenerateRecoveryCodesHandler,
+  adminTwoFactorStatusHandler,
+} from "./admin-two-factor.handler";
+
+/** The admin's own second factor; status, begin and confirm stay open before they have one. */
+const adminTwoFactorRouter = createTRPCRouter({
+  status: adminEnrolmentProcedure.query(adminTwoFactorStatusHandler),
+  begin: adminEnrolmentProcedure.mutation(adminBeginTwoFactorHandler),
+  confirm: adminEnrolmentProcedure
+    .input(ZTwoFactorCodeInput)
+    .mutation(adminConfirmTwoFactorHandler),
+  regenerateRecoveryCodes: superAdminProcedure
+    .input(ZTwoFactorCodeInput)
+    .mutation(adminRegenerateRecoveryCodesHandler),
+  disable: superAdminProcedure.input(ZDisableTwoFactorInput).mutation(adminDisableTwoFactorHandler),
+});
 
 export const adminAuthRouter = createTRPCRouter({
   login: publicProcedure.input(ZAdminLoginInput).mutation(adminLoginHandler),
+  loginSecondFactor: publicProcedure
+    .input(ZLoginSecondFactorInput)
+    .mutation(adminLoginSecondFactorHandler),
   refresh: publicProcedure.input(ZRefreshInput).mutation(adminRefreshHandler),
   logout: publicProcedure.input(ZRefreshInput).mutation(adminLogoutHandler),
-  me: superAdminProcedure.query(adminMeHandler),
+  me: adminEnrolmentProcedure.query(adminMeHandler),
   sessions: superAdminProcedure.query(adminSessionsHandler),
   endSession: superAdminProcedure.input(ZEndSessionInput).mutation(adminEndSessionHandler),
   endOtherSessions: superAdminProcedure.mutation(adminEndOtherSessionsHandler),
@@ -31,4 +65,5 @@ export const adminAuthRouter = createTRPCRouter({
     .input(ZRequestPasswordResetInput)
     .mutation(adminRequestPasswordResetHandler),
   resetPassword: publicProcedure.input(ZResetPasswordInput).mutation(adminResetPasswordHandler),
+  twoFactor: adminTwoFactorRouter,
 });

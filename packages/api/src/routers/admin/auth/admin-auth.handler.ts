@@ -6,6 +6,7 @@ import {
 } from "../../../auth/admin-sessions";
 import { hashToken } from "../../../auth/refresh-tokens";
 import { clearTokens, deliverTokens, presentedRefreshToken } from "../../../auth/tenant-sessions";
+import { adminMustEnrol } from "../../../auth/two-factor-gate";
 import type { Context } from "../../../context";
 import type { AdminAccount } from "../../../tenancy-port";
 import type { AdminContext } from "../../../trpc";
@@ -13,7 +14,7 @@ import { INVALID_CREDENTIALS_MESSAGE, beginLoginAttempt } from "../../auth/login
 import type { TRefreshInput } from "../../auth/refresh.schema";
 import type { TAdminLoginInput } from "./admin-auth.schema";
 
-function publicAdmin(a: Pick<AdminAccount, "id" | "email" | "name">) {
+export function publicAdmin(a: Pick<AdminAccount, "id" | "email" | "name">) {
   return { id: a.id, email: a.email, name: a.name };
 }
 
@@ -28,6 +29,15 @@ export async function adminLoginHandler({ ctx, input }: { ctx: Context; input: T
     throw refuse("UNAUTHORIZED", "INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
   }
   await attempt.succeeded();
+  // With a second factor the password alone opens nothing: a challenge for the code step.
+  if (admin.twoFactorEnabled) {
+    const { twoFactor, admins } = ctx.services.tenancy;
+    const { challenge, expiresAt } = await twoFactor.issueChallenge(
+      admins.secondFactorAccount(admin),
+      admin.id,
+    );
+    return { status: "secondFactor" as const, challenge, challengeExpiresAt: expiresAt };
+  }
   const tokens = await issueAdminSession(ctx, admin);
   return { status: "ok" as const, ...deliverTokens(ctx, tokens), admin: publicAdmin(admin) };
 }
@@ -67,5 +77,9 @@ export async function adminLogoutHandler({ ctx, input }: { ctx: Context; input: 
 }
 
 export async function adminMeHandler({ ctx }: { ctx: AdminContext }) {
-  return { admin: publicAdmin(ctx.admin) };
+  return {
+    admin: publicAdmin(ctx.admin),
+    /** `mustEnrol`: no second factor yet, so nothing but enrolment is open. */
+    twoFactor: { enabled: ctx.admin.twoFactorEnabled, mustEnrol: adminMustEnrol(ctx, ctx.admin) },
+  };
 }
