@@ -15,6 +15,7 @@ import {
   adminClient,
   appClient,
   failure,
+  signedIn,
   startHarness,
   startInstance,
 } from "../../../test/api-harness";
