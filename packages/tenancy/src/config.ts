@@ -93,7 +93,35 @@ export interface TenancyConfig {
    * are measured at a flush at most every `snapshotSeconds` per tenant.
    */
   usage?: { flushSeconds?: number; snapshotSeconds?: number };
+  /** A tenant's migration lock; after it lapses (a crashed migrator) another instance may migrate it. */
+  migrationLockMs?: number;
+  /** Background jobs (jobs/job-runner.ts); the host decides whether this instance runs them. */
+  jobs?: Partial<JobsConfig>;
 }
+
+export interface JobsConfig {
+  /** Jobs one instance runs at once, per kind and in all (default 4). */
+  concurrency: number;
+  /** How often an instance looks for due jobs queued elsewhere (default 5000 ms). */
+  pollMs: number;
+  /** A running job's lock; a job not finished or touched within it is taken over (default 10 min). */
+  lockLifetimeMs: number;
+  /** How long a tenant job waits when its tenant is suspended, deleted or provisioning (default 60 s). */
+  tenantWaitMs: number;
+  /** Repeat of the purge of deleted tenants past their grace period (default 1 h; 0 = not scheduled). */
+  purgeExpiredEveryMs: number;
+  /** Repeat of the usage snapshot of every tenant (default 1 h; 0 = not scheduled). */
+  usageSnapshotEveryMs: number;
+}
+
+const DEFAULT_JOBS: JobsConfig = {
+  concurrency: 4,
+  pollMs: 5000,
+  lockLifetimeMs: 10 * 60_000,
+  tenantWaitMs: 60_000,
+  purgeExpiredEveryMs: 3600_000,
+  usageSnapshotEveryMs: 3600_000,
+};
 
 const configSchema = z.object({
   controlUri: z
@@ -161,6 +189,21 @@ const configSchema = z.object({
       snapshotSeconds: z.number().int().min(1).max(86_400).default(300),
     })
     .default({ flushSeconds: 60, snapshotSeconds: 300 }),
+  migrationLockMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(10 * 60_000),
+  jobs: z
+    .object({
+      concurrency: z.number().int().min(1).max(64).default(DEFAULT_JOBS.concurrency),
+      pollMs: z.number().int().min(10).max(600_000).default(DEFAULT_JOBS.pollMs),
+      lockLifetimeMs: z.number().int().min(100).default(DEFAULT_JOBS.lockLifetimeMs),
+      tenantWaitMs: z.number().int().min(10).max(86_400_000).default(DEFAULT_JOBS.tenantWaitMs),
+      purgeExpiredEveryMs: z.number().int().min(0).default(DEFAULT_JOBS.purgeExpiredEveryMs),
+      usageSnapshotEveryMs: z.number().int().min(0).default(DEFAULT_JOBS.usageSnapshotEveryMs),
+    })
+    .default(DEFAULT_JOBS),
   recoverOnStart: z.boolean().default(true),
   recoverySweepIntervalMs: z
     .number()

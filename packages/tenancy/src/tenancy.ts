@@ -36,6 +36,10 @@ import type { ProvisionInput, RecoveryReport } from "./provision";
 import { provision, recoverySweep } from "./provision";
 import type { ArchiveOptions, ArchiveSummary } from "./tenant-archive";
 import { exportTenant, importTenant } from "./tenant-archive";
+import type { JobValue, StoredJob, TenantJobContext, TenantJobOptions } from "./jobs/job-runner";
+import { JobRunner } from "./jobs/job-runner";
+import type { MigrateAllRun } from "./jobs/migrate-all-job";
+import { MigrateAllRuns } from "./jobs/migrate-all-job";
 import { TenantConcurrency } from "./tenant-concurrency";
 import { TenantRateLimits } from "./tenant-rate-limits";
 import type { Membership } from "./tenant-directory";
@@ -229,6 +233,40 @@ export interface Tenancy<M = unknown> {
     /** One draft per tenant with usage in `month` ("YYYY-MM", UTC). */
     draftMonth(month: string, port: BillingPort): Promise<DraftMonthReport>;
   };
+  /**
+   * Background jobs in the control database (jobs/job-runner.ts). Any process may queue them;
+   * only one that called start() runs them. Tenant jobs run inside withTenant of their tenant.
+   */
+  jobs: {
+    /** A kind of tenant job; every instance that runs jobs defines the same kinds before start(). */
+    defineTenantJob(
+      name: string,
+      run: (ctx: TenantJobContext<M>) => Promise<void>,
+      opts?: TenantJobOptions,
+    ): void;
+    enqueue(tenantId: string, name: string, data?: Record<string, JobValue>): Promise<string>;
+    enqueueMany(
+      tenantId: string,
+      name: string,
+      items: readonly Record<string, JobValue>[],
+    ): Promise<string[]>;
+    list(filter?: { tenantId?: string; name?: string; limit?: number }): Promise<StoredJob[]>;
+    get(id: string): Promise<StoredJob | null>;
+    /** Runs jobs on this instance and schedules the repeating ones (purge, sweep, usage). */
+    start(): Promise<void>;
+    stop(timeoutMs?: number): Promise<{ drained: boolean }>;
+    readonly running: boolean;
+    /** migrateAll as a job; its progress is stored, so any instance can read it. */
+    migrateAll: {
+      /** Audited once as `tenant.migrateAll.started` when a run is queued. */
+      start(
+        opts?: { concurrency?: number },
+        actor?: AuditActor,
+      ): Promise<{ run: MigrateAllRun; alreadyRunning: boolean }>;
+      get(id: string): Promise<MigrateAllRun | null>;
+      latest(): Promise<MigrateAllRun | null>;
+    };
+  };
   /** Stops taking work, waits up to timeoutMs for leases to return, then closes every client. */
   shutdown(opts?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
   readonly instanceId: string;
@@ -314,6 +352,8 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
   let sweepTimer: NodeJS.Timeout | null = null;
   if (cfg.recoverySweepIntervalMs > 0) {
     sweepTimer = setInterval(() => {
+      // An instance that runs jobs sweeps as the scheduled job instead (once for all instances).
+      if (jobs.running) return;
       recoverySweep(rt, SYSTEM_ACTOR).catch((err: unknown) =>
         cfg.logger.warn({ err: (err as Error).message }, "periodic recovery sweep failed"),
       );
@@ -383,6 +423,61 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     const { slug } = await registry.get(id);
     await rt.audit.record({ actor, action, tenantId: id, tenantSlug: slug, details });
   };
+
+  const jobs = new JobRunner({
+    db: controlConn.getClient().db(cfg.controlDbName),
+    config: cfg,
+    withTenant: (id, fn, opts) => withTenant(id, fn as never, opts),
+    instanceId: rt.instanceId,
+  });
+  // The scheduled platform work: one run per interval across all instances (agenda's lock).
+  jobs.defineSystemJob({
+    name: "tenancy.purgeExpired",
+    everyMs: cfg.jobs.purgeExpiredEveryMs,
+    async run() {
+      const report = await purgeExpired(rt, SYSTEM_ACTOR);
+      if (report.purged.length || report.failed.length)
+        cfg.logger.info(
+          { purged: report.purged.length, failed: report.failed },
+          "purged expired tenants",
+        );
+    },
+  });
+  jobs.defineSystemJob({
+    name: "tenancy.recoverySweep",
+    everyMs: cfg.recoverySweepIntervalMs,
+    async run() {
+      const report = await recoverySweep(rt, SYSTEM_ACTOR);
+      if (report.completed.length || report.rolledBack.length)
+        cfg.logger.info({ ...report }, "provisioning recovery sweep");
+    },
+  });
+  jobs.defineSystemJob({
+    name: "tenancy.usageSnapshots",
+    everyMs: cfg.jobs.usageSnapshotEveryMs,
+    // Every tenant's seats, storage and documents, also those nobody called today.
+    async run(job) {
+      const tenants = await control.Tenant.find({ status: { $in: ["active", "suspended"] } })
+        .select({ _id: 1 })
+        .lean<{ _id: { toHexString(): string } }[]>();
+      for (const t of tenants) {
+        await meter
+          .snapshot(t._id.toHexString())
+          .catch((err: unknown) =>
+            cfg.logger.warn(
+              { tenantId: t._id.toHexString(), err: (err as Error).message },
+              "usage snapshot failed",
+            ),
+          );
+        await job.touch();
+      }
+    },
+  });
+  const migrateAllRuns = new MigrateAllRuns(
+    controlConn.getClient().db(cfg.controlDbName),
+    rt,
+    jobs,
+  );
 
   const members = new Members(rt.directory, hasher, plans);
   const tenancy: Tenancy<ModulesModels<Ms>> = {
@@ -507,6 +602,33 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
           month,
         ),
     },
+    jobs: {
+      defineTenantJob: (name, run, opts) =>
+        jobs.defineTenantJob(name, run as (ctx: TenantJobContext) => Promise<void>, opts),
+      enqueue: (tenantId, name, data) => jobs.enqueue(tenantId, name, data),
+      enqueueMany: (tenantId, name, items) => jobs.enqueueMany(tenantId, name, items),
+      list: (filter) => jobs.list(filter),
+      get: (id) => jobs.get(id),
+      start: () => jobs.start(),
+      stop: (timeoutMs) => jobs.stop(timeoutMs),
+      get running() {
+        return jobs.running;
+      },
+      migrateAll: {
+        async start(opts, actor = SYSTEM_ACTOR) {
+          const started = await migrateAllRuns.start(opts);
+          if (!started.alreadyRunning)
+            await rt.audit.record({
+              actor,
+              action: "tenant.migrateAll.started",
+              details: { runId: started.run.id },
+            });
+          return started;
+        },
+        get: (id) => migrateAllRuns.get(id),
+        latest: () => migrateAllRuns.latest(),
+      },
+    },
     stats(): PoolStats {
       const pools = clusterClients.stats();
       const queue = rt.concurrency.stats();
@@ -520,6 +642,10 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     },
     shutdown(opts = {}) {
       shutdownPromise ??= (async () => {
+        // Jobs first: the running ones still need their tenant scope to finish.
+        const jobsStopped = await jobs.stop(opts.timeoutMs ?? 10_000);
+        if (!jobsStopped.drained)
+          cfg.logger.warn({}, "shutdown: jobs still running after timeout; their locks will lapse");
         shuttingDown = true;
         if (sweepTimer) clearInterval(sweepTimer);
         registry.stop();
