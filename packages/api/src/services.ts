@@ -73,14 +73,11 @@ export interface ApiServicesConfig {
    * server answers /metrics with 404, so metrics are never public by default.
    */
   metricsToken?: string;
-}
-
-interface MigrationJob {
-  id: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  progress: Record<string, unknown>;
-  error: string | null;
+  /**
+   * Run background jobs on this instance (default true; JOBS_ENABLED): started with the services,
+   * stopped by tenancy.shutdown. Any instance may queue jobs; only running ones execute them.
+   */
+  runJobs?: boolean;
 }
 
 export interface ApiServices {
@@ -91,7 +88,6 @@ export interface ApiServices {
   metrics: ApiMetrics;
   logger: Logger;
   config: ApiServicesConfig & { instanceId: string; startedAt: Date };
-  migrationJobs: Map<string, MigrationJob>;
   /** Tenant procedures running on this instance right now, by tenant id (admin "leased now"). */
   activeTenantCalls: Map<string, number>;
   /** Recent successful user + session checks of tenant calls (see `authCheckCacheMs`). */
@@ -138,6 +134,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     ...DEFAULT_KEY_RATE_LIMITS,
     ...config.apiKeyRateLimit,
   });
+  if (config.runJobs ?? true) await config.tenancy.jobs.start();
   const services: ApiServices = {
     tenancy: config.tenancy,
     tokens,
@@ -150,7 +147,6 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       startedAt: new Date(),
     },
-    migrationJobs: new Map(),
     activeTenantCalls,
     authChecks,
     keyChecks: createKeyCheckCache(authChecks.ttlMs),

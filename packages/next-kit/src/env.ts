@@ -2,7 +2,7 @@
 // first use (not at import) so that `next build` works without secrets; a missing or bad value
 // stops the server with a clear list. Each app adds its own variables (createAppEnv's `own`).
 import { cookieSecure, jwtEnv, logEnv, nodeEnv, parseEnv, webEnv } from "@tenantry/api/env";
-import { databaseEnv, encryptionKeyEnv, mailEnv, usageEnv } from "@tenantry/tenancy/env";
+import { databaseEnv, encryptionKeyEnv, jobsEnv, mailEnv, usageEnv } from "@tenantry/tenancy/env";
 import { z } from "zod";
 
 const appEnv = {
@@ -14,6 +14,7 @@ const appEnv = {
   ...webEnv,
   ...mailEnv,
   ...usageEnv,
+  ...jobsEnv,
   // The admin app: the only origin that may hand an impersonation token to the tenant app.
   ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
 };

@@ -6,6 +6,7 @@ import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { clusterUriPolicyFromEnv, createTenancy, mailerFromEnv } from "@tenantry/tenancy";
+import { jobsFromEnv } from "@tenantry/tenancy/env";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -25,6 +26,7 @@ async function createAppServices(): Promise<ApiServices> {
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
+    jobs: jobsFromEnv(env),
   });
   const services = await createApiServices({
     tenancy,
@@ -38,6 +40,8 @@ async function createAppServices(): Promise<ApiServices> {
     firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
     exportDir: path.resolve(env.EXPORT_DIR),
     exportTtlMs: env.EXPORT_TTL_SECONDS * 1000,
+    // The admin app queues migrateAll; it runs jobs too, so a stack without the api server runs them.
+    runJobs: env.JOBS_ENABLED,
     logger,
   });
   // No default credentials: the first super admin comes from ADMIN_EMAIL / ADMIN_PASSWORD.

@@ -6,7 +6,7 @@ import { apiKeyRateLimitFrom } from "@tenantry/api/env";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { createTenancy, mailerFromEnv } from "@tenantry/tenancy";
-import { admissionFromEnv } from "@tenantry/tenancy/env";
+import { admissionFromEnv, jobsFromEnv } from "@tenantry/tenancy/env";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -26,6 +26,7 @@ async function createAppServices(): Promise<ApiServices> {
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
+    jobs: jobsFromEnv(env),
   });
   return createApiServices({
     tenancy,
@@ -37,6 +38,7 @@ async function createAppServices(): Promise<ApiServices> {
     adminAppUrl: env.ADMIN_URL,
     allowedOrigins: [new URL(env.WEB_URL).origin],
     apiKeyRateLimit: apiKeyRateLimitFrom(env),
+    runJobs: env.JOBS_ENABLED,
     logger,
   });
 }

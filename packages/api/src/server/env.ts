@@ -6,6 +6,7 @@ import {
   admissionEnv,
   databaseEnv,
   encryptionKeyEnv,
+  jobsEnv,
   mailEnv,
   usageEnv,
 } from "@tenantry/tenancy/env";
@@ -61,6 +62,7 @@ const schema = z
     METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), metricsTokenSchema.optional()),
     ...apiKeyRateLimitEnv,
     ...usageEnv,
+    ...jobsEnv,
     ...logEnv,
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {

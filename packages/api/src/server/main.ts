@@ -6,7 +6,7 @@ import {
   installShutdownHandlers,
   mailerFromEnv,
 } from "@tenantry/tenancy";
-import { admissionFromEnv } from "@tenantry/tenancy/env";
+import { admissionFromEnv, jobsFromEnv } from "@tenantry/tenancy/env";
 import { apiKeyRateLimitFrom, cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { APP_MODULES } from "../app-modules";
@@ -48,6 +48,7 @@ async function main() {
     mailer: mailerFromEnv(env, logger),
     logger: logger.child({ component: "tenancy" }),
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
+    jobs: jobsFromEnv(env),
   });
   const services = await createApiServices({
     tenancy,
@@ -63,6 +64,8 @@ async function main() {
     ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD
       ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }
       : {}),
+    // Background jobs start with the server; tenancy.shutdown stops them (see below).
+    runJobs: env.JOBS_ENABLED,
     logger,
   });
   const firstAdmin = await services.ensureFirstAdmin();
