@@ -142,3 +142,10 @@ export type {
   InvoiceDraftReceipt,
   UsageTotals,
 } from "./billing/billing-port";
+export type { JobValue, StoredJob, TenantJobContext, TenantJobOptions } from "./jobs/job-runner";
+export type { MigrateAllRun } from "./jobs/migrate-all-job";
+export type {
+  TenantScriptContext,
+  TenantScriptProgress,
+  TenantScriptResult,
+} from "./jobs/tenant-scripts";

@@ -40,6 +40,12 @@ import type { JobValue, StoredJob, TenantJobContext, TenantJobOptions } from "./
 import { JobRunner } from "./jobs/job-runner";
 import type { MigrateAllRun } from "./jobs/migrate-all-job";
 import { MigrateAllRuns } from "./jobs/migrate-all-job";
+import type {
+  TenantScriptContext,
+  TenantScriptProgress,
+  TenantScriptResult,
+} from "./jobs/tenant-scripts";
+import { runTenantScript } from "./jobs/tenant-scripts";
 import { TenantConcurrency } from "./tenant-concurrency";
 import { TenantRateLimits } from "./tenant-rate-limits";
 import type { Membership } from "./tenant-directory";
@@ -266,6 +272,20 @@ export interface Tenancy<M = unknown> {
       get(id: string): Promise<MigrateAllRun | null>;
       latest(): Promise<MigrateAllRun | null>;
     };
+    /**
+     * Runs an operator's script in each tenant's scope (withTenant), `concurrency` at once; a
+     * failing tenant is reported and the rest carry on. Audited per tenant as `tenant.scriptRan`.
+     */
+    runScript(
+      tenants: readonly Pick<TenantRecord, "id" | "slug">[],
+      script: (ctx: TenantScriptContext<M>) => unknown,
+      opts: {
+        name: string;
+        concurrency?: number;
+        onProgress?: (p: TenantScriptProgress) => void;
+      },
+      actor?: AuditActor,
+    ): Promise<TenantScriptResult[]>;
   };
   /** Stops taking work, waits up to timeoutMs for leases to return, then closes every client. */
   shutdown(opts?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
@@ -628,6 +648,8 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
         get: (id) => migrateAllRuns.get(id),
         latest: () => migrateAllRuns.latest(),
       },
+      runScript: (tenants, script, opts, actor = SYSTEM_ACTOR) =>
+        runTenantScript({ withTenant, audit: rt.audit }, tenants, script, opts, actor),
     },
     stats(): PoolStats {
       const pools = clusterClients.stats();

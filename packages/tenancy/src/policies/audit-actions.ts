@@ -24,6 +24,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "platformKey.created",
   "platformKey.revoked",
   "tenant.ownerResetSent",
+  "tenant.scriptRan",
 ] as const;
 
 export type ControlAuditAction = (typeof CONTROL_AUDIT_ACTIONS)[number];
