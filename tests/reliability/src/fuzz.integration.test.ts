@@ -38,10 +38,10 @@ const WRITES_ALLOWED_ON_REJECTION: Record<string, RegExp> = {
 /**
  * Control collections the server writes on its own timers, whatever the call in front of it:
  * per-tenant request counts (synced every TENANT_RATE_SYNC_MS) and usage counts (flushed every
- * USAGE_FLUSH_SECONDS). Their writes carry earlier calls' counts, never a refused call's data.
+ * USAGE_FLUSH_SECONDS), and the background job runner's jobs and migrateAll runs (queued by an
+ * earlier call, locked and finished on the runner's own schedule). Their writes carry earlier
+ * calls' work, never a refused call's data.
  */
-// Written by the instances themselves, not by the call under test: rate and usage counters, and
-// the background job runner (its jobs and migrateAll runs).
 const BACKGROUND_WRITES = /\.(tenantrequestrates|usagedaily|jobs|jobruns)$/i;
 
 let mongo: MongoChild;
