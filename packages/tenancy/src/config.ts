@@ -99,7 +99,7 @@ export interface TenancyConfig {
   jobs?: Partial<JobsConfig>;
 }
 
-export interface JobsConfig {
+interface JobsConfig {
   /** Jobs one instance runs at once, per kind and in all (default 4). */
   concurrency: number;
   /** How often an instance looks for due jobs queued elsewhere (default 5000 ms). */

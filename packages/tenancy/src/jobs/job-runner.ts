@@ -30,7 +30,7 @@ import {
 import type { TenantScope } from "../tenancy-runtime";
 
 /** The control collection agenda keeps every job in. */
-export const JOBS_COLLECTION = "jobs";
+const JOBS_COLLECTION = "jobs";
 
 /** What a tenant job's handler gets: the tenant's scope (db, models) and the job's small data. */
 export interface TenantJobContext<M = unknown> {

@@ -15,7 +15,7 @@ import { latestVersion } from "../migrations";
 import type { TenancyRuntime } from "../tenancy-runtime";
 import type { JobRunner } from "./job-runner";
 
-export const MIGRATE_ALL_JOB = "tenancy.migrateAll";
+const MIGRATE_ALL_JOB = "tenancy.migrateAll";
 const RUNS_COLLECTION = "jobRuns";
 /** Only one migrateAll run is queued or running at a time (unique index on this key). */
 const ACTIVE_KEY = "migrateAll";
