@@ -21,6 +21,7 @@ import type { ResolvedConfig } from "../config";
 import {
   InvalidInput,
   ProvisioningInProgress,
+  StorageReadOnly,
   TenantBusy,
   TenantDeleted,
   TenantRateLimited,
@@ -72,6 +73,7 @@ interface JobDoc {
   lastRunAt?: Date | null;
   lastFinishedAt?: Date | null;
   failReason?: string | null;
+  repeatInterval?: unknown;
 }
 
 export interface SystemJob {
@@ -96,7 +98,8 @@ export interface JobRunnerDeps {
 function waitFor(err: unknown, config: ResolvedConfig): number | null {
   if (err instanceof TenantSuspended || err instanceof TenantDeleted)
     return config.jobs.tenantWaitMs;
-  if (err instanceof ProvisioningInProgress) return config.jobs.tenantWaitMs;
+  if (err instanceof ProvisioningInProgress || err instanceof StorageReadOnly)
+    return config.jobs.tenantWaitMs;
   if (err instanceof TenantBusy || err instanceof TenantRateLimited) return 1000;
   if (err instanceof TenantUnavailable) return 5000;
   return null;
@@ -270,8 +273,14 @@ export class JobRunner {
       this.defineOnAgenda(name);
     await this.ensureIndexes();
     await agenda.start();
-    for (const job of this.systemJobs.values())
-      if (job.everyMs > 0) await agenda.every(job.everyMs, job.name, {}, { skipImmediate: true });
+    for (const job of this.systemJobs.values()) {
+      if (job.everyMs <= 0) continue;
+      // every() rewrites the whole schedule (nextRunAt, lock): only when it is missing or changed,
+      // so restarting instances neither postpone the next run nor clear a running one's lock.
+      const existing = await this.col.findOne({ name: job.name, type: "single" });
+      if (existing?.repeatInterval === job.everyMs) continue;
+      await agenda.every(job.everyMs, job.name, {}, { skipImmediate: true });
+    }
   }
 
   /**
