@@ -38,7 +38,7 @@ beforeAll(async () => {
   base = testConfig(server.uri, {
     // The jobs' own order is under test, not the plans' request admission.
     admission: { enabled: false },
-    jobs: { concurrency: 2, pollMs: 100, tenantWaitMs: 300, lockLifetimeMs: 60_000 },
+    jobs: { concurrency: 4, pollMs: 100, tenantWaitMs: 300, lockLifetimeMs: 60_000 },
   });
   first = await runnerTenancy();
   for (const slug of ["job-a", "job-b", "job-c", "job-d"]) {
