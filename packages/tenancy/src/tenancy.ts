@@ -449,6 +449,13 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     config: cfg,
     withTenant: (id, fn, opts) => withTenant(id, fn as never, opts),
     instanceId: rt.instanceId,
+    statusOf: async (id) => {
+      const doc = await control.Tenant.findById(id)
+        .select({ status: 1 })
+        .lean<{ status: string }>()
+        .catch(() => null);
+      return doc?.status ?? null;
+    },
   });
   // The scheduled platform work: one run per interval across all instances (agenda's lock).
   jobs.defineSystemJob({

@@ -92,6 +92,8 @@ export interface JobRunnerDeps {
     opts?: { write?: boolean },
   ) => Promise<T>;
   instanceId: string;
+  /** The tenant's status now (null: no such tenant): a purged tenant's jobs fail, never wait. */
+  statusOf: (tenantId: string) => Promise<string | null>;
 }
 
 /** Refusals that mean "not now" for a tenant job: it waits and tries again. */
@@ -345,6 +347,11 @@ export class JobRunner {
     } catch (err) {
       const waitMs = waitFor(err, this.deps.config);
       if (waitMs === null) throw err;
+      if (err instanceof TenantDeleted) {
+        const status = await this.deps.statusOf(tenantId);
+        if (status === null || status === "purged")
+          throw new Error("The tenant was purged: its job is dropped", { cause: err });
+      }
       // Fail closed: not run, not run elsewhere; it waits its turn (agenda saves nextRunAt).
       job.schedule(new Date(Date.now() + waitMs));
       job.attrs.failReason = `waiting: ${(err as Error).message}`;
