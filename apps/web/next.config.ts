@@ -12,7 +12,14 @@ const config: NextConfig = {
   // Workspace packages ship TypeScript source.
   transpilePackages: ["@tenantry/api", "@tenantry/next-kit", "@tenantry/tenancy", "@tenantry/ui"],
   // Native addon and the driver stay as plain Node requires on the server.
-  serverExternalPackages: ["argon2", "mongoose", "mongodb", "pino"],
+  serverExternalPackages: [
+    "argon2",
+    "mongoose",
+    "mongodb",
+    "pino",
+    "agenda",
+    "@agendajs/mongo-backend",
+  ],
   poweredByHeader: false,
   headers: async () => [{ source: "/:path*", headers: securityHeaders(process.env) }],
 };

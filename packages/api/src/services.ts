@@ -80,14 +80,11 @@ export interface ApiServicesConfig {
    * which a single-use code per 30-second step cannot serve.
    */
   adminTwoFactor?: "required" | "optional";
-}
-
-interface MigrationJob {
-  id: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  progress: Record<string, unknown>;
-  error: string | null;
+  /**
+   * Run background jobs on this instance (default true; JOBS_ENABLED): started with the services,
+   * stopped by tenancy.shutdown. Any instance may queue jobs; only running ones execute them.
+   */
+  runJobs?: boolean;
 }
 
 export interface ApiServices {
@@ -98,7 +95,6 @@ export interface ApiServices {
   metrics: ApiMetrics;
   logger: Logger;
   config: ApiServicesConfig & { instanceId: string; startedAt: Date; version: string };
-  migrationJobs: Map<string, MigrationJob>;
   /** Tenant procedures running on this instance right now, by tenant id (admin "leased now"). */
   activeTenantCalls: Map<string, number>;
   /** Recent successful user + session checks of tenant calls (see `authCheckCacheMs`). */
@@ -147,6 +143,7 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
     ...DEFAULT_KEY_RATE_LIMITS,
     ...config.apiKeyRateLimit,
   });
+  if (config.runJobs ?? true) await config.tenancy.jobs.start();
   const services: ApiServices = {
     tenancy: config.tenancy,
     tokens,
@@ -160,7 +157,6 @@ export async function createApiServices(config: ApiServicesConfig): Promise<ApiS
       startedAt: new Date(),
       version: config.version ?? "0.1.0",
     },
-    migrationJobs: new Map(),
     activeTenantCalls,
     authChecks,
     keyChecks: createKeyCheckCache(authChecks.ttlMs),

@@ -25,7 +25,7 @@ For the stack \`npm start\` runs (its key is generated per machine into .data/de
   pnpm tenantry tenants list`;
 
 const PROGRESS_HELP =
-  "Progress bars (migrate --all, export, import, create) are drawn on stderr, only on a terminal.";
+  "Progress bars (migrate --all, run, export, import, create) are drawn on stderr, only on a terminal.";
 
 /** What the chosen command's action receives from commander, already checked. */
 export interface Invocation {

@@ -6,6 +6,7 @@ import {
   databaseEnv,
   encryptionKeyEnv,
   fleetEnv,
+  jobsEnv,
   mailEnv,
   usageEnv,
   webhooksEnv,
@@ -23,6 +24,7 @@ const appEnv = {
   ...usageEnv,
   ...fleetEnv,
   ...webhooksEnv,
+  ...jobsEnv,
   // The admin app: the only origin that may hand an impersonation token to the tenant app.
   ADMIN_URL: z.url("must be a URL such as http://localhost:3001").default("http://localhost:3001"),
 };

@@ -37,6 +37,24 @@ describe("config", () => {
     ).toThrow(/registryRefreshMs/);
   });
 
+  it("fills the job runner's knobs left out and refuses ones out of range", () => {
+    const base = { controlUri: "mongodb://127.0.0.1:1", encryptionKey: key };
+    expect(resolveConfig(base).jobs).toEqual({
+      concurrency: 4,
+      pollMs: 5000,
+      lockLifetimeMs: 600_000,
+      tenantWaitMs: 60_000,
+      purgeExpiredEveryMs: 3_600_000,
+      usageSnapshotEveryMs: 3_600_000,
+    });
+    expect(resolveConfig({ ...base, jobs: { concurrency: 2 } }).jobs).toMatchObject({
+      concurrency: 2,
+      pollMs: 5000,
+    });
+    expect(() => resolveConfig({ ...base, jobs: { concurrency: 0 } })).toThrow(/jobs\.concurrency/);
+    expect(() => resolveConfig({ ...base, jobs: { pollMs: 1 } })).toThrow(/jobs\.pollMs/);
+  });
+
   it("fills the admission knobs left out and refuses ones out of range", () => {
     const cfg = resolveConfig({
       controlUri: "mongodb://x",

@@ -101,7 +101,35 @@ export interface TenancyConfig {
   heartbeatMs?: number;
   /** Webhook URL policy, retries and polling (webhooks/webhook-config.ts). */
   webhooks?: Partial<WebhookConfig>;
+  /** A tenant's migration lock; after it lapses (a crashed migrator) another instance may migrate it. */
+  migrationLockMs?: number;
+  /** Background jobs (jobs/job-runner.ts); the host decides whether this instance runs them. */
+  jobs?: Partial<JobsConfig>;
 }
+
+interface JobsConfig {
+  /** Jobs one instance runs at once, per kind and in all (default 4). */
+  concurrency: number;
+  /** How often an instance looks for due jobs queued elsewhere (default 5000 ms). */
+  pollMs: number;
+  /** A running job's lock; a job not finished or touched within it is taken over (default 10 min). */
+  lockLifetimeMs: number;
+  /** How long a tenant job waits when its tenant is suspended, deleted or provisioning (default 60 s). */
+  tenantWaitMs: number;
+  /** Repeat of the purge of deleted tenants past their grace period (default 1 h; 0 = not scheduled). */
+  purgeExpiredEveryMs: number;
+  /** Repeat of the usage snapshot of every tenant (default 1 h; 0 = not scheduled). */
+  usageSnapshotEveryMs: number;
+}
+
+const DEFAULT_JOBS: JobsConfig = {
+  concurrency: 4,
+  pollMs: 5000,
+  lockLifetimeMs: 10 * 60_000,
+  tenantWaitMs: 60_000,
+  purgeExpiredEveryMs: 3600_000,
+  usageSnapshotEveryMs: 3600_000,
+};
 
 const configSchema = z.object({
   controlUri: z
@@ -171,6 +199,21 @@ const configSchema = z.object({
     .default({ flushSeconds: 60, snapshotSeconds: 300 }),
   heartbeatMs: z.number().int().min(50).max(60_000).default(5000),
   webhooks: webhookConfigSchema.prefault({}),
+  migrationLockMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(10 * 60_000),
+  jobs: z
+    .object({
+      concurrency: z.number().int().min(1).max(64).default(DEFAULT_JOBS.concurrency),
+      pollMs: z.number().int().min(10).max(600_000).default(DEFAULT_JOBS.pollMs),
+      lockLifetimeMs: z.number().int().min(100).default(DEFAULT_JOBS.lockLifetimeMs),
+      tenantWaitMs: z.number().int().min(10).max(86_400_000).default(DEFAULT_JOBS.tenantWaitMs),
+      purgeExpiredEveryMs: z.number().int().min(0).default(DEFAULT_JOBS.purgeExpiredEveryMs),
+      usageSnapshotEveryMs: z.number().int().min(0).default(DEFAULT_JOBS.usageSnapshotEveryMs),
+    })
+    .default(DEFAULT_JOBS),
   recoverOnStart: z.boolean().default(true),
   recoverySweepIntervalMs: z
     .number()

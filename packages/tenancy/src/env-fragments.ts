@@ -152,3 +152,22 @@ export function webhooksFromEnv(env: {
     retryBaseMs: env.WEBHOOKS_RETRY_BASE_MS,
   };
 }
+
+/**
+ * Background jobs (tenancy's jobs/job-runner.ts): whether this process runs them, how many at once
+ * and how often it looks for jobs queued elsewhere. Read by every process that hosts the API.
+ */
+export const jobsEnv = {
+  JOBS_ENABLED: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("true")
+    .transform((v) => v === "true"),
+  JOBS_CONCURRENCY: wholeNumber("jobs", 4, 1, 64).default(4),
+  JOBS_POLL_MS: wholeNumber("milliseconds", 5000, 10, 600_000).default(5000),
+};
+
+/** createTenancy's `jobs` from the parsed jobsEnv variables. */
+export const jobsFromEnv = (env: { JOBS_CONCURRENCY: number; JOBS_POLL_MS: number }) => ({
+  concurrency: env.JOBS_CONCURRENCY,
+  pollMs: env.JOBS_POLL_MS,
+});

@@ -169,3 +169,10 @@ export {
   parseTenantChallenge,
 } from "./two-factor";
 export type { SecondFactorAccount, TwoFactorFields, TwoFactorStatus } from "./two-factor";
+export type { JobValue, StoredJob, TenantJobContext, TenantJobOptions } from "./jobs/job-runner";
+export type { MigrateAllRun } from "./jobs/migrate-all-job";
+export type {
+  TenantScriptContext,
+  TenantScriptProgress,
+  TenantScriptResult,
+} from "./jobs/tenant-scripts";

@@ -10,11 +10,14 @@ import type { TenancyRuntime } from "./tenancy-runtime";
 import { withHandle } from "./tenancy-runtime";
 
 /** Statuses whose databases are kept current (a deleted tenant may be restored). */
-const MIGRATABLE = ["active", "suspended", "deleted"] as const;
+export const MIGRATABLE = ["active", "suspended", "deleted"] as const;
 
 async function migrateOne(rt: TenancyRuntime, record: TenantRecord): Promise<MigrateResult> {
   const result = await withHandle(rt, record, (scope) =>
-    migrateTenantDatabase(scope, rt.migrations, { owner: rt.instanceId, lockMs: 10 * 60_000 }),
+    migrateTenantDatabase(scope, rt.migrations, {
+      owner: rt.instanceId,
+      lockMs: rt.config.migrationLockMs,
+    }),
   );
   await rt.control.Tenant.updateOne({ _id: record.id }, { $set: { schemaVersion: result.to } });
   // Only this instance's copy: a schema version bump does not change access, so no broadcast.

@@ -42,6 +42,16 @@ import type { ProvisionInput, RecoveryReport } from "./provision";
 import { provision, recoverySweep } from "./provision";
 import type { ArchiveOptions, ArchiveSummary } from "./tenant-archive";
 import { exportTenant, importTenant } from "./tenant-archive";
+import type { JobValue, StoredJob, TenantJobContext, TenantJobOptions } from "./jobs/job-runner";
+import { JobRunner } from "./jobs/job-runner";
+import type { MigrateAllRun } from "./jobs/migrate-all-job";
+import { MigrateAllRuns } from "./jobs/migrate-all-job";
+import type {
+  TenantScriptContext,
+  TenantScriptProgress,
+  TenantScriptResult,
+} from "./jobs/tenant-scripts";
+import { runTenantScript } from "./jobs/tenant-scripts";
 import { TenantConcurrency } from "./tenant-concurrency";
 import { TwoFactor } from "./two-factor";
 import { TenantRateLimits } from "./tenant-rate-limits";
@@ -259,6 +269,54 @@ export interface Tenancy<M = unknown> {
     /** The relay and delivery poll loop; the API server starts it and shutdown stops it. */
     worker: { start(): void; stop(): Promise<void>; runOnce(): Promise<WorkerRound> };
   };
+  /**
+   * Background jobs in the control database (jobs/job-runner.ts). Any process may queue them;
+   * only one that called start() runs them. Tenant jobs run inside withTenant of their tenant.
+   */
+  jobs: {
+    /** A kind of tenant job; every instance that runs jobs defines the same kinds before start(). */
+    defineTenantJob(
+      name: string,
+      run: (ctx: TenantJobContext<M>) => Promise<void>,
+      opts?: TenantJobOptions,
+    ): void;
+    enqueue(tenantId: string, name: string, data?: Record<string, JobValue>): Promise<string>;
+    enqueueMany(
+      tenantId: string,
+      name: string,
+      items: readonly Record<string, JobValue>[],
+    ): Promise<string[]>;
+    list(filter?: { tenantId?: string; name?: string; limit?: number }): Promise<StoredJob[]>;
+    get(id: string): Promise<StoredJob | null>;
+    /** Runs jobs on this instance and schedules the repeating ones (purge, sweep, usage). */
+    start(): Promise<void>;
+    stop(timeoutMs?: number): Promise<{ drained: boolean }>;
+    readonly running: boolean;
+    /** migrateAll as a job; its progress is stored, so any instance can read it. */
+    migrateAll: {
+      /** Audited once as `tenant.migrateAll.started` when a run is queued. */
+      start(
+        opts?: { concurrency?: number },
+        actor?: AuditActor,
+      ): Promise<{ run: MigrateAllRun; alreadyRunning: boolean }>;
+      get(id: string): Promise<MigrateAllRun | null>;
+      latest(): Promise<MigrateAllRun | null>;
+    };
+    /**
+     * Runs an operator's script in each tenant's scope (withTenant), `concurrency` at once; a
+     * failing tenant is reported and the rest carry on. Audited per tenant as `tenant.scriptRan`.
+     */
+    runScript(
+      tenants: readonly Pick<TenantRecord, "id" | "slug">[],
+      script: (ctx: TenantScriptContext<M>) => unknown,
+      opts: {
+        name: string;
+        concurrency?: number;
+        onProgress?: (p: TenantScriptProgress) => void;
+      },
+      actor?: AuditActor,
+    ): Promise<TenantScriptResult[]>;
+  };
   /** Stops taking work, waits up to timeoutMs for leases to return, then closes every client. */
   shutdown(opts?: { timeoutMs?: number }): Promise<{ drained: boolean }>;
   readonly instanceId: string;
@@ -347,6 +405,8 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
   let sweepTimer: NodeJS.Timeout | null = null;
   if (cfg.recoverySweepIntervalMs > 0) {
     sweepTimer = setInterval(() => {
+      // An instance that runs jobs sweeps as the scheduled job instead (once for all instances).
+      if (jobs.running) return;
       recoverySweep(rt, SYSTEM_ACTOR).catch((err: unknown) =>
         cfg.logger.warn({ err: (err as Error).message }, "periodic recovery sweep failed"),
       );
@@ -440,6 +500,67 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     tenantEventTypes: tenantEventTypes(modules),
     nudge: () => worker.nudge(),
   };
+  const jobs = new JobRunner({
+    db: controlConn.getClient().db(cfg.controlDbName),
+    config: cfg,
+    withTenant: (id, fn, opts) => withTenant(id, fn as never, opts),
+    instanceId: rt.instanceId,
+    statusOf: async (id) => {
+      const doc = await control.Tenant.findById(id)
+        .select({ status: 1 })
+        .lean<{ status: string }>()
+        .catch(() => null);
+      return doc?.status ?? null;
+    },
+  });
+  // The scheduled platform work: one run per interval across all instances (agenda's lock).
+  jobs.defineSystemJob({
+    name: "tenancy.purgeExpired",
+    everyMs: cfg.jobs.purgeExpiredEveryMs,
+    async run() {
+      const report = await purgeExpired(rt, SYSTEM_ACTOR);
+      if (report.purged.length || report.failed.length)
+        cfg.logger.info(
+          { purged: report.purged.length, failed: report.failed },
+          "purged expired tenants",
+        );
+    },
+  });
+  jobs.defineSystemJob({
+    name: "tenancy.recoverySweep",
+    everyMs: cfg.recoverySweepIntervalMs,
+    async run() {
+      const report = await recoverySweep(rt, SYSTEM_ACTOR);
+      if (report.completed.length || report.rolledBack.length)
+        cfg.logger.info({ ...report }, "provisioning recovery sweep");
+    },
+  });
+  jobs.defineSystemJob({
+    name: "tenancy.usageSnapshots",
+    everyMs: cfg.jobs.usageSnapshotEveryMs,
+    // Every tenant's seats, storage and documents, also those nobody called today.
+    async run(job) {
+      const tenants = await control.Tenant.find({ status: { $in: ["active", "suspended"] } })
+        .select({ _id: 1 })
+        .lean<{ _id: { toHexString(): string } }[]>();
+      for (const t of tenants) {
+        await meter
+          .snapshot(t._id.toHexString())
+          .catch((err: unknown) =>
+            cfg.logger.warn(
+              { tenantId: t._id.toHexString(), err: (err as Error).message },
+              "usage snapshot failed",
+            ),
+          );
+        await job.touch();
+      }
+    },
+  });
+  const migrateAllRuns = new MigrateAllRuns(
+    controlConn.getClient().db(cfg.controlDbName),
+    rt,
+    jobs,
+  );
   const tenancy: Tenancy<ModulesModels<Ms>> = {
     instanceId: rt.instanceId,
     registry: {
@@ -588,6 +709,35 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
         runOnce: () => worker.runOnce(),
       },
     },
+    jobs: {
+      defineTenantJob: (name, run, opts) =>
+        jobs.defineTenantJob(name, run as (ctx: TenantJobContext) => Promise<void>, opts),
+      enqueue: (tenantId, name, data) => jobs.enqueue(tenantId, name, data),
+      enqueueMany: (tenantId, name, items) => jobs.enqueueMany(tenantId, name, items),
+      list: (filter) => jobs.list(filter),
+      get: (id) => jobs.get(id),
+      start: () => jobs.start(),
+      stop: (timeoutMs) => jobs.stop(timeoutMs),
+      get running() {
+        return jobs.running;
+      },
+      migrateAll: {
+        async start(opts, actor = SYSTEM_ACTOR) {
+          const started = await migrateAllRuns.start(opts);
+          if (!started.alreadyRunning)
+            await rt.audit.record({
+              actor,
+              action: "tenant.migrateAll.started",
+              details: { runId: started.run.id },
+            });
+          return started;
+        },
+        get: (id) => migrateAllRuns.get(id),
+        latest: () => migrateAllRuns.latest(),
+      },
+      runScript: (tenants, script, opts, actor = SYSTEM_ACTOR) =>
+        runTenantScript({ withTenant, audit: rt.audit }, tenants, script, opts, actor),
+    },
     stats(): PoolStats {
       const pools = clusterClients.stats();
       const queue = rt.concurrency.stats();
@@ -605,6 +755,10 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     },
     shutdown(opts = {}) {
       shutdownPromise ??= (async () => {
+        // Jobs first: the running ones still need their tenant scope to finish.
+        const jobsStopped = await jobs.stop(opts.timeoutMs ?? 10_000);
+        if (!jobsStopped.drained)
+          cfg.logger.warn({}, "shutdown: jobs still running after timeout; their locks will lapse");
         shuttingDown = true;
         if (sweepTimer) clearInterval(sweepTimer);
         // Off the fleet first: this instance takes no more work.

@@ -43,12 +43,14 @@ const WRITES_ALLOWED_ON_REJECTION: Record<string, RegExp> = {
 /**
  * Control collections the server writes on its own timers, whatever the call in front of it:
  * per-tenant request counts (synced every TENANT_RATE_SYNC_MS), usage counts (flushed every
- * USAGE_FLUSH_SECONDS) and the instance's fleet entry (every INSTANCE_HEARTBEAT_MS); and, in the
+ * USAGE_FLUSH_SECONDS) and the instance's fleet entry (every INSTANCE_HEARTBEAT_MS); in the
  * control and every tenant database, the webhook deliveries the relay makes (every poll) from
- * events earlier successful calls committed. Their writes carry earlier calls' counts and the
- * instance's own figures, never a refused call's data.
+ * events earlier successful calls committed; and the background job runner's jobs and migrateAll
+ * runs (queued by an earlier call, locked and finished on the runner's own schedule). Their writes
+ * carry earlier calls' work and the instance's own figures, never a refused call's data.
  */
-const BACKGROUND_WRITES = /\.(tenantrequestrates|usagedaily|apiinstances|webhookdeliveries)$/i;
+const BACKGROUND_WRITES =
+  /\.(tenantrequestrates|usagedaily|apiinstances|webhookdeliveries|jobs|jobruns)$/i;
 
 let mongo: MongoChild;
 let api: ApiChild;

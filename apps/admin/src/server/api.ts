@@ -6,7 +6,7 @@ import type { ApiServices } from "@tenantry/api";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { clusterUriPolicyFromEnv, createTenancy, mailerFromEnv } from "@tenantry/tenancy";
-import { webhooksFromEnv } from "@tenantry/tenancy/env";
+import { jobsFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -28,6 +28,7 @@ async function createAppServices(): Promise<ApiServices> {
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
     heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
     webhooks: webhooksFromEnv(env),
+    jobs: jobsFromEnv(env),
   });
   // This server process serves the API, so it also relays and sends webhooks (the claim on each
   // delivery keeps the web and admin processes from sending one twice); shutdown stops it.
@@ -45,6 +46,8 @@ async function createAppServices(): Promise<ApiServices> {
     adminTwoFactor: env.ADMIN_TWO_FACTOR,
     exportDir: path.resolve(env.EXPORT_DIR),
     exportTtlMs: env.EXPORT_TTL_SECONDS * 1000,
+    // The admin app queues migrateAll; it runs jobs too, so a stack without the api server runs them.
+    runJobs: env.JOBS_ENABLED,
     logger,
   });
   // No default credentials: the first super admin comes from ADMIN_EMAIL / ADMIN_PASSWORD.

@@ -6,7 +6,7 @@ import { apiKeyRateLimitFrom } from "@tenantry/api/env";
 import { createLogger } from "@tenantry/api/logger";
 import { servicesHolder } from "@tenantry/next-kit/server";
 import { createTenancy, mailerFromEnv } from "@tenantry/tenancy";
-import { admissionFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
+import { admissionFromEnv, jobsFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
 import { cookieSecure, getEnv } from "~/env";
 
 async function createAppServices(): Promise<ApiServices> {
@@ -28,6 +28,7 @@ async function createAppServices(): Promise<ApiServices> {
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
     heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
     webhooks: webhooksFromEnv(env),
+    jobs: jobsFromEnv(env),
   });
   // This server process serves the API, so it also relays and sends webhooks (the claim on each
   // delivery keeps the web and admin processes from sending one twice); shutdown stops it.
@@ -42,6 +43,7 @@ async function createAppServices(): Promise<ApiServices> {
     adminAppUrl: env.ADMIN_URL,
     allowedOrigins: [new URL(env.WEB_URL).origin],
     apiKeyRateLimit: apiKeyRateLimitFrom(env),
+    runJobs: env.JOBS_ENABLED,
     logger,
   });
 }

@@ -28,6 +28,24 @@ describe("standalone server env", () => {
     );
   });
 
+  it("takes the background job settings with defaults and names a bad one", () => {
+    expect(loadServerEnv(base)).toMatchObject({
+      JOBS_ENABLED: true,
+      JOBS_CONCURRENCY: 4,
+      JOBS_POLL_MS: 5000,
+    });
+    expect(loadServerEnv({ ...base, JOBS_ENABLED: "false" }).JOBS_ENABLED).toBe(false);
+    expect(() => loadServerEnv({ ...base, JOBS_ENABLED: "yes" })).toThrow(
+      /JOBS_ENABLED: must be "true" or "false"/,
+    );
+    expect(() => loadServerEnv({ ...base, JOBS_CONCURRENCY: "0" })).toThrow(
+      /JOBS_CONCURRENCY: must be at least 1 jobs/,
+    );
+    expect(() => loadServerEnv({ ...base, JOBS_POLL_MS: "soon" })).toThrow(
+      /JOBS_POLL_MS: must be a whole number of milliseconds/,
+    );
+  });
+
   it("takes LOG_FORMAT json or pretty, unset by default, and refuses anything else by name", () => {
     expect(loadServerEnv(base).LOG_FORMAT).toBeUndefined();
     expect(loadServerEnv({ ...base, LOG_FORMAT: "pretty" }).LOG_FORMAT).toBe("pretty");

@@ -7,6 +7,7 @@ import {
   databaseEnv,
   encryptionKeyEnv,
   fleetEnv,
+  jobsEnv,
   mailEnv,
   usageEnv,
   webhooksEnv,
@@ -67,6 +68,7 @@ const schema = z
     ...usageEnv,
     ...fleetEnv,
     ...webhooksEnv,
+    ...jobsEnv,
     ...logEnv,
   })
   .refine((e) => !e.ADMIN_EMAIL === !e.ADMIN_PASSWORD, {

@@ -6,7 +6,7 @@ import {
   installShutdownHandlers,
   mailerFromEnv,
 } from "@tenantry/tenancy";
-import { admissionFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
+import { admissionFromEnv, jobsFromEnv, webhooksFromEnv } from "@tenantry/tenancy/env";
 import { apiKeyRateLimitFrom, cookieSecure } from "../env-fragments";
 import { createLogger } from "../logger";
 import { APP_MODULES } from "../app-modules";
@@ -50,6 +50,7 @@ async function main() {
     usage: { flushSeconds: env.USAGE_FLUSH_SECONDS },
     heartbeatMs: env.INSTANCE_HEARTBEAT_MS,
     webhooks: webhooksFromEnv(env),
+    jobs: jobsFromEnv(env),
   });
   const services = await createApiServices({
     tenancy,
@@ -66,6 +67,8 @@ async function main() {
     ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD
       ? { firstAdmin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }
       : {}),
+    // Background jobs start with the server; tenancy.shutdown stops them (see below).
+    runJobs: env.JOBS_ENABLED,
     logger,
   });
   const firstAdmin = await services.ensureFirstAdmin();

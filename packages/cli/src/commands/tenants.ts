@@ -1,8 +1,14 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
-import type { ArchiveProgress, TenantRecord, TenantStatus } from "@tenantry/tenancy";
+import type {
+  ArchiveProgress,
+  TenantRecord,
+  TenantScriptContext,
+  TenantStatus,
+} from "@tenantry/tenancy";
 import type { PlanName } from "@tenantry/tenancy";
 import { PLAN_NAMES, TENANT_STATUSES } from "@tenantry/tenancy";
 import { isPlanName } from "@tenantry/tenancy/policies";
@@ -396,6 +402,93 @@ const migrate: CommandSpec = {
   },
 };
 
+/** Loads the script module: its default export is `async (ctx) => result`. */
+async function loadScript(file: string): Promise<(ctx: TenantScriptContext) => unknown> {
+  if (!existsSync(file) || !(await stat(file)).isFile()) throw usageError(`No script at ${file}`);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (err) {
+    throw usageError(
+      `Cannot load ${path.basename(file)}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  if (typeof mod.default !== "function")
+    throw usageError(
+      `${path.basename(file)} must have a default export: async (ctx) => result, where ctx has tenant, db, conn and models`,
+    );
+  return mod.default as (ctx: TenantScriptContext) => unknown;
+}
+
+/** A result as one short line: JSON, cut to fit a terminal row. */
+function brief(value: unknown): string {
+  if (value === undefined) return "";
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? "";
+  } catch {
+    text = "(a result JSON cannot show)";
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+const runScript: CommandSpec = {
+  group: "tenants",
+  name: "run",
+  summary:
+    "Run a script module in each tenant's scope: one tenant (--tenant) or every active one (--all)",
+  usage: "<script> (--tenant <tenant> | --all) [--concurrency <n>]",
+  options: ["--tenant <tenant>", "--all", "--concurrency <n>"],
+  positionals: ["<script>"],
+  details:
+    "The script's default export, async (ctx) => result, gets ctx.tenant ({ id, slug, name }) and that " +
+    "tenant's own ctx.db, ctx.conn and ctx.models. Prints ok or failed per tenant; exits 1 if any failed.",
+  async run(ctx) {
+    const all = ctx.values.all === true;
+    const one = str(ctx, "tenant");
+    if (all === (one !== undefined))
+      throw usageError("Give either --tenant <slug> or --all (not both)");
+    if (one !== undefined && one.trim() === "") throw usageError("--tenant needs a slug or an id");
+    const concurrency = positiveInt(ctx, "concurrency", 4, 64);
+    const file = path.resolve(ctx.positionals[0] ?? "");
+    const script = await loadScript(file);
+    const tenancy = await ctx.tenancy();
+    const targets = all
+      ? (await tenancy.tenants.list({ status: "active", limit: 1_000_000 })).items
+      : [await findTenant(tenancy, one ?? "")];
+    const name = path.basename(file);
+    const bar = ctx.progress(`running ${name}`);
+    let results;
+    try {
+      results = await tenancy.jobs.runScript(
+        targets,
+        script,
+        {
+          name,
+          concurrency,
+          onProgress: (p) =>
+            bar.update(p.done, p.total, p.last.ok ? p.last.slug : `${p.last.slug} FAILED`),
+        },
+        ctx.actor,
+      );
+    } finally {
+      bar.finish();
+    }
+    const failed = results.filter((r) => !r.ok).length;
+    const lines = results.map((r) =>
+      r.ok ? `  ok      ${r.slug}  ${brief(r.result)}` : `  failed  ${r.slug}  ${r.error}`,
+    );
+    const human =
+      `Ran ${name} in ${results.length} tenant${results.length === 1 ? "" : "s"}: ` +
+      `${results.length - failed} ok, ${failed} failed\n${lines.join("\n")}${lines.length ? "\n" : ""}`;
+    return {
+      json: { script: name, total: results.length, ok: results.length - failed, failed, results },
+      human,
+      exitCode: failed ? EXIT.failed : EXIT.ok,
+    };
+  },
+};
+
 const exportCmd: CommandSpec = {
   group: "tenants",
   name: "export",
@@ -477,6 +570,7 @@ export const tenantCommands: CommandSpec[] = [
   restore,
   purge,
   migrate,
+  runScript,
   exportCmd,
   importCmd,
   setPlan,

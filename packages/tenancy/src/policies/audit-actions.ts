@@ -34,6 +34,7 @@ export const CONTROL_AUDIT_ACTIONS = [
   "webhook.endpoint.created",
   "webhook.endpoint.updated",
   "webhook.delivery.replayed",
+  "tenant.scriptRan",
 ] as const;
 
 export type ControlAuditAction = (typeof CONTROL_AUDIT_ACTIONS)[number];

@@ -264,6 +264,35 @@ describe("tenants", () => {
   });
 });
 
+describe("migrateAll across instances", () => {
+  it("a run queued on an instance that runs no jobs is run by another; both read its stored progress", async () => {
+    const quiet = await startInstance(h.uri, h.controlDbName, { runJobs: false });
+    try {
+      expect(quiet.tenancy.jobs.running).toBe(false);
+      const onQuiet = adminClient(quiet.url, h.adminToken);
+      const { jobId, alreadyRunning } = await onQuiet.tenants.migrateAll.mutate();
+      expect(alreadyRunning).toBe(false);
+      let status = await onQuiet.tenants.migrationStatus.query({ jobId });
+      for (let i = 0; i < 200 && !status.done; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = await onQuiet.tenants.migrationStatus.query({ jobId });
+      }
+      expect(status).toMatchObject({ status: "finished", done: true, error: null });
+      expect(status.progress).toMatchObject({ failed: [] });
+      // The instance that ran it answers with the same stored run.
+      expect(await h.admin.tenants.migrationStatus.query({ jobId })).toEqual(status);
+      const audit = await h.admin.audit.list.query({ action: "tenant.migrateAll.started" });
+      expect(audit.items.some((e) => e.details.runId === jobId)).toBe(true);
+      const missing = await failure(
+        onQuiet.tenants.migrationStatus.query({ jobId: "00000000-0000-4000-8000-000000000000" }),
+      );
+      expect(missing.code).toBe("NOT_FOUND");
+    } finally {
+      await quiet.close();
+    }
+  });
+});
+
 describe("dedicated pools", () => {
   it("promotes a busy tenant to a pool of its own and back, without interrupting it", async () => {
     const before = await h.admin.tenants.get.query({ id: acme.id });

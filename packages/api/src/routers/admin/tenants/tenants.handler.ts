@@ -1,6 +1,5 @@
 // Tenant administration: each handler calls one tenancy use case, which owns the rules and writes
 // the audit entry with the admin as its actor; the api shapes the answers.
-import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 
 import { refuse } from "../../../api-errors";
@@ -208,34 +207,37 @@ export async function migrateTenantHandler({ ctx, input }: H<TTenantId>) {
   return { tenant: publicTenantRow(await loadTenant(ctx, input.id)), result };
 }
 
-/** Starts migrating every tenant in the background; poll migrationStatus for progress. */
-export function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
-  const jobs = ctx.services.migrationJobs;
-  const running = [...jobs.values()].find((j) => !j.finishedAt);
-  if (running) return { jobId: running.id, alreadyRunning: true };
-  const job = {
-    id: randomUUID(),
-    startedAt: new Date(),
-    finishedAt: null as Date | null,
-    progress: {},
-    error: null as string | null,
-  };
-  jobs.set(job.id, job);
-  void lifecycle(ctx)
-    .migrateAll({ concurrency: 4, onProgress: (p) => (job.progress = { ...p }) }, adminActor(ctx))
-    .then((summary) => (job.progress = { ...job.progress, ...summary }))
-    .catch((err: unknown) => {
-      job.error = err instanceof Error ? err.message : String(err);
-      ctx.log.error({ err }, "migrateAll failed");
-    })
-    .finally(() => (job.finishedAt = new Date()));
-  return { jobId: job.id, alreadyRunning: false };
+/**
+ * Queues migrateAll as a background job (one run at a time across all instances); poll
+ * migrationStatus for progress, which is stored in the control database and readable anywhere.
+ */
+export async function migrateAllHandler({ ctx }: { ctx: AdminContext }) {
+  const { run, alreadyRunning } = await ctx.services.tenancy.jobs.migrateAll.start(
+    { concurrency: 4 },
+    adminActor(ctx),
+  );
+  return { jobId: run.id, alreadyRunning };
 }
 
-export function migrationStatusHandler({ ctx, input }: H<TMigrationJobInput>) {
-  const job = ctx.services.migrationJobs.get(input.jobId);
-  if (!job) throw refuse("NOT_FOUND", "NOT_FOUND", "No such migration job on this instance");
-  return { ...job, done: job.finishedAt !== null };
+export async function migrationStatusHandler({ ctx, input }: H<TMigrationJobInput>) {
+  const run = await ctx.services.tenancy.jobs.migrateAll.get(input.jobId);
+  if (!run) throw refuse("NOT_FOUND", "NOT_FOUND", "No such migration job");
+  return {
+    id: run.id,
+    status: run.status,
+    startedAt: run.startedAt ?? run.queuedAt,
+    finishedAt: run.finishedAt,
+    progress: {
+      done: run.done,
+      total: run.total ?? undefined,
+      migrated: run.migrated,
+      failed: run.failed,
+      targetVersion: run.targetVersion ?? undefined,
+      ...(run.last ? { tenantId: run.last.tenantId, slug: run.last.slug } : {}),
+    },
+    error: run.error,
+    done: run.status === "finished" || run.status === "failed",
+  };
 }
 
 /** Largest archive returned inline; bigger ones stay on the server (or use the CLI). */
