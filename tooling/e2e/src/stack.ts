@@ -30,6 +30,10 @@ export interface StackInfo {
   adminPassword: string;
   /** The mail catcher's web inbox and REST API (the apps send through its SMTP port). */
   mailUrl: string;
+  /** The stack's ENCRYPTION_KEY (random per run), so a test can start another app on its databases. */
+  encryptionKey: string;
+  /** The SMTP URL the apps send through. */
+  smtpUrl: string;
 }
 
 /**
@@ -104,12 +108,14 @@ export async function startStack(
       webUrl: `http://127.0.0.1:${webPort}`,
       adminUrl: `http://127.0.0.1:${adminPort}`,
       mailUrl: mail.webUrl,
+      encryptionKey: randomBytes(32).toString("base64"),
+      smtpUrl: mail.smtpUrl,
     };
     const env = {
       NODE_ENV: "production",
       MONGODB_URI: mongo.uri,
       JWT_SECRET: randomBytes(48).toString("base64"),
-      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      ENCRYPTION_KEY: info.encryptionKey,
       ADMIN_EMAIL: info.adminEmail,
       ADMIN_PASSWORD: info.adminPassword,
       // Every test signs the one admin in (fixtures.ts); a TOTP code works once per 30 s step, so
@@ -147,4 +153,41 @@ export function stackSetup(apps: App[]) {
     stackToEnv(info);
     return stop; // Playwright runs the returned function as global teardown
   };
+}
+
+/**
+ * A second built admin app on the stack's databases with the production default
+ * ADMIN_TWO_FACTOR=required, which the shared stack turns off (its one admin signs in many times
+ * a minute). Its own JWT secret: only sessions it issued work there. Stopped by PID group.
+ */
+export async function startAdminRequiringTwoFactor(
+  stack: StackInfo,
+  logFile: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startApp(
+    "admin",
+    port,
+    {
+      NODE_ENV: "production",
+      MONGODB_URI: stack.mongoUri,
+      JWT_SECRET: randomBytes(48).toString("base64"),
+      ENCRYPTION_KEY: stack.encryptionKey,
+      // Required by the app's config; the admin exists already, so nothing is created.
+      ADMIN_EMAIL: stack.adminEmail,
+      ADMIN_PASSWORD: stack.adminPassword,
+      ADMIN_TWO_FACTOR: "required",
+      ADMIN_URL: url,
+      WEB_URL: stack.webUrl,
+      INSECURE_COOKIES: "true",
+      SMTP_URL: stack.smtpUrl,
+      // Like the shared stack's processes (this one's webhook worker claims deliveries too).
+      WEBHOOKS_ALLOW_PRIVATE_URLS: "true",
+      WEBHOOKS_RETRY_BASE_MS: "1000",
+      JOBS_ENABLED: "false",
+    },
+    logFile,
+  );
+  return { url, stop: () => server.stop() };
 }
