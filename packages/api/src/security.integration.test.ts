@@ -26,7 +26,8 @@ let globex: TenantFixture;
 const MEMBER_PASSWORD = "Member-Secret-77-Pass!";
 
 beforeAll(async () => {
-  h = await startHarness({ tenantHostSuffix: ".tenantry.test" });
+  // Journaled to disk: the control-database promise is checked in its journal file too.
+  h = await startHarness({ tenantHostSuffix: ".tenantry.test" }, undefined, {}, { journal: true });
   [acme, globex] = await Promise.all([h.tenant("acme"), h.tenant("globex")]);
 });
 afterAll(async () => h?.stop());
@@ -492,9 +493,24 @@ describe("control database", () => {
     }
     expect(scanned).toBeGreaterThan(10);
     // …while the tenant database does hold the member's argon2id hash.
-    await h.tenancy.withTenant(globex.id, async ({ models }) => {
-      const m1 = await models.User.findOne({ email: "m1@globex.test" }).lean();
+    const tenantSide = await h.tenancy.withTenant(globex.id, async ({ models, conn }) => {
+      const users = await models.User.find({}).lean();
+      const m1 = users.find((u) => u.email === "m1@globex.test");
       expect(m1?.passwordHash).toMatch(/^\$argon2id\$/);
+      return { dbName: conn.name, hashes: users.flatMap((u) => u.passwordHash ?? []) };
     });
+
+    // The control database's journal (every write it ever took, superseded ones included) holds
+    // none of it either: not a password, a hash, a second factor or a webhook secret.
+    const journal = h.journal();
+    expect(journal.length).toBeGreaterThan(10_000);
+    expect(tenantSide.hashes.length).toBeGreaterThanOrEqual(3);
+    for (const needle of [...plaintexts, ...secondFactorSecrets, ...tenantSide.hashes])
+      expect(journal.includes(needle), "the control journal holds a tenant user's secret").toBe(
+        false,
+      );
+    // The check can see a hash on disk: the tenant's own journal holds them.
+    const tenantJournal = h.journal(tenantSide.dbName);
+    for (const hash of tenantSide.hashes) expect(tenantJournal.includes(hash)).toBe(true);
   });
 });

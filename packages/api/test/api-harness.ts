@@ -1,6 +1,9 @@
 // Integration-test harness: a real embedded-mongo server over TCP (or TEST_MONGODB_URI), real
 // tenancy, the real standalone HTTP server on an ephemeral port, and typed tRPC clients.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 
 import { createTenancy } from "@tenantry/tenancy";
@@ -139,6 +142,8 @@ export interface Harness extends Instance {
   admin: ReturnType<typeof adminClient>;
   /** Provisions a tenant through the admin API and returns its id and a signed-in owner client. */
   tenant(slug: string, extraOwner?: { email?: string }): Promise<TenantFixture>;
+  /** The raw bytes of a database's journal file, the control one by default (`journal` harness). */
+  journal(dbName?: string): Buffer;
   stop(): Promise<void>;
 }
 
@@ -155,8 +160,12 @@ export async function startHarness(
   overrides: Partial<ApiServicesConfig> = {},
   app: HarnessApp = DEFAULT_APP,
   tenancyOverrides: Partial<TenancyConfig> = {},
+  database: { journal?: boolean } = {},
 ): Promise<Harness> {
-  const mongo = await startTestDatabase();
+  // With `journal`, an embedded server of its own that writes its journals to a temporary folder,
+  // so a test can read what reached the disk (journal()).
+  const dbPath = database.journal ? mkdtempSync(path.join(tmpdir(), "api-journal-")) : null;
+  const mongo = await startTestDatabase(dbPath ? { embedded: true, server: { dbPath } } : {});
   const controlDbName = uniqueName("ctl");
   const instance = await startInstance(mongo.uri, controlDbName, overrides, tenancyOverrides, app);
   const login = await signedIn(adminClient(instance.url).auth.login.mutate(ADMIN));
@@ -191,9 +200,15 @@ export async function startHarness(
         client: appClient(instance.url, res.accessToken),
       };
     },
+    journal(dbName = controlDbName) {
+      if (!dbPath) throw new Error("start the harness with { journal: true } to read its journal");
+      // One append-only file per database (embedded-mongo's journal.ts): every write ever made.
+      return readFileSync(path.join(dbPath, `${dbName}.journal`));
+    },
     async stop() {
       await instance.close();
       await mongo.stop();
+      if (dbPath) rmSync(dbPath, { recursive: true, force: true });
     },
   };
 }

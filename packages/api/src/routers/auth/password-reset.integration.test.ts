@@ -53,9 +53,18 @@ async function signedIn(email: string, password: string, tenantSlug?: string) {
 
 beforeAll(async () => {
   mail = await startMailCatcher();
-  h = await startHarness({ adminAppUrl: "http://admin.tenantry.test" }, undefined, {
-    mailer: createSmtpMailer({ smtpUrl: mail.smtpUrl, from: "Tenantry <no-reply@tenantry.test>" }),
-  });
+  h = await startHarness(
+    { adminAppUrl: "http://admin.tenantry.test" },
+    undefined,
+    {
+      mailer: createSmtpMailer({
+        smtpUrl: mail.smtpUrl,
+        from: "Tenantry <no-reply@tenantry.test>",
+      }),
+    },
+    // Journaled to disk: the promise below is checked in the control journal file too.
+    { journal: true },
+  );
   acme = await h.tenant("acme");
 });
 afterAll(async () => {
@@ -322,6 +331,12 @@ describe("the promise", () => {
         }
       }
       expect(scanned).toBeGreaterThan(10);
+      // Nor in the control database's journal: every write it ever took, superseded ones too.
+      const journal = h.journal();
+      for (const needle of needles)
+        expect(journal.includes(needle), "the control journal holds a tenant reset token").toBe(
+          false,
+        );
       // The tenant's own database holds them (hashed only).
       await h.tenancy.withTenant(acme.id, async ({ models }) => {
         const links = await models.PasswordReset.find({}).lean();
