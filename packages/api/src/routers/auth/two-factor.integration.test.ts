@@ -251,7 +251,7 @@ describe("tenant two-factor sign-in", () => {
 });
 
 describe("switching organisation", () => {
-  it("cannot enter an account with a second factor by password alone", async () => {
+  it("cannot enter an account with a second factor by a switch, with or without its password", async () => {
     const both = { email: "both@tfa.test", password: "Twofold-Path-2026-ok!" };
     await acme.client.members.create.mutate({ ...both, name: "Both", role: "member" });
     await globex.client.members.create.mutate({ ...both, name: "Both", role: "member" });
@@ -260,13 +260,23 @@ describe("switching organisation", () => {
     );
     await enrol(appClient(h.url, inGlobex.accessToken ?? ""));
     const inAcme = await signedIn(anon().auth.login.mutate({ ...both, tenantSlug: "tfa-acme" }));
-    const refused = await failure(
-      appClient(h.url, inAcme.accessToken ?? "").auth.switchTenant.mutate({
-        tenantSlug: "tfa-globex",
-        password: both.password,
-      }),
-    );
-    expect([refused.httpStatus, refused.reason]).toEqual([403, "TWO_FACTOR_REQUIRED"]);
+    const fromAcme = appClient(h.url, inAcme.accessToken ?? "");
+    // The switcher tells them to sign in there with their code…
+    const orgs = await fromAcme.auth.organisations.query();
+    expect(orgs.find((o) => o.slug === "tfa-globex")?.access).toBe("signIn");
+    // …and neither a one-click switch nor one with the password gets past the second factor.
+    for (const password of [undefined, both.password]) {
+      const refused = await failure(
+        fromAcme.auth.switchTenant.mutate({
+          tenantSlug: "tfa-globex",
+          ...(password ? { password } : {}),
+        }),
+      );
+      expect([refused.httpStatus, refused.reason]).toEqual([403, "SECOND_FACTOR_SIGN_IN"]);
+      expect(refused.message).toMatch(/sign in to that organisation with your code/);
+    }
+    // The session they came from is still theirs.
+    expect((await fromAcme.auth.me.query()).tenant.slug).toBe("tfa-acme");
   });
 });
 
