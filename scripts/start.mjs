@@ -214,6 +214,9 @@ const env = {
   API_PORT: String(ports.api),
   // Local http: cookies cannot be Secure without TLS.
   INSECURE_COOKIES: "true",
+  // A local stack: webhook endpoints may be http://localhost receivers (production requires https
+  // and public addresses). An explicit WEBHOOKS_ALLOW_PRIVATE_URLS=false keeps the strict policy.
+  WEBHOOKS_ALLOW_PRIVATE_URLS: process.env.WEBHOOKS_ALLOW_PRIVATE_URLS ?? "true",
   // The processes write into pipes (prefixed here), so they would pick JSON: readable lines when
   // this terminal is a person's; LOG_FORMAT=json (or output into a file or pipe) keeps JSON.
   LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json"),
