@@ -19,9 +19,10 @@ const config: KnipConfig = {
       entry: ["bench/*.ts"],
       // The compiled server (tsdown) bundles tenancy and embedded-mongo's source and leaves their
       // npm imports to this package's node_modules: bson and mingo for the dev-only embedded
-      // database chunk; argon2, mongodb-connection-string-url, nodemailer and
-      // rate-limiter-flexible for tenancy. No import in the api's own source shows them (mongodb
-      // it imports itself).
+      // database chunk; argon2, mongodb-connection-string-url, nodemailer, rate-limiter-flexible,
+      // otplib and agenda (with its MongoDB backend) for tenancy. No import in the api's own source
+      // shows them (mongodb and standardwebhooks it imports itself). The bench smoke test runs the
+      // compiled server, so a missing one fails there.
       ignoreDependencies: [
         "bson",
         "mingo",
@@ -29,6 +30,9 @@ const config: KnipConfig = {
         "mongodb-connection-string-url",
         "nodemailer",
         "rate-limiter-flexible",
+        "otplib",
+        "agenda",
+        "@agendajs/mongo-backend",
       ],
     },
     // The profiling load script, run by path under `node --cpu-prof` (see its README).
