@@ -79,6 +79,20 @@ describe("standalone server", () => {
     expect(parts[2]?.error?.json.data.httpStatus).toBe(404);
   });
 
+  it("answers a query URL too long for Node's parser with 431, not a connection reset", async () => {
+    // 200 KiB of input in the URL: Node refuses the request line before any handler runs, while
+    // the client is still sending it. Every try gets the answer, and the server keeps serving.
+    const input = encodeURIComponent(JSON.stringify({ json: { q: "x".repeat(200 * 1024) } }));
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${h.url}/trpc/notes.list?input=${input}`, {
+        headers: { authorization: `Bearer ${acme.token}` },
+      });
+      expect(res.status).toBe(431);
+      expect(await res.json()).toEqual({ error: "Request Header Fields Too Large" });
+    }
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
   it("runs a batch of MAX_BATCH_SIZE calls and refuses a longer one with 400", async () => {
     const auth = { authorization: `Bearer ${acme.token}` };
     const batchOf = (n: number) =>

@@ -6,8 +6,8 @@
 // as one string, so headers and body leave in one socket write.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { STATUS_CODES, createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 
 import type { AnyTRPCRouter } from "@trpc/server";
 import { TRPCError } from "@trpc/server";
@@ -176,6 +176,7 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
   }
 
   const server = createServer((req, res) => void handle(req, res));
+  server.on("clientError", answerClientError);
   return {
     server,
     listen(port, host = "127.0.0.1") {
@@ -194,4 +195,25 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
       });
     },
   };
+}
+
+/**
+ * Node refuses an oversized request line or headers (431) and an unparsable request (400) before
+ * any handler runs. Its default answer then destroys the socket at once, so a client still sending
+ * a long query URL gets a connection reset instead of the 431. This answers the same way, but
+ * half-closes and drains what the client is still sending, so the answer arrives.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+  const body = JSON.stringify({ error: STATUS_CODES[status] });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  socket.resume();
+  setTimeout(() => socket.destroy(), 5_000).unref();
 }
