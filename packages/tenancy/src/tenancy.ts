@@ -529,6 +529,10 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
   jobs.defineSystemJob({
     name: "tenancy.recoverySweep",
     everyMs: cfg.recoverySweepIntervalMs,
+    // A crash mid-provisioning is when the sweep matters most: an instance killed while holding
+    // this job's lock must not hold it for jobs.lockLifetimeMs (10 min). Each tenant is claimed
+    // before the sweep touches it, so two overlapping sweeps are safe.
+    lockLifetimeMs: Math.max(cfg.recoverySweepIntervalMs, 5_000),
     async run() {
       const report = await recoverySweep(rt, SYSTEM_ACTOR);
       if (report.completed.length || report.rolledBack.length)

@@ -80,6 +80,12 @@ export interface SystemJob {
   name: string;
   /** Repeat every this many ms (agenda `every`); 0 = defined but never scheduled. */
   everyMs: number;
+  /**
+   * How long a run's lock holds (default: jobs.lockLifetimeMs). An instance killed mid-run keeps
+   * the job locked that long, so a job that must soon run again after a crash sets it short (and
+   * must then be safe to run twice at once).
+   */
+  lockLifetimeMs?: number;
   run: (job: Job) => Promise<void>;
 }
 
@@ -329,7 +335,12 @@ export class JobRunner {
       return;
     }
     const system = this.systemJobs.get(name);
-    if (system) agenda.define(name, (job: Job) => system.run(job), { ...common, concurrency: 1 });
+    if (system)
+      agenda.define(name, (job: Job) => system.run(job), {
+        ...common,
+        concurrency: 1,
+        lockLifetime: system.lockLifetimeMs ?? lockLifetimeMs,
+      });
   }
 
   private async runTenantJob(
