@@ -361,6 +361,11 @@ const UNREACHABLE_ERROR_NAMES = new Set([
 const SOCKET_FAILURE =
   /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|connection \d+ to .* closed|connection closed)\b/;
 
+function hasAnyLabel(err: Error, labels: string[]): boolean {
+  const has = (err as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel;
+  return typeof has === "function" && labels.some((l) => has.call(err, l));
+}
+
 /** Driver errors that mean "the database cannot be reached", as opposed to a bad query. */
 export function isUnreachableError(err: unknown): boolean {
   return unreachableAtDepth(err, 0);
@@ -369,6 +374,11 @@ export function isUnreachableError(err: unknown): boolean {
 function unreachableAtDepth(err: unknown, depth: number): boolean {
   if (!(err instanceof Error) || depth > 5) return false;
   if (UNREACHABLE_ERROR_NAMES.has(err.name)) return true;
+  // A transaction (the outbox's) that the driver gave up on while the server was away: its own
+  // labels for "retry the whole transaction" / "the commit's outcome is unknown". Nothing
+  // half-written stays behind (an aborted transaction leaves nothing); the caller may retry.
+  if (hasAnyLabel(err, ["TransientTransactionError", "UnknownTransactionCommitResult"]))
+    return true;
   // Wrapped errors: the driver and mongoose put the underlying failure in `cause`.
   if (unreachableAtDepth((err as { cause?: unknown }).cause, depth + 1)) return true;
   return err.name.startsWith("Mongo") &&
