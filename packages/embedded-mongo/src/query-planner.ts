@@ -74,6 +74,13 @@ function typeCeiling(v: unknown): KeyBound | undefined {
   return undefined;
 }
 
+/** `{$in: [...]}` or `{$eq: v}` and nothing else: conditionOf's eq is then the whole condition. */
+function isIdListOnly(v: unknown): boolean {
+  if (!isPlainObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === "$in" || keys[0] === "$eq");
+}
+
 export function planQuery(coll: Collection, filter: Doc): Plan {
   // The most common lookup, {_id: value}, without building anything.
   let only: string | undefined;
@@ -92,7 +99,10 @@ export function planQuery(coll: Collection, filter: Doc): Plan {
     const cond = conditionOf(v);
     if (!cond) continue;
     if (path === "_id" && cond.eq) {
-      return { kind: "ids", ids: [...new Set(cond.eq.map(valueKey))], byId: true };
+      // {_id: {$in: [...]}} alone (a batch delete, mongoose's populate) is as exact as {_id: v}:
+      // testing each found document against the list again cost O(list) per document.
+      const exact = only === "_id" && isIdListOnly(v);
+      return { kind: "ids", ids: [...new Set(cond.eq.map(valueKey))], byId: true, exact };
     }
     for (const index of coll.indexes.values()) {
       if (index.firstPath !== path || !index.complete) continue;

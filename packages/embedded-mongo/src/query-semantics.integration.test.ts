@@ -139,6 +139,36 @@ describe("BinData order and bits", () => {
   });
 });
 
+describe("_id lists", () => {
+  it("matches {_id: {$in}} by BSON equality: numbers across types, duplicates, missing ids", async () => {
+    await fx.c.insertMany([
+      { _id: 1 as never },
+      { _id: 2.5 as never },
+      { _id: new Long(3) as never },
+      { _id: "4" as never },
+    ]);
+    const found = await fx.c
+      .find({ _id: { $in: [new Int32(1), 2.5, 3, 3, 4, "nope"] as never[] } })
+      .sort({ _id: 1 })
+      .toArray();
+    expect(found.map((d) => Number(d._id))).toEqual([1, 2.5, 3]);
+    expect(await fx.c.countDocuments({ _id: { $eq: new Double(1) as never } })).toBe(1);
+    // Another condition next to $in is still applied.
+    expect(await fx.c.countDocuments({ _id: { $in: [1, 2.5] as never[], $gt: 1 as never } })).toBe(
+      1,
+    );
+  });
+
+  it("deletes exactly the listed documents of a large batch", async () => {
+    const ids = Array.from({ length: 5000 }, () => new ObjectId());
+    await fx.c.insertMany(ids.map((_id, i) => ({ _id, i })));
+    const res = await fx.c.deleteMany({ _id: { $in: ids.filter((_, i) => i % 2 === 0) } });
+    expect(res.deletedCount).toBe(2500);
+    expect(await fx.c.countDocuments({})).toBe(2500);
+    expect(await fx.c.countDocuments({ i: { $mod: [2, 1] } })).toBe(2500);
+  });
+});
+
 describe("invalid filters", () => {
   it("refuses an unknown operator even when the collection does not exist", async () => {
     const none = fx.db.collection("does_not_exist");
