@@ -2,6 +2,8 @@
 import type { Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
+import { ensureCollection } from "./collection-setup";
+
 import type { ApiKeyDoc } from "./api-key-models";
 import { apiKeySchema } from "./api-key-models";
 import type { PasswordResetDoc } from "./password-reset-schema";
@@ -426,10 +428,6 @@ export function registerControlModels(conn: Connection): ControlModels {
 
 /** Creates collections and indexes; safe to run on every start (createIndexes is idempotent). */
 export async function ensureControlIndexes(models: ControlModels): Promise<void> {
-  for (const model of Object.values(models) as Model<unknown>[]) {
-    await model.createCollection().catch((err: unknown) => {
-      if ((err as { code?: number }).code !== 48) throw err; // 48 NamespaceExists
-    });
-    await model.createIndexes();
-  }
+  for (const model of Object.values(models) as unknown as Model<never>[])
+    await ensureCollection(model);
 }

@@ -35,7 +35,8 @@ export { PROVISION_STEPS, slugSchema } from "./provision";
 export type { SuspendResult, PurgeReceipt } from "./tenant-lifecycle";
 export type { MigrateAllReport, MigrateProgress } from "./migration-runner";
 export type { TenantMigration, MigrationContext, MigrateResult } from "./migrations";
-export { BUILT_IN_MIGRATIONS, ensureCollection } from "./migrations";
+export { ensureCollection } from "./collection-setup";
+export { BUILT_IN_MIGRATIONS } from "./migrations";
 export type {
   ArchiveSummary,
   ArchiveHeader,

@@ -6,6 +6,7 @@
 // migrateAll compares is the sum of every ledger's version.
 import type { Connection, Model } from "mongoose";
 
+import { ensureCollection } from "./collection-setup";
 import { MigrationLocked } from "./errors";
 import type { TenantRecord } from "./tenant-registry";
 import type { MetaDoc, TenantModels } from "./tenant-models";
@@ -32,14 +33,6 @@ export interface MigrationPlan {
 
 const LEDGER_ID = "schema";
 const moduleLedgerId = (name: string) => `module:${name}`;
-
-/** Creates a model's collection (if missing) and its schema's indexes; safe to run again. */
-export async function ensureCollection(model: Model<never>): Promise<void> {
-  await model.createCollection().catch((err: unknown) => {
-    if ((err as { code?: number }).code !== 48) throw err; // 48 NamespaceExists
-  });
-  await model.createIndexes();
-}
 
 export const BUILT_IN_MIGRATIONS: TenantMigration[] = [
   {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
-import { BUILT_IN_MIGRATIONS, ensureCollection } from "./migrations";
+import { ensureCollection } from "./collection-setup";
+import { BUILT_IN_MIGRATIONS } from "./migrations";
 import { createTenancy } from "./tenancy";
 import { defineTenantModule } from "./tenant-module";
 

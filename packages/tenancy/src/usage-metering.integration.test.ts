@@ -14,7 +14,7 @@ import { owner, startServer, testConfig } from "../test/tenancy-fixture";
 import type { TestServer } from "../test/tenancy-fixture";
 import { fileInvoiceDrafts } from "./billing/file-invoice-drafts";
 import { InvalidInput } from "./errors";
-import { ensureCollection } from "./migrations";
+import { ensureCollection } from "./collection-setup";
 import type { Tenancy } from "./tenancy";
 import { createTenancy } from "./tenancy";
 import { defineTenantModule } from "./tenant-module";

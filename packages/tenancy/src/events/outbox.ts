@@ -4,6 +4,7 @@
 import type { ClientSession, Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
+import { ensureCollection } from "../collection-setup";
 import type { TenancyHooks } from "../config";
 import type { EventInput } from "./catalogue";
 
@@ -46,11 +47,7 @@ async function ensureReady(conn: Connection): Promise<void> {
   let done = ready.get(conn);
   if (!done) {
     done = (async () => {
-      const model = outboxModel(conn);
-      await model.createCollection().catch((err: { code?: number }) => {
-        if (err.code !== 48) throw err;
-      });
-      await model.createIndexes();
+      await ensureCollection(outboxModel(conn) as unknown as Model<never>);
     })();
     done.catch(() => ready.delete(conn));
     ready.set(conn, done);

@@ -4,6 +4,8 @@
 import type { Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
+import { ensureCollection } from "../collection-setup";
+
 const noLazyWork = { autoIndex: false, autoCreate: false, bufferCommands: false } as const;
 
 export interface WebhookEndpointDoc {
@@ -111,12 +113,8 @@ export async function webhookModels(conn: Connection): Promise<WebhookModels> {
   let done = ready.get(conn);
   if (!done) {
     done = (async () => {
-      for (const model of [models.Endpoint, models.Delivery] as Model<unknown>[]) {
-        await model.createCollection().catch((err: { code?: number }) => {
-          if (err.code !== 48) throw err;
-        });
-        await model.createIndexes();
-      }
+      for (const model of [models.Endpoint, models.Delivery] as unknown as Model<never>[])
+        await ensureCollection(model);
     })();
     done.catch(() => ready.delete(conn));
     ready.set(conn, done);
