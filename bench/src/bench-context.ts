@@ -81,9 +81,9 @@ export const SIZES: Record<Mode, Sizes> = {
       provisionConcurrency: 8,
       provisionBudgetMs: 330_000,
       touchBudgetMs: 120_000,
-      bulk: { tenants: 100_000, provisionBudgetMs: 150_000, touchBudgetMs: 100_000 },
+      bulk: { tenants: 100_000, provisionBudgetMs: 100_000, touchBudgetMs: 60_000 },
     },
-    churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 60_000, inCacheMs: 10_000 },
+    churn: { lru: 500, workingSetFactor: 10, clients: 64, durationMs: 45_000, inCacheMs: 10_000 },
     cold: { samples: 200 },
     noisy: {
       others: 50,
