@@ -9,6 +9,7 @@ import type { ApiServices, AppTenancy } from "@tenantry/api";
 import { createTenancy } from "@tenantry/tenancy";
 import type { TenantMigration } from "@tenantry/tenancy";
 import { Types } from "mongoose";
+import type { mongo } from "mongoose";
 import pino from "pino";
 import { controlModelsOf } from "@tenantry/tenancy/testing";
 
@@ -135,34 +136,13 @@ export class Fleet {
     target: number,
     opts: { concurrency: number; deadline?: number },
   ): Promise<{ added: number; elapsedMs: number }> {
-    const t0 = performance.now();
-    const start = this.tenants.length;
-    const { Tenant } = controlModelsOf(this.tenancy);
-    const model = await Tenant.findById(this.tenants[0]?.id).lean();
-    if (!model) throw new Error("bulkGrow needs one saga-provisioned tenant to copy");
-    const client = Tenant.db.getClient();
-    const BATCH = 250;
-    let next = start;
-    const worker = async () => {
-      while (next < target && (opts.deadline === undefined || Date.now() < opts.deadline)) {
-        const first = next;
-        const count = Math.min(BATCH, target - first);
-        next += count;
-        const batch = Array.from({ length: count }, (_, k) => this.bulkTenant(first + k, model));
-        await Tenant.collection.insertMany(batch.map((b) => b.record));
-        for (const b of batch) {
-          const db = client.db(b.record.dbName);
-          await db.collection("users").insertOne(b.owner);
-          await db.collection("sessions").insertOne(b.session);
-          this.tenants[b.index] = await this.benchTenant(b);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: opts.concurrency }, worker));
-    // Workers stopped by the deadline leave no hole: keep the contiguous prefix only.
-    const firstHole = this.tenants.findIndex((t) => !t);
-    if (firstHole >= 0) this.tenants.length = firstHole;
-    return { added: this.tenants.length - start, elapsedMs: performance.now() - t0 };
+    return this.writeCopies(target, opts, {
+      batch: 250,
+      async write(db, b) {
+        await db.collection("users").insertOne(b.owner);
+        await db.collection("sessions").insertOne(b.session);
+      },
+    });
   }
 
   /**
@@ -177,43 +157,65 @@ export class Fleet {
     target: number,
     opts: { concurrency: number; deadline?: number },
   ): Promise<{ added: number; elapsedMs: number }> {
+    const model = this.tenants[0];
+    if (!model) throw new Error("cloneGrow needs one saga-provisioned tenant to copy");
+    const source = controlModelsOf(this.tenancy).Tenant.db.getClient().db(model.dbName);
+    const ledger = await source.collection("_meta").find({}).toArray();
+    const settings = await source.collection("settings").find({}).toArray();
+    return this.writeCopies(target, opts, {
+      batch: 100,
+      slug: (i) => `bench-${i}`,
+      write: (db, b) =>
+        Promise.all([
+          db.collection("_meta").insertMany(ledger.map((d) => ({ ...d, lock: null }))),
+          db.collection("settings").insertMany(settings.map((d) => ({ ...d }))),
+          db.collection("users").insertOne(b.owner),
+          db.collection("sessions").insertOne(b.session),
+          db.collection("notes").insertMany(
+            this.notesFor(b.record.slug, b.owner).map((n) => ({
+              ...n,
+              createdAt: b.record.createdAt,
+              updatedAt: b.record.createdAt,
+              __v: 0,
+            })),
+          ),
+        ]),
+    });
+  }
+
+  /**
+   * bulkGrow's and cloneGrow's loop: tenants from the fleet's size up to `target`, in batches
+   * whose control records (copied from the first, saga-provisioned tenant's) go in one
+   * insertMany, then each tenant's own documents by `how.write`. Workers stopped by the
+   * deadline leave no hole: only the contiguous prefix is kept.
+   */
+  private async writeCopies(
+    target: number,
+    opts: { concurrency: number; deadline?: number },
+    how: {
+      batch: number;
+      slug?: (i: number) => string;
+      write: (db: mongo.Db, tenant: ReturnType<Fleet["bulkTenant"]>) => Promise<unknown>;
+    },
+  ): Promise<{ added: number; elapsedMs: number }> {
     const t0 = performance.now();
     const start = this.tenants.length;
     const { Tenant } = controlModelsOf(this.tenancy);
-    const model = this.tenants[0];
-    const record = model && (await Tenant.findById(model.id).lean());
-    if (!model || !record) throw new Error("cloneGrow needs one saga-provisioned tenant to copy");
+    const model = await Tenant.findById(this.tenants[0]?.id).lean();
+    if (!model) throw new Error("copying tenants needs one saga-provisioned tenant to copy");
     const client = Tenant.db.getClient();
-    const source = client.db(model.dbName);
-    const ledger = await source.collection("_meta").find({}).toArray();
-    const settings = await source.collection("settings").find({}).toArray();
-    const BATCH = 100;
     let next = start;
     const worker = async () => {
       while (next < target && (opts.deadline === undefined || Date.now() < opts.deadline)) {
         const first = next;
-        const count = Math.min(BATCH, target - first);
+        const count = Math.min(how.batch, target - first);
         next += count;
         const batch = Array.from({ length: count }, (_, k) =>
-          this.bulkTenant(first + k, record, `bench-${first + k}`),
+          this.bulkTenant(first + k, model, how.slug?.(first + k)),
         );
         await Tenant.collection.insertMany(batch.map((b) => b.record));
         for (const b of batch) {
-          const db = client.db(b.record.dbName);
-          await Promise.all([
-            db.collection("_meta").insertMany(ledger.map((d) => ({ ...d, lock: null }))),
-            db.collection("settings").insertMany(settings.map((d) => ({ ...d }))),
-            db.collection("users").insertOne(b.owner),
-            db.collection("sessions").insertOne(b.session),
-            db.collection("notes").insertMany(
-              this.notesFor(b.record.slug, b.owner).map((n) => ({
-                ...n,
-                createdAt: b.record.createdAt,
-                updatedAt: b.record.createdAt,
-                __v: 0,
-              })),
-            ),
-          ]);
+          await how.write(client.db(b.record.dbName), b);
           this.tenants[b.index] = await this.benchTenant(b);
         }
       }
@@ -226,7 +228,7 @@ export class Fleet {
 
   /**
    * Takes the bulk-written tenants out again (their control records, so migrateAll and the later
-   * scenarios see the saga-provisioned fleet only; their databases stay, unused). Returns how
+   * scenarios see the fleet as it was before bulkGrow; their databases stay, unused). Returns how
    * many records were removed.
    */
   async dropBulk(): Promise<number> {
