@@ -1,6 +1,7 @@
 // migrate(id) and migrateAll: bounded concurrency, progress callbacks, resumable (each run picks
 // only tenants whose schemaVersion is behind) and skip-on-failure (a failing tenant is reported
 // and left behind; the others carry on).
+import { forEachBounded } from "./bounded-concurrency";
 import type { TenantDoc } from "./control-models";
 import { InvalidInput, TenantNotFound } from "./errors";
 import type { MigrateResult } from "./migrations";
@@ -69,7 +70,6 @@ export async function migrateAll(
     migrated: 0,
     failed: [],
   };
-  let next = 0;
   let done = 0;
   const notify = (p: MigrateProgress): void => {
     try {
@@ -78,28 +78,23 @@ export async function migrateAll(
       rt.config.logger.warn({ err: (err as Error).message }, "migrateAll onProgress threw");
     }
   };
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < behind.length; i = next++) {
-      const item = behind[i];
-      if (!item) continue;
-      const tenantId = item._id.toHexString();
-      try {
-        await migrate(rt, tenantId);
-        report.migrated++;
-        done++;
-        notify({ done, total: behind.length, tenantId, slug: item.slug, ok: true });
-      } catch (err) {
-        const error = (err as Error).message;
-        report.failed.push({ tenantId, slug: item.slug, error });
-        done++;
-        rt.config.logger.warn(
-          { tenantId, slug: item.slug, err: error },
-          "tenant migration failed; skipped",
-        );
-        notify({ done, total: behind.length, tenantId, slug: item.slug, ok: false, error });
-      }
+  await forEachBounded(behind, concurrency, async (item) => {
+    const tenantId = item._id.toHexString();
+    try {
+      await migrate(rt, tenantId);
+      report.migrated++;
+      done++;
+      notify({ done, total: behind.length, tenantId, slug: item.slug, ok: true });
+    } catch (err) {
+      const error = (err as Error).message;
+      report.failed.push({ tenantId, slug: item.slug, error });
+      done++;
+      rt.config.logger.warn(
+        { tenantId, slug: item.slug, err: error },
+        "tenant migration failed; skipped",
+      );
+      notify({ done, total: behind.length, tenantId, slug: item.slug, ok: false, error });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, behind.length) }, worker));
+  });
   return report;
 }

@@ -417,6 +417,7 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
   const meter = new UsageMeter(control, {
     moduleNames: countedModules(modules).map((m) => m.name),
     snapshotEveryMs: cfg.usage.snapshotSeconds * 1000,
+    isOpen: (id) => rt.handles.isCached(id),
     logger: cfg.logger,
     // The plan's own measurements (the ones its limits enforce), taken outside any call's slot.
     async measure(tenantId) {

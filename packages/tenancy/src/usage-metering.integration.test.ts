@@ -186,3 +186,32 @@ describe("usage metering", () => {
     expect(b?.apiCalls).toBe(45);
   });
 });
+
+describe("usage snapshots at a flush", () => {
+  it("measures only tenants whose handle is still in the pool, never opening one", async () => {
+    // Another instance on the same control database, with room for one handle.
+    const small = await createTenancy({
+      ...testConfig(server.uri, {
+        controlDbName,
+        usage: { flushSeconds: 0, snapshotSeconds: 3600 },
+        cache: { maxHandles: 1 },
+      }),
+      modules: [...TEST_MODULES, memos],
+    });
+    try {
+      await small.withTenant(ids.a, async () => undefined);
+      await small.withTenant(ids.b, async () => undefined); // evicts a's handle
+      const before = small.stats();
+      expect(before.handles).toBe(1);
+      small.usage.recordCall(ids.a);
+      small.usage.recordCall(ids.b);
+      // b is measured on its open handle; a waits for tenancy.usageSnapshots (no handle opened).
+      expect(await small.usage.flush()).toEqual({ tenants: 2, calls: 2, snapshots: 1 });
+      const after = small.stats();
+      expect(after.misses).toBe(before.misses);
+      expect(after.evictions).toBe(before.evictions);
+    } finally {
+      await small.shutdown({ timeoutMs: 1000 });
+    }
+  });
+});

@@ -5,6 +5,7 @@
 import type { AnyBulkWriteOperation } from "mongoose";
 import { Types } from "mongoose";
 
+import { forEachBounded } from "./bounded-concurrency";
 import type { ControlModels, UsageDailyDoc } from "./control-models";
 import { InvalidInput, TenantNotFound } from "./errors";
 import type { TenancyLogger } from "./tenancy-logger";
@@ -39,6 +40,13 @@ export interface UsageMeterOptions {
   /** The counted modules' names: the CSV's document columns, in this order. */
   moduleNames: readonly string[];
   snapshotEveryMs: number;
+  /**
+   * Whether the tenant can be measured without opening its handle (it is still in the pool). A
+   * flush measures only those: opening the handles of every tenant called since the last flush
+   * evicts the ones in use and, at 10,000 tenants a minute, thrashed the pool (see
+   * `tenancy.usageSnapshots`, which measures every tenant, for the rest). Default: all of them.
+   */
+  isOpen?: (tenantId: string) => boolean;
   logger: TenancyLogger;
   now?: () => Date;
 }
@@ -46,6 +54,8 @@ export interface UsageMeterOptions {
 /** Longest history one read (or one CSV) returns. */
 export const MAX_USAGE_DAYS = 366;
 const DAY_MS = 86_400_000;
+/** Measurements a flush runs at once: each holds a lease and a few commands on the tenant's pool. */
+const FLUSH_MEASURE_CONCURRENCY = 4;
 
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -209,29 +219,25 @@ export class UsageMeter {
     let measured = 0;
     if (snapshots) {
       const now = this.now().getTime();
+      const isOpen = this.opts.isOpen ?? (() => true);
       const due = [...taken.keys()].filter(
-        (id) => now - (this.measuredAt.get(id) ?? -Infinity) >= this.opts.snapshotEveryMs,
+        (id) =>
+          now - (this.measuredAt.get(id) ?? -Infinity) >= this.opts.snapshotEveryMs && isOpen(id),
       );
       const day = this.currentDay();
-      const results = await Promise.all(
-        due.map(async (id) => {
-          try {
-            return [id, await this.opts.measure(id)] as const;
-          } catch (err) {
-            this.opts.logger.warn(
-              { tenantId: id, err: (err as Error).message },
-              "usage snapshot failed",
-            );
-            return [id, null] as const;
-          }
-        }),
-      );
-      for (const [id, snap] of results) {
-        if (!snap) continue;
+      await forEachBounded(due, FLUSH_MEASURE_CONCURRENCY, async (id) => {
+        const snap = await this.opts.measure(id).catch((err: unknown) => {
+          this.opts.logger.warn(
+            { tenantId: id, err: (err as Error).message },
+            "usage snapshot failed",
+          );
+          return null;
+        });
+        if (!snap) return;
         this.measuredAt.set(id, now);
         ops.push(snapshotOp(id, day, snap));
         measured += 1;
-      }
+      });
     }
     if (ops.length === 0) return { tenants: 0, calls: 0, snapshots: 0 };
     try {

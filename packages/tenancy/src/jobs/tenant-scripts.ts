@@ -2,6 +2,7 @@
 // per tenant, so a script sees only that tenant's database and models and a suspended or deleted
 // tenant is refused like any call; a bounded number at once; a failing tenant is reported, the
 // others carry on. Each run is audited once per tenant as `tenant.scriptRan`.
+import { forEachBounded } from "../bounded-concurrency";
 import type { AuditLog } from "../audit-log";
 import type { AuditActor } from "../control-models";
 import type { TenantScope } from "../tenancy-runtime";
@@ -42,45 +43,39 @@ export async function runTenantScript<M>(
 ): Promise<TenantScriptResult[]> {
   const concurrency = Math.min(Math.max(opts.concurrency ?? 4, 1), 64);
   const results: TenantScriptResult[] = new Array<TenantScriptResult>(tenants.length);
-  let next = 0;
   let done = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < tenants.length; i = next++) {
-      const t = tenants[i];
-      if (!t) continue;
-      let outcome: TenantScriptResult;
-      try {
-        const result = await deps.withTenant(t.id, async (scope) => {
-          const db = scope.conn.db;
-          if (!db) throw new Error("The tenant's database is not connected");
-          return script({
-            tenant: { id: scope.tenant.id, slug: scope.tenant.slug, name: scope.tenant.name },
-            db,
-            conn: scope.conn,
-            models: scope.models,
-          });
+  await forEachBounded(tenants, concurrency, async (t, i) => {
+    let outcome: TenantScriptResult;
+    try {
+      const result = await deps.withTenant(t.id, async (scope) => {
+        const db = scope.conn.db;
+        if (!db) throw new Error("The tenant's database is not connected");
+        return script({
+          tenant: { id: scope.tenant.id, slug: scope.tenant.slug, name: scope.tenant.name },
+          db,
+          conn: scope.conn,
+          models: scope.models,
         });
-        outcome = { tenantId: t.id, slug: t.slug, ok: true, result };
-      } catch (err) {
-        outcome = {
-          tenantId: t.id,
-          slug: t.slug,
-          ok: false,
-          error: err instanceof Error ? err.message : String(err),
-        };
-      }
-      results[i] = outcome;
-      await deps.audit.record({
-        actor,
-        action: "tenant.scriptRan",
-        tenantId: t.id,
-        tenantSlug: t.slug,
-        details: { script: opts.name, ok: outcome.ok },
       });
-      done++;
-      opts.onProgress?.({ done, total: tenants.length, last: outcome });
+      outcome = { tenantId: t.id, slug: t.slug, ok: true, result };
+    } catch (err) {
+      outcome = {
+        tenantId: t.id,
+        slug: t.slug,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tenants.length) }, worker));
+    results[i] = outcome;
+    await deps.audit.record({
+      actor,
+      action: "tenant.scriptRan",
+      tenantId: t.id,
+      tenantSlug: t.slug,
+      details: { script: opts.name, ok: outcome.ok },
+    });
+    done++;
+    opts.onProgress?.({ done, total: tenants.length, last: outcome });
+  });
   return results;
 }

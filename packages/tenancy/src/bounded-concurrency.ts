@@ -1,0 +1,16 @@
+// Work over many tenants, a few at a time: each call holds a lease on a tenant's handle and a
+// share of its cluster's pool, so fleet-wide loops (migrations, scripts, usage snapshots) never
+// run them all at once.
+
+/** Runs fn over items with at most `limit` calls in flight, in the items' order of start. */
+export async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i] as T, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(limit, 1), items.length) }, worker));
+}
