@@ -37,8 +37,6 @@ const config: KnipConfig = {
     },
     // The profiling load script, run by path under `node --cpu-prof` (see its README).
     "packages/embedded-mongo": { entry: ["bench/*.ts"] },
-    // Tests start scripts with `node --import tsx`, which no import shows.
-    "packages/tenancy": { ignoreDependencies: ["tsx"] },
     // The apps are devDependencies so turbo's ^build builds them before the apps-* tests run
     // them (through @tenantry/e2e/stack); no import shows it.
     "tests/security": { ignoreDependencies: ["@tenantry/web"] },

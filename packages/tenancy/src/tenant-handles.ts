@@ -6,6 +6,7 @@ import { LRUCache } from "lru-cache";
 import type { Connection } from "mongoose";
 
 import type { ClusterClients } from "./cluster-clients";
+import { forgetModels } from "./model-sharing";
 import type { TenantModels } from "./tenant-models";
 import { registerTenantModels } from "./tenant-models";
 import type { AnyTenantModule } from "./tenant-module";
@@ -212,6 +213,7 @@ export class TenantHandles {
     try {
       // removeDb, never close(): closing a useDb child closes the shared client.
       (handle.base as Connection & { removeDb(name: string): void }).removeDb(handle.dbName);
+      forgetModels(handle.conn);
     } catch {
       // already removed (e.g. the cluster client closed first)
     }

@@ -1,11 +1,13 @@
-// Tenancy's own tenant-database schemas (an app adds its own through tenant modules). Schemas are shared; models are compiled per tenant handle because a
-// mongoose model belongs to exactly one connection. Nothing here builds indexes lazily: the
+// Tenancy's own tenant-database schemas (an app adds its own through tenant modules). Schemas are
+// shared; each tenant handle gets its own models over them (model-sharing.ts), because a mongoose
+// model belongs to exactly one connection. Nothing here builds indexes lazily: the
 // migrations create collections and indexes at provision / migrate time.
 import type { Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
 import type { ApiKeyDoc } from "./api-key-models";
 import { apiKeySchema } from "./api-key-models";
+import { modelOn } from "./model-sharing";
 import type { MemberRole } from "./control-models";
 import { MEMBER_ROLES } from "./control-models";
 import type { PasswordResetDoc } from "./password-reset-schema";
@@ -233,31 +235,32 @@ export function registerTenantModels(conn: Connection): TenantModels {
   const compiled: Partial<TenantModels> = {};
   return {
     get User() {
-      return (compiled.User ??= conn.model<UserDoc>("User", userSchema));
+      return (compiled.User ??= modelOn<UserDoc>(conn, "User", userSchema));
     },
     get Session() {
-      return (compiled.Session ??= conn.model<SessionDoc>("Session", sessionSchema));
+      return (compiled.Session ??= modelOn<SessionDoc>(conn, "Session", sessionSchema));
     },
     get Setting() {
-      return (compiled.Setting ??= conn.model<SettingDoc>("Setting", settingSchema));
+      return (compiled.Setting ??= modelOn<SettingDoc>(conn, "Setting", settingSchema));
     },
     get Audit() {
-      return (compiled.Audit ??= conn.model<TenantAuditDoc>("Audit", tenantAuditSchema));
+      return (compiled.Audit ??= modelOn<TenantAuditDoc>(conn, "Audit", tenantAuditSchema));
     },
     get Invite() {
-      return (compiled.Invite ??= conn.model<InviteDoc>("Invite", inviteSchema));
+      return (compiled.Invite ??= modelOn<InviteDoc>(conn, "Invite", inviteSchema));
     },
     get PasswordReset() {
-      return (compiled.PasswordReset ??= conn.model<PasswordResetDoc>(
+      return (compiled.PasswordReset ??= modelOn<PasswordResetDoc>(
+        conn,
         "PasswordReset",
         passwordResetSchema,
       ));
     },
     get Meta() {
-      return (compiled.Meta ??= conn.model<MetaDoc>("Meta", metaSchema));
+      return (compiled.Meta ??= modelOn<MetaDoc>(conn, "Meta", metaSchema));
     },
     get ApiKey() {
-      return (compiled.ApiKey ??= conn.model<ApiKeyDoc>("ApiKey", tenantSchemas.ApiKey));
+      return (compiled.ApiKey ??= modelOn<ApiKeyDoc>(conn, "ApiKey", tenantSchemas.ApiKey));
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { Connection, Model, Schema } from "mongoose";
 
 import type { TenantMigration } from "./migrations";
+import { modelOn } from "./model-sharing";
 import { CORE_LIMITS } from "./policies/plans";
 import type { TenantModels } from "./tenant-models";
 import { tenantSchemas } from "./tenant-models";
@@ -113,7 +114,7 @@ export function withModuleModels<M>(
       Object.defineProperty(models, name, {
         enumerable: true,
         get: () => {
-          if (!compiled.has(name)) compiled.set(name, conn.model(name, schema));
+          if (!compiled.has(name)) compiled.set(name, modelOn(conn, name, schema as never));
           return compiled.get(name);
         },
       });

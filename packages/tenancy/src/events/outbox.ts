@@ -5,6 +5,7 @@ import type { ClientSession, Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
 import { ensureCollection } from "../collection-setup";
+import { modelOn } from "../model-sharing";
 import type { TenancyHooks } from "../config";
 import type { EventInput } from "./catalogue";
 
@@ -57,10 +58,7 @@ async function ensureReady(conn: Connection): Promise<void> {
 
 /** The outbox of the database behind `conn` (control or a tenant's). */
 export function outboxModel(conn: Connection): Model<OutboxDoc> {
-  return (
-    (conn.models.EventOutbox as Model<OutboxDoc> | undefined) ??
-    conn.model<OutboxDoc>("EventOutbox", outboxSchema)
-  );
+  return modelOn<OutboxDoc>(conn, "EventOutbox", outboxSchema);
 }
 
 export type Emit = (event: EventInput) => void;

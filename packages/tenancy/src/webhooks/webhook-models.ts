@@ -5,6 +5,7 @@ import type { Connection, Model, Types } from "mongoose";
 import { Schema } from "mongoose";
 
 import { ensureCollection } from "../collection-setup";
+import { modelOn } from "../model-sharing";
 
 const noLazyWork = { autoIndex: false, autoCreate: false, bufferCommands: false } as const;
 
@@ -103,12 +104,8 @@ const ready = new WeakMap<Connection, Promise<void>>();
 /** The webhook models on `conn`'s database, collections and indexes created once per connection. */
 export async function webhookModels(conn: Connection): Promise<WebhookModels> {
   const models: WebhookModels = {
-    Endpoint:
-      (conn.models.WebhookEndpoint as Model<WebhookEndpointDoc> | undefined) ??
-      conn.model<WebhookEndpointDoc>("WebhookEndpoint", endpointSchema),
-    Delivery:
-      (conn.models.WebhookDelivery as Model<WebhookDeliveryDoc> | undefined) ??
-      conn.model<WebhookDeliveryDoc>("WebhookDelivery", deliverySchema),
+    Endpoint: modelOn<WebhookEndpointDoc>(conn, "WebhookEndpoint", endpointSchema),
+    Delivery: modelOn<WebhookDeliveryDoc>(conn, "WebhookDelivery", deliverySchema),
   };
   let done = ready.get(conn);
   if (!done) {
