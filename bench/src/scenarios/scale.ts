@@ -309,7 +309,7 @@ export async function scaleScenario(ctx: BenchContext): Promise<ScenarioResult> 
             ? "RSS: Tenantry's live heap is bounded (handle LRU, registry cache, token and auth-check caches), so its RSS barely moves between the tenant counts; most of it is fixed cost before the first request (Node itself, mongoose, the driver, tRPC and zod), which counts against the 1/5 ratio however little each tenant costs. A smaller handle LRU or a tighter heap policy (API_HEAP_GROWTH_PERCENT=50, paid for in more frequent collections) would lower it further."
             : "",
           !touchOk
-            ? "Touch req/s: a touch of a tenant outside the 500-handle LRU opens a handle (mongoose connection object and models over the shared client) and runs the user + session check on the driver; the recipe keeps every connection open, so its touches skip that work but pay for it in memory and sockets."
+            ? "Touch req/s: a touch of a tenant outside the 500-handle LRU opens a handle (a mongoose connection object over the shared client, whose models subclass shared compiled ones) and runs the user + session check on the driver; the recipe checks no token, user or session and keeps every connection open, so its touches skip that work but pay for it in memory and sockets."
             : "",
           shortfall && last && last.fleet < target
             ? "Provisioning: each tenant is a control record, a database with its collections and indexes, an owner, a directory entry and an activation, one command at a time to a single-threaded database that shares 2 cores with the provisioner; a quiet machine or provisioning spread over more workers fits 10,000."
