@@ -58,6 +58,8 @@ export async function withHandle<T>(
   rt: TenancyRuntime,
   tenant: TenantRecord,
   fn: (scope: TenantScope) => Promise<T>,
+  /** false: a background pass, which leaves the handle LRU as it found it (TenantHandles.acquire). */
+  opts: { cache?: boolean } = {},
 ): Promise<T> {
   const unavailable = (err: unknown): TenantUnavailable =>
     err instanceof TenantUnavailable
@@ -68,11 +70,10 @@ export async function withHandle<T>(
   rt.clusterClients.assertHealthy(tenant.cluster, tenant.id);
   let handle: TenantHandle;
   try {
-    handle = await rt.handles.acquire({
-      tenantId: tenant.id,
-      dbName: tenant.dbName,
-      cluster: tenant.cluster,
-    });
+    handle = await rt.handles.acquire(
+      { tenantId: tenant.id, dbName: tenant.dbName, cluster: tenant.cluster },
+      opts,
+    );
   } catch (err) {
     if (isUnreachableError(err)) throw unavailable(err);
     throw err;

@@ -423,7 +423,8 @@ export async function createTenancy<const Ms extends readonly AnyTenantModule[] 
     async measure(tenantId) {
       const tenant = await registry.get(tenantId).catch(() => null);
       if (!tenant || (tenant.status !== "active" && tenant.status !== "suspended")) return null;
-      const report = await withHandle(rt, tenant, (scope) => plans.usage(scope));
+      // Uncached: the hourly pass over every tenant must not evict the handles in use.
+      const report = await withHandle(rt, tenant, (scope) => plans.usage(scope), { cache: false });
       const used = new Map(report.limits.map((l) => [l.limit, l.used]));
       return {
         seats: used.get("seats") ?? 0,

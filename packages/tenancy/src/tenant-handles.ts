@@ -1,7 +1,9 @@
 // Per-tenant handles (useDb children of the cluster's base connection) in a bounded LRU.
 // Every use is a lease. When the LRU evicts or expires a handle that is still leased, the
 // handle moves to `draining` and is only dropped (removeDb, never close()) at its last
-// release; a tenant asked for again while draining gets the same handle back.
+// release; a tenant asked for again while draining gets the same handle back. A background pass
+// over many tenants (usage snapshots) leases with `cache: false`: a tenant not in the LRU gets a
+// handle that starts out draining, so the pass never evicts the handles requests are using.
 import { LRUCache } from "lru-cache";
 import type { Connection } from "mongoose";
 
@@ -79,18 +81,27 @@ export class TenantHandles {
     });
   }
 
-  /** Leases the tenant's handle; pair every call with release(). */
-  async acquire(target: HandleTarget): Promise<TenantHandle> {
+  /**
+   * Leases the tenant's handle; pair every call with release(). `cache: false` uses the cached
+   * handle if there is one and otherwise opens one outside the LRU, dropped at its last release.
+   */
+  async acquire(target: HandleTarget, opts: { cache?: boolean } = {}): Promise<TenantHandle> {
+    const cache = opts.cache ?? true;
     const matches = (h: TenantHandle): boolean =>
       h.dbName === target.dbName && h.cluster === target.cluster;
     for (;;) {
-      const cached = this.lru.get(target.tenantId);
+      // peek for an uncached lease: a background pass does not make a handle recent.
+      const cached = cache ? this.lru.get(target.tenantId) : this.lru.peek(target.tenantId);
       if (cached && matches(cached)) {
         this.counters.hits++;
         return this.lease(cached);
       }
       if (cached) this.lru.delete(target.tenantId); // tenant moved (other pool or database): stale handle
       const draining = this.draining.get(target.tenantId);
+      if (draining && matches(draining) && !draining.dropped && !cache) {
+        this.counters.hits++;
+        return this.lease(draining);
+      }
       if (draining && matches(draining) && !draining.dropped) {
         // Still leased by someone: bring it back instead of opening a twin.
         this.draining.delete(target.tenantId);
@@ -103,12 +114,14 @@ export class TenantHandles {
       let pending = this.opening.get(target.tenantId);
       if (!pending) {
         this.counters.misses++;
-        pending = this.open(target).finally(() => this.opening.delete(target.tenantId));
+        pending = this.open(target, cache).finally(() => this.opening.delete(target.tenantId));
         this.opening.set(target.tenantId, pending);
       }
       const handle = await pending;
-      // Between open and this continuation the LRU may have churned; only lease a live handle.
-      if (!handle.dropped && !handle.evicted && matches(handle)) return this.lease(handle);
+      // Between open and this continuation the LRU may have churned; only lease a live handle
+      // (an uncached lease also takes one that is draining: nothing drops it before a release).
+      if (!handle.dropped && (!handle.evicted || !cache) && matches(handle))
+        return this.lease(handle);
     }
   }
 
@@ -178,7 +191,7 @@ export class TenantHandles {
     return handle;
   }
 
-  private async open(target: HandleTarget): Promise<TenantHandle> {
+  private async open(target: HandleTarget, cache: boolean): Promise<TenantHandle> {
     const base = await this.clusters.acquire(target.cluster, target.tenantId);
     const conn = base.useDb(target.dbName, { useCache: true });
     const handle: TenantHandle = {
@@ -187,10 +200,11 @@ export class TenantHandles {
       conn,
       models: withModuleModels(conn, registerTenantModels(conn), this.modules),
       leases: 0,
-      evicted: false,
+      evicted: !cache,
       dropped: false,
     };
-    this.lru.set(target.tenantId, handle);
+    if (cache) this.lru.set(target.tenantId, handle);
+    else this.draining.set(target.tenantId, handle);
     return handle;
   }
 

@@ -188,7 +188,7 @@ describe("usage metering", () => {
 });
 
 describe("usage snapshots at a flush", () => {
-  it("measures only tenants whose handle is still in the pool, never opening one", async () => {
+  it("measures at a flush only tenants whose handle is in the pool; a sweep leaves the pool as it was", async () => {
     // Another instance on the same control database, with room for one handle.
     const small = await createTenancy({
       ...testConfig(server.uri, {
@@ -210,6 +210,29 @@ describe("usage snapshots at a flush", () => {
       const after = small.stats();
       expect(after.misses).toBe(before.misses);
       expect(after.evictions).toBe(before.evictions);
+
+      // usageSnapshots measures every tenant: one outside the pool gets a handle of its own,
+      // dropped afterwards, and the handle in use stays (no eviction, b is still a hit).
+      expect(await small.usage.snapshot(ids.a)).toMatchObject({
+        seats: 1,
+        documents: { memos: 2 },
+      });
+      const swept = small.stats();
+      expect(swept.misses).toBe(after.misses + 1);
+      expect(swept.evictions).toBe(after.evictions);
+      expect(swept.handles).toBe(1);
+      expect(swept.draining).toBe(0);
+      await small.withTenant(ids.b, async () => undefined);
+      expect(small.stats().hits).toBe(swept.hits + 1);
+
+      // A request while a sweep holds the tenant's uncached handle takes it into the pool.
+      const [measured, users] = await Promise.all([
+        small.usage.snapshot(ids.a),
+        small.withTenant(ids.a, ({ models }) => models.User.countDocuments()),
+      ]);
+      expect(measured?.seats).toBe(1);
+      expect(users).toBe(1);
+      expect(small.stats()).toMatchObject({ handles: 1, draining: 0, leases: 0 });
     } finally {
       await small.shutdown({ timeoutMs: 1000 });
     }
