@@ -2,6 +2,10 @@
 // share of its cluster's pool, so fleet-wide loops (migrations, scripts, usage snapshots) never
 // run them all at once.
 
+/** The concurrency a fleet-wide run asked for, 4 by default, clamped to 1..64. */
+export const fleetConcurrency = (requested?: number): number =>
+  Math.min(Math.max(requested ?? 4, 1), 64);
+
 /** Runs fn over items with at most `limit` calls in flight, in the items' order of start. */
 export async function forEachBounded<T>(
   items: readonly T[],

@@ -1,7 +1,7 @@
 // migrate(id) and migrateAll: bounded concurrency, progress callbacks, resumable (each run picks
 // only tenants whose schemaVersion is behind) and skip-on-failure (a failing tenant is reported
 // and left behind; the others carry on).
-import { forEachBounded } from "./bounded-concurrency";
+import { fleetConcurrency, forEachBounded } from "./bounded-concurrency";
 import type { TenantDoc } from "./control-models";
 import { InvalidInput, TenantNotFound } from "./errors";
 import type { MigrateResult } from "./migrations";
@@ -55,7 +55,7 @@ export async function migrateAll(
   rt: TenancyRuntime,
   opts: { concurrency?: number; onProgress?: (p: MigrateProgress) => void } = {},
 ): Promise<MigrateAllReport> {
-  const concurrency = Math.min(Math.max(opts.concurrency ?? 4, 1), 64);
+  const concurrency = fleetConcurrency(opts.concurrency);
   const target = latestVersion(rt.migrations);
   const behind = await rt.control.Tenant.find({
     status: { $in: MIGRATABLE },

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Job } from "agenda";
 import type { Collection, Db } from "mongodb";
 
+import { fleetConcurrency, forEachBounded } from "../bounded-concurrency";
 import type { TenantDoc } from "../control-models";
 import type { MigrateProgress } from "../migration-runner";
 import { MIGRATABLE, migrate } from "../migration-runner";
@@ -70,7 +71,7 @@ export class MigrateAllRuns {
       startedAt: null,
       finishedAt: null,
       instance: null,
-      concurrency: Math.min(Math.max(opts.concurrency ?? 4, 1), 64),
+      concurrency: fleetConcurrency(opts.concurrency),
       targetVersion: null,
       total: null,
       done: 0,
@@ -139,16 +140,13 @@ export class MigrateAllRuns {
         ...(resumed ? { $inc: { resumes: 1 } } : {}),
       },
     );
-    let next = 0;
     let interrupted = false;
-    const worker = async (): Promise<void> => {
-      for (let i = next++; i < behind.length; i = next++) {
+    try {
+      await forEachBounded(behind, run.concurrency, async (item) => {
         if (this.runner.isStopping) {
           interrupted = true;
           return;
         }
-        const item = behind[i];
-        if (!item) continue;
         const tenantId = item._id.toHexString();
         let error: string | null = null;
         try {
@@ -179,12 +177,7 @@ export class MigrateAllRuns {
         await this.col.updateOne({ _id: runId }, { $set: { last } });
         // Keeps agenda's lock: a long run is not taken for a dead one.
         await job.touch();
-      }
-    };
-    try {
-      await Promise.all(
-        Array.from({ length: Math.min(run.concurrency, Math.max(behind.length, 1)) }, worker),
-      );
+      });
     } catch (err) {
       // The run's own bookkeeping failed (the control database): say so and free the slot.
       await this.col

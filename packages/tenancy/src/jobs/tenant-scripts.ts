@@ -2,7 +2,7 @@
 // per tenant, so a script sees only that tenant's database and models and a suspended or deleted
 // tenant is refused like any call; a bounded number at once; a failing tenant is reported, the
 // others carry on. Each run is audited once per tenant as `tenant.scriptRan`.
-import { forEachBounded } from "../bounded-concurrency";
+import { fleetConcurrency, forEachBounded } from "../bounded-concurrency";
 import type { AuditLog } from "../audit-log";
 import type { AuditActor } from "../control-models";
 import type { TenantScope } from "../tenancy-runtime";
@@ -41,7 +41,7 @@ export async function runTenantScript<M>(
   },
   actor: AuditActor,
 ): Promise<TenantScriptResult[]> {
-  const concurrency = Math.min(Math.max(opts.concurrency ?? 4, 1), 64);
+  const concurrency = fleetConcurrency(opts.concurrency);
   const results: TenantScriptResult[] = new Array<TenantScriptResult>(tenants.length);
   let done = 0;
   await forEachBounded(tenants, concurrency, async (t, i) => {
