@@ -1,10 +1,9 @@
 // One compiled mongoose model per schema, shared by every tenant handle. A mongoose model belongs
 // to one connection, and compiling one (conn.model(name, schema)) defines an accessor per path
-// and applies the schema's hooks, methods and statics: about 190 µs a model here, paid again on
-// every LRU miss for each model the request touches. A handle instead gets a subclass of the first
-// compiled model bound to its own connection and collection, which is what mongoose itself does
-// for conn.model(name, null, collection): about 15 µs. Measured with `useDb` + User + Session
-// over 2,000 handles: 385 µs per handle compiled, 36 µs subclassed.
+// and applies the schema's hooks, methods and statics, paid again on every LRU miss for each model
+// the request touches. A handle instead gets a subclass of the first compiled model bound to its
+// own connection and collection, which is what mongoose itself does for
+// conn.model(name, null, collection). `pnpm --filter @tenantry/tenancy bench` measures both.
 //
 // Model.__subclass is mongoose's internal API, so two of its details are handled here and pinned by
 // model-sharing.integration.test.ts:
@@ -49,16 +48,21 @@ export function modelOn<T>(conn: Connection, name: string, schema: Schema): Mode
   return sub as unknown as Model<T>;
 }
 
+/** The list mongoose keeps of a model's subclasses (undefined for a model never subclassed). */
+function subclassesOf(model: unknown): unknown[] | undefined {
+  if (!model) return undefined;
+  const m = model as Record<symbol, unknown>;
+  const key = Object.getOwnPropertySymbols(m).find((s) => s.description === SUBCLASSED);
+  const list = key ? m[key] : undefined;
+  return Array.isArray(list) ? list : undefined;
+}
+
 /** Takes a dropped connection's subclassed models off their parents' lists (see above). */
 export function forgetModels(conn: Connection): void {
   for (const model of Object.values(conn.models)) {
-    const parent = Object.getPrototypeOf(model) as Record<symbol, unknown> | null;
-    if (!parent) continue;
-    const key = Object.getOwnPropertySymbols(parent).find((s) => s.description === SUBCLASSED);
-    const list = key ? parent[key] : undefined;
-    if (!Array.isArray(list)) continue;
-    const i = list.indexOf(model);
-    if (i < 0) continue;
+    const list = subclassesOf(Object.getPrototypeOf(model));
+    const i = list ? list.indexOf(model) : -1;
+    if (!list || i < 0) continue;
     list[i] = list[list.length - 1];
     list.pop();
   }
@@ -66,9 +70,5 @@ export function forgetModels(conn: Connection): void {
 
 /** Subclasses the parent model of (schema, name) holds (tests: it stays bounded). */
 export function subclassCount(schema: Schema, name: string): number {
-  const parent = parents.get(schema)?.get(name) as unknown as Record<symbol, unknown> | undefined;
-  if (!parent) return 0;
-  const key = Object.getOwnPropertySymbols(parent).find((s) => s.description === SUBCLASSED);
-  const list = key ? parent[key] : undefined;
-  return Array.isArray(list) ? list.length : 0;
+  return subclassesOf(parents.get(schema)?.get(name))?.length ?? 0;
 }

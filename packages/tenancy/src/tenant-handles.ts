@@ -98,15 +98,12 @@ export class TenantHandles {
       }
       if (cached) this.lru.delete(target.tenantId); // tenant moved (other pool or database): stale handle
       const draining = this.draining.get(target.tenantId);
-      if (draining && matches(draining) && !draining.dropped && !cache) {
-        this.counters.hits++;
-        return this.lease(draining);
-      }
       if (draining && matches(draining) && !draining.dropped) {
+        this.counters.hits++;
+        if (!cache) return this.lease(draining);
         // Still leased by someone: bring it back instead of opening a twin.
         this.draining.delete(target.tenantId);
         draining.evicted = false;
-        this.counters.hits++;
         const leased = this.lease(draining);
         this.lru.set(target.tenantId, draining);
         return leased;

@@ -42,9 +42,9 @@ export interface UsageMeterOptions {
   snapshotEveryMs: number;
   /**
    * Whether the tenant can be measured without opening its handle (it is still in the pool). A
-   * flush measures only those: opening the handles of every tenant called since the last flush
-   * evicts the ones in use and, at 10,000 tenants a minute, thrashed the pool (see
-   * `tenancy.usageSnapshots`, which measures every tenant, for the rest). Default: all of them.
+   * flush measures only those: the tenants called since the last flush can be 10,000 a minute,
+   * and opening all their handles (all at once, before) thrashed the pool; the hourly
+   * `tenancy.usageSnapshots` measures every tenant, the rest included. Default: all of them.
    */
   isOpen?: (tenantId: string) => boolean;
   logger: TenancyLogger;
