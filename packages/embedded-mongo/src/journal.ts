@@ -279,8 +279,8 @@ export class Journal implements ChangeSink, DurabilityBarrier {
     fs.closeSync(fd);
   }
 
-  // Each round writes synchronously (a page-cache copy, cheaper than a thread-pool trip) and
-  // waits for one fdatasync per touched file on the thread pool, so reads go on meanwhile.
+  // Each round writes synchronously (a page-cache copy, cheaper than a thread-pool trip), then
+  // makes every touched file durable with one fdatasync each before releasing its waiters.
   private async flushLoop(): Promise<void> {
     try {
       while (this.pending.size > 0) {
@@ -303,7 +303,14 @@ export class Journal implements ChangeSink, DurabilityBarrier {
           this.stats.records += writes.buffers.length;
           touched.push(fd);
         }
-        await Promise.all(touched.map((fd) => fdatasync(fd)));
+        // One file (the usual round): fdatasync on the event loop. That skips the thread-pool
+        // trip and its second wake-up, and requests that arrive meanwhile join the next round,
+        // so rounds grow under load: `pnpm --filter @tenantry/embedded-mongo bench`, durable
+        // insertOne with 16 clients, 60 vs 86 µs of server CPU per op and 11,666 vs 8,047 ops/s.
+        // The loop waits for the disk meanwhile (about 160 µs here). Several files: in parallel
+        // on the pool, so a round's wait is one fsync's, not their sum.
+        if (touched.length === 1) fs.fdatasyncSync(touched[0] as number);
+        else await Promise.all(touched.map((fd) => fdatasync(fd)));
         this.stats.rounds++;
         this.stats.fsyncs += touched.length;
         // Bound the number of open files: 10,000 databases must not mean 10,000 descriptors.
