@@ -79,7 +79,14 @@ const planChangeSchema = z.strictObject({
 });
 
 export class TenantPlans {
-  private readonly storage: LRUCache<string, Promise<number>>;
+  /**
+   * Measured database sizes by tenant id: numbers, never promises. A promise made inside a
+   * tenant's scope carries that scope (AsyncLocalStorage) for as long as it is kept, and with it
+   * the tenant's connection and models, so a cache of promises kept evicted handles alive.
+   */
+  private readonly storage: LRUCache<string, number>;
+  /** Measurements under way, shared by concurrent writes; each is removed once it settles. */
+  private readonly measuring = new Map<string, Promise<number>>();
 
   constructor(
     private readonly control: ControlModels,
@@ -221,16 +228,22 @@ export class TenantPlans {
   private storageBytes(scope: TenantScope): Promise<number> {
     const key = scope.tenant.id;
     const cached = this.storage.get(key);
-    if (cached) return cached;
+    if (cached !== undefined) return Promise.resolve(cached);
+    const pending = this.measuring.get(key);
+    if (pending) return pending;
     const db = scope.conn.db;
     if (!db) throw new Error(`tenant ${key} has no database handle`);
-    const measuring = db.stats().then((s) => {
-      const stats = s as { totalSize?: number; storageSize?: number; indexSize?: number };
-      return stats.totalSize ?? (stats.storageSize ?? 0) + (stats.indexSize ?? 0);
-    });
     // A failed measurement is not kept: the next write measures again.
-    measuring.catch(() => this.storage.delete(key));
-    this.storage.set(key, measuring);
+    const measuring = db
+      .stats()
+      .then((s) => {
+        const stats = s as { totalSize?: number; storageSize?: number; indexSize?: number };
+        const bytes = stats.totalSize ?? (stats.storageSize ?? 0) + (stats.indexSize ?? 0);
+        this.storage.set(key, bytes);
+        return bytes;
+      })
+      .finally(() => this.measuring.delete(key));
+    this.measuring.set(key, measuring);
     return measuring;
   }
 }
