@@ -71,7 +71,7 @@ export const SIZES: Record<Mode, Sizes> = {
     overhead: {
       connections: [1, 16, 64],
       durationMs: 5000,
-      warmupMs: 1500,
+      warmupMs: 6000,
       pageNotes: 40,
       profileMs: 5000,
     },

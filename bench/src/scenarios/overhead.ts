@@ -184,11 +184,12 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
     closeGap: met
       ? null
       : `The profile below says where Tenantry's extra CPU goes; the largest layers are ${top.map((l) => `${l} (${perReq(layerUs(profApi, l))} µs vs ${perReq(layerUs(profBare, l))} µs bare)`).join(", ")}. ` +
-        "The driver and the HTTP server's socket writes are the floor both columns share. What Tenantry adds on top is spread over tRPC's request " +
-        "resolution (a fetch Request per call, a context copy per middleware level, an AbortSignal per call), the superjson-format walk " +
-        "(Dates need annotations), promises under AsyncLocalStorage's async hooks (tenancy's scope), garbage from all of these, and the " +
-        "observation middleware; each is a small share, so no single change closes the gap. On this machine the database and the load " +
-        "generator share the two cores with the process under test, so every µs of CPU counts against req/s directly.",
+        "The driver and the HTTP server's socket writes are the floor both columns share. Single calls no longer build a fetch Request and " +
+        "Response (server/direct-call.ts). What Tenantry adds on top is spread over tRPC's middleware levels (each copies its options and " +
+        "the context it extends), the superjson-format walk (Dates need annotations; toISOString alone is about 30 µs for a page), promises " +
+        "under AsyncLocalStorage's async hooks (tenancy's scope), garbage from all of these, and the observation middleware; each is a small " +
+        "share, so no single change closes the gap. On this machine the database and the load generator share the two cores with the " +
+        "process under test, so every µs of CPU counts against req/s directly.",
     tables: [
       {
         headers: [
@@ -249,7 +250,7 @@ export async function overheadScenario(ctx: BenchContext): Promise<ScenarioResul
       },
     ],
     notes: [
-      `${s.durationMs / 1000} s per cell, in 1 s slices alternating Tenantry and bare (so load from elsewhere on the shared machine falls on both), after a ${s.warmupMs / 1000} s warm-up of each.`,
+      `${s.durationMs / 1000} s per cell, in 1 s slices alternating Tenantry and bare (so load from elsewhere on the shared machine falls on both), after a ${s.warmupMs / 1000} s warm-up of each. The warm-up is long enough for V8 to have optimised both code paths: Tenantry's is longer, and in a side run its CPU per request at 1 connection was about 1,400 µs after 2 s of warm-up and about 900 µs after 8 s, while the bare handler's barely moved; a server in production runs warm.`,
       `Tenant has ${ctx.sizes.notesPerTenant + s.pageNotes} notes; both return the newest 20 (the handler reads 21 to know if there is a next page).`,
       "Load comes from autocannon (keep-alive connections, next request as soon as the answer is read). Latencies are taken from every response (autocannon's own histogram rounds to whole ms). Before this run the load generator was a hand-written loop on Node's http client, which spent more CPU per request on the same two cores: req/s in both columns are higher than in earlier reports for that reason alone, and the ratio is not comparable one to one.",
       "CPU per request is the process's user + system time (/proc/<pid>/stat) over the cell divided by the requests it answered; unlike req/s it barely depends on what else the machine runs.",

@@ -144,8 +144,25 @@ export function createTRPCContext(opts: {
   /** tRPC's request info (createContext's `info`), for the batch size. */
   info?: { calls: readonly unknown[] };
 }): Context {
-  const { req, services } = opts;
-  const batchSize = callsInRequest(req, opts.info);
+  const { req, info, ...rest } = opts;
+  return createRequestContext({
+    ...rest,
+    headers: req.headers,
+    batchSize: callsInRequest(req, info),
+  });
+}
+
+/** The outer context from a request's headers and its number of calls. */
+export function createRequestContext(opts: {
+  services: ApiServices;
+  surface: Surface;
+  headers: Headers;
+  batchSize: number;
+  resHeaders: Headers;
+  ip?: string | null;
+  tokenTransport?: TokenTransport;
+}): Context {
+  const { services, batchSize } = opts;
   // Also enforced here, not only by fetchRequestHandler's maxBatchSize, so that no server mounting
   // the routers can forget it.
   if (batchSize > MAX_BATCH_SIZE) {
@@ -154,11 +171,11 @@ export function createTRPCContext(opts: {
       message: `A batch may carry at most ${MAX_BATCH_SIZE} calls; this one has ${batchSize}`,
     });
   }
-  const ip = services.config.trustProxy ? forwardedClientIp(req.headers) : opts.ip;
+  const ip = services.config.trustProxy ? forwardedClientIp(opts.headers) : opts.ip;
   const ctx = createInnerTRPCContext({
     services,
     surface: opts.surface,
-    headers: req.headers,
+    headers: opts.headers,
     resHeaders: opts.resHeaders,
     ip: ip ?? null,
     batchSize,

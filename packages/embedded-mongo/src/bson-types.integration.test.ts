@@ -1,4 +1,18 @@
-import { Binary, Decimal128, Double, Int32, Long, MongoClient, ObjectId, type Db } from "mongodb";
+import {
+  Binary,
+  BSON,
+  Code,
+  Decimal128,
+  Double,
+  Int32,
+  Long,
+  MaxKey,
+  MinKey,
+  MongoClient,
+  ObjectId,
+  Timestamp,
+  type Db,
+} from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDbName, serverUnderTest, type ServerUnderTest } from "../test/server-under-test.js";
 
@@ -42,6 +56,51 @@ describe("BSON types where they meet matching, sorting, updates and indexes", ()
     expect(back?.nul).toBeNull();
     expect(back?.bool).toBe(false);
     expect(back?.re).toEqual(/ab+c/i);
+  });
+
+  it("projects top-level fields of every type to the same bytes as the whole document's", async () => {
+    const c = db.collection("projected");
+    const doc = {
+      _id: new ObjectId(),
+      dbl: 1.5,
+      str: "zürich ✓",
+      obj: { a: [1, { b: "c" }] },
+      arr: [new Date(0), null, "x"],
+      bin: new Binary(Buffer.from([9, 8, 7]), 4),
+      oid: new ObjectId(),
+      bool: true,
+      date: new Date("2024-02-29T12:34:56.789Z"),
+      nul: null,
+      re: /a.c/gi,
+      code: new Code("x => x"),
+      int: new Int32(-3),
+      ts: new Timestamp({ t: 5, i: 6 }),
+      long: Long.fromString("-9007199254740993"),
+      dec: Decimal128.fromString("-0.001"),
+      min: new MinKey(),
+      max: new MaxKey(),
+    };
+    await c.insertOne(doc);
+    const raw = { raw: true, promoteLongs: false } as const;
+    const [whole] = await c.find({}, raw).toArray();
+    const all = BSON.deserialize(whole as unknown as Uint8Array, { promoteLongs: false });
+    const names = Object.keys(doc).filter((k) => k !== "_id");
+    for (const name of names) {
+      const [kept] = await c.find({}, { ...raw, projection: { [name]: 1 } }).toArray();
+      expect(BSON.deserialize(kept as unknown as Uint8Array, { promoteLongs: false })).toEqual({
+        _id: all._id,
+        [name]: all[name],
+      });
+    }
+    const [dropped] = await c
+      .find({}, { ...raw, projection: { _id: 0, str: 0, dec: 0 } })
+      .toArray();
+    const rest = Object.fromEntries(
+      Object.entries(all).filter(([k]) => !["_id", "str", "dec"].includes(k)),
+    );
+    expect(Buffer.from(dropped as unknown as Uint8Array)).toEqual(
+      Buffer.from(BSON.serialize(rest)),
+    );
   });
 
   it("compares Decimal128, Long, Int32 and Double by numeric value", async () => {

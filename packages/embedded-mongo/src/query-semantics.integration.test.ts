@@ -217,6 +217,18 @@ describe("projections", () => {
     });
   });
 
+  it("keeps or drops plain top-level fields as MongoDB does", async () => {
+    const one = (projection: Record<string, unknown>) => fx.c.findOne({}, { projection });
+    expect(await one({ t: 1, b: true })).toEqual({ _id: 1, t: "keep", b: 2 });
+    expect(await one({ t: 1, _id: 0 })).toEqual({ t: "keep" });
+    expect(await one({ t: 1, missing: 1 })).toEqual({ _id: 1, t: "keep" });
+    expect(await one({ a: 0, d: false })).toEqual({ _id: 1, t: "keep", b: 2 });
+    expect(await one({ a: 0, _id: 1 })).toEqual({ _id: 1, t: "keep", d: [1, 5, 9], b: 2 });
+    expect(await one({ _id: 1 })).toEqual({ _id: 1 });
+    expect(await one({ _id: 0 })).toEqual({ a: [1, 2, 3], t: "keep", d: [1, 5, 9], b: 2 });
+    await expect(one({ t: 1, a: 0 })).rejects.toThrow();
+  });
+
   it("returns _id first and the other fields in stored order", async () => {
     const doc = await fx.c.findOne({}, { projection: { b: 1, t: 1 } });
     expect(Object.keys(doc ?? {})).toEqual(["_id", "t", "b"]);

@@ -20,6 +20,6 @@ export async function mapErrors<R extends { ok: boolean; error?: TRPCError }>({
   const { retryAfterSeconds } = reasonOf(cause);
   if (retryAfterSeconds !== undefined) ctx.resHeaders.set("retry-after", String(retryAfterSeconds));
   const mapped = mapDomainError(cause);
-  if (mapped) throw mapped;
-  return result;
+  // Returned, not thrown: observe() runs this inside its own tRPC middleware level (trpc.ts).
+  return mapped ? { ...result, error: mapped } : result;
 }

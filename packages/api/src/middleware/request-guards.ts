@@ -4,17 +4,8 @@ import { refuse } from "../api-errors";
 import type { Context } from "../context";
 import { SOLO_PROCEDURES } from "../http/request-limits";
 
-export function requestGuards<R>({
-  ctx,
-  path,
-  type,
-  next,
-}: {
-  ctx: Context;
-  path: string;
-  type: string;
-  next: () => Promise<R>;
-}): Promise<R> {
+/** Throws the refusal when this call breaks either rule. */
+export function assertRequestAllowed(ctx: Context, path: string, type: string): void {
   if (type === "mutation" && ctx.csrfRequired && !ctx.csrfOk) {
     throw refuse(
       "FORBIDDEN",
@@ -29,5 +20,19 @@ export function requestGuards<R>({
       `${path} cannot be sent in a batch with other calls; send it as a request of its own`,
     );
   }
+}
+
+export function requestGuards<R>({
+  ctx,
+  path,
+  type,
+  next,
+}: {
+  ctx: Context;
+  path: string;
+  type: string;
+  next: () => Promise<R>;
+}): Promise<R> {
+  assertRequestAllowed(ctx, path, type);
   return next();
 }

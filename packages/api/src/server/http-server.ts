@@ -1,9 +1,10 @@
 // Standalone Node HTTP server: /trpc (appRouter, bearer tokens in bodies), /admin/trpc (adminRouter,
 // can be switched off), /healthz, /readyz (control database reachable), /metrics (Prometheus,
 // behind METRICS_TOKEN).
-// tRPC calls go straight to tRPC's resolveResponse (no fetch adapter in between, whose extra
-// context and header copies showed in the bench's CPU profile), and its JSON answer is written
-// as one string, so headers and body leave in one socket write.
+// A single JSON call (httpLink) is answered directly (direct-call.ts); batches, streams and other
+// content types go to tRPC's resolveResponse (no fetch adapter in between, whose extra context
+// and header copies showed in the bench's CPU profile). Either way the JSON answer is written as
+// one string, so headers and body leave in one socket write.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { STATUS_CODES, createServer } from "node:http";
@@ -14,12 +15,13 @@ import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
 
 import type { Surface } from "../auth/cookies";
-import { createTRPCContext } from "../context";
+import { createRequestContext, createTRPCContext } from "../context";
 import { adminRouter, appRouter } from "../root";
 import { MAX_BATCH_SIZE } from "../http/request-limits";
 import { createMetricsEndpoint } from "../observation/metrics-endpoint";
 import type { ApiServices } from "../services";
-import { toFetchRequest } from "./node-request";
+import { answerDirectCall, directCallOf, setHeaders } from "./direct-call";
+import { headersOf, toFetchRequest } from "./node-request";
 
 export interface StandaloneServerOptions {
   services: ApiServices;
@@ -49,11 +51,7 @@ function procedurePath(pathname: string, endpoint: string): string {
 
 async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
-  const cookies = response.headers.getSetCookie();
-  response.headers.forEach((value, key) => {
-    if (key !== "set-cookie") res.setHeader(key, value);
-  });
-  if (cookies.length) res.setHeader("set-cookie", cookies);
+  setHeaders(res, response.headers);
   // tRPC answers these routes with JSON text (httpLink, no streaming): a string body lets Node
   // send it with the headers in one write, where a Buffer costs a second chunk (writev).
   res.end(await response.text());
@@ -93,7 +91,9 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
       typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.headers["x-request-id"] = reqId;
     res.setHeader("x-request-id", reqId);
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
     let route = "other";
     res.on("finish", () => {
       services.metrics.observeHttp(route, res.statusCode);
@@ -135,6 +135,35 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
       }
       if (!surface) return sendJson(res, 404, { error: "Not found" });
       route = endpoint;
+      const router = surface === "admin" ? adminRouter : (opts.appRouter ?? appRouter);
+      const ip = req.socket.remoteAddress ?? null;
+      const call = directCallOf(
+        router,
+        req,
+        procedurePath(path, endpoint),
+        q < 0 ? "" : url.slice(q + 1),
+      );
+      if (call) {
+        const callHeaders = new Headers();
+        return await answerDirectCall({
+          router,
+          call,
+          req,
+          res,
+          maxBodySize,
+          resHeaders: callHeaders,
+          createContext: () =>
+            createRequestContext({
+              services,
+              surface,
+              headers: headersOf(req),
+              batchSize: 1,
+              resHeaders: callHeaders,
+              ip,
+              tokenTransport: "body",
+            }),
+        });
+      }
       let request: Request;
       try {
         request = toFetchRequest(req, res, { maxBodySize });
@@ -143,10 +172,9 @@ export function createStandaloneServer(opts: StandaloneServerOptions): Standalon
         if (err instanceof TRPCError) return sendJson(res, 400, { error: err.message });
         throw err;
       }
-      const ip = req.socket.remoteAddress ?? null;
       const resHeaders = new Headers();
       const response = await resolveResponse({
-        router: surface === "admin" ? adminRouter : (opts.appRouter ?? appRouter),
+        router,
         req: request,
         path: procedurePath(path, endpoint),
         error: null,

@@ -40,7 +40,7 @@ function bodyStream(req: IncomingMessage, maxBodySize: number): ReadableStream<U
   });
 }
 
-function headersOf(req: IncomingMessage): Headers {
+export function headersOf(req: IncomingMessage): Headers {
   // From req.headers, not rawHeaders: the server normalises x-request-id there before this runs.
   const headers = new Headers();
   const incoming = req.headers;
